@@ -1,0 +1,428 @@
+//! A check-in in progress: moving through questions (with skip logic),
+//! answering by keys, numbers, clicks or text, reviewing and saving.
+
+use super::{finish, go_home, Action, Effect, Screen, State};
+use crate::questionnaire::answers::check_number;
+use crate::questionnaire::{
+    fmt_number, AnswerValue, Answers, Choice, Question, QuestionKind, Questionnaire, Scalar,
+};
+use crate::text;
+use chrono::{DateTime, Utc};
+use ratatui_textarea::TextArea;
+
+/// Number questions with at most this many steps are shown as a list.
+pub const MAX_LISTED_NUMBERS: usize = 21;
+
+#[derive(Debug, Clone)]
+pub struct Checkin {
+    /// Index into `State::questionnaires`.
+    pub questionnaire: usize,
+    /// Index of the current question in the questionnaire.
+    pub index: usize,
+    pub answers: Answers,
+    /// Highlighted row of the current question's list.
+    pub cursor: usize,
+    pub text: TextArea<'static>,
+    pub started_at: DateTime<Utc>,
+    /// Editing from the review screen: return there after answering.
+    pub from_review: bool,
+    pub review_selected: usize,
+    pub message: Option<String>,
+}
+
+/// The rows a question offers to choose from (none for free text and for
+/// numbers with many steps, which are typed).
+pub fn choices(q: &Question) -> Vec<Choice> {
+    match &q.kind {
+        QuestionKind::Number { min, max, step, .. } => {
+            let n = ((max - min) / step).floor() as usize;
+            if n + 1 > MAX_LISTED_NUMBERS {
+                return vec![];
+            }
+            (0..=n)
+                .map(|i| {
+                    let v = min + i as f64 * step;
+                    Choice {
+                        label: fmt_number(v),
+                        value: Scalar::Number(v),
+                    }
+                })
+                .collect()
+        }
+        k => k.options().to_vec(),
+    }
+}
+
+/// Does the question have a free-text "other" row after its options?
+pub fn has_other(q: &Question) -> bool {
+    matches!(q.kind, QuestionKind::Multi { other: true, .. })
+}
+
+pub fn row_count(q: &Question) -> usize {
+    choices(q).len() + usize::from(has_other(q))
+}
+
+/// Indices of the questions shown, given the answers so far.
+pub fn visible_indices(q: &Questionnaire, answers: &Answers) -> Vec<usize> {
+    (0..q.questions.len())
+        .filter(|&i| q.is_visible(i, answers))
+        .collect()
+}
+
+fn max_len(q: &Question) -> Option<usize> {
+    match q.kind {
+        QuestionKind::Text { max_length } => Some(max_length),
+        QuestionKind::Multi {
+            other_max_length, ..
+        } => Some(other_max_length),
+        QuestionKind::Number { .. } => Some(24),
+        _ => None,
+    }
+}
+
+impl Checkin {
+    pub fn new(questionnaire: usize, q: &Questionnaire, now: DateTime<Utc>) -> Checkin {
+        let mut c = Checkin {
+            questionnaire,
+            index: 0,
+            answers: Answers::new(),
+            cursor: 0,
+            text: TextArea::default(),
+            started_at: now,
+            from_review: false,
+            review_selected: 0,
+            message: None,
+        };
+        let first = visible_indices(q, &c.answers).first().copied().unwrap_or(0);
+        c.enter(q, first);
+        c
+    }
+
+    pub fn question<'a>(&self, q: &'a Questionnaire) -> &'a Question {
+        &q.questions[self.index.min(q.questions.len() - 1)]
+    }
+
+    /// (position from 1, count) among the questions shown.
+    pub fn progress(&self, q: &Questionnaire) -> (usize, usize) {
+        let v = visible_indices(q, &self.answers);
+        let pos = v
+            .iter()
+            .position(|&i| i == self.index)
+            .map(|p| p + 1)
+            .unwrap_or(v.len());
+        (pos, v.len())
+    }
+
+    pub fn editing_text(&self, q: &Questionnaire) -> bool {
+        let question = self.question(q);
+        match &question.kind {
+            QuestionKind::Text { .. } => true,
+            QuestionKind::Number { .. } => choices(question).is_empty(),
+            QuestionKind::Multi { .. } => {
+                has_other(question) && self.cursor == choices(question).len()
+            }
+            _ => false,
+        }
+    }
+
+    /// Move to question `index`, showing its current answer.
+    fn enter(&mut self, q: &Questionnaire, index: usize) {
+        self.index = index;
+        self.message = None;
+        let question = self.question(q);
+        let rows = choices(question);
+        let answer = self.answers.get(&question.id);
+        self.cursor = match answer {
+            Some(AnswerValue::Choice(v)) => rows.iter().position(|c| c.value == *v).unwrap_or(0),
+            Some(AnswerValue::Number(n)) => rows
+                .iter()
+                .position(|c| c.value == Scalar::Number(*n))
+                .unwrap_or(0),
+            _ => 0,
+        };
+        let text = match answer {
+            Some(AnswerValue::Text(t)) => t.clone(),
+            Some(AnswerValue::Number(n)) if rows.is_empty() => fmt_number(*n),
+            Some(AnswerValue::Multi { other: Some(o), .. }) => o.clone(),
+            _ => String::new(),
+        };
+        self.text = TextArea::new(vec![text]);
+        self.text.move_cursor(ratatui_textarea::CursorMove::End);
+    }
+
+    fn text_value(&self) -> String {
+        self.text.lines().join(" ").trim().to_string()
+    }
+}
+
+fn current(state: &mut State) -> Option<(&mut Checkin, &Questionnaire)> {
+    let c = state.checkin.as_mut()?;
+    let q = state.questionnaires.get(c.questionnaire)?;
+    Some((c, q))
+}
+
+/// Go to the next shown question, or to review after the last.
+fn advance(state: &mut State) {
+    let Some((c, q)) = current(state) else { return };
+    let v = visible_indices(q, &c.answers);
+    if c.from_review {
+        c.from_review = false;
+        state.screen = Screen::Review;
+        return;
+    }
+    match v.iter().find(|&&i| i > c.index) {
+        Some(&next) => c.enter(q, next),
+        None => {
+            c.message = None;
+            c.review_selected = 0;
+            state.screen = Screen::Review;
+        }
+    }
+}
+
+fn previous(state: &mut State) -> Vec<Effect> {
+    let Some((c, q)) = current(state) else {
+        return go_home(state);
+    };
+    let v = visible_indices(q, &c.answers);
+    match v.iter().rev().find(|&&i| i < c.index) {
+        Some(&prev) => {
+            c.from_review = false;
+            c.enter(q, prev);
+            vec![]
+        }
+        None if c.answers.is_empty() => {
+            state.checkin = None;
+            go_home(state)
+        }
+        None => {
+            state.confirm_leave = true;
+            vec![]
+        }
+    }
+}
+
+/// Record the answer to the current question (None removes it).
+fn set_answer(c: &mut Checkin, q: &Questionnaire, a: Option<AnswerValue>) {
+    let id = c.question(q).id.clone();
+    match a {
+        Some(a) => c.answers.insert(id, a),
+        None => c.answers.remove(&id),
+    };
+}
+
+fn choose(c: &mut Checkin, q: &Questionnaire, row: usize) -> bool {
+    let question = c.question(q);
+    let rows = choices(question);
+    let Some(choice) = rows.get(row) else {
+        return false;
+    };
+    c.cursor = row;
+    let a = match &question.kind {
+        QuestionKind::Number { .. } => AnswerValue::Number(choice.value.as_number().unwrap_or(0.0)),
+        _ => AnswerValue::Choice(choice.value.clone()),
+    };
+    set_answer(c, q, Some(a));
+    true
+}
+
+fn toggle(c: &mut Checkin, q: &Questionnaire, row: usize) {
+    let question = c.question(q);
+    let rows = choices(question);
+    let Some(choice) = rows.get(row) else { return };
+    c.cursor = row;
+    let (mut values, other) = match c.answers.get(&question.id) {
+        Some(AnswerValue::Multi { values, other }) => (values.clone(), other.clone()),
+        _ => (Vec::new(), None),
+    };
+    match values.iter().position(|v| *v == choice.value) {
+        Some(i) => {
+            values.remove(i);
+        }
+        None => values.push(choice.value.clone()),
+    }
+    // Keep the file's order.
+    values.sort_by_key(|v| rows.iter().position(|r| r.value == *v));
+    let empty = values.is_empty() && other.is_none();
+    set_answer(
+        c,
+        q,
+        (!empty).then_some(AnswerValue::Multi { values, other }),
+    );
+}
+
+/// Take what is typed into the current answer. Returns an error message if
+/// it is not acceptable.
+fn commit_text(c: &mut Checkin, q: &Questionnaire) -> Result<(), String> {
+    let question = c.question(q).clone();
+    let typed = c.text_value();
+    match &question.kind {
+        QuestionKind::Text { .. } => {
+            set_answer(
+                c,
+                q,
+                (!typed.is_empty()).then_some(AnswerValue::Text(typed)),
+            );
+        }
+        QuestionKind::Number { min, max, step, .. } => {
+            if typed.is_empty() {
+                set_answer(c, q, None);
+            } else {
+                let n: f64 = typed
+                    .parse()
+                    .map_err(|_| text::not_a_number(&typed, *min, *max))?;
+                check_number(&question, n, *min, *max, *step)
+                    .map_err(|_| text::not_a_number(&typed, *min, *max))?;
+                set_answer(c, q, Some(AnswerValue::Number(n)));
+            }
+        }
+        QuestionKind::Multi { .. } => {
+            let values = match c.answers.get(&question.id) {
+                Some(AnswerValue::Multi { values, .. }) => values.clone(),
+                _ => Vec::new(),
+            };
+            let other = (!typed.is_empty()).then_some(typed);
+            let empty = values.is_empty() && other.is_none();
+            set_answer(
+                c,
+                q,
+                (!empty).then_some(AnswerValue::Multi { values, other }),
+            );
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Move on from the current question if it may be left as it is.
+fn next(state: &mut State) {
+    let Some((c, q)) = current(state) else { return };
+    if c.editing_text(q) || matches!(c.question(q).kind, QuestionKind::Multi { .. }) {
+        if let Err(e) = commit_text(c, q) {
+            c.message = Some(e);
+            return;
+        }
+    }
+    let question = c.question(q);
+    if question.required && !c.answers.contains_key(&question.id) {
+        c.message = Some(text::NEEDS_ANSWER.to_string());
+        return;
+    }
+    advance(state);
+}
+
+pub fn question(state: &mut State, action: Action, _now: DateTime<Utc>) -> Vec<Effect> {
+    let Some((c, q)) = current(state) else {
+        return go_home(state);
+    };
+    let question = c.question(q).clone();
+    let rows = row_count(&question);
+    let is_multi = matches!(question.kind, QuestionKind::Multi { .. });
+    let editing = c.editing_text(q);
+    match action {
+        Action::Edit(key) if editing => {
+            let before = c.text.clone();
+            c.text.input(key);
+            if let Some(max) = max_len(&question) {
+                let n: usize = c.text.lines().iter().map(|l| l.chars().count()).sum();
+                if n > max {
+                    c.text = before;
+                    c.message = Some(text::too_long(max));
+                }
+            }
+        }
+        Action::Up if rows > 0 => {
+            if editing && is_multi {
+                let _ = commit_text(c, q);
+            }
+            c.cursor = c.cursor.saturating_sub(1);
+        }
+        Action::Down if rows > 0 => c.cursor = (c.cursor + 1).min(rows - 1),
+        Action::Pick(i) if i < choices(&question).len() => {
+            if is_multi {
+                toggle(c, q, i);
+            } else if choose(c, q, i) {
+                advance(state);
+            }
+        }
+        Action::Pick(i) if is_multi && has_other(&question) && i == choices(&question).len() => {
+            c.cursor = i
+        }
+        Action::Toggle if is_multi => {
+            let cur = c.cursor;
+            toggle(c, q, cur);
+        }
+        Action::Confirm if !is_multi && !editing && rows > 0 => {
+            let cur = c.cursor;
+            if choose(c, q, cur) {
+                advance(state);
+            }
+        }
+        Action::Confirm | Action::Right => next(state),
+        Action::Skip if !editing => {
+            if question.required {
+                c.message = Some(text::CANNOT_SKIP.to_string());
+            } else {
+                set_answer(c, q, None);
+                advance(state);
+            }
+        }
+        Action::Back | Action::Left => {
+            if editing {
+                let _ = commit_text(c, q);
+            }
+            return previous(state);
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+pub fn review(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some((c, q)) = current(state) else {
+        return go_home(state);
+    };
+    let v = visible_indices(q, &c.answers);
+    match action {
+        Action::Up | Action::Down => {
+            c.review_selected = super::step(c.review_selected, v.len(), action == Action::Down);
+        }
+        Action::Pick(i) if i < v.len() => {
+            c.review_selected = i;
+            c.from_review = true;
+            c.enter(q, v[i]);
+            state.screen = Screen::Question;
+        }
+        Action::Confirm | Action::Right => {
+            if let Some(&i) = v.get(c.review_selected) {
+                c.from_review = true;
+                c.enter(q, i);
+                state.screen = Screen::Question;
+            }
+        }
+        Action::Save => {
+            let missing = v
+                .iter()
+                .map(|&i| &q.questions[i])
+                .find(|qq| qq.required && !c.answers.contains_key(&qq.id));
+            if let Some(m) = missing {
+                let i = q.questions.iter().position(|x| x.id == m.id).unwrap_or(0);
+                c.from_review = true;
+                c.enter(q, i);
+                c.message = Some(text::NEEDS_ANSWER.to_string());
+                state.screen = Screen::Question;
+                return vec![];
+            }
+            return finish(state, now);
+        }
+        Action::Back | Action::Left => {
+            if let Some(&last) = v.last() {
+                c.from_review = false;
+                c.enter(q, last);
+                state.screen = Screen::Question;
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}

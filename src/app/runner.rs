@@ -1,0 +1,129 @@
+//! Performs effects against the store and feeds the results back into
+//! `update`. The only part of the app that touches SQLite.
+
+use super::{update, Action, Effect, HomeSummary, Loaded, State};
+use crate::store::Store;
+use chrono::{DateTime, Utc};
+use ratatui::backend::Backend;
+use ratatui::crossterm::event::Event;
+use ratatui::Terminal;
+use std::collections::VecDeque;
+
+/// Recent scores shown in the home sparkline.
+pub const SPARK_POINTS: usize = 12;
+
+/// Run one action and every effect that follows from it.
+pub fn dispatch(state: &mut State, store: &mut Store, action: Action, now: DateTime<Utc>) {
+    let mut queue: VecDeque<Effect> = update(state, action, now).into();
+    while let Some(effect) = queue.pop_front() {
+        if let Some(result) = perform(state, store, effect) {
+            queue.extend(update(state, Action::Loaded(result), now));
+        }
+    }
+}
+
+fn perform(state: &State, store: &mut Store, effect: Effect) -> Option<Loaded> {
+    let me = state.respondent?;
+    let result = match effect {
+        Effect::Quit => return None,
+        Effect::LoadHome => home_summaries(state, store, me).map(Loaded::Home),
+        Effect::LoadHistory => store.history(Some(me), None).map(Loaded::History),
+        Effect::LoadDetail(id) => store.checkin(id).map(|d| Loaded::Detail(Box::new(d))),
+        Effect::LoadSeries {
+            questionnaire,
+            score,
+            since,
+        } => store
+            .series(me, &questionnaire, &score, since)
+            .map(Loaded::Series),
+        Effect::Save(new) => {
+            let mut new = *new;
+            new.respondent = Some(me);
+            // The previous check-in of this kind, for "change since last time".
+            let previous = store
+                .history(Some(me), Some(&new.questionnaire_id))
+                .map(|h| h.into_iter().next());
+            previous.and_then(|previous| {
+                store.save_checkin(&new).map(|id| Loaded::Saved {
+                    id,
+                    previous: Box::new(previous),
+                })
+            })
+        }
+    };
+    Some(result.unwrap_or_else(|e| Loaded::Error(crate::text::store_failed(&e.to_string()))))
+}
+
+pub fn home_summaries(
+    state: &State,
+    store: &mut Store,
+    me: i64,
+) -> crate::store::Result<Vec<HomeSummary>> {
+    let mut out = Vec::new();
+    for q in &state.questionnaires {
+        let last_done = store.last_done(me, &q.id)?;
+        let (recent, latest_band) = match q.scores.first() {
+            Some(s) if last_done.is_some() => {
+                let recent = store.recent(me, &q.id, &s.id, SPARK_POINTS)?;
+                let band = recent
+                    .last()
+                    .and_then(|p| s.band_for(p.value))
+                    .map(|b| (b.label.clone(), b.tone.as_str().to_string()));
+                (recent, band)
+            }
+            _ => (Vec::new(), None),
+        };
+        out.push(HomeSummary {
+            questionnaire: q.id.clone(),
+            last_done,
+            latest: recent.last().copied(),
+            latest_band,
+            recent: recent.iter().map(|p| p.value).collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// The event loop, generic over the backend so tests can drive it with
+/// `TestBackend`. `next_event` returns None when input has ended.
+pub fn run_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
+    store: &mut Store,
+    mut next_event: impl FnMut() -> std::io::Result<Option<Event>>,
+) -> anyhow::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let size = terminal.size()?;
+    dispatch(
+        state,
+        store,
+        Action::Resize {
+            width: size.width,
+            height: size.height,
+        },
+        Utc::now(),
+    );
+    dispatch(
+        state,
+        store,
+        Action::Loaded(Loaded::Home(Vec::new())),
+        Utc::now(),
+    );
+    let effects = super::go_home(state);
+    for e in effects {
+        if let Some(r) = perform(state, store, e) {
+            update(state, Action::Loaded(r), Utc::now());
+        }
+    }
+    terminal.draw(|f| crate::ui::draw(f, state))?;
+    while !state.quit {
+        let Some(event) = next_event()? else { break };
+        if let Some(action) = crate::keymap::map(&event, state) {
+            dispatch(state, store, action, Utc::now());
+            terminal.draw(|f| crate::ui::draw(f, state))?;
+        }
+    }
+    Ok(())
+}

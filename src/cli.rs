@@ -1,0 +1,89 @@
+//! Command-line interface: every subcommand and flag (clap).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "joy",
+    version,
+    about = "Wellbeing check-ins and joy-in-work reflections for NHS staff",
+    long_about = "Wellbeing check-ins and joy-in-work reflections for NHS staff.\n\
+                  With no command, opens the check-in app in the terminal."
+)]
+pub struct Cli {
+    /// The SQLite database holding your history [default: joy.db in your data directory]
+    #[arg(long, global = true, env = "JOY_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// A folder of questionnaire files to use besides the bundled ones
+    /// [default: the questionnaires folder in your data directory]
+    #[arg(long, global = true, env = "JOY_QUESTIONNAIRES", value_name = "DIR")]
+    pub questionnaires: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check questionnaire files and report every problem with file:line:column
+    Validate {
+        /// Files or folders to check [default: the bundled files and your questionnaire folder]
+        paths: Vec<PathBuf>,
+    },
+    /// Score a questionnaire from given answers, to check its scoring rules
+    Score {
+        /// A questionnaire file, or the id of an available questionnaire
+        file: String,
+        /// An answer as QUESTION_ID=VALUE (the option's value or its label; `;` between several)
+        #[arg(long = "answer", short = 'a', value_name = "ID=VALUE")]
+        answers: Vec<String>,
+        /// A TOML file of answers, one `question_id = value` per line
+        #[arg(long = "answers", value_name = "FILE")]
+        answers_file: Option<PathBuf>,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the available questionnaires, where each came from, and any that failed to load
+    List,
+    /// Show your check-in history
+    History {
+        /// Only this questionnaire (its id)
+        #[arg(long, value_name = "ID")]
+        questionnaire: Option<String>,
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export all your personal data (answers with value and label, scores, bands)
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Write to this file instead of standard output (created readable by you only)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Delete all your personal data, after you confirm
+    Erase {
+        /// Do not ask for confirmation (for scripts)
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Fill a database with synthetic demo history so you can see the trend charts
+    Demo {
+        /// How many days of history to generate
+        #[arg(long, default_value_t = 180, value_name = "N")]
+        days: u32,
+        /// Write into the default database too (normally refused)
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}

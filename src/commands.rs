@@ -1,0 +1,364 @@
+//! The subcommands beside the app: validate, score, list, history, export,
+//! erase, demo. Each returns the process exit code.
+
+use crate::cli::{Cli, Command, ExportFormat};
+use crate::config::Settings;
+use crate::questionnaire::answers::{parse_answers_file, parse_pairs};
+use crate::questionnaire::catalog::{toml_files, BUNDLED};
+use crate::questionnaire::{load_path, load_str, score, Catalog, Diagnostic, Questionnaire};
+use crate::store::{export, Store};
+use crate::text;
+use anyhow::{bail, Context, Result};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let settings = Settings::resolve(cli.db, cli.questionnaires).map_err(anyhow::Error::msg)?;
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        None => crate::app::terminal::run(&settings).map(|_| ExitCode::SUCCESS),
+        Some(Command::Validate { paths }) => validate(&settings, &paths, &mut out),
+        Some(Command::Score {
+            file,
+            answers,
+            answers_file,
+            json,
+        }) => score_cmd(
+            &settings,
+            &file,
+            &answers,
+            answers_file.as_deref(),
+            json,
+            &mut out,
+        ),
+        Some(Command::List) => list(&settings, &mut out),
+        Some(Command::History {
+            questionnaire,
+            json,
+        }) => history(&settings, questionnaire.as_deref(), json, &mut out),
+        Some(Command::Export { format, out: file }) => {
+            export_cmd(&settings, format, file.as_deref(), &mut out)
+        }
+        Some(Command::Erase { yes }) => erase(&settings, yes, &mut out),
+        Some(Command::Demo { days, yes }) => demo(&settings, days, yes, &mut out),
+    }
+}
+
+/// Load every file named (folders: their `.toml` files). With none named,
+/// the bundled files and the user's folders. Duplicate ids are errors.
+pub fn validate(settings: &Settings, paths: &[PathBuf], out: &mut impl Write) -> Result<ExitCode> {
+    let mut results: Vec<(String, Result<Questionnaire, Vec<Diagnostic>>)> = Vec::new();
+    if paths.is_empty() {
+        for (name, text) in BUNDLED {
+            results.push((name.to_string(), load_str(name, text)));
+        }
+        for dir in &settings.questionnaire_dirs {
+            for f in toml_files(dir) {
+                results.push((f.display().to_string(), load_path(&f)));
+            }
+        }
+    } else {
+        for p in paths {
+            if p.is_dir() {
+                for f in toml_files(p) {
+                    results.push((f.display().to_string(), load_path(&f)));
+                }
+            } else {
+                results.push((p.display().to_string(), load_path(p)));
+            }
+        }
+    }
+    let (mut ok, mut bad) = (0, 0);
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for (name, result) in &results {
+        match result {
+            Ok(q) => {
+                if let Some((_, first)) = seen.iter().find(|(id, _)| *id == q.id) {
+                    bad += 1;
+                    writeln!(
+                        out,
+                        "{name}:1:1: questionnaire id \"{}\" is also used by {first}; each file needs its own id \
+                         (a user file replaces a bundled one only in the app, not within one folder)",
+                        q.id
+                    )?;
+                    continue;
+                }
+                seen.push((q.id.clone(), name.clone()));
+                ok += 1;
+                writeln!(
+                    out,
+                    "ok  {name}: {} ({}, {} questions, {} scores)",
+                    q.title,
+                    q.id,
+                    q.questions.len(),
+                    q.scores.len()
+                )?;
+            }
+            Err(diags) => {
+                bad += 1;
+                for d in diags {
+                    writeln!(out, "{d}")?;
+                }
+            }
+        }
+    }
+    writeln!(
+        out,
+        "\n{} file(s) checked: {ok} valid, {bad} with problems.",
+        results.len()
+    )?;
+    Ok(if bad == 0 && !results.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// A questionnaire by path, or else by id among those available.
+fn resolve_questionnaire(settings: &Settings, file: &str) -> Result<Questionnaire> {
+    let path = Path::new(file);
+    if path.exists() {
+        return load_path(path).map_err(|diags| {
+            let lines: Vec<String> = diags.iter().map(ToString::to_string).collect();
+            anyhow::anyhow!("{file} is not a valid questionnaire:\n{}", lines.join("\n"))
+        });
+    }
+    let catalog = Catalog::load(&settings.questionnaire_dirs);
+    match catalog.get(file) {
+        Some(q) => Ok(q.clone()),
+        None => {
+            let ids: Vec<&str> = catalog
+                .entries
+                .iter()
+                .map(|e| e.questionnaire.id.as_str())
+                .collect();
+            bail!(
+                "no file or questionnaire called \"{file}\". Give a file path, or one of: {}",
+                ids.join(", ")
+            )
+        }
+    }
+}
+
+fn score_cmd(
+    settings: &Settings,
+    file: &str,
+    pairs: &[String],
+    answers_file: Option<&Path>,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    let q = resolve_questionnaire(settings, file)?;
+    let mut answers = match answers_file {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read the answers file {}", p.display()))?;
+            parse_answers_file(&q, &p.display().to_string(), &text)
+                .map_err(|e| anyhow::anyhow!(e.join("\n")))?
+        }
+        None => Default::default(),
+    };
+    let given = parse_pairs(&q, pairs.iter().map(String::as_str))
+        .map_err(|e| anyhow::anyhow!(e.join("\n")))?;
+    answers.extend(given);
+    let outcome = score(&q, &answers);
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&outcome)?)?;
+    } else {
+        write!(out, "{}", text::outcome_report(&q, &outcome))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list(settings: &Settings, out: &mut impl Write) -> Result<ExitCode> {
+    let catalog = Catalog::load(&settings.questionnaire_dirs);
+    writeln!(out, "Available questionnaires:")?;
+    for e in &catalog.entries {
+        let q = &e.questionnaire;
+        writeln!(
+            out,
+            "  {:<18} {:<32} {:<8} {} min  from {}{}",
+            q.id,
+            q.title,
+            q.kind.as_str(),
+            q.minutes,
+            e.origin.describe(),
+            if e.replaces_bundled {
+                " (replaces the bundled one)"
+            } else {
+                ""
+            }
+        )?;
+    }
+    let dirs: Vec<String> = settings
+        .questionnaire_dirs
+        .iter()
+        .map(|d| d.display().to_string())
+        .collect();
+    writeln!(
+        out,
+        "\nYour questionnaire folder: {}",
+        if dirs.is_empty() {
+            "(none)".into()
+        } else {
+            dirs.join(", ")
+        }
+    )?;
+    if !catalog.failures.is_empty() {
+        writeln!(
+            out,
+            "\nFiles that failed to load (the others loaded normally):"
+        )?;
+        for f in &catalog.failures {
+            for d in &f.diagnostics {
+                writeln!(out, "  {d}")?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn history(
+    settings: &Settings,
+    questionnaire: Option<&str>,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    let mut store = Store::open(&settings.db)?;
+    let records = store.history(None, questionnaire)?;
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&records)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if records.is_empty() {
+        writeln!(out, "No check-ins yet in {}.", settings.db.display())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "{:<17} {:<16} {:<30} {:>7}  band",
+        "completed (UTC)", "questionnaire", "score", "value"
+    )?;
+    for r in &records {
+        let first = r.scores.first();
+        writeln!(
+            out,
+            "{:<17} {:<16} {:<30} {:>7}  {} {}{}",
+            r.completed_at.format("%Y-%m-%d %H:%M"),
+            r.questionnaire_id,
+            first.map(|s| s.label.as_str()).unwrap_or("-"),
+            first
+                .and_then(|s| s.value)
+                .map(crate::questionnaire::fmt_number)
+                .unwrap_or_else(|| "-".into()),
+            first.and_then(|s| s.band_label.as_deref()).unwrap_or(""),
+            text::tone_word_str(first.and_then(|s| s.band_tone.as_deref())),
+            if r.is_demo { "  (demo)" } else { "" }
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export_cmd(
+    settings: &Settings,
+    format: ExportFormat,
+    file: Option<&Path>,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    let mut store = Store::open(&settings.db)?;
+    let records = store.history(None, None)?;
+    let body = match format {
+        ExportFormat::Json => export::to_json(&records, chrono::Utc::now()) + "\n",
+        ExportFormat::Csv => export::to_csv(&records)?,
+    };
+    match file {
+        None => out.write_all(body.as_bytes())?,
+        Some(p) => {
+            write_private(p, body.as_bytes())
+                .with_context(|| format!("cannot write {}", p.display()))?;
+            eprintln!("Wrote {} check-in(s) to {}.", records.len(), p.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Write a file readable by its owner only, replacing it atomically.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp-joy");
+    {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts.open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)
+}
+
+fn erase(settings: &Settings, yes: bool, out: &mut impl Write) -> Result<ExitCode> {
+    if !settings.db.exists() {
+        writeln!(
+            out,
+            "There is no database at {}: nothing to erase.",
+            settings.db.display()
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !yes {
+        let stdin = std::io::stdin();
+        if !stdin.is_terminal() {
+            bail!("erase needs you to type a confirmation; run it in a terminal, or add --yes in scripts");
+        }
+        write!(
+            out,
+            "{}",
+            text::ERASE_PROMPT.replace("{db}", &settings.db.display().to_string())
+        )?;
+        out.flush()?;
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line)?;
+        if line.trim() != "erase" {
+            writeln!(out, "{}", text::ERASE_CANCELLED)?;
+            return Ok(ExitCode::from(1));
+        }
+    }
+    let mut store = Store::open(&settings.db)?;
+    let r = store.erase_personal()?;
+    writeln!(
+        out,
+        "Erased {} check-in(s), {} answer(s) and {} score(s) from {}.",
+        r.checkins,
+        r.answers,
+        r.scores,
+        settings.db.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn demo(settings: &Settings, days: u32, yes: bool, out: &mut impl Write) -> Result<ExitCode> {
+    if settings.db_is_default && !yes {
+        bail!(
+            "{}",
+            text::DEMO_DEFAULT_DB.replace("{db}", &settings.db.display().to_string())
+        );
+    }
+    let catalog = Catalog::load(&settings.questionnaire_dirs);
+    let mut store = Store::open(&settings.db)?;
+    let me = store.local_respondent()?;
+    let checkins = crate::demo::generate(&catalog, me, days, chrono::Utc::now(), 2026);
+    store.save_many(&checkins)?;
+    writeln!(
+        out,
+        "Added {} demo check-in(s) over {days} days to {} (marked as demo data).\nOpen them with: joy --db {}",
+        checkins.len(),
+        settings.db.display(),
+        settings.db.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,195 @@
+//! Keys and mouse events to [`Action`]s, and the per-screen key hints that
+//! the key bar and the help overlay show (and that clicks on the key bar
+//! trigger). Only key *presses* count.
+
+use crate::app::{checkin, Action, Screen, State};
+use crate::trends::Period;
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
+
+/// Turn a terminal event into an action, given whether text is being typed.
+pub fn map(event: &Event, state: &State) -> Option<Action> {
+    match event {
+        Event::Key(k) if k.kind == KeyEventKind::Press => map_key(*k, state),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+                column: m.column,
+                row: m.row,
+            }),
+            MouseEventKind::ScrollUp => Some(Action::Up),
+            MouseEventKind::ScrollDown => Some(Action::Down),
+            _ => None,
+        },
+        Event::Resize(w, h) => Some(Action::Resize {
+            width: *w,
+            height: *h,
+        }),
+        _ => None,
+    }
+}
+
+fn map_key(k: KeyEvent, state: &State) -> Option<Action> {
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl
+        && matches!(
+            k.code,
+            KeyCode::Char('c') | KeyCode::Char('q') | KeyCode::Char('4') | KeyCode::Char('\\')
+        )
+    {
+        return Some(Action::Quit);
+    }
+    if ctrl && k.code == KeyCode::Char('s') {
+        return Some(Action::Save);
+    }
+    if state.confirm_leave {
+        return match k.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => Some(Action::Yes),
+            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Some(Action::No),
+            _ => None,
+        };
+    }
+    if state.editing_text() {
+        return match k.code {
+            KeyCode::Enter | KeyCode::Tab => Some(Action::Confirm),
+            KeyCode::Esc => Some(Action::Back),
+            KeyCode::Up => Some(Action::Up),
+            KeyCode::Down => Some(Action::Down),
+            _ => Some(Action::Edit(k)),
+        };
+    }
+    let action = match k.code {
+        KeyCode::Up | KeyCode::Char('k') => Action::Up,
+        KeyCode::Down | KeyCode::Char('j') => Action::Down,
+        KeyCode::Left => Action::Left,
+        KeyCode::Right => Action::Right,
+        KeyCode::Enter => Action::Confirm,
+        KeyCode::Esc | KeyCode::Backspace => Action::Back,
+        KeyCode::Char(' ') => Action::Toggle,
+        KeyCode::Char('?') | KeyCode::F(1) => Action::Help,
+        KeyCode::Char('q') => Action::Quit,
+        KeyCode::Tab => Action::NextQuestionnaire,
+        KeyCode::Char('h') => Action::OpenHistory,
+        KeyCode::Char('t') => Action::OpenTrends,
+        KeyCode::Char('p') => Action::NextPeriod,
+        KeyCode::Char(']') => Action::NextScore,
+        KeyCode::Char('[') => Action::PrevScore,
+        KeyCode::Char('s') if state.screen == Screen::Review => Action::Save,
+        KeyCode::Char('s') => Action::Skip,
+        KeyCode::Char(c @ '1'..='4') if state.screen == Screen::Trends => {
+            Action::SetPeriod(Period::ALL[c as usize - '1' as usize])
+        }
+        KeyCode::Char(c @ '1'..='9') => Action::Pick(c as usize - '1' as usize),
+        KeyCode::Char('0') => Action::Pick(9),
+        _ => return None,
+    };
+    Some(action)
+}
+
+/// One key hint: what to press, what it does, and the action a click on it sends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hint {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub action: Action,
+}
+
+const fn hint(key: &'static str, label: &'static str, action: Action) -> Hint {
+    Hint { key, label, action }
+}
+
+/// The keys of the screen that is showing, in the order the key bar shows them.
+pub fn hints(state: &State) -> Vec<Hint> {
+    if state.confirm_leave {
+        return vec![
+            hint("y", "leave without saving", Action::Yes),
+            hint("n", "stay", Action::No),
+        ];
+    }
+    if state.help {
+        return vec![
+            hint("Esc", "close help", Action::Back),
+            hint("q", "quit", Action::Quit),
+        ];
+    }
+    screen_hints(state)
+}
+
+/// The keys of the current screen, ignoring any overlay (the help lists these).
+pub fn screen_hints(state: &State) -> Vec<Hint> {
+    let mut h = match state.screen {
+        Screen::Home => vec![
+            hint("↑↓", "choose", Action::Down),
+            hint("Enter", "start", Action::Confirm),
+            hint("h", "history", Action::OpenHistory),
+            hint("t", "trends", Action::OpenTrends),
+        ],
+        Screen::Question => question_hints(state),
+        Screen::Review => vec![
+            hint("↑↓", "choose", Action::Down),
+            hint("Enter", "change", Action::Confirm),
+            hint("s", "save", Action::Save),
+            hint("Esc", "back", Action::Back),
+        ],
+        Screen::Result => vec![
+            hint("Enter", "home", Action::Confirm),
+            hint("t", "trends", Action::OpenTrends),
+            hint("h", "history", Action::OpenHistory),
+            hint("↑↓", "scroll", Action::Down),
+        ],
+        Screen::History => vec![
+            hint("↑↓", "choose", Action::Down),
+            hint("Enter", "open", Action::Confirm),
+            hint("t", "trends", Action::OpenTrends),
+            hint("Esc", "home", Action::Back),
+        ],
+        Screen::Detail => vec![
+            hint("↑↓", "scroll", Action::Down),
+            hint("Esc", "back", Action::Back),
+        ],
+        Screen::Trends => vec![
+            hint("p", "period", Action::NextPeriod),
+            hint("←→", "score", Action::NextScore),
+            hint("Tab", "questionnaire", Action::NextQuestionnaire),
+            hint("Esc", "home", Action::Back),
+        ],
+    };
+    h.push(hint("?", "help", Action::Help));
+    if !state.editing_text() {
+        h.push(hint("q", "quit", Action::Quit));
+    }
+    h
+}
+
+fn question_hints(state: &State) -> Vec<Hint> {
+    let Some(c) = state.checkin.as_ref() else {
+        return vec![];
+    };
+    let q = &state.questionnaires[c.questionnaire];
+    let question = c.question(q);
+    let mut h = Vec::new();
+    if c.editing_text(q) {
+        h.push(hint("Enter", "next", Action::Confirm));
+        h.push(hint("Esc", "back", Action::Back));
+        if checkin::row_count(question) > 0 {
+            h.push(hint("↑", "options", Action::Up));
+        }
+        return h;
+    }
+    let multi = matches!(
+        question.kind,
+        crate::questionnaire::QuestionKind::Multi { .. }
+    );
+    h.push(hint("↑↓", "move", Action::Down));
+    if multi {
+        h.push(hint("Space", "tick", Action::Toggle));
+        h.push(hint("Enter", "next", Action::Confirm));
+    } else {
+        h.push(hint("Enter/1-9", "choose", Action::Confirm));
+    }
+    h.push(hint("Esc", "back", Action::Back));
+    if !question.required {
+        h.push(hint("s", "skip", Action::Skip));
+    }
+    h
+}

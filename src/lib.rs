@@ -1,0 +1,15 @@
+//! joy-kiosk: wellbeing check-ins, trends and team joy-in-work reflections
+//! for NHS staff, as a terminal app. The library holds everything; the `joy`
+//! binary only parses arguments and calls in.
+
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod demo;
+pub mod keymap;
+pub mod questionnaire;
+pub mod store;
+pub mod text;
+pub mod trends;
+pub mod ui;

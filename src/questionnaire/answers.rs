@@ -1,0 +1,188 @@
+//! Turning typed answers (`ID=VALUE` on the command line, or an answers
+//! file) into [`AnswerValue`]s, checked against the question.
+
+use super::model::*;
+
+/// Parse one answer given as text: an option's value as written in the file
+/// or its label; for multiple choice, several separated by `;` (and
+/// `other: ...` for the free-text option).
+pub fn parse_answer(q: &Question, input: &str) -> Result<AnswerValue, String> {
+    let input = input.trim();
+    let find = |part: &str| -> Result<Scalar, String> {
+        let part = part.trim();
+        q.kind
+            .options()
+            .iter()
+            .find(|o| o.value.to_string() == part || o.label.eq_ignore_ascii_case(part))
+            .map(|o| o.value.clone())
+            .ok_or_else(|| {
+                let choices: Vec<String> = q
+                    .kind
+                    .options()
+                    .iter()
+                    .map(|o| format!("{} ({})", o.value, o.label))
+                    .collect();
+                format!(
+                    "\"{part}\" is not an option of question \"{}\"; choose one of: {}",
+                    q.id,
+                    choices.join(", ")
+                )
+            })
+    };
+    match &q.kind {
+        QuestionKind::Scale { .. } | QuestionKind::Choice { .. } => {
+            find(input).map(AnswerValue::Choice)
+        }
+        QuestionKind::Multi {
+            other,
+            other_max_length,
+            ..
+        } => {
+            let mut values = Vec::new();
+            let mut other_text = None;
+            for part in input.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+                if let Some(rest) = part.strip_prefix("other:") {
+                    if !other {
+                        return Err(format!(
+                            "question \"{}\" has no free-text \"other\" option",
+                            q.id
+                        ));
+                    }
+                    check_length(q, rest.trim(), *other_max_length)?;
+                    other_text = Some(rest.trim().to_string());
+                } else {
+                    let v = find(part)?;
+                    if !values.contains(&v) {
+                        values.push(v);
+                    }
+                }
+            }
+            Ok(AnswerValue::Multi {
+                values,
+                other: other_text,
+            })
+        }
+        QuestionKind::Number { min, max, step, .. } => {
+            let n: f64 = input.parse().map_err(|_| {
+                format!(
+                    "question \"{}\" needs a number from {} to {}, not \"{input}\"",
+                    q.id,
+                    fmt_number(*min),
+                    fmt_number(*max)
+                )
+            })?;
+            check_number(q, n, *min, *max, *step)?;
+            Ok(AnswerValue::Number(n))
+        }
+        QuestionKind::Text { max_length } => {
+            check_length(q, input, *max_length)?;
+            Ok(AnswerValue::Text(input.to_string()))
+        }
+    }
+}
+
+pub fn check_number(q: &Question, n: f64, min: f64, max: f64, step: f64) -> Result<(), String> {
+    let steps = (n - min) / step;
+    if !n.is_finite() || n < min - 1e-9 || n > max + 1e-9 || (steps - steps.round()).abs() > 1e-6 {
+        return Err(format!(
+            "question \"{}\" needs a number from {} to {} in steps of {}, not {}",
+            q.id,
+            fmt_number(min),
+            fmt_number(max),
+            fmt_number(step),
+            fmt_number(n)
+        ));
+    }
+    Ok(())
+}
+
+fn check_length(q: &Question, text: &str, max: usize) -> Result<(), String> {
+    let n = text.chars().count();
+    if n > max {
+        return Err(format!(
+            "the answer to \"{}\" is {n} characters; at most {max} are allowed",
+            q.id
+        ));
+    }
+    Ok(())
+}
+
+/// Parse `ID=VALUE` pairs against `q`. Every problem is reported.
+pub fn parse_pairs<'a>(
+    q: &Questionnaire,
+    pairs: impl IntoIterator<Item = &'a str>,
+) -> Result<Answers, Vec<String>> {
+    let mut answers = Answers::new();
+    let mut errors = Vec::new();
+    for pair in pairs {
+        let Some((id, value)) = pair.split_once('=') else {
+            errors.push(format!("\"{pair}\" should look like QUESTION_ID=VALUE"));
+            continue;
+        };
+        add(q, id.trim(), value, &mut answers, &mut errors);
+    }
+    if errors.is_empty() {
+        Ok(answers)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Parse an answers file: TOML with one `question_id = value` per line
+/// (a list of values for multiple choice).
+pub fn parse_answers_file(
+    q: &Questionnaire,
+    name: &str,
+    text: &str,
+) -> Result<Answers, Vec<String>> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| {
+        let (line, col) = e
+            .span()
+            .map(|s| super::load::line_col(text, s.start))
+            .unwrap_or((1, 1));
+        vec![format!("{name}:{line}:{col}: {}", e.message().trim())]
+    })?;
+    let mut answers = Answers::new();
+    let mut errors = Vec::new();
+    for (id, value) in &table {
+        let as_text = match value {
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Integer(i) => i.to_string(),
+            toml::Value::Float(f) => fmt_number(*f),
+            toml::Value::Array(items) => items
+                .iter()
+                .map(|i| match i {
+                    toml::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(";"),
+            other => other.to_string(),
+        };
+        add(q, id, &as_text, &mut answers, &mut errors);
+    }
+    if errors.is_empty() {
+        Ok(answers)
+    } else {
+        Err(errors.into_iter().map(|e| format!("{name}: {e}")).collect())
+    }
+}
+
+fn add(q: &Questionnaire, id: &str, value: &str, answers: &mut Answers, errors: &mut Vec<String>) {
+    match q.question(id) {
+        None => {
+            let ids: Vec<&str> = q.questions.iter().map(|q| q.id.as_str()).collect();
+            errors.push(format!(
+                "\"{}\" has no question \"{id}\"; its questions are: {}",
+                q.id,
+                ids.join(", ")
+            ));
+        }
+        Some(question) => match parse_answer(question, value) {
+            Ok(a) => {
+                answers.insert(id.to_string(), a);
+            }
+            Err(e) => errors.push(e),
+        },
+    }
+}

@@ -1,0 +1,195 @@
+//! The questionnaire file as written (TOML), with source positions kept so
+//! that every validation message can say file:line:column.
+//! `deny_unknown_fields` everywhere: a misspelt key is an error, not ignored.
+
+use super::model::{Kind, Method, Scalar};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuestionnaire {
+    pub id: Spanned<String>,
+    pub version: String,
+    pub title: String,
+    pub description: String,
+    pub kind: Kind,
+    pub minutes: u32,
+    #[serde(default)]
+    pub instructions: Option<String>,
+    pub licence: RawLicence,
+    #[serde(default)]
+    pub signposting: Option<Spanned<String>>,
+    #[serde(default)]
+    pub scales: BTreeMap<Spanned<String>, Spanned<RawScale>>,
+    pub questions: Vec<Spanned<RawQuestion>>,
+    #[serde(default)]
+    pub scores: Vec<Spanned<RawScore>>,
+    #[serde(default)]
+    pub flags: Vec<Spanned<RawFlag>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLicence {
+    pub text: String,
+    pub source: Spanned<String>,
+    #[serde(default)]
+    pub conditions: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScale {
+    pub options: Vec<RawOption>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawOption {
+    pub label: String,
+    pub value: Spanned<Scalar>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RawType {
+    Scale,
+    Choice,
+    Multi,
+    Number,
+    Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuestion {
+    pub id: Spanned<String>,
+    #[serde(rename = "type")]
+    pub kind: Spanned<RawType>,
+    pub text: String,
+    #[serde(default)]
+    pub help: Option<String>,
+    #[serde(default = "yes")]
+    pub required: bool,
+    #[serde(default)]
+    pub scale: Option<Spanned<String>>,
+    #[serde(default)]
+    pub options: Option<Spanned<Vec<RawOption>>>,
+    #[serde(default)]
+    pub other: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub min: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub max: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub step: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub min_label: Option<String>,
+    #[serde(default)]
+    pub max_label: Option<String>,
+    #[serde(default)]
+    pub max_length: Option<Spanned<usize>>,
+    #[serde(default)]
+    pub show_if: Option<Spanned<RawTest>>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A condition: `{ question = "role", equals = "nurse" }`. Inside a flag's
+/// `when`, `question` is left out (the flag lists its questions).
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawTest {
+    #[serde(default)]
+    pub question: Option<Spanned<String>>,
+    pub equals: Option<Scalar>,
+    pub not_equals: Option<Scalar>,
+    pub at_least: Option<f64>,
+    pub at_most: Option<f64>,
+    pub any_of: Option<Vec<Scalar>>,
+    pub includes: Option<Scalar>,
+    pub answered: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+pub struct RawRemap {
+    pub from: f64,
+    pub to: f64,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+pub struct RawLookup {
+    pub raw: f64,
+    pub score: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTransform {
+    #[serde(default = "one")]
+    pub multiply: f64,
+    #[serde(default)]
+    pub add: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScore {
+    pub id: Spanned<String>,
+    pub label: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub questions: Spanned<Vec<Spanned<String>>>,
+    #[serde(default = "sum")]
+    pub method: Method,
+    #[serde(default)]
+    pub reverse: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub remap: Option<Spanned<Vec<RawRemap>>>,
+    #[serde(default)]
+    pub lookup: Option<Spanned<Vec<RawLookup>>>,
+    #[serde(default)]
+    pub transform: Option<RawTransform>,
+    #[serde(default)]
+    pub max_missing: usize,
+    #[serde(default)]
+    pub prorate: bool,
+    #[serde(default)]
+    pub meaningful_change: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub bands: Vec<Spanned<RawBand>>,
+}
+
+fn sum() -> Method {
+    Method::Sum
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBand {
+    pub min: f64,
+    pub max: f64,
+    pub label: String,
+    pub tone: Spanned<String>,
+    pub message: String,
+    #[serde(default)]
+    pub signposting: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFlag {
+    pub questions: Vec<Spanned<String>>,
+    pub when: Spanned<RawTest>,
+    pub message: String,
+}

@@ -1,0 +1,956 @@
+//! Reading a questionnaire file: size and encoding checks, TOML parsing, and
+//! every validation rule. All rule errors in a file are collected, each with
+//! file:line:column and a message a non-programmer can act on.
+
+use super::file::*;
+use super::model::*;
+use super::range;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+use toml::Spanned;
+
+/// Files larger than this are refused before they are read.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+/// Free text questions without a `max_length` get this one.
+pub const DEFAULT_MAX_LENGTH: usize = 500;
+
+/// One problem found in a questionnaire file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
+    }
+}
+
+/// Line and column (both from 1, column in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// Read and load a questionnaire file from disk.
+pub fn load_path(path: &Path) -> Result<Questionnaire, Vec<Diagnostic>> {
+    let name = path.display().to_string();
+    let at_start = |message: String| {
+        vec![Diagnostic {
+            file: name.clone(),
+            line: 1,
+            column: 1,
+            message,
+        }]
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|e| {
+            at_start(format!(
+                "cannot read this file ({e}). Check that it exists and that you may read it."
+            ))
+        })?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(at_start(format!(
+            "this file is {size} bytes; questionnaire files may be at most 1 MiB ({MAX_FILE_BYTES} bytes). \
+             Is it the right file? Split it or remove embedded data."
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        at_start(format!(
+            "cannot read this file ({e}). Check that it exists and that you may read it."
+        ))
+    })?;
+    load_bytes(&name, &bytes)
+}
+
+/// Load from raw bytes (checks size and UTF-8 first).
+pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Questionnaire, Vec<Diagnostic>> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(vec![Diagnostic {
+            file: name.to_string(),
+            line: 1,
+            column: 1,
+            message: format!(
+                "this file is {} bytes; questionnaire files may be at most 1 MiB ({MAX_FILE_BYTES} bytes).",
+                bytes.len()
+            ),
+        }]);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => load_str(name, text),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            // `good` is valid UTF-8 by construction.
+            let text = String::from_utf8_lossy(good);
+            let (line, column) = line_col(&text, text.len());
+            Err(vec![Diagnostic {
+                file: name.to_string(),
+                line,
+                column,
+                message: "this file is not valid UTF-8 text. Save it again as UTF-8 \
+                          (in most editors: File > Save As > Encoding: UTF-8)."
+                    .to_string(),
+            }])
+        }
+    }
+}
+
+/// Parse and validate questionnaire text. `name` is used in messages.
+pub fn load_str(name: &str, text: &str) -> Result<Questionnaire, Vec<Diagnostic>> {
+    let raw: RawQuestionnaire = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+            let mut message = e.message().trim().to_string();
+            if message.contains("unknown field") {
+                message.push_str(". Check the spelling; questionnaires/README.md lists every key.");
+            } else if message.contains("missing field") {
+                message.push_str(". Add it; questionnaires/README.md shows an example.");
+            }
+            return Err(vec![Diagnostic {
+                file: name.to_string(),
+                line,
+                column,
+                message,
+            }]);
+        }
+    };
+    let mut v = Validator {
+        name,
+        text,
+        errors: Vec::new(),
+    };
+    let q = v.build(raw, text);
+    if v.errors.is_empty() {
+        Ok(q)
+    } else {
+        v.errors
+            .sort_by(|a, b| (a.line, a.column, &a.message).cmp(&(b.line, b.column, &b.message)));
+        v.errors.dedup();
+        Err(v.errors)
+    }
+}
+
+struct Validator<'a> {
+    name: &'a str,
+    text: &'a str,
+    errors: Vec<Diagnostic>,
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
+fn join_numbers(xs: &[f64]) -> String {
+    const SHOWN: usize = 8;
+    let mut s: Vec<String> = xs.iter().take(SHOWN).map(|x| fmt_number(*x)).collect();
+    if xs.len() > SHOWN {
+        s.push(format!("and {} more", xs.len() - SHOWN));
+    }
+    s.join(", ")
+}
+
+impl Validator<'_> {
+    fn err(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let (line, column) = line_col(self.text, span.start);
+        self.errors.push(Diagnostic {
+            file: self.name.to_string(),
+            line,
+            column,
+            message: message.into(),
+        });
+    }
+
+    fn check_id(&mut self, id: &Spanned<String>, what: &str) {
+        if !valid_id(id.get_ref()) {
+            self.err(
+                id.span(),
+                format!(
+                    "{what} id \"{}\" is not allowed: use 1 to 64 lower-case letters, digits, '_' or '-'",
+                    id.get_ref()
+                ),
+            );
+        }
+    }
+
+    fn options(
+        &mut self,
+        opts: &[RawOption],
+        span: Range<usize>,
+        whose: &str,
+        numeric: bool,
+    ) -> Vec<Choice> {
+        if opts.is_empty() {
+            self.err(span, format!("{whose} has an empty option list: add at least one option with a label and a value"));
+        }
+        let mut seen: Vec<Scalar> = Vec::new();
+        let mut out = Vec::new();
+        for o in opts {
+            let value = o.value.get_ref().clone();
+            if numeric && value.as_number().is_none() {
+                self.err(
+                    o.value.span(),
+                    format!(
+                        "{whose}: option \"{}\" needs a number as its value (scales are scored)",
+                        o.label
+                    ),
+                );
+            }
+            if seen.contains(&value) {
+                self.err(
+                    o.value.span(),
+                    format!("{whose}: two options have the value {value}; each option needs its own value"),
+                );
+            }
+            if o.label.trim().is_empty() {
+                self.err(
+                    o.value.span(),
+                    format!("{whose}: an option has an empty label"),
+                );
+            }
+            seen.push(value.clone());
+            out.push(Choice {
+                label: o.label.clone(),
+                value,
+            });
+        }
+        out
+    }
+
+    fn build(&mut self, raw: RawQuestionnaire, text: &str) -> Questionnaire {
+        self.check_id(&raw.id, "questionnaire");
+        let src = raw.licence.source.get_ref();
+        if !(src.starts_with("https://") || src.starts_with("http://")) {
+            self.err(
+                raw.licence.source.span(),
+                "licence source must be a web link starting with https:// (where the instrument and its terms are published)",
+            );
+        }
+
+        // Scales.
+        let mut scales: BTreeMap<String, Vec<Choice>> = BTreeMap::new();
+        for (name, scale) in &raw.scales {
+            self.check_id(name, "scale");
+            let opts = self.options(
+                &scale.get_ref().options,
+                scale.span(),
+                &format!("scale \"{}\"", name.get_ref()),
+                true,
+            );
+            scales.insert(name.get_ref().clone(), opts);
+        }
+
+        // Questions, in order, so conditions can only look backwards.
+        let mut questions: Vec<Question> = Vec::new();
+        let mut ids: HashSet<String> = HashSet::new();
+        if raw.questions.is_empty() {
+            self.err(
+                0..0,
+                "this questionnaire has no questions: add at least one [[questions]] table",
+            );
+        }
+        for rq in &raw.questions {
+            let q = self.question(rq.get_ref(), rq.span(), &scales, &questions);
+            if !ids.insert(q.id.clone()) {
+                self.err(
+                    rq.get_ref().id.span(),
+                    format!(
+                        "question id \"{}\" is used twice: give each question its own id",
+                        q.id
+                    ),
+                );
+            }
+            questions.push(q);
+        }
+
+        let signposting = raw.signposting.as_ref().map(|s| s.get_ref().clone());
+        let mut scores: Vec<Score> = Vec::new();
+        for rs in &raw.scores {
+            let s = self.score(rs.get_ref(), &questions, signposting.is_some());
+            if scores.iter().any(|o| o.id == s.id) {
+                self.err(
+                    rs.get_ref().id.span(),
+                    format!(
+                        "score id \"{}\" is used twice: give each score its own id",
+                        s.id
+                    ),
+                );
+            }
+            scores.push(s);
+        }
+
+        let mut flags = Vec::new();
+        for rf in &raw.flags {
+            let f = rf.get_ref();
+            if f.questions.is_empty() {
+                self.err(
+                    rf.span(),
+                    "this flag lists no questions: name at least one in `questions`",
+                );
+            }
+            let mut qs = Vec::new();
+            for qid in &f.questions {
+                match questions.iter().find(|q| q.id == *qid.get_ref()) {
+                    None => self.err(
+                        qid.span(),
+                        format!(
+                            "flag refers to question \"{}\", which is not in this file",
+                            qid.get_ref()
+                        ),
+                    ),
+                    Some(q) => {
+                        // Checked against each question it applies to.
+                        self.test(f.when.get_ref(), f.when.span(), q);
+                    }
+                }
+                qs.push(qid.get_ref().clone());
+            }
+            if f.when.get_ref().question.is_some() {
+                self.err(
+                    f.when.span(),
+                    "`question` is not used inside a flag's `when`: list the questions in the flag's `questions`",
+                );
+            }
+            if let Some(test) = test_of(f.when.get_ref()) {
+                flags.push(Flag {
+                    questions: qs,
+                    test,
+                    message: f.message.clone(),
+                });
+            }
+        }
+
+        Questionnaire {
+            id: raw.id.get_ref().clone(),
+            version: raw.version,
+            title: raw.title,
+            description: raw.description,
+            kind: raw.kind,
+            minutes: raw.minutes,
+            instructions: raw.instructions,
+            licence: Licence {
+                text: raw.licence.text,
+                source: raw.licence.source.into_inner(),
+                conditions: raw.licence.conditions,
+            },
+            signposting,
+            questions,
+            scores,
+            flags,
+            hash: hex_sha256(text),
+        }
+    }
+
+    fn question(
+        &mut self,
+        rq: &RawQuestion,
+        span: Range<usize>,
+        scales: &BTreeMap<String, Vec<Choice>>,
+        earlier: &[Question],
+    ) -> Question {
+        self.check_id(&rq.id, "question");
+        let id = rq.id.get_ref().clone();
+        let ty = *rq.kind.get_ref();
+        let whose = format!("question \"{id}\"");
+        // Keys that belong to other types.
+        let not_for = |present: bool, key: &str, types: &str| -> Option<String> {
+            present.then(|| {
+                format!(
+                    "{whose} is of type \"{}\": `{key}` is only used by {types} questions",
+                    type_str(ty)
+                )
+            })
+        };
+        let misplaced = [
+            not_for(
+                rq.scale.is_some() && ty != RawType::Scale,
+                "scale",
+                "\"scale\"",
+            ),
+            not_for(
+                rq.options.is_some() && !matches!(ty, RawType::Choice | RawType::Multi),
+                "options",
+                "\"choice\" and \"multi\"",
+            ),
+            not_for(
+                rq.other.is_some() && ty != RawType::Multi,
+                "other",
+                "\"multi\"",
+            ),
+            not_for(
+                (rq.min.is_some()
+                    || rq.max.is_some()
+                    || rq.step.is_some()
+                    || rq.min_label.is_some()
+                    || rq.max_label.is_some())
+                    && ty != RawType::Number,
+                "min/max/step",
+                "\"number\"",
+            ),
+            not_for(
+                rq.max_length.is_some() && !matches!(ty, RawType::Text | RawType::Multi),
+                "max_length",
+                "\"text\" and \"multi\"",
+            ),
+        ];
+        for m in misplaced.into_iter().flatten() {
+            self.err(rq.kind.span(), m);
+        }
+
+        let kind = match ty {
+            RawType::Scale => {
+                match &rq.scale {
+                    None => {
+                        self.err(span.clone(), format!("{whose} is a scale question but names no `scale`: add scale = \"...\""));
+                        QuestionKind::Scale {
+                            scale: String::new(),
+                            options: vec![],
+                        }
+                    }
+                    Some(name) => match scales.get(name.get_ref()) {
+                        None => {
+                            let known: Vec<&str> = scales.keys().map(String::as_str).collect();
+                            self.err(
+                            name.span(),
+                            format!(
+                                "{whose} uses scale \"{}\", which is not defined; defined scales: {}",
+                                name.get_ref(),
+                                if known.is_empty() { "none (add a [scales.NAME] table)".to_string() } else { known.join(", ") }
+                            ),
+                        );
+                            QuestionKind::Scale {
+                                scale: name.get_ref().clone(),
+                                options: vec![],
+                            }
+                        }
+                        Some(opts) => QuestionKind::Scale {
+                            scale: name.get_ref().clone(),
+                            options: opts.clone(),
+                        },
+                    },
+                }
+            }
+            RawType::Choice | RawType::Multi => {
+                let options = match &rq.options {
+                    None => {
+                        self.err(span.clone(), format!("{whose} needs `options`: a list of {{ label = \"...\", value = ... }}"));
+                        vec![]
+                    }
+                    Some(o) => self.options(o.get_ref(), o.span(), &whose, false),
+                };
+                if ty == RawType::Choice {
+                    QuestionKind::Choice { options }
+                } else {
+                    QuestionKind::Multi {
+                        options,
+                        other: rq.other.as_ref().is_some_and(|o| *o.get_ref()),
+                        other_max_length: self.max_length(rq, &whose),
+                    }
+                }
+            }
+            RawType::Number => {
+                let (min, max) = match (&rq.min, &rq.max) {
+                    (Some(a), Some(b)) => {
+                        if a.get_ref() >= b.get_ref() {
+                            self.err(
+                                a.span(),
+                                format!(
+                                    "{whose}: `min` ({}) must be less than `max` ({})",
+                                    a.get_ref(),
+                                    b.get_ref()
+                                ),
+                            );
+                        }
+                        (*a.get_ref(), *b.get_ref())
+                    }
+                    _ => {
+                        self.err(
+                            span.clone(),
+                            format!("{whose} is a number question: give both `min` and `max`"),
+                        );
+                        (0.0, 1.0)
+                    }
+                };
+                let step = rq.step.as_ref().map(|s| *s.get_ref()).unwrap_or(1.0);
+                if step <= 0.0 || !step.is_finite() {
+                    let sp = rq.step.as_ref().map(|s| s.span()).unwrap_or(span.clone());
+                    self.err(sp, format!("{whose}: `step` must be more than 0"));
+                } else if ((max - min) / step) > 10_000.0 {
+                    self.err(span.clone(), format!("{whose}: more than 10,000 steps between min and max; use a larger `step`"));
+                }
+                QuestionKind::Number {
+                    min,
+                    max,
+                    step: if step > 0.0 { step } else { 1.0 },
+                    min_label: rq.min_label.clone(),
+                    max_label: rq.max_label.clone(),
+                }
+            }
+            RawType::Text => QuestionKind::Text {
+                max_length: self.max_length(rq, &whose),
+            },
+        };
+
+        let mut q = Question {
+            id: id.clone(),
+            text: rq.text.clone(),
+            help: rq.help.clone(),
+            required: rq.required,
+            kind,
+            show_if: None,
+        };
+        if rq.text.trim().is_empty() {
+            self.err(
+                rq.id.span(),
+                format!("{whose} has empty `text`: write the question as people will read it"),
+            );
+        }
+
+        if let Some(cond) = &rq.show_if {
+            let c = cond.get_ref();
+            match &c.question {
+                None => self.err(
+                    cond.span(),
+                    format!(
+                        "{whose}: `show_if` needs `question = \"...\"` naming an earlier question"
+                    ),
+                ),
+                Some(target) => {
+                    let t = target.get_ref();
+                    if *t == id {
+                        self.err(target.span(), format!("{whose}: `show_if` refers to the question itself; it must name an earlier question"));
+                    } else if let Some(prev) = earlier.iter().find(|p| p.id == *t) {
+                        if let Some(test) = self.test(c, cond.span(), prev) {
+                            q.show_if = Some(Condition {
+                                question: t.clone(),
+                                test,
+                            });
+                        }
+                    } else {
+                        self.err(
+                            target.span(),
+                            format!(
+                                "{whose}: `show_if` refers to \"{t}\", which is not an earlier question. \
+                                 A condition may only look at questions asked before this one: move it, or fix the id"
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        q
+    }
+
+    fn max_length(&mut self, rq: &RawQuestion, whose: &str) -> usize {
+        match &rq.max_length {
+            None => DEFAULT_MAX_LENGTH,
+            Some(m) if *m.get_ref() == 0 || *m.get_ref() > 10_000 => {
+                self.err(
+                    m.span(),
+                    format!("{whose}: `max_length` must be between 1 and 10000 characters"),
+                );
+                DEFAULT_MAX_LENGTH
+            }
+            Some(m) => *m.get_ref(),
+        }
+    }
+
+    /// Check a condition's test against the question it looks at.
+    fn test(&mut self, t: &RawTest, span: Range<usize>, target: &Question) -> Option<Test> {
+        let count = [
+            t.equals.is_some(),
+            t.not_equals.is_some(),
+            t.at_least.is_some(),
+            t.at_most.is_some(),
+            t.any_of.is_some(),
+            t.includes.is_some(),
+            t.answered.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        if count != 1 {
+            self.err(
+                span,
+                format!(
+                    "a condition needs exactly one test (equals, not_equals, at_least, at_most, any_of, includes or answered); this one has {count}"
+                ),
+            );
+            return None;
+        }
+        let test = test_of(t)?;
+        let opts = target.kind.options();
+        let numeric = matches!(target.kind, QuestionKind::Number { .. })
+            || (!opts.is_empty() && opts.iter().all(|o| o.value.as_number().is_some()));
+        let is_multi = matches!(target.kind, QuestionKind::Multi { .. });
+        let check_value = |v: &Scalar| opts.is_empty() || opts.iter().any(|o| o.value == *v);
+        let problem = match &test {
+            Test::AtLeast(_) | Test::AtMost(_) if !numeric => Some(format!(
+                "at_least / at_most compare numbers, but question \"{}\" does not have numeric answers",
+                target.id
+            )),
+            Test::Includes(_) if !is_multi => Some(format!(
+                "`includes` is for multiple-choice questions; \"{}\" is of type \"{}\" (use `equals`)",
+                target.id,
+                target.kind.type_name()
+            )),
+            Test::Equals(_) | Test::NotEquals(_) | Test::AnyOf(_) if is_multi => Some(format!(
+                "\"{}\" is a multiple-choice question: use `includes` to test whether an option was ticked",
+                target.id
+            )),
+            Test::Equals(v) | Test::NotEquals(v) | Test::Includes(v) if !check_value(v) => Some(format!(
+                "question \"{}\" has no option with the value {v}",
+                target.id
+            )),
+            Test::AnyOf(vs) => vs
+                .iter()
+                .find(|v| !check_value(v))
+                .map(|v| format!("question \"{}\" has no option with the value {v}", target.id)),
+            _ => None,
+        };
+        match problem {
+            Some(p) => {
+                self.err(span, p);
+                None
+            }
+            None => Some(test),
+        }
+    }
+
+    fn score(
+        &mut self,
+        rs: &RawScore,
+        questions: &[Question],
+        has_file_signposting: bool,
+    ) -> Score {
+        let errors_before = self.errors.len();
+        self.check_id(&rs.id, "score");
+        let whose = format!("score \"{}\"", rs.id.get_ref());
+        let mut items: Vec<&Question> = Vec::new();
+        if rs.questions.get_ref().is_empty() {
+            self.err(rs.questions.span(), format!("{whose} lists no questions"));
+        }
+        for qid in rs.questions.get_ref() {
+            match questions.iter().find(|q| q.id == *qid.get_ref()) {
+                None => self.err(
+                    qid.span(),
+                    format!(
+                        "{whose} refers to question \"{}\", which is not in this file",
+                        qid.get_ref()
+                    ),
+                ),
+                Some(q) => {
+                    let scorable = match &q.kind {
+                        QuestionKind::Number { .. } => true,
+                        QuestionKind::Scale { .. } | QuestionKind::Choice { .. } => q
+                            .kind
+                            .options()
+                            .iter()
+                            .all(|o| o.value.as_number().is_some()),
+                        _ => false,
+                    };
+                    if !scorable {
+                        self.err(
+                            qid.span(),
+                            format!(
+                                "{whose}: question \"{}\" cannot be scored (it is {} without numeric values); \
+                                 only scale, number, and choice questions with numeric values can be",
+                                q.id,
+                                q.kind.type_name()
+                            ),
+                        );
+                    } else if items.iter().any(|i| i.id == q.id) {
+                        self.err(
+                            qid.span(),
+                            format!("{whose} lists question \"{}\" twice", q.id),
+                        );
+                    } else {
+                        items.push(q);
+                    }
+                }
+            }
+        }
+        let listed: Vec<&String> = rs.questions.get_ref().iter().map(|s| s.get_ref()).collect();
+        for r in &rs.reverse {
+            if !listed.contains(&r.get_ref()) {
+                self.err(
+                    r.span(),
+                    format!(
+                        "{whose} reverses question \"{}\", which this score does not include: add it to `questions` or remove it from `reverse`",
+                        r.get_ref()
+                    ),
+                );
+            }
+        }
+        let remap: Vec<(f64, f64)> = rs
+            .remap
+            .as_ref()
+            .map(|r| r.get_ref().iter().map(|m| (m.from, m.to)).collect())
+            .unwrap_or_default();
+        if let Some(r) = &rs.remap {
+            let mut missing: Vec<f64> = Vec::new();
+            for q in &items {
+                for v in range::raw_values(q) {
+                    if !remap.iter().any(|(f, _)| (f - v).abs() < 1e-9)
+                        && !missing.iter().any(|m| (m - v).abs() < 1e-9)
+                    {
+                        missing.push(v);
+                    }
+                }
+            }
+            if !missing.is_empty() {
+                self.err(
+                    r.span(),
+                    format!("{whose}: `remap` has no entry for the value(s) {}; add {{ from = ..., to = ... }} for each", join_numbers(&missing)),
+                );
+            }
+        }
+        let lookup: Vec<(f64, f64)> = rs
+            .lookup
+            .as_ref()
+            .map(|l| l.get_ref().iter().map(|m| (m.raw, m.score)).collect())
+            .unwrap_or_default();
+        let (multiply, add) = rs
+            .transform
+            .as_ref()
+            .map(|t| (t.multiply, t.add))
+            .unwrap_or((1.0, 0.0));
+        if multiply == 0.0 || !multiply.is_finite() || !add.is_finite() {
+            self.err(
+                rs.id.span(),
+                format!("{whose}: `transform.multiply` must be a number other than 0"),
+            );
+        }
+        if let Some(mc) = &rs.meaningful_change {
+            if *mc.get_ref() <= 0.0 {
+                self.err(
+                    mc.span(),
+                    format!("{whose}: `meaningful_change` must be more than 0"),
+                );
+            }
+        }
+
+        let mut bands = Vec::new();
+        for rb in &rs.bands {
+            let b = rb.get_ref();
+            let tone = Tone::parse(b.tone.get_ref());
+            if tone.is_none() {
+                self.err(
+                    b.tone.span(),
+                    format!(
+                        "band \"{}\": tone \"{}\" is not known; use good, caution or alert",
+                        b.label,
+                        b.tone.get_ref()
+                    ),
+                );
+            }
+            if b.min > b.max {
+                self.err(
+                    rb.span(),
+                    format!(
+                        "band \"{}\": `min` ({}) is more than `max` ({})",
+                        b.label,
+                        fmt_number(b.min),
+                        fmt_number(b.max)
+                    ),
+                );
+            }
+            if tone == Some(Tone::Alert) && b.signposting.is_none() && !has_file_signposting {
+                self.err(
+                    rb.span(),
+                    format!(
+                        "band \"{}\" is an alert band but there is no signposting to support: add `signposting` to the band or at the top of the file",
+                        b.label
+                    ),
+                );
+            }
+            bands.push((
+                rb.span(),
+                Band {
+                    min: b.min,
+                    max: b.max,
+                    label: b.label.clone(),
+                    tone: tone.unwrap_or(Tone::Caution),
+                    message: b.message.clone(),
+                    signposting: b.signposting.clone(),
+                },
+            ));
+        }
+        // Overlaps between any two bands.
+        for i in 0..bands.len() {
+            for j in (i + 1)..bands.len() {
+                let (a, b) = (&bands[i].1, &bands[j].1);
+                if a.min <= b.max && b.min <= a.max {
+                    let sp = bands[j].0.clone();
+                    self.err(
+                        sp,
+                        format!(
+                            "{whose}: bands \"{}\" ({} to {}) and \"{}\" ({} to {}) overlap; a score must fall in exactly one band",
+                            a.label,
+                            fmt_number(a.min),
+                            fmt_number(a.max),
+                            b.label,
+                            fmt_number(b.min),
+                            fmt_number(b.max)
+                        ),
+                    );
+                }
+            }
+        }
+
+        let mut score = Score {
+            id: rs.id.get_ref().clone(),
+            label: rs.label.clone(),
+            description: rs.description.clone(),
+            questions: items.iter().map(|q| q.id.clone()).collect(),
+            method: rs.method,
+            reverse: rs.reverse.iter().map(|r| r.get_ref().clone()).collect(),
+            remap,
+            lookup,
+            multiply,
+            add,
+            max_missing: rs.max_missing,
+            prorate: rs.prorate,
+            meaningful_change: rs.meaningful_change.as_ref().map(|m| *m.get_ref()),
+            bands: bands.iter().map(|(_, b)| b.clone()).collect(),
+            range: (0.0, 0.0),
+        };
+        if items.is_empty() || self.errors.len() > errors_before {
+            return score;
+        }
+        // What raw and reported values can this score take?
+        let possible = range::possible_raw(&score, &items);
+        if !score.lookup.is_empty() {
+            let missing: Vec<f64> = possible
+                .values
+                .iter()
+                .copied()
+                .filter(|r| !score.lookup.iter().any(|(k, _)| (k - r).abs() < 1e-6))
+                .collect();
+            if !missing.is_empty() || !possible.exact {
+                let span = rs.lookup.as_ref().map(|l| l.span()).unwrap_or(rs.id.span());
+                let detail = if possible.exact {
+                    format!(
+                        "it has no entry for raw score(s) {}",
+                        join_numbers(&missing)
+                    )
+                } else {
+                    "this score's raw values cannot all be listed (too many); use a transform instead".to_string()
+                };
+                self.err(
+                    span,
+                    format!(
+                        "{whose}: the lookup table must cover every possible raw score ({} to {}), but {detail}",
+                        fmt_number(possible.min),
+                        fmt_number(possible.max),
+                    ),
+                );
+                return score;
+            }
+        }
+        let reported: Vec<f64> = possible
+            .values
+            .iter()
+            .map(|r| range::report(&score, *r))
+            .collect();
+        let (lo, hi) = reported
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), x| {
+                (l.min(*x), h.max(*x))
+            });
+        let (lo, hi) = if possible.exact {
+            (lo, hi)
+        } else {
+            (
+                range::report(&score, possible.min),
+                range::report(&score, possible.max),
+            )
+        };
+        score.range = (lo.min(hi), lo.max(hi));
+        if !score.bands.is_empty() {
+            let uncovered: Vec<f64> = if possible.exact {
+                let mut u: Vec<f64> = reported
+                    .iter()
+                    .copied()
+                    .filter(|x| score.band_for(*x).is_none())
+                    .collect();
+                u.sort_by(f64::total_cmp);
+                u.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+                u
+            } else {
+                range::interval_gaps(&score.bands, score.range)
+            };
+            if !uncovered.is_empty() {
+                self.err(
+                    rs.id.span(),
+                    format!(
+                        "{whose}: the bands leave part of the possible range ({} to {}) uncovered: no band holds {}. \
+                         Widen a band or add one",
+                        fmt_number(score.range.0),
+                        fmt_number(score.range.1),
+                        join_numbers(&uncovered)
+                    ),
+                );
+            }
+        }
+        score
+    }
+}
+
+fn type_str(t: RawType) -> &'static str {
+    match t {
+        RawType::Scale => "scale",
+        RawType::Choice => "choice",
+        RawType::Multi => "multi",
+        RawType::Number => "number",
+        RawType::Text => "text",
+    }
+}
+
+fn test_of(t: &RawTest) -> Option<Test> {
+    if let Some(v) = &t.equals {
+        return Some(Test::Equals(v.clone()));
+    }
+    if let Some(v) = &t.not_equals {
+        return Some(Test::NotEquals(v.clone()));
+    }
+    if let Some(v) = t.at_least {
+        return Some(Test::AtLeast(v));
+    }
+    if let Some(v) = t.at_most {
+        return Some(Test::AtMost(v));
+    }
+    if let Some(v) = &t.any_of {
+        return Some(Test::AnyOf(v.clone()));
+    }
+    if let Some(v) = &t.includes {
+        return Some(Test::Includes(v.clone()));
+    }
+    t.answered.map(Test::Answered)
+}
+
+pub fn hex_sha256(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,16 @@
+//! Questionnaire files: the format, loading with file:line:column errors,
+//! validation, scoring, and the catalogue of bundled and user files.
+//! No terminal and no database code lives here.
+
+pub mod answers;
+pub mod catalog;
+mod file;
+pub mod load;
+pub mod model;
+pub mod range;
+pub mod score;
+
+pub use catalog::{Catalog, Entry, Failure, Origin};
+pub use load::{load_bytes, load_path, load_str, Diagnostic};
+pub use model::*;
+pub use score::{score, FlagHit, Outcome, ScoreResult};

@@ -1,0 +1,405 @@
+//! The validated questionnaire model the rest of the app uses. Built only by
+//! [`crate::questionnaire::load`]; every reference in it has been checked.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Whether a questionnaire is a private check-in or an anonymous team reflection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Personal,
+    Team,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Personal => "personal",
+            Kind::Team => "team",
+        }
+    }
+}
+
+/// The tone of a band. Screens turn it into a colour *and* a word or symbol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tone {
+    Good,
+    Caution,
+    Alert,
+}
+
+impl Tone {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tone::Good => "good",
+            Tone::Caution => "caution",
+            Tone::Alert => "alert",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Tone> {
+        match s {
+            "good" => Some(Tone::Good),
+            "caution" => Some(Tone::Caution),
+            "alert" => Some(Tone::Alert),
+            _ => None,
+        }
+    }
+}
+
+/// An option's value as written in the file: a number or a short code.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Scalar {
+    Number(f64),
+    Text(String),
+}
+
+impl PartialEq for Scalar {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Scalar::Number(a), Scalar::Number(b)) => (a - b).abs() < 1e-9,
+            (Scalar::Text(a), Scalar::Text(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Scalar {
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Scalar::Number(n) => Some(*n),
+            Scalar::Text(_) => None,
+        }
+    }
+}
+
+/// Numbers print as they would be written: `5`, `2.5`.
+pub fn fmt_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        let s = format!("{n:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+impl fmt::Display for Scalar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scalar::Number(n) => f.write_str(&fmt_number(*n)),
+            Scalar::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub label: String,
+    pub value: Scalar,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum QuestionKind {
+    /// One option from a named, reusable scale (numeric values).
+    Scale { scale: String, options: Vec<Choice> },
+    /// One option from a list of categories.
+    Choice { options: Vec<Choice> },
+    /// Any number of options (tags), optionally with a free-text "other".
+    Multi {
+        options: Vec<Choice>,
+        other: bool,
+        other_max_length: usize,
+    },
+    /// A number in a range, e.g. a 0-10 slider.
+    Number {
+        min: f64,
+        max: f64,
+        step: f64,
+        min_label: Option<String>,
+        max_label: Option<String>,
+    },
+    /// Free text up to a maximum length (in characters).
+    Text { max_length: usize },
+}
+
+impl QuestionKind {
+    pub fn options(&self) -> &[Choice] {
+        match self {
+            QuestionKind::Scale { options, .. }
+            | QuestionKind::Choice { options }
+            | QuestionKind::Multi { options, .. } => options,
+            _ => &[],
+        }
+    }
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            QuestionKind::Scale { .. } => "scale",
+            QuestionKind::Choice { .. } => "choice",
+            QuestionKind::Multi { .. } => "multi",
+            QuestionKind::Number { .. } => "number",
+            QuestionKind::Text { .. } => "text",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    pub id: String,
+    pub text: String,
+    pub help: Option<String>,
+    pub required: bool,
+    pub kind: QuestionKind,
+    pub show_if: Option<Condition>,
+}
+
+/// A test applied to one answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    Equals(Scalar),
+    NotEquals(Scalar),
+    AtLeast(f64),
+    AtMost(f64),
+    AnyOf(Vec<Scalar>),
+    Includes(Scalar),
+    Answered(bool),
+}
+
+impl Test {
+    /// Does `answer` (None = not answered) pass this test?
+    pub fn holds(&self, answer: Option<&AnswerValue>) -> bool {
+        let Some(answer) = answer else {
+            return matches!(self, Test::Answered(false));
+        };
+        match self {
+            Test::Answered(b) => *b,
+            Test::Equals(s) => answer.single() == Some(s.clone()),
+            Test::NotEquals(s) => answer.single().is_some_and(|v| v != *s),
+            Test::AtLeast(x) => answer.number().is_some_and(|v| v >= *x - 1e-9),
+            Test::AtMost(x) => answer.number().is_some_and(|v| v <= *x + 1e-9),
+            Test::AnyOf(list) => answer.single().is_some_and(|v| list.contains(&v)),
+            Test::Includes(s) => match answer {
+                AnswerValue::Multi { values, .. } => values.contains(s),
+                _ => false,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    pub question: String,
+    pub test: Test,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    Sum,
+    Mean,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Band {
+    pub min: f64,
+    pub max: f64,
+    pub label: String,
+    pub tone: Tone,
+    pub message: String,
+    /// Set for alert bands: where to find support.
+    pub signposting: Option<String>,
+}
+
+impl Band {
+    pub fn contains(&self, x: f64) -> bool {
+        x >= self.min - 1e-9 && x <= self.max + 1e-9
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    pub id: String,
+    pub label: String,
+    pub description: Option<String>,
+    pub questions: Vec<String>,
+    pub method: Method,
+    pub reverse: Vec<String>,
+    /// Option value -> scored value, applied before reversing.
+    pub remap: Vec<(f64, f64)>,
+    /// Raw score -> reported score, applied before the linear transform.
+    pub lookup: Vec<(f64, f64)>,
+    pub multiply: f64,
+    pub add: f64,
+    pub max_missing: usize,
+    pub prorate: bool,
+    pub meaningful_change: Option<f64>,
+    pub bands: Vec<Band>,
+    /// Lowest and highest reported score this definition can produce.
+    pub range: (f64, f64),
+}
+
+impl Score {
+    pub fn band_for(&self, value: f64) -> Option<&Band> {
+        self.bands.iter().find(|b| b.contains(value))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flag {
+    pub questions: Vec<String>,
+    pub test: Test,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Licence {
+    pub text: String,
+    pub source: String,
+    /// e.g. "may not be altered"; shown before anyone edits the file.
+    pub conditions: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Questionnaire {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub description: String,
+    pub kind: Kind,
+    pub minutes: u32,
+    pub instructions: Option<String>,
+    pub licence: Licence,
+    pub signposting: Option<String>,
+    pub questions: Vec<Question>,
+    pub scores: Vec<Score>,
+    pub flags: Vec<Flag>,
+    /// SHA-256 of the file text, so saved answers can name the exact file.
+    pub hash: String,
+}
+
+impl Questionnaire {
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+    pub fn score(&self, id: &str) -> Option<&Score> {
+        self.scores.iter().find(|s| s.id == id)
+    }
+
+    /// Is question `index` shown, given the answers so far? A question whose
+    /// condition refers to a hidden question is hidden too.
+    pub fn is_visible(&self, index: usize, answers: &Answers) -> bool {
+        let visible = self.visible_answers(answers);
+        self.visible_with(index, &visible)
+    }
+
+    fn visible_with(&self, index: usize, visible: &Answers) -> bool {
+        match self.questions.get(index).and_then(|q| q.show_if.as_ref()) {
+            None => true,
+            Some(c) => c.test.holds(visible.get(&c.question)),
+        }
+    }
+
+    /// The answers that count: those of questions still shown. Answers to a
+    /// question hidden after an earlier answer changed are dropped.
+    pub fn visible_answers(&self, answers: &Answers) -> Answers {
+        let mut kept = Answers::new();
+        for (i, q) in self.questions.iter().enumerate() {
+            if self.visible_with(i, &kept) {
+                if let Some(a) = answers.get(&q.id) {
+                    kept.insert(q.id.clone(), a.clone());
+                }
+            }
+        }
+        kept
+    }
+}
+
+/// One answer to one question.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnswerValue {
+    Choice(Scalar),
+    Multi {
+        values: Vec<Scalar>,
+        other: Option<String>,
+    },
+    Number(f64),
+    Text(String),
+}
+
+pub type Answers = BTreeMap<String, AnswerValue>;
+
+impl AnswerValue {
+    fn single(&self) -> Option<Scalar> {
+        match self {
+            AnswerValue::Choice(s) => Some(s.clone()),
+            AnswerValue::Number(n) => Some(Scalar::Number(*n)),
+            AnswerValue::Text(t) => Some(Scalar::Text(t.clone())),
+            AnswerValue::Multi { .. } => None,
+        }
+    }
+    /// The numeric value, for scoring and comparisons.
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            AnswerValue::Choice(s) => s.as_number(),
+            AnswerValue::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The value as stored and exported: JSON text.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            AnswerValue::Choice(s) => serde_json::to_value(s).unwrap_or(serde_json::Value::Null),
+            AnswerValue::Number(n) => serde_json::json!(n),
+            AnswerValue::Text(t) => serde_json::json!(t),
+            AnswerValue::Multi { values, other } => {
+                serde_json::json!({ "values": values, "other": other })
+            }
+        }
+    }
+
+    /// Rebuild an answer from its stored JSON, for the given question.
+    pub fn from_json(kind: &QuestionKind, v: &serde_json::Value) -> Option<AnswerValue> {
+        match kind {
+            QuestionKind::Scale { .. } | QuestionKind::Choice { .. } => {
+                serde_json::from_value(v.clone())
+                    .ok()
+                    .map(AnswerValue::Choice)
+            }
+            QuestionKind::Number { .. } => v.as_f64().map(AnswerValue::Number),
+            QuestionKind::Text { .. } => v.as_str().map(|s| AnswerValue::Text(s.to_string())),
+            QuestionKind::Multi { .. } => {
+                let values = serde_json::from_value(v.get("values")?.clone()).ok()?;
+                let other = v.get("other").and_then(|o| o.as_str()).map(str::to_string);
+                Some(AnswerValue::Multi { values, other })
+            }
+        }
+    }
+
+    /// A human-readable label: the option's label, the number, or the text.
+    pub fn label(&self, question: &Question) -> String {
+        let label_of = |s: &Scalar| {
+            question
+                .kind
+                .options()
+                .iter()
+                .find(|c| c.value == *s)
+                .map(|c| c.label.clone())
+                .unwrap_or_else(|| s.to_string())
+        };
+        match self {
+            AnswerValue::Choice(s) => label_of(s),
+            AnswerValue::Number(n) => fmt_number(*n),
+            AnswerValue::Text(t) => t.clone(),
+            AnswerValue::Multi { values, other } => {
+                let mut parts: Vec<String> = values.iter().map(label_of).collect();
+                if let Some(o) = other.as_ref().filter(|o| !o.trim().is_empty()) {
+                    parts.push(format!("Other: {o}"));
+                }
+                parts.join("; ")
+            }
+        }
+    }
+}

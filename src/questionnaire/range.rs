@@ -1,0 +1,162 @@
+//! What values a score can take: used by validation (band and lookup
+//! coverage) and to size trend charts.
+
+use super::model::{Band, Method, Question, QuestionKind, Score};
+use super::score::item_score;
+use std::collections::HashSet;
+
+/// Above this many partial sums the exact set is not enumerated.
+const MAX_STATES: usize = 200_000;
+const KEY: f64 = 1e6;
+
+/// The numbers a question can be answered with (before any remap).
+pub fn raw_values(q: &Question) -> Vec<f64> {
+    match &q.kind {
+        QuestionKind::Number { min, max, step, .. } => {
+            let n = ((max - min) / step).floor().clamp(0.0, 10_000.0) as usize;
+            (0..=n).map(|i| min + i as f64 * step).collect()
+        }
+        k => k
+            .options()
+            .iter()
+            .filter_map(|o| o.value.as_number())
+            .collect(),
+    }
+}
+
+/// The item scores a question can contribute to `score`.
+pub fn item_values(score: &Score, q: &Question) -> Vec<f64> {
+    raw_values(q)
+        .into_iter()
+        .map(|v| item_score(score, q, v))
+        .collect()
+}
+
+/// Raw score -> reported score: lookup table (nearest entry), then transform.
+pub fn report(score: &Score, raw: f64) -> f64 {
+    let looked = if score.lookup.is_empty() {
+        raw
+    } else {
+        score
+            .lookup
+            .iter()
+            .min_by(|a, b| (a.0 - raw).abs().total_cmp(&(b.0 - raw).abs()))
+            .map(|(_, s)| *s)
+            .unwrap_or(raw)
+    };
+    looked * score.multiply + score.add
+}
+
+/// Combine item scores into the raw score, honouring the missing rule.
+pub fn aggregate(score: &Score, sum: f64, answered: usize) -> f64 {
+    let n = score.questions.len();
+    match score.method {
+        Method::Mean => sum / answered as f64,
+        Method::Sum if score.prorate && answered < n => sum * n as f64 / answered as f64,
+        Method::Sum => sum,
+    }
+}
+
+pub struct Possible {
+    /// Every achievable raw score, sorted (when `exact`).
+    pub values: Vec<f64>,
+    pub exact: bool,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// Every raw score the items can produce, with up to `max_missing` unanswered.
+pub fn possible_raw(score: &Score, items: &[&Question]) -> Possible {
+    let per_item: Vec<Vec<f64>> = items.iter().map(|q| item_values(score, q)).collect();
+    let n = items.len();
+    // states[answered] = set of sums (scaled to integers).
+    let mut states: Vec<HashSet<i64>> = vec![HashSet::new(); n + 1];
+    states[0].insert(0);
+    let mut exact = true;
+    for (done, values) in per_item.iter().enumerate() {
+        let mut next: Vec<HashSet<i64>> = vec![HashSet::new(); n + 1];
+        for (answered, sums) in states.iter().enumerate() {
+            for s in sums {
+                if done + 1 - answered <= score.max_missing {
+                    next[answered].insert(*s);
+                }
+                for v in values {
+                    next[answered + 1].insert(s + (v * KEY).round() as i64);
+                }
+            }
+        }
+        states = next;
+        if states.iter().map(HashSet::len).sum::<usize>() > MAX_STATES {
+            exact = false;
+            break;
+        }
+    }
+    if !exact {
+        // Bounds only: every item at its lowest, every item at its highest.
+        let lo: f64 = per_item
+            .iter()
+            .map(|v| v.iter().copied().fold(f64::INFINITY, f64::min))
+            .sum();
+        let hi: f64 = per_item
+            .iter()
+            .map(|v| v.iter().copied().fold(f64::NEG_INFINITY, f64::max))
+            .sum();
+        let (lo, hi) = match score.method {
+            Method::Mean => (lo / n as f64, hi / n as f64),
+            Method::Sum => (lo, hi),
+        };
+        return Possible {
+            values: vec![lo, hi],
+            exact,
+            min: lo,
+            max: hi,
+        };
+    }
+    let mut values: Vec<f64> = Vec::new();
+    let mut seen: HashSet<i64> = HashSet::new();
+    for (answered, sums) in states.iter().enumerate() {
+        if answered == 0 || n - answered > score.max_missing {
+            continue;
+        }
+        for s in sums {
+            let raw = aggregate(score, *s as f64 / KEY, answered);
+            if seen.insert((raw * KEY).round() as i64) {
+                values.push(raw);
+            }
+        }
+    }
+    values.sort_by(f64::total_cmp);
+    let min = values.first().copied().unwrap_or(0.0);
+    let max = values.last().copied().unwrap_or(0.0);
+    Possible {
+        values,
+        exact,
+        min,
+        max,
+    }
+}
+
+/// Representative points of `range` that no band holds (for large scores
+/// whose values cannot be enumerated).
+pub fn interval_gaps(bands: &[Band], range: (f64, f64)) -> Vec<f64> {
+    let mut sorted: Vec<&Band> = bands.iter().collect();
+    sorted.sort_by(|a, b| a.min.total_cmp(&b.min));
+    let mut gaps = Vec::new();
+    let mut covered_to = range.0;
+    let mut first = true;
+    for b in sorted {
+        if (first && b.min > range.0 + 1e-9) || (!first && b.min > covered_to + 1e-9) {
+            gaps.push(if first {
+                range.0
+            } else {
+                (covered_to + b.min) / 2.0
+            });
+        }
+        covered_to = if first { b.max } else { covered_to.max(b.max) };
+        first = false;
+    }
+    if first || covered_to < range.1 - 1e-9 {
+        gaps.push(range.1);
+    }
+    gaps
+}

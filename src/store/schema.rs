@@ -1,0 +1,51 @@
+//! Schema migrations, applied in order and counted by `PRAGMA user_version`.
+//! Add a migration by appending to [`MIGRATIONS`]; never edit a released one.
+
+/// `PRAGMA application_id` of a joy-kiosk database ("JOY!").
+pub const APPLICATION_ID: i32 = 0x4A4F_5921;
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: respondents, check-ins (personal, PIN-protected or anonymous; team
+    // reflections carry a team), answers and scores.
+    r#"
+    CREATE TABLE respondent (
+        id          INTEGER PRIMARY KEY,
+        kind        TEXT NOT NULL CHECK (kind IN ('local', 'pin')),
+        secret_hash TEXT,
+        created_at  INTEGER NOT NULL
+    );
+    CREATE TABLE checkin (
+        id                    INTEGER PRIMARY KEY,
+        respondent_id         INTEGER REFERENCES respondent(id) ON DELETE CASCADE,
+        team                  TEXT,
+        questionnaire_id      TEXT NOT NULL,
+        questionnaire_version TEXT NOT NULL,
+        file_hash             TEXT NOT NULL,
+        started_at            INTEGER NOT NULL,
+        completed_at          INTEGER NOT NULL,
+        is_demo               INTEGER NOT NULL DEFAULT 0 CHECK (is_demo IN (0, 1)),
+        CHECK (completed_at >= started_at)
+    );
+    CREATE INDEX checkin_by_person ON checkin (respondent_id, questionnaire_id, completed_at);
+    CREATE INDEX checkin_by_team ON checkin (team, questionnaire_id, completed_at) WHERE team IS NOT NULL;
+    CREATE TABLE answer (
+        checkin_id  INTEGER NOT NULL REFERENCES checkin(id) ON DELETE CASCADE,
+        question_id TEXT NOT NULL,
+        position    INTEGER NOT NULL,
+        value_json  TEXT NOT NULL,
+        label       TEXT NOT NULL,
+        PRIMARY KEY (checkin_id, question_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE score (
+        checkin_id INTEGER NOT NULL REFERENCES checkin(id) ON DELETE CASCADE,
+        score_id   TEXT NOT NULL,
+        position   INTEGER NOT NULL,
+        label      TEXT NOT NULL,
+        raw        REAL,
+        value      REAL,
+        band_label TEXT,
+        band_tone  TEXT CHECK (band_tone IN ('good', 'caution', 'alert')),
+        PRIMARY KEY (checkin_id, score_id)
+    ) WITHOUT ROWID;
+    "#,
+];

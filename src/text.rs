@@ -1,0 +1,241 @@
+//! User-facing text, kept in one place so wording can be reviewed (and one
+//! day translated) without reading code.
+
+pub fn no_score(missing: usize, total: usize, max_missing: usize) -> String {
+    if missing == total {
+        "No score: none of its questions were answered.".to_string()
+    } else {
+        format!(
+            "No score: {missing} of its {total} questions were not answered, and at most {max_missing} may be left out."
+        )
+    }
+}
+
+use crate::questionnaire::{fmt_number, Outcome, Questionnaire, Tone};
+
+/// A tone as words, so meaning never rests on colour alone.
+pub fn tone_word(t: Tone) -> &'static str {
+    match t {
+        Tone::Good => "[good]",
+        Tone::Caution => "[caution]",
+        Tone::Alert => "[alert]",
+    }
+}
+
+pub fn tone_word_str(t: Option<&str>) -> &'static str {
+    t.and_then(Tone::parse).map(tone_word).unwrap_or("")
+}
+
+/// The plain-text report printed by `joy score`.
+pub fn outcome_report(q: &Questionnaire, o: &Outcome) -> String {
+    let mut s = format!("{} ({}, version {})\n", q.title, q.id, q.version);
+    if o.scores.is_empty() {
+        s.push_str("\nThis questionnaire has no scores.\n");
+    }
+    for r in &o.scores {
+        s.push('\n');
+        match (r.value, r.raw) {
+            (Some(v), Some(raw)) => {
+                s.push_str(&format!("{}: {}", r.label, fmt_number(v)));
+                if (raw - v).abs() > 1e-9 {
+                    s.push_str(&format!(" (raw {})", fmt_number(raw)));
+                }
+                s.push_str(&format!(
+                    "   range {} to {}\n",
+                    fmt_number(r.range.0),
+                    fmt_number(r.range.1)
+                ));
+            }
+            _ => s.push_str(&format!("{}: no score\n", r.label)),
+        }
+        if let Some(note) = &r.note {
+            s.push_str(&format!("  {note}\n"));
+        }
+        if let Some(b) = &r.band {
+            s.push_str(&format!(
+                "  Band: {} {}\n  {}\n",
+                b.label,
+                tone_word(b.tone),
+                b.message
+            ));
+        }
+    }
+    let support = o.signposting(q);
+    if !support.is_empty() {
+        s.push_str("\nSupport:\n");
+        for text in support {
+            for line in text.lines() {
+                s.push_str(&format!("  {line}\n"));
+            }
+        }
+    }
+    if !o.flags.is_empty() {
+        s.push_str("\nItem flags:\n");
+        for f in &o.flags {
+            s.push_str(&format!("  ! {}\n", f.message));
+            for a in &f.answers {
+                s.push_str(&format!("    - {}: {}\n", a.text, a.answer));
+            }
+        }
+    }
+    s
+}
+
+pub const ERASE_PROMPT: &str =
+    "This deletes ALL your check-ins, answers and scores from {db}.\nIt cannot be undone. Type erase to confirm: ";
+pub const ERASE_CANCELLED: &str = "Nothing was deleted.";
+pub const DEMO_DEFAULT_DB: &str = "This would add demo check-ins to your real database at {db}.\n\
+     Demo data is marked as demo, but it will show in your history and trends.\n\
+     Use --db PATH for a separate demo database (recommended), or --yes to write here anyway.";
+
+pub const NEEDS_ANSWER: &str = "This question needs an answer before you go on.";
+pub const CANNOT_SKIP: &str = "This question cannot be skipped: it is needed for your score.";
+
+pub fn too_long(max: usize) -> String {
+    format!("That is the limit: at most {max} characters.")
+}
+
+pub fn not_a_number(typed: &str, min: f64, max: f64) -> String {
+    format!(
+        "\"{typed}\" is not a number from {} to {}.",
+        fmt_number(min),
+        fmt_number(max)
+    )
+}
+
+pub const APP_NAME: &str = "joy-kiosk";
+pub const TITLE_HOME: &str = "Your check-ins";
+pub const TITLE_QUESTION: &str = "Check-in";
+pub const TITLE_REVIEW: &str = "Check your answers";
+pub const TITLE_RESULT: &str = "Your result";
+pub const TITLE_HISTORY: &str = "History";
+pub const TITLE_DETAIL: &str = "A past check-in";
+pub const TITLE_TRENDS: &str = "Trends";
+pub const HOME_INTRO: &str =
+    "Choose a check-in. Your answers stay private on this computer: nobody else can see them.";
+pub const NO_QUESTIONNAIRES: &str =
+    "No personal questionnaires are available. Run `joy list` to see why any failed to load.";
+pub const NOT_DONE_YET: &str = "Not done yet";
+pub const OPTIONAL: &str = "  (optional)";
+pub const YOUR_ANSWER: &str = " Your answer ";
+pub const OTHER_ANSWER: &str = " Other (type here) ";
+pub const REVIEW_INTRO: &str = "Check your answers. Change any of them before you save.";
+pub const REVIEW_SAVE: &str = "Press s to save, or Enter to change the highlighted answer.";
+pub const NOT_ANSWERED: &str = "(not answered yet)";
+pub const SKIPPED: &str = "(skipped)";
+pub const SAVED: &str = "Saved to your private history.";
+pub const SAVING: &str = "Saving…";
+pub const SUPPORT_HEADING: &str = "Support is available";
+pub const GENERIC_SUPPORT: &str = "Talk to your line manager, occupational health, or your staff mental health and wellbeing hub. Samaritans 116 123, NHS 111, or 999 in an emergency.";
+pub const FIRST_TIME: &str =
+    "This is your first check-in of this kind: next time you will see the change.";
+pub const COL_WHEN: &str = "Completed";
+pub const COL_QUESTIONNAIRE: &str = "Questionnaire";
+pub const COL_SCORE: &str = "Score";
+pub const NO_HISTORY: &str = "No check-ins yet. Complete one from Home and it will appear here.";
+pub const DEMO_MARK: &str = "  (demo)";
+pub const NOT_FOUND: &str = "That check-in could not be found.";
+pub const FILE_CHANGED: &str =
+    "The questionnaire file has changed since; the answers and scores below are as saved then.";
+pub const ANSWERS_HEADING: &str = "Answers";
+pub const NO_SCORES: &str = "This questionnaire has no scores to chart.";
+pub const LOADING: &str = "Loading…";
+pub const TODAY: &str = "today";
+pub const HELP_TITLE: &str = " Help ";
+pub const HELP_TEXT: &str =
+    "Mouse clicks and touches work on options, list rows and the keys at the bottom.\n\
+Your answers are kept only in a private file on this computer.\n\
+If you are struggling: talk to your line manager or occupational health;\n\
+Samaritans 116 123 (free, any time); NHS 111; 999 in an emergency.";
+pub const LEAVE_TITLE: &str = " Leave this check-in? ";
+pub const LEAVE_QUESTION: &str = "Your answers have not been saved. Leave anyway?";
+pub const LEAVE_YES: &str = " leave without saving    ";
+pub const LEAVE_NO: &str = " stay and carry on";
+
+pub fn too_small(w: u16, h: u16, min_w: u16, min_h: u16) -> String {
+    format!("This window is {w} x {h}. Please make it at least {min_w} x {min_h} to use joy-kiosk.")
+}
+
+pub fn question_of(pos: usize, total: usize) -> String {
+    format!("Question {pos} of {total}")
+}
+
+pub fn type_number(min: f64, max: f64) -> String {
+    format!(
+        " Type a number from {} to {} ",
+        fmt_number(min),
+        fmt_number(max)
+    )
+}
+
+pub fn period_label(p: crate::trends::Period) -> String {
+    format!("last {}", p.label()).replace("last all time", "all time")
+}
+
+/// "3 Nov 2026 (18 days ago)".
+pub fn date_ago(d: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> String {
+    let days = (now - d).num_days();
+    let ago = match days {
+        i64::MIN..=0 => "today".to_string(),
+        1 => "yesterday".to_string(),
+        n => format!("{n} days ago"),
+    };
+    format!(
+        "{} ({ago})",
+        d.with_timezone(&chrono::Local).format("%-d %b %Y")
+    )
+}
+
+pub fn completed_on(d: chrono::DateTime<chrono::Utc>, version: &str, demo: bool) -> String {
+    format!(
+        "Completed {} · questionnaire version {version}{}",
+        d.with_timezone(&chrono::Local).format("%-d %b %Y at %H:%M"),
+        if demo { " · demo data" } else { "" }
+    )
+}
+
+/// "Up 8 since 3 Nov 2026: less than a meaningful change (10)."
+pub fn change_line(
+    c: crate::trends::Change,
+    since: chrono::DateTime<chrono::Utc>,
+    meaningful: Option<f64>,
+) -> String {
+    let when = since.with_timezone(&chrono::Local).format("%-d %b %Y");
+    let dir = if c.delta.abs() < 1e-9 {
+        format!("The same as last time ({when})")
+    } else {
+        format!(
+            "{} {} since last time ({when})",
+            if c.delta > 0.0 { "Up" } else { "Down" },
+            crate::trends::points_word(c.delta.abs())
+        )
+    };
+    match (c.meaningful, meaningful) {
+        (Some(true), Some(m)) if c.delta.abs() > 1e-9 => {
+            format!("{dir}: a meaningful change ({} or more).", fmt_number(m))
+        }
+        (Some(false), Some(m)) if c.delta.abs() > 1e-9 => {
+            format!("{dir}: less than a meaningful change ({}).", fmt_number(m))
+        }
+        _ => format!("{dir}."),
+    }
+}
+
+pub fn trend_legend(bounds: &[String], meaningful: Option<f64>) -> String {
+    let mut s = String::from("⣿ score");
+    if !bounds.is_empty() {
+        s.push_str(&format!("   • band boundaries at {}", bounds.join(", ")));
+    }
+    if let Some(m) = meaningful {
+        s.push_str(&format!("   █ change of {} or more", fmt_number(m)));
+    }
+    s
+}
+
+pub fn store_failed(e: &str) -> String {
+    format!("Could not reach your history: {e}. Your answers are still here; try again (s), or quit and check the disk.")
+}
+
+pub fn some_failed(n: usize) -> String {
+    format!("{n} questionnaire file(s) could not be loaded; run `joy list` to see why.")
+}

@@ -1,0 +1,174 @@
+//! Past check-ins, newest first, and one check-in opened.
+
+use super::theme::{style, tone, Meaning};
+use super::{fit, scroll_offset};
+use crate::app::State;
+use crate::questionnaire::fmt_number;
+use crate::text;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+fn list(area: Rect) -> Rect {
+    Rect::new(
+        area.x,
+        area.y + 2,
+        area.width,
+        area.height.saturating_sub(2),
+    )
+}
+
+pub fn row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
+    let l = list(area);
+    if row < l.y || row >= l.bottom() {
+        return None;
+    }
+    let i = scroll_offset(
+        state.history_selected,
+        state.history.len(),
+        l.height as usize,
+    ) + (row - l.y) as usize;
+    (i < state.history.len()).then_some(i)
+}
+
+fn title_of(state: &State, id: &str) -> String {
+    state
+        .questionnaires
+        .iter()
+        .find(|q| q.id == id)
+        .map(|q| q.title.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let nc = state.no_color;
+    let w = area.width as usize;
+    let head = format!(
+        "  {:<17} {:<30} {}",
+        text::COL_WHEN,
+        text::COL_QUESTIONNAIRE,
+        text::COL_SCORE
+    );
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::styled(fit(&head, w), style(Meaning::Muted, nc)),
+            Line::raw(""),
+        ]),
+        area,
+    );
+    let l = list(area);
+    if state.history.is_empty() {
+        frame.render_widget(
+            Paragraph::new(text::NO_HISTORY).wrap(Wrap { trim: true }),
+            l,
+        );
+        return;
+    }
+    let off = scroll_offset(
+        state.history_selected,
+        state.history.len(),
+        l.height as usize,
+    );
+    let mut lines = Vec::new();
+    for (i, r) in state
+        .history
+        .iter()
+        .enumerate()
+        .skip(off)
+        .take(l.height as usize)
+    {
+        let sel = i == state.history_selected;
+        let first = r.scores.first();
+        let value = first
+            .and_then(|s| s.value)
+            .map(fmt_number)
+            .unwrap_or_else(|| "-".into());
+        let band = first.and_then(|s| s.band_label.clone()).unwrap_or_default();
+        let t = first.and_then(|s| s.band_tone.clone());
+        let demo = if r.is_demo { text::DEMO_MARK } else { "" };
+        let main = format!(
+            "{} {:<17} {:<30} {value:>5} ",
+            if sel { "›" } else { " " },
+            r.completed_at
+                .with_timezone(&chrono::Local)
+                .format("%-d %b %Y %H:%M"),
+            fit(&title_of(state, &r.questionnaire_id), 30)
+        );
+        let rest = format!("{band} {}{demo}", text::tone_word_str(t.as_deref()));
+        if sel {
+            let s = fit(&format!("{main}{rest}"), w);
+            lines.push(Line::styled(
+                format!("{s:<w$}"),
+                style(Meaning::Selected, nc),
+            ));
+        } else {
+            lines.push(Line::from(vec![
+                Span::raw(main),
+                Span::styled(
+                    fit(&rest, w.saturating_sub(58)),
+                    style(tone(t.as_deref()), nc),
+                ),
+            ]));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), l);
+}
+
+pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
+    let nc = state.no_color;
+    let Some(r) = state.detail.as_ref() else {
+        frame.render_widget(Paragraph::new(text::NOT_FOUND), area);
+        return;
+    };
+    let q = state
+        .questionnaires
+        .iter()
+        .find(|q| q.id == r.questionnaire_id);
+    let mut lines: Vec<Line> = vec![
+        Line::styled(
+            title_of(state, &r.questionnaire_id),
+            style(Meaning::Title, nc),
+        ),
+        Line::styled(
+            text::completed_on(r.completed_at, &r.questionnaire_version, r.is_demo),
+            style(Meaning::Muted, nc),
+        ),
+    ];
+    if q.is_some_and(|q| q.hash != r.file_hash) {
+        lines.push(Line::styled(text::FILE_CHANGED, style(Meaning::Muted, nc)));
+    }
+    lines.push(Line::raw(""));
+    for s in &r.scores {
+        let v = s.value.map(fmt_number).unwrap_or_else(|| "-".into());
+        lines.push(Line::from(vec![
+            Span::styled(format!("{}: {v} ", s.label), style(Meaning::Title, nc)),
+            Span::styled(
+                format!(
+                    "{} {}",
+                    s.band_label.clone().unwrap_or_default(),
+                    text::tone_word_str(s.band_tone.as_deref())
+                ),
+                style(tone(s.band_tone.as_deref()), nc),
+            ),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        text::ANSWERS_HEADING,
+        style(Meaning::Title, nc),
+    ));
+    for a in &r.answers {
+        let qtext = q
+            .and_then(|q| q.question(&a.question_id))
+            .map(|x| x.text.clone())
+            .unwrap_or_else(|| a.question_id.clone());
+        lines.push(Line::raw(format!("- {qtext}: {}", a.label)));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((state.detail_scroll, 0)),
+        area,
+    );
+}

@@ -1,0 +1,141 @@
+//! Home: the questionnaires, when each was last done, the latest score with
+//! its band, and a sparkline of recent scores.
+
+use super::theme::{style, tone, Meaning};
+use super::{fit, scroll_offset, sparkline, wrapped_height};
+use crate::app::State;
+use crate::questionnaire::fmt_number;
+use crate::text;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+const ITEM_ROWS: u16 = 3;
+
+struct Layout {
+    intro: Rect,
+    list: Rect,
+    about: Rect,
+}
+
+fn layout(area: Rect, state: &State) -> Layout {
+    let about_h = state
+        .questionnaires
+        .get(state.selected)
+        .map(|q| wrapped_height(&about_text(q), area.width).min(5))
+        .unwrap_or(0);
+    let intro_h = 2;
+    let list_h = area.height.saturating_sub(intro_h + about_h + 1);
+    Layout {
+        intro: Rect::new(area.x, area.y, area.width, intro_h),
+        list: Rect::new(area.x, area.y + intro_h, area.width, list_h),
+        about: Rect::new(area.x, area.y + intro_h + list_h + 1, area.width, about_h),
+    }
+}
+
+fn about_text(q: &crate::questionnaire::Questionnaire) -> String {
+    format!("{}\n{}", q.description, q.licence.text)
+}
+
+fn offset(list: Rect, state: &State) -> usize {
+    scroll_offset(
+        state.selected,
+        state.questionnaires.len(),
+        (list.height / ITEM_ROWS) as usize,
+    )
+}
+
+pub fn row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
+    let l = layout(area, state);
+    if row < l.list.y || row >= l.list.bottom() {
+        return None;
+    }
+    let i = offset(l.list, state) + ((row - l.list.y) / ITEM_ROWS) as usize;
+    (i < state.questionnaires.len()).then_some(i)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let nc = state.no_color;
+    let l = layout(area, state);
+    frame.render_widget(
+        Paragraph::new(text::HOME_INTRO)
+            .style(style(Meaning::Muted, nc))
+            .wrap(Wrap { trim: true }),
+        l.intro,
+    );
+    if state.questionnaires.is_empty() {
+        frame.render_widget(
+            Paragraph::new(text::NO_QUESTIONNAIRES).wrap(Wrap { trim: true }),
+            l.list,
+        );
+        return;
+    }
+    let w = l.list.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    let first = offset(l.list, state);
+    let shown = (l.list.height / ITEM_ROWS) as usize;
+    for (i, q) in state
+        .questionnaires
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(shown)
+    {
+        let selected = i == state.selected;
+        let marker = if selected { "›" } else { " " };
+        let head = format!("{marker} {} {} ({} min)", i + 1, q.title, q.minutes);
+        let head_style = if selected {
+            style(Meaning::Selected, nc)
+        } else {
+            style(Meaning::Normal, nc)
+        };
+        lines.push(Line::from(Span::styled(
+            fit(&format!("{head:<w$}"), w),
+            head_style,
+        )));
+        let mut detail = vec![Span::raw("    ")];
+        match state.summary(&q.id) {
+            Some(s) if s.last_done.is_some() => {
+                let last = s
+                    .last_done
+                    .map(|d| text::date_ago(d, state.now))
+                    .unwrap_or_default();
+                detail.push(Span::styled(
+                    format!("Last done {last}"),
+                    style(Meaning::Muted, nc),
+                ));
+                if let Some(p) = s.latest {
+                    detail.push(Span::raw(format!("  ·  {}", fmt_number(p.value))));
+                    if let Some((label, t)) = &s.latest_band {
+                        detail.push(Span::raw(" "));
+                        detail.push(Span::styled(
+                            format!("{label} {}", text::tone_word_str(Some(t))),
+                            style(tone(Some(t)), nc),
+                        ));
+                    }
+                }
+                if s.recent.len() > 1 {
+                    let (lo, hi) = q.scores.first().map(|sc| sc.range).unwrap_or((0.0, 100.0));
+                    detail.push(Span::raw("  "));
+                    detail.push(Span::styled(
+                        sparkline(&s.recent, lo, hi),
+                        style(Meaning::Accent, nc),
+                    ));
+                }
+            }
+            _ => detail.push(Span::styled(text::NOT_DONE_YET, style(Meaning::Muted, nc))),
+        }
+        lines.push(Line::from(detail));
+        lines.push(Line::raw(""));
+    }
+    frame.render_widget(Paragraph::new(lines), l.list);
+    if let Some(q) = state.questionnaires.get(state.selected) {
+        frame.render_widget(
+            Paragraph::new(about_text(q))
+                .style(style(Meaning::Muted, nc))
+                .wrap(Wrap { trim: true }),
+            l.about,
+        );
+    }
+}

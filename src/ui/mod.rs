@@ -1,0 +1,272 @@
+//! Drawing. Every screen draws from `&State` only and never changes it.
+//! Layout functions are shared by drawing and by mouse hit-testing, so a
+//! click lands on what is drawn there.
+
+mod help;
+mod history;
+mod home;
+mod question;
+mod result;
+pub mod theme;
+mod trends;
+
+use crate::app::{Action, Screen, State};
+use crate::keymap::{hints, Hint};
+use crate::text;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+use theme::{style, Meaning};
+
+/// Below this size a message asks for a larger window.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 12;
+
+pub fn draw(frame: &mut Frame, state: &State) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let p = Paragraph::new(text::too_small(
+            area.width,
+            area.height,
+            MIN_WIDTH,
+            MIN_HEIGHT,
+        ))
+        .wrap(ratatui::widgets::Wrap { trim: true });
+        frame.render_widget(p, area);
+        return;
+    }
+    let l = frame_layout(area, state);
+    let title = match state.screen {
+        Screen::Home => text::TITLE_HOME,
+        Screen::Question => text::TITLE_QUESTION,
+        Screen::Review => text::TITLE_REVIEW,
+        Screen::Result => text::TITLE_RESULT,
+        Screen::History => text::TITLE_HISTORY,
+        Screen::Detail => text::TITLE_DETAIL,
+        Screen::Trends => text::TITLE_TRENDS,
+    };
+    let head = Line::from(vec![
+        Span::styled(text::APP_NAME, style(Meaning::Title, state.no_color)),
+        Span::raw(" · "),
+        Span::styled(title, style(Meaning::Title, state.no_color)),
+    ]);
+    frame.render_widget(Paragraph::new(head), l.title);
+    match state.screen {
+        Screen::Home => home::draw(frame, l.body, state),
+        Screen::Question => question::draw(frame, l.body, state),
+        Screen::Review => question::draw_review(frame, l.body, state),
+        Screen::Result => result::draw(frame, l.body, state),
+        Screen::History => history::draw(frame, l.body, state),
+        Screen::Detail => history::draw_detail(frame, l.body, state),
+        Screen::Trends => trends::draw(frame, l.body, state),
+    }
+    if let Some(s) = &state.status {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                format!("! {s}"),
+                style(Meaning::Alert, state.no_color),
+            )),
+            l.status,
+        );
+    }
+    draw_keybar(frame, l.keybar, state);
+    if state.help {
+        help::draw(frame, area, state);
+    }
+    if state.confirm_leave {
+        help::draw_confirm(frame, area, state);
+    }
+}
+
+/// The parts every screen has.
+pub struct FrameLayout {
+    pub title: Rect,
+    pub body: Rect,
+    pub status: Rect,
+    pub keybar: Rect,
+}
+
+pub fn frame_layout(area: Rect, state: &State) -> FrameLayout {
+    let bar = keybar_cells(area.width, &hints(state));
+    let bar_h = bar.iter().map(|c| c.y + 1).max().unwrap_or(1).min(3);
+    let status_h = u16::from(state.status.is_some());
+    let body_h = area.height.saturating_sub(1 + bar_h + status_h + 1);
+    FrameLayout {
+        title: Rect::new(area.x, area.y, area.width, 1),
+        body: Rect::new(area.x + 1, area.y + 1, area.width.saturating_sub(2), body_h),
+        status: Rect::new(
+            area.x + 1,
+            area.y + 1 + body_h,
+            area.width.saturating_sub(2),
+            status_h,
+        ),
+        keybar: Rect::new(
+            area.x,
+            area.bottom().saturating_sub(bar_h),
+            area.width,
+            bar_h,
+        ),
+    }
+}
+
+/// Where each hint sits in the key bar (relative x, line y, width).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyCell {
+    pub x: u16,
+    pub y: u16,
+    pub width: u16,
+    pub hint: Hint,
+}
+
+pub fn keybar_cells(width: u16, hints: &[Hint]) -> Vec<KeyCell> {
+    let mut cells = Vec::new();
+    let (mut x, mut y) = (1u16, 0u16);
+    for h in hints {
+        let w = (h.key.chars().count() + 1 + h.label.chars().count()) as u16;
+        if x > 1 && x + w > width {
+            x = 1;
+            y += 1;
+        }
+        cells.push(KeyCell {
+            x,
+            y,
+            width: w,
+            hint: h.clone(),
+        });
+        x += w + 2;
+    }
+    cells
+}
+
+fn draw_keybar(frame: &mut Frame, area: Rect, state: &State) {
+    let cells = keybar_cells(area.width, &hints(state));
+    let mut lines: Vec<Vec<Span>> = vec![Vec::new(); area.height as usize];
+    let mut cursor = vec![0u16; area.height as usize];
+    for c in cells {
+        let Some(line) = lines.get_mut(c.y as usize) else {
+            continue;
+        };
+        let pad = c.x.saturating_sub(cursor[c.y as usize]);
+        line.push(Span::raw(" ".repeat(pad as usize)));
+        line.push(Span::styled(
+            c.hint.key,
+            style(Meaning::Key, state.no_color),
+        ));
+        line.push(Span::raw(format!(" {}", c.hint.label)));
+        cursor[c.y as usize] = c.x + c.width;
+    }
+    let text: Vec<Line> = lines.into_iter().map(Line::from).collect();
+    frame.render_widget(Paragraph::new(text), area);
+}
+
+/// The action a click at (column, row) stands for, if any.
+pub fn hit(state: &State, column: u16, row: u16) -> Option<Action> {
+    let area = Rect::new(0, 0, state.size.0, state.size.1);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return None;
+    }
+    let l = frame_layout(area, state);
+    if row >= l.keybar.y {
+        let y = row - l.keybar.y;
+        return keybar_cells(area.width, &hints(state))
+            .into_iter()
+            .find(|c| c.y == y && column >= c.x && column < c.x + c.width)
+            .map(|c| c.hint.action);
+    }
+    if state.help || state.confirm_leave {
+        return None;
+    }
+    let inside = |r: Rect| column >= r.x && column < r.right() && row >= r.y && row < r.bottom();
+    if !inside(l.body) {
+        return None;
+    }
+    let index = match state.screen {
+        Screen::Home => home::row_at(l.body, state, row),
+        Screen::Question => question::row_at(l.body, state, row),
+        Screen::Review => question::review_row_at(l.body, state, row),
+        Screen::History => history::row_at(l.body, state, row),
+        _ => None,
+    }?;
+    Some(Action::Pick(index))
+}
+
+/// The first item to show so that `selected` is visible in `height` rows.
+pub fn scroll_offset(selected: usize, len: usize, height: usize) -> usize {
+    if height == 0 || len <= height {
+        0
+    } else {
+        selected.saturating_sub(height - 1).min(len - height)
+    }
+}
+
+/// How many lines `text` takes when word-wrapped to `width`.
+pub fn wrapped_height(text: &str, width: u16) -> u16 {
+    let width = width.max(1) as usize;
+    let mut lines = 0u16;
+    for para in text.split('\n') {
+        let mut used = 0usize;
+        let mut n = 1u16;
+        for word in para.split_whitespace() {
+            let w = word.chars().count();
+            if used == 0 {
+                used = w;
+                n += (w.saturating_sub(1) / width) as u16;
+                used = if w > width { w % width } else { used };
+            } else if used + 1 + w <= width {
+                used += 1 + w;
+            } else {
+                n += 1 + (w.saturating_sub(1) / width) as u16;
+                used = if w > width { w % width } else { w };
+            }
+        }
+        lines += n;
+    }
+    lines
+}
+
+/// A tiny text sparkline of `values` between `lo` and `hi`.
+pub fn sparkline(values: &[f64], lo: f64, hi: f64) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let span = (hi - lo).max(1e-9);
+    values
+        .iter()
+        .map(|v| BARS[(((v - lo) / span).clamp(0.0, 1.0) * 7.0).round() as usize])
+        .collect()
+}
+
+/// Cut `s` to at most `width` characters, ending with "…" when cut.
+pub fn fit(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_counts_lines() {
+        assert_eq!(wrapped_height("", 10), 1);
+        assert_eq!(wrapped_height("one two three", 7), 2);
+        assert_eq!(wrapped_height("a\nb", 10), 2);
+        assert_eq!(wrapped_height("abcdefghijkl", 5), 3);
+    }
+
+    #[test]
+    fn scroll_keeps_selection_visible() {
+        assert_eq!(scroll_offset(0, 3, 5), 0);
+        assert_eq!(scroll_offset(9, 20, 5), 5);
+        assert_eq!(scroll_offset(19, 20, 5), 15);
+    }
+
+    #[test]
+    fn sparkline_scales_to_range() {
+        assert_eq!(sparkline(&[0.0, 50.0, 100.0], 0.0, 100.0), "▁▅█");
+    }
+}

@@ -1,0 +1,300 @@
+//! The question screen (one question at a time) and the review screen.
+
+use super::theme::{style, Meaning};
+use super::{fit, scroll_offset, wrapped_height};
+use crate::app::checkin::{choices, has_other, visible_indices};
+use crate::app::State;
+use crate::questionnaire::{AnswerValue, QuestionKind, Scalar};
+use crate::text;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
+use ratatui::Frame;
+
+struct Layout {
+    header: Rect,
+    gauge: Rect,
+    question: Rect,
+    rows: Rect,
+    input: Rect,
+    message: Rect,
+}
+
+fn layout(area: Rect, state: &State) -> Option<Layout> {
+    let c = state.checkin.as_ref()?;
+    let q = state.questionnaires.get(c.questionnaire)?;
+    let question = c.question(q);
+    let w = area.width;
+    let mut qtext = String::new();
+    if let Some(i) = &q.instructions {
+        qtext.push_str(i);
+        qtext.push('\n');
+    }
+    qtext.push_str(&question.text);
+    if let Some(h) = &question.help {
+        qtext.push('\n');
+        qtext.push_str(h);
+    }
+    let n_rows = choices(question).len() as u16 + u16::from(has_other(question));
+    let typed =
+        c.editing_text(q) || matches!(question.kind, QuestionKind::Text { .. }) || (n_rows == 0);
+    let input_h = if typed { 4 } else { 0 };
+    let fixed = 2 + 1 + input_h + 1; // header+gauge, gap, input, message
+    let avail = area.height.saturating_sub(fixed);
+    let q_h = wrapped_height(&qtext, w).min(avail.saturating_sub(n_rows.min(3)).max(1));
+    let rows_h = n_rows.min(avail.saturating_sub(q_h + 1));
+    let y = area.y;
+    let header = Rect::new(area.x, y, w, 1);
+    let gauge = Rect::new(area.x, y + 1, w, 1);
+    let question_r = Rect::new(area.x, y + 3, w, q_h);
+    let rows = Rect::new(area.x, question_r.bottom() + 1, w, rows_h);
+    let input = Rect::new(area.x, rows.bottom(), w, input_h);
+    let message = Rect::new(
+        area.x,
+        input.bottom(),
+        w,
+        1.min(area.bottom().saturating_sub(input.bottom())),
+    );
+    Some(Layout {
+        header,
+        gauge,
+        question: question_r,
+        rows,
+        input,
+        message,
+    })
+}
+
+fn row_offset(state: &State, rows: Rect) -> usize {
+    let Some(c) = state.checkin.as_ref() else {
+        return 0;
+    };
+    let q = &state.questionnaires[c.questionnaire];
+    let n = choices(c.question(q)).len() + usize::from(has_other(c.question(q)));
+    scroll_offset(c.cursor, n, rows.height as usize)
+}
+
+pub fn row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
+    let l = layout(area, state)?;
+    if row < l.rows.y || row >= l.rows.bottom() {
+        return None;
+    }
+    Some(row_offset(state, l.rows) + (row - l.rows.y) as usize)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let nc = state.no_color;
+    let (Some(c), Some(l)) = (state.checkin.as_ref(), layout(area, state)) else {
+        return;
+    };
+    let q = &state.questionnaires[c.questionnaire];
+    let question = c.question(q);
+    let (pos, total) = c.progress(q);
+    let req = if question.required {
+        ""
+    } else {
+        text::OPTIONAL
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(
+                fit(&q.title, (area.width as usize).saturating_sub(22)),
+                style(Meaning::Title, nc),
+            ),
+            Span::raw(format!("  {}{req}", text::question_of(pos, total))),
+        ])),
+        l.header,
+    );
+    frame.render_widget(
+        Gauge::default()
+            .ratio(if total == 0 {
+                0.0
+            } else {
+                pos as f64 / total as f64
+            })
+            .label(text::question_of(pos, total))
+            .gauge_style(style(Meaning::Accent, nc))
+            .use_unicode(true),
+        l.gauge,
+    );
+    let mut qlines: Vec<Line> = Vec::new();
+    if let Some(i) = &q.instructions {
+        qlines.push(Line::styled(i.clone(), style(Meaning::Muted, nc)));
+    }
+    qlines.push(Line::styled(
+        question.text.clone(),
+        style(Meaning::Title, nc),
+    ));
+    if let Some(h) = &question.help {
+        qlines.push(Line::styled(h.clone(), style(Meaning::Muted, nc)));
+    }
+    frame.render_widget(Paragraph::new(qlines).wrap(Wrap { trim: true }), l.question);
+
+    // Options.
+    let rows = choices(question);
+    let answer = c.answers.get(&question.id);
+    let is_multi = matches!(question.kind, QuestionKind::Multi { .. });
+    let chosen = |v: &Scalar| match answer {
+        Some(AnswerValue::Choice(a)) => a == v,
+        Some(AnswerValue::Number(n)) => *v == Scalar::Number(*n),
+        Some(AnswerValue::Multi { values, .. }) => values.contains(v),
+        _ => false,
+    };
+    let mut lines: Vec<Line> = Vec::new();
+    let w = l.rows.width as usize;
+    for (i, ch) in rows.iter().enumerate() {
+        let mark = match (is_multi, chosen(&ch.value)) {
+            (true, true) => "[x]",
+            (true, false) => "[ ]",
+            (false, true) => "(•)",
+            (false, false) => "( )",
+        };
+        let key = if i < 9 {
+            format!("{}", i + 1)
+        } else if i == 9 {
+            "0".into()
+        } else {
+            " ".into()
+        };
+        let cursor = if i == c.cursor { "›" } else { " " };
+        let s = fit(&format!("{cursor} {key} {mark} {}", ch.label), w);
+        let st = if i == c.cursor {
+            style(Meaning::Selected, nc)
+        } else {
+            style(Meaning::Normal, nc)
+        };
+        lines.push(Line::styled(format!("{s:<w$}"), st));
+    }
+    if has_other(question) {
+        let i = rows.len();
+        let other = match answer {
+            Some(AnswerValue::Multi { other: Some(o), .. }) => format!("[x] Other: {o}"),
+            _ => "[ ] Other (type below)".to_string(),
+        };
+        let cursor = if i == c.cursor { "›" } else { " " };
+        let st = if i == c.cursor {
+            style(Meaning::Selected, nc)
+        } else {
+            style(Meaning::Normal, nc)
+        };
+        lines.push(Line::styled(fit(&format!("{cursor}   {other}"), w), st));
+    }
+    let off = row_offset(state, l.rows);
+    frame.render_widget(Paragraph::new(lines).scroll((off as u16, 0)), l.rows);
+
+    // Typed input.
+    if l.input.height > 0 {
+        let (title, limit) = match &question.kind {
+            QuestionKind::Text { max_length } => (text::YOUR_ANSWER.to_string(), Some(*max_length)),
+            QuestionKind::Multi {
+                other_max_length, ..
+            } => (text::OTHER_ANSWER.to_string(), Some(*other_max_length)),
+            QuestionKind::Number { min, max, .. } => (text::type_number(*min, *max), None),
+            _ => (String::new(), None),
+        };
+        let used: usize = c.text.lines().iter().map(|l| l.chars().count()).sum();
+        let counter = limit
+            .map(|m| format!(" {used}/{m} characters "))
+            .unwrap_or_default();
+        let active = c.editing_text(q);
+        let mut ta = c.text.clone();
+        ta.set_block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(title)
+                .title_bottom(Line::from(counter).right_aligned())
+                .border_style(if active {
+                    style(Meaning::Accent, nc)
+                } else {
+                    style(Meaning::Muted, nc)
+                }),
+        );
+        if !active {
+            ta.set_cursor_style(ratatui::style::Style::default());
+        }
+        ta.set_cursor_line_style(ratatui::style::Style::default());
+        frame.render_widget(&ta, Rect::new(l.input.x, l.input.y, l.input.width, 3));
+    }
+    if let Some(m) = &c.message {
+        frame.render_widget(
+            Paragraph::new(Line::styled(format!("! {m}"), style(Meaning::Caution, nc))),
+            l.message,
+        );
+    }
+}
+
+fn review_list(area: Rect) -> Rect {
+    Rect::new(
+        area.x,
+        area.y + 2,
+        area.width,
+        area.height.saturating_sub(3),
+    )
+}
+
+pub fn review_row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
+    let c = state.checkin.as_ref()?;
+    let q = &state.questionnaires[c.questionnaire];
+    let list = review_list(area);
+    if row < list.y || row >= list.bottom() {
+        return None;
+    }
+    let n = visible_indices(q, &c.answers).len();
+    let i = scroll_offset(c.review_selected, n, list.height as usize) + (row - list.y) as usize;
+    (i < n).then_some(i)
+}
+
+pub fn draw_review(frame: &mut Frame, area: Rect, state: &State) {
+    let nc = state.no_color;
+    let Some(c) = state.checkin.as_ref() else {
+        return;
+    };
+    let q = &state.questionnaires[c.questionnaire];
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::styled(q.title.clone(), style(Meaning::Title, nc)),
+            Line::styled(text::REVIEW_INTRO, style(Meaning::Muted, nc)),
+        ]),
+        Rect::new(area.x, area.y, area.width, 2),
+    );
+    let list = review_list(area);
+    let v = visible_indices(q, &c.answers);
+    let w = list.width as usize;
+    let off = scroll_offset(c.review_selected, v.len(), list.height as usize);
+    let mut lines = Vec::new();
+    for (n, &i) in v.iter().enumerate().skip(off).take(list.height as usize) {
+        let question = &q.questions[i];
+        let answer = c
+            .answers
+            .get(&question.id)
+            .map(|a| a.label(question))
+            .unwrap_or_else(|| {
+                if question.required {
+                    text::NOT_ANSWERED.into()
+                } else {
+                    text::SKIPPED.into()
+                }
+            });
+        let cursor = if n == c.review_selected { "›" } else { " " };
+        let qw = w.saturating_sub(6) / 2;
+        let s = fit(
+            &format!(
+                "{cursor} {:>2}. {:<qw$}  {answer}",
+                n + 1,
+                fit(&question.text, qw)
+            ),
+            w,
+        );
+        let st = if n == c.review_selected {
+            style(Meaning::Selected, nc)
+        } else {
+            style(Meaning::Normal, nc)
+        };
+        lines.push(Line::styled(format!("{s:<w$}"), st));
+    }
+    frame.render_widget(Paragraph::new(lines), list);
+    frame.render_widget(
+        Paragraph::new(Line::styled(text::REVIEW_SAVE, style(Meaning::Muted, nc))),
+        Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1),
+    );
+}

@@ -1,0 +1,114 @@
+//! The result of a check-in: each score, its band in plain words, the
+//! signposting for alert bands, item flags, and the change since last time.
+
+use super::theme::{style, tone, Meaning};
+use crate::app::State;
+use crate::questionnaire::{fmt_number, Tone};
+use crate::text;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn lines(state: &State) -> Vec<Line<'static>> {
+    let nc = state.no_color;
+    let Some(r) = state.result.as_ref() else {
+        return vec![];
+    };
+    let q = &state.questionnaires[r.questionnaire];
+    let mut out: Vec<Line> = Vec::new();
+    out.push(Line::styled(q.title.clone(), style(Meaning::Title, nc)));
+    out.push(Line::styled(
+        if r.saved_id.is_some() {
+            text::SAVED
+        } else {
+            text::SAVING
+        },
+        style(Meaning::Muted, nc),
+    ));
+    // Alert signposting comes first, so it is never scrolled out of sight.
+    let support = r.outcome.signposting(q);
+    if !support.is_empty() {
+        out.push(Line::raw(""));
+        out.push(Line::styled(
+            text::SUPPORT_HEADING,
+            style(Meaning::Alert, nc),
+        ));
+        for t in support {
+            for l in t.lines() {
+                out.push(Line::raw(l.to_string()));
+            }
+        }
+    }
+    for s in &r.outcome.scores {
+        out.push(Line::raw(""));
+        let Some(v) = s.value else {
+            out.push(Line::from(vec![
+                Span::styled(format!("{}: ", s.label), style(Meaning::Title, nc)),
+                Span::raw(s.note.clone().unwrap_or_default()),
+            ]));
+            continue;
+        };
+        out.push(Line::from(vec![
+            Span::styled(
+                format!("{}: {}", s.label, fmt_number(v)),
+                style(Meaning::Title, nc),
+            ),
+            Span::styled(
+                format!("  ({} to {})", fmt_number(s.range.0), fmt_number(s.range.1)),
+                style(Meaning::Muted, nc),
+            ),
+        ]));
+        if let Some(b) = &s.band {
+            let t = Some(b.tone.as_str());
+            out.push(Line::styled(
+                format!("{} {}", b.label, text::tone_word(b.tone)),
+                style(tone(t), nc),
+            ));
+            out.push(Line::raw(b.message.clone()));
+            if b.tone == Tone::Alert && b.signposting.is_none() && q.signposting.is_none() {
+                out.push(Line::raw(text::GENERIC_SUPPORT));
+            }
+        }
+        let prev = r.previous.as_ref().and_then(|p| {
+            p.scores
+                .iter()
+                .find(|x| x.score_id == s.id)
+                .and_then(|x| x.value)
+                .map(|x| (p.completed_at, x))
+        });
+        if let Some((when, before)) = prev {
+            out.push(Line::styled(
+                text::change_line(
+                    crate::trends::change(before, v, s.meaningful_change),
+                    when,
+                    s.meaningful_change,
+                ),
+                style(Meaning::Accent, nc),
+            ));
+        } else if r.saved_id.is_some() {
+            out.push(Line::styled(text::FIRST_TIME, style(Meaning::Muted, nc)));
+        }
+    }
+    for f in &r.outcome.flags {
+        out.push(Line::raw(""));
+        out.push(Line::styled(
+            format!("! {}", f.message),
+            style(Meaning::Caution, nc),
+        ));
+        for a in &f.answers {
+            out.push(Line::raw(format!("  - {}: {}", a.text, a.answer)));
+        }
+    }
+    out
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let scroll = state.result.as_ref().map(|r| r.scroll).unwrap_or(0);
+    frame.render_widget(
+        Paragraph::new(lines(state))
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
+    );
+}
