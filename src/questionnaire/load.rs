@@ -123,6 +123,10 @@ pub fn load_str(name: &str, text: &str) -> Result<Questionnaire, Vec<Diagnostic>
                 message.push_str(". Check the spelling; questionnaires/README.md lists every key.");
             } else if message.contains("missing field") {
                 message.push_str(". Add it; questionnaires/README.md shows an example.");
+            } else if !message.starts_with("invalid") && !message.starts_with("unknown variant") {
+                message.push_str(
+                    ". This is a TOML syntax error: check the brackets, quotes and `=` here.",
+                );
             }
             return Err(vec![Diagnostic {
                 file: name.to_string(),

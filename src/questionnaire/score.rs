@@ -167,3 +167,162 @@ fn nearest_band(s: &Score, value: f64) -> Option<&Band> {
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::questionnaire::load_str;
+
+    const HEAD: &str = r#"
+id = "t"
+version = "1"
+title = "T"
+description = "d"
+kind = "personal"
+minutes = 1
+signposting = "Help is here."
+[licence]
+text = "x"
+source = "https://example.org"
+[scales.s]
+options = [{ label = "None", value = 0 }, { label = "Some", value = 1 }, { label = "Lots", value = 2 }]
+[scales.agree]
+options = [{ label = "1", value = 1 }, { label = "2", value = 2 }, { label = "3", value = 3 }, { label = "4", value = 4 }, { label = "5", value = 5 }]
+"#;
+
+    fn q(body: &str) -> Questionnaire {
+        load_str("t.toml", &format!("{HEAD}{body}")).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    fn items(ids: &[&str], scale: &str) -> String {
+        ids.iter()
+            .map(|i| format!("[[questions]]\nid = \"{i}\"\ntype = \"scale\"\nscale = \"{scale}\"\ntext = \"{i}?\"\nrequired = false\n"))
+            .collect()
+    }
+
+    fn answers(pairs: &[(&str, f64)]) -> Answers {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), AnswerValue::Choice(Scalar::Number(*v))))
+            .collect()
+    }
+
+    #[test]
+    fn reverse_scoring_flips_within_the_item_range() {
+        let q = q(&(items(&["a", "b"], "s") + "[[scores]]\nid = \"x\"\nlabel = \"X\"\nquestions = [\"a\", \"b\"]\nreverse = [\"b\"]\n"));
+        let o = score(&q, &answers(&[("a", 2.0), ("b", 0.0)]));
+        assert_eq!(o.scores[0].value, Some(4.0));
+        let o = score(&q, &answers(&[("a", 2.0), ("b", 2.0)]));
+        assert_eq!(o.scores[0].value, Some(2.0));
+    }
+
+    #[test]
+    fn remap_then_mean_gives_staff_survey_style_scores() {
+        let q = q(&(items(&["a", "b"], "agree")
+            + "[[scores]]\nid = \"x\"\nlabel = \"X\"\nquestions = [\"a\", \"b\"]\nmethod = \"mean\"\nreverse = [\"b\"]\n\
+               remap = [{ from = 1, to = 0 }, { from = 2, to = 2.5 }, { from = 3, to = 5 }, { from = 4, to = 7.5 }, { from = 5, to = 10 }]\n"));
+        // a = 4 -> 7.5; b = 2 -> 2.5 reversed -> 7.5; mean 7.5.
+        let o = score(&q, &answers(&[("a", 4.0), ("b", 2.0)]));
+        assert_eq!(o.scores[0].value, Some(7.5));
+        assert_eq!(q.scores[0].range, (0.0, 10.0));
+    }
+
+    #[test]
+    fn linear_transform_multiplies_and_adds() {
+        let q = q(&(items(&["a", "b"], "s") + "[[scores]]\nid = \"x\"\nlabel = \"X\"\nquestions = [\"a\", \"b\"]\ntransform = { multiply = 4, add = 10 }\n"));
+        let o = score(&q, &answers(&[("a", 2.0), ("b", 1.0)]));
+        assert_eq!(
+            (o.scores[0].raw, o.scores[0].value),
+            (Some(3.0), Some(22.0))
+        );
+        assert_eq!(q.scores[0].range, (10.0, 26.0));
+    }
+
+    #[test]
+    fn lookup_table_converts_raw_to_reported() {
+        let q = q(&(items(&["a", "b"], "s")
+            + "[[scores]]\nid = \"x\"\nlabel = \"X\"\nquestions = [\"a\", \"b\"]\n\
+               lookup = [{ raw = 0, score = 0 }, { raw = 1, score = 10 }, { raw = 2, score = 25 }, { raw = 3, score = 60 }, { raw = 4, score = 100 }]\n"));
+        let o = score(&q, &answers(&[("a", 1.0), ("b", 1.0)]));
+        assert_eq!(
+            (o.scores[0].raw, o.scores[0].value),
+            (Some(2.0), Some(25.0))
+        );
+    }
+
+    #[test]
+    fn missing_rule_refuses_or_prorates() {
+        let strict = q(&(items(&["a", "b", "c"], "s")
+            + "[[scores]]\nid = \"x\"\nlabel = \"X\"\nquestions = [\"a\", \"b\", \"c\"]\n"));
+        let o = score(&strict, &answers(&[("a", 2.0), ("b", 1.0)]));
+        assert_eq!(o.scores[0].value, None);
+        assert_eq!(o.scores[0].missing, 1);
+        assert!(o.scores[0]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("1 of its 3 questions were not answered"));
+
+        let prorated = q(&(items(&["a", "b", "c"], "s")
+            + "[[scores]]\nid = \"x\"\nlabel = \"X\"\nquestions = [\"a\", \"b\", \"c\"]\nmax_missing = 1\nprorate = true\n"));
+        let o = score(&prorated, &answers(&[("a", 2.0), ("b", 1.0)]));
+        assert_eq!(o.scores[0].value, Some(4.5)); // 3 * 3/2
+        let o = score(&prorated, &answers(&[("a", 2.0)]));
+        assert_eq!(o.scores[0].value, None); // two missing: more than allowed
+
+        let plain = q(&(items(&["a", "b", "c"], "s")
+            + "[[scores]]\nid = \"x\"\nlabel = \"X\"\nquestions = [\"a\", \"b\", \"c\"]\nmax_missing = 1\n"));
+        assert_eq!(
+            score(&plain, &answers(&[("a", 2.0), ("b", 1.0)])).scores[0].value,
+            Some(3.0)
+        );
+    }
+
+    #[test]
+    fn bands_pick_the_band_holding_the_score() {
+        let q = q(&(items(&["a", "b"], "s")
+            + "[[scores]]\nid = \"x\"\nlabel = \"X\"\nquestions = [\"a\", \"b\"]\n\
+               [[scores.bands]]\nmin = 0\nmax = 1\nlabel = \"Low\"\ntone = \"alert\"\nmessage = \"low\"\n\
+               [[scores.bands]]\nmin = 2\nmax = 4\nlabel = \"Ok\"\ntone = \"good\"\nmessage = \"ok\"\n"));
+        let low = score(&q, &answers(&[("a", 1.0), ("b", 0.0)]));
+        assert_eq!(low.scores[0].band.as_ref().unwrap().label, "Low");
+        assert_eq!(low.signposting(&q), vec!["Help is here."]);
+        let ok = score(&q, &answers(&[("a", 1.0), ("b", 1.0)]));
+        assert_eq!(ok.scores[0].band.as_ref().unwrap().tone, Tone::Good);
+        assert!(ok.signposting(&q).is_empty());
+    }
+
+    #[test]
+    fn item_flags_list_each_matching_answer() {
+        let q = q(&(items(&["a", "b", "c"], "s")
+            + "[[flags]]\nquestions = [\"a\", \"b\", \"c\"]\nwhen = { at_most = 0 }\nmessage = \"Zero here.\"\n"));
+        let o = score(&q, &answers(&[("a", 0.0), ("b", 1.0), ("c", 0.0)]));
+        assert_eq!(o.flags.len(), 1);
+        let hit: Vec<&str> = o.flags[0]
+            .answers
+            .iter()
+            .map(|a| a.question.as_str())
+            .collect();
+        assert_eq!(hit, ["a", "c"]);
+        assert_eq!(o.flags[0].answers[0].answer, "None");
+        assert!(score(&q, &answers(&[("a", 1.0)])).flags.is_empty());
+    }
+
+    #[test]
+    fn answers_to_hidden_questions_do_not_count() {
+        let body = items(&["a"], "s")
+            + "[[questions]]\nid = \"b\"\ntype = \"scale\"\nscale = \"s\"\ntext = \"b?\"\nshow_if = { question = \"a\", at_least = 1 }\n\
+               [[scores]]\nid = \"x\"\nlabel = \"X\"\nquestions = [\"a\", \"b\"]\nmax_missing = 1\n";
+        let q = q(&body);
+        assert_eq!(
+            score(&q, &answers(&[("a", 1.0), ("b", 2.0)])).scores[0].value,
+            Some(3.0)
+        );
+        // a = 0 hides b: its stale answer is dropped.
+        assert_eq!(
+            score(&q, &answers(&[("a", 0.0), ("b", 2.0)])).scores[0].value,
+            Some(0.0)
+        );
+        assert!(!q.is_visible(1, &answers(&[("a", 0.0)])));
+    }
+}

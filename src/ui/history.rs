@@ -95,7 +95,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 .format("%-d %b %Y %H:%M"),
             fit(&title_of(state, &r.questionnaire_id), 30)
         );
-        let rest = format!("{band} {}{demo}", text::tone_word_str(t.as_deref()));
+        let rest = format!("{} {band}{demo}", text::tone_word_str(t.as_deref()));
         if sel {
             let s = fit(&format!("{main}{rest}"), w);
             lines.push(Line::styled(

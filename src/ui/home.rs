@@ -107,21 +107,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 ));
                 if let Some(p) = s.latest {
                     detail.push(Span::raw(format!("  ·  {}", fmt_number(p.value))));
-                    if let Some((label, t)) = &s.latest_band {
-                        detail.push(Span::raw(" "));
-                        detail.push(Span::styled(
-                            format!("{label} {}", text::tone_word_str(Some(t))),
-                            style(tone(Some(t)), nc),
-                        ));
-                    }
                 }
                 if s.recent.len() > 1 {
                     let (lo, hi) = q.scores.first().map(|sc| sc.range).unwrap_or((0.0, 100.0));
-                    detail.push(Span::raw("  "));
+                    detail.push(Span::raw(" "));
                     detail.push(Span::styled(
                         sparkline(&s.recent, lo, hi),
                         style(Meaning::Accent, nc),
                     ));
+                }
+                if let Some((label, t)) = &s.latest_band {
+                    // The tone word comes first so it is never cut off.
+                    let used: usize = detail.iter().map(|sp| sp.content.chars().count()).sum();
+                    let band = fit(
+                        &format!("{} {label}", text::tone_word_str(Some(t))),
+                        w.saturating_sub(used + 1),
+                    );
+                    detail.push(Span::raw(" "));
+                    detail.push(Span::styled(band, style(tone(Some(t)), nc)));
                 }
             }
             _ => detail.push(Span::styled(text::NOT_DONE_YET, style(Meaning::Muted, nc))),

@@ -26,20 +26,8 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
         },
         style(Meaning::Muted, nc),
     ));
-    // Alert signposting comes first, so it is never scrolled out of sight.
     let support = r.outcome.signposting(q);
-    if !support.is_empty() {
-        out.push(Line::raw(""));
-        out.push(Line::styled(
-            text::SUPPORT_HEADING,
-            style(Meaning::Alert, nc),
-        ));
-        for t in support {
-            for l in t.lines() {
-                out.push(Line::raw(l.to_string()));
-            }
-        }
-    }
+    let mut support_shown = false;
     for s in &r.outcome.scores {
         out.push(Line::raw(""));
         let Some(v) = s.value else {
@@ -66,8 +54,22 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
                 style(tone(t), nc),
             ));
             out.push(Line::raw(b.message.clone()));
-            if b.tone == Tone::Alert && b.signposting.is_none() && q.signposting.is_none() {
-                out.push(Line::raw(text::GENERIC_SUPPORT));
+            // Signposting follows the first alert band, so it is on screen
+            // with the score that called for it.
+            if b.tone == Tone::Alert && !support_shown {
+                support_shown = true;
+                out.push(Line::styled(
+                    text::SUPPORT_HEADING,
+                    style(Meaning::Alert, nc),
+                ));
+                if support.is_empty() {
+                    out.push(Line::raw(text::GENERIC_SUPPORT));
+                }
+                for t in &support {
+                    for l in t.lines() {
+                        out.push(Line::raw(l.to_string()));
+                    }
+                }
             }
         }
         let prev = r.previous.as_ref().and_then(|p| {

@@ -118,9 +118,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         ),
         Span::raw(text::TODAY),
     ];
-    let mut y_labels: Vec<f64> = vec![lo];
-    y_labels.extend(boundaries.iter().copied());
-    y_labels.push(hi);
+    // Axis labels are spread evenly by ratatui, so they must be evenly spaced
+    // values; the band boundaries are named in the legend instead.
+    let y_labels: Vec<f64> = (0..=4).map(|i| lo + (hi - lo) * i as f64 / 4.0).collect();
     let chart = Chart::new(datasets)
         .x_axis(
             Axis::default()

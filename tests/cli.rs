@@ -1,0 +1,176 @@
+//! The `joy` binary's non-interactive commands, run for real.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn joy(args: &[&str], db: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(args)
+        .env("JOY_DB", db)
+        .env("JOY_QUESTIONNAIRES", db.with_extension("none"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run joy")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+const WHO5_RAW7: [&str; 10] = [
+    "-a",
+    "cheerful=2",
+    "-a",
+    "calm=2",
+    "-a",
+    "active=1",
+    "-a",
+    "rested=1",
+    "-a",
+    "interest=1",
+];
+
+#[test]
+fn validate_reports_bundled_files_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = joy(&["validate"], &dir.path().join("x.db"));
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("4 file(s) checked: 4 valid, 0 with problems."),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn validate_fails_with_positions_on_invalid_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/questionnaires/invalid"
+    );
+    let o = joy(&["validate", bad], &dir.path().join("x.db"));
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("unknown-scale.toml:24:9: question \"a\" uses scale \"seven\""),
+        "{out}"
+    );
+    assert!(out.contains("0 valid"), "{out}");
+}
+
+#[test]
+fn validate_reports_duplicate_questionnaire_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let dups = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/questionnaires/duplicate-ids"
+    );
+    let o = joy(&["validate", dups], &dir.path().join("x.db"));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("second.toml:1:1: questionnaire id \"same\" is also used by"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn score_who5_raw_7_is_28_and_alert_with_signposting() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["score", "who5"];
+    args.extend(WHO5_RAW7);
+    let o = joy(&args, &dir.path().join("x.db"));
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("WHO-5 wellbeing: 28 (raw 7)"), "{out}");
+    assert!(out.contains("[alert]"), "{out}");
+    assert!(out.contains("Samaritans: call 116 123"), "{out}");
+    assert!(out.contains("Item flags:"), "{out}");
+}
+
+#[test]
+fn score_who5_raw_13_is_52_above_50_as_json_by_label_or_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/questionnaires/who5.toml");
+    let o = joy(
+        &[
+            "score",
+            file,
+            "-a",
+            "cheerful=More than half of the time",
+            "-a",
+            "calm=3",
+            "-a",
+            "active=3",
+            "-a",
+            "rested=2",
+            "-a",
+            "interest=2",
+            "--json",
+        ],
+        &dir.path().join("x.db"),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let s = &v["scores"][0];
+    assert_eq!(s["raw"], 13.0);
+    assert_eq!(s["value"], 52.0);
+    assert_eq!(s["band"]["label"], "Above 50");
+    assert_eq!(s["band"]["tone"], "good");
+    assert_eq!(v["flags"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn score_reads_an_answers_file_and_explains_bad_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = dir.path().join("a.toml");
+    std::fs::write(
+        &answers,
+        "cheerful = 5\ncalm = 5\nactive = 5\nrested = 5\ninterest = \"All of the time\"\n",
+    )
+    .unwrap();
+    let o = joy(
+        &["score", "who5", "--answers", answers.to_str().unwrap()],
+        &dir.path().join("x.db"),
+    );
+    assert!(
+        stdout(&o).contains("WHO-5 wellbeing: 100 (raw 25)"),
+        "{}",
+        stdout(&o)
+    );
+    let o = joy(
+        &["score", "who5", "-a", "cheerful=9"],
+        &dir.path().join("x.db"),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(
+            "\"9\" is not an option of question \"cheerful\"; choose one of: 5 (All of the time)"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn list_shows_sources_and_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let qdir = dir.path().join("q");
+    std::fs::create_dir(&qdir).unwrap();
+    std::fs::write(qdir.join("bad.toml"), "id = \"x\"\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(["list", "--questionnaires", qdir.to_str().unwrap()])
+        .env("JOY_DB", dir.path().join("x.db"))
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert!(
+        out.contains("who5") && out.contains("bundled (questionnaires/who5.toml)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("bad.toml:1:1: missing field `version`"),
+        "{out}"
+    );
+}

@@ -1,0 +1,155 @@
+//! Every invalid fixture states the message and position it must produce
+//! (`# expect: LINE:COL: text` on its first line); every valid fixture and
+//! bundled file must load; no input may make the loader panic.
+
+use joy_kiosk::questionnaire::catalog::BUNDLED;
+use joy_kiosk::questionnaire::{load_bytes, load_path, load_str, Catalog, Origin};
+use proptest::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn fixtures(kind: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/questionnaires")
+        .join(kind);
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_invalid_fixture_reports_its_rule_at_its_position() {
+    let files = fixtures("invalid");
+    assert!(
+        files.len() >= 17,
+        "expected a fixture per rule, found {}",
+        files.len()
+    );
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap();
+        let first = String::from_utf8_lossy(&bytes)
+            .lines()
+            .next()
+            .unwrap()
+            .to_string();
+        let spec = first
+            .strip_prefix("# expect: ")
+            .unwrap_or_else(|| panic!("{}: no expect line", f.display()));
+        let mut parts = spec.splitn(3, ':');
+        let line: usize = parts.next().unwrap().parse().unwrap();
+        let col: usize = parts.next().unwrap().parse().unwrap();
+        let text = parts.next().unwrap().trim();
+        let diags = load_path(&f).expect_err(&format!("{} should be invalid", f.display()));
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.line == line && d.column == col && d.message.contains(text)),
+            "{}: wanted {line}:{col} `{text}`, got:\n{}",
+            f.display(),
+            diags
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        // Every message names the file.
+        assert!(diags
+            .iter()
+            .all(|d| d.to_string().starts_with(&f.display().to_string())));
+    }
+}
+
+#[test]
+fn valid_fixtures_and_bundled_files_load() {
+    for f in fixtures("valid") {
+        load_path(&f).unwrap_or_else(|d| panic!("{}: {:?}", f.display(), d));
+    }
+    for (name, text) in BUNDLED {
+        load_str(name, text).unwrap_or_else(|d| panic!("{name}: {d:?}"));
+    }
+    assert_eq!(Catalog::bundled().entries.len(), 4);
+}
+
+#[test]
+fn all_errors_of_a_file_are_reported_not_only_the_first() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/questionnaires/valid/all-types.toml"),
+    )
+    .unwrap()
+    .replace("scale = \"five\"", "scale = \"nine\"")
+    .replace("questions = [\"energy\"]", "questions = [\"missing\"]");
+    let diags = load_str("two-errors.toml", &text).unwrap_err();
+    assert!(
+        diags.iter().any(|d| d.message.contains("scale \"nine\"")),
+        "{diags:?}"
+    );
+    assert!(
+        diags.iter().any(|d| d.message.contains("\"missing\"")),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn files_over_one_mebibyte_are_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.toml");
+    let line = "# padding padding padding padding padding padding padding padding\n";
+    std::fs::write(&path, line.repeat(1024 * 1024 / line.len() + 10)).unwrap();
+    let d = load_path(&path).unwrap_err();
+    assert_eq!((d[0].line, d[0].column), (1, 1));
+    assert!(d[0].message.contains("at most 1 MiB"), "{}", d[0].message);
+}
+
+#[test]
+fn a_user_file_with_a_bundled_id_replaces_it_and_bad_files_do_not_stop_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let who5 = BUNDLED[0]
+        .1
+        .replace("title = \"WHO-5 Wellbeing Index\"", "title = \"My WHO-5\"");
+    std::fs::write(dir.path().join("who5.toml"), who5).unwrap();
+    std::fs::write(dir.path().join("broken.toml"), "id = ").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a questionnaire").unwrap();
+    let cat = Catalog::load(&[dir.path().to_path_buf()]);
+    assert_eq!(cat.entries.len(), 4);
+    let e = cat
+        .entries
+        .iter()
+        .find(|e| e.questionnaire.id == "who5")
+        .unwrap();
+    assert_eq!(e.questionnaire.title, "My WHO-5");
+    assert!(e.replaces_bundled);
+    assert!(matches!(e.origin, Origin::File(_)));
+    assert_eq!(cat.failures.len(), 1);
+    assert!(cat.failures[0].diagnostics[0]
+        .to_string()
+        .contains("broken.toml:1:"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn arbitrary_text_never_panics(s in "\\PC*") {
+        let _ = load_str("fuzz.toml", &s);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(b in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let _ = load_bytes("fuzz.toml", &b);
+    }
+
+    /// Small edits of a real file: deletions and insertions anywhere.
+    #[test]
+    fn mutated_bundled_files_never_panic(which in 0usize..4, at in 0usize..6000, cut in 0usize..40, insert in "[=\\[\\]{}\"a-z0-9 ,.\n-]{0,12}") {
+        let text = BUNDLED[which].1;
+        let at = at.min(text.len());
+        let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+        let end = (at + cut).min(text.len());
+        let end = (end..=text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
+        let mutated = format!("{}{}{}", &text[..at], insert, &text[end..]);
+        let _ = load_str("mutated.toml", &mutated);
+    }
+}
