@@ -153,3 +153,14 @@ proptest! {
         let _ = load_str("mutated.toml", &mutated);
     }
 }
+
+/// The annotated example in questionnaires/README.md must itself be valid.
+#[test]
+fn the_documented_example_is_valid() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/questionnaires/README.md")).unwrap();
+    let start = readme.find("```toml\n").expect("an example") + "```toml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let q = load_str("README example", &readme[start..end]).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(q.id, "sleep-check");
+    assert_eq!(q.questions.len(), 5);
+}

@@ -712,7 +712,7 @@ impl Validator<'_> {
             .as_ref()
             .map(|r| r.get_ref().iter().map(|m| (m.from, m.to)).collect())
             .unwrap_or_default();
-        if let Some(r) = &rs.remap {
+        if let Some(r) = rs.remap.as_ref().filter(|r| !r.get_ref().is_empty()) {
             let mut missing: Vec<f64> = Vec::new();
             for q in &items {
                 for v in range::raw_values(q) {
