@@ -157,7 +157,11 @@ proptest! {
 /// The annotated example in questionnaires/README.md must itself be valid.
 #[test]
 fn the_documented_example_is_valid() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/questionnaires/README.md")).unwrap();
+    let readme = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/questionnaires/README.md"
+    ))
+    .unwrap();
     let start = readme.find("```toml\n").expect("an example") + "```toml\n".len();
     let end = start + readme[start..].find("```").unwrap();
     let q = load_str("README example", &readme[start..end]).unwrap_or_else(|d| panic!("{d:#?}"));

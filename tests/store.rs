@@ -29,15 +29,34 @@ fn a_new_file_gets_the_latest_schema_private_mode_and_durable_pragmas() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
-        assert_eq!(std::fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert_eq!(
+            std::fs::metadata(path.parent().unwrap())
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777,
+            0o700
+        );
     }
     let c = s.connection();
-    let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let mode: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     let sync: i64 = c.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
-    let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
-    let app: i32 = c.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
-    assert_eq!((mode.as_str(), sync, fk, app), ("wal", 2, 1, APPLICATION_ID));
+    let fk: i64 = c
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    let app: i32 = c
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        (mode.as_str(), sync, fk, app),
+        ("wal", 2, 1, APPLICATION_ID)
+    );
 }
 
 #[test]
@@ -51,13 +70,22 @@ fn migrates_from_every_earlier_version_keeping_data() {
                 c.execute_batch(m).unwrap();
             }
             if from > 0 {
-                c.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
-                c.execute("INSERT INTO respondent (kind, created_at) VALUES ('local', 0)", []).unwrap();
+                c.pragma_update(None, "application_id", APPLICATION_ID)
+                    .unwrap();
+                c.execute(
+                    "INSERT INTO respondent (kind, created_at) VALUES ('local', 0)",
+                    [],
+                )
+                .unwrap();
             }
             c.pragma_update(None, "user_version", from as i64).unwrap();
         }
         let mut s = Store::open(&path).unwrap();
-        assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64, "from version {from}");
+        assert_eq!(
+            s.schema_version().unwrap(),
+            MIGRATIONS.len() as i64,
+            "from version {from}"
+        );
         assert_eq!(s.count("respondent").unwrap(), i64::from(from > 0));
         let c = who5_checkin(&mut s, &RAW_13, 0);
         s.save_checkin(&c).unwrap();
@@ -77,7 +105,10 @@ fn a_database_from_a_newer_version_is_refused_and_not_changed() {
     let before = std::fs::read(&path).unwrap();
     let err = Store::open(&path).err().expect("refused");
     assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
-    assert!(err.to_string().contains("newer version of joy-kiosk") && err.to_string().contains("has not been changed"));
+    assert!(
+        err.to_string().contains("newer version of joy-kiosk")
+            && err.to_string().contains("has not been changed")
+    );
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
 
@@ -85,7 +116,10 @@ fn a_database_from_a_newer_version_is_refused_and_not_changed() {
 fn a_foreign_sqlite_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("other.db");
-    Connection::open(&path).unwrap().execute_batch("CREATE TABLE patients (name TEXT);").unwrap();
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch("CREATE TABLE patients (name TEXT);")
+        .unwrap();
     let err = Store::open(&path).err().expect("refused");
     assert!(matches!(err, StoreError::Foreign { .. }), "{err}");
 }
@@ -99,7 +133,10 @@ fn a_checkin_round_trips_with_answers_scores_and_file_hash() {
     assert_eq!(back.questionnaire_id, "who5");
     assert_eq!(back.questionnaire_version, "1998");
     assert_eq!(back.file_hash, Catalog::bundled().get("who5").unwrap().hash);
-    assert_eq!((back.started_at, back.completed_at), (c.started_at, c.completed_at));
+    assert_eq!(
+        (back.started_at, back.completed_at),
+        (c.started_at, c.completed_at)
+    );
     assert_eq!(back.answers, c.answers);
     assert_eq!(back.answers[0].label, "More than half of the time");
     assert_eq!(back.answers[0].value, serde_json::json!(3.0));
@@ -133,14 +170,22 @@ fn history_is_newest_first_and_series_oldest_first() {
         s.save_checkin(&c).unwrap();
     }
     let h = s.history(None, Some("who5")).unwrap();
-    let days: Vec<i64> = h.iter().map(|r| (Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap() - r.completed_at).num_days()).collect();
+    let days: Vec<i64> = h
+        .iter()
+        .map(|r| (Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap() - r.completed_at).num_days())
+        .collect();
     assert_eq!(days, [3, 7, 10]);
     let me = s.local_respondent().unwrap();
     let series = s.series(me, "who5", "wellbeing", None).unwrap();
     assert_eq!(series.len(), 3);
     assert!(series.windows(2).all(|w| w[0].at < w[1].at));
     let since = Utc.with_ymd_and_hms(2026, 11, 12, 0, 0, 0).unwrap();
-    assert_eq!(s.series(me, "who5", "wellbeing", Some(since)).unwrap().len(), 2);
+    assert_eq!(
+        s.series(me, "who5", "wellbeing", Some(since))
+            .unwrap()
+            .len(),
+        2
+    );
     assert!(s.history(None, Some("joy-in-work")).unwrap().is_empty());
 }
 
@@ -149,14 +194,23 @@ fn the_trend_query_uses_the_person_index() {
     let mut s = Store::open_in_memory().unwrap();
     let c = s.connection();
     let plan: Vec<String> = c
-        .prepare(&format!("EXPLAIN QUERY PLAN {}", joy_kiosk::store::SERIES_SQL))
+        .prepare(&format!(
+            "EXPLAIN QUERY PLAN {}",
+            joy_kiosk::store::SERIES_SQL
+        ))
         .unwrap()
-        .query_map(rusqlite::params![1, "who5", "wellbeing", 0], |r| r.get::<_, String>(3))
+        .query_map(rusqlite::params![1, "who5", "wellbeing", 0], |r| {
+            r.get::<_, String>(3)
+        })
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
     let plan = plan.join("\n");
-    assert!(plan.contains("USING INDEX checkin_by_person") || plan.contains("USING COVERING INDEX checkin_by_person"), "{plan}");
+    assert!(
+        plan.contains("USING INDEX checkin_by_person")
+            || plan.contains("USING COVERING INDEX checkin_by_person"),
+        "{plan}"
+    );
     assert!(!plan.contains("SCAN c"), "{plan}");
 }
 
@@ -191,10 +245,23 @@ fn csv_export_follows_rfc_4180_and_json_has_everything() {
     let csv = export::to_csv(&records).unwrap();
     let lines: Vec<&str> = csv.split("\r\n").collect();
     assert_eq!(lines[0], export::CSV_HEADER.join(","));
-    assert_eq!(lines.len(), 1 + 5 + 1 + 1, "header, 5 answers, 1 score, final CRLF");
-    assert!(lines[1].contains(",answer,cheerful,3,\"Odd, \"\"quoted\"\" label\",,,"), "{}", lines[1]);
-    assert!(lines[6].contains(",score,wellbeing,52,WHO-5 wellbeing,13,Above 50,good"), "{}", lines[6]);
-    let json: serde_json::Value = serde_json::from_str(&export::to_json(&records, Utc::now())).unwrap();
+    assert_eq!(
+        lines.len(),
+        1 + 5 + 1 + 1,
+        "header, 5 answers, 1 score, final CRLF"
+    );
+    assert!(
+        lines[1].contains(",answer,cheerful,3,\"Odd, \"\"quoted\"\" label\",,,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[6].contains(",score,wellbeing,52,WHO-5 wellbeing,13,Above 50,good"),
+        "{}",
+        lines[6]
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&export::to_json(&records, Utc::now())).unwrap();
     assert_eq!(json["checkins"][0]["answers"].as_array().unwrap().len(), 5);
     assert_eq!(json["checkins"][0]["scores"][0]["band_label"], "Above 50");
 }

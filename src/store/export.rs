@@ -58,7 +58,10 @@ pub fn to_csv(records: &[CheckinRecord]) -> Result<String, csv::Error> {
         for a in &r.answers {
             let value = match &a.value {
                 serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Number(n) => n.as_f64().map(crate::questionnaire::fmt_number).unwrap_or_else(|| n.to_string()),
+                serde_json::Value::Number(n) => n
+                    .as_f64()
+                    .map(crate::questionnaire::fmt_number)
+                    .unwrap_or_else(|| n.to_string()),
                 other => other.to_string(),
             };
             let row = [

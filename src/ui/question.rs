@@ -18,6 +18,8 @@ struct Layout {
     rows: Rect,
     input: Rect,
     message: Rect,
+    /// Instructions are dropped first when space is short.
+    show_instructions: bool,
 }
 
 fn layout(area: Rect, state: &State) -> Option<Layout> {
@@ -25,12 +27,7 @@ fn layout(area: Rect, state: &State) -> Option<Layout> {
     let q = state.questionnaires.get(c.questionnaire)?;
     let question = c.question(q);
     let w = area.width;
-    let mut qtext = String::new();
-    if let Some(i) = &q.instructions {
-        qtext.push_str(i);
-        qtext.push('\n');
-    }
-    qtext.push_str(&question.text);
+    let mut qtext = question.text.clone();
     if let Some(h) = &question.help {
         qtext.push('\n');
         qtext.push_str(h);
@@ -41,7 +38,15 @@ fn layout(area: Rect, state: &State) -> Option<Layout> {
     let input_h = if typed { 4 } else { 0 };
     let fixed = 2 + 1 + input_h + 1; // header+gauge, gap, input, message
     let avail = area.height.saturating_sub(fixed);
-    let q_h = wrapped_height(&qtext, w).min(avail.saturating_sub(n_rows.min(3)).max(1));
+    let instr_h = q
+        .instructions
+        .as_deref()
+        .map(|i| wrapped_height(i, w))
+        .unwrap_or(0);
+    let bare_h = wrapped_height(&qtext, w);
+    let show_instructions = instr_h > 0 && instr_h + bare_h + n_rows.min(6) < avail;
+    let wanted = bare_h + if show_instructions { instr_h } else { 0 };
+    let q_h = wanted.min(avail.saturating_sub(n_rows.min(3)).max(1));
     let rows_h = n_rows.min(avail.saturating_sub(q_h + 1));
     let y = area.y;
     let header = Rect::new(area.x, y, w, 1);
@@ -62,6 +67,7 @@ fn layout(area: Rect, state: &State) -> Option<Layout> {
         rows,
         input,
         message,
+        show_instructions,
     })
 }
 
@@ -118,7 +124,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         l.gauge,
     );
     let mut qlines: Vec<Line> = Vec::new();
-    if let Some(i) = &q.instructions {
+    if let Some(i) = q.instructions.as_ref().filter(|_| l.show_instructions) {
         qlines.push(Line::styled(i.clone(), style(Meaning::Muted, nc)));
     }
     qlines.push(Line::styled(

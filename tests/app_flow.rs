@@ -1,0 +1,315 @@
+//! The app without a terminal: actions in, saved rows out.
+
+use joy_kiosk::app::{Action, Screen, State};
+use joy_kiosk::questionnaire::{AnswerValue, Catalog, Scalar};
+
+mod common;
+use common::App;
+
+/// WHO-5 answered 3,3,3,2,2 by number keys (option 1 = value 5, so key 3 = value 3, key 4 = value 2).
+fn answer_who5_raw_13(app: &mut App) {
+    app.select("who5");
+    app.acts(&[
+        Action::Confirm,
+        Action::Pick(2),
+        Action::Pick(2),
+        Action::Pick(2),
+        Action::Pick(3),
+        Action::Pick(3),
+    ]);
+}
+
+#[test]
+fn a_whole_who5_checkin_by_keys_saves_every_row() {
+    let mut app = App::new();
+    answer_who5_raw_13(&mut app);
+    assert_eq!(app.state.screen, Screen::Review);
+    assert_eq!(
+        app.store.count("checkin").unwrap(),
+        0,
+        "nothing is saved before the user saves"
+    );
+    app.act(Action::Save);
+    assert_eq!(app.state.screen, Screen::Result);
+    let h = app.store.history(None, None).unwrap();
+    assert_eq!(h.len(), 1);
+    let r = &h[0];
+    assert_eq!(r.questionnaire_id, "who5");
+    let values: Vec<(String, serde_json::Value, String)> = r
+        .answers
+        .iter()
+        .map(|a| (a.question_id.clone(), a.value.clone(), a.label.clone()))
+        .collect();
+    assert_eq!(
+        values[0],
+        (
+            "cheerful".into(),
+            serde_json::json!(3.0),
+            "More than half of the time".into()
+        )
+    );
+    assert_eq!(
+        values[3],
+        (
+            "rested".into(),
+            serde_json::json!(2.0),
+            "Less than half of the time".into()
+        )
+    );
+    assert_eq!(r.scores[0].raw, Some(13.0));
+    assert_eq!(r.scores[0].value, Some(52.0));
+    assert_eq!(r.scores[0].band_label.as_deref(), Some("Above 50"));
+    assert!(r.completed_at > r.started_at);
+    // The result screen knows it was saved and that it is the first.
+    let res = app.state.result.as_ref().unwrap();
+    assert_eq!(res.saved_id, Some(r.id));
+    assert!(res.previous.is_none());
+}
+
+#[test]
+fn arrows_and_enter_choose_and_the_next_checkin_sees_the_previous() {
+    let mut app = App::new();
+    answer_who5_raw_13(&mut app);
+    app.acts(&[Action::Save, Action::Confirm]);
+    assert_eq!(app.state.screen, Screen::Home);
+    assert_eq!(
+        app.state.summary("who5").unwrap().latest.unwrap().value,
+        52.0
+    );
+    // Second time: all "At no time" by moving down five times then Enter.
+    app.select("who5");
+    app.act(Action::Confirm);
+    for _ in 0..5 {
+        app.acts(&[
+            Action::Down,
+            Action::Down,
+            Action::Down,
+            Action::Down,
+            Action::Down,
+            Action::Confirm,
+        ]);
+    }
+    app.act(Action::Save);
+    let res = app.state.result.as_ref().unwrap();
+    assert_eq!(res.outcome.scores[0].value, Some(0.0));
+    assert_eq!(res.previous.as_ref().unwrap().scores[0].value, Some(52.0));
+    assert_eq!(res.outcome.flags.len(), 1, "the item flag fired");
+    assert_eq!(app.store.count("checkin").unwrap(), 2);
+}
+
+#[test]
+fn back_and_review_change_an_answer_before_saving() {
+    let mut app = App::new();
+    app.select("who5");
+    app.acts(&[
+        Action::Confirm,
+        Action::Pick(0),
+        Action::Pick(0),
+        Action::Left,
+    ]);
+    // Back on question 2, answer shown.
+    let c = app.state.checkin.as_ref().unwrap();
+    assert_eq!((c.index, c.cursor), (1, 0));
+    app.acts(&[
+        Action::Pick(5),
+        Action::Pick(0),
+        Action::Pick(0),
+        Action::Pick(0),
+    ]);
+    assert_eq!(app.state.screen, Screen::Review);
+    // Change answer 1 from the review screen, and come back to review.
+    app.acts(&[Action::Confirm, Action::Pick(4)]);
+    assert_eq!(app.state.screen, Screen::Review);
+    app.act(Action::Save);
+    let r = &app.store.history(None, None).unwrap()[0];
+    let labels: Vec<&str> = r.answers.iter().map(|a| a.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Some of the time",
+            "At no time",
+            "All of the time",
+            "All of the time",
+            "All of the time"
+        ]
+    );
+}
+
+#[test]
+fn an_abandoned_checkin_writes_nothing_and_quitting_asks_first() {
+    let mut app = App::new();
+    app.select("who5");
+    app.acts(&[Action::Confirm, Action::Pick(0), Action::Quit]);
+    assert!(app.state.confirm_leave, "quitting with answers asks");
+    assert!(!app.state.quit);
+    app.act(Action::No);
+    assert_eq!(app.state.screen, Screen::Question);
+    app.acts(&[Action::Back, Action::Back]);
+    assert!(
+        app.state.confirm_leave,
+        "leaving from the first question asks too"
+    );
+    app.act(Action::Yes);
+    assert_eq!(app.state.screen, Screen::Home);
+    assert!(app.state.checkin.is_none());
+    app.act(Action::Quit);
+    assert!(app.state.quit);
+    assert_eq!(app.store.count("checkin").unwrap(), 0);
+}
+
+#[test]
+fn required_questions_cannot_be_skipped_and_optional_text_can() {
+    let mut app = App::new();
+    app.select("joy-in-work");
+    app.acts(&[Action::Confirm, Action::Skip]);
+    let c = app.state.checkin.as_ref().unwrap();
+    assert_eq!(c.index, 0);
+    assert!(c.message.as_deref().unwrap().contains("cannot be skipped"));
+    app.acts(&[
+        Action::Pick(0),
+        Action::Pick(1),
+        Action::Pick(1),
+        Action::Pick(0),
+    ]);
+    // The optional free-text note takes typed text, with a length limit.
+    assert!(app.state.editing_text());
+    app.type_text("Good shift, ");
+    app.type_text("kind team");
+    app.act(Action::Confirm);
+    assert_eq!(app.state.screen, Screen::Review);
+    app.act(Action::Save);
+    let r = &app.store.history(None, None).unwrap()[0];
+    let note = r.answers.iter().find(|a| a.question_id == "note").unwrap();
+    assert_eq!(note.label, "Good shift, kind team");
+    // (10 + 7.5 + 7.5 + 10) / 4
+    assert_eq!(r.scores[0].value, Some(8.75));
+}
+
+#[test]
+fn text_longer_than_the_limit_is_stopped_with_a_message() {
+    let mut app = App::new();
+    app.select("joy-in-work");
+    app.acts(&[
+        Action::Confirm,
+        Action::Pick(0),
+        Action::Pick(0),
+        Action::Pick(0),
+        Action::Pick(0),
+    ]);
+    app.type_text(&"x".repeat(305));
+    let c = app.state.checkin.as_ref().unwrap();
+    assert_eq!(c.text.lines()[0].chars().count(), 300);
+    assert!(c
+        .message
+        .as_deref()
+        .unwrap()
+        .contains("at most 300 characters"));
+}
+
+#[test]
+fn skip_logic_hides_questions_and_drops_stale_answers() {
+    let mut qs: Vec<_> = Catalog::bundled()
+        .entries
+        .into_iter()
+        .map(|e| e.questionnaire)
+        .collect();
+    // Make the team reflection usable here: it is the one with skip logic.
+    for q in &mut qs {
+        q.kind = joy_kiosk::questionnaire::Kind::Personal;
+    }
+    let mut app = App::new();
+    app.state = State::new(qs, app.state.respondent, app.t);
+    app.act(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    app.select("team-reflection");
+    app.act(Action::Confirm);
+    app.act(Action::Confirm); // what matters: optional, empty
+    app.act(Action::Confirm); // good day: optional, empty
+                              // Tick two pebbles: the follow-up question appears ("3 of 5").
+    app.acts(&[Action::Pick(0), Action::Pick(2)]);
+    let q = &app.state.questionnaires[app.state.checkin.as_ref().unwrap().questionnaire];
+    assert_eq!(app.state.checkin.as_ref().unwrap().progress(q), (3, 5));
+    app.act(Action::Confirm);
+    assert_eq!(
+        app.state.checkin.as_ref().unwrap().index,
+        3,
+        "follow-up shown"
+    );
+    app.type_text("Fix the printer");
+    app.act(Action::Confirm);
+    app.act(Action::Pick(1));
+    assert_eq!(app.state.screen, Screen::Review);
+    // Go back and untick both pebbles: the follow-up disappears.
+    app.act(Action::Pick(2));
+    app.acts(&[Action::Pick(0), Action::Pick(2), Action::Confirm]);
+    assert_eq!(app.state.screen, Screen::Review);
+    app.act(Action::Save);
+    let r = &app.store.history(None, None).unwrap()[0];
+    let ids: Vec<&str> = r.answers.iter().map(|a| a.question_id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["team-joy"],
+        "the hidden follow-up's answer was not saved"
+    );
+}
+
+#[test]
+fn a_mouse_click_on_an_option_answers_it() {
+    let mut app = App::new();
+    app.select("who5");
+    app.act(Action::Confirm);
+    // Find the row of option 6 ("At no time") on the drawn screen.
+    let backend = ratatui::backend::TestBackend::new(80, 24);
+    let mut term = ratatui::Terminal::new(backend).unwrap();
+    term.draw(|f| joy_kiosk::ui::draw(f, &app.state)).unwrap();
+    let buf = term.backend().buffer().clone();
+    let row = (0..24u16)
+        .find(|&y| {
+            (0..80u16)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .contains("At no time")
+        })
+        .unwrap();
+    app.act(Action::Click { column: 10, row });
+    let c = app.state.checkin.as_ref().unwrap();
+    assert_eq!(c.index, 1, "moved on after the click");
+    assert_eq!(
+        c.answers.get("cheerful"),
+        Some(&AnswerValue::Choice(Scalar::Number(0.0)))
+    );
+    // A click on the key bar's "Esc back" goes back.
+    let bar: String = (0..80u16)
+        .map(|x| buf[(x, 23)].symbol().to_string())
+        .collect();
+    let col = bar.find("Esc").unwrap() as u16;
+    app.act(Action::Click {
+        column: col,
+        row: 23,
+    });
+    assert_eq!(app.state.checkin.as_ref().unwrap().index, 0);
+}
+
+#[test]
+fn trends_history_and_detail_load_through_effects() {
+    let mut app = App::new();
+    for _ in 0..3 {
+        answer_who5_raw_13(&mut app);
+        app.acts(&[Action::Save, Action::Confirm]);
+    }
+    app.act(Action::OpenTrends);
+    assert_eq!(app.state.screen, Screen::Trends);
+    assert!(app.state.trends.loaded);
+    assert_eq!(app.state.trends.points.len(), 3);
+    app.act(Action::NextPeriod);
+    app.act(Action::OpenHistory);
+    assert_eq!(app.state.history.len(), 3);
+    app.act(Action::Confirm);
+    assert_eq!(app.state.screen, Screen::Detail);
+    assert_eq!(
+        app.state.detail.as_ref().unwrap().id,
+        app.state.history[0].id
+    );
+}

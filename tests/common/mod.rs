@@ -1,0 +1,64 @@
+//! A headless app on an in-memory database, fed actions at a fixed clock.
+#![allow(dead_code)]
+
+use chrono::{Duration, TimeZone, Utc};
+use joy_kiosk::app::runner::dispatch;
+use joy_kiosk::app::{Action, State};
+use joy_kiosk::questionnaire::Catalog;
+use joy_kiosk::store::Store;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+pub struct App {
+    pub state: State,
+    pub store: Store,
+    pub t: chrono::DateTime<Utc>,
+}
+
+impl App {
+    pub fn new() -> App {
+        let mut store = Store::open_in_memory().unwrap();
+        let me = store.local_respondent().unwrap();
+        let t = Utc.with_ymd_and_hms(2026, 11, 21, 3, 0, 0).unwrap();
+        let qs = Catalog::bundled()
+            .entries
+            .into_iter()
+            .map(|e| e.questionnaire)
+            .collect();
+        let mut app = App {
+            state: State::new(qs, Some(me), t),
+            store,
+            t,
+        };
+        app.act(Action::Resize {
+            width: 80,
+            height: 24,
+        });
+        app
+    }
+    pub fn act(&mut self, a: Action) {
+        self.t += Duration::seconds(5);
+        dispatch(&mut self.state, &mut self.store, a, self.t);
+    }
+    pub fn acts(&mut self, list: &[Action]) {
+        for a in list {
+            self.act(a.clone());
+        }
+    }
+    pub fn select(&mut self, id: &str) {
+        let i = self
+            .state
+            .questionnaires
+            .iter()
+            .position(|q| q.id == id)
+            .unwrap();
+        self.state.selected = i;
+    }
+    pub fn type_text(&mut self, s: &str) {
+        for c in s.chars() {
+            self.act(Action::Edit(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::NONE,
+            )));
+        }
+    }
+}

@@ -1,0 +1,264 @@
+//! Every screen rendered into `TestBackend` at 80x24 and 120x40, compared
+//! with committed snapshots (tests/snapshots/). Times are fixed and the time
+//! zone is UTC, so dates in snapshots are stable.
+
+mod common;
+use common::App;
+use joy_kiosk::app::{Action, Screen};
+use joy_kiosk::demo;
+use joy_kiosk::questionnaire::Catalog;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use ratatui::Terminal;
+
+fn render(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| joy_kiosk::ui::draw(f, &app.state)).unwrap();
+    t
+}
+
+fn screen_text(t: &Terminal<TestBackend>) -> String {
+    let b = t.backend().buffer();
+    (0..b.area.height)
+        .map(|y| {
+            (0..b.area.width)
+                .map(|x| b[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn utc() {
+    // Dates are shown in local time; pin it for stable snapshots.
+    std::env::set_var("TZ", "UTC");
+}
+
+/// An app with eight weeks of demo WHO-5 history and the given size.
+fn with_history(w: u16, h: u16) -> App {
+    utc();
+    let mut app = App::new();
+    let me = app.state.respondent.unwrap();
+    let cat = Catalog::bundled();
+    let list = demo::generate(&cat, me, 120, app.t, 7);
+    app.store.save_many(&list).unwrap();
+    app.act(Action::Resize {
+        width: w,
+        height: h,
+    });
+    app
+}
+
+fn fresh(w: u16, h: u16) -> App {
+    utc();
+    let mut app = App::new();
+    app.act(Action::Resize {
+        width: w,
+        height: h,
+    });
+    app
+}
+
+fn snap(name: &str, app: &App, w: u16, h: u16) {
+    let t = render(app, w, h);
+    insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen_text(&t));
+}
+
+fn home_loaded(w: u16, h: u16) -> App {
+    let mut app = with_history(w, h);
+    app.act(Action::OpenHistory);
+    app.act(Action::Back); // back to home, which loads the summaries
+    assert_eq!(app.state.screen, Screen::Home);
+    app
+}
+
+#[test]
+fn home_screens() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        snap("home_empty", &fresh(w, h), w, h);
+        let app = home_loaded(w, h);
+        let text = screen_text(&render(&app, w, h));
+        assert!(text.contains("Last done"), "{text}");
+        snap("home_history", &app, w, h);
+    }
+}
+
+#[test]
+fn question_and_review_screens() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = fresh(w, h);
+        app.act(Action::Confirm);
+        app.act(Action::Down);
+        snap("question_who5_1", &app, w, h);
+        app.acts(&[
+            Action::Pick(0),
+            Action::Pick(1),
+            Action::Pick(2),
+            Action::Pick(3),
+        ]);
+        snap("question_who5_5", &app, w, h);
+        app.act(Action::Pick(5));
+        snap("review_who5", &app, w, h);
+    }
+}
+
+#[test]
+fn text_question_shows_its_length_limit() {
+    let mut app = fresh(80, 24);
+    app.select("joy-in-work");
+    app.acts(&[
+        Action::Confirm,
+        Action::Pick(0),
+        Action::Pick(0),
+        Action::Pick(0),
+        Action::Pick(0),
+    ]);
+    app.type_text("Handover went well");
+    let text = screen_text(&render(&app, 80, 24));
+    assert!(text.contains("18/300 characters"), "{text}");
+    snap("question_text", &app, 80, 24);
+}
+
+#[test]
+fn result_screens_alert_with_signposting_and_good_with_change() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = fresh(w, h);
+        app.act(Action::Confirm);
+        app.acts(&[
+            Action::Pick(4),
+            Action::Pick(4),
+            Action::Pick(5),
+            Action::Pick(4),
+            Action::Pick(4),
+            Action::Save,
+        ]);
+        let text = screen_text(&render(&app, w, h));
+        assert!(
+            text.contains("[alert]") && text.contains("Samaritans"),
+            "{text}"
+        );
+        snap("result_alert", &app, w, h);
+        app.act(Action::Confirm);
+        app.act(Action::Confirm);
+        app.acts(&[
+            Action::Pick(1),
+            Action::Pick(1),
+            Action::Pick(2),
+            Action::Pick(2),
+            Action::Pick(2),
+            Action::Save,
+        ]);
+        let text = screen_text(&render(&app, w, h));
+        assert!(text.contains("Up 52 points since last time"), "{text}");
+        assert!(text.contains("a meaningful change (10 or more)"), "{text}");
+        snap("result_good", &app, w, h);
+    }
+}
+
+#[test]
+fn history_detail_and_trends_screens() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = home_loaded(w, h);
+        app.act(Action::OpenHistory);
+        snap("history", &app, w, h);
+        app.act(Action::Confirm);
+        snap("detail", &app, w, h);
+        app.acts(&[Action::Back, Action::Back, Action::OpenTrends]);
+        let text = screen_text(&render(&app, w, h));
+        assert!(text.contains("band boundaries at 28, 50"), "{text}");
+        assert!(text.contains("since"), "{text}");
+        snap("trends_3_months", &app, w, h);
+        app.act(Action::SetPeriod(joy_kiosk::trends::Period::All));
+        snap("trends_all", &app, w, h);
+    }
+}
+
+#[test]
+fn help_and_leave_overlays() {
+    let mut app = fresh(80, 24);
+    app.act(Action::Help);
+    snap("help_home", &app, 80, 24);
+    app.act(Action::Back);
+    app.acts(&[Action::Confirm, Action::Pick(0), Action::Quit]);
+    snap("confirm_leave", &app, 80, 24);
+}
+
+#[test]
+fn too_small_and_resizes_mid_question_never_panic() {
+    let mut app = fresh(80, 24);
+    app.acts(&[Action::Confirm, Action::Pick(0)]);
+    for (w, h) in [
+        (80, 24),
+        (40, 12),
+        (39, 11),
+        (20, 5),
+        (1, 1),
+        (0, 0),
+        (200, 60),
+        (80, 24),
+    ] {
+        app.act(Action::Resize {
+            width: w,
+            height: h,
+        });
+        let t = render(&app, w, h);
+        if w < 40 || h < 12 {
+            if w >= 20 && h >= 4 {
+                assert!(screen_text(&t).contains("Please make it"), "{w}x{h}");
+            }
+        } else {
+            let text = screen_text(&t);
+            assert!(
+                text.contains("Question ") && text.contains(" of 5"),
+                "{w}x{h}\n{text}"
+            );
+            // The question itself is always on screen, whatever else is dropped.
+            let c = app.state.checkin.as_ref().unwrap();
+            let current = &c.question(&app.state.questionnaires[c.questionnaire]).text;
+            assert!(text.contains(current.as_str()), "{w}x{h}\n{text}");
+        }
+        // Clicks anywhere at any size are safe.
+        app.act(Action::Click {
+            column: w / 2,
+            row: h / 2,
+        });
+    }
+}
+
+#[test]
+fn no_color_gives_a_monochrome_screen_and_tones_are_words() {
+    let mut app = fresh(80, 24);
+    app.state.no_color = true;
+    app.act(Action::Confirm);
+    app.acts(&[
+        Action::Pick(5),
+        Action::Pick(5),
+        Action::Pick(5),
+        Action::Pick(5),
+        Action::Pick(5),
+        Action::Save,
+    ]);
+    let t = render(&app, 80, 24);
+    let b = t.backend().buffer();
+    for cell in b.content() {
+        assert_eq!(
+            (cell.fg, cell.bg),
+            (Color::Reset, Color::Reset),
+            "colour used under NO_COLOR"
+        );
+    }
+    assert!(screen_text(&t).contains("[alert]"));
+    // With colour, the same band is red and still says [alert].
+    app.state.no_color = false;
+    let t = render(&app, 80, 24);
+    let b = t.backend().buffer();
+    let y = (0..24u16)
+        .find(|&y| {
+            (0..80u16)
+                .map(|x| b[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .contains("[alert]")
+        })
+        .unwrap();
+    assert_eq!(b[(1, y)].fg, Color::Red);
+}
