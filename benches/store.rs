@@ -1,1 +1,89 @@
-fn main() {}
+//! `cargo bench --bench store`: trend load from a 1,000,000-check-in
+//! database, launch to first frame, durable save, trends render at 200x60.
+
+use chrono::Utc;
+use joy_kiosk::app::runner::home_summaries;
+use joy_kiosk::app::{Action, Loaded, Screen, State};
+use joy_kiosk::questionnaire::answers::parse_pairs;
+use joy_kiosk::questionnaire::{score, Catalog};
+use joy_kiosk::store::{NewCheckin, Store};
+use joy_kiosk::trends::Period;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+mod common;
+
+fn main() {
+    common::million_db();
+    divan::main();
+}
+
+#[divan::bench(sample_count = 50)]
+fn trend_load_3650(b: divan::Bencher) {
+    let mut store = Store::open(&common::million_db()).unwrap();
+    assert_eq!(
+        store.series(1, "who5", "wellbeing", None).unwrap().len(),
+        3650
+    );
+    b.bench_local(|| store.series(1, "who5", "wellbeing", None).unwrap());
+}
+
+/// Opening the database, loading questionnaires and the home summaries, and
+/// drawing the first 80x24 frame: everything between launch and a usable screen
+/// except process start and terminal setup.
+#[divan::bench(sample_count = 50)]
+fn launch_to_first_frame(b: divan::Bencher) {
+    let path = common::million_db();
+    b.bench_local(|| {
+        let mut store = Store::open(&path).unwrap();
+        let qs = Catalog::load(&[])
+            .entries
+            .into_iter()
+            .map(|e| e.questionnaire)
+            .collect();
+        let mut state = State::new(qs, Some(1), Utc::now());
+        let home = home_summaries(&state, &mut store, 1).unwrap();
+        joy_kiosk::app::update(&mut state, Action::Loaded(Loaded::Home(home)), Utc::now());
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| joy_kiosk::ui::draw(f, &state)).unwrap();
+        t
+    });
+}
+
+/// One check-in saved to a file database with WAL and synchronous=FULL.
+#[divan::bench(sample_count = 100)]
+fn durable_save(b: divan::Bencher) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("save.db")).unwrap();
+    let me = store.local_respondent().unwrap();
+    let cat = Catalog::bundled();
+    let q = cat.get("who5").unwrap();
+    let a = parse_pairs(
+        q,
+        ["cheerful=3", "calm=3", "active=3", "rested=2", "interest=2"],
+    )
+    .unwrap();
+    let c = NewCheckin::from_outcome(q, &a, &score(q, &a), Some(me), Utc::now(), Utc::now());
+    b.bench_local(|| store.save_checkin(&c).unwrap());
+}
+
+#[divan::bench(sample_count = 100)]
+fn render_trends_200x60(b: divan::Bencher) {
+    let mut store = Store::open(&common::million_db()).unwrap();
+    let points = store.series(1, "who5", "wellbeing", None).unwrap();
+    let qs = Catalog::bundled()
+        .entries
+        .into_iter()
+        .map(|e| e.questionnaire)
+        .collect();
+    let now = points.last().unwrap().at;
+    let mut state = State::new(qs, Some(1), now);
+    state.screen = Screen::Trends;
+    state.trends.points = points;
+    state.trends.loaded = true;
+    state.trends.period = Period::All;
+    let mut t = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    b.bench_local(|| {
+        t.draw(|f| joy_kiosk::ui::draw(f, &state)).unwrap();
+    });
+}

@@ -38,7 +38,10 @@ impl Tmux {
             if s.contains(text) {
                 return s;
             }
-            assert!(start.elapsed() < Duration::from_secs(15), "timed out waiting for {text:?}; screen:\n{s}");
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "timed out waiting for {text:?}; screen:\n{s}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -46,19 +49,33 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
     }
 }
 
 fn start(db: &Path, name: &str) -> Tmux {
-    let t = Tmux { socket: format!("joy-e2e-{name}-{}", std::process::id()) };
+    let t = Tmux {
+        socket: format!("joy-e2e-{name}-{}", std::process::id()),
+    };
     let cmd = format!(
         "env JOY_DB='{}' JOY_QUESTIONNAIRES='{}' NO_COLOR=1 TERM=xterm-256color '{}'; echo JOY-EXITED-$?; sleep 30",
         db.display(),
         db.with_extension("q").display(),
         env!("CARGO_BIN_EXE_joy")
     );
-    t.cmd(&["new-session", "-d", "-s", "joy", "-x", "80", "-y", "24", &cmd]);
+    t.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        "joy",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &cmd,
+    ]);
     t
 }
 
@@ -71,7 +88,11 @@ fn answer_who5_by_keys_and_a_click_then_history_shows_it() {
     t.keys(&["Enter"]);
     let screen = t.wait_for("Question 1 of 5");
     // Click (SGR mouse report, 1-based) on "More than half of the time".
-    let row = screen.lines().position(|l| l.contains("More than half of the time")).unwrap() + 1;
+    let row = screen
+        .lines()
+        .position(|l| l.contains("More than half of the time"))
+        .unwrap()
+        + 1;
     t.literal(&format!("\x1b[<0;12;{row}M\x1b[<0;12;{row}m"));
     t.wait_for("Question 2 of 5");
     t.keys(&["3", "3", "4", "4"]);
@@ -82,7 +103,10 @@ fn answer_who5_by_keys_and_a_click_then_history_shows_it() {
     assert!(result.contains("Above 50 [good]"), "{result}");
     t.keys(&["Enter", "q"]);
     let after = t.wait_for("JOY-EXITED-0");
-    assert!(!after.contains("Your check-ins"), "the alternate screen was left: {after}");
+    assert!(
+        !after.contains("Your check-ins"),
+        "the alternate screen was left: {after}"
+    );
 
     let out = Command::new(env!("CARGO_BIN_EXE_joy"))
         .args(["history", "--json"])
@@ -110,7 +134,11 @@ fn quitting_mid_checkin_asks_and_saves_nothing() {
     t.wait_for("Your check-ins");
     t.keys(&["q"]);
     t.wait_for("JOY-EXITED-0");
-    let out = Command::new(env!("CARGO_BIN_EXE_joy")).args(["history", "--json"]).env("JOY_DB", &db).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(["history", "--json"])
+        .env("JOY_DB", &db)
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 0);
 }

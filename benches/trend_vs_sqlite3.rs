@@ -1,0 +1,96 @@
+//! `cargo bench --bench trend_vs_sqlite3`: the same trend query, run by
+//! joy-kiosk (through `Store::series`) and by the `sqlite3` command-line
+//! shell on the same 1,000,000-check-in file. The shell's time per query is
+//! (time of a script with N queries - time of one with none) / N, so its
+//! start-up is not counted.
+
+use joy_kiosk::store::{Store, SERIES_SQL};
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+mod common;
+
+const N: usize = 200;
+const ROUNDS: usize = 7;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn shell(db: &std::path::Path, queries: usize) -> Duration {
+    let sql = SERIES_SQL
+        .replace("?1", "1")
+        .replace("?2", "'who5'")
+        .replace("?3", "'wellbeing'")
+        .replace("?4", &i64::MIN.to_string());
+    let mut script = String::from(".output /dev/null\n");
+    for _ in 0..queries {
+        script.push_str(&sql);
+        script.push_str(";\n");
+    }
+    let start = Instant::now();
+    let mut child = Command::new("sqlite3")
+        .arg(db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("sqlite3");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    start.elapsed()
+}
+
+fn main() {
+    let db = common::million_db();
+    if Command::new("sqlite3").arg("-version").output().is_err() {
+        println!("sqlite3 shell not installed (apt-get install sqlite3): ratio not measured");
+        return;
+    }
+    let version = Command::new("sqlite3").arg("-version").output().unwrap();
+    let mut store = Store::open(&db).unwrap();
+    // Warm the page cache for both.
+    store.series(1, "who5", "wellbeing", None).unwrap();
+    shell(&db, 5);
+
+    let mut ours = Vec::new();
+    for _ in 0..ROUNDS {
+        let start = Instant::now();
+        for _ in 0..N {
+            assert_eq!(
+                store.series(1, "who5", "wellbeing", None).unwrap().len(),
+                3650
+            );
+        }
+        ours.push(start.elapsed() / N as u32);
+    }
+    let mut theirs = Vec::new();
+    for _ in 0..ROUNDS {
+        let with = shell(&db, N);
+        let without = shell(&db, 0);
+        theirs.push(with.saturating_sub(without) / N as u32);
+    }
+    let (o, t) = (median(ours), median(theirs));
+    println!(
+        "sqlite3 shell: {}",
+        String::from_utf8_lossy(&version.stdout).trim()
+    );
+    println!(
+        "joy-kiosk Store::series, 3650 points: {:.3} ms (median of {ROUNDS} x {N})",
+        o.as_secs_f64() * 1e3
+    );
+    println!(
+        "sqlite3 shell, same query:            {:.3} ms (median of {ROUNDS} x {N})",
+        t.as_secs_f64() * 1e3
+    );
+    println!(
+        "ratio joy / sqlite3: {:.2} (target <= 1.3)",
+        o.as_secs_f64() / t.as_secs_f64()
+    );
+}
