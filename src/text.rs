@@ -87,6 +87,8 @@ pub const ERASE_CANCELLED: &str = "Nothing was deleted.";
 pub const DEMO_DEFAULT_DB: &str = "This would add demo check-ins to your real database at {db}.\n\
      Demo data is marked as demo, but it will show in your history and trends.\n\
      Use --db PATH for a separate demo database (recommended), or --yes to write here anyway.";
+pub const DEMO_CONFIRM: &str = "Type yes to add demo data to your real database: ";
+pub const DEMO_CANCELLED: &str = "No demo data was written.";
 
 pub const NEEDS_ANSWER: &str = "This question needs an answer before you go on.";
 pub const CANNOT_SKIP: &str = "This question cannot be skipped: it is needed for your score.";

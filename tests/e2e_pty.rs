@@ -28,6 +28,12 @@ impl Tmux {
             std::thread::sleep(Duration::from_millis(60));
         }
     }
+    /// tmux's view of the pane's terminal modes, e.g. `#{alternate_on}`.
+    fn flag(&self, name: &str) -> String {
+        self.cmd(&["display-message", "-p", "-t", "joy", name])
+            .trim()
+            .to_string()
+    }
     fn literal(&self, s: &str) {
         self.cmd(&["send-keys", "-t", "joy", "-l", s]);
     }
@@ -141,4 +147,31 @@ fn quitting_mid_checkin_asks_and_saves_nothing() {
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for signal in ["TERM", "HUP"] {
+        let dir = tempfile::tempdir().unwrap();
+        let t = start(&dir.path().join("e2e.db"), &format!("sig{signal}"));
+        t.wait_for("Your check-ins");
+        assert_eq!(t.flag("#{mouse_any_flag}"), "1");
+        let shell = t.flag("#{pane_pid}");
+        let ok = Command::new("pkill")
+            .args([&format!("-{signal}"), "-P", &shell])
+            .status()
+            .unwrap();
+        assert!(ok.success(), "pkill found the app");
+        t.wait_for("JOY-EXITED-0");
+        assert_eq!(
+            t.flag("#{alternate_on}"),
+            "0",
+            "{signal}: alternate screen restored"
+        );
+        assert_eq!(
+            t.flag("#{mouse_any_flag}"),
+            "0",
+            "{signal}: mouse capture turned off"
+        );
+    }
 }
