@@ -79,8 +79,7 @@ fn map_key(k: KeyEvent, state: &State) -> Option<Action> {
         KeyCode::Char(c @ '1'..='4') if state.screen == Screen::Trends => {
             Action::SetPeriod(Period::ALL[c as usize - '1' as usize])
         }
-        KeyCode::Char(c @ '1'..='9') => Action::Pick(c as usize - '1' as usize),
-        KeyCode::Char('0') => Action::Pick(9),
+        KeyCode::Char(c @ '0'..='9') => Action::Digit(c as u8 - b'0'),
         _ => return None,
     };
     Some(action)

@@ -313,3 +313,89 @@ fn trends_history_and_detail_load_through_effects() {
         app.state.history[0].id
     );
 }
+
+/// A user questionnaire with every question type: category choice, skip
+/// logic, a typed number with range checking, a 0-10 list answered by
+/// digit keys, multiple choice with "other" text.
+#[test]
+fn every_question_type_by_keys() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/questionnaires/valid/all-types.toml"
+    );
+    let q = joy_kiosk::questionnaire::load_path(std::path::Path::new(path)).unwrap();
+    let mut app = App::new();
+    app.state = joy_kiosk::app::State::new(vec![q], app.state.respondent, app.t);
+    app.act(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    app.acts(&[Action::Confirm, Action::Digit(2)]); // mood: "Sometimes" (row 2)
+    app.act(Action::Digit(1)); // role: Nurse -> ward hours shown
+    assert!(app.state.editing_text(), "typed number");
+    app.type_text("75");
+    app.act(Action::Confirm);
+    let msg = app.state.checkin.as_ref().unwrap().message.clone().unwrap();
+    assert!(msg.contains("\"75\" is not a number from 0 to 60"), "{msg}");
+    app.act(Action::Edit(ratatui::crossterm::event::KeyEvent::from(
+        ratatui::crossterm::event::KeyCode::Backspace,
+    )));
+    app.act(Action::Edit(ratatui::crossterm::event::KeyEvent::from(
+        ratatui::crossterm::event::KeyCode::Backspace,
+    )));
+    app.type_text("37.5");
+    app.act(Action::Confirm);
+    assert!(
+        app.state
+            .checkin
+            .as_ref()
+            .unwrap()
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("37.5"),
+        "steps of 1"
+    );
+    for _ in 0..4 {
+        app.act(Action::Edit(ratatui::crossterm::event::KeyEvent::from(
+            ratatui::crossterm::event::KeyCode::Backspace,
+        )));
+    }
+    app.type_text("38");
+    app.act(Action::Confirm);
+    // Energy 0-10 as a list: the digit key 7 means the value 7.
+    app.act(Action::Digit(7));
+    // Multi: tick IT, move to "Other" and type.
+    app.acts(&[Action::Digit(1), Action::Down, Action::Down]);
+    assert!(app.state.editing_text(), "other row takes text");
+    app.type_text("no parking");
+    app.act(Action::Confirm);
+    // IT ticked, so "Tell us more" is shown.
+    app.type_text("logins");
+    app.act(Action::Confirm);
+    assert_eq!(app.state.screen, joy_kiosk::app::Screen::Review);
+    app.act(Action::Save);
+    let r = &app.store.history(None, None).unwrap()[0];
+    let got: Vec<(&str, String)> = r
+        .answers
+        .iter()
+        .map(|a| (a.question_id.as_str(), a.label.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("mood", "Sometimes".to_string()),
+            ("role", "Nurse".into()),
+            ("ward-hours", "38".into()),
+            ("energy", "7".into()),
+            ("pebbles", "IT; Other: no parking".into()),
+            ("more", "logins".into()),
+        ]
+    );
+    assert_eq!(
+        r.answers[4].value,
+        serde_json::json!({ "values": ["it"], "other": "no parking" })
+    );
+    // Energy: mean of 7 and reversed mood (2 - 1 = 1) = 4.
+    assert_eq!(r.scores[0].value, Some(4.0));
+}

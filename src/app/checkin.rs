@@ -155,6 +155,16 @@ impl Checkin {
     }
 }
 
+/// On a number question shown as a list, a digit key means that number.
+pub fn digit_is_value(state: &State) -> bool {
+    state.screen == Screen::Question
+        && state.checkin.as_ref().is_some_and(|c| {
+            let q = &state.questionnaires[c.questionnaire];
+            let question = c.question(q);
+            matches!(question.kind, QuestionKind::Number { .. }) && !choices(question).is_empty()
+        })
+}
+
 fn current(state: &mut State) -> Option<(&mut Checkin, &Questionnaire)> {
     let c = state.checkin.as_mut()?;
     let q = state.questionnaires.get(c.questionnaire)?;
@@ -343,6 +353,17 @@ pub fn question(state: &mut State, action: Action, _now: DateTime<Utc>) -> Vec<E
                 toggle(c, q, i);
             } else if choose(c, q, i) {
                 advance(state);
+            }
+        }
+        Action::Digit(d) => {
+            let rows = choices(&question);
+            if let Some(i) = rows
+                .iter()
+                .position(|r| r.value == Scalar::Number(f64::from(d)))
+            {
+                if choose(c, q, i) {
+                    advance(state);
+                }
             }
         }
         Action::Pick(i) if is_multi && has_other(&question) && i == choices(&question).len() => {

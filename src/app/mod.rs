@@ -36,8 +36,10 @@ pub enum Action {
     Right,
     Confirm,
     Back,
-    /// Choose option N (0-based), e.g. from a number key.
+    /// Choose row N (0-based), e.g. from a click.
     Pick(usize),
+    /// A digit key: row 1-9 (0 = row 10), or on a number question the number itself.
+    Digit(u8),
     Toggle,
     Skip,
     Save,
@@ -276,6 +278,12 @@ pub fn update(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
         _ => {}
     }
     state.status = None;
+    let action = match action {
+        Action::Digit(d) if !checkin::digit_is_value(state) => {
+            Action::Pick(if d == 0 { 9 } else { d as usize - 1 })
+        }
+        other => other,
+    };
     match state.screen {
         Screen::Home => home(state, action, now),
         Screen::Question => checkin::question(state, action, now),

@@ -140,6 +140,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let rows = choices(question);
     let answer = c.answers.get(&question.id);
     let is_multi = matches!(question.kind, QuestionKind::Multi { .. });
+    let is_number = matches!(question.kind, QuestionKind::Number { .. });
     let chosen = |v: &Scalar| match answer {
         Some(AnswerValue::Choice(a)) => a == v,
         Some(AnswerValue::Number(n)) => *v == Scalar::Number(*n),
@@ -155,15 +156,26 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             (false, true) => "(•)",
             (false, false) => "( )",
         };
-        let key = if i < 9 {
+        let key = if is_number {
+            " ".to_string()
+        } else if i < 9 {
             format!("{}", i + 1)
         } else if i == 9 {
             "0".into()
         } else {
             " ".into()
         };
+        let end_label = match &question.kind {
+            QuestionKind::Number {
+                min_label: Some(l), ..
+            } if i == 0 => format!("  ({l})"),
+            QuestionKind::Number {
+                max_label: Some(l), ..
+            } if i + 1 == rows.len() => format!("  ({l})"),
+            _ => String::new(),
+        };
         let cursor = if i == c.cursor { "›" } else { " " };
-        let s = fit(&format!("{cursor} {key} {mark} {}", ch.label), w);
+        let s = fit(&format!("{cursor} {key} {mark} {}{end_label}", ch.label), w);
         let st = if i == c.cursor {
             style(Meaning::Selected, nc)
         } else {
