@@ -95,8 +95,8 @@ pub fn x_bounds(
     [start, 0.0]
 }
 
-/// A plain-English sentence about the period, e.g. "Your WHO-5 wellbeing
-/// has risen 16 points since 3 Oct (from 44 to 60)."
+/// A plain-English sentence about the period, e.g. "WHO-5 wellbeing: up 16
+/// points since 3 Oct 2026 (from 44 to 60)."
 pub fn summary(label: &str, points: &[Point], meaningful: Option<f64>) -> String {
     match points {
         [] => format!("No {label} scores in this period yet."),
@@ -110,13 +110,13 @@ pub fn summary(label: &str, points: &[Point], meaningful: Option<f64>) -> String
             let when = first.at.format("%-d %b %Y");
             let direction = if c.delta.abs() < 1e-9 {
                 format!(
-                    "Your {label} is the same as on {when} ({}).",
+                    "{label}: the same as on {when} ({}).",
                     fmt_number(c.to)
                 )
             } else {
                 format!(
-                    "Your {label} has {} {} since {when} (from {} to {}).",
-                    if c.delta > 0.0 { "risen" } else { "fallen" },
+                    "{label}: {} {} since {when} (from {} to {}).",
+                    if c.delta > 0.0 { "up" } else { "down" },
                     points_word(c.delta.abs()),
                     fmt_number(c.from),
                     fmt_number(c.to)
@@ -169,12 +169,12 @@ mod tests {
         );
         assert_eq!(
             s,
-            "Your WHO-5 wellbeing has risen 16 points since 3 Oct 2026 (from 44 to 60). \
+            "WHO-5 wellbeing: up 16 points since 3 Oct 2026 (from 44 to 60). \
              That is a meaningful change (10 or more). 3 check-ins."
         );
         let s = summary("joy", &[p(3, 6.0), p(4, 5.5)], Some(1.5));
         assert!(
-            s.contains("fallen 0.5 points") && s.contains("less than a meaningful change (1.5)"),
+            s.contains("joy: down 0.5 points") && s.contains("less than a meaningful change (1.5)"),
             "{s}"
         );
         assert_eq!(summary("x", &[], None), "No x scores in this period yet.");
