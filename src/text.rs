@@ -135,7 +135,7 @@ pub const COL_WHEN: &str = "Completed";
 pub const COL_QUESTIONNAIRE: &str = "Questionnaire";
 pub const COL_SCORE: &str = "Score";
 pub const NO_HISTORY: &str = "No check-ins yet. Complete one from Home and it will appear here.";
-pub const DEMO_MARK: &str = "  (demo)";
+pub const DEMO_MARK: &str = "(demo) ";
 pub const NOT_FOUND: &str = "That check-in could not be found.";
 pub const FILE_CHANGED: &str =
     "The questionnaire file has changed since; the answers and scores below are as saved then.";
@@ -147,8 +147,8 @@ pub const HELP_TITLE: &str = " Help ";
 pub const HELP_TEXT: &str =
     "Mouse clicks and touches work on options, list rows and the keys at the bottom.\n\
 Your answers are kept only in a private file on this computer.\n\
-If you are struggling: talk to your line manager or occupational health;\n\
-Samaritans 116 123 (free, any time); NHS 111; 999 in an emergency.";
+If things are hard, talk to your manager or occupational health.\n\
+Samaritans: 116 123 (free, any time). NHS 111. 999 in an emergency.";
 pub const LEAVE_TITLE: &str = " Leave this check-in? ";
 pub const LEAVE_QUESTION: &str = "Your answers have not been saved. Leave anyway?";
 pub const LEAVE_YES: &str = " leave without saving    ";

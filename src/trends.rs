@@ -109,10 +109,7 @@ pub fn summary(label: &str, points: &[Point], meaningful: Option<f64>) -> String
             let c = change(first.value, last.value, meaningful);
             let when = first.at.format("%-d %b %Y");
             let direction = if c.delta.abs() < 1e-9 {
-                format!(
-                    "{label}: the same as on {when} ({}).",
-                    fmt_number(c.to)
-                )
+                format!("{label}: the same as on {when} ({}).", fmt_number(c.to))
             } else {
                 format!(
                     "{label}: {} {} since {when} (from {} to {}).",

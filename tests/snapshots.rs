@@ -177,6 +177,11 @@ fn history_detail_and_trends_screens() {
 fn help_and_leave_overlays() {
     let mut app = fresh(80, 24);
     app.act(Action::Help);
+    let text = screen_text(&render(&app, 80, 24));
+    assert!(
+        text.contains("Samaritans: 116 123"),
+        "support is never cut off:\n{text}"
+    );
     snap("help_home", &app, 80, 24);
     app.act(Action::Back);
     app.acts(&[Action::Confirm, Action::Pick(0), Action::Quit]);

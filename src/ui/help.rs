@@ -33,7 +33,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     for l in text::HELP_TEXT.lines() {
         lines.push(Line::raw(l));
     }
-    let r = centered(area, 70, lines.len() as u16 + 2);
+    let width = 70.min(area.width);
+    let inner = width.saturating_sub(2);
+    let height: u16 = lines
+        .iter()
+        .map(|l| super::wrapped_height(&l.to_string(), inner))
+        .sum::<u16>()
+        + 2;
+    let r = centered(area, width, height);
     frame.render_widget(Clear, r);
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(

@@ -86,16 +86,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             .unwrap_or_else(|| "-".into());
         let band = first.and_then(|s| s.band_label.clone()).unwrap_or_default();
         let t = first.and_then(|s| s.band_tone.clone());
-        let demo = if r.is_demo { text::DEMO_MARK } else { "" };
+        let title = if r.is_demo {
+            format!(
+                "{}{}",
+                text::DEMO_MARK,
+                title_of(state, &r.questionnaire_id)
+            )
+        } else {
+            title_of(state, &r.questionnaire_id)
+        };
         let main = format!(
             "{} {:<17} {:<30} {value:>5} ",
             if sel { "›" } else { " " },
             r.completed_at
                 .with_timezone(&chrono::Local)
                 .format("%-d %b %Y %H:%M"),
-            fit(&title_of(state, &r.questionnaire_id), 30)
+            fit(&title, 30)
         );
-        let rest = format!("{} {band}{demo}", text::tone_word_str(t.as_deref()));
+        let rest = format!("{} {band}", text::tone_word_str(t.as_deref()));
         if sel {
             let s = fit(&format!("{main}{rest}"), w);
             lines.push(Line::styled(
