@@ -168,3 +168,32 @@ fn the_documented_example_is_valid() {
     assert_eq!(q.id, "sleep-check");
     assert_eq!(q.questions.len(), 5);
 }
+
+/// Structural errors (unknown keys, bad values) in different tables are all
+/// reported too, not only the first one serde meets.
+#[test]
+fn structural_errors_in_several_tables_are_all_reported() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/questionnaires/valid/all-types.toml"),
+    )
+    .unwrap()
+    .replacen("title = \"Fixture\"", "titel = \"Fixture\"", 1)
+    .replace("text = \"Your role\"", "txt = \"Your role\"")
+    .replace("method = \"mean\"", "method = \"median\"");
+    let d = load_str("three.toml", &text).unwrap_err();
+    let got: Vec<String> = d.iter().map(|d| d.to_string()).collect();
+    assert_eq!(d.len(), 3, "{got:#?}");
+    assert!(
+        got[0].starts_with("three.toml:3:1: unknown field `titel`"),
+        "{got:#?}"
+    );
+    assert!(
+        got[1].starts_with("three.toml:29:1: unknown field `txt`"),
+        "{got:#?}"
+    );
+    assert!(
+        got[2].starts_with("three.toml:71:10: unknown variant `median`, expected `sum` or `mean`"),
+        "{got:#?}"
+    );
+}

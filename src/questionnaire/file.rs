@@ -30,6 +30,32 @@ pub struct RawQuestionnaire {
     pub flags: Vec<Spanned<RawFlag>>,
 }
 
+/// The top level with the lists left unread, to find its own errors when
+/// the whole file does not deserialize.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct RawTop {
+    id: String,
+    version: String,
+    title: String,
+    description: String,
+    kind: Kind,
+    minutes: u32,
+    #[serde(default)]
+    instructions: Option<String>,
+    licence: RawLicence,
+    #[serde(default)]
+    signposting: Option<String>,
+    #[serde(default)]
+    scales: BTreeMap<String, RawScale>,
+    questions: serde::de::IgnoredAny,
+    #[serde(default)]
+    scores: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    flags: Option<serde::de::IgnoredAny>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawLicence {

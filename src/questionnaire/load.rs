@@ -117,23 +117,13 @@ pub fn load_str(name: &str, text: &str) -> Result<Questionnaire, Vec<Diagnostic>
     let raw: RawQuestionnaire = match toml::from_str(text) {
         Ok(r) => r,
         Err(e) => {
-            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-            let mut message = e.message().trim().to_string();
-            if message.contains("unknown field") {
-                message.push_str(". Check the spelling; questionnaires/README.md lists every key.");
-            } else if message.contains("missing field") {
-                message.push_str(". Add it; questionnaires/README.md shows an example.");
-            } else if !message.starts_with("invalid") && !message.starts_with("unknown variant") {
-                message.push_str(
-                    ". This is a TOML syntax error: check the brackets, quotes and `=` here.",
-                );
-            }
-            return Err(vec![Diagnostic {
-                file: name.to_string(),
-                line,
-                column,
-                message,
-            }]);
+            // Serde stops at the first problem; look again, table by table,
+            // so that every structural problem in the file is reported.
+            let mut all = vec![toml_diagnostic(name, text, &e)];
+            all.extend(structural_errors(name, text));
+            all.sort_by(|a, b| (a.line, a.column, &a.message).cmp(&(b.line, b.column, &b.message)));
+            all.dedup();
+            return Err(all);
         }
     };
     let mut v = Validator {
@@ -150,6 +140,60 @@ pub fn load_str(name: &str, text: &str) -> Result<Questionnaire, Vec<Diagnostic>
         v.errors.dedup();
         Err(v.errors)
     }
+}
+
+fn toml_diagnostic(name: &str, text: &str, e: &toml::de::Error) -> Diagnostic {
+    let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+    let mut message = e.message().trim().to_string();
+    if message.contains("unknown field") {
+        message.push_str(". Check the spelling; questionnaires/README.md lists every key.");
+    } else if message.contains("missing field") {
+        message.push_str(". Add it; questionnaires/README.md shows an example.");
+    } else if !message.starts_with("invalid") && !message.starts_with("unknown variant") {
+        message.push_str(". This is a TOML syntax error: check the brackets, quotes and `=` here.");
+    }
+    Diagnostic {
+        file: name.to_string(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// Deserialize the top level and each question, score and flag on its own,
+/// collecting every error (after a TOML syntax error nothing more is read).
+fn structural_errors(name: &str, text: &str) -> Vec<Diagnostic> {
+    use serde::de::DeserializeOwned;
+    use serde::Deserialize;
+    use toml::de::{DeTable, DeValue, ValueDeserializer};
+    let Ok(doc) = DeTable::parse(text) else {
+        return Vec::new();
+    };
+    let mut errors: Vec<toml::de::Error> = Vec::new();
+    if let Err(e) = RawTop::deserialize(toml::de::Deserializer::from(doc.clone())) {
+        errors.push(e);
+    }
+    fn each<T: DeserializeOwned>(value: &Spanned<DeValue<'_>>, errors: &mut Vec<toml::de::Error>) {
+        if let DeValue::Array(items) = value.get_ref() {
+            for item in items {
+                if let Err(e) = T::deserialize(ValueDeserializer::from(item.clone())) {
+                    errors.push(e);
+                }
+            }
+        }
+    }
+    for (key, value) in doc.get_ref().iter() {
+        match key.get_ref().as_ref() {
+            "questions" => each::<RawQuestion>(value, &mut errors),
+            "scores" => each::<RawScore>(value, &mut errors),
+            "flags" => each::<RawFlag>(value, &mut errors),
+            _ => {}
+        }
+    }
+    errors
+        .iter()
+        .map(|e| toml_diagnostic(name, text, e))
+        .collect()
 }
 
 struct Validator<'a> {
