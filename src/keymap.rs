@@ -3,6 +3,7 @@
 //! trigger). Only key *presses* count.
 
 use crate::app::{checkin, Action, Screen, State};
+use crate::text;
 use crate::trends::Period;
 use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
@@ -101,14 +102,14 @@ const fn hint(key: &'static str, label: &'static str, action: Action) -> Hint {
 pub fn hints(state: &State) -> Vec<Hint> {
     if state.confirm_leave {
         return vec![
-            hint("y", "leave without saving", Action::Yes),
-            hint("n", "stay", Action::No),
+            hint("y", text::key::LEAVE_WITHOUT_SAVING, Action::Yes),
+            hint("n", text::key::STAY, Action::No),
         ];
     }
     if state.help {
         return vec![
-            hint("Esc", "close help", Action::Back),
-            hint("q", "quit", Action::Quit),
+            hint("Esc", text::key::CLOSE_HELP, Action::Back),
+            hint("q", text::key::QUIT, Action::Quit),
         ];
     }
     screen_hints(state)
@@ -118,44 +119,44 @@ pub fn hints(state: &State) -> Vec<Hint> {
 pub fn screen_hints(state: &State) -> Vec<Hint> {
     let mut h = match state.screen {
         Screen::Home => vec![
-            hint("↑↓", "choose", Action::Down),
-            hint("Enter", "start", Action::Confirm),
-            hint("h", "history", Action::OpenHistory),
-            hint("t", "trends", Action::OpenTrends),
+            hint("↑↓", text::key::CHOOSE, Action::Down),
+            hint("Enter", text::key::START, Action::Confirm),
+            hint("h", text::key::HISTORY, Action::OpenHistory),
+            hint("t", text::key::TRENDS, Action::OpenTrends),
         ],
         Screen::Question => question_hints(state),
         Screen::Review => vec![
-            hint("↑↓", "choose", Action::Down),
-            hint("Enter", "change", Action::Confirm),
-            hint("s", "save", Action::Save),
-            hint("Esc", "back", Action::Back),
+            hint("↑↓", text::key::CHOOSE, Action::Down),
+            hint("Enter", text::key::CHANGE, Action::Confirm),
+            hint("s", text::key::SAVE, Action::Save),
+            hint("Esc", text::key::BACK, Action::Back),
         ],
         Screen::Result => vec![
-            hint("Enter", "home", Action::Confirm),
-            hint("t", "trends", Action::OpenTrends),
-            hint("h", "history", Action::OpenHistory),
-            hint("↑↓", "scroll", Action::Down),
+            hint("Enter", text::key::HOME, Action::Confirm),
+            hint("t", text::key::TRENDS, Action::OpenTrends),
+            hint("h", text::key::HISTORY, Action::OpenHistory),
+            hint("↑↓", text::key::SCROLL, Action::Down),
         ],
         Screen::History => vec![
-            hint("↑↓", "choose", Action::Down),
-            hint("Enter", "open", Action::Confirm),
-            hint("t", "trends", Action::OpenTrends),
-            hint("Esc", "home", Action::Back),
+            hint("↑↓", text::key::CHOOSE, Action::Down),
+            hint("Enter", text::key::OPEN, Action::Confirm),
+            hint("t", text::key::TRENDS, Action::OpenTrends),
+            hint("Esc", text::key::HOME, Action::Back),
         ],
         Screen::Detail => vec![
-            hint("↑↓", "scroll", Action::Down),
-            hint("Esc", "back", Action::Back),
+            hint("↑↓", text::key::SCROLL, Action::Down),
+            hint("Esc", text::key::BACK, Action::Back),
         ],
         Screen::Trends => vec![
-            hint("p", "period", Action::NextPeriod),
-            hint("←→", "score", Action::NextScore),
-            hint("Tab", "questionnaire", Action::NextQuestionnaire),
-            hint("Esc", "home", Action::Back),
+            hint("p", text::key::PERIOD, Action::NextPeriod),
+            hint("←→", text::key::SCORE, Action::NextScore),
+            hint("Tab", text::key::QUESTIONNAIRE, Action::NextQuestionnaire),
+            hint("Esc", text::key::HOME, Action::Back),
         ],
     };
-    h.push(hint("?", "help", Action::Help));
+    h.push(hint("?", text::key::HELP, Action::Help));
     if !state.editing_text() {
-        h.push(hint("q", "quit", Action::Quit));
+        h.push(hint("q", text::key::QUIT, Action::Quit));
     }
     h
 }
@@ -168,10 +169,10 @@ fn question_hints(state: &State) -> Vec<Hint> {
     let question = c.question(q);
     let mut h = Vec::new();
     if c.editing_text(q) {
-        h.push(hint("Enter", "next", Action::Confirm));
-        h.push(hint("Esc", "back", Action::Back));
+        h.push(hint("Enter", text::key::NEXT, Action::Confirm));
+        h.push(hint("Esc", text::key::BACK, Action::Back));
         if checkin::row_count(question) > 0 {
-            h.push(hint("↑", "options", Action::Up));
+            h.push(hint("↑", text::key::OPTIONS, Action::Up));
         }
         return h;
     }
@@ -179,16 +180,16 @@ fn question_hints(state: &State) -> Vec<Hint> {
         question.kind,
         crate::questionnaire::QuestionKind::Multi { .. }
     );
-    h.push(hint("↑↓", "move", Action::Down));
+    h.push(hint("↑↓", text::key::MOVE, Action::Down));
     if multi {
-        h.push(hint("Space", "tick", Action::Toggle));
-        h.push(hint("Enter", "next", Action::Confirm));
+        h.push(hint("Space", text::key::TICK, Action::Toggle));
+        h.push(hint("Enter", text::key::NEXT, Action::Confirm));
     } else {
-        h.push(hint("Enter/1-9", "choose", Action::Confirm));
+        h.push(hint("Enter/1-9", text::key::CHOOSE, Action::Confirm));
     }
-    h.push(hint("Esc", "back", Action::Back));
+    h.push(hint("Esc", text::key::BACK, Action::Back));
     if !question.required {
-        h.push(hint("s", "skip", Action::Skip));
+        h.push(hint("s", text::key::SKIP, Action::Skip));
     }
     h
 }

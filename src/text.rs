@@ -241,3 +241,48 @@ pub fn store_failed(e: &str) -> String {
 pub fn some_failed(n: usize) -> String {
     format!("{n} questionnaire file(s) could not be loaded; run `joy list` to see why.")
 }
+
+/// Key bar and help labels, one per action.
+pub mod key {
+    pub const BACK: &str = "back";
+    pub const CHANGE: &str = "change";
+    pub const CHOOSE: &str = "choose";
+    pub const CLOSE_HELP: &str = "close help";
+    pub const HELP: &str = "help";
+    pub const HISTORY: &str = "history";
+    pub const HOME: &str = "home";
+    pub const LEAVE_WITHOUT_SAVING: &str = "leave without saving";
+    pub const MOVE: &str = "move";
+    pub const NEXT: &str = "next";
+    pub const OPEN: &str = "open";
+    pub const OPTIONS: &str = "options";
+    pub const PERIOD: &str = "period";
+    pub const QUESTIONNAIRE: &str = "questionnaire";
+    pub const QUIT: &str = "quit";
+    pub const SAVE: &str = "save";
+    pub const SCORE: &str = "score";
+    pub const SCROLL: &str = "scroll";
+    pub const SKIP: &str = "skip";
+    pub const START: &str = "start";
+    pub const STAY: &str = "stay";
+    pub const TICK: &str = "tick";
+    pub const TRENDS: &str = "trends";
+}
+
+pub fn minutes(n: u32) -> String {
+    format!("({n} min)")
+}
+
+pub fn last_done(when: &str) -> String {
+    format!("Last done {when}")
+}
+
+pub fn other_ticked(text: &str) -> String {
+    format!("[x] Other: {text}")
+}
+
+pub const OTHER_EMPTY: &str = "[ ] Other (type below)";
+
+pub fn characters_used(used: usize, max: usize) -> String {
+    format!(" {used}/{max} characters ")
+}

@@ -84,7 +84,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     {
         let selected = i == state.selected;
         let marker = if selected { "›" } else { " " };
-        let head = format!("{marker} {} {} ({} min)", i + 1, q.title, q.minutes);
+        let head = format!(
+            "{marker} {} {} {}",
+            i + 1,
+            q.title,
+            text::minutes(q.minutes)
+        );
         let head_style = if selected {
             style(Meaning::Selected, nc)
         } else {
@@ -102,7 +107,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                     .map(|d| text::date_ago(d, state.now))
                     .unwrap_or_default();
                 detail.push(Span::styled(
-                    format!("Last done {last}"),
+                    text::last_done(&last),
                     style(Meaning::Muted, nc),
                 ));
                 if let Some(p) = s.latest {

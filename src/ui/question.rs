@@ -186,8 +186,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     if has_other(question) {
         let i = rows.len();
         let other = match answer {
-            Some(AnswerValue::Multi { other: Some(o), .. }) => format!("[x] Other: {o}"),
-            _ => "[ ] Other (type below)".to_string(),
+            Some(AnswerValue::Multi { other: Some(o), .. }) => text::other_ticked(o),
+            _ => text::OTHER_EMPTY.to_string(),
         };
         let cursor = if i == c.cursor { "›" } else { " " };
         let st = if i == c.cursor {
@@ -212,7 +212,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         };
         let used: usize = c.text.lines().iter().map(|l| l.chars().count()).sum();
         let counter = limit
-            .map(|m| format!(" {used}/{m} characters "))
+            .map(|m| text::characters_used(used, m))
             .unwrap_or_default();
         let active = c.editing_text(q);
         let mut ta = c.text.clone();
