@@ -14,7 +14,13 @@ pub const SPARK_POINTS: usize = 12;
 
 /// Run one action and every effect that follows from it.
 pub fn dispatch(state: &mut State, store: &mut Store, action: Action, now: DateTime<Utc>) {
-    let mut queue: VecDeque<Effect> = update(state, action, now).into();
+    let effects = update(state, action, now);
+    run_effects(state, store, effects, now);
+}
+
+/// Perform effects, feeding each result back into `update`, until none are left.
+pub fn run_effects(state: &mut State, store: &mut Store, effects: Vec<Effect>, now: DateTime<Utc>) {
+    let mut queue: VecDeque<Effect> = effects.into();
     while let Some(effect) = queue.pop_front() {
         if let Some(result) = perform(state, store, effect) {
             queue.extend(update(state, Action::Loaded(result), now));

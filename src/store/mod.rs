@@ -343,81 +343,68 @@ impl Store {
 
     /// Check-ins of `respondent` (all personal ones when None), newest
     /// first, optionally of one questionnaire; answers and scores included.
+    /// Three queries, whatever the number of check-ins.
     pub fn history(
         &mut self,
         respondent: Option<i64>,
         questionnaire: Option<&str>,
     ) -> Result<Vec<CheckinRecord>> {
-        let ids: Vec<i64> = self.sql(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT id FROM checkin
-                 WHERE (?1 IS NULL AND respondent_id IN (SELECT id FROM respondent WHERE kind = 'local') OR respondent_id = ?1)
-                   AND (?2 IS NULL OR questionnaire_id = ?2)
-                 ORDER BY completed_at DESC, id DESC",
-            )?;
-            let rows = st.query_map(params![respondent, questionnaire], |r| r.get(0))?;
-            rows.collect()
-        })?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(r) = self.checkin(id)? {
-                out.push(r);
+        const MINE: &str = "SELECT id FROM checkin
+             WHERE (?1 IS NULL AND respondent_id IN (SELECT id FROM respondent WHERE kind = 'local') OR respondent_id = ?1)
+               AND (?2 IS NULL OR questionnaire_id = ?2)";
+        self.sql(|c| {
+            let p = params![respondent, questionnaire];
+            let mut records: Vec<CheckinRecord> = c
+                .prepare_cached(&format!(
+                    "{HEAD_SQL} WHERE id IN ({MINE}) ORDER BY completed_at DESC, id DESC"
+                ))?
+                .query_map(p, head_row)?
+                .collect::<rusqlite::Result<_>>()?;
+            let index: std::collections::HashMap<i64, usize> =
+                records.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+            let mut st = c.prepare_cached(&format!(
+                "{ANSWER_SQL} WHERE checkin_id IN ({MINE}) ORDER BY checkin_id, position"
+            ))?;
+            let mut rows = st.query(p)?;
+            while let Some(row) = rows.next()? {
+                if let Some(&i) = index.get(&row.get::<_, i64>(0)?) {
+                    records[i].answers.push(answer_row(row)?);
+                }
             }
-        }
-        Ok(out)
+            let mut st = c.prepare_cached(&format!(
+                "{SCORE_SQL} WHERE checkin_id IN ({MINE}) ORDER BY checkin_id, position"
+            ))?;
+            let mut rows = st.query(p)?;
+            while let Some(row) = rows.next()? {
+                if let Some(&i) = index.get(&row.get::<_, i64>(0)?) {
+                    records[i].scores.push(score_row(row)?);
+                }
+            }
+            Ok(records)
+        })
     }
 
     /// One check-in by id.
     pub fn checkin(&mut self, id: i64) -> Result<Option<CheckinRecord>> {
         self.sql(|c| {
-            let head = c
-                .prepare_cached(
-                    "SELECT questionnaire_id, questionnaire_version, file_hash, started_at, completed_at, is_demo
-                     FROM checkin WHERE id = ?1",
-                )?
-                .query_row([id], |r| {
-                    Ok(CheckinRecord {
-                        id,
-                        questionnaire_id: r.get(0)?,
-                        questionnaire_version: r.get(1)?,
-                        file_hash: r.get(2)?,
-                        started_at: from_ms(r.get(3)?),
-                        completed_at: from_ms(r.get(4)?),
-                        is_demo: r.get(5)?,
-                        answers: Vec::new(),
-                        scores: Vec::new(),
-                    })
-                })
-                .optional()?;
-            let Some(mut rec) = head else { return Ok(None) };
-            let mut st = c.prepare_cached(
-                "SELECT question_id, position, value_json, label FROM answer WHERE checkin_id = ?1 ORDER BY position",
-            )?;
-            rec.answers = st
-                .query_map([id], |r| {
-                    let raw: String = r.get(2)?;
-                    Ok(SavedAnswer {
-                        question_id: r.get(0)?,
-                        position: r.get(1)?,
-                        value: serde_json::from_str(&raw).unwrap_or(serde_json::Value::String(raw)),
-                        label: r.get(3)?,
-                    })
-                })?
+            let Some(mut rec) = c
+                .prepare_cached(&format!("{HEAD_SQL} WHERE id = ?1"))?
+                .query_row([id], head_row)
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            rec.answers = c
+                .prepare_cached(&format!(
+                    "{ANSWER_SQL} WHERE checkin_id = ?1 ORDER BY position"
+                ))?
+                .query_map([id], answer_row)?
                 .collect::<rusqlite::Result<_>>()?;
-            let mut st = c.prepare_cached(
-                "SELECT score_id, label, raw, value, band_label, band_tone FROM score WHERE checkin_id = ?1 ORDER BY position",
-            )?;
-            rec.scores = st
-                .query_map([id], |r| {
-                    Ok(SavedScore {
-                        score_id: r.get(0)?,
-                        label: r.get(1)?,
-                        raw: r.get(2)?,
-                        value: r.get(3)?,
-                        band_label: r.get(4)?,
-                        band_tone: r.get(5)?,
-                    })
-                })?
+            rec.scores = c
+                .prepare_cached(&format!(
+                    "{SCORE_SQL} WHERE checkin_id = ?1 ORDER BY position"
+                ))?
+                .query_map([id], score_row)?
                 .collect::<rusqlite::Result<_>>()?;
             Ok(Some(rec))
         })
@@ -546,6 +533,46 @@ pub const SERIES_SQL: &str = "SELECT c.completed_at, s.value FROM checkin c
      JOIN score s ON s.checkin_id = c.id AND s.score_id = ?3
      WHERE c.respondent_id = ?1 AND c.questionnaire_id = ?2 AND c.completed_at >= ?4 AND s.value IS NOT NULL
      ORDER BY c.completed_at";
+
+const HEAD_SQL: &str = "SELECT id, questionnaire_id, questionnaire_version, file_hash, started_at, completed_at, is_demo FROM checkin";
+const ANSWER_SQL: &str = "SELECT checkin_id, question_id, position, value_json, label FROM answer";
+const SCORE_SQL: &str =
+    "SELECT checkin_id, score_id, label, raw, value, band_label, band_tone FROM score";
+
+fn head_row(r: &rusqlite::Row) -> rusqlite::Result<CheckinRecord> {
+    Ok(CheckinRecord {
+        id: r.get(0)?,
+        questionnaire_id: r.get(1)?,
+        questionnaire_version: r.get(2)?,
+        file_hash: r.get(3)?,
+        started_at: from_ms(r.get(4)?),
+        completed_at: from_ms(r.get(5)?),
+        is_demo: r.get(6)?,
+        answers: Vec::new(),
+        scores: Vec::new(),
+    })
+}
+
+fn answer_row(r: &rusqlite::Row) -> rusqlite::Result<SavedAnswer> {
+    let raw: String = r.get(3)?;
+    Ok(SavedAnswer {
+        question_id: r.get(1)?,
+        position: r.get(2)?,
+        value: serde_json::from_str(&raw).unwrap_or(serde_json::Value::String(raw)),
+        label: r.get(4)?,
+    })
+}
+
+fn score_row(r: &rusqlite::Row) -> rusqlite::Result<SavedScore> {
+    Ok(SavedScore {
+        score_id: r.get(1)?,
+        label: r.get(2)?,
+        raw: r.get(3)?,
+        value: r.get(4)?,
+        band_label: r.get(5)?,
+        band_tone: r.get(6)?,
+    })
+}
 
 #[cfg(unix)]
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
