@@ -174,3 +174,92 @@ fn list_shows_sources_and_failures() {
         "{out}"
     );
 }
+
+#[test]
+fn demo_history_export_and_erase_work_on_a_chosen_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let o = joy(&["demo", "--days", "28"], &db);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("marked as demo data"), "{}", stdout(&o));
+
+    let o = joy(&["history", "--questionnaire", "who5", "--json"], &db);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), 9, "28 days at two a week, both ends included");
+    assert!(list
+        .iter()
+        .all(|r| r["is_demo"] == true && r["questionnaire_id"] == "who5"));
+    let table = stdout(&joy(&["history"], &db));
+    assert!(
+        table.contains("completed (UTC)") && table.contains("(demo)"),
+        "{table}"
+    );
+
+    let out = dir.path().join("export.csv");
+    let o = joy(
+        &["export", "--format", "csv", "--out", out.to_str().unwrap()],
+        &db,
+    );
+    assert!(o.status.success());
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.starts_with("checkin_id,questionnaire_id,"));
+    assert!(csv.contains("\r\n"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&joy(&["export", "--format", "json"], &db).stdout).unwrap();
+    let all = json["checkins"].as_array().unwrap().len();
+    assert!(all > 9, "every questionnaire exported: {all}");
+
+    let o = joy(&["erase", "--yes"], &db);
+    assert!(
+        stdout(&o).contains(&format!("Erased {all} check-in(s)")),
+        "{}",
+        stdout(&o)
+    );
+    let o = joy(&["history", "--json"], &db);
+    assert_eq!(stdout(&o).trim(), "[]");
+}
+
+#[test]
+fn demo_refuses_the_default_database_without_a_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(["demo"])
+        .env_remove("JOY_DB")
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("Use --db PATH for a separate demo database")
+    );
+    assert!(
+        !home.path().join("data/joy-kiosk/joy.db").exists(),
+        "nothing was created"
+    );
+}
+
+#[test]
+fn a_newer_database_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    joy(&["history"], &db);
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .pragma_update(None, "user_version", 7)
+        .unwrap();
+    let o = joy(&["history"], &db);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("written by a newer version of joy-kiosk (database schema 7; this version knows up to 1)"), "{err}");
+}
