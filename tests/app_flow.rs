@@ -261,18 +261,8 @@ fn a_mouse_click_on_an_option_answers_it() {
     app.select("who5");
     app.act(Action::Confirm);
     // Find the row of option 6 ("At no time") on the drawn screen.
-    let backend = ratatui::backend::TestBackend::new(80, 24);
-    let mut term = ratatui::Terminal::new(backend).unwrap();
-    term.draw(|f| joy_kiosk::ui::draw(f, &app.state)).unwrap();
-    let buf = term.backend().buffer().clone();
-    let row = (0..24u16)
-        .find(|&y| {
-            (0..80u16)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-                .contains("At no time")
-        })
-        .unwrap();
+    let lines = common::screen_lines(&app, 80, 24);
+    let row = lines.iter().position(|l| l.contains("At no time")).unwrap() as u16;
     app.act(Action::Click { column: 10, row });
     let c = app.state.checkin.as_ref().unwrap();
     assert_eq!(c.index, 1, "moved on after the click");
@@ -281,9 +271,7 @@ fn a_mouse_click_on_an_option_answers_it() {
         Some(&AnswerValue::Choice(Scalar::Number(0.0)))
     );
     // A click on the key bar's "Esc back" goes back.
-    let bar: String = (0..80u16)
-        .map(|x| buf[(x, 23)].symbol().to_string())
-        .collect();
+    let bar = &lines[23];
     let col = bar.find("Esc").unwrap() as u16;
     app.act(Action::Click {
         column: col,

@@ -18,15 +18,7 @@ fn render(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
 }
 
 fn screen_text(t: &Terminal<TestBackend>) -> String {
-    let b = t.backend().buffer();
-    (0..b.area.height)
-        .map(|y| {
-            (0..b.area.width)
-                .map(|x| b[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    common::buffer_lines(t.backend().buffer()).join("\n")
 }
 
 fn utc() {
@@ -257,13 +249,9 @@ fn no_color_gives_a_monochrome_screen_and_tones_are_words() {
     app.state.no_color = false;
     let t = render(&app, 80, 24);
     let b = t.backend().buffer();
-    let y = (0..24u16)
-        .find(|&y| {
-            (0..80u16)
-                .map(|x| b[(x, y)].symbol().to_string())
-                .collect::<String>()
-                .contains("[alert]")
-        })
-        .unwrap();
+    let y = common::buffer_lines(b)
+        .iter()
+        .position(|l| l.contains("[alert]"))
+        .unwrap() as u16;
     assert_eq!(b[(1, y)].fg, Color::Red);
 }

@@ -62,3 +62,20 @@ impl App {
         }
     }
 }
+
+/// The screen `app` draws at `w` x `h`, as lines of text.
+pub fn screen_lines(app: &App, w: u16, h: u16) -> Vec<String> {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    t.draw(|f| joy_kiosk::ui::draw(f, &app.state)).unwrap();
+    buffer_lines(t.backend().buffer())
+}
+
+pub fn buffer_lines(b: &ratatui::buffer::Buffer) -> Vec<String> {
+    (0..b.area.height)
+        .map(|y| {
+            (0..b.area.width)
+                .map(|x| b[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect()
+}
