@@ -54,6 +54,7 @@ fn map_key(k: KeyEvent, state: &State) -> Option<Action> {
         return match k.code {
             KeyCode::Enter | KeyCode::Tab => Some(Action::Confirm),
             KeyCode::Esc => Some(Action::Back),
+            KeyCode::F(1) => Some(Action::Help),
             KeyCode::Up => Some(Action::Up),
             KeyCode::Down => Some(Action::Down),
             _ => Some(Action::Edit(k)),
@@ -154,8 +155,11 @@ pub fn screen_hints(state: &State) -> Vec<Hint> {
             hint("Esc", text::key::HOME, Action::Back),
         ],
     };
-    h.push(hint("?", text::key::HELP, Action::Help));
-    if !state.editing_text() {
+    if state.editing_text() {
+        // "?" and "q" are typed as text here.
+        h.push(hint("F1", text::key::HELP, Action::Help));
+    } else {
+        h.push(hint("?", text::key::HELP, Action::Help));
         h.push(hint("q", text::key::QUIT, Action::Quit));
     }
     h

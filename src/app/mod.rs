@@ -270,7 +270,7 @@ pub fn update(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
         return vec![];
     }
     match action {
-        Action::Help if !state.editing_text() => {
+        Action::Help => {
             state.help = true;
             return vec![];
         }

@@ -1,0 +1,97 @@
+//! Keys and mouse events to actions.
+
+mod common;
+use common::App;
+use joy_kiosk::app::Action;
+use joy_kiosk::keymap::{hints, map};
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers, MouseButton, MouseEvent,
+    MouseEventKind,
+};
+
+fn key(code: KeyCode, mods: KeyModifiers) -> Event {
+    Event::Key(KeyEvent::new(code, mods))
+}
+
+#[test]
+fn only_presses_count_and_control_keys_quit() {
+    let app = App::new();
+    let release = Event::Key(KeyEvent {
+        code: KeyCode::Enter,
+        modifiers: KeyModifiers::NONE,
+        kind: KeyEventKind::Release,
+        state: KeyEventState::NONE,
+    });
+    assert_eq!(map(&release, &app.state), None);
+    assert_eq!(
+        map(&key(KeyCode::Enter, KeyModifiers::NONE), &app.state),
+        Some(Action::Confirm)
+    );
+    for c in ['c', '\\', '4'] {
+        assert_eq!(
+            map(&key(KeyCode::Char(c), KeyModifiers::CONTROL), &app.state),
+            Some(Action::Quit),
+            "Ctrl-{c}"
+        );
+    }
+    assert_eq!(
+        map(&key(KeyCode::Char('7'), KeyModifiers::NONE), &app.state),
+        Some(Action::Digit(7))
+    );
+}
+
+#[test]
+fn while_typing_letters_are_text_and_help_is_f1() {
+    let mut app = App::new();
+    app.select("joy-in-work");
+    app.acts(&[
+        Action::Confirm,
+        Action::Pick(0),
+        Action::Pick(0),
+        Action::Pick(0),
+        Action::Pick(0),
+    ]);
+    assert!(app.state.editing_text());
+    for c in ['q', '?', 's', 'h', '1'] {
+        let e = key(KeyCode::Char(c), KeyModifiers::NONE);
+        assert!(
+            matches!(map(&e, &app.state), Some(Action::Edit(_))),
+            "{c} is typed"
+        );
+    }
+    assert_eq!(
+        map(&key(KeyCode::F(1), KeyModifiers::NONE), &app.state),
+        Some(Action::Help)
+    );
+    let keys: Vec<&str> = hints(&app.state).iter().map(|h| h.key).collect();
+    assert!(
+        keys.contains(&"F1") && !keys.contains(&"?") && !keys.contains(&"q"),
+        "{keys:?}"
+    );
+}
+
+#[test]
+fn left_clicks_become_clicks_and_motion_is_ignored() {
+    let app = App::new();
+    let mouse = |kind| {
+        Event::Mouse(MouseEvent {
+            kind,
+            column: 3,
+            row: 4,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    assert_eq!(
+        map(&mouse(MouseEventKind::Down(MouseButton::Left)), &app.state),
+        Some(Action::Click { column: 3, row: 4 })
+    );
+    assert_eq!(map(&mouse(MouseEventKind::Moved), &app.state), None);
+    assert_eq!(
+        map(&mouse(MouseEventKind::Up(MouseButton::Left)), &app.state),
+        None
+    );
+    assert_eq!(
+        map(&mouse(MouseEventKind::ScrollDown), &app.state),
+        Some(Action::Down)
+    );
+}
