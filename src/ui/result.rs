@@ -26,6 +26,9 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
         },
         style(Meaning::Muted, nc),
     ));
+    if r.saved_id.is_some() && r.previous.is_none() {
+        out.push(Line::styled(text::FIRST_TIME, style(Meaning::Muted, nc)));
+    }
     let support = r.outcome.signposting(q);
     let mut support_shown = false;
     for s in &r.outcome.scores {
@@ -88,8 +91,6 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
                 ),
                 style(Meaning::Accent, nc),
             ));
-        } else if r.saved_id.is_some() {
-            out.push(Line::styled(text::FIRST_TIME, style(Meaning::Muted, nc)));
         }
     }
     for f in &r.outcome.flags {
