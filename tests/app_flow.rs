@@ -188,14 +188,7 @@ fn required_questions_cannot_be_skipped_and_optional_text_can() {
 #[test]
 fn text_longer_than_the_limit_is_stopped_with_a_message() {
     let mut app = App::new();
-    app.select("joy-in-work");
-    app.acts(&[
-        Action::Confirm,
-        Action::Pick(0),
-        Action::Pick(0),
-        Action::Pick(0),
-        Action::Pick(0),
-    ]);
+    app.open_joy_note();
     app.type_text(&"x".repeat(305));
     let c = app.state.checkin.as_ref().unwrap();
     assert_eq!(c.text.lines()[0].chars().count(), 300);

@@ -43,14 +43,7 @@ fn only_presses_count_and_control_keys_quit() {
 #[test]
 fn while_typing_letters_are_text_and_help_is_f1() {
     let mut app = App::new();
-    app.select("joy-in-work");
-    app.acts(&[
-        Action::Confirm,
-        Action::Pick(0),
-        Action::Pick(0),
-        Action::Pick(0),
-        Action::Pick(0),
-    ]);
+    app.open_joy_note();
     assert!(app.state.editing_text());
     for c in ['q', '?', 's', 'h', '1'] {
         let e = key(KeyCode::Char(c), KeyModifiers::NONE);

@@ -97,14 +97,7 @@ fn question_and_review_screens() {
 #[test]
 fn text_question_shows_its_length_limit() {
     let mut app = fresh(80, 24);
-    app.select("joy-in-work");
-    app.acts(&[
-        Action::Confirm,
-        Action::Pick(0),
-        Action::Pick(0),
-        Action::Pick(0),
-        Action::Pick(0),
-    ]);
+    app.open_joy_note();
     app.type_text("Handover went well");
     let text = screen_text(&render(&app, 80, 24));
     assert!(text.contains("18/300 characters"), "{text}");

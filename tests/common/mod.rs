@@ -53,6 +53,18 @@ impl App {
             .unwrap();
         self.state.selected = i;
     }
+    /// Start the joy-in-work check-in and answer the four statements
+    /// "Strongly agree", reaching its optional free-text note.
+    pub fn open_joy_note(&mut self) {
+        self.select("joy-in-work");
+        self.acts(&[
+            Action::Confirm,
+            Action::Pick(0),
+            Action::Pick(0),
+            Action::Pick(0),
+            Action::Pick(0),
+        ]);
+    }
     pub fn type_text(&mut self, s: &str) {
         for c in s.chars() {
             self.act(Action::Edit(KeyEvent::new(
