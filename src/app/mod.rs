@@ -349,7 +349,8 @@ fn home(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
         Action::Confirm | Action::Right => return start(state, now),
         Action::OpenHistory => return open_history(state),
         Action::OpenTrends => return open_trends(state, state.selected),
-        Action::Back => return quit(state),
+        // Esc on home does nothing: leaving the app is always `q`.
+        Action::Back => {}
         _ => {}
     }
     vec![]
