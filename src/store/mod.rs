@@ -24,20 +24,16 @@ pub enum StoreError {
     },
     #[error("{path} is not a joy-kiosk database (it holds other data). It has not been changed. Use --db to choose another file.")]
     Foreign { path: String },
-    #[error("cannot create the folder {path} for the database: {source}. Check permissions, or use --db to choose another place.")]
-    Folder {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("cannot create the database file {path}: {source}. Check permissions, or use --db to choose another place.")]
-    File {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("database error in {path}: {source}")]
+    // The cause is part of each message; it is named `cause`, not `source`,
+    // so an error chain does not print it twice.
+    #[error("cannot create the folder {path} for the database: {cause}. Check permissions, or use --db to choose another place.")]
+    Folder { path: String, cause: std::io::Error },
+    #[error("cannot create the database file {path}: {cause}. Check permissions, or use --db to choose another place.")]
+    File { path: String, cause: std::io::Error },
+    #[error("database error in {path}: {cause}")]
     Sqlite {
         path: String,
-        source: rusqlite::Error,
+        cause: rusqlite::Error,
     },
 }
 
@@ -177,27 +173,27 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         let shown = path.display().to_string();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            create_private_dir(parent).map_err(|source| StoreError::Folder {
+            create_private_dir(parent).map_err(|cause| StoreError::Folder {
                 path: parent.display().to_string(),
-                source,
+                cause,
             })?;
         }
-        create_private_file(path).map_err(|source| StoreError::File {
+        create_private_file(path).map_err(|cause| StoreError::File {
             path: shown.clone(),
-            source,
+            cause,
         })?;
-        let conn = Connection::open(path).map_err(|source| StoreError::Sqlite {
+        let conn = Connection::open(path).map_err(|cause| StoreError::Sqlite {
             path: shown.clone(),
-            source,
+            cause,
         })?;
         Store::init(conn, shown)
     }
 
     /// A private in-memory database, for tests and previews.
     pub fn open_in_memory() -> Result<Store> {
-        let conn = Connection::open_in_memory().map_err(|source| StoreError::Sqlite {
+        let conn = Connection::open_in_memory().map_err(|cause| StoreError::Sqlite {
             path: ":memory:".into(),
-            source,
+            cause,
         })?;
         Store::init(conn, ":memory:".into())
     }
@@ -222,9 +218,9 @@ impl Store {
     }
 
     fn sql<T>(&mut self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> Result<T> {
-        f(&mut self.conn).map_err(|source| StoreError::Sqlite {
+        f(&mut self.conn).map_err(|cause| StoreError::Sqlite {
             path: self.path.clone(),
-            source,
+            cause,
         })
     }
 
