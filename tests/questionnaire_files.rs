@@ -197,3 +197,48 @@ fn structural_errors_in_several_tables_are_all_reported() {
         "{got:#?}"
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any answers (some left out) to the bundled and valid fixture
+    /// questionnaires score inside the range validation worked out, and a
+    /// score with bands always lands in one: validation and scoring agree.
+    #[test]
+    fn scores_stay_in_their_range_and_always_find_a_band(picks in proptest::collection::vec((any::<bool>(), 0usize..64), 16)) {
+        use joy_kiosk::questionnaire::{score, AnswerValue, Answers, QuestionKind};
+        static ALL: std::sync::OnceLock<Vec<joy_kiosk::questionnaire::Questionnaire>> = std::sync::OnceLock::new();
+        let all = ALL.get_or_init(|| {
+            let mut all: Vec<_> = BUNDLED.iter().map(|(n, t)| load_str(n, t).unwrap()).collect();
+            all.extend(fixtures("valid").iter().map(|f| load_path(f).unwrap()));
+            all
+        });
+        for q in all {
+            let mut answers = Answers::new();
+            for (question, (answer, pick)) in q.questions.iter().zip(picks.iter().cycle()) {
+                if !answer {
+                    continue;
+                }
+                let a = match &question.kind {
+                    QuestionKind::Number { min, max, step, .. } => {
+                        let steps = ((max - min) / step).floor() as usize;
+                        AnswerValue::Number(min + (pick % (steps + 1)) as f64 * step)
+                    }
+                    QuestionKind::Text { .. } => AnswerValue::Text("x".into()),
+                    QuestionKind::Multi { options, .. } => AnswerValue::Multi { values: vec![options[pick % options.len()].value.clone()], other: None },
+                    k => AnswerValue::Choice(k.options()[pick % k.options().len()].value.clone()),
+                };
+                answers.insert(question.id.clone(), a);
+            }
+            for (s, def) in score(q, &answers).scores.iter().zip(&q.scores) {
+                if let Some(v) = s.value {
+                    prop_assert!(v >= def.range.0 - 1e-9 && v <= def.range.1 + 1e-9, "{} {}: {v} outside {:?}", q.id, def.id, def.range);
+                    if !def.bands.is_empty() {
+                        let band = s.band.as_ref().expect("a band");
+                        prop_assert!(band.contains(v), "{} {}: {v} not in band {}", q.id, def.id, band.label);
+                    }
+                }
+            }
+        }
+    }
+}

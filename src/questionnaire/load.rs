@@ -947,7 +947,11 @@ impl Validator<'_> {
                 u.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
                 u
             } else {
-                range::interval_gaps(&score.bands, score.range)
+                range::interval_gaps(
+                    &score.bands,
+                    score.range,
+                    possible.resolution * score.multiply.abs(),
+                )
             };
             if !uncovered.is_empty() {
                 self.err(

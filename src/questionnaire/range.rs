@@ -5,8 +5,10 @@ use super::model::{Band, Method, Question, QuestionKind, Score};
 use super::score::item_score;
 use std::collections::HashSet;
 
-/// Above this many partial sums the exact set is not enumerated.
+/// Above this many partial sums, or this many steps of work, the exact set
+/// is not enumerated and only the bounds are used.
 const MAX_STATES: usize = 200_000;
+const MAX_WORK: usize = 2_000_000;
 const KEY: f64 = 1e6;
 
 /// The numbers a question can be answered with (before any remap).
@@ -63,6 +65,8 @@ pub struct Possible {
     pub exact: bool,
     pub min: f64,
     pub max: f64,
+    /// The smallest difference two raw scores can have (when not `exact`).
+    pub resolution: f64,
 }
 
 /// Every raw score the items can produce, with up to `max_missing` unanswered.
@@ -73,43 +77,71 @@ pub fn possible_raw(score: &Score, items: &[&Question]) -> Possible {
     let mut states: Vec<HashSet<i64>> = vec![HashSet::new(); n + 1];
     states[0].insert(0);
     let mut exact = true;
-    for (done, values) in per_item.iter().enumerate() {
+    let mut work = 0usize;
+    'items: for (done, values) in per_item.iter().enumerate() {
         let mut next: Vec<HashSet<i64>> = vec![HashSet::new(); n + 1];
+        let mut size = 0usize;
         for (answered, sums) in states.iter().enumerate() {
             for s in sums {
-                if done + 1 - answered <= score.max_missing {
-                    next[answered].insert(*s);
+                if done + 1 - answered <= score.max_missing && next[answered].insert(*s) {
+                    size += 1;
                 }
                 for v in values {
-                    next[answered + 1].insert(s + (v * KEY).round() as i64);
+                    if next[answered + 1].insert(s + (v * KEY).round() as i64) {
+                        size += 1;
+                    }
+                }
+                // Stop as soon as the set is too large to list, however
+                // large the ranges in the file.
+                work += 1 + values.len();
+                if size > MAX_STATES || work > MAX_WORK {
+                    exact = false;
+                    break 'items;
                 }
             }
         }
         states = next;
-        if states.iter().map(HashSet::len).sum::<usize>() > MAX_STATES {
-            exact = false;
-            break;
-        }
     }
     if !exact {
-        // Bounds only: every item at its lowest, every item at its highest.
-        let lo: f64 = per_item
+        // Bounds only: with k items answered, the lowest raw score takes the
+        // k lowest item minimums, the highest the k highest maximums.
+        let mut mins: Vec<f64> = per_item
             .iter()
             .map(|v| v.iter().copied().fold(f64::INFINITY, f64::min))
-            .sum();
-        let hi: f64 = per_item
+            .collect();
+        let mut maxs: Vec<f64> = per_item
             .iter()
             .map(|v| v.iter().copied().fold(f64::NEG_INFINITY, f64::max))
-            .sum();
-        let (lo, hi) = match score.method {
-            Method::Mean => (lo / n as f64, hi / n as f64),
-            Method::Sum => (lo, hi),
+            .collect();
+        mins.sort_by(f64::total_cmp);
+        maxs.sort_by(|a, b| b.total_cmp(a));
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for k in n.saturating_sub(score.max_missing).max(1)..=n {
+            lo = lo.min(aggregate(score, mins[..k].iter().sum(), k));
+            hi = hi.max(aggregate(score, maxs[..k].iter().sum(), k));
+        }
+        // The finest step of any item, shared among up to n answered items.
+        let step = per_item
+            .iter()
+            .flat_map(|v| {
+                let mut v = v.clone();
+                v.sort_by(f64::total_cmp);
+                v.windows(2)
+                    .map(|w| w[1] - w[0])
+                    .filter(|d| *d > 1e-9)
+                    .collect::<Vec<_>>()
+            })
+            .fold(f64::INFINITY, f64::min);
+        let resolution = match score.method {
+            Method::Sum if !score.prorate => step,
+            _ => step / (n * n) as f64,
         };
         return Possible {
             values: vec![lo, hi],
             exact,
             min: lo,
             max: hi,
+            resolution,
         };
     }
     let mut values: Vec<f64> = Vec::new();
@@ -133,19 +165,24 @@ pub fn possible_raw(score: &Score, items: &[&Question]) -> Possible {
         exact,
         min,
         max,
+        resolution: 0.0,
     }
 }
 
-/// Representative points of `range` that no band holds (for large scores
-/// whose values cannot be enumerated).
-pub fn interval_gaps(bands: &[Band], range: (f64, f64)) -> Vec<f64> {
+/// Representative points of `range` that no band holds, for scores whose
+/// values are too many to list: gaps narrower than `resolution` (the finest
+/// difference two scores can have) are allowed, so bands such as 0-50 and
+/// 50.5-100 can tile a score that moves in steps of 1. This is an
+/// approximation; enumerated scores are checked exactly.
+pub fn interval_gaps(bands: &[Band], range: (f64, f64), resolution: f64) -> Vec<f64> {
     let mut sorted: Vec<&Band> = bands.iter().collect();
     sorted.sort_by(|a, b| a.min.total_cmp(&b.min));
     let mut gaps = Vec::new();
     let mut covered_to = range.0;
     let mut first = true;
     for b in sorted {
-        if (first && b.min > range.0 + 1e-9) || (!first && b.min > covered_to + 1e-9) {
+        if (first && b.min > range.0 + 1e-9) || (!first && b.min - covered_to >= resolution - 1e-9)
+        {
             gaps.push(if first {
                 range.0
             } else {
