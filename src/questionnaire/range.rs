@@ -2,7 +2,7 @@
 //! coverage) and to size trend charts.
 
 use super::model::{Band, Method, Question, QuestionKind, Score};
-use super::score::item_score;
+use super::score::{item_bounds, remapped};
 use std::collections::HashSet;
 
 /// Above this many partial sums, or this many steps of work, the exact set

@@ -5,21 +5,31 @@ use super::model::*;
 use super::range::{aggregate, report};
 use serde::Serialize;
 
+/// An option value after the score's `remap` (unchanged when not listed).
+pub fn remapped(score: &Score, value: f64) -> f64 {
+    score
+        .remap
+        .iter()
+        .find(|(from, _)| (from - value).abs() < 1e-9)
+        .map(|(_, to)| *to)
+        .unwrap_or(value)
+}
+
+/// Lowest and highest remapped value of a question: reversing flips within these.
+pub fn item_bounds(score: &Score, q: &Question) -> (f64, f64) {
+    super::range::raw_values(q)
+        .into_iter()
+        .map(|v| remapped(score, v))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+            (lo.min(x), hi.max(x))
+        })
+}
+
 /// Score one item: remap the answer's value, then reverse it if listed.
 pub fn item_score(score: &Score, q: &Question, value: f64) -> f64 {
-    let remap = |v: f64| {
-        score
-            .remap
-            .iter()
-            .find(|(from, _)| (from - v).abs() < 1e-9)
-            .map(|(_, to)| *to)
-            .unwrap_or(v)
-    };
-    let x = remap(value);
+    let x = remapped(score, value);
     if score.reverse.contains(&q.id) {
-        let all: Vec<f64> = super::range::raw_values(q).into_iter().map(remap).collect();
-        let lo = all.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let (lo, hi) = item_bounds(score, q);
         lo + hi - x
     } else {
         x
