@@ -28,10 +28,13 @@ pub fn raw_values(q: &Question) -> Vec<f64> {
 
 /// The item scores a question can contribute to `score`.
 pub fn item_values(score: &Score, q: &Question) -> Vec<f64> {
-    raw_values(q)
-        .into_iter()
-        .map(|v| item_score(score, q, v))
-        .collect()
+    let values = raw_values(q).into_iter().map(|v| remapped(score, v));
+    if score.reverse.contains(&q.id) {
+        let (lo, hi) = item_bounds(score, q);
+        values.map(|x| lo + hi - x).collect()
+    } else {
+        values.collect()
+    }
 }
 
 /// Raw score -> reported score: lookup table (nearest entry), then transform.
