@@ -105,7 +105,7 @@ fn text_question_shows_its_length_limit() {
 }
 
 #[test]
-fn result_screens_alert_with_signposting_and_good_with_change() {
+fn alert_result_with_signposting_and_good_result_with_change() {
     for (w, h) in [(80, 24), (120, 40)] {
         let mut app = fresh(w, h);
         app.act(Action::Confirm);
