@@ -265,3 +265,17 @@ fn csv_export_follows_rfc_4180_and_json_has_everything() {
     assert_eq!(json["checkins"][0]["answers"].as_array().unwrap().len(), 5);
     assert_eq!(json["checkins"][0]["scores"][0]["band_label"], "Above 50");
 }
+
+#[test]
+fn latest_is_the_newest_checkin_of_that_questionnaire_only() {
+    let mut s = Store::open_in_memory().unwrap();
+    let me = s.local_respondent().unwrap();
+    assert!(s.latest(me, "who5").unwrap().is_none());
+    for d in [10, 3, 7] {
+        let c = who5_checkin(&mut s, &RAW_13, d);
+        s.save_checkin(&c).unwrap();
+    }
+    let newest = s.history(None, Some("who5")).unwrap().remove(0);
+    assert_eq!(s.latest(me, "who5").unwrap(), Some(newest));
+    assert!(s.latest(me, "joy-in-work").unwrap().is_none());
+}

@@ -64,9 +64,7 @@ pub fn row_count(q: &Question) -> usize {
 
 /// Indices of the questions shown, given the answers so far.
 pub fn visible_indices(q: &Questionnaire, answers: &Answers) -> Vec<usize> {
-    (0..q.questions.len())
-        .filter(|&i| q.is_visible(i, answers))
-        .collect()
+    q.visible_indices(answers)
 }
 
 fn max_len(q: &Question) -> Option<usize> {

@@ -46,9 +46,7 @@ fn perform(state: &State, store: &mut Store, effect: Effect) -> Option<Loaded> {
             let mut new = *new;
             new.respondent = Some(me);
             // The previous check-in of this kind, for "change since last time".
-            let previous = store
-                .history(Some(me), Some(&new.questionnaire_id))
-                .map(|h| h.into_iter().next());
+            let previous = store.latest(me, &new.questionnaire_id);
             previous.and_then(|previous| {
                 store.save_checkin(&new).map(|id| Loaded::Saved {
                     id,

@@ -304,15 +304,27 @@ impl Questionnaire {
     /// The answers that count: those of questions still shown. Answers to a
     /// question hidden after an earlier answer changed are dropped.
     pub fn visible_answers(&self, answers: &Answers) -> Answers {
+        self.visibility(answers).1
+    }
+
+    /// Indices of the questions shown, given the answers so far.
+    pub fn visible_indices(&self, answers: &Answers) -> Vec<usize> {
+        self.visibility(answers).0
+    }
+
+    /// One pass in question order: which are shown, and their answers.
+    fn visibility(&self, answers: &Answers) -> (Vec<usize>, Answers) {
+        let mut shown = Vec::new();
         let mut kept = Answers::new();
         for (i, q) in self.questions.iter().enumerate() {
             if self.visible_with(i, &kept) {
+                shown.push(i);
                 if let Some(a) = answers.get(&q.id) {
                     kept.insert(q.id.clone(), a.clone());
                 }
             }
         }
-        kept
+        (shown, kept)
     }
 }
 

@@ -356,28 +356,53 @@ impl Store {
                 ))?
                 .query_map(p, head_row)?
                 .collect::<rusqlite::Result<_>>()?;
+            // Answers and scores of all of them, one query each, matched by id.
             let index: std::collections::HashMap<i64, usize> =
                 records.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-            let mut st = c.prepare_cached(&format!(
-                "{ANSWER_SQL} WHERE checkin_id IN ({MINE}) ORDER BY checkin_id, position"
-            ))?;
-            let mut rows = st.query(p)?;
-            while let Some(row) = rows.next()? {
-                if let Some(&i) = index.get(&row.get::<_, i64>(0)?) {
-                    records[i].answers.push(answer_row(row)?);
-                }
-            }
-            let mut st = c.prepare_cached(&format!(
-                "{SCORE_SQL} WHERE checkin_id IN ({MINE}) ORDER BY checkin_id, position"
-            ))?;
-            let mut rows = st.query(p)?;
-            while let Some(row) = rows.next()? {
-                if let Some(&i) = index.get(&row.get::<_, i64>(0)?) {
-                    records[i].scores.push(score_row(row)?);
-                }
-            }
+            let children =
+                |sql: &str, add: &mut dyn FnMut(usize, &rusqlite::Row) -> rusqlite::Result<()>| {
+                    let mut st = c.prepare_cached(&format!(
+                        "{sql} WHERE checkin_id IN ({MINE}) ORDER BY checkin_id, position"
+                    ))?;
+                    let mut rows = st.query(p)?;
+                    while let Some(row) = rows.next()? {
+                        if let Some(&i) = index.get(&row.get::<_, i64>(0)?) {
+                            add(i, row)?;
+                        }
+                    }
+                    Ok::<_, rusqlite::Error>(())
+                };
+            children(ANSWER_SQL, &mut |i, row| {
+                records[i].answers.push(answer_row(row)?);
+                Ok(())
+            })?;
+            children(SCORE_SQL, &mut |i, row| {
+                records[i].scores.push(score_row(row)?);
+                Ok(())
+            })?;
             Ok(records)
         })
+    }
+
+    /// The newest check-in of `respondent` on `questionnaire` (for "change
+    /// since last time"), without loading the rest of the history.
+    pub fn latest(
+        &mut self,
+        respondent: i64,
+        questionnaire: &str,
+    ) -> Result<Option<CheckinRecord>> {
+        let id: Option<i64> = self.sql(|c| {
+            c.prepare_cached(
+                "SELECT id FROM checkin WHERE respondent_id = ?1 AND questionnaire_id = ?2
+                 ORDER BY completed_at DESC, id DESC LIMIT 1",
+            )?
+            .query_row(params![respondent, questionnaire], |r| r.get(0))
+            .optional()
+        })?;
+        match id {
+            Some(id) => self.checkin(id),
+            None => Ok(None),
+        }
     }
 
     /// One check-in by id.
