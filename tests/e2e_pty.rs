@@ -2,88 +2,11 @@
 //! driven by keys and a mouse click, with a temporary database; then
 //! `joy history --json` must show the saved check-in.
 
-use std::path::Path;
+#[path = "support/tmux.rs"]
+mod tmux;
+
 use std::process::Command;
-use std::time::{Duration, Instant};
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn cmd(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .output()
-            .expect("tmux must be installed for the end-to-end test (apt-get install tmux)");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-    fn screen(&self) -> String {
-        self.cmd(&["capture-pane", "-p", "-t", "joy"])
-    }
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.cmd(&["send-keys", "-t", "joy", k]);
-            std::thread::sleep(Duration::from_millis(60));
-        }
-    }
-    /// tmux's view of the pane's terminal modes, e.g. `#{alternate_on}`.
-    fn flag(&self, name: &str) -> String {
-        self.cmd(&["display-message", "-p", "-t", "joy", name])
-            .trim()
-            .to_string()
-    }
-    fn literal(&self, s: &str) {
-        self.cmd(&["send-keys", "-t", "joy", "-l", s]);
-    }
-    fn wait_for(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(text) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "timed out waiting for {text:?}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
-}
-
-fn start(db: &Path, name: &str) -> Tmux {
-    let t = Tmux {
-        socket: format!("joy-e2e-{name}-{}", std::process::id()),
-    };
-    let cmd = format!(
-        "env JOY_DB='{}' JOY_QUESTIONNAIRES='{}' NO_COLOR=1 TERM=xterm-256color '{}'; echo JOY-EXITED-$?; sleep 30",
-        db.display(),
-        db.with_extension("q").display(),
-        env!("CARGO_BIN_EXE_joy")
-    );
-    t.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        "joy",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        &cmd,
-    ]);
-    t
-}
+use tmux::start;
 
 #[test]
 fn answer_who5_by_keys_and_a_click_then_history_shows_it() {
@@ -147,31 +70,4 @@ fn quitting_mid_checkin_asks_and_saves_nothing() {
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 0);
-}
-
-#[test]
-fn sigterm_and_sighup_restore_the_terminal() {
-    for signal in ["TERM", "HUP"] {
-        let dir = tempfile::tempdir().unwrap();
-        let t = start(&dir.path().join("e2e.db"), &format!("sig{signal}"));
-        t.wait_for("Your check-ins");
-        assert_eq!(t.flag("#{mouse_any_flag}"), "1");
-        let shell = t.flag("#{pane_pid}");
-        let ok = Command::new("pkill")
-            .args([&format!("-{signal}"), "-P", &shell])
-            .status()
-            .unwrap();
-        assert!(ok.success(), "pkill found the app");
-        t.wait_for("JOY-EXITED-0");
-        assert_eq!(
-            t.flag("#{alternate_on}"),
-            "0",
-            "{signal}: alternate screen restored"
-        );
-        assert_eq!(
-            t.flag("#{mouse_any_flag}"),
-            "0",
-            "{signal}: mouse capture turned off"
-        );
-    }
 }

@@ -4,6 +4,7 @@
 //! `Action::Loaded`. A whole check-in is tested by feeding actions.
 
 pub mod checkin;
+pub mod lifeline;
 pub mod runner;
 pub mod terminal;
 

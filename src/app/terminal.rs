@@ -2,25 +2,51 @@
 //! restore on every exit path (including panics and SIGHUP/SIGTERM), and the
 //! crossterm event source.
 
+use super::lifeline;
 use super::runner::run_loop;
 use super::State;
 use crate::config::Settings;
 use crate::questionnaire::Catalog;
 use crate::store::Store;
 use anyhow::Context;
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use ratatui::crossterm::execute;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
+
+/// Put the terminal back as it was: mouse and paste reporting off, main
+/// screen, cursor shown, cooked mode. Safe from any thread, more than once,
+/// and when the terminal has gone (writes then fail and are ignored).
+///
+/// The escape codes are written straight to file descriptor 1, not through
+/// `std::io::stdout()`: its lock may be held by the thread that is being
+/// interrupted, and a signal thread waiting for it would never restore.
+pub fn restore_terminal() {
+    use ratatui::crossterm::{cursor::Show, terminal::LeaveAlternateScreen, Command};
+    let mut codes = String::new();
+    let _ = DisableBracketedPaste.write_ansi(&mut codes);
+    let _ = DisableMouseCapture.write_ansi(&mut codes);
+    let _ = LeaveAlternateScreen.write_ansi(&mut codes);
+    let _ = Show.write_ansi(&mut codes);
+    let mut rest = codes.as_bytes();
+    while !rest.is_empty() {
+        // SAFETY: writing from a valid buffer of the given length.
+        let n = unsafe { libc::write(libc::STDOUT_FILENO, rest.as_ptr().cast(), rest.len()) };
+        if n <= 0 {
+            break;
+        }
+        rest = &rest[n as usize..];
+    }
+    let _ = ratatui::crossterm::terminal::disable_raw_mode();
+}
 
 /// Restores the terminal when dropped, whatever way the app ends.
 struct Restore;
 
 impl Drop for Restore {
     fn drop(&mut self) {
-        let _ = execute!(std::io::stdout(), DisableMouseCapture);
-        ratatui::restore();
+        restore_terminal();
     }
 }
 
@@ -43,29 +69,20 @@ pub fn run(settings: &Settings) -> anyhow::Result<()> {
         state.status = Some(crate::text::some_failed(catalog.failures.len()));
     }
 
-    let stop = Arc::new(AtomicBool::new(false));
-    for sig in [
-        signal_hook::consts::SIGHUP,
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGINT,
-    ] {
-        signal_hook::flag::register(sig, Arc::clone(&stop))
-            .context("cannot install signal handlers")?;
-    }
+    // Signals and a vanished terminal end the process from their own
+    // threads, whatever the input loop below is doing (see `lifeline`).
+    lifeline::install(restore_terminal).context("cannot install signal handlers")?;
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(std::io::stdout(), DisableMouseCapture);
-        ratatui::restore();
+        restore_terminal();
         previous_hook(info);
     }));
 
     let mut terminal = ratatui::init();
     let _restore = Restore;
-    execute!(std::io::stdout(), EnableMouseCapture).context("cannot enable the mouse")?;
+    execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)
+        .context("cannot enable the mouse and bracketed paste")?;
     let result = run_loop(&mut terminal, &mut state, &mut store, || loop {
-        if stop.load(Ordering::Relaxed) {
-            return Ok(None);
-        }
         match event::poll(Duration::from_millis(250)) {
             Ok(true) => return event::read().map(Some),
             Ok(false) => continue,
