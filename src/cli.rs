@@ -71,6 +71,22 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Take a consistent copy of the database (safe while the app is running)
+    Backup {
+        /// Write the copy here [default: a dated file in `backups/` beside the database]
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Replace the database with a backup, after checking the backup; the replaced database is kept as a backup
+    Restore {
+        /// The backup file to restore from
+        file: PathBuf,
+        /// Do not ask for confirmation (for scripts)
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Run SQLite's full integrity check on the database and say what to do if it is damaged
+    Check,
     /// Fill a database with synthetic demo history so you can see the trend charts
     Demo {
         /// How many days of history to generate

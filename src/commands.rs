@@ -42,6 +42,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Erase { yes }) => erase(&settings, yes, &mut out),
         Some(Command::Demo { days, yes }) => demo(&settings, days, yes, &mut out),
+        Some(Command::Backup { out: file }) => {
+            crate::data_commands::backup(&settings, file.as_deref(), &mut out)
+        }
+        Some(Command::Restore { file, yes }) => {
+            crate::data_commands::restore(&settings, &file, yes, &mut out)
+        }
+        Some(Command::Check) => crate::data_commands::check(&settings, &mut out),
     }
 }
 
@@ -225,7 +232,7 @@ fn history(
     json: bool,
     out: &mut impl Write,
 ) -> Result<ExitCode> {
-    let mut store = Store::open(&settings.db)?;
+    let mut store = crate::data_commands::open_read(settings)?;
     let records = store.history(None, questionnaire)?;
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&records)?)?;
@@ -266,7 +273,7 @@ fn export_cmd(
     file: Option<&Path>,
     out: &mut impl Write,
 ) -> Result<ExitCode> {
-    let mut store = Store::open(&settings.db)?;
+    let mut store = crate::data_commands::open_read(settings)?;
     let records = store.history(None, None)?;
     let body = match format {
         ExportFormat::Json => export::to_json(&records, chrono::Utc::now()) + "\n",

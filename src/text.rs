@@ -286,3 +286,19 @@ pub const OTHER_EMPTY: &str = "[ ] Other (type below)";
 pub fn characters_used(used: usize, max: usize) -> String {
     format!(" {used}/{max} characters ")
 }
+
+pub fn mode_tightened(path: &str, was: u32, ok: bool) -> String {
+    if ok {
+        format!("{path} could be read by other users (mode {was:04o}); it is now private (0600).")
+    } else {
+        format!("{path} can be read by other users (mode {was:04o}) and could not be made private; run `chmod 600` on it.")
+    }
+}
+
+pub fn damaged_notice(path: &str, detail: &str) -> String {
+    format!("{path} looks damaged ({detail}). Nothing will be written to it. Run `joy check` for a full report and `joy restore FILE` to go back to a backup.")
+}
+
+pub fn restore_prompt(db: &str, file: &str) -> String {
+    format!("This replaces everything in {db} with the contents of {file}.\nThe current database is kept as a backup first. Type \"restore\" to go on: ")
+}

@@ -65,8 +65,18 @@ pub fn run(settings: &Settings) -> anyhow::Result<()> {
         chrono::Utc::now(),
     );
     state.no_color = settings.no_color;
+    let mut notes = store.take_notices();
+    if let Some(d) = store.damage() {
+        notes.push(crate::text::damaged_notice(
+            &settings.db.display().to_string(),
+            d,
+        ));
+    }
     if !catalog.failures.is_empty() {
-        state.status = Some(crate::text::some_failed(catalog.failures.len()));
+        notes.push(crate::text::some_failed(catalog.failures.len()));
+    }
+    if !notes.is_empty() {
+        state.status = Some(notes.join(" "));
     }
 
     // Signals and a vanished terminal end the process from their own

@@ -3,6 +3,7 @@
 //! use. Nothing here knows about the terminal.
 
 pub mod export;
+pub mod safety;
 pub mod schema;
 
 use crate::questionnaire::{Answers, Outcome, Questionnaire};
@@ -30,6 +31,20 @@ pub enum StoreError {
     Folder { path: String, cause: std::io::Error },
     #[error("cannot create the database file {path}: {cause}. Check permissions, or use --db to choose another place.")]
     File { path: String, cause: std::io::Error },
+    #[error("there is no joy-kiosk database at {path} (nothing has been saved there). Check the path given with --db or JOY_DB.")]
+    Missing { path: String },
+    #[error("{path} is damaged: {detail}. Nothing more will be written to it. Run `joy check` for a full report, and `joy restore FILE` to go back to a backup (the newest are in {backups}).")]
+    Damaged {
+        path: String,
+        detail: String,
+        backups: String,
+    },
+    #[error("{path} is read-only (opened for reading only, or on read-only media): {what} needs to write. Copy the file somewhere writable and use --db.")]
+    ReadOnly { path: String, what: &'static str },
+    #[error("{path} was written by an older version of joy-kiosk (schema {found}); open it once with `joy` to bring it up to date.")]
+    TooOld { path: String, found: i64 },
+    #[error("cannot read {path}: {cause}")]
+    Io { path: String, cause: std::io::Error },
     #[error("database error in {path}: {cause}")]
     Sqlite {
         path: String,
@@ -138,6 +153,10 @@ pub struct CheckinRecord {
     pub is_demo: bool,
     pub answers: Vec<SavedAnswer>,
     pub scores: Vec<SavedScore>,
+    /// Part of this check-in could not be read (e.g. text that is not
+    /// UTF-8): what could be read is shown, the rest replaced.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unreadable: bool,
 }
 
 /// One point of a trend series.
@@ -157,7 +176,20 @@ pub struct EraseReport {
 pub struct Store {
     conn: Connection,
     path: String,
+    /// Why this database must not be written to (failed integrity check or
+    /// a "corrupt" error from SQLite), if it must not.
+    damaged: Option<String>,
+    read_only: bool,
+    /// One-line notices for the user (e.g. permissions tightened).
+    notices: Vec<String>,
 }
+
+/// Files up to this size get `PRAGMA quick_check` when opened; larger ones
+/// only the cheap checks (header, application id, schema version). Measured
+/// in BENCHMARKS.md: quick_check reads every page, about 1 ms per MiB here,
+/// so 8 MiB (roughly 15,000 check-ins) stays well inside the 20 ms launch
+/// target. `joy check` always runs the full integrity check.
+pub const QUICK_CHECK_MAX_BYTES: u64 = 8 * 1024 * 1024;
 
 fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
@@ -170,6 +202,7 @@ fn from_ms(v: i64) -> DateTime<Utc> {
 impl Store {
     /// Open (or create, with mode 0600) the database at `path` and bring its
     /// schema up to date. A newer or foreign database is refused unchanged.
+    /// A damaged one opens for reading only (writes return [`StoreError::Damaged`]).
     pub fn open(path: &Path) -> Result<Store> {
         let shown = path.display().to_string();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -182,11 +215,76 @@ impl Store {
             path: shown.clone(),
             cause,
         })?;
+        let notices = tighten_modes(path);
         let conn = Connection::open(path).map_err(|cause| StoreError::Sqlite {
             path: shown.clone(),
             cause,
         })?;
-        Store::init(conn, shown)
+        let mut store = Store::init(conn, shown, Some(path))?;
+        store.notices.splice(0..0, notices);
+        Ok(store)
+    }
+
+    /// Open an existing database for reading only: never creates it or its
+    /// folder, never migrates. Works on read-only media. Used by commands
+    /// that only read (`history`, `export`, `check`, `backup`).
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        use rusqlite::OpenFlags;
+        let shown = path.display().to_string();
+        let meta = std::fs::metadata(path);
+        match meta {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => {
+                return Err(StoreError::Foreign { path: shown });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StoreError::Missing { path: shown })
+            }
+            Err(cause) => return Err(StoreError::Io { path: shown, cause }),
+        }
+        let notices = tighten_modes(path);
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)
+            .and_then(|c| {
+                // A WAL database on read-only media cannot make its -shm file;
+                // reading it as immutable then still works.
+                c.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
+                    .map(|_| c)
+            })
+            .or_else(|_| {
+                let uri = format!("file:{}?immutable=1", uri_path(path));
+                Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)
+            })
+            .map_err(|cause| StoreError::Sqlite {
+                path: shown.clone(),
+                cause,
+            })?;
+        let mut store = Store {
+            conn,
+            path: shown,
+            damaged: None,
+            read_only: true,
+            notices,
+        };
+        store.sql(|c| c.busy_timeout(std::time::Duration::from_secs(5)))?;
+        let (version, app_id, tables) = match store.identity() {
+            Ok(v) => v,
+            Err(e) => {
+                return Err(match store.damaged.clone() {
+                    Some(detail) => store.damaged_error(detail),
+                    None => e,
+                })
+            }
+        };
+        store.check_identity(version, app_id, tables)?;
+        if version < schema::MIGRATIONS.len() as i64 {
+            return Err(StoreError::TooOld {
+                path: store.path.clone(),
+                found: version,
+            });
+        }
+        store.check_on_open(path)?;
+        Ok(store)
     }
 
     /// A private in-memory database, for tests and previews.
@@ -195,17 +293,38 @@ impl Store {
             path: ":memory:".into(),
             cause,
         })?;
-        Store::init(conn, ":memory:".into())
+        Store::init(conn, ":memory:".into(), None)
     }
 
-    fn init(conn: Connection, path: String) -> Result<Store> {
-        let mut store = Store { conn, path };
+    /// Connection settings, then (for a file) the identity and quick checks
+    /// before anything is written: a foreign, newer or damaged file is left
+    /// exactly as it was. Then migrations, WAL and `synchronous=FULL`.
+    fn init(conn: Connection, path: String, file: Option<&Path>) -> Result<Store> {
+        let mut store = Store {
+            conn,
+            path,
+            damaged: None,
+            read_only: false,
+            notices: Vec::new(),
+        };
         store.sql(|c| {
             c.busy_timeout(std::time::Duration::from_secs(5))?;
             c.pragma_update(None, "foreign_keys", true)?;
             c.pragma_update(None, "secure_delete", true)?;
             Ok(())
         })?;
+        if let Some(file) = file {
+            match store.identity() {
+                Ok((version, app_id, tables)) => store.check_identity(version, app_id, tables)?,
+                Err(_) if store.damaged.is_some() => return Ok(store),
+                Err(e) => return Err(e),
+            }
+            store.check_on_open(file)?;
+            if store.damaged.is_some() {
+                // Readable for rescue, never written.
+                return Ok(store);
+            }
+        }
         store.migrate()?;
         store.sql(|c| {
             // WAL for a second reader or writer; FULL so a saved check-in
@@ -218,25 +337,77 @@ impl Store {
     }
 
     fn sql<T>(&mut self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> Result<T> {
-        f(&mut self.conn).map_err(|cause| StoreError::Sqlite {
-            path: self.path.clone(),
-            cause,
+        f(&mut self.conn).map_err(|cause| {
+            if let Some(detail) = corruption(&cause) {
+                // Any sign of damage stops all further writes.
+                self.damaged.get_or_insert(detail);
+            }
+            StoreError::Sqlite {
+                path: self.path.clone(),
+                cause,
+            }
         })
     }
 
-    pub fn schema_version(&mut self) -> Result<i64> {
-        self.sql(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
+    /// Like `sql`, for statements that write: refused on a damaged or
+    /// read-only database.
+    fn write<T>(
+        &mut self,
+        what: &'static str,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
+    ) -> Result<T> {
+        if let Some(detail) = &self.damaged {
+            return Err(self.damaged_error(detail.clone()));
+        }
+        if self.read_only {
+            return Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+                what,
+            });
+        }
+        let r = self.sql(f);
+        match (&r, &self.damaged) {
+            (Err(_), Some(detail)) => Err(self.damaged_error(detail.clone())),
+            (Err(StoreError::Sqlite { cause, .. }), None) if is_read_only(cause) => {
+                Err(StoreError::ReadOnly {
+                    path: self.path.clone(),
+                    what,
+                })
+            }
+            _ => r,
+        }
     }
 
-    fn migrate(&mut self) -> Result<()> {
-        let supported = schema::MIGRATIONS.len() as i64;
-        let (version, app_id, tables): (i64, i32, i64) = self.sql(|c| {
+    fn damaged_error(&self, detail: String) -> StoreError {
+        StoreError::Damaged {
+            path: self.path.clone(),
+            detail,
+            backups: backup_dir(Path::new(&self.path)).display().to_string(),
+        }
+    }
+
+    /// Why the database must not be written to, if it must not.
+    pub fn damage(&self) -> Option<&str> {
+        self.damaged.as_deref()
+    }
+
+    /// One-line notices gathered while opening (e.g. permissions tightened).
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
+    }
+
+    fn identity(&mut self) -> Result<(i64, i32, i64)> {
+        self.sql(|c| {
             Ok((
                 c.query_row("PRAGMA user_version", [], |r| r.get(0))?,
                 c.query_row("PRAGMA application_id", [], |r| r.get(0))?,
                 c.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?,
             ))
-        })?;
+        })
+    }
+
+    fn check_identity(&self, version: i64, app_id: i32, tables: i64) -> Result<()> {
+        let supported = schema::MIGRATIONS.len() as i64;
         if app_id != schema::APPLICATION_ID && (app_id != 0 || tables > 0) {
             return Err(StoreError::Foreign {
                 path: self.path.clone(),
@@ -249,22 +420,99 @@ impl Store {
                 supported,
             });
         }
-        for (i, step) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let to = i as i64 + 1;
-            self.sql(|c| {
-                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                tx.execute_batch(step)?;
-                tx.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
-                tx.pragma_update(None, "user_version", to)?;
-                tx.commit()
-            })?;
+        Ok(())
+    }
+
+    /// The cheap check on open: `quick_check` when the file is small enough
+    /// (see [`QUICK_CHECK_MAX_BYTES`]). A failure marks the store damaged.
+    fn check_on_open(&mut self, path: &Path) -> Result<()> {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if size <= QUICK_CHECK_MAX_BYTES {
+            let problems = self.integrity("quick_check", 3);
+            match problems {
+                Ok(p) if p.is_empty() => {}
+                Ok(p) => self.damaged = Some(p.join("; ")),
+                Err(_) if self.damaged.is_some() => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(())
     }
 
+    /// Run `PRAGMA integrity_check` (or `quick_check`), returning its
+    /// problems (empty when the database is sound), at most `limit`.
+    pub fn integrity(&mut self, pragma: &str, limit: u32) -> Result<Vec<String>> {
+        let sql = match pragma {
+            "quick_check" => format!("PRAGMA quick_check({limit})"),
+            _ => format!("PRAGMA integrity_check({limit})"),
+        };
+        let rows: Vec<String> = match self.sql(|c| {
+            c.prepare(&sql)?
+                .query_map([], |r| r.get::<_, String>(0))?
+                .collect()
+        }) {
+            Ok(rows) => rows,
+            // So damaged that the check itself stops: that is its finding.
+            Err(StoreError::Sqlite { cause, .. }) if corruption(&cause).is_some() => {
+                corruption(&cause).into_iter().collect()
+            }
+            Err(e) => return Err(e),
+        };
+        let problems: Vec<String> = rows.into_iter().filter(|r| r != "ok").collect();
+        if !problems.is_empty() {
+            self.damaged.get_or_insert_with(|| problems.join("; "));
+        }
+        Ok(problems)
+    }
+
+    pub fn schema_version(&mut self) -> Result<i64> {
+        self.sql(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
+    }
+
+    /// Bring the schema up to date in one IMMEDIATE transaction that reads
+    /// the version inside it, so two processes opening a new file at the
+    /// same moment cannot both migrate.
+    fn migrate(&mut self) -> Result<()> {
+        let supported = schema::MIGRATIONS.len() as i64;
+        let path = self.path.clone();
+        let mut outcome = Ok(());
+        self.sql(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            let app_id: i32 = tx.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+            let tables: i64 =
+                tx.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+            if app_id != schema::APPLICATION_ID && (app_id != 0 || tables > 0) {
+                outcome = Err(StoreError::Foreign { path: path.clone() });
+                return Ok(());
+            }
+            if version > supported {
+                outcome = Err(StoreError::TooNew {
+                    path: path.clone(),
+                    found: version,
+                    supported,
+                });
+                return Ok(());
+            }
+            if version == supported {
+                return Ok(());
+            }
+            for (i, step) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
+                tx.execute_batch(step)?;
+                tx.pragma_update(None, "user_version", i as i64 + 1)?;
+            }
+            tx.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
+            tx.commit()
+        })?;
+        outcome
+    }
+
     /// The respondent for personal check-ins on this machine (made on first use).
     pub fn local_respondent(&mut self) -> Result<i64> {
-        self.sql(|c| {
+        if let Some(id) = self.find_local()? {
+            return Ok(id);
+        }
+        self.write("creating your history", |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let found: Option<i64> = tx
                 .query_row(
@@ -288,6 +536,17 @@ impl Store {
         })
     }
 
+    fn find_local(&mut self) -> Result<Option<i64>> {
+        self.sql(|c| {
+            c.query_row(
+                "SELECT id FROM respondent WHERE kind = 'local' ORDER BY id LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+        })
+    }
+
     /// Save a check-in, its answers and scores in one transaction: all or nothing.
     pub fn save_checkin(&mut self, c: &NewCheckin) -> Result<i64> {
         self.save_many(std::slice::from_ref(c)).map(|ids| ids[0])
@@ -295,7 +554,7 @@ impl Store {
 
     /// Save several check-ins in one transaction (used by `joy demo`).
     pub fn save_many(&mut self, list: &[NewCheckin]) -> Result<Vec<i64>> {
-        self.sql(|conn| {
+        self.write("saving a check-in", |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut ids = Vec::with_capacity(list.len());
             {
@@ -373,11 +632,15 @@ impl Store {
                     Ok::<_, rusqlite::Error>(())
                 };
             children(ANSWER_SQL, &mut |i, row| {
-                records[i].answers.push(answer_row(row)?);
+                let (a, bad) = answer_row(row)?;
+                records[i].answers.push(a);
+                records[i].unreadable |= bad;
                 Ok(())
             })?;
             children(SCORE_SQL, &mut |i, row| {
-                records[i].scores.push(score_row(row)?);
+                let (s, bad) = score_row(row)?;
+                records[i].scores.push(s);
+                records[i].unreadable |= bad;
                 Ok(())
             })?;
             Ok(records)
@@ -415,18 +678,21 @@ impl Store {
             else {
                 return Ok(None);
             };
-            rec.answers = c
+            let answers: Vec<(SavedAnswer, bool)> = c
                 .prepare_cached(&format!(
                     "{ANSWER_SQL} WHERE checkin_id = ?1 ORDER BY position"
                 ))?
                 .query_map([id], answer_row)?
                 .collect::<rusqlite::Result<_>>()?;
-            rec.scores = c
+            let scores: Vec<(SavedScore, bool)> = c
                 .prepare_cached(&format!(
                     "{SCORE_SQL} WHERE checkin_id = ?1 ORDER BY position"
                 ))?
                 .query_map([id], score_row)?
                 .collect::<rusqlite::Result<_>>()?;
+            rec.unreadable |= answers.iter().any(|a| a.1) || scores.iter().any(|s| s.1);
+            rec.answers = answers.into_iter().map(|a| a.0).collect();
+            rec.scores = scores.into_iter().map(|s| s.0).collect();
             Ok(Some(rec))
         })
     }
@@ -504,10 +770,11 @@ impl Store {
         })
     }
 
-    /// Delete every personal check-in (and the local respondent), overwrite
-    /// the freed pages, and truncate the write-ahead log.
+    /// Delete every personal check-in, overwrite the freed pages, and
+    /// truncate the write-ahead log. The local respondent row (an id and a
+    /// date, nothing personal) stays, so an app that is open keeps saving.
     pub fn erase_personal(&mut self) -> Result<EraseReport> {
-        let report = self.sql(|c| {
+        let report = self.write("erasing", |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mine = "SELECT id FROM checkin WHERE respondent_id IN (SELECT id FROM respondent WHERE kind = 'local')";
             let count = |sql: &str| tx.query_row(sql, [], |r| r.get::<_, i64>(0)).map(|n| n as usize);
@@ -516,11 +783,15 @@ impl Store {
                 answers: count(&format!("SELECT count(*) FROM answer WHERE checkin_id IN ({mine})"))?,
                 scores: count(&format!("SELECT count(*) FROM score WHERE checkin_id IN ({mine})"))?,
             };
-            tx.execute("DELETE FROM respondent WHERE kind = 'local'", [])?;
+            tx.execute(&format!("DELETE FROM checkin WHERE id IN ({mine})"), [])?;
+            tx.execute(
+                "UPDATE respondent SET created_at = ?1 WHERE kind = 'local'",
+                [ms(Utc::now())],
+            )?;
             tx.commit()?;
             Ok(report)
         })?;
-        self.sql(|c| {
+        self.write("erasing", |c| {
             c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
             c.execute_batch("VACUUM")
         })?;
@@ -560,39 +831,153 @@ const ANSWER_SQL: &str = "SELECT checkin_id, question_id, position, value_json, 
 const SCORE_SQL: &str =
     "SELECT checkin_id, score_id, label, raw, value, band_label, band_tone FROM score";
 
+/// Text of column `i`, decoded even when it is not valid UTF-8 (bad bytes
+/// become U+FFFD); the flag says whether anything was replaced.
+fn lossy_text(r: &rusqlite::Row, i: usize, bad: &mut bool) -> rusqlite::Result<String> {
+    use rusqlite::types::ValueRef;
+    Ok(match r.get_ref(i)? {
+        ValueRef::Text(b) | ValueRef::Blob(b) => match std::str::from_utf8(b) {
+            Ok(s) => s.to_string(),
+            Err(_) => {
+                *bad = true;
+                String::from_utf8_lossy(b).into_owned()
+            }
+        },
+        ValueRef::Null => String::new(),
+        ValueRef::Integer(n) => n.to_string(),
+        ValueRef::Real(x) => x.to_string(),
+    })
+}
+
+/// A typed column, or its default with the flag set when it holds something else.
+fn lenient<T: rusqlite::types::FromSql + Default>(
+    r: &rusqlite::Row,
+    i: usize,
+    bad: &mut bool,
+) -> T {
+    r.get(i).unwrap_or_else(|_| {
+        *bad = true;
+        T::default()
+    })
+}
+
 fn head_row(r: &rusqlite::Row) -> rusqlite::Result<CheckinRecord> {
+    let mut bad = false;
     Ok(CheckinRecord {
         id: r.get(0)?,
-        questionnaire_id: r.get(1)?,
-        questionnaire_version: r.get(2)?,
-        file_hash: r.get(3)?,
-        started_at: from_ms(r.get(4)?),
-        completed_at: from_ms(r.get(5)?),
-        is_demo: r.get(6)?,
+        questionnaire_id: lossy_text(r, 1, &mut bad)?,
+        questionnaire_version: lossy_text(r, 2, &mut bad)?,
+        file_hash: lossy_text(r, 3, &mut bad)?,
+        started_at: from_ms(lenient(r, 4, &mut bad)),
+        completed_at: from_ms(lenient(r, 5, &mut bad)),
+        is_demo: lenient(r, 6, &mut bad),
         answers: Vec::new(),
         scores: Vec::new(),
+        unreadable: bad,
     })
 }
 
-fn answer_row(r: &rusqlite::Row) -> rusqlite::Result<SavedAnswer> {
-    let raw: String = r.get(3)?;
-    Ok(SavedAnswer {
-        question_id: r.get(1)?,
-        position: r.get(2)?,
+/// An answer row; the flag says part of it could not be read.
+fn answer_row(r: &rusqlite::Row) -> rusqlite::Result<(SavedAnswer, bool)> {
+    let mut bad = false;
+    let raw = lossy_text(r, 3, &mut bad)?;
+    let a = SavedAnswer {
+        question_id: lossy_text(r, 1, &mut bad)?,
+        position: lenient(r, 2, &mut bad),
         value: serde_json::from_str(&raw).unwrap_or(serde_json::Value::String(raw)),
-        label: r.get(4)?,
-    })
+        label: lossy_text(r, 4, &mut bad)?,
+    };
+    Ok((a, bad))
 }
 
-fn score_row(r: &rusqlite::Row) -> rusqlite::Result<SavedScore> {
-    Ok(SavedScore {
-        score_id: r.get(1)?,
-        label: r.get(2)?,
-        raw: r.get(3)?,
-        value: r.get(4)?,
-        band_label: r.get(5)?,
-        band_tone: r.get(6)?,
-    })
+fn score_row(r: &rusqlite::Row) -> rusqlite::Result<(SavedScore, bool)> {
+    let mut bad = false;
+    let opt_text = |i: usize, bad: &mut bool| -> rusqlite::Result<Option<String>> {
+        Ok(match r.get_ref(i)? {
+            rusqlite::types::ValueRef::Null => None,
+            _ => Some(lossy_text(r, i, bad)?),
+        })
+    };
+    let s = SavedScore {
+        score_id: lossy_text(r, 1, &mut bad)?,
+        label: lossy_text(r, 2, &mut bad)?,
+        raw: lenient(r, 3, &mut bad),
+        value: lenient(r, 4, &mut bad),
+        band_label: opt_text(5, &mut bad)?,
+        band_tone: opt_text(6, &mut bad)?,
+    };
+    Ok((s, bad))
+}
+
+/// A plain description of a SQLite error that means the file is damaged.
+fn corruption(e: &rusqlite::Error) -> Option<String> {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseCorrupt) => Some(format!("SQLite reports corruption ({e})")),
+        Some(ErrorCode::NotADatabase) => Some(format!("the file is not a valid database ({e})")),
+        _ => None,
+    }
+}
+
+fn is_read_only(e: &rusqlite::Error) -> bool {
+    e.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly)
+}
+
+/// The database path as a `file:` URI path (percent-encoding what URIs reserve).
+fn uri_path(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::new();
+    for b in abs.to_string_lossy().bytes() {
+        match b {
+            b'%' | b'?' | b'#' => out.push_str(&format!("%{b:02X}")),
+            _ => out.push(b as char),
+        }
+    }
+    out
+}
+
+/// Where backups of the database at `db` are kept: `backups/` beside it.
+pub fn backup_dir(db: &Path) -> PathBuf {
+    db.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join("backups")
+}
+
+/// Make the database and its -wal/-shm files private (0600) when others
+/// could read them; one notice per file changed.
+#[cfg(unix)]
+fn tighten_modes(db: &Path) -> Vec<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut notices = Vec::new();
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        let p = PathBuf::from(p);
+        let Ok(meta) = std::fs::symlink_metadata(&p) else {
+            continue;
+        };
+        let mode = meta.permissions().mode() & 0o777;
+        if meta.is_file() && mode & 0o077 != 0 {
+            let ok = std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).is_ok();
+            notices.push(crate::text::mode_tightened(
+                &p.display().to_string(),
+                mode,
+                ok,
+            ));
+        }
+    }
+    notices
+}
+
+#[cfg(not(unix))]
+fn tighten_modes(_db: &Path) -> Vec<String> {
+    Vec::new()
+}
+
+/// Create `dir` (and its parents) private to the owner if it is missing.
+pub fn create_private_dir_pub(dir: &Path) -> std::io::Result<()> {
+    create_private_dir(dir)
 }
 
 #[cfg(unix)]

@@ -1,0 +1,146 @@
+//! The data-safety commands: `backup`, `restore`, `check`, and the two ways
+//! every command opens the database (read-only for commands that only read,
+//! read-write otherwise), printing the store's notices to standard error.
+
+use crate::config::Settings;
+use crate::store::safety::list_backups;
+use crate::store::{backup_dir, Store};
+use anyhow::{bail, Result};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+fn notices(store: &mut Store) {
+    for n in store.take_notices() {
+        eprintln!("joy: {n}");
+    }
+    if let Some(d) = store.damage() {
+        eprintln!(
+            "joy: {}",
+            crate::text::damaged_notice(&store.path().display().to_string(), d)
+        );
+    }
+}
+
+/// Open for reading only: never creates the file or its folder.
+pub fn open_read(settings: &Settings) -> Result<Store> {
+    let mut s = Store::open_read_only(&settings.db)?;
+    notices(&mut s);
+    Ok(s)
+}
+
+/// Open for writing (creating the database if needed).
+pub fn open_write(settings: &Settings) -> Result<Store> {
+    let mut s = Store::open(&settings.db)?;
+    notices(&mut s);
+    Ok(s)
+}
+
+pub fn backup(
+    settings: &Settings,
+    out_file: Option<&Path>,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    let mut store = open_read(settings)?;
+    let now = chrono::Utc::now();
+    let dest = match out_file {
+        Some(p) => {
+            store.backup_to(p)?;
+            p.to_path_buf()
+        }
+        None => {
+            // The default folder is created on demand; a read-only open
+            // cannot rotate, so write there directly.
+            let dir = backup_dir(&settings.db);
+            crate::store::create_private_dir_pub(&dir)?;
+            let dest = dir.join(crate::store::safety::backup_name(now));
+            store.backup_to(&dest)?;
+            dest
+        }
+    };
+    writeln!(
+        out,
+        "Backed up {} to {} (readable by you only).",
+        settings.db.display(),
+        dest.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn restore(
+    settings: &Settings,
+    file: &Path,
+    yes: bool,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    if !file.is_file() {
+        bail!(
+            "{} is not a file: give the backup to restore from (backups are in {})",
+            file.display(),
+            backup_dir(&settings.db).display()
+        );
+    }
+    if !yes {
+        let stdin = std::io::stdin();
+        if !stdin.is_terminal() {
+            bail!("restore replaces your history; run it in a terminal to confirm, or add --yes in scripts");
+        }
+        write!(
+            out,
+            "{}",
+            crate::text::restore_prompt(
+                &settings.db.display().to_string(),
+                &file.display().to_string()
+            )
+        )?;
+        out.flush()?;
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line)?;
+        if line.trim() != "restore" {
+            writeln!(out, "Nothing was changed.")?;
+            return Ok(ExitCode::from(1));
+        }
+    }
+    let mut store = open_write(settings)?;
+    let kept = store.restore_from(file, chrono::Utc::now())?;
+    let n = store.count("checkin")?;
+    writeln!(
+        out,
+        "Restored {} from {} ({n} check-in(s)). The database it replaced is kept as {}.",
+        settings.db.display(),
+        file.display(),
+        kept.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn check(settings: &Settings, out: &mut impl Write) -> Result<ExitCode> {
+    let mut store = Store::open_read_only(&settings.db)?;
+    for n in store.take_notices() {
+        eprintln!("joy: {n}");
+    }
+    let report = store.check()?;
+    let backups = list_backups(&backup_dir(&settings.db)).unwrap_or_default();
+    let newest = backups.last().map(|p| p.display().to_string());
+    if report.problems.is_empty() {
+        let (c, a, s) = report.counts.unwrap_or_default();
+        writeln!(out, "{}: sound (full integrity check passed). {c} check-in(s), {a} answer(s), {s} score(s).", settings.db.display())?;
+        if let Some(b) = newest {
+            writeln!(out, "Newest backup: {b}")?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "{}: DAMAGED. SQLite's integrity check found:",
+        settings.db.display()
+    )?;
+    for p in &report.problems {
+        writeln!(out, "  - {p}")?;
+    }
+    match newest {
+        Some(b) => writeln!(out, "Nothing more will be written to it. To go back to your newest backup:\n  joy restore {b}")?,
+        None => writeln!(out, "Nothing more will be written to it. No backups were found in {}; `joy export` may still save what can be read.", backup_dir(&settings.db).display())?,
+    }
+    Ok(ExitCode::from(1))
+}
