@@ -136,6 +136,9 @@ pub const COL_QUESTIONNAIRE: &str = "Questionnaire";
 pub const COL_SCORE: &str = "Score";
 pub const NO_HISTORY: &str = "No check-ins yet. Complete one from Home and it will appear here.";
 pub const DEMO_MARK: &str = "(demo) ";
+/// Before a questionnaire's line on Home when its recent scores include demo data.
+pub const DEMO_TAG: &str = "[demo data] ";
+pub const HOME_DEMO_NOTE: &str = "[demo data] Some of this history is demo data made by `joy demo`, not your own check-ins. `joy erase --demo` removes it.";
 pub const NOT_FOUND: &str = "That check-in could not be found.";
 pub const FILE_CHANGED: &str =
     "The questionnaire file has changed since; the answers and scores below are as saved then.";
@@ -232,6 +235,30 @@ pub fn trend_legend(bounds: &[String], meaningful: Option<f64>) -> String {
         s.push_str(&format!("   █ change of {} or more", fmt_number(m)));
     }
     s
+}
+
+/// "score 2 of 8": which of a questionnaire's scores Trends shows (←→ moves).
+pub fn score_of(n: usize, total: usize) -> String {
+    format!("score {n} of {total} (←→)")
+}
+
+/// The line under the Trends title when the chart holds demo data.
+pub fn trends_demo(demo: usize, total: usize) -> String {
+    if demo == total {
+        format!("[demo data] All {total} check-ins shown are demo data from `joy demo`, not your own.")
+    } else {
+        format!("[demo data] {demo} of the {total} check-ins shown are demo data from `joy demo`, not your own.")
+    }
+}
+
+pub const LEGEND_EACH: &str = "⣿ each check-in";
+pub const LEGEND_ONE: &str = "█ your one check-in in this period";
+pub const LEGEND_WEEK: &str = "⣿ weekly means (many check-ins)";
+pub const LEGEND_MONTH: &str = "⣿ monthly means (many check-ins)";
+pub const LEGEND_BANDS: &str = "┄ band lines, each band named at its top";
+
+pub fn legend_marks(m: &str) -> String {
+    format!("█ change of {m} or more")
 }
 
 pub fn store_failed(e: &str) -> String {
