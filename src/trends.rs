@@ -237,12 +237,7 @@ pub fn recent_change(points: &[Point]) -> Option<(usize, f64)> {
 /// latest value, the recent direction, the low and the high with their
 /// dates, the average, and how many check-ins fell in an alert band.
 /// Dates are shown in `tz`; `now` decides what "today" is.
-pub fn summary<Tz: TimeZone>(
-    scale: &Scale,
-    points: &[Point],
-    now: DateTime<Utc>,
-    tz: &Tz,
-) -> String
+pub fn summary<Tz: TimeZone>(scale: &Scale, points: &[Point], now: DateTime<Utc>, tz: &Tz) -> String
 where
     Tz::Offset: std::fmt::Display,
 {
@@ -330,8 +325,10 @@ where
     } else {
         let (k, change) = recent_change(points).unwrap_or((n, 0.0));
         let from = when(&points[n - k], false).since();
-        let threshold =
-            scale.meaningful.unwrap_or((scale.range.1 - scale.range.0) * 0.1) / 2.0;
+        let threshold = scale
+            .meaningful
+            .unwrap_or((scale.range.1 - scale.range.0) * 0.1)
+            / 2.0;
         let size = scale.shown(change.abs());
         let trend = if change.abs() < threshold || size == "0" {
             format!("lately steady over the last {k} check-ins, {from}")
@@ -533,9 +530,15 @@ mod tests {
     fn a_peak_then_a_return_is_falling_and_names_the_peak() {
         let b = who5_bands();
         let s = say(&who5(&b), &series(&[12.0, 50.0, 92.0, 50.0, 12.0]));
-        assert!(s.starts_with("WHO-5 wellbeing: 12 today; lately falling (down about 80"), "{s}");
+        assert!(
+            s.starts_with("WHO-5 wellbeing: 12 today; lately falling (down about 80"),
+            "{s}"
+        );
         assert!(s.contains("high 92 on 3 Oct 2026"), "{s}");
-        assert!(s.contains("low 12 today") || s.contains("Low 12 today"), "{s}");
+        assert!(
+            s.contains("low 12 today") || s.contains("Low 12 today"),
+            "{s}"
+        );
         assert!(s.contains("2 of the 5 were in an alert band"), "{s}");
         assert!(!s.contains("the same"), "{s}");
     }
@@ -545,7 +548,10 @@ mod tests {
         let b = who5_bands();
         // Up to 92, then four weeks of steady fall back to where it began.
         let s = say(&who5(&b), &series(&[60.0, 92.0, 84.0, 76.0, 68.0, 60.0]));
-        assert!(s.contains("lately falling (down about 16 over the last 3 check-ins"), "{s}");
+        assert!(
+            s.contains("lately falling (down about 16 over the last 3 check-ins"),
+            "{s}"
+        );
         assert!(!s.contains("up") && !s.contains("the same"), "{s}");
         assert!(s.contains("None was in an alert band"), "{s}");
         // The case: a first-to-last rise hides a recent fall.
@@ -611,7 +617,9 @@ mod tests {
         );
         let s = say(&who5(&b), &series(&[20.0, 20.0]));
         assert!(
-            s.contains("20 at both check-ins since yesterday; no change. Both were in an alert band."),
+            s.contains(
+                "20 at both check-ins since yesterday; no change. Both were in an alert band."
+            ),
             "{s}"
         );
     }
@@ -632,10 +640,7 @@ mod tests {
             &[2.5, 5.0, 7.5, 10.0][..],
         ] {
             let s = say(&scale, &series(values));
-            assert!(
-                s.starts_with("We are compassionate and inclusive: "),
-                "{s}"
-            );
+            assert!(s.starts_with("We are compassionate and inclusive: "), "{s}");
             assert!(!s.contains("One We") && !s.contains("No We"), "{s}");
             // No alert bands: nothing said about them.
             assert!(!s.contains("alert"), "{s}");

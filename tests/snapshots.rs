@@ -150,8 +150,12 @@ fn history_detail_and_trends_screens() {
         snap("detail", &app, w, h);
         app.acts(&[Action::Back, Action::Back, Action::OpenTrends]);
         let text = screen_text(&render(&app, w, h));
-        assert!(text.contains("band boundaries at 28, 50"), "{text}");
-        assert!(text.contains("since"), "{text}");
+        assert!(text.contains("↓ Low: please look after"), "{text}");
+        assert!(text.contains("lately"), "{text}");
+        assert!(
+            text.contains("[demo data] All 26 check-ins here are demo data"),
+            "{text}"
+        );
         snap("trends_3_months", &app, w, h);
         app.act(Action::SetPeriod(joy_kiosk::trends::Period::All));
         snap("trends_all", &app, w, h);

@@ -287,7 +287,11 @@ fn latest_never_crosses_between_real_and_demo_checkins() {
     let real = who5_checkin(&mut s, &RAW_13, 10);
     s.save_checkin(&real).unwrap();
     // A newer demo check-in does not become the "last time" of a real one.
-    let mut demo = who5_checkin(&mut s, &["cheerful=0", "calm=0", "active=0", "rested=0", "interest=0"], 1);
+    let mut demo = who5_checkin(
+        &mut s,
+        &["cheerful=0", "calm=0", "active=0", "rested=0", "interest=0"],
+        1,
+    );
     demo.is_demo = true;
     s.save_checkin(&demo).unwrap();
     let last_real = s.latest(me, "who5", false).unwrap().unwrap();
@@ -336,7 +340,10 @@ fn erase_demo_removes_only_demo_data() {
     );
     s.save_many(&demo).unwrap();
     let r = s.erase_demo().unwrap();
-    assert_eq!((r.checkins, r.answers, r.scores), (demo.len(), answers, scores));
+    assert_eq!(
+        (r.checkins, r.answers, r.scores),
+        (demo.len(), answers, scores)
+    );
     let left = s.history(None, None).unwrap();
     assert_eq!(left.len(), 1);
     assert!(!left[0].is_demo);

@@ -552,11 +552,18 @@ impl Store {
         let report = self.sql(|c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let demo = "SELECT id FROM checkin WHERE is_demo = 1";
-            let count = |sql: &str| tx.query_row(sql, [], |r| r.get::<_, i64>(0)).map(|n| n as usize);
+            let count = |sql: &str| {
+                tx.query_row(sql, [], |r| r.get::<_, i64>(0))
+                    .map(|n| n as usize)
+            };
             let report = EraseReport {
                 checkins: count(&format!("SELECT count(*) FROM ({demo})"))?,
-                answers: count(&format!("SELECT count(*) FROM answer WHERE checkin_id IN ({demo})"))?,
-                scores: count(&format!("SELECT count(*) FROM score WHERE checkin_id IN ({demo})"))?,
+                answers: count(&format!(
+                    "SELECT count(*) FROM answer WHERE checkin_id IN ({demo})"
+                ))?,
+                scores: count(&format!(
+                    "SELECT count(*) FROM score WHERE checkin_id IN ({demo})"
+                ))?,
             };
             tx.execute("DELETE FROM checkin WHERE is_demo = 1", [])?;
             tx.commit()?;

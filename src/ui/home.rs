@@ -70,7 +70,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let l = layout(area, state);
     let mut intro = vec![Line::styled(text::HOME_INTRO, style(Meaning::Muted, nc))];
     if has_demo(state) {
-        intro.push(Line::styled(text::HOME_DEMO_NOTE, style(Meaning::Caution, nc)));
+        intro.push(Line::styled(
+            text::HOME_DEMO_NOTE,
+            style(Meaning::Caution, nc),
+        ));
     }
     frame.render_widget(Paragraph::new(intro).wrap(Wrap { trim: true }), l.intro);
     if state.questionnaires.is_empty() {

@@ -176,7 +176,9 @@ fn draw_chart(
     for y in plot.top()..plot.bottom() {
         buf[(axis_x, y)].set_symbol("│").set_style(muted);
     }
-    buf[(axis_x, plot.bottom())].set_symbol("└").set_style(muted);
+    buf[(axis_x, plot.bottom())]
+        .set_symbol("└")
+        .set_style(muted);
     for x in plot.left()..plot.right() {
         buf[(x, plot.bottom())].set_symbol("─").set_style(muted);
     }
@@ -187,13 +189,7 @@ fn draw_chart(
             continue;
         }
         used_rows.push(row);
-        buf.set_stringn(
-            area.x,
-            row,
-            fmt_number(*v),
-            y_w as usize - 1,
-            muted,
-        );
+        buf.set_stringn(area.x, row, fmt_number(*v), y_w as usize - 1, muted);
     }
     // Dates: more of them as the chart gets wider; the year when the range spans years.
     let probe = date_labels(xb[0], now, 2, &chrono::Local);
