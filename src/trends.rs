@@ -208,13 +208,14 @@ pub fn slope(xs: &[f64], ys: &[f64]) -> Option<f64> {
 }
 
 /// The recent direction of a series: the change along the least-squares
-/// line through its last few check-ins (the last third, at least three).
+/// line through its last few check-ins (the last third, at least three and
+/// at most eight, so "lately" stays recent in a long period).
 /// Returns (how many check-ins it covers, the fitted change).
 pub fn recent_change(points: &[Point]) -> Option<(usize, f64)> {
     if points.len() < 2 {
         return None;
     }
-    let k = points.len().div_ceil(3).max(3).min(points.len());
+    let k = points.len().div_ceil(3).clamp(3, 8).min(points.len());
     let w = &points[points.len() - k..];
     let xs: Vec<f64> = w
         .iter()
@@ -279,7 +280,7 @@ where
         match (alert, n) {
             (0, 2) => " Neither was in an alert band.".into(),
             (0, _) => " None was in an alert band.".into(),
-            (a, 2) if a == 2 => " Both were in an alert band.".into(),
+            (2, 2) => " Both were in an alert band.".into(),
             (a, _) if a == n => format!(" All {n} were in an alert band."),
             (1, _) => format!(" 1 of the {n} was in an alert band."),
             (a, _) => format!(" {a} of the {n} were in an alert band."),
