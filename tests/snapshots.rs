@@ -150,7 +150,7 @@ fn history_detail_and_trends_screens() {
         snap("detail", &app, w, h);
         app.acts(&[Action::Back, Action::Back, Action::OpenTrends]);
         let text = screen_text(&render(&app, w, h));
-        assert!(text.contains("↓ Low: please look after"), "{text}");
+        assert!(text.contains("↓ [alert] Low: please look"), "{text}");
         assert!(text.contains("lately"), "{text}");
         assert!(
             text.contains("[demo data] All 26 check-ins here are demo data"),
@@ -276,7 +276,7 @@ fn trends_at_200x60_use_the_room() {
     let app = trends_with_demo(200, 60, 120, Period::Months3);
     let text = screen_text(&render(&app, 200, 60));
     assert!(
-        text.contains("↓ Low: please look after yourself [alert]"),
+        text.contains("↓ [alert] Low: please look after yourself"),
         "{text}"
     );
     snap("trends_3_months", &app, 200, 60);
@@ -375,7 +375,10 @@ fn every_score_with_bands_draws_and_names_its_band_lines_and_says_which_score() 
             for band in &score.bands {
                 let start: String = band.label.chars().take(10).collect();
                 assert!(
-                    text.contains(&format!("↓ {start}")),
+                    text.contains(&format!(
+                        "↓ {} {start}",
+                        joy_kiosk::text::tone_word(band.tone)
+                    )),
                     "{} › {}: band {:?} not named\n{text}",
                     q.id,
                     score.id,
@@ -417,4 +420,44 @@ fn left_and_right_move_between_scores_and_the_header_counts_them() {
     app.act(Action::Left);
     let text = screen_text(&render(&app, 80, 24));
     assert!(text.contains("score 8 of 8"), "{text}");
+}
+
+#[test]
+fn trends_draw_at_every_size_and_in_monochrome_under_no_color() {
+    use joy_kiosk::trends::Period;
+    let mut app = trends_with_demo(80, 24, 400, Period::All);
+    for (w, h) in [
+        (40, 12),
+        (41, 13),
+        (52, 14),
+        (60, 16),
+        (80, 24),
+        (137, 33),
+        (200, 60),
+        (300, 90),
+    ] {
+        app.act(Action::Resize {
+            width: w,
+            height: h,
+        });
+        for p in Period::ALL {
+            app.act(Action::SetPeriod(p));
+            let text = screen_text(&render(&app, w, h));
+            assert!(text.contains("WHO-5"), "{w}x{h}\n{text}");
+        }
+    }
+    app.act(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    app.state.no_color = true;
+    let t = render(&app, 80, 24);
+    for cell in t.backend().buffer().content() {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset));
+    }
+    let text = screen_text(&t);
+    assert!(
+        text.contains("[demo data]") && text.contains("[alert]"),
+        "{text}"
+    );
 }

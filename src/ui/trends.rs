@@ -286,7 +286,8 @@ fn draw_chart(
         }
         named.push(row);
         let name = fit(
-            &format!("↓ {} {}", band.label, text::tone_word(band.tone)),
+            // The tone word first, so a cut label still says it.
+            &format!("↓ {} {}", text::tone_word(band.tone), band.label),
             (plot.width as usize * 2 / 5).max(8),
         );
         let st = style(super::theme::tone(Some(band.tone.as_str())), nc);
