@@ -461,3 +461,33 @@ fn trends_draw_at_every_size_and_in_monochrome_under_no_color() {
         "{text}"
     );
 }
+
+#[test]
+fn a_people_promise_theme_with_bands_draws_its_band_lines() {
+    let mut app = fresh(80, 24);
+    let pp = app
+        .state
+        .questionnaires
+        .iter()
+        .position(|q| q.id == "people-promise")
+        .unwrap();
+    // Give the second score (a theme) the overall score's bands, as a
+    // questionnaire file may; the chart draws and names them.
+    let bands = app.state.questionnaires[pp].scores[0].bands.clone();
+    assert!(!bands.is_empty());
+    app.state.questionnaires[pp].scores[1].bands = bands.clone();
+    app.state.selected = pp;
+    app.act(Action::OpenTrends);
+    app.act(Action::Right);
+    let text = screen_text(&render(&app, 80, 24));
+    assert!(text.contains("score 2 of 8"), "{text}");
+    for b in &bands {
+        let start: String = b.label.chars().take(8).collect();
+        assert!(
+            text.contains(&format!("↓ {} {start}", joy_kiosk::text::tone_word(b.tone))),
+            "{:?}\n{text}",
+            b.label
+        );
+    }
+    assert!(text.contains("┄ top of each band"), "{text}");
+}
