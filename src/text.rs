@@ -247,17 +247,6 @@ pub fn change_line(
     }
 }
 
-pub fn trend_legend(bounds: &[String], meaningful: Option<f64>) -> String {
-    let mut s = String::from("⣿ score");
-    if !bounds.is_empty() {
-        s.push_str(&format!("   • band boundaries at {}", bounds.join(", ")));
-    }
-    if let Some(m) = meaningful {
-        s.push_str(&format!("   █ change of {} or more", fmt_number(m)));
-    }
-    s
-}
-
 /// "score 2 of 8": which of a questionnaire's scores Trends shows (←→ moves).
 pub fn score_of(n: usize, total: usize) -> String {
     format!("score {n} of {total} (←→)")
