@@ -70,6 +70,9 @@ pub enum Command {
         /// Do not ask for confirmation (for scripts)
         #[arg(long)]
         yes: bool,
+        /// Delete only demo data (made by `joy demo`); your own check-ins are kept
+        #[arg(long)]
+        demo: bool,
     },
     /// Take a consistent copy of the database (safe while the app is running)
     Backup {
@@ -92,7 +95,8 @@ pub enum Command {
         /// How many days of history to generate
         #[arg(long, default_value_t = 180, value_name = "N")]
         days: u32,
-        /// Write into the default database too (normally refused)
+        /// Do not ask before writing into your default database or into one
+        /// that holds real check-ins (for scripts)
         #[arg(long)]
         yes: bool,
     },

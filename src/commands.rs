@@ -40,7 +40,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Export { format, out: file }) => {
             export_cmd(&settings, format, file.as_deref(), &mut out)
         }
-        Some(Command::Erase { yes }) => erase(&settings, yes, &mut out),
+        Some(Command::Erase { yes, demo }) => erase(&settings, yes, demo, &mut out),
         Some(Command::Demo { days, yes }) => demo(&settings, days, yes, &mut out),
         Some(Command::Backup { out: file }) => {
             crate::data_commands::backup(&settings, file.as_deref(), &mut out)
@@ -308,7 +308,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-fn erase(settings: &Settings, yes: bool, out: &mut impl Write) -> Result<ExitCode> {
+fn erase(settings: &Settings, yes: bool, demo: bool, out: &mut impl Write) -> Result<ExitCode> {
     if !settings.db.exists() {
         writeln!(
             out,
@@ -317,23 +317,39 @@ fn erase(settings: &Settings, yes: bool, out: &mut impl Write) -> Result<ExitCod
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    if !yes {
-        let stdin = std::io::stdin();
-        if !stdin.is_terminal() {
-            bail!("erase needs you to type a confirmation; run it in a terminal, or add --yes in scripts");
+    let db = settings.db.display().to_string();
+    if demo {
+        let mut store = Store::open(&settings.db)?;
+        let n = store.demo_counts()?;
+        if n.demo == 0 {
+            writeln!(out, "{}", text::ERASE_DEMO_NONE.replace("{db}", &db))?;
+            return Ok(ExitCode::SUCCESS);
         }
-        write!(
+        if !yes {
+            let prompt = text::erase_demo_prompt(n.demo, n.real, &db);
+            if !confirm(&prompt, text::TYPE_ERASE, "erase", out)? {
+                writeln!(out, "{}", text::ERASE_CANCELLED)?;
+                return Ok(ExitCode::from(1));
+            }
+        }
+        let r = store.erase_demo()?;
+        writeln!(
             out,
-            "{}",
-            text::ERASE_PROMPT.replace("{db}", &settings.db.display().to_string())
+            "Erased {} demo check-in(s), {} answer(s) and {} score(s) from {db}; your own {} check-in(s) are kept.",
+            r.checkins, r.answers, r.scores, n.real
         )?;
-        out.flush()?;
-        let mut line = String::new();
-        stdin.lock().read_line(&mut line)?;
-        if line.trim() != "erase" {
-            writeln!(out, "{}", text::ERASE_CANCELLED)?;
-            return Ok(ExitCode::from(1));
-        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !yes
+        && !confirm(
+            &text::ERASE_PROMPT.replace("{db}", &db),
+            text::TYPE_ERASE,
+            "erase",
+            out,
+        )?
+    {
+        writeln!(out, "{}", text::ERASE_CANCELLED)?;
+        return Ok(ExitCode::from(1));
     }
     let mut store = Store::open(&settings.db)?;
     let r = store.erase_personal()?;
@@ -348,12 +364,38 @@ fn erase(settings: &Settings, yes: bool, out: &mut impl Write) -> Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
+/// Show `warning` and ask on the terminal for `word` to be typed. Without
+/// a terminal this is an error that names --yes, so a script never waits.
+fn confirm(warning: &str, prompt: &str, word: &str, out: &mut impl Write) -> Result<bool> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        bail!("{}", text::needs_terminal(warning));
+    }
+    write!(out, "{warning}\n{prompt}")?;
+    out.flush()?;
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    Ok(line.trim() == word)
+}
+
 fn demo(settings: &Settings, days: u32, yes: bool, out: &mut impl Write) -> Result<ExitCode> {
-    if settings.db_is_default && !yes {
-        bail!(
-            "{}",
-            text::DEMO_DEFAULT_DB.replace("{db}", &settings.db.display().to_string())
-        );
+    let db = settings.db.display().to_string();
+    // Real check-ins already there? (The file is not created just to look.)
+    let real = if settings.db.exists() {
+        Store::open(&settings.db)?.demo_counts()?.real
+    } else {
+        0
+    };
+    if !yes && (settings.db_is_default || real > 0) {
+        let warning = if real > 0 {
+            text::demo_real_checkins(real, &db)
+        } else {
+            text::DEMO_DEFAULT_DB.replace("{db}", &db)
+        };
+        if !confirm(&warning, text::DEMO_CONFIRM, "yes", out)? {
+            writeln!(out, "{}", text::DEMO_CANCELLED)?;
+            return Ok(ExitCode::from(1));
+        }
     }
     let catalog = Catalog::load(&settings.questionnaire_dirs);
     let mut store = Store::open(&settings.db)?;

@@ -82,12 +82,33 @@ pub fn outcome_report(q: &Questionnaire, o: &Outcome) -> String {
 }
 
 pub const ERASE_PROMPT: &str =
-    "This deletes ALL your check-ins, answers and scores from {db}.\nIt cannot be undone. Type erase to confirm: ";
+    "This deletes ALL your check-ins, answers and scores from {db}.\nIt cannot be undone.";
+pub const TYPE_ERASE: &str = "Type erase to confirm: ";
 pub const ERASE_CANCELLED: &str = "Nothing was deleted.";
 pub const DEMO_DEFAULT_DB: &str = "This would add demo check-ins to your real database at {db}.\n\
      Demo data is marked as demo, but it will show in your history and trends.\n\
      Use --db PATH for a separate demo database (recommended), or --yes to write here anyway.";
-pub const DEMO_CONFIRM: &str = "Type yes to add demo data to your real database: ";
+pub const DEMO_CONFIRM: &str = "Type yes to add demo data to this database: ";
+pub const ERASE_DEMO_NONE: &str = "There is no demo data in {db}: nothing was deleted.";
+
+pub fn erase_demo_prompt(demo: usize, real: usize, db: &str) -> String {
+    format!(
+        "This deletes the {demo} demo check-in(s) from {db}.\nYour own {real} check-in(s) are kept."
+    )
+}
+
+pub fn demo_real_checkins(real: usize, db: &str) -> String {
+    format!(
+        "{db} already holds {real} real check-in(s) of yours.\n\
+         Demo data is marked as demo, but it will show beside them in your history and trends\n\
+         (`joy erase --demo` removes it again). Use --db PATH for a separate demo database (recommended)."
+    )
+}
+
+/// A question that needs a terminal, asked without one.
+pub fn needs_terminal(warning: &str) -> String {
+    format!("{warning}\nThis needs you to type a confirmation: run it in a terminal, or add --yes in scripts.")
+}
 pub const DEMO_CANCELLED: &str = "No demo data was written.";
 
 pub const NEEDS_ANSWER: &str = "This question needs an answer before you go on.";
@@ -136,6 +157,9 @@ pub const COL_QUESTIONNAIRE: &str = "Questionnaire";
 pub const COL_SCORE: &str = "Score";
 pub const NO_HISTORY: &str = "No check-ins yet. Complete one from Home and it will appear here.";
 pub const DEMO_MARK: &str = "(demo) ";
+/// Before a questionnaire's line on Home when its recent scores include demo data.
+pub const DEMO_TAG: &str = "[demo] ";
+pub const HOME_DEMO_NOTE: &str = "[demo data] Some of this history is demo data made by `joy demo`, not your own check-ins. `joy erase --demo` removes it.";
 pub const NOT_FOUND: &str = "That check-in could not be found.";
 pub const FILE_CHANGED: &str =
     "The questionnaire file has changed since; the answers and scores below are as saved then.";
@@ -223,15 +247,28 @@ pub fn change_line(
     }
 }
 
-pub fn trend_legend(bounds: &[String], meaningful: Option<f64>) -> String {
-    let mut s = String::from("⣿ score");
-    if !bounds.is_empty() {
-        s.push_str(&format!("   • band boundaries at {}", bounds.join(", ")));
+/// "score 2 of 8": which of a questionnaire's scores Trends shows (←→ moves).
+pub fn score_of(n: usize, total: usize) -> String {
+    format!("score {n} of {total} (←→)")
+}
+
+/// The line under the Trends title when the chart holds demo data.
+pub fn trends_demo(demo: usize, total: usize) -> String {
+    if demo == total {
+        format!("[demo data] All {total} check-ins here are demo data, not yours.")
+    } else {
+        format!("[demo data] {demo} of the {total} check-ins here are demo data, not yours.")
     }
-    if let Some(m) = meaningful {
-        s.push_str(&format!("   █ change of {} or more", fmt_number(m)));
-    }
-    s
+}
+
+pub const LEGEND_EACH: &str = "⣿ each check-in";
+pub const LEGEND_ONE: &str = "█ your one check-in in this period";
+pub const LEGEND_WEEK: &str = "⣿ weekly means (many check-ins)";
+pub const LEGEND_MONTH: &str = "⣿ monthly means (many check-ins)";
+pub const LEGEND_BANDS: &str = "┄ top of each band";
+
+pub fn legend_marks(m: &str) -> String {
+    format!("█ change of {m} or more")
 }
 
 pub fn store_failed(e: &str) -> String {

@@ -380,3 +380,96 @@ fn every_question_type_by_keys() {
     // Energy: mean of 7 and reversed mood (2 - 1 = 1) = 4.
     assert_eq!(r.scores[0].value, Some(4.0));
 }
+
+/// The screen as text at 80x24.
+fn screen(app: &App) -> String {
+    common::screen_lines(app, 80, 24).join("\n")
+}
+
+/// Demo check-ins for every questionnaire, the newest at `newest`.
+fn add_demo(app: &mut App, days: u32, newest: chrono::DateTime<chrono::Utc>) {
+    let me = app.state.respondent.unwrap();
+    let list = joy_kiosk::demo::generate(&Catalog::bundled(), me, days, newest, 3);
+    app.store.save_many(&list).unwrap();
+}
+
+#[test]
+fn change_since_last_time_never_compares_a_real_checkin_with_demo_data() {
+    let mut app = App::new();
+    // Demo history whose newest WHO-5 is newer than anything real.
+    let newest = app.t + chrono::Duration::hours(2);
+    add_demo(&mut app, 60, newest);
+    answer_who5_raw_13(&mut app);
+    app.act(Action::Save);
+    let res = app.state.result.as_ref().unwrap();
+    assert!(res.previous.is_none(), "demo data is not 'last time'");
+    let text = screen(&app);
+    assert!(
+        text.contains("This is your first check-in of this kind"),
+        "{text}"
+    );
+    assert!(!text.contains("since last time"), "{text}");
+
+    // The next real check-in is compared with the real one before it,
+    // though demo check-ins are newer.
+    app.act(Action::Confirm);
+    app.select("who5");
+    app.acts(&[
+        Action::Confirm,
+        Action::Pick(0),
+        Action::Pick(0),
+        Action::Pick(0),
+        Action::Pick(0),
+        Action::Pick(0),
+        Action::Save,
+    ]);
+    let res = app.state.result.as_ref().unwrap();
+    let prev = res.previous.as_ref().unwrap();
+    assert!(!prev.is_demo);
+    assert_eq!(prev.scores[0].value, Some(52.0));
+    assert!(
+        screen(&app).contains("Up 48 points since last time"),
+        "{}",
+        screen(&app)
+    );
+}
+
+#[test]
+fn home_and_trends_mark_demo_data_in_words() {
+    let mut app = App::new();
+    // Real data only: no demo marks anywhere.
+    answer_who5_raw_13(&mut app);
+    app.acts(&[Action::Save, Action::Confirm]);
+    assert!(!app.state.summary("who5").unwrap().demo);
+    let home = screen(&app);
+    assert!(!home.contains("[demo"), "{home}");
+    app.select("who5");
+    app.act(Action::OpenTrends);
+    assert!(!screen(&app).contains("[demo"), "{}", screen(&app));
+    app.act(Action::Back);
+
+    // With demo data: Home says so in words, on the line and above the list.
+    let newest = app.t - chrono::Duration::hours(1);
+    add_demo(&mut app, 28, newest);
+    app.act(Action::OpenHistory);
+    app.act(Action::Back);
+    assert!(app.state.summary("who5").unwrap().demo);
+    let home = screen(&app);
+    assert!(
+        home.contains("[demo data] Some of this history is demo data"),
+        "{home}"
+    );
+    assert!(home.contains("[demo] Last done"), "{home}");
+    // Trends: the chart mixes one real check-in with nine demo ones, and says so.
+    app.select("who5");
+    app.act(Action::OpenTrends);
+    let trends = screen(&app);
+    assert!(
+        trends.contains("[demo data] 9 of the 10 check-ins here are demo data"),
+        "{trends}"
+    );
+    // After `erase --demo` (the store call) the marks are gone.
+    app.store.erase_demo().unwrap();
+    app.act(Action::Back);
+    assert!(!screen(&app).contains("[demo"), "{}", screen(&app));
+}

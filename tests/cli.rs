@@ -263,3 +263,169 @@ fn a_newer_database_is_refused_with_a_clear_message() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("written by a newer version of joy-kiosk (database schema 7; this version knows up to 1)"), "{err}");
 }
+
+/// Save one real (not demo) WHO-5 check-in into `db`, as the app would.
+fn save_real_checkin(db: &Path) {
+    use joy_kiosk::questionnaire::{answers::parse_pairs, score, Catalog};
+    use joy_kiosk::store::{NewCheckin, Store};
+    let cat = Catalog::bundled();
+    let q = cat.get("who5").unwrap();
+    let a = parse_pairs(
+        q,
+        ["cheerful=3", "calm=3", "active=3", "rested=2", "interest=2"],
+    )
+    .unwrap();
+    let mut s = Store::open(db).unwrap();
+    let me = s.local_respondent().unwrap();
+    let now = chrono::Utc::now();
+    let c = NewCheckin::from_outcome(q, &a, &score(q, &a), Some(me), now, now);
+    s.save_checkin(&c).unwrap();
+}
+
+fn history_json(db: &Path) -> Vec<serde_json::Value> {
+    let o = joy(&["history", "--json"], db);
+    serde_json::from_slice::<serde_json::Value>(&o.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// Run `joy ARGS` in a pseudo-terminal (under `script`), typing `input`.
+fn joy_in_terminal(args: &str, db: &Path, input: &str) -> (Option<i32>, String) {
+    use std::io::Write;
+    let cmd = format!("'{}' {args}", env!("CARGO_BIN_EXE_joy"));
+    let mut child = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env("JOY_DB", db)
+        .env("JOY_QUESTIONNAIRES", db.with_extension("none"))
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("script(1) from util-linux runs the command in a pseudo-terminal");
+    // Give the prompt time to appear before answering.
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    (o.status.code(), stdout(&o))
+}
+
+#[test]
+fn demo_into_a_database_with_real_checkins_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mine.db");
+    save_real_checkin(&db);
+    // Without a terminal: refused, with the reason and the way round it.
+    let o = Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(["demo", "--days", "28"])
+        .env("JOY_DB", &db)
+        .env("JOY_QUESTIONNAIRES", db.with_extension("none"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("already holds 1 real check-in(s)"), "{err}");
+    assert!(err.contains("add --yes in scripts"), "{err}");
+    assert_eq!(history_json(&db).len(), 1, "nothing was added");
+
+    // In a terminal, anything but "yes" writes nothing.
+    let (code, out) = joy_in_terminal("demo --days 28", &db, "no\n");
+    assert!(out.contains("Type yes to add demo data"), "{out}");
+    assert!(out.contains("No demo data was written."), "{out}");
+    assert_eq!(code, Some(1));
+    assert_eq!(history_json(&db).len(), 1);
+
+    // "yes" in a terminal adds it.
+    let (code, out) = joy_in_terminal("demo --days 28", &db, "yes\n");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("marked as demo data"), "{out}");
+    assert!(history_json(&db).len() > 1);
+
+    // --yes skips the question (for scripts).
+    let before = history_json(&db).len();
+    let o = joy(&["demo", "--days", "28", "--yes"], &db);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(history_json(&db).len() > before);
+}
+
+#[test]
+fn demo_into_an_empty_chosen_database_does_not_ask() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let o = Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(["demo", "--days", "7"])
+        .env("JOY_DB", &db)
+        .env("JOY_QUESTIONNAIRES", db.with_extension("none"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Demo data alone is not "real check-ins": a second run does not ask either.
+    let o = Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(["demo", "--days", "7"])
+        .env("JOY_DB", &db)
+        .env("JOY_QUESTIONNAIRES", db.with_extension("none"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn erase_demo_removes_only_demo_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mine.db");
+    save_real_checkin(&db);
+    let o = joy(&["demo", "--days", "28", "--yes"], &db);
+    assert!(o.status.success());
+    let all = history_json(&db);
+    let demo = all.iter().filter(|r| r["is_demo"] == true).count();
+    assert!(demo > 0 && all.len() == demo + 1);
+
+    // Without a terminal and without --yes: refused, nothing deleted.
+    let o = Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(["erase", "--demo"])
+        .env("JOY_DB", &db)
+        .env("JOY_QUESTIONNAIRES", db.with_extension("none"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(&format!("This deletes the {demo} demo check-in(s)")),
+        "{err}"
+    );
+    assert!(err.contains("Your own 1 check-in(s) are kept"), "{err}");
+    assert_eq!(history_json(&db).len(), all.len());
+
+    // In a terminal, typing erase confirms.
+    let (code, out) = joy_in_terminal("erase --demo", &db, "erase\n");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains(&format!("Erased {demo} demo check-in(s)"))
+            && out.contains("your own 1 check-in(s) are kept"),
+        "{out}"
+    );
+    let left = history_json(&db);
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0]["is_demo"], false);
+
+    // Nothing demo left: says so, deletes nothing.
+    let o = joy(&["erase", "--demo", "--yes"], &db);
+    assert!(o.status.success());
+    assert!(
+        stdout(&o).contains("There is no demo data"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(history_json(&db).len(), 1);
+}

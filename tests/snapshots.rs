@@ -150,8 +150,12 @@ fn history_detail_and_trends_screens() {
         snap("detail", &app, w, h);
         app.acts(&[Action::Back, Action::Back, Action::OpenTrends]);
         let text = screen_text(&render(&app, w, h));
-        assert!(text.contains("band boundaries at 28, 50"), "{text}");
-        assert!(text.contains("since"), "{text}");
+        assert!(text.contains("↓ [alert] Low: please look"), "{text}");
+        assert!(text.contains("lately"), "{text}");
+        assert!(
+            text.contains("[demo data] All 26 check-ins here are demo data"),
+            "{text}"
+        );
         snap("trends_3_months", &app, w, h);
         app.act(Action::SetPeriod(joy_kiosk::trends::Period::All));
         snap("trends_all", &app, w, h);
@@ -247,4 +251,243 @@ fn no_color_gives_a_monochrome_screen_and_tones_are_words() {
         .position(|l| l.contains("[alert]"))
         .unwrap() as u16;
     assert_eq!(b[(1, y)].fg, Color::Red);
+}
+
+/// An app at `w` x `h` with `days` of demo history ending now, on Trends
+/// for WHO-5 over `period`.
+fn trends_with_demo(w: u16, h: u16, days: u32, period: joy_kiosk::trends::Period) -> App {
+    utc();
+    let mut app = App::new();
+    let me = app.state.respondent.unwrap();
+    let list = demo::generate(&Catalog::bundled(), me, days, app.t, 7);
+    app.store.save_many(&list).unwrap();
+    app.act(Action::Resize {
+        width: w,
+        height: h,
+    });
+    app.act(Action::OpenTrends);
+    app.act(Action::SetPeriod(period));
+    app
+}
+
+#[test]
+fn trends_at_200x60_use_the_room() {
+    use joy_kiosk::trends::Period;
+    let app = trends_with_demo(200, 60, 120, Period::Months3);
+    let text = screen_text(&render(&app, 200, 60));
+    assert!(
+        text.contains("↓ [alert] Low: please look after yourself"),
+        "{text}"
+    );
+    snap("trends_3_months", &app, 200, 60);
+}
+
+#[test]
+fn more_date_labels_at_wider_sizes_and_years_when_the_range_spans_years() {
+    use joy_kiosk::trends::Period;
+    let date_row = |app: &App, w: u16, h: u16| -> String {
+        let lines = common::buffer_lines(render(app, w, h).backend().buffer());
+        lines
+            .into_iter()
+            .find(|l| l.trim_end().ends_with("today"))
+            .unwrap_or_default()
+    };
+    let labels = |row: &str| row.split("  ").filter(|s| !s.trim().is_empty()).count();
+    let narrow = trends_with_demo(80, 24, 120, Period::Months3);
+    let wide = trends_with_demo(200, 60, 120, Period::Months3);
+    let (n80, n200) = (
+        labels(&date_row(&narrow, 80, 24)),
+        labels(&date_row(&wide, 200, 60)),
+    );
+    assert!(n80 >= 3 && n200 >= 2 * n80 - 1, "{n80} vs {n200}");
+    assert!(!date_row(&narrow, 80, 24).contains("2026"));
+    // 400 days reach back into 2025: every date carries its year.
+    let long = trends_with_demo(80, 24, 400, Period::All);
+    let row = date_row(&long, 80, 24);
+    assert!(row.contains("2025") && row.contains("2026"), "{row}");
+}
+
+#[test]
+fn a_single_checkin_is_drawn_as_a_block_and_named_in_the_legend() {
+    for (w, h) in [(80, 24), (200, 60)] {
+        let mut app = fresh(w, h);
+        app.act(Action::Confirm);
+        app.acts(&[
+            Action::Pick(2),
+            Action::Pick(2),
+            Action::Pick(2),
+            Action::Pick(3),
+            Action::Pick(3),
+            Action::Save,
+            Action::OpenTrends,
+        ]);
+        assert_eq!(app.state.screen, Screen::Trends);
+        let lines = common::buffer_lines(render(&app, w, h).backend().buffer());
+        let text = lines.join("\n");
+        assert!(
+            text.contains("█ your one check-in in this period"),
+            "{text}"
+        );
+        assert!(
+            text.contains("a single check-in in this period, 52 today"),
+            "{text}"
+        );
+        // The block sits in the chart (right of the y axis), on the row of 52.
+        let in_chart = lines
+            .iter()
+            .filter(|l| l.contains('│') && l.split('│').nth(1).is_some_and(|r| r.contains('█')))
+            .count();
+        assert_eq!(in_chart, 1, "{text}");
+        snap("trends_single", &app, w, h);
+    }
+}
+
+#[test]
+fn long_periods_draw_weekly_or_monthly_means_and_say_so() {
+    use joy_kiosk::trends::Period;
+    // A year of WHO-5 twice a week: 105 check-ins.
+    let narrow = trends_with_demo(80, 24, 365, Period::Months12);
+    let text = screen_text(&render(&narrow, 80, 24));
+    assert!(text.contains("⣿ monthly means (many check-ins)"), "{text}");
+    assert!(!text.contains("change of 10 or more"), "{text}");
+    snap("trends_12_months", &narrow, 80, 24);
+    let wide = trends_with_demo(200, 60, 365, Period::Months12);
+    let text = screen_text(&render(&wide, 200, 60));
+    assert!(text.contains("⣿ weekly means (many check-ins)"), "{text}");
+    snap("trends_12_months", &wide, 200, 60);
+    // A short period shows each check-in.
+    let short = trends_with_demo(80, 24, 365, Period::Weeks4);
+    let text = screen_text(&render(&short, 80, 24));
+    assert!(text.contains("⣿ each check-in"), "{text}");
+}
+
+#[test]
+fn every_score_with_bands_draws_and_names_its_band_lines_and_says_which_score() {
+    let mut app = fresh(120, 40);
+    app.act(Action::OpenTrends);
+    assert_eq!(app.state.screen, Screen::Trends);
+    for qi in 0..app.state.questionnaires.len() {
+        let q = app.state.questionnaires[qi].clone();
+        for (si, score) in q.scores.iter().enumerate() {
+            app.state.trends.questionnaire = qi;
+            app.state.trends.score = si;
+            let text = screen_text(&render(&app, 120, 40));
+            for band in &score.bands {
+                let start: String = band.label.chars().take(10).collect();
+                assert!(
+                    text.contains(&format!(
+                        "↓ {} {start}",
+                        joy_kiosk::text::tone_word(band.tone)
+                    )),
+                    "{} › {}: band {:?} not named\n{text}",
+                    q.id,
+                    score.id,
+                    band.label
+                );
+            }
+            if q.scores.len() > 1 {
+                let which = format!("score {} of {}", si + 1, q.scores.len());
+                assert!(text.contains(&which), "{text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn left_and_right_move_between_scores_and_the_header_counts_them() {
+    let mut app = fresh(80, 24);
+    let pp = app
+        .state
+        .questionnaires
+        .iter()
+        .position(|q| q.id == "people-promise")
+        .unwrap();
+    app.state.selected = pp;
+    app.act(Action::OpenTrends);
+    let text = screen_text(&render(&app, 80, 24));
+    assert!(text.contains("score 1 of 8"), "{text}");
+    app.act(Action::Right);
+    let text = screen_text(&render(&app, 80, 24));
+    assert!(
+        text.contains("We are compassionate and inclusive") && text.contains("score 2 of 8"),
+        "{text}"
+    );
+    assert!(
+        text.contains("We are compassionate and inclusive: no check-ins in this period yet."),
+        "{text}"
+    );
+    app.act(Action::Left);
+    app.act(Action::Left);
+    let text = screen_text(&render(&app, 80, 24));
+    assert!(text.contains("score 8 of 8"), "{text}");
+}
+
+#[test]
+fn trends_draw_at_every_size_and_in_monochrome_under_no_color() {
+    use joy_kiosk::trends::Period;
+    let mut app = trends_with_demo(80, 24, 400, Period::All);
+    for (w, h) in [
+        (40, 12),
+        (41, 13),
+        (52, 14),
+        (60, 16),
+        (80, 24),
+        (137, 33),
+        (200, 60),
+        (300, 90),
+    ] {
+        app.act(Action::Resize {
+            width: w,
+            height: h,
+        });
+        for p in Period::ALL {
+            app.act(Action::SetPeriod(p));
+            let text = screen_text(&render(&app, w, h));
+            assert!(text.contains("WHO-5"), "{w}x{h}\n{text}");
+        }
+    }
+    app.act(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    app.state.no_color = true;
+    let t = render(&app, 80, 24);
+    for cell in t.backend().buffer().content() {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset));
+    }
+    let text = screen_text(&t);
+    assert!(
+        text.contains("[demo data]") && text.contains("[alert]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_people_promise_theme_with_bands_draws_its_band_lines() {
+    let mut app = fresh(80, 24);
+    let pp = app
+        .state
+        .questionnaires
+        .iter()
+        .position(|q| q.id == "people-promise")
+        .unwrap();
+    // Give the second score (a theme) the overall score's bands, as a
+    // questionnaire file may; the chart draws and names them.
+    let bands = app.state.questionnaires[pp].scores[0].bands.clone();
+    assert!(!bands.is_empty());
+    app.state.questionnaires[pp].scores[1].bands = bands.clone();
+    app.state.selected = pp;
+    app.act(Action::OpenTrends);
+    app.act(Action::Right);
+    let text = screen_text(&render(&app, 80, 24));
+    assert!(text.contains("score 2 of 8"), "{text}");
+    for b in &bands {
+        let start: String = b.label.chars().take(8).collect();
+        assert!(
+            text.contains(&format!("↓ {} {start}", joy_kiosk::text::tone_word(b.tone))),
+            "{:?}\n{text}",
+            b.label
+        );
+    }
+    assert!(text.contains("┄ top of each band"), "{text}");
 }

@@ -273,12 +273,87 @@ fn csv_export_follows_rfc_4180_and_json_has_everything() {
 fn latest_is_the_newest_checkin_of_that_questionnaire_only() {
     let mut s = Store::open_in_memory().unwrap();
     let me = s.local_respondent().unwrap();
-    assert!(s.latest(me, "who5").unwrap().is_none());
+    assert!(s.latest(me, "who5", false).unwrap().is_none());
     for d in [10, 3, 7] {
         let c = who5_checkin(&mut s, &RAW_13, d);
         s.save_checkin(&c).unwrap();
     }
     let newest = s.history(None, Some("who5")).unwrap().remove(0);
-    assert_eq!(s.latest(me, "who5").unwrap(), Some(newest));
-    assert!(s.latest(me, "joy-in-work").unwrap().is_none());
+    assert_eq!(s.latest(me, "who5", false).unwrap(), Some(newest));
+    assert!(s.latest(me, "joy-in-work", false).unwrap().is_none());
+}
+
+#[test]
+fn latest_never_crosses_between_real_and_demo_checkins() {
+    let mut s = Store::open_in_memory().unwrap();
+    let me = s.local_respondent().unwrap();
+    let real = who5_checkin(&mut s, &RAW_13, 10);
+    s.save_checkin(&real).unwrap();
+    // A newer demo check-in does not become the "last time" of a real one.
+    let mut demo = who5_checkin(
+        &mut s,
+        &["cheerful=0", "calm=0", "active=0", "rested=0", "interest=0"],
+        1,
+    );
+    demo.is_demo = true;
+    s.save_checkin(&demo).unwrap();
+    let last_real = s.latest(me, "who5", false).unwrap().unwrap();
+    assert!(!last_real.is_demo);
+    assert_eq!(last_real.completed_at, real.completed_at);
+    let last_demo = s.latest(me, "who5", true).unwrap().unwrap();
+    assert!(last_demo.is_demo);
+    assert_eq!(last_demo.completed_at, demo.completed_at);
+}
+
+#[test]
+fn series_and_recent_say_which_points_are_demo() {
+    let mut s = Store::open_in_memory().unwrap();
+    let me = s.local_respondent().unwrap();
+    let mut demo = who5_checkin(&mut s, &RAW_13, 5);
+    demo.is_demo = true;
+    let real = who5_checkin(&mut s, &RAW_13, 1);
+    s.save_many(&[demo, real]).unwrap();
+    let series = s.series(me, "who5", "wellbeing", None).unwrap();
+    assert_eq!(
+        series.iter().map(|p| p.is_demo).collect::<Vec<_>>(),
+        vec![true, false]
+    );
+    let recent = s.recent(me, "who5", "wellbeing", 5).unwrap();
+    assert_eq!(
+        recent.iter().map(|p| p.is_demo).collect::<Vec<_>>(),
+        vec![true, false]
+    );
+    let n = s.demo_counts().unwrap();
+    assert_eq!((n.real, n.demo), (1, 1));
+}
+
+#[test]
+fn erase_demo_removes_only_demo_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("joy.db");
+    let mut s = Store::open(&path).unwrap();
+    let me = s.local_respondent().unwrap();
+    let real = who5_checkin(&mut s, &RAW_13, 3);
+    s.save_checkin(&real).unwrap();
+    let cat = Catalog::bundled();
+    let demo = joy_kiosk::demo::generate(&cat, me, 28, Utc::now(), 1);
+    let (answers, scores) = (
+        demo.iter().map(|c| c.answers.len()).sum::<usize>(),
+        demo.iter().map(|c| c.scores.len()).sum::<usize>(),
+    );
+    s.save_many(&demo).unwrap();
+    let r = s.erase_demo().unwrap();
+    assert_eq!(
+        (r.checkins, r.answers, r.scores),
+        (demo.len(), answers, scores)
+    );
+    let left = s.history(None, None).unwrap();
+    assert_eq!(left.len(), 1);
+    assert!(!left[0].is_demo);
+    assert_eq!(left[0].completed_at, real.completed_at);
+    assert_eq!(s.count("answer").unwrap(), 5);
+    assert_eq!(s.count("score").unwrap(), 1);
+    assert_eq!(s.demo_counts().unwrap().demo, 0);
+    // Nothing demo left: a second erase removes nothing.
+    assert_eq!(s.erase_demo().unwrap().checkins, 0);
 }

@@ -105,6 +105,8 @@ pub struct HomeSummary {
     pub latest: Option<Point>,
     pub latest_band: Option<(String, String)>,
     pub recent: Vec<f64>,
+    /// Some of the values shown are demo data (from `joy demo`).
+    pub demo: bool,
 }
 
 #[derive(Debug, Clone)]

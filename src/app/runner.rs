@@ -45,8 +45,9 @@ fn perform(state: &State, store: &mut Store, effect: Effect) -> Option<Loaded> {
         Effect::Save(new) => {
             let mut new = *new;
             new.respondent = Some(me);
-            // The previous check-in of this kind, for "change since last time".
-            let previous = store.latest(me, &new.questionnaire_id);
+            // The previous check-in of this kind, for "change since last
+            // time": a real one for a real check-in, never demo data.
+            let previous = store.latest(me, &new.questionnaire_id, new.is_demo);
             previous.and_then(|previous| {
                 store.save_checkin(&new).map(|id| Loaded::Saved {
                     id,
@@ -83,6 +84,7 @@ pub fn home_summaries(
             latest: recent.last().copied(),
             latest_band,
             recent: recent.iter().map(|p| p.value).collect(),
+            demo: recent.iter().any(|p| p.is_demo),
         });
     }
     Ok(out)

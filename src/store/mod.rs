@@ -164,6 +164,15 @@ pub struct CheckinRecord {
 pub struct Point {
     pub at: DateTime<Utc>,
     pub value: f64,
+    /// Made by `joy demo`, not by a person: shown marked as demo data.
+    pub is_demo: bool,
+}
+
+/// How many of a person's check-ins are real and how many are demo data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DemoCounts {
+    pub real: usize,
+    pub demo: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -647,19 +656,22 @@ impl Store {
         })
     }
 
-    /// The newest check-in of `respondent` on `questionnaire` (for "change
-    /// since last time"), without loading the rest of the history.
+    /// The newest check-in of `respondent` on `questionnaire` of the same
+    /// kind (real or demo: `demo`), for "change since last time", without
+    /// loading the rest of the history. A real check-in is never compared
+    /// with demo data, nor demo data with a real check-in.
     pub fn latest(
         &mut self,
         respondent: i64,
         questionnaire: &str,
+        demo: bool,
     ) -> Result<Option<CheckinRecord>> {
         let id: Option<i64> = self.sql(|c| {
             c.prepare_cached(
-                "SELECT id FROM checkin WHERE respondent_id = ?1 AND questionnaire_id = ?2
+                "SELECT id FROM checkin WHERE respondent_id = ?1 AND questionnaire_id = ?2 AND is_demo = ?3
                  ORDER BY completed_at DESC, id DESC LIMIT 1",
             )?
-            .query_row(params![respondent, questionnaire], |r| r.get(0))
+            .query_row(params![respondent, questionnaire, demo], |r| r.get(0))
             .optional()
         })?;
         match id {
@@ -715,12 +727,7 @@ impl Store {
                     score,
                     since.map(ms).unwrap_or(i64::MIN)
                 ],
-                |r| {
-                    Ok(Point {
-                        at: from_ms(r.get(0)?),
-                        value: r.get(1)?,
-                    })
-                },
+                point_row,
             )?;
             rows.collect()
         })
@@ -736,7 +743,7 @@ impl Store {
     ) -> Result<Vec<Point>> {
         self.sql(|c| {
             let mut st = c.prepare_cached(
-                "SELECT c.completed_at, s.value FROM checkin c
+                "SELECT c.completed_at, s.value, c.is_demo FROM checkin c
                  JOIN score s ON s.checkin_id = c.id AND s.score_id = ?3
                  WHERE c.respondent_id = ?1 AND c.questionnaire_id = ?2 AND s.value IS NOT NULL
                  ORDER BY c.completed_at DESC LIMIT ?4",
@@ -744,12 +751,7 @@ impl Store {
             let mut v: Vec<Point> = st
                 .query_map(
                     params![respondent, questionnaire, score, limit as i64],
-                    |r| {
-                        Ok(Point {
-                            at: from_ms(r.get(0)?),
-                            value: r.get(1)?,
-                        })
-                    },
+                    point_row,
                 )?
                 .collect::<rusqlite::Result<_>>()?;
             v.reverse();
@@ -798,6 +800,53 @@ impl Store {
         Ok(report)
     }
 
+    /// How many personal check-ins are real and how many are demo data.
+    pub fn demo_counts(&mut self) -> Result<DemoCounts> {
+        self.sql(|c| {
+            c.query_row(
+                "SELECT count(*) FILTER (WHERE is_demo = 0), count(*) FILTER (WHERE is_demo = 1)
+                 FROM checkin WHERE respondent_id IN (SELECT id FROM respondent WHERE kind = 'local')",
+                [],
+                |r| {
+                    Ok(DemoCounts {
+                        real: r.get::<_, i64>(0)? as usize,
+                        demo: r.get::<_, i64>(1)? as usize,
+                    })
+                },
+            )
+        })
+    }
+
+    /// Delete every demo check-in (with its answers and scores) and nothing
+    /// else; overwrite the freed pages and truncate the write-ahead log.
+    pub fn erase_demo(&mut self) -> Result<EraseReport> {
+        let report = self.sql(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let demo = "SELECT id FROM checkin WHERE is_demo = 1";
+            let count = |sql: &str| {
+                tx.query_row(sql, [], |r| r.get::<_, i64>(0))
+                    .map(|n| n as usize)
+            };
+            let report = EraseReport {
+                checkins: count(&format!("SELECT count(*) FROM ({demo})"))?,
+                answers: count(&format!(
+                    "SELECT count(*) FROM answer WHERE checkin_id IN ({demo})"
+                ))?,
+                scores: count(&format!(
+                    "SELECT count(*) FROM score WHERE checkin_id IN ({demo})"
+                ))?,
+            };
+            tx.execute("DELETE FROM checkin WHERE is_demo = 1", [])?;
+            tx.commit()?;
+            Ok(report)
+        })?;
+        self.sql(|c| {
+            c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            c.execute_batch("VACUUM")
+        })?;
+        Ok(report)
+    }
+
     /// Count rows of a table (for tests and reports).
     pub fn count(&mut self, table: &str) -> Result<i64> {
         let sql = match table {
@@ -821,7 +870,7 @@ impl Store {
 
 /// The trend query. Public so the benchmark can run the same SQL in the
 /// `sqlite3` shell.
-pub const SERIES_SQL: &str = "SELECT c.completed_at, s.value FROM checkin c
+pub const SERIES_SQL: &str = "SELECT c.completed_at, s.value, c.is_demo FROM checkin c
      JOIN score s ON s.checkin_id = c.id AND s.score_id = ?3
      WHERE c.respondent_id = ?1 AND c.questionnaire_id = ?2 AND c.completed_at >= ?4 AND s.value IS NOT NULL
      ORDER BY c.completed_at";
@@ -874,6 +923,14 @@ fn head_row(r: &rusqlite::Row) -> rusqlite::Result<CheckinRecord> {
         answers: Vec::new(),
         scores: Vec::new(),
         unreadable: bad,
+    })
+}
+
+fn point_row(r: &rusqlite::Row) -> rusqlite::Result<Point> {
+    Ok(Point {
+        at: from_ms(r.get(0)?),
+        value: r.get(1)?,
+        is_demo: r.get(2)?,
     })
 }
 

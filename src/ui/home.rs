@@ -25,13 +25,23 @@ fn layout(area: Rect, state: &State) -> Layout {
         .get(state.selected)
         .map(|q| wrapped_height(&about_text(q), area.width).min(5))
         .unwrap_or(0);
-    let intro_h = 2;
+    let intro_h = if has_demo(state) {
+        wrapped_height(text::HOME_INTRO, area.width)
+            + wrapped_height(text::HOME_DEMO_NOTE, area.width)
+    } else {
+        2
+    };
     let list_h = area.height.saturating_sub(intro_h + about_h + 1);
     Layout {
         intro: Rect::new(area.x, area.y, area.width, intro_h),
         list: Rect::new(area.x, area.y + intro_h, area.width, list_h),
         about: Rect::new(area.x, area.y + intro_h + list_h + 1, area.width, about_h),
     }
+}
+
+/// Any demo data among what Home shows?
+fn has_demo(state: &State) -> bool {
+    state.home.iter().any(|s| s.demo)
 }
 
 fn about_text(q: &crate::questionnaire::Questionnaire) -> String {
@@ -58,12 +68,14 @@ pub fn row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let nc = state.no_color;
     let l = layout(area, state);
-    frame.render_widget(
-        Paragraph::new(text::HOME_INTRO)
-            .style(style(Meaning::Muted, nc))
-            .wrap(Wrap { trim: true }),
-        l.intro,
-    );
+    let mut intro = vec![Line::styled(text::HOME_INTRO, style(Meaning::Muted, nc))];
+    if has_demo(state) {
+        intro.push(Line::styled(
+            text::HOME_DEMO_NOTE,
+            style(Meaning::Caution, nc),
+        ));
+    }
+    frame.render_widget(Paragraph::new(intro).wrap(Wrap { trim: true }), l.intro);
     if state.questionnaires.is_empty() {
         frame.render_widget(
             Paragraph::new(text::NO_QUESTIONNAIRES).wrap(Wrap { trim: true }),
@@ -102,6 +114,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         let mut detail = vec![Span::raw("    ")];
         match state.summary(&q.id) {
             Some(s) if s.last_done.is_some() => {
+                if s.demo {
+                    detail.push(Span::styled(text::DEMO_TAG, style(Meaning::Caution, nc)));
+                }
                 let last = s
                     .last_done
                     .map(|d| text::date_ago(d, state.now))
