@@ -26,7 +26,12 @@ fn layout(area: Rect, state: &State) -> Layout {
         .map(|q| wrapped_height(&about_text(q), area.width).min(5))
         .unwrap_or(0);
     let intro_h = 2;
-    let list_h = area.height.saturating_sub(intro_h + about_h + 1);
+    // As tall as its items (no empty gap before the description at large sizes).
+    let items_h = (state.questionnaires.len() as u16).max(1) * ITEM_ROWS;
+    let list_h = area
+        .height
+        .saturating_sub(intro_h + about_h + 1)
+        .min(items_h);
     Layout {
         intro: Rect::new(area.x, area.y, area.width, intro_h),
         list: Rect::new(area.x, area.y + intro_h, area.width, list_h),
