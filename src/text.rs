@@ -110,15 +110,15 @@ pub fn paste_cut(max: usize) -> String {
 }
 
 pub const OTHER_TYPE_NOW: &str = "Other ticked: type it in the box, then press Enter.";
-pub const OTHER_NEEDS_TEXT: &str =
-    "Type what \"Other\" is, or press Space to untick it.";
+pub const OTHER_NEEDS_TEXT: &str = "Type what \"Other\" is, or press Space to untick it.";
 pub const DELETED: &str = "The check-in was deleted.";
 
 /// "WHO-5 Wellbeing Index, 21 Nov 2026 at 03:00" (for the delete dialog).
 pub fn checkin_name(title: &str, at: chrono::DateTime<chrono::Utc>) -> String {
     format!(
         "{title}, {}",
-        at.with_timezone(&chrono::Local).format("%-d %b %Y at %H:%M")
+        at.with_timezone(&chrono::Local)
+            .format("%-d %b %Y at %H:%M")
     )
 }
 

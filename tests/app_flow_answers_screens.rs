@@ -64,7 +64,11 @@ fn who5_enter_pressed_again_and_again_records_nothing_and_says_how_to_answer() {
     let mut app = App::new();
     app.select("who5");
     app.act(Action::Confirm);
-    assert_eq!(checkin(&app).cursor, None, "no row highlighted at the start");
+    assert_eq!(
+        checkin(&app).cursor,
+        None,
+        "no row highlighted at the start"
+    );
     let screen = text(&app, 80, 24);
     assert!(
         !screen.contains('›'),
@@ -122,7 +126,10 @@ fn an_optional_question_says_it_can_be_skipped() {
     let c = checkin(&app);
     let q = &app.state.questionnaires[c.questionnaire];
     let msg = joy_kiosk::app::checkin::how_to_answer(c.question(q));
-    assert!(msg.contains("Space to tick") && msg.contains("s to skip"), "{msg}");
+    assert!(
+        msg.contains("Space to tick") && msg.contains("s to skip"),
+        "{msg}"
+    );
     let who5 = Catalog::bundled().get("who5").unwrap().clone();
     let msg = joy_kiosk::app::checkin::how_to_answer(&who5.questions[0]);
     assert!(!msg.contains("skip") && msg.contains("needed"), "{msg}");
@@ -231,7 +238,10 @@ fn a_paste_anywhere_else_is_ignored() {
     app.act(Action::Paste("38".into()));
     app.act(Action::Confirm);
     let c = checkin(&app);
-    assert_eq!(c.answers.get("ward-hours"), Some(&AnswerValue::Number(38.0)));
+    assert_eq!(
+        c.answers.get("ward-hours"),
+        Some(&AnswerValue::Number(38.0))
+    );
 }
 
 #[test]
@@ -246,7 +256,10 @@ fn a_long_note_wraps_and_stays_whole_on_screen_while_typing() {
         let lines = screen_lines(&app, w, h);
         let screen = lines.join("\n");
         for word in &words {
-            assert!(screen.contains(word.as_str()), "{word} hidden at {w}x{h}:\n{screen}");
+            assert!(
+                screen.contains(word.as_str()),
+                "{word} hidden at {w}x{h}:\n{screen}"
+            );
         }
         let box_lines = lines.iter().filter(|l| l.contains("word")).count();
         assert!(box_lines >= 3, "wrapped over several lines:\n{screen}");
@@ -267,7 +280,10 @@ fn help_while_typing_lists_only_keys_that_work_there() {
         assert!(keys.contains(&k), "{k} missing from {keys:?}");
     }
     for k in ["?", "q", "s", "↑↓", "1-9", "Enter/1-9"] {
-        assert!(!keys.contains(&k), "{k} does not work while typing: {keys:?}");
+        assert!(
+            !keys.contains(&k),
+            "{k} does not work while typing: {keys:?}"
+        );
     }
     let screen = text(&app, 80, 24);
     assert!(screen.contains("Ctrl-C  quit"), "{screen}");
@@ -416,6 +432,17 @@ fn review_shows_whole_questions_when_there_is_room() {
         "{screen}"
     );
     assert!(!screen.contains('…'), "{screen}");
+    // The save line follows the list, with no screenful of empty lines between.
+    let lines = screen_lines(&app, 200, 60);
+    let last = lines
+        .iter()
+        .position(|l| l.contains("5. My daily"))
+        .unwrap();
+    let save = lines
+        .iter()
+        .position(|l| l.contains("Press s to save"))
+        .unwrap();
+    assert!(save > last && save - last <= 2, "{screen}");
 }
 
 #[test]
@@ -624,4 +651,28 @@ fn deleting_one_checkin_asks_first_and_removes_only_it() {
     assert!(app.store.checkin(shown).unwrap().is_none());
     assert_eq!(app.state.screen, Screen::History);
     assert_eq!(app.state.history.len(), 229);
+}
+
+#[test]
+fn deleting_a_checkin_that_is_gone_says_so_and_deletes_nothing_else() {
+    let mut app = with_231_checkins();
+    let me = app.state.respondent.unwrap();
+    let id = app.state.history[0].id;
+    assert!(app.store.delete_checkin(me, id).unwrap());
+    assert!(!app.store.delete_checkin(me, id).unwrap(), "already gone");
+    assert!(
+        !app.store
+            .delete_checkin(me + 1, app.state.history[1].id)
+            .unwrap(),
+        "only the respondent's own check-ins"
+    );
+    assert_eq!(app.store.count("checkin").unwrap(), 230);
+    // The list still shows the deleted row; the dialog's yes finds it gone.
+    app.act(Action::Delete);
+    app.act(Action::Yes);
+    assert_eq!(
+        app.state.status.as_deref(),
+        Some("That check-in could not be found.")
+    );
+    assert_eq!(app.state.history.len(), 230);
 }

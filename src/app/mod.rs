@@ -533,7 +533,12 @@ fn scroll(pos: u16, action: &Action, page: u16, max: u16) -> u16 {
 fn is_scroll(action: &Action) -> bool {
     matches!(
         action,
-        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last
+        Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last
     )
 }
 

@@ -4,8 +4,8 @@
 //! hit-testing.
 
 use super::theme::{style, Meaning};
-use crate::app::{AfterLeave, Confirm, State};
 use crate::app::Action;
+use crate::app::{AfterLeave, Confirm, State};
 use crate::keymap::{confirm_hints, help_hints, hint, Hint};
 use crate::text;
 use ratatui::layout::Rect;

@@ -282,23 +282,25 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     }
 }
 
-fn review_list(area: Rect) -> Rect {
+/// The review list: as tall as its rows (the save line follows it, with no
+/// gap on a tall screen), at most what the screen holds.
+fn review_list(area: Rect, rows: usize) -> Rect {
     Rect::new(
         area.x,
         area.y + 2,
         area.width,
-        area.height.saturating_sub(3),
+        area.height.saturating_sub(3).min(rows as u16),
     )
 }
 
 pub fn review_row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
     let c = state.checkin.as_ref()?;
     let q = &state.questionnaires[c.questionnaire];
-    let list = review_list(area);
+    let n = visible_indices(q, &c.answers).len();
+    let list = review_list(area, n);
     if row < list.y || row >= list.bottom() {
         return None;
     }
-    let n = visible_indices(q, &c.answers).len();
     let i = scroll_offset(c.review_selected, n, list.height as usize) + (row - list.y) as usize;
     (i < n).then_some(i)
 }
@@ -316,8 +318,8 @@ pub fn draw_review(frame: &mut Frame, area: Rect, state: &State) {
         ]),
         Rect::new(area.x, area.y, area.width, 2),
     );
-    let list = review_list(area);
     let v = visible_indices(q, &c.answers);
+    let list = review_list(area, v.len());
     let w = list.width as usize;
     let off = scroll_offset(c.review_selected, v.len(), list.height as usize);
     let answer_of = |i: usize| {
@@ -350,7 +352,9 @@ pub fn draw_review(frame: &mut Frame, area: Rect, state: &State) {
     let qw = if longest_q + longest_a <= room {
         longest_q
     } else {
-        (room / 2).max(room.saturating_sub(longest_a)).min(longest_q)
+        (room / 2)
+            .max(room.saturating_sub(longest_a))
+            .min(longest_q)
     };
     let mut lines = Vec::new();
     for (n, &i) in v.iter().enumerate().skip(off).take(list.height as usize) {
@@ -375,6 +379,11 @@ pub fn draw_review(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(lines), list);
     frame.render_widget(
         Paragraph::new(Line::styled(text::REVIEW_SAVE, style(Meaning::Muted, nc))),
-        Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1),
+        Rect::new(
+            area.x,
+            (list.bottom() + 1).min(area.bottom().saturating_sub(1)),
+            area.width,
+            1,
+        ),
     );
 }
