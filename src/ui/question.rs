@@ -26,7 +26,10 @@ struct Layout {
 /// cursor; at least three for a free-text answer.
 fn input_lines(c: &crate::app::Checkin, question: &crate::questionnaire::Question, w: u16) -> u16 {
     let inner = w.saturating_sub(2).max(2);
-    let need = wrapped_height(&c.text.lines().join(" "), inner - 1);
+    let typed = c.text.lines().join(" ");
+    // One spare line when there is text: the editor's own wrapping may
+    // break a line earlier than this estimate.
+    let need = wrapped_height(&typed, inner - 1) + u16::from(!typed.is_empty());
     let min = if matches!(question.kind, QuestionKind::Text { .. }) {
         3
     } else {
