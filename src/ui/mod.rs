@@ -353,6 +353,18 @@ mod tests {
     }
 
     #[test]
+    fn scrolling_stops_at_the_end_and_keeps_a_row_for_the_hint() {
+        // Fits: no scrolling, all rows for content.
+        assert_eq!(scroll_view(10, 20), (20, 0));
+        assert_eq!(scroll_view(20, 20), (20, 0));
+        // 30 lines in 20 rows: 19 shown, one row says "more below"; the
+        // last scroll shows the last 19 lines.
+        assert_eq!(scroll_view(30, 20), (19, 11));
+        assert_eq!(readable(Rect::new(1, 1, 198, 50)).width, READABLE_WIDTH);
+        assert_eq!(readable(Rect::new(1, 1, 78, 20)).width, 78);
+    }
+
+    #[test]
     fn sparkline_scales_to_range() {
         assert_eq!(sparkline(&[0.0, 50.0, 100.0], 0.0, 100.0), "▁▅█");
     }
