@@ -2,7 +2,7 @@
 //! the key bar and the help overlay show (and that clicks on the key bar
 //! trigger). Only key *presses* count.
 
-use crate::app::{checkin, Action, Screen, State};
+use crate::app::{checkin, Action, AfterLeave, Confirm, Screen, State};
 use crate::text;
 use crate::trends::Period;
 use ratatui::crossterm::event::{
@@ -26,6 +26,8 @@ pub fn map(event: &Event, state: &State) -> Option<Action> {
             width: *w,
             height: *h,
         }),
+        // One action for the whole paste, however long: never key by key.
+        Event::Paste(s) => Some(Action::Paste(s.clone())),
         _ => None,
     }
 }
@@ -43,7 +45,7 @@ fn map_key(k: KeyEvent, state: &State) -> Option<Action> {
     if ctrl && k.code == KeyCode::Char('s') {
         return Some(Action::Save);
     }
-    if state.confirm_leave {
+    if state.confirm.is_some() {
         return match k.code {
             KeyCode::Char('y') | KeyCode::Char('Y') => Some(Action::Yes),
             KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Some(Action::No),
@@ -76,6 +78,14 @@ fn map_key(k: KeyEvent, state: &State) -> Option<Action> {
         KeyCode::Char('p') => Action::NextPeriod,
         KeyCode::Char(']') => Action::NextScore,
         KeyCode::Char('[') => Action::PrevScore,
+        KeyCode::PageUp => Action::PageUp,
+        KeyCode::PageDown => Action::PageDown,
+        KeyCode::Home => Action::First,
+        KeyCode::End => Action::Last,
+        KeyCode::Char('f') if state.screen == Screen::History => Action::Filter,
+        KeyCode::Char('d') if matches!(state.screen, Screen::History | Screen::Detail) => {
+            Action::Delete
+        }
         KeyCode::Char('s') if state.screen == Screen::Review => Action::Save,
         KeyCode::Char('s') => Action::Skip,
         KeyCode::Char(c @ '1'..='4') if state.screen == Screen::Trends => {
@@ -95,17 +105,14 @@ pub struct Hint {
     pub action: Action,
 }
 
-const fn hint(key: &'static str, label: &'static str, action: Action) -> Hint {
+pub const fn hint(key: &'static str, label: &'static str, action: Action) -> Hint {
     Hint { key, label, action }
 }
 
 /// The keys of the screen that is showing, in the order the key bar shows them.
 pub fn hints(state: &State) -> Vec<Hint> {
-    if state.confirm_leave {
-        return vec![
-            hint("y", text::key::LEAVE_WITHOUT_SAVING, Action::Yes),
-            hint("n", text::key::STAY, Action::No),
-        ];
+    if let Some(c) = &state.confirm {
+        return confirm_hints(c);
     }
     if state.help {
         return vec![
@@ -116,7 +123,60 @@ pub fn hints(state: &State) -> Vec<Hint> {
     screen_hints(state)
 }
 
-/// The keys of the current screen, ignoring any overlay (the help lists these).
+/// The buttons of a confirmation dialog (also its key bar).
+pub fn confirm_hints(c: &Confirm) -> Vec<Hint> {
+    match c {
+        Confirm::Leave {
+            then: AfterLeave::Quit,
+        } => vec![
+            hint("y", text::key::LEAVE_AND_QUIT, Action::Yes),
+            hint("n", text::key::STAY, Action::No),
+        ],
+        Confirm::Leave {
+            then: AfterLeave::Home,
+        } => vec![
+            hint("y", text::key::LEAVE_WITHOUT_SAVING, Action::Yes),
+            hint("n", text::key::STAY, Action::No),
+        ],
+        Confirm::Delete { .. } => vec![
+            hint("y", text::key::DELETE, Action::Yes),
+            hint("n", text::key::KEEP, Action::No),
+        ],
+    }
+}
+
+/// Everything the help overlay lists: the screen's keys and the ones too
+/// many for the key bar. Only keys that work on that screen.
+pub fn help_hints(state: &State) -> Vec<Hint> {
+    let mut h = screen_hints(state);
+    let extra = if state.typing_screen() {
+        vec![
+            hint("←→", text::key::MOVE_IN_TEXT, Action::Help),
+            hint("Backspace", text::key::DELETE_TEXT, Action::Help),
+        ]
+    } else {
+        match state.screen {
+            Screen::History => vec![
+                hint("PgUp/PgDn", text::key::PAGE, Action::PageDown),
+                hint("Home/End", text::key::FIRST_LAST, Action::Last),
+            ],
+            Screen::Result | Screen::Detail => vec![
+                hint("PgUp/PgDn", text::key::PAGE, Action::PageDown),
+                hint("Home/End", text::key::FIRST_LAST, Action::Last),
+            ],
+            _ => vec![],
+        }
+    };
+    // Before "help" and "quit", which close the list.
+    let at = h
+        .iter()
+        .position(|x| x.action == Action::Help)
+        .unwrap_or(h.len());
+    h.splice(at..at, extra);
+    h
+}
+
+/// The keys of the current screen, ignoring any overlay.
 pub fn screen_hints(state: &State) -> Vec<Hint> {
     let mut h = match state.screen {
         Screen::Home => vec![
@@ -141,11 +201,14 @@ pub fn screen_hints(state: &State) -> Vec<Hint> {
         Screen::History => vec![
             hint("↑↓", text::key::CHOOSE, Action::Down),
             hint("Enter", text::key::OPEN, Action::Confirm),
+            hint("f", text::key::FILTER, Action::Filter),
+            hint("d", text::key::DELETE, Action::Delete),
             hint("t", text::key::TRENDS, Action::OpenTrends),
             hint("Esc", text::key::HOME, Action::Back),
         ],
         Screen::Detail => vec![
             hint("↑↓", text::key::SCROLL, Action::Down),
+            hint("d", text::key::DELETE, Action::Delete),
             hint("Esc", text::key::BACK, Action::Back),
         ],
         Screen::Trends => vec![
@@ -155,9 +218,10 @@ pub fn screen_hints(state: &State) -> Vec<Hint> {
             hint("Esc", text::key::HOME, Action::Back),
         ],
     };
-    if state.editing_text() {
+    if state.typing_screen() {
         // "?" and "q" are typed as text here.
         h.push(hint("F1", text::key::HELP, Action::Help));
+        h.push(hint("Ctrl-C", text::key::QUIT, Action::Quit));
     } else {
         h.push(hint("?", text::key::HELP, Action::Help));
         h.push(hint("q", text::key::QUIT, Action::Quit));
@@ -173,6 +237,13 @@ fn question_hints(state: &State) -> Vec<Hint> {
     let question = c.question(q);
     let mut h = Vec::new();
     if c.editing_text(q) {
+        let multi = matches!(
+            question.kind,
+            crate::questionnaire::QuestionKind::Multi { .. }
+        );
+        if multi && c.text_value().is_empty() {
+            h.push(hint("Space", text::key::TICK, Action::Toggle));
+        }
         h.push(hint("Enter", text::key::NEXT, Action::Confirm));
         h.push(hint("Esc", text::key::BACK, Action::Back));
         if checkin::row_count(question) > 0 {

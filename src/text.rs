@@ -112,6 +112,54 @@ pub fn needs_terminal(warning: &str) -> String {
 pub const DEMO_CANCELLED: &str = "No demo data was written.";
 
 pub const NEEDS_ANSWER: &str = "This question needs an answer before you go on.";
+pub const HOW_TO_PICK: &str = "To answer: ↑↓ then Enter, the option's number key, or click it.";
+pub const HOW_TO_PICK_NUMBER: &str = "To answer: ↑↓ then Enter, type the number, or click it.";
+pub const HOW_TO_TICK: &str = "To answer: ↑↓ and Space to tick, or click; then Enter.";
+pub const HOW_TO_TYPE: &str = "To answer: type it, then press Enter.";
+
+/// Said when Enter is pressed on a question with no answer chosen.
+pub fn how_to_answer(how: &str, required: bool) -> String {
+    if required {
+        format!("{how} This one is needed for your score.")
+    } else {
+        format!("{how} Or press s to skip it.")
+    }
+}
+
+pub fn paste_cut(max: usize) -> String {
+    format!("Pasted text was cut to fit: at most {max} characters.")
+}
+
+pub const OTHER_TYPE_NOW: &str = "Other ticked: type it in the box, then press Enter.";
+pub const OTHER_NEEDS_TEXT: &str = "Type what \"Other\" is, or press Space to untick it.";
+pub const DELETED: &str = "The check-in was deleted.";
+
+/// "WHO-5 Wellbeing Index, 21 Nov 2026 at 03:00" (for the delete dialog).
+pub fn checkin_name(title: &str, at: chrono::DateTime<chrono::Utc>) -> String {
+    format!(
+        "{title}, {}",
+        at.with_timezone(&chrono::Local)
+            .format("%-d %b %Y at %H:%M")
+    )
+}
+
+pub const DELETE_TITLE: &str = " Delete this check-in? ";
+pub const DELETE_NOTE: &str = "Its answers and scores are deleted too. This cannot be undone.";
+pub const LEAVE_QUIT_QUESTION: &str = "Your answers have not been saved. Quit anyway?";
+pub const MORE_BELOW: &str = "↓ more below";
+pub const MORE_ABOVE: &str = "↑ more above";
+pub const HISTORY_ALL: &str = "All questionnaires";
+
+/// "Row 12 of 231 · All questionnaires".
+pub fn history_position(row: usize, total: usize, filter: Option<&str>) -> String {
+    let shown = filter.unwrap_or(HISTORY_ALL);
+    if total == 0 {
+        format!("No rows · {shown}")
+    } else {
+        format!("Row {row} of {total} · {shown}")
+    }
+}
+
 pub const CANNOT_SKIP: &str = "This question cannot be skipped: it is needed for your score.";
 
 pub fn too_long(max: usize) -> String {
@@ -285,6 +333,15 @@ pub mod key {
     pub const CHANGE: &str = "change";
     pub const CHOOSE: &str = "choose";
     pub const CLOSE_HELP: &str = "close help";
+    pub const CLOSE: &str = "close";
+    pub const DELETE: &str = "delete";
+    pub const FILTER: &str = "filter";
+    pub const KEEP: &str = "keep";
+    pub const LEAVE_AND_QUIT: &str = "leave and quit";
+    pub const PAGE: &str = "page";
+    pub const FIRST_LAST: &str = "first/last";
+    pub const MOVE_IN_TEXT: &str = "move in the text";
+    pub const DELETE_TEXT: &str = "delete a character";
     pub const HELP: &str = "help";
     pub const HISTORY: &str = "history";
     pub const HOME: &str = "home";

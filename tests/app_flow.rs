@@ -76,11 +76,13 @@ fn arrows_and_enter_choose_and_the_next_checkin_sees_the_previous() {
         app.state.summary("who5").unwrap().latest.unwrap().value,
         52.0
     );
-    // Second time: all "At no time" by moving down five times then Enter.
+    // Second time: all "At no time" by moving down six times (nothing is
+    // highlighted at first: the first Down highlights row 1) then Enter.
     app.select("who5");
     app.act(Action::Confirm);
     for _ in 0..5 {
         app.acts(&[
+            Action::Down,
             Action::Down,
             Action::Down,
             Action::Down,
@@ -109,7 +111,7 @@ fn back_and_review_change_an_answer_before_saving() {
     ]);
     // Back on question 2, answer shown.
     let c = app.state.checkin.as_ref().unwrap();
-    assert_eq!((c.index, c.cursor), (1, 0));
+    assert_eq!((c.index, c.cursor), (1, Some(0)));
     app.acts(&[
         Action::Pick(5),
         Action::Pick(0),
@@ -140,13 +142,13 @@ fn an_abandoned_checkin_writes_nothing_and_quitting_asks_first() {
     let mut app = App::new();
     app.select("who5");
     app.acts(&[Action::Confirm, Action::Pick(0), Action::Quit]);
-    assert!(app.state.confirm_leave, "quitting with answers asks");
+    assert!(app.state.confirm.is_some(), "quitting with answers asks");
     assert!(!app.state.quit);
     app.act(Action::No);
     assert_eq!(app.state.screen, Screen::Question);
     app.acts(&[Action::Back, Action::Back]);
     assert!(
-        app.state.confirm_leave,
+        app.state.confirm.is_some(),
         "leaving from the first question asks too"
     );
     app.act(Action::Yes);

@@ -6,6 +6,7 @@
 mod tmux;
 
 use std::process::Command;
+use std::time::{Duration, Instant};
 use tmux::start;
 
 #[test]
@@ -59,9 +60,8 @@ fn quitting_mid_checkin_asks_and_saves_nothing() {
     t.wait_for("Your check-ins");
     t.keys(&["Enter", "1", "C-c"]);
     t.wait_for("Leave this check-in?");
+    // Ctrl-C (like q) then y quits the app, not only the check-in.
     t.keys(&["y"]);
-    t.wait_for("Your check-ins");
-    t.keys(&["q"]);
     t.wait_for("JOY-EXITED-0");
     let out = Command::new(env!("CARGO_BIN_EXE_joy"))
         .args(["history", "--json"])
@@ -70,4 +70,67 @@ fn quitting_mid_checkin_asks_and_saves_nothing() {
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 0);
+}
+
+/// Where `label` is on a captured screen, as a 1-based (column, row) for an
+/// SGR mouse report, aimed at its second character.
+fn locate(screen: &str, label: &str) -> (usize, usize) {
+    for (y, line) in screen.lines().enumerate() {
+        if let Some(byte) = line.find(label) {
+            return (line[..byte].chars().count() + 2, y + 1);
+        }
+    }
+    panic!("{label:?} not on screen:\n{screen}");
+}
+
+#[test]
+fn clicks_on_buttons_inside_dialogs_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    let t = start(&db, "dialog");
+    t.wait_for("Your check-ins");
+    // Help: its close button inside the box.
+    t.keys(&["?"]);
+    let screen = t.wait_for("[ Esc close ]");
+    let (x, y) = locate(&screen, "[ Esc close ]");
+    t.literal(&format!("\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m"));
+    let start_wait = Instant::now();
+    while t.screen().contains("[ Esc close ]") {
+        assert!(
+            start_wait.elapsed() < Duration::from_secs(15),
+            "help did not close"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Leave dialog: "stay" keeps the check-in, "leave and quit" quits.
+    t.keys(&["Enter"]);
+    t.wait_for("Question 1 of 5");
+    t.keys(&["1"]);
+    t.wait_for("Question 2 of 5");
+    t.keys(&["q"]);
+    let screen = t.wait_for("[ n stay ]");
+    let (x, y) = locate(&screen, "[ n stay ]");
+    assert!(y < 23, "the button is inside the box, above the key bar");
+    t.literal(&format!("\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m"));
+    let start_wait = Instant::now();
+    while t.screen().contains("[ n stay ]") {
+        assert!(
+            start_wait.elapsed() < Duration::from_secs(15),
+            "dialog did not close"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(t.screen().contains("Question 2 of 5"));
+    t.keys(&["q"]);
+    let screen = t.wait_for("[ y leave and quit ]");
+    let (x, y) = locate(&screen, "[ y leave and quit ]");
+    t.literal(&format!("\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m"));
+    t.wait_for("JOY-EXITED-0");
+    let out = Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(["history", "--json"])
+        .env("JOY_DB", &db)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 0, "nothing saved");
 }

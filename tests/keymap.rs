@@ -88,3 +88,61 @@ fn left_clicks_become_clicks_and_motion_is_ignored() {
         Some(Action::Down)
     );
 }
+
+#[test]
+fn a_paste_is_one_action_whatever_its_size() {
+    let app = App::new();
+    let big = "x\n".repeat(500_000);
+    assert_eq!(
+        map(&Event::Paste(big.clone()), &app.state),
+        Some(Action::Paste(big))
+    );
+}
+
+#[test]
+fn history_keys_page_jump_filter_and_delete() {
+    let mut app = App::new();
+    app.act(Action::OpenHistory);
+    let k = |code| map(&key(code, KeyModifiers::NONE), &app.state);
+    assert_eq!(k(KeyCode::PageUp), Some(Action::PageUp));
+    assert_eq!(k(KeyCode::PageDown), Some(Action::PageDown));
+    assert_eq!(k(KeyCode::Home), Some(Action::First));
+    assert_eq!(k(KeyCode::End), Some(Action::Last));
+    assert_eq!(k(KeyCode::Char('f')), Some(Action::Filter));
+    assert_eq!(k(KeyCode::Char('d')), Some(Action::Delete));
+    let keys: Vec<&str> = hints(&app.state).iter().map(|h| h.key).collect();
+    assert!(keys.contains(&"f") && keys.contains(&"d"), "{keys:?}");
+    // Not on home: `d` and `f` do nothing there.
+    let home = App::new();
+    assert_eq!(
+        map(&key(KeyCode::Char('d'), KeyModifiers::NONE), &home.state),
+        None
+    );
+}
+
+#[test]
+fn dialogs_take_y_and_n_and_show_why_they_opened() {
+    let mut app = App::new();
+    app.acts(&[Action::Confirm, Action::Pick(0), Action::Quit]);
+    let k = |c| map(&key(KeyCode::Char(c), KeyModifiers::NONE), &app.state);
+    assert_eq!(k('y'), Some(Action::Yes));
+    assert_eq!(k('n'), Some(Action::No));
+    assert_eq!(k('q'), None, "q inside the dialog is not a second quit");
+    let labels: Vec<&str> = hints(&app.state).iter().map(|h| h.label).collect();
+    assert!(labels.contains(&"leave and quit"), "{labels:?}");
+}
+
+#[test]
+fn space_while_typing_reaches_the_answer_logic() {
+    let mut app = App::new();
+    app.open_joy_note();
+    assert!(matches!(
+        map(&key(KeyCode::Char(' '), KeyModifiers::NONE), &app.state),
+        Some(Action::Edit(_))
+    ));
+    // Home and End move in the text while typing.
+    assert!(matches!(
+        map(&key(KeyCode::Home, KeyModifiers::NONE), &app.state),
+        Some(Action::Edit(_))
+    ));
+}

@@ -491,3 +491,71 @@ fn a_people_promise_theme_with_bands_draws_its_band_lines() {
     }
     assert!(text.contains("┄ top of each band"), "{text}");
 }
+
+/// Issue 6 (sections 3 and 4): the changed screens at 80x24 and 200x60.
+#[test]
+fn screens_at_80x24_and_200x60() {
+    for (w, h) in [(80, 24), (200, 60)] {
+        snap("i6_home_history", &home_loaded(w, h), w, h);
+
+        let mut app = fresh(w, h);
+        app.act(Action::Confirm);
+        snap("i6_question_nothing_chosen", &app, w, h);
+        app.act(Action::Confirm);
+        let text = screen_text(&render(&app, w, h));
+        assert!(text.contains("↑↓ then Enter"), "{text}");
+        snap("i6_question_how_to_answer", &app, w, h);
+        app.acts(&[Action::Pick(0)]);
+        snap("i6_question_2_of_5", &app, w, h);
+        app.acts(&[
+            Action::Pick(1),
+            Action::Pick(2),
+            Action::Pick(3),
+            Action::Pick(5),
+        ]);
+        snap("i6_review", &app, w, h);
+
+        let mut app = fresh(w, h);
+        app.open_joy_note();
+        let words: Vec<String> = (1..=40).map(|i| format!("word{i:02}")).collect();
+        app.type_text(&words.join(" "));
+        snap("i6_question_long_note", &app, w, h);
+        app.act(Action::Help);
+        snap("i6_help_while_typing", &app, w, h);
+
+        let mut app = fresh(w, h);
+        app.acts(&[
+            Action::Confirm,
+            Action::Pick(5),
+            Action::Pick(5),
+            Action::Pick(5),
+            Action::Pick(5),
+            Action::Pick(5),
+            Action::Save,
+        ]);
+        snap("i6_result_alert_top", &app, w, h);
+        for _ in 0..30 {
+            app.act(Action::Down);
+        }
+        snap("i6_result_alert_end", &app, w, h);
+        app.act(Action::Confirm);
+        app.acts(&[Action::Confirm, Action::Pick(0), Action::Quit]);
+        snap("i6_confirm_quit", &app, w, h);
+
+        let mut app = with_history(w, h);
+        app.act(Action::OpenHistory);
+        for _ in 0..11 {
+            app.act(Action::Down);
+        }
+        let text = screen_text(&render(&app, w, h));
+        assert!(text.contains("Row 12 of 71"), "{text}");
+        snap("i6_history_row_12", &app, w, h);
+        app.act(Action::Filter);
+        snap("i6_history_filtered", &app, w, h);
+        app.act(Action::Delete);
+        snap("i6_confirm_delete", &app, w, h);
+        app.act(Action::No);
+        app.act(Action::Confirm);
+        snap("i6_detail", &app, w, h);
+    }
+}

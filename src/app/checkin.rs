@@ -1,14 +1,15 @@
 //! A check-in in progress: moving through questions (with skip logic),
 //! answering by keys, numbers, clicks or text, reviewing and saving.
 
-use super::{finish, go_home, Action, Effect, Screen, State};
+use super::{finish, go_home, Action, AfterLeave, Confirm, Effect, Screen, State};
 use crate::questionnaire::answers::check_number;
 use crate::questionnaire::{
     fmt_number, AnswerValue, Answers, Choice, Question, QuestionKind, Questionnaire, Scalar,
 };
 use crate::text;
 use chrono::{DateTime, Utc};
-use ratatui_textarea::TextArea;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+use ratatui_textarea::{TextArea, WrapMode};
 
 /// Number questions with at most this many steps are shown as a list.
 pub const MAX_LISTED_NUMBERS: usize = 21;
@@ -20,8 +21,12 @@ pub struct Checkin {
     /// Index of the current question in the questionnaire.
     pub index: usize,
     pub answers: Answers,
-    /// Highlighted row of the current question's list.
-    pub cursor: usize,
+    /// Highlighted row of the current question's list: none until the
+    /// person moves to a row or has answered, so Enter never picks a row
+    /// they did not choose.
+    pub cursor: Option<usize>,
+    /// "Other" ticked on a multiple-choice question before anything is typed.
+    pub other_ticked: bool,
     pub text: TextArea<'static>,
     pub started_at: DateTime<Utc>,
     /// Editing from the review screen: return there after answering.
@@ -84,7 +89,8 @@ impl Checkin {
             questionnaire,
             index: 0,
             answers: Answers::new(),
-            cursor: 0,
+            cursor: None,
+            other_ticked: false,
             text: TextArea::default(),
             started_at: now,
             from_review: false,
@@ -117,10 +123,20 @@ impl Checkin {
             QuestionKind::Text { .. } => true,
             QuestionKind::Number { .. } => choices(question).is_empty(),
             QuestionKind::Multi { .. } => {
-                has_other(question) && self.cursor == choices(question).len()
+                has_other(question) && self.cursor == Some(choices(question).len())
             }
             _ => false,
         }
+    }
+
+    /// Is "Other" shown ticked (text typed, or ticked with Space)?
+    pub fn other_is_ticked(&self, q: &Questionnaire) -> bool {
+        self.other_ticked
+            || matches!(
+                self.answers.get(&self.question(q).id),
+                Some(AnswerValue::Multi { other: Some(_), .. })
+            )
+            || (self.editing_text(q) && !self.text_value().is_empty())
     }
 
     /// Move to question `index`, showing its current answer.
@@ -130,14 +146,13 @@ impl Checkin {
         let question = self.question(q);
         let rows = choices(question);
         let answer = self.answers.get(&question.id);
+        // Highlight the answer already given; otherwise nothing.
         self.cursor = match answer {
-            Some(AnswerValue::Choice(v)) => rows.iter().position(|c| c.value == *v).unwrap_or(0),
-            Some(AnswerValue::Number(n)) => rows
-                .iter()
-                .position(|c| c.value == Scalar::Number(*n))
-                .unwrap_or(0),
-            _ => 0,
+            Some(AnswerValue::Choice(v)) => rows.iter().position(|c| c.value == *v),
+            Some(AnswerValue::Number(n)) => rows.iter().position(|c| c.value == Scalar::Number(*n)),
+            _ => None,
         };
+        self.other_ticked = false;
         let text = match answer {
             Some(AnswerValue::Text(t)) => t.clone(),
             Some(AnswerValue::Number(n)) if rows.is_empty() => fmt_number(*n),
@@ -145,10 +160,16 @@ impl Checkin {
             _ => String::new(),
         };
         self.text = TextArea::new(vec![text]);
+        self.text.set_wrap_mode(WrapMode::WordOrGlyph);
         self.text.move_cursor(ratatui_textarea::CursorMove::End);
     }
 
-    fn text_value(&self) -> String {
+    /// Characters typed so far.
+    pub fn typed_len(&self) -> usize {
+        self.text.lines().iter().map(|l| l.chars().count()).sum()
+    }
+
+    pub fn text_value(&self) -> String {
         self.text.lines().join(" ").trim().to_string()
     }
 }
@@ -204,7 +225,9 @@ fn previous(state: &mut State) -> Vec<Effect> {
             go_home(state)
         }
         None => {
-            state.confirm_leave = true;
+            state.confirm = Some(Confirm::Leave {
+                then: AfterLeave::Home,
+            });
             vec![]
         }
     }
@@ -225,7 +248,7 @@ fn choose(c: &mut Checkin, q: &Questionnaire, row: usize) -> bool {
     let Some(choice) = rows.get(row) else {
         return false;
     };
-    c.cursor = row;
+    c.cursor = Some(row);
     let a = match &question.kind {
         QuestionKind::Number { .. } => AnswerValue::Number(choice.value.as_number().unwrap_or(0.0)),
         _ => AnswerValue::Choice(choice.value.clone()),
@@ -238,7 +261,7 @@ fn toggle(c: &mut Checkin, q: &Questionnaire, row: usize) {
     let question = c.question(q);
     let rows = choices(question);
     let Some(choice) = rows.get(row) else { return };
-    c.cursor = row;
+    c.cursor = Some(row);
     let (mut values, other) = match c.answers.get(&question.id) {
         Some(AnswerValue::Multi { values, other }) => (values.clone(), other.clone()),
         _ => (Vec::new(), None),
@@ -285,6 +308,9 @@ fn commit_text(c: &mut Checkin, q: &Questionnaire) -> Result<(), String> {
             }
         }
         QuestionKind::Multi { .. } => {
+            if c.other_ticked && typed.is_empty() && c.editing_text(q) {
+                return Err(text::OTHER_NEEDS_TEXT.to_string());
+            }
             let values = match c.answers.get(&question.id) {
                 Some(AnswerValue::Multi { values, .. }) => values.clone(),
                 _ => Vec::new(),
@@ -313,10 +339,57 @@ fn next(state: &mut State) {
     }
     let question = c.question(q);
     if question.required && !c.answers.contains_key(&question.id) {
-        c.message = Some(text::NEEDS_ANSWER.to_string());
+        c.message = Some(how_to_answer(question));
         return;
     }
     advance(state);
+}
+
+/// What to say when someone tries to move on without answering.
+pub fn how_to_answer(question: &Question) -> String {
+    let how = match &question.kind {
+        QuestionKind::Multi { .. } => text::HOW_TO_TICK,
+        QuestionKind::Text { .. } => text::HOW_TO_TYPE,
+        QuestionKind::Number { .. } if choices(question).is_empty() => text::HOW_TO_TYPE,
+        QuestionKind::Number { .. } => text::HOW_TO_PICK_NUMBER,
+        _ => text::HOW_TO_PICK,
+    };
+    text::how_to_answer(how, question.required)
+}
+
+/// Put pasted text into the answer being typed, in one step: line breaks
+/// and tabs become spaces, other control characters are dropped, and the
+/// text is cut at the question's limit (only as much of the paste as fits
+/// is ever looked at, so a megabyte costs no more than a line).
+fn paste(c: &mut Checkin, question: &Question, pasted: &str) {
+    let room = max_len(question)
+        .map(|m| m.saturating_sub(c.typed_len()))
+        .unwrap_or(usize::MAX);
+    let mut fitting = String::new();
+    let mut taken = 0usize;
+    let mut cut = false;
+    let mut after_cr = false;
+    for raw in pasted.chars() {
+        // "\r\n" is one line break, so one space.
+        let skip = raw == '\n' && after_cr;
+        after_cr = raw == '\r';
+        let ch = match raw {
+            _ if skip => continue,
+            '\r' | '\n' | '\t' => ' ',
+            ch if ch.is_control() => continue,
+            ch => ch,
+        };
+        if taken == room {
+            cut = true;
+            break;
+        }
+        fitting.push(ch);
+        taken += 1;
+    }
+    if !fitting.is_empty() {
+        c.text.insert_str(&fitting);
+    }
+    c.message = cut.then(|| text::paste_cut(max_len(question).unwrap_or(0)));
 }
 
 pub fn question(state: &mut State, action: Action, _now: DateTime<Utc>) -> Vec<Effect> {
@@ -327,26 +400,50 @@ pub fn question(state: &mut State, action: Action, _now: DateTime<Utc>) -> Vec<E
     let rows = row_count(&question);
     let is_multi = matches!(question.kind, QuestionKind::Multi { .. });
     let editing = c.editing_text(q);
+    let n_choices = choices(&question).len();
+    let on_other = is_multi && editing;
     match action {
+        // Space on an empty "Other" ticks (or unticks) it: it is not text.
+        Action::Edit(key)
+            if on_other
+                && key.code == KeyCode::Char(' ')
+                && !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                && c.text_value().is_empty() =>
+        {
+            toggle_other(c);
+        }
         Action::Edit(key) if editing => {
             let before = c.text.clone();
             c.text.input(key);
             if let Some(max) = max_len(&question) {
-                let n: usize = c.text.lines().iter().map(|l| l.chars().count()).sum();
-                if n > max {
+                if c.typed_len() > max {
                     c.text = before;
                     c.message = Some(text::too_long(max));
                 }
             }
         }
+        Action::Paste(s) if editing => paste(c, &question, &s),
         Action::Up if rows > 0 => {
-            if editing && is_multi {
+            if on_other {
                 let _ = commit_text(c, q);
+                if c.text_value().is_empty() {
+                    c.other_ticked = false;
+                }
             }
-            c.cursor = c.cursor.saturating_sub(1);
+            c.cursor = Some(match c.cursor {
+                Some(i) => i.saturating_sub(1),
+                None => 0,
+            });
         }
-        Action::Down if rows > 0 => c.cursor = (c.cursor + 1).min(rows - 1),
-        Action::Pick(i) if i < choices(&question).len() => {
+        Action::Down if rows > 0 => {
+            c.cursor = Some(match c.cursor {
+                Some(i) => (i + 1).min(rows - 1),
+                None => 0,
+            })
+        }
+        Action::Pick(i) if i < n_choices => {
             if is_multi {
                 toggle(c, q, i);
             } else if choose(c, q, i) {
@@ -364,15 +461,20 @@ pub fn question(state: &mut State, action: Action, _now: DateTime<Utc>) -> Vec<E
                 }
             }
         }
-        Action::Pick(i) if is_multi && has_other(&question) && i == choices(&question).len() => {
-            c.cursor = i
+        Action::Pick(i) if is_multi && has_other(&question) && i == n_choices => {
+            c.cursor = Some(i);
+            if c.text_value().is_empty() {
+                toggle_other(c);
+            }
         }
-        Action::Toggle if is_multi => {
-            let cur = c.cursor;
-            toggle(c, q, cur);
-        }
-        Action::Confirm if !is_multi && !editing && rows > 0 => {
-            let cur = c.cursor;
+        Action::Toggle if on_other => toggle_other(c),
+        Action::Toggle if is_multi => match c.cursor {
+            Some(cur) => toggle(c, q, cur),
+            None => c.message = Some(how_to_answer(&question)),
+        },
+        // Enter chooses the highlighted row, and only a row the person moved to.
+        Action::Confirm if !is_multi && !editing && rows > 0 && c.cursor.is_some() => {
+            let cur = c.cursor.unwrap_or(0);
             if choose(c, q, cur) {
                 advance(state);
             }
@@ -395,6 +497,12 @@ pub fn question(state: &mut State, action: Action, _now: DateTime<Utc>) -> Vec<E
         _ => {}
     }
     vec![]
+}
+
+/// Tick or untick an empty "Other" row; its text box takes the typing.
+fn toggle_other(c: &mut Checkin) {
+    c.other_ticked = !c.other_ticked;
+    c.message = c.other_ticked.then(|| text::OTHER_TYPE_NOW.to_string());
 }
 
 pub fn review(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
@@ -428,7 +536,7 @@ pub fn review(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
                 let i = q.questions.iter().position(|x| x.id == m.id).unwrap_or(0);
                 c.from_review = true;
                 c.enter(q, i);
-                c.message = Some(text::NEEDS_ANSWER.to_string());
+                c.message = Some(how_to_answer(m));
                 state.screen = Screen::Question;
                 return vec![];
             }

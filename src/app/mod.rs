@@ -57,6 +57,18 @@ pub enum Action {
     NextQuestionnaire,
     /// A key for the text editor.
     Edit(KeyEvent),
+    /// Text pasted in one piece (bracketed paste): typed into a text answer,
+    /// ignored anywhere else.
+    Paste(String),
+    PageUp,
+    PageDown,
+    /// Jump to the first / last row.
+    First,
+    Last,
+    /// History: show the next questionnaire only (then all again).
+    Filter,
+    /// History: delete the highlighted check-in (asks first).
+    Delete,
     Click {
         column: u16,
         row: u16,
@@ -79,6 +91,8 @@ pub enum Loaded {
         id: i64,
         previous: Box<Option<CheckinRecord>>,
     },
+    /// One check-in was deleted (false: it was not there any more).
+    Deleted(bool),
     Error(String),
 }
 
@@ -86,8 +100,13 @@ pub enum Loaded {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadHome,
-    LoadHistory,
+    /// Past check-ins, newest first, of one questionnaire or all.
+    LoadHistory {
+        questionnaire: Option<String>,
+    },
     LoadDetail(i64),
+    /// Delete one check-in with its answers and scores (after a confirmation).
+    DeleteCheckin(i64),
     LoadSeries {
         questionnaire: String,
         score: String,
@@ -107,6 +126,24 @@ pub struct HomeSummary {
     pub recent: Vec<f64>,
     /// Some of the values shown are demo data (from `joy demo`).
     pub demo: bool,
+}
+
+/// A question the app asks before doing something that cannot be undone,
+/// kept as data (like gitui's `ConfirmAction`): what `y` will do is decided
+/// when the dialog opens, so `q` then `y` quits and `Esc` then `y` goes home.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirm {
+    /// Leave a check-in with unsaved answers, then do `then`.
+    Leave { then: AfterLeave },
+    /// Delete one saved check-in (`what` names it in the dialog).
+    Delete { id: i64, what: String },
+}
+
+/// Where leaving an unsaved check-in goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterLeave {
+    Home,
+    Quit,
 }
 
 #[derive(Debug, Clone)]
@@ -139,11 +176,14 @@ pub struct State {
     pub result: Option<ResultView>,
     pub history: Vec<CheckinRecord>,
     pub history_selected: usize,
+    /// History shows only this questionnaire (by id) when set.
+    pub history_filter: Option<String>,
     pub detail: Option<CheckinRecord>,
     pub detail_scroll: u16,
     pub trends: TrendsView,
     pub help: bool,
-    pub confirm_leave: bool,
+    /// A dialog asking before something that cannot be undone.
+    pub confirm: Option<Confirm>,
     pub quit: bool,
     /// A message for the user (e.g. a failed save), shown in the status line.
     pub status: Option<String>,
@@ -173,6 +213,7 @@ impl State {
             result: None,
             history: Vec::new(),
             history_selected: 0,
+            history_filter: None,
             detail: None,
             detail_scroll: 0,
             trends: TrendsView {
@@ -183,7 +224,7 @@ impl State {
                 loaded: false,
             },
             help: false,
-            confirm_leave: false,
+            confirm: None,
             quit: false,
             status: None,
             size: (80, 24),
@@ -204,13 +245,23 @@ impl State {
 
     /// Is a text editor taking keys right now?
     pub fn editing_text(&self) -> bool {
-        !self.help
-            && !self.confirm_leave
-            && self.screen == Screen::Question
+        !self.help && self.confirm.is_none() && self.typing_screen()
+    }
+
+    /// Is the screen under any overlay a text answer? (The help opened while
+    /// typing lists the typing keys.)
+    pub fn typing_screen(&self) -> bool {
+        self.screen == Screen::Question
             && self
                 .checkin
                 .as_ref()
                 .is_some_and(|c| c.editing_text(&self.questionnaires[c.questionnaire]))
+    }
+
+    fn history_effect(&self) -> Effect {
+        Effect::LoadHistory {
+            questionnaire: self.history_filter.clone(),
+        }
     }
 
     fn series_effect(&self) -> Vec<Effect> {
@@ -246,18 +297,18 @@ pub fn update(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
         }
         _ => {}
     }
-    if state.confirm_leave {
+    if let Some(confirm) = state.confirm.clone() {
         return match action {
             Action::Yes => {
-                state.confirm_leave = false;
-                state.checkin = None;
-                go_home(state)
+                state.confirm = None;
+                confirmed(state, confirm)
             }
             Action::No | Action::Back => {
-                state.confirm_leave = false;
+                state.confirm = None;
                 vec![]
             }
             Action::Quit => {
+                state.confirm = None;
                 state.quit = true;
                 vec![Effect::Quit]
             }
@@ -298,9 +349,31 @@ pub fn update(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
     }
 }
 
+/// Do what a dialog asked about, now that the person said yes.
+fn confirmed(state: &mut State, confirm: Confirm) -> Vec<Effect> {
+    match confirm {
+        Confirm::Leave {
+            then: AfterLeave::Quit,
+        } => {
+            state.checkin = None;
+            state.quit = true;
+            vec![Effect::Quit]
+        }
+        Confirm::Leave {
+            then: AfterLeave::Home,
+        } => {
+            state.checkin = None;
+            go_home(state)
+        }
+        Confirm::Delete { id, .. } => vec![Effect::DeleteCheckin(id)],
+    }
+}
+
 fn quit(state: &mut State) -> Vec<Effect> {
     if state.has_unsaved() {
-        state.confirm_leave = true;
+        state.confirm = Some(Confirm::Leave {
+            then: AfterLeave::Quit,
+        });
         vec![]
     } else {
         state.quit = true;
@@ -316,7 +389,7 @@ pub(crate) fn go_home(state: &mut State) -> Vec<Effect> {
 fn open_history(state: &mut State) -> Vec<Effect> {
     state.screen = Screen::History;
     state.history_selected = 0;
-    vec![Effect::LoadHistory]
+    vec![state.history_effect()]
 }
 
 fn open_trends(state: &mut State, questionnaire: usize) -> Vec<Effect> {
@@ -419,6 +492,18 @@ fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
             }
             state.screen = Screen::Result;
         }
+        Loaded::Deleted(found) => {
+            state.status = Some(if found {
+                crate::text::DELETED.to_string()
+            } else {
+                crate::text::NOT_FOUND.to_string()
+            });
+            if state.screen == Screen::Detail {
+                state.screen = Screen::History;
+                state.detail = None;
+            }
+            return vec![state.history_effect()];
+        }
         Loaded::Error(e) => {
             // A failed save keeps the answers: back to review to try again.
             if state.checkin.is_some()
@@ -433,16 +518,48 @@ fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
     vec![]
 }
 
-fn result(state: &mut State, action: Action) -> Vec<Effect> {
-    let Some(r) = state.result.as_mut() else {
-        return go_home(state);
+/// Move a scroll position, stopping at `max` (the end of the content).
+fn scroll(pos: u16, action: &Action, page: u16, max: u16) -> u16 {
+    let page = page.max(1);
+    let pos = match action {
+        Action::Up => pos.saturating_sub(1),
+        Action::Down => pos.saturating_add(1),
+        Action::PageUp => pos.saturating_sub(page),
+        Action::PageDown => pos.saturating_add(page),
+        Action::First => 0,
+        Action::Last => max,
+        _ => pos,
     };
+    pos.min(max)
+}
+
+fn is_scroll(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last
+    )
+}
+
+fn result(state: &mut State, action: Action) -> Vec<Effect> {
+    if state.result.is_none() {
+        return go_home(state);
+    }
+    if is_scroll(&action) {
+        let (page, max) = crate::ui::result_scroll_limits(state);
+        if let Some(r) = state.result.as_mut() {
+            r.scroll = scroll(r.scroll, &action, page, max);
+        }
+        return vec![];
+    }
     match action {
-        Action::Up => r.scroll = r.scroll.saturating_sub(1),
-        Action::Down => r.scroll = r.scroll.saturating_add(1),
         Action::Confirm | Action::Back => return go_home(state),
         Action::OpenTrends => {
-            let q = r.questionnaire;
+            let q = state.result.as_ref().map(|r| r.questionnaire).unwrap_or(0);
             return open_trends(state, q);
         }
         Action::OpenHistory => return open_history(state),
@@ -451,12 +568,36 @@ fn result(state: &mut State, action: Action) -> Vec<Effect> {
     vec![]
 }
 
+/// Ask before deleting check-in row `i` of the history.
+fn ask_delete(state: &mut State, i: usize) -> Vec<Effect> {
+    let Some(r) = state.history.get(i) else {
+        return vec![];
+    };
+    let title = state
+        .questionnaires
+        .iter()
+        .find(|q| q.id == r.questionnaire_id)
+        .map(|q| q.title.clone())
+        .unwrap_or_else(|| r.questionnaire_id.clone());
+    state.confirm = Some(Confirm::Delete {
+        id: r.id,
+        what: crate::text::checkin_name(&title, r.completed_at),
+    });
+    vec![]
+}
+
 fn history(state: &mut State, action: Action) -> Vec<Effect> {
     let n = state.history.len();
+    let last = n.saturating_sub(1);
+    let page = crate::ui::history_page(state).max(1);
     match action {
         Action::Up | Action::Down => {
             state.history_selected = step(state.history_selected, n, action == Action::Down)
         }
+        Action::PageUp => state.history_selected = state.history_selected.saturating_sub(page),
+        Action::PageDown => state.history_selected = (state.history_selected + page).min(last),
+        Action::First => state.history_selected = 0,
+        Action::Last => state.history_selected = last,
         Action::Pick(i) if i < n => {
             state.history_selected = i;
             return vec![Effect::LoadDetail(state.history[i].id)];
@@ -466,6 +607,21 @@ fn history(state: &mut State, action: Action) -> Vec<Effect> {
                 return vec![Effect::LoadDetail(r.id)];
             }
         }
+        Action::Filter => {
+            // All, then each questionnaire in turn, then all again.
+            let ids: Vec<&str> = state.questionnaires.iter().map(|q| q.id.as_str()).collect();
+            let next = match &state.history_filter {
+                None => ids.first(),
+                Some(f) => ids
+                    .iter()
+                    .position(|id| id == f)
+                    .and_then(|i| ids.get(i + 1)),
+            };
+            state.history_filter = next.map(|s| s.to_string());
+            state.history_selected = 0;
+            return vec![state.history_effect()];
+        }
+        Action::Delete => return ask_delete(state, state.history_selected),
         Action::Back | Action::Left => return go_home(state),
         Action::OpenTrends => return open_trends(state, state.trends.questionnaire),
         _ => {}
@@ -474,10 +630,20 @@ fn history(state: &mut State, action: Action) -> Vec<Effect> {
 }
 
 fn detail(state: &mut State, action: Action) -> Vec<Effect> {
+    if is_scroll(&action) {
+        let (page, max) = crate::ui::detail_scroll_limits(state);
+        state.detail_scroll = scroll(state.detail_scroll, &action, page, max);
+        return vec![];
+    }
     match action {
-        Action::Up => state.detail_scroll = state.detail_scroll.saturating_sub(1),
-        Action::Down => state.detail_scroll = state.detail_scroll.saturating_add(1),
         Action::Back | Action::Left | Action::Confirm => state.screen = Screen::History,
+        Action::Delete => {
+            if let Some(id) = state.detail.as_ref().map(|d| d.id) {
+                if let Some(i) = state.history.iter().position(|r| r.id == id) {
+                    return ask_delete(state, i);
+                }
+            }
+        }
         _ => {}
     }
     vec![]

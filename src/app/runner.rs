@@ -33,7 +33,10 @@ fn perform(state: &State, store: &mut Store, effect: Effect) -> Option<Loaded> {
     let result = match effect {
         Effect::Quit => return None,
         Effect::LoadHome => home_summaries(state, store, me).map(Loaded::Home),
-        Effect::LoadHistory => store.history(Some(me), None).map(Loaded::History),
+        Effect::LoadHistory { questionnaire } => store
+            .history(Some(me), questionnaire.as_deref())
+            .map(Loaded::History),
+        Effect::DeleteCheckin(id) => store.delete_checkin(me, id).map(Loaded::Deleted),
         Effect::LoadDetail(id) => store.checkin(id).map(|d| Loaded::Detail(Box::new(d))),
         Effect::LoadSeries {
             questionnaire,

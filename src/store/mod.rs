@@ -772,6 +772,21 @@ impl Store {
         })
     }
 
+    /// Delete one check-in of `respondent` with its answers and scores (they
+    /// go with it: `ON DELETE CASCADE`; `secure_delete` overwrites them).
+    /// Returns false if there was no such check-in of theirs.
+    pub fn delete_checkin(&mut self, respondent: i64, id: i64) -> Result<bool> {
+        self.write("deleting a check-in", |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let n = tx.execute(
+                "DELETE FROM checkin WHERE id = ?1 AND respondent_id = ?2",
+                params![id, respondent],
+            )?;
+            tx.commit()?;
+            Ok(n == 1)
+        })
+    }
+
     /// Delete every personal check-in, overwrite the freed pages, and
     /// truncate the write-ahead log. The local respondent row (an id and a
     /// date, nothing personal) stays, so an app that is open keeps saving.

@@ -10,6 +10,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
+/// Rows of history one page shows.
+pub fn page(area: Rect) -> usize {
+    list(area).height as usize
+}
+
 fn list(area: Rect) -> Rect {
     Rect::new(
         area.x,
@@ -50,10 +55,19 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         text::COL_QUESTIONNAIRE,
         text::COL_SCORE
     );
+    let filter = state
+        .history_filter
+        .as_deref()
+        .map(|id| title_of(state, id));
+    let position = text::history_position(
+        state.history_selected + 1,
+        state.history.len(),
+        filter.as_deref(),
+    );
     frame.render_widget(
         Paragraph::new(vec![
+            Line::styled(fit(&position, w), style(Meaning::Accent, nc)),
             Line::styled(fit(&head, w), style(Meaning::Muted, nc)),
-            Line::raw(""),
         ]),
         area,
     );
@@ -124,10 +138,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
-    let nc = state.no_color;
-    let Some(r) = state.detail.as_ref() else {
+    if state.detail.is_none() {
         frame.render_widget(Paragraph::new(text::NOT_FOUND), area);
         return;
+    }
+    super::draw_scrolled(
+        frame,
+        super::readable(area),
+        detail_paragraph(state),
+        state.detail_scroll,
+        state.no_color,
+    );
+}
+
+/// One past check-in as a wrapped paragraph (also measured by `update`).
+pub fn detail_paragraph(state: &State) -> Paragraph<'static> {
+    let nc = state.no_color;
+    let Some(r) = state.detail.as_ref() else {
+        return Paragraph::new(text::NOT_FOUND);
     };
     let q = state
         .questionnaires
@@ -173,10 +201,5 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
             .unwrap_or_else(|| a.question_id.clone());
         lines.push(Line::raw(format!("- {qtext}: {}", a.label)));
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((state.detail_scroll, 0)),
-        area,
-    );
+    Paragraph::new(lines).wrap(Wrap { trim: false })
 }

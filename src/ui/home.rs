@@ -31,7 +31,12 @@ fn layout(area: Rect, state: &State) -> Layout {
     } else {
         2
     };
-    let list_h = area.height.saturating_sub(intro_h + about_h + 1);
+    // As tall as its items (no empty gap before the description at large sizes).
+    let items_h = (state.questionnaires.len() as u16).max(1) * ITEM_ROWS;
+    let list_h = area
+        .height
+        .saturating_sub(intro_h + about_h + 1)
+        .min(items_h);
     Layout {
         intro: Rect::new(area.x, area.y, area.width, intro_h),
         list: Rect::new(area.x, area.y + intro_h, area.width, list_h),

@@ -74,8 +74,8 @@ pub fn draw(frame: &mut Frame, state: &State) {
     if state.help {
         help::draw(frame, area, state);
     }
-    if state.confirm_leave {
-        help::draw_confirm(frame, area, state);
+    if let Some(c) = &state.confirm {
+        help::draw_confirm(frame, area, state, c);
     }
 }
 
@@ -167,6 +167,17 @@ pub fn hit(state: &State, column: u16, row: u16) -> Option<Action> {
         return None;
     }
     let l = frame_layout(area, state);
+    let inside_rect =
+        |r: Rect| column >= r.x && column < r.right() && row >= r.y && row < r.bottom();
+    // A dialog's buttons first: they sit inside its box.
+    let buttons = match &state.confirm {
+        Some(c) => Some(help::confirm_layout(area, c).1),
+        None if state.help => Some(help::help_layout(area, state).1),
+        None => None,
+    };
+    if let Some(b) = buttons.into_iter().flatten().find(|b| inside_rect(b.rect)) {
+        return Some(b.hint.action);
+    }
     if row >= l.keybar.y {
         let y = row - l.keybar.y;
         return keybar_cells(area.width, &hints(state))
@@ -174,11 +185,10 @@ pub fn hit(state: &State, column: u16, row: u16) -> Option<Action> {
             .find(|c| c.y == y && column >= c.x && column < c.x + c.width)
             .map(|c| c.hint.action);
     }
-    if state.help || state.confirm_leave {
+    if state.help || state.confirm.is_some() {
         return None;
     }
-    let inside = |r: Rect| column >= r.x && column < r.right() && row >= r.y && row < r.bottom();
-    if !inside(l.body) {
+    if !inside_rect(l.body) {
         return None;
     }
     let index = match state.screen {
@@ -189,6 +199,83 @@ pub fn hit(state: &State, column: u16, row: u16) -> Option<Action> {
         _ => None,
     }?;
     Some(Action::Pick(index))
+}
+
+/// Lines of prose stay this wide at most, so they remain easy to read on
+/// a wide screen.
+pub const READABLE_WIDTH: u16 = 100;
+
+/// `area`, no wider than [`READABLE_WIDTH`].
+pub fn readable(area: Rect) -> Rect {
+    Rect {
+        width: area.width.min(READABLE_WIDTH),
+        ..area
+    }
+}
+
+/// The body of the screen at the state's size.
+fn body_area(state: &State) -> Rect {
+    frame_layout(Rect::new(0, 0, state.size.0, state.size.1), state).body
+}
+
+/// Lines shown and the largest scroll of `total` lines in `height` rows: when
+/// the content is longer, one row is kept for the "more below" hint.
+pub fn scroll_view(total: u16, height: u16) -> (u16, u16) {
+    if total <= height {
+        (height, 0)
+    } else {
+        let view = height.saturating_sub(1).max(1);
+        (view, total.saturating_sub(view))
+    }
+}
+
+/// Draw a scrolled paragraph in `area`, never past its end, with a hint
+/// line when some of it lies below (or above).
+fn draw_scrolled(frame: &mut Frame, area: Rect, p: Paragraph, scroll: u16, no_color: bool) {
+    let total = p.line_count(area.width).min(u16::MAX as usize) as u16;
+    let (view, max) = scroll_view(total, area.height);
+    let scroll = scroll.min(max);
+    frame.render_widget(
+        p.scroll((scroll, 0)),
+        Rect {
+            height: view.min(area.height),
+            ..area
+        },
+    );
+    if max > 0 && area.height > view {
+        let hint = if scroll < max {
+            text::MORE_BELOW
+        } else {
+            text::MORE_ABOVE
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(hint, style(Meaning::Accent, no_color))),
+            Rect::new(area.x, area.y + view, area.width, 1),
+        );
+    }
+}
+
+/// (page, largest scroll) of a paragraph drawn by `draw_scrolled` in `area`.
+fn scroll_limits(area: Rect, p: Paragraph) -> (u16, u16) {
+    let total = p.line_count(area.width).min(u16::MAX as usize) as u16;
+    scroll_view(total, area.height)
+}
+
+/// Result screen: (page, largest scroll), so scrolling stops at the end.
+pub fn result_scroll_limits(state: &State) -> (u16, u16) {
+    let area = readable(body_area(state));
+    scroll_limits(area, result::paragraph(state))
+}
+
+/// Detail screen: (page, largest scroll).
+pub fn detail_scroll_limits(state: &State) -> (u16, u16) {
+    let area = readable(body_area(state));
+    scroll_limits(area, history::detail_paragraph(state))
+}
+
+/// History: how many rows one page holds.
+pub fn history_page(state: &State) -> usize {
+    history::page(body_area(state))
 }
 
 /// The first item to show so that `selected` is visible in `height` rows.
@@ -263,6 +350,18 @@ mod tests {
         assert_eq!(scroll_offset(0, 3, 5), 0);
         assert_eq!(scroll_offset(9, 20, 5), 5);
         assert_eq!(scroll_offset(19, 20, 5), 15);
+    }
+
+    #[test]
+    fn scrolling_stops_at_the_end_and_keeps_a_row_for_the_hint() {
+        // Fits: no scrolling, all rows for content.
+        assert_eq!(scroll_view(10, 20), (20, 0));
+        assert_eq!(scroll_view(20, 20), (20, 0));
+        // 30 lines in 20 rows: 19 shown, one row says "more below"; the
+        // last scroll shows the last 19 lines.
+        assert_eq!(scroll_view(30, 20), (19, 11));
+        assert_eq!(readable(Rect::new(1, 1, 198, 50)).width, READABLE_WIDTH);
+        assert_eq!(readable(Rect::new(1, 1, 78, 20)).width, 78);
     }
 
     #[test]

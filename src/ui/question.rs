@@ -8,7 +8,7 @@ use crate::questionnaire::{AnswerValue, QuestionKind, Scalar};
 use crate::text;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 struct Layout {
@@ -22,7 +22,24 @@ struct Layout {
     show_instructions: bool,
 }
 
+/// Lines inside the text box: the whole answer, wrapped, with room for the
+/// cursor; at least three for a free-text answer.
+fn input_lines(c: &crate::app::Checkin, question: &crate::questionnaire::Question, w: u16) -> u16 {
+    let inner = w.saturating_sub(2).max(2);
+    let typed = c.text.lines().join(" ");
+    // One spare line when there is text: the editor's own wrapping may
+    // break a line earlier than this estimate.
+    let need = wrapped_height(&typed, inner - 1) + u16::from(!typed.is_empty());
+    let min = if matches!(question.kind, QuestionKind::Text { .. }) {
+        3
+    } else {
+        1
+    };
+    need.max(min)
+}
+
 fn layout(area: Rect, state: &State) -> Option<Layout> {
+    let area = super::readable(area);
     let c = state.checkin.as_ref()?;
     let q = state.questionnaires.get(c.questionnaire)?;
     let question = c.question(q);
@@ -35,8 +52,19 @@ fn layout(area: Rect, state: &State) -> Option<Layout> {
     let n_rows = choices(question).len() as u16 + u16::from(has_other(question));
     let typed =
         c.editing_text(q) || matches!(question.kind, QuestionKind::Text { .. }) || (n_rows == 0);
-    let input_h = if typed { 4 } else { 0 };
-    let fixed = 2 + 1 + input_h + 1; // header+gauge, gap, input, message
+    let message_h = c
+        .message
+        .as_deref()
+        .map(|m| wrapped_height(&format!("! {m}"), w).min(2))
+        .unwrap_or(1);
+    // Header and bar, a gap, the question (at least a line), the message.
+    let base = 3 + 1 + message_h;
+    let input_h = if typed {
+        input_lines(c, question, w).min(area.height.saturating_sub(base + 2).max(1)) + 2
+    } else {
+        0
+    };
+    let fixed = 3 + input_h + message_h;
     let avail = area.height.saturating_sub(fixed);
     let instr_h = q
         .instructions
@@ -53,12 +81,17 @@ fn layout(area: Rect, state: &State) -> Option<Layout> {
     let gauge = Rect::new(area.x, y + 1, w, 1);
     let question_r = Rect::new(area.x, y + 3, w, q_h);
     let rows = Rect::new(area.x, question_r.bottom() + 1, w, rows_h);
-    let input = Rect::new(area.x, rows.bottom(), w, input_h);
+    let input = Rect::new(
+        area.x,
+        rows.bottom(),
+        w,
+        input_h.min(area.bottom().saturating_sub(rows.bottom())),
+    );
     let message = Rect::new(
         area.x,
         input.bottom(),
         w,
-        1.min(area.bottom().saturating_sub(input.bottom())),
+        message_h.min(area.bottom().saturating_sub(input.bottom())),
     );
     Some(Layout {
         header,
@@ -77,7 +110,7 @@ fn row_offset(state: &State, rows: Rect) -> usize {
     };
     let q = &state.questionnaires[c.questionnaire];
     let n = choices(c.question(q)).len() + usize::from(has_other(c.question(q)));
-    scroll_offset(c.cursor, n, rows.height as usize)
+    scroll_offset(c.cursor.unwrap_or(0), n, rows.height as usize)
 }
 
 pub fn row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
@@ -111,16 +144,23 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         ])),
         l.header,
     );
+    // The bar shows the questions done before this one, so it is full only
+    // after the last; the words are in the header line above.
+    let done = if total == 0 {
+        0.0
+    } else {
+        pos.saturating_sub(1) as f64 / total as f64
+    };
+    let bw = l.gauge.width as usize;
+    let filled = ((bw as f64) * done).round() as usize;
     frame.render_widget(
-        Gauge::default()
-            .ratio(if total == 0 {
-                0.0
-            } else {
-                pos as f64 / total as f64
-            })
-            .label(text::question_of(pos, total))
-            .gauge_style(style(Meaning::Accent, nc))
-            .use_unicode(true),
+        Paragraph::new(Line::from(vec![
+            Span::styled("█".repeat(filled), style(Meaning::Accent, nc)),
+            Span::styled(
+                "░".repeat(bw.saturating_sub(filled)),
+                style(Meaning::Muted, nc),
+            ),
+        ])),
         l.gauge,
     );
     let mut qlines: Vec<Line> = Vec::new();
@@ -174,9 +214,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             } if i + 1 == rows.len() => format!("  ({l})"),
             _ => String::new(),
         };
-        let cursor = if i == c.cursor { "›" } else { " " };
+        let cursor = if c.cursor == Some(i) { "›" } else { " " };
         let s = fit(&format!("{cursor} {key} {mark} {}{end_label}", ch.label), w);
-        let st = if i == c.cursor {
+        let st = if c.cursor == Some(i) {
             style(Meaning::Selected, nc)
         } else {
             style(Meaning::Normal, nc)
@@ -185,12 +225,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     }
     if has_other(question) {
         let i = rows.len();
+        let typed = c.text_value();
         let other = match answer {
+            _ if c.editing_text(q) && !typed.is_empty() => text::other_ticked(&typed),
             Some(AnswerValue::Multi { other: Some(o), .. }) => text::other_ticked(o),
+            _ if c.other_is_ticked(q) => text::other_ticked(""),
             _ => text::OTHER_EMPTY.to_string(),
         };
-        let cursor = if i == c.cursor { "›" } else { " " };
-        let st = if i == c.cursor {
+        let cursor = if c.cursor == Some(i) { "›" } else { " " };
+        let st = if c.cursor == Some(i) {
             style(Meaning::Selected, nc)
         } else {
             style(Meaning::Normal, nc)
@@ -210,7 +253,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             QuestionKind::Number { min, max, .. } => (text::type_number(*min, *max), None),
             _ => (String::new(), None),
         };
-        let used: usize = c.text.lines().iter().map(|l| l.chars().count()).sum();
+        let used = c.typed_len();
         let counter = limit
             .map(|m| text::characters_used(used, m))
             .unwrap_or_default();
@@ -231,33 +274,36 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             ta.set_cursor_style(ratatui::style::Style::default());
         }
         ta.set_cursor_line_style(ratatui::style::Style::default());
-        frame.render_widget(&ta, Rect::new(l.input.x, l.input.y, l.input.width, 3));
+        frame.render_widget(&ta, l.input);
     }
     if let Some(m) = &c.message {
         frame.render_widget(
-            Paragraph::new(Line::styled(format!("! {m}"), style(Meaning::Caution, nc))),
+            Paragraph::new(Line::styled(format!("! {m}"), style(Meaning::Caution, nc)))
+                .wrap(Wrap { trim: true }),
             l.message,
         );
     }
 }
 
-fn review_list(area: Rect) -> Rect {
+/// The review list: as tall as its rows (the save line follows it, with no
+/// gap on a tall screen), at most what the screen holds.
+fn review_list(area: Rect, rows: usize) -> Rect {
     Rect::new(
         area.x,
         area.y + 2,
         area.width,
-        area.height.saturating_sub(3),
+        area.height.saturating_sub(3).min(rows as u16),
     )
 }
 
 pub fn review_row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
     let c = state.checkin.as_ref()?;
     let q = &state.questionnaires[c.questionnaire];
-    let list = review_list(area);
+    let n = visible_indices(q, &c.answers).len();
+    let list = review_list(area, n);
     if row < list.y || row >= list.bottom() {
         return None;
     }
-    let n = visible_indices(q, &c.answers).len();
     let i = scroll_offset(c.review_selected, n, list.height as usize) + (row - list.y) as usize;
     (i < n).then_some(i)
 }
@@ -275,15 +321,13 @@ pub fn draw_review(frame: &mut Frame, area: Rect, state: &State) {
         ]),
         Rect::new(area.x, area.y, area.width, 2),
     );
-    let list = review_list(area);
     let v = visible_indices(q, &c.answers);
+    let list = review_list(area, v.len());
     let w = list.width as usize;
     let off = scroll_offset(c.review_selected, v.len(), list.height as usize);
-    let mut lines = Vec::new();
-    for (n, &i) in v.iter().enumerate().skip(off).take(list.height as usize) {
+    let answer_of = |i: usize| {
         let question = &q.questions[i];
-        let answer = c
-            .answers
+        c.answers
             .get(&question.id)
             .map(|a| a.label(question))
             .unwrap_or_else(|| {
@@ -292,9 +336,34 @@ pub fn draw_review(frame: &mut Frame, area: Rect, state: &State) {
                 } else {
                     text::SKIPPED.into()
                 }
-            });
+            })
+    };
+    // The question column is as wide as the longest question when the
+    // answers still fit beside it; otherwise half the width, or what the
+    // answers leave.
+    let longest_q = v
+        .iter()
+        .map(|&i| q.questions[i].text.chars().count())
+        .max()
+        .unwrap_or(0);
+    let longest_a = v
+        .iter()
+        .map(|&i| answer_of(i).chars().count())
+        .max()
+        .unwrap_or(0);
+    let room = w.saturating_sub(6 + 2);
+    let qw = if longest_q + longest_a <= room {
+        longest_q
+    } else {
+        (room / 2)
+            .max(room.saturating_sub(longest_a))
+            .min(longest_q)
+    };
+    let mut lines = Vec::new();
+    for (n, &i) in v.iter().enumerate().skip(off).take(list.height as usize) {
+        let question = &q.questions[i];
+        let answer = answer_of(i);
         let cursor = if n == c.review_selected { "›" } else { " " };
-        let qw = w.saturating_sub(6) / 2;
         let s = fit(
             &format!(
                 "{cursor} {:>2}. {:<qw$}  {answer}",
@@ -313,6 +382,11 @@ pub fn draw_review(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(lines), list);
     frame.render_widget(
         Paragraph::new(Line::styled(text::REVIEW_SAVE, style(Meaning::Muted, nc))),
-        Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1),
+        Rect::new(
+            area.x,
+            (list.bottom() + 1).min(area.bottom().saturating_sub(1)),
+            area.width,
+            1,
+        ),
     );
 }

@@ -106,12 +106,19 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
     out
 }
 
+/// The whole result as one wrapped paragraph (also measured by `update`,
+/// so scrolling stops at its end).
+pub fn paragraph(state: &State) -> Paragraph<'static> {
+    Paragraph::new(lines(state)).wrap(Wrap { trim: false })
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let scroll = state.result.as_ref().map(|r| r.scroll).unwrap_or(0);
-    frame.render_widget(
-        Paragraph::new(lines(state))
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        area,
+    super::draw_scrolled(
+        frame,
+        super::readable(area),
+        paragraph(state),
+        scroll,
+        state.no_color,
     );
 }
