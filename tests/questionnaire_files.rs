@@ -266,7 +266,11 @@ fn an_alert_flag_brings_its_own_support_even_when_the_total_is_low() {
     assert_eq!(o.flags.len(), 1);
     assert_eq!(o.flags[0].tone, Tone::Alert);
     let support = o.signposting(&q);
-    assert_eq!(support.len(), 1, "only the flag calls for support: {support:?}");
+    assert_eq!(
+        support.len(),
+        1,
+        "only the flag calls for support: {support:?}"
+    );
     assert!(support[0].contains("URGENT"), "{support:?}");
 
     // With item 9 at 0 there is no flag and no support.
@@ -307,7 +311,10 @@ fn people_promise_themes_are_the_mean_of_the_answered_items() {
     let theme = |id: &str| o.scores.iter().find(|s| s.id == id).unwrap();
     assert_eq!(theme("compassionate").value, Some(5.0));
     assert_eq!(theme("safe-healthy").value, Some(0.0));
-    assert_eq!(theme("safe-healthy").band.as_ref().unwrap().label, "Low: rarely kept");
+    assert_eq!(
+        theme("safe-healthy").band.as_ref().unwrap().label,
+        "Low: rarely kept"
+    );
     // Every theme has bands, so charts can draw them.
     assert!(q.scores.iter().all(|s| !s.bands.is_empty()));
 }
@@ -347,8 +354,12 @@ fn bundled_questions_show_no_scoring_notes() {
     for (name, text) in BUNDLED {
         let q = load_str(name, text).unwrap();
         for question in &q.questions {
-            let shown = format!("{} {}", question.text, question.help.as_deref().unwrap_or(""))
-                .to_lowercase();
+            let shown = format!(
+                "{} {}",
+                question.text,
+                question.help.as_deref().unwrap_or("")
+            )
+            .to_lowercase();
             for word in ["worded negatively", "score", "reverse", "lowers"] {
                 assert!(!shown.contains(word), "{name} {}: {shown}", question.id);
             }

@@ -803,8 +803,11 @@ impl Validator<'_> {
                 );
             }
         }
-        let lookup_rows: &[Spanned<RawLookup>] =
-            rs.lookup.as_ref().map(|l| l.get_ref().as_slice()).unwrap_or(&[]);
+        let lookup_rows: &[Spanned<RawLookup>] = rs
+            .lookup
+            .as_ref()
+            .map(|l| l.get_ref().as_slice())
+            .unwrap_or(&[]);
         let lookup: Vec<(f64, f64)> = lookup_rows
             .iter()
             .map(|m| (m.get_ref().raw, m.get_ref().score))
