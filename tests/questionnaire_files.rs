@@ -385,3 +385,67 @@ fn ids_may_be_lower_case_letters_of_any_alphabet() {
         assert!(!valid_id(bad), "{bad}");
     }
 }
+
+/// The lookup and flag examples in questionnaires/README.md work as it says.
+#[test]
+fn the_documented_lookup_and_flag_examples_work() {
+    use joy_kiosk::questionnaire::{score, Answers, Tone};
+    let readme = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/questionnaires/README.md"
+    ))
+    .unwrap();
+    let block_after = |heading: &str| {
+        let at = readme.find(heading).expect(heading);
+        let start = at + readme[at..].find("```toml\n").unwrap() + "```toml\n".len();
+        let end = start + readme[start..].find("```").unwrap();
+        readme[start..end].to_string()
+    };
+    let head = r#"
+id = "doc"
+version = "1"
+title = "Doc"
+description = "d"
+kind = "personal"
+minutes = 1
+[licence]
+text = "x"
+source = "https://example.org"
+[scales.s]
+options = [{ label = "None", value = 0 }, { label = "Some", value = 1 }, { label = "Lots", value = 2 }]
+[[questions]]
+id = "morning"
+type = "scale"
+scale = "s"
+text = "m"
+[[questions]]
+id = "afternoon"
+type = "scale"
+scale = "s"
+text = "a"
+[[questions]]
+id = "q9"
+type = "scale"
+scale = "s"
+text = "q"
+"#;
+    let text = format!(
+        "{head}{}\n{}",
+        block_after("#### Lookup tables"),
+        block_after("### Flags")
+    );
+    let q = load_str("doc.toml", &text).unwrap_or_else(|d| panic!("{d:#?}"));
+    let answers: Answers = [
+        ("morning".to_string(), choice(1.0)),
+        ("afternoon".to_string(), choice(1.0)),
+        ("q9".to_string(), choice(1.0)),
+    ]
+    .into();
+    let o = score(&q, &answers);
+    assert_eq!(
+        (o.scores[0].raw, o.scores[0].value),
+        (Some(2.0), Some(45.0))
+    );
+    assert_eq!(o.flags[0].tone, Tone::Alert);
+    assert!(o.signposting(&q)[0].contains("Samaritans"));
+}
