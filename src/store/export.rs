@@ -207,3 +207,76 @@ where
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(format!("{UTF8_BOM}{}", String::from_utf8_lossy(&bytes)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{SavedAnswer, SavedScore};
+    use chrono::TimeZone;
+
+    fn record(
+        id: i64,
+        q: &str,
+        answers: &[(&str, i64, &str)],
+        score: Option<f64>,
+    ) -> CheckinRecord {
+        let at = Utc.with_ymd_and_hms(2026, 1, 2, 23, 30, 0).unwrap();
+        CheckinRecord {
+            id,
+            questionnaire_id: q.into(),
+            questionnaire_version: "1".into(),
+            file_hash: "h".into(),
+            started_at: at,
+            completed_at: at,
+            is_demo: false,
+            answers: answers
+                .iter()
+                .map(|(qid, pos, label)| SavedAnswer {
+                    question_id: qid.to_string(),
+                    position: *pos,
+                    value: serde_json::json!(1),
+                    label: label.to_string(),
+                })
+                .collect(),
+            scores: vec![SavedScore {
+                score_id: "s".into(),
+                label: "S".into(),
+                raw: score,
+                value: score,
+                band_label: score.map(|_| "Low, \"kind\" band".into()),
+                band_tone: Some("alert".into()),
+            }],
+        }
+    }
+
+    #[test]
+    fn wide_csv_has_one_row_per_checkin_local_and_utc_and_rounded_scores() {
+        let records = vec![
+            record(
+                1,
+                "a",
+                &[("x", 1, "Yes"), ("y", 0, "Café, ☕")],
+                Some(4.375),
+            ),
+            record(2, "b", &[("z", 0, "No")], None),
+        ];
+        let tz = chrono::FixedOffset::east_opt(3600).unwrap();
+        let csv = to_csv(&records, &[], &tz).unwrap();
+        assert!(csv.starts_with(UTF8_BOM));
+        let lines: Vec<&str> = csv.trim_start_matches(UTF8_BOM).split("\r\n").collect();
+        assert_eq!(
+            lines[0],
+            "checkin_id,completed (local time),completed (UTC),questionnaire,questionnaire_version,demo,\
+             a.y,a.x,a.s score,a.s band,b.z,b.s score,b.s band"
+        );
+        assert_eq!(lines.len(), 4, "header, two check-ins, final CRLF");
+        assert_eq!(
+            lines[1],
+            "1,2026-01-03 00:30:00,2026-01-02 23:30:00Z,a,1,no,\"Café, ☕\",Yes,4.4,\"Low, \"\"kind\"\" band\",,,"
+        );
+        assert_eq!(
+            lines[2],
+            "2,2026-01-03 00:30:00,2026-01-02 23:30:00Z,b,1,no,,,,,No,,"
+        );
+    }
+}
