@@ -254,6 +254,22 @@ fn list(settings: &Settings, out: &mut impl Write) -> Result<ExitCode> {
             dirs.join(", ")
         }
     )?;
+    match &settings.config_file {
+        Some(f) => writeln!(
+            out,
+            "Config file: {} ({} of your own)",
+            f.display(),
+            text::count(
+                settings.local_support.len(),
+                "support line",
+                "support lines"
+            )
+        )?,
+        None => writeln!(
+            out,
+            "Config file: none (see the Configuration section of the README)"
+        )?,
+    }
     if !catalog.failures.is_empty() {
         writeln!(
             out,

@@ -586,6 +586,20 @@ fn config_support_lines_follow_the_signposting() {
         stdout(&o)
     );
 
+    // `joy list` says which config file is in use.
+    let out = stdout(&joy(
+        &["--config", cfg.to_str().unwrap(), "list"],
+        &dir.path().join("x.db"),
+    ));
+    assert!(
+        out.contains(&format!(
+            "Config file: {} (1 support line of your own)",
+            cfg.display()
+        )),
+        "{out}"
+    );
+    assert!(stdout(&joy(&["list"], &dir.path().join("x.db"))).contains("Config file: none"));
+
     // JOY_CONFIG works as --config does.
     let o = Command::new(env!("CARGO_BIN_EXE_joy"))
         .args(["score", "who5"])
