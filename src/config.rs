@@ -139,7 +139,11 @@ pub fn parse(name: &str, text: &str) -> Result<FileConfig, ConfigError> {
             );
         } else if message.contains("missing field") {
             message.push_str(". Add it: the Configuration section of the README shows an example");
-        } else if !message.starts_with("invalid") {
+        } else if message.starts_with("invalid") {
+            message.push_str(
+                ". The Configuration section of the README shows the kind of value each key takes",
+            );
+        } else {
             message.push_str(
                 ". This is a TOML syntax error: check the brackets, quotes and `=` here",
             );
@@ -350,6 +354,7 @@ mod tests {
         assert!(e.message.contains("unknown field `kiosk`"), "{e}");
         let e = parse("joy.toml", "no_color = \"yes\"\n").unwrap_err();
         assert_eq!((e.line, e.column), (1, 12), "{e}");
+        assert!(e.message.contains("expected a boolean") && e.message.contains("README"), "{e}");
     }
 
     #[test]
