@@ -354,7 +354,10 @@ mod tests {
         assert!(e.message.contains("unknown field `kiosk`"), "{e}");
         let e = parse("joy.toml", "no_color = \"yes\"\n").unwrap_err();
         assert_eq!((e.line, e.column), (1, 12), "{e}");
-        assert!(e.message.contains("expected a boolean") && e.message.contains("README"), "{e}");
+        assert!(
+            e.message.contains("expected a boolean") && e.message.contains("README"),
+            "{e}"
+        );
     }
 
     #[test]
