@@ -12,6 +12,11 @@ use std::path::PathBuf;
                   With no command, opens the check-in app in the terminal."
 )]
 pub struct Cli {
+    /// A config file to read [default: joy.toml in your config directory,
+    /// e.g. ~/.config/joy-kiosk/joy.toml; see the README's Configuration section]
+    #[arg(long, global = true, env = "JOY_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// The SQLite database holding your history [default: joy.db in your data directory]
     #[arg(long, global = true, env = "JOY_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
@@ -20,6 +25,10 @@ pub struct Cli {
     /// [default: the questionnaires folder in your data directory]
     #[arg(long, global = true, env = "JOY_QUESTIONNAIRES", value_name = "DIR")]
     pub questionnaires: Option<PathBuf>,
+
+    /// Monochrome screens (as NO_COLOR=1 does)
+    #[arg(long, global = true)]
+    pub no_color: bool,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -36,7 +45,9 @@ pub enum Command {
     Score {
         /// A questionnaire file, or the id of an available questionnaire
         file: String,
-        /// An answer as QUESTION_ID=VALUE (the option's value or its label; `;` between several)
+        /// An answer as QUESTION_ID=VALUE, VALUE being the option's value or its label.
+        /// Repeat -a for each answer: -a calm=3 -a rested="Most of the time".
+        /// For a multiple-choice question, separate the ticked options with `;`: -a pebbles="it;staffing"
         #[arg(long = "answer", short = 'a', value_name = "ID=VALUE")]
         answers: Vec<String>,
         /// A TOML file of answers, one `question_id = value` per line
@@ -50,7 +61,7 @@ pub enum Command {
     List,
     /// Show your check-in history
     History {
-        /// Only this questionnaire (its id)
+        /// Only this questionnaire (its id, as `joy list` shows)
         #[arg(long, value_name = "ID")]
         questionnaire: Option<String>,
         /// Print JSON instead of a table
@@ -59,7 +70,9 @@ pub enum Command {
     },
     /// Export all your personal data (answers with value and label, scores, bands)
     Export {
-        #[arg(long, value_enum)]
+        /// csv: one row per check-in, for spreadsheets; csv-long: one row per answer and score;
+        /// json: everything, nested
+        #[arg(long, value_enum, value_name = "FORMAT")]
         format: ExportFormat,
         /// Write to this file instead of standard output (created readable by you only)
         #[arg(long, value_name = "FILE")]
@@ -104,6 +117,11 @@ pub enum Command {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
+    /// One row per check-in: local and UTC time, questionnaire, a column per question
+    /// (the chosen label) and per score (rounded as on screen); opens in Excel and LibreOffice
     Csv,
+    /// One row per answer and per score (values, labels, raw scores, bands)
+    CsvLong,
+    /// Everything, nested, as JSON
     Json,
 }

@@ -2,7 +2,7 @@
 //! erase, demo. Each returns the process exit code.
 
 use crate::cli::{Cli, Command, ExportFormat};
-use crate::config::Settings;
+use crate::config::{Overrides, Settings};
 use crate::questionnaire::answers::{parse_answers_file, parse_pairs};
 use crate::questionnaire::catalog::{toml_files, BUNDLED};
 use crate::questionnaire::{load_path, load_str, score, Catalog, Diagnostic, Questionnaire};
@@ -14,41 +14,71 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let settings = Settings::resolve(cli.db, cli.questionnaires).map_err(anyhow::Error::msg)?;
-    let mut out = std::io::stdout().lock();
-    match cli.command {
-        None => crate::app::terminal::run(&settings).map(|_| ExitCode::SUCCESS),
-        Some(Command::Validate { paths }) => validate(&settings, &paths, &mut out),
+    let settings = Settings::load(&Overrides {
+        config: cli.config.clone(),
+        db: cli.db.clone(),
+        questionnaires: cli.questionnaires.clone(),
+        no_color: cli.no_color,
+    })
+    .map_err(anyhow::Error::msg)?;
+    let result = run_with(&settings, cli.command, &mut std::io::stdout().lock());
+    match result {
+        // The reader went away (`joy history | head`): stop quietly.
+        Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
+        other => other,
+    }
+}
+
+/// Did writing fail because the other end of a pipe was closed?
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<csv::Error>().is_some_and(|ce| {
+                matches!(ce.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)
+            })
+    })
+}
+
+/// Run one command with its output going to `out`.
+pub fn run_with(
+    settings: &Settings,
+    command: Option<Command>,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    match command {
+        None => crate::app::terminal::run(settings).map(|_| ExitCode::SUCCESS),
+        Some(Command::Validate { paths }) => validate(settings, &paths, out),
         Some(Command::Score {
             file,
             answers,
             answers_file,
             json,
         }) => score_cmd(
-            &settings,
+            settings,
             &file,
             &answers,
             answers_file.as_deref(),
             json,
-            &mut out,
+            out,
         ),
-        Some(Command::List) => list(&settings, &mut out),
+        Some(Command::List) => list(settings, out),
         Some(Command::History {
             questionnaire,
             json,
-        }) => history(&settings, questionnaire.as_deref(), json, &mut out),
+        }) => history(settings, questionnaire.as_deref(), json, out),
         Some(Command::Export { format, out: file }) => {
-            export_cmd(&settings, format, file.as_deref(), &mut out)
+            export_cmd(settings, format, file.as_deref(), out)
         }
-        Some(Command::Erase { yes, demo }) => erase(&settings, yes, demo, &mut out),
-        Some(Command::Demo { days, yes }) => demo(&settings, days, yes, &mut out),
+        Some(Command::Erase { yes, demo }) => erase(settings, yes, demo, out),
+        Some(Command::Demo { days, yes }) => demo(settings, days, yes, out),
         Some(Command::Backup { out: file }) => {
-            crate::data_commands::backup(&settings, file.as_deref(), &mut out)
+            crate::data_commands::backup(settings, file.as_deref(), out)
         }
         Some(Command::Restore { file, yes }) => {
-            crate::data_commands::restore(&settings, &file, yes, &mut out)
+            crate::data_commands::restore(settings, &file, yes, out)
         }
-        Some(Command::Check) => crate::data_commands::check(&settings, &mut out),
+        Some(Command::Check) => crate::data_commands::check(settings, out),
     }
 }
 
@@ -95,11 +125,11 @@ pub fn validate(settings: &Settings, paths: &[PathBuf], out: &mut impl Write) ->
                 ok += 1;
                 writeln!(
                     out,
-                    "ok  {name}: {} ({}, {} questions, {} scores)",
+                    "ok  {name}: {} ({}, {}, {})",
                     q.title,
                     q.id,
-                    q.questions.len(),
-                    q.scores.len()
+                    text::count(q.questions.len(), "question", "questions"),
+                    text::count(q.scores.len(), "score", "scores")
                 )?;
             }
             Err(diags) => {
@@ -112,8 +142,8 @@ pub fn validate(settings: &Settings, paths: &[PathBuf], out: &mut impl Write) ->
     }
     writeln!(
         out,
-        "\n{} file(s) checked: {ok} valid, {bad} with problems.",
-        results.len()
+        "\n{} checked: {ok} valid, {bad} with problems.",
+        text::count(results.len(), "file", "files")
     )?;
     Ok(if bad == 0 && !results.is_empty() {
         ExitCode::SUCCESS
@@ -171,9 +201,28 @@ fn score_cmd(
     answers.extend(given);
     let outcome = score(&q, &answers);
     if json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&outcome)?)?;
+        // The result, plus the support texts to show with it: those of the
+        // alert bands and flags reached, then the trust's own lines.
+        let signposting = outcome.signposting(&q);
+        let mut v = serde_json::to_value(&outcome)?;
+        if let Some(map) = v.as_object_mut() {
+            map.insert("signposting".into(), serde_json::json!(signposting));
+            map.insert(
+                "local_support".into(),
+                serde_json::json!(if signposting.is_empty() {
+                    &[][..]
+                } else {
+                    &settings.local_support[..]
+                }),
+            );
+        }
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
     } else {
-        write!(out, "{}", text::outcome_report(&q, &outcome))?;
+        write!(
+            out,
+            "{}",
+            text::outcome_report(&q, &outcome, &settings.local_support)
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -212,6 +261,22 @@ fn list(settings: &Settings, out: &mut impl Write) -> Result<ExitCode> {
             dirs.join(", ")
         }
     )?;
+    match &settings.config_file {
+        Some(f) => writeln!(
+            out,
+            "Config file: {} ({} of your own)",
+            f.display(),
+            text::count(
+                settings.local_support.len(),
+                "support line",
+                "support lines"
+            )
+        )?,
+        None => writeln!(
+            out,
+            "Config file: none (see the Configuration section of the README)"
+        )?,
+    }
     if !catalog.failures.is_empty() {
         writeln!(
             out,
@@ -234,6 +299,21 @@ fn history(
 ) -> Result<ExitCode> {
     let mut store = crate::data_commands::open_read(settings)?;
     let records = store.history(None, questionnaire)?;
+    if let Some(id) = questionnaire.filter(|_| records.is_empty()) {
+        // No check-ins: is that because the id is wrong?
+        let catalog = Catalog::load(&settings.questionnaire_dirs);
+        if catalog.get(id).is_none() {
+            let ids: Vec<&str> = catalog
+                .entries
+                .iter()
+                .map(|e| e.questionnaire.id.as_str())
+                .collect();
+            bail!(
+                "there is no questionnaire \"{id}\" and no check-ins of one. Use one of: {} (see `joy list`)",
+                ids.join(", ")
+            );
+        }
+    }
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&records)?)?;
         return Ok(ExitCode::SUCCESS);
@@ -277,14 +357,27 @@ fn export_cmd(
     let records = store.history(None, None)?;
     let body = match format {
         ExportFormat::Json => export::to_json(&records, chrono::Utc::now()) + "\n",
-        ExportFormat::Csv => export::to_csv(&records)?,
+        ExportFormat::CsvLong => export::to_csv_long(&records)?,
+        ExportFormat::Csv => {
+            let catalog = Catalog::load(&settings.questionnaire_dirs);
+            let known: Vec<Questionnaire> = catalog
+                .entries
+                .into_iter()
+                .map(|e| e.questionnaire)
+                .collect();
+            export::to_csv(&records, &known, &chrono::Local)?
+        }
     };
     match file {
         None => out.write_all(body.as_bytes())?,
         Some(p) => {
             write_private(p, body.as_bytes())
                 .with_context(|| format!("cannot write {}", p.display()))?;
-            eprintln!("Wrote {} check-in(s) to {}.", records.len(), p.display());
+            eprintln!(
+                "Wrote {} to {}.",
+                text::count(records.len(), "check-in", "check-ins"),
+                p.display()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

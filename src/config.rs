@@ -1,18 +1,207 @@
-//! Settings: embedded defaults < `JOY_*` environment < command-line flags.
-//! Paths come from the platform's data directory (`directories`).
+//! Settings, layered: embedded defaults < the config file (`joy.toml`) <
+//! `JOY_*` environment < command-line flags. Paths come from the platform's
+//! directories (`directories::ProjectDirs`).
+//!
+//! The config file is optional. It is looked for at `--config FILE` (or
+//! `JOY_CONFIG`), else at `joy.toml` in the platform config directory
+//! (`~/.config/joy-kiosk/joy.toml` on Linux). Every key is checked: a typo is
+//! an error with file:line:column, never silently ignored.
 
 use directories::ProjectDirs;
-use std::path::PathBuf;
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The config file's name inside the platform config directory.
+pub const CONFIG_FILE_NAME: &str = "joy.toml";
+/// Config files larger than this are refused before they are read.
+pub const MAX_CONFIG_BYTES: u64 = 64 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub db: PathBuf,
-    /// True when `db` is the default path (no `--db` or `JOY_DB`).
+    /// True when `db` is the default path (no `--db`, `JOY_DB` or `db` in the file).
     pub db_is_default: bool,
     /// Folders searched for user questionnaire files, in order.
     pub questionnaire_dirs: Vec<PathBuf>,
-    /// `NO_COLOR` set to anything non-empty.
+    /// `NO_COLOR` set to anything non-empty, `--no-color`, or `no_color = true` in the file.
     pub no_color: bool,
+    /// The trust's own support lines from `[[support.lines]]`, one display
+    /// line each, shown after every questionnaire's signposting (see
+    /// [`crate::text::support_lines`]).
+    pub local_support: Vec<String>,
+    /// The config file that was read, if any.
+    pub config_file: Option<PathBuf>,
+}
+
+/// The config file as written. `deny_unknown_fields` everywhere: an unknown
+/// key or section is an error. A new section (e.g. `[kiosk]`) is one more
+/// field here with its own struct.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// The SQLite database (relative paths are relative to the config file).
+    #[serde(default)]
+    pub db: Option<PathBuf>,
+    /// A folder of your own questionnaire files.
+    #[serde(default)]
+    pub questionnaires: Option<PathBuf>,
+    /// Monochrome screens.
+    #[serde(default)]
+    pub no_color: Option<bool>,
+    #[serde(default)]
+    pub support: SupportConfig,
+}
+
+/// `[support]`: local support lines added to every questionnaire's signposting.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupportConfig {
+    #[serde(default)]
+    pub lines: Vec<SupportLine>,
+}
+
+/// One `[[support.lines]]` entry: a service and how to reach it.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupportLine {
+    pub name: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub web: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub hours: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl SupportLine {
+    /// "Staff wellbeing hub: 0300 123 4567 · https://… · Mon-Fri 8am-6pm".
+    pub fn display(&self) -> String {
+        let parts: Vec<&str> = [&self.phone, &self.web, &self.email, &self.hours, &self.note]
+            .into_iter()
+            .filter_map(|p| p.as_deref())
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        if parts.is_empty() {
+            self.name.trim().to_string()
+        } else {
+            format!("{}: {}", self.name.trim(), parts.join(" · "))
+        }
+    }
+}
+
+/// A problem with the config file: where, what, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn at_start(file: &Path, message: String) -> ConfigError {
+    ConfigError {
+        file: file.display().to_string(),
+        line: 1,
+        column: 1,
+        message,
+    }
+}
+
+/// Parse config text; `name` is used in messages.
+pub fn parse(name: &str, text: &str) -> Result<FileConfig, ConfigError> {
+    toml::from_str(text).map_err(|e| {
+        let (line, column) = e
+            .span()
+            .map(|s| crate::questionnaire::load::line_col(text, s.start))
+            .unwrap_or((1, 1));
+        let mut message = e.message().trim().to_string();
+        if message.contains("unknown field") {
+            message.push_str(
+                ". Check the spelling: the Configuration section of the README lists every key and section",
+            );
+        } else if message.contains("missing field") {
+            message.push_str(". Add it: the Configuration section of the README shows an example");
+        } else if message.starts_with("invalid") {
+            message.push_str(
+                ". The Configuration section of the README shows the kind of value each key takes",
+            );
+        } else {
+            message.push_str(
+                ". This is a TOML syntax error: check the brackets, quotes and `=` here",
+            );
+        }
+        ConfigError {
+            file: name.to_string(),
+            line,
+            column,
+            message,
+        }
+    })
+}
+
+/// Read a config file: only a regular file (or a link to one), at most
+/// [`MAX_CONFIG_BYTES`], UTF-8. `Ok(None)` when it does not exist and
+/// `required` is false (the default location).
+pub fn read_file(path: &Path, required: bool) -> Result<Option<FileConfig>, ConfigError> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Ok(None),
+        Err(e) => {
+            return Err(at_start(
+                path,
+                format!("cannot read this config file ({e}). Check the path given with --config or JOY_CONFIG."),
+            ))
+        }
+    };
+    if !meta.is_file() {
+        return Err(at_start(
+            path,
+            "this is not a regular file: give the path of a joy.toml file".to_string(),
+        ));
+    }
+    if meta.len() > MAX_CONFIG_BYTES {
+        return Err(at_start(
+            path,
+            format!(
+                "this config file is {} bytes; at most {MAX_CONFIG_BYTES} are allowed. Is it the right file?",
+                meta.len()
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| at_start(path, format!("cannot read this config file ({e}).")))?;
+    // Checked again after reading, in case the file grew meanwhile.
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(at_start(
+            path,
+            format!("this config file is larger than {MAX_CONFIG_BYTES} bytes."),
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        at_start(
+            path,
+            "this config file is not valid UTF-8 text: save it again as UTF-8".to_string(),
+        )
+    })?;
+    parse(&path.display().to_string(), &text).map(Some)
 }
 
 fn project_dirs() -> Option<ProjectDirs> {
@@ -24,13 +213,69 @@ pub fn data_dir() -> Option<PathBuf> {
     project_dirs().map(|d| d.data_dir().to_path_buf())
 }
 
+/// The default config file, e.g. `~/.config/joy-kiosk/joy.toml` on Linux.
+pub fn default_config_file() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join(CONFIG_FILE_NAME))
+}
+
+/// What the command line (flags, with their `JOY_*` environment variables
+/// already merged by clap) says. `None`/`false`: not given.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub config: Option<PathBuf>,
+    pub db: Option<PathBuf>,
+    pub questionnaires: Option<PathBuf>,
+    pub no_color: bool,
+}
+
 impl Settings {
+    /// Settings without any config file: defaults < the given flags.
     pub fn resolve(
         db: Option<PathBuf>,
         questionnaires: Option<PathBuf>,
     ) -> Result<Settings, String> {
+        Settings::layer(
+            FileConfig::default(),
+            None,
+            &Overrides {
+                db,
+                questionnaires,
+                ..Overrides::default()
+            },
+        )
+    }
+
+    /// Read the config file (the one named, else the default one if it
+    /// exists) and layer it under the flags.
+    pub fn load(o: &Overrides) -> Result<Settings, String> {
+        let (file, path) = match &o.config {
+            Some(p) => (read_file(p, true), Some(p.clone())),
+            None => match default_config_file() {
+                Some(p) => (read_file(&p, false), Some(p)),
+                None => (Ok(None), None),
+            },
+        };
+        match file.map_err(|e| e.to_string())? {
+            Some(cfg) => Settings::layer(cfg, path, o),
+            None => Settings::layer(FileConfig::default(), None, o),
+        }
+    }
+
+    /// defaults < `file` < flags (and `NO_COLOR`).
+    pub fn layer(
+        file: FileConfig,
+        from: Option<PathBuf>,
+        o: &Overrides,
+    ) -> Result<Settings, String> {
+        // Relative paths in the file are relative to the file's folder.
+        let base = from
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let in_file = |p: &Option<PathBuf>| p.as_ref().map(|p| base.join(p));
         let data = data_dir();
-        let (db, db_is_default) = match db {
+        let (db, db_is_default) = match o.db.clone().or_else(|| in_file(&file.db)) {
             Some(p) => (p, false),
             None => match &data {
                 Some(d) => (d.join("joy.db"), true),
@@ -42,17 +287,125 @@ impl Settings {
                 }
             },
         };
-        let questionnaire_dirs = match questionnaires {
+        let questionnaire_dirs = match o
+            .questionnaires
+            .clone()
+            .or_else(|| in_file(&file.questionnaires))
+        {
             Some(dir) => vec![dir],
             None => data
                 .map(|d| vec![d.join("questionnaires")])
                 .unwrap_or_default(),
         };
+        let env_no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Ok(Settings {
             db,
             db_is_default,
             questionnaire_dirs,
-            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            no_color: o.no_color || env_no_color || file.no_color.unwrap_or(false),
+            local_support: file
+                .support
+                .lines
+                .iter()
+                .map(SupportLine::display)
+                .filter(|l| !l.is_empty())
+                .collect(),
+            config_file: from,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The commented example in the README's Configuration section is a
+    /// valid config file, so the documentation cannot drift from the code.
+    #[test]
+    fn the_readme_example_parses() {
+        let readme = include_str!("../README.md");
+        let section = readme
+            .find("## Configuration")
+            .expect("a Configuration section");
+        let start = section + readme[section..].find("```toml\n").expect("an example") + 8;
+        let end = start + readme[start..].find("```").expect("end of the example");
+        let cfg = parse("README example", &readme[start..end]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(cfg.support.lines.len() >= 2, "{cfg:?}");
+        let s = Settings::layer(
+            cfg,
+            Some(PathBuf::from("/etc/joy/joy.toml")),
+            &Overrides::default(),
+        )
+        .unwrap();
+        assert!(s.local_support[0].contains("0300"), "{:?}", s.local_support);
+    }
+
+    #[test]
+    fn an_unknown_key_is_an_error_at_its_place_saying_what_to_do() {
+        let e = parse("joy.toml", "db = \"x.db\"\n\n[support]\nline = []\n").unwrap_err();
+        assert_eq!((e.line, e.column), (4, 1), "{e}");
+        assert!(
+            e.message.contains("unknown field `line`, expected `lines`"),
+            "{e}"
+        );
+        assert!(e.message.contains("README lists every key"), "{e}");
+        let e = parse("joy.toml", "[kiosk]\nidle = 3\n").unwrap_err();
+        assert_eq!(e.line, 1, "{e}");
+        assert!(e.message.contains("unknown field `kiosk`"), "{e}");
+        let e = parse("joy.toml", "no_color = \"yes\"\n").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 12), "{e}");
+        assert!(
+            e.message.contains("expected a boolean") && e.message.contains("README"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn layers_defaults_then_file_then_flags() {
+        let file = parse(
+            "joy.toml",
+            "db = \"from-file.db\"\nquestionnaires = \"/q\"\n[[support.lines]]\nname = \"Hub\"\nphone = \"0300 1\"\nhours = \"9-5\"\n",
+        )
+        .unwrap();
+        let s = Settings::layer(
+            file.clone(),
+            Some(PathBuf::from("/etc/joy/joy.toml")),
+            &Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(s.db, PathBuf::from("/etc/joy/from-file.db"));
+        assert!(!s.db_is_default);
+        assert_eq!(s.questionnaire_dirs, vec![PathBuf::from("/q")]);
+        assert_eq!(s.local_support, vec!["Hub: 0300 1 · 9-5".to_string()]);
+        let s = Settings::layer(
+            file,
+            Some(PathBuf::from("/etc/joy/joy.toml")),
+            &Overrides {
+                db: Some("flag.db".into()),
+                no_color: true,
+                ..Overrides::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(s.db, PathBuf::from("flag.db"));
+        assert!(s.no_color);
+        let s = Settings::resolve(Some("x.db".into()), None).unwrap();
+        assert!(s.local_support.is_empty() && s.config_file.is_none());
+    }
+
+    #[test]
+    fn only_regular_small_files_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = read_file(dir.path(), true).unwrap_err();
+        assert!(e.message.contains("not a regular file"), "{e}");
+        let big = dir.path().join("big.toml");
+        std::fs::write(&big, "#".repeat(MAX_CONFIG_BYTES as usize + 1)).unwrap();
+        assert!(read_file(&big, true)
+            .unwrap_err()
+            .message
+            .contains("at most"));
+        let missing = dir.path().join("none.toml");
+        assert_eq!(read_file(&missing, false).unwrap(), None);
+        assert!(read_file(&missing, true).is_err());
     }
 }

@@ -26,8 +26,37 @@ pub fn tone_word_str(t: Option<&str>) -> &'static str {
     t.and_then(Tone::parse).map(tone_word).unwrap_or("")
 }
 
-/// The plain-text report printed by `joy score`.
-pub fn outcome_report(q: &Questionnaire, o: &Outcome) -> String {
+/// "1 score", "4 files": a count with the right form of its noun.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Heading before a trust's own support lines (from `[support]` in joy.toml).
+pub const LOCAL_SUPPORT_HEADING: &str = "Support from your organisation:";
+
+/// The support to show, line by line: the questionnaire's signposting texts
+/// (from [`Outcome::signposting`]), then the trust's local support lines
+/// (`Settings::local_support`) under their own heading. Nothing when there
+/// is no signposting to show: local lines go *with* signposting.
+pub fn support_lines(signposting: &[&str], local: &[String]) -> Vec<String> {
+    if signposting.is_empty() {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = signposting
+        .iter()
+        .flat_map(|t| t.lines())
+        .map(str::to_string)
+        .collect();
+    if !local.is_empty() {
+        out.push(LOCAL_SUPPORT_HEADING.to_string());
+        out.extend(local.iter().map(|l| format!("- {l}")));
+    }
+    out
+}
+
+/// The plain-text report printed by `joy score`, with the trust's local
+/// support lines after the signposting.
+pub fn outcome_report(q: &Questionnaire, o: &Outcome, local_support: &[String]) -> String {
     let mut s = format!("{} ({}, version {})\n", q.title, q.id, q.version);
     if o.scores.is_empty() {
         s.push_str("\nThis questionnaire has no scores.\n");
@@ -60,22 +89,20 @@ pub fn outcome_report(q: &Questionnaire, o: &Outcome) -> String {
             ));
         }
     }
-    let support = o.signposting(q);
-    if !support.is_empty() {
-        s.push_str("\nSupport:\n");
-        for text in support {
-            for line in text.lines() {
-                s.push_str(&format!("  {line}\n"));
-            }
-        }
-    }
     if !o.flags.is_empty() {
         s.push_str("\nItem flags:\n");
         for f in &o.flags {
-            s.push_str(&format!("  ! {}\n", f.message));
+            s.push_str(&format!("  ! {} {}\n", f.message, tone_word(f.tone)));
             for a in &f.answers {
                 s.push_str(&format!("    - {}: {}\n", a.text, a.answer));
             }
+        }
+    }
+    let support = support_lines(&o.signposting(q), local_support);
+    if !support.is_empty() {
+        s.push_str("\nSupport:\n");
+        for line in support {
+            s.push_str(&format!("  {line}\n"));
         }
     }
     s
@@ -324,7 +351,10 @@ pub fn store_failed(e: &str) -> String {
 }
 
 pub fn some_failed(n: usize) -> String {
-    format!("{n} questionnaire file(s) could not be loaded; run `joy list` to see why.")
+    format!(
+        "{} could not be loaded; run `joy list` to see why.",
+        count(n, "questionnaire file", "questionnaire files")
+    )
 }
 
 /// Key bar and help labels, one per action.

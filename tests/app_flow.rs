@@ -58,7 +58,7 @@ fn a_whole_who5_checkin_by_keys_saves_every_row() {
     );
     assert_eq!(r.scores[0].raw, Some(13.0));
     assert_eq!(r.scores[0].value, Some(52.0));
-    assert_eq!(r.scores[0].band_label.as_deref(), Some("Above 50"));
+    assert_eq!(r.scores[0].band_label.as_deref(), Some("Good wellbeing"));
     assert!(r.completed_at > r.started_at);
     // The result screen knows it was saved and that it is the first.
     let res = app.state.result.as_ref().unwrap();

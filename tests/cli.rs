@@ -8,9 +8,15 @@ fn joy(args: &[&str], db: &Path) -> Output {
         .args(args)
         .env("JOY_DB", db)
         .env("JOY_QUESTIONNAIRES", db.with_extension("none"))
+        .env("XDG_CONFIG_HOME", db.with_extension("no-config"))
+        .env_remove("JOY_CONFIG")
         .env("NO_COLOR", "1")
         .output()
         .expect("run joy")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn stdout(o: &Output) -> String {
@@ -36,7 +42,7 @@ fn validate_reports_bundled_files_valid() {
     let o = joy(&["validate"], &dir.path().join("x.db"));
     assert!(o.status.success(), "{}", stdout(&o));
     assert!(
-        stdout(&o).contains("4 file(s) checked: 4 valid, 0 with problems."),
+        stdout(&o).contains("4 files checked: 4 valid, 0 with problems."),
         "{}",
         stdout(&o)
     );
@@ -90,7 +96,7 @@ fn score_who5_raw_7_is_28_and_alert_with_signposting() {
 }
 
 #[test]
-fn score_who5_raw_13_is_52_above_50_as_json_by_label_or_value() {
+fn score_who5_raw_13_is_52_good_wellbeing_as_json_by_label_or_value() {
     let dir = tempfile::tempdir().unwrap();
     let file = concat!(env!("CARGO_MANIFEST_DIR"), "/questionnaires/who5.toml");
     let o = joy(
@@ -116,7 +122,7 @@ fn score_who5_raw_13_is_52_above_50_as_json_by_label_or_value() {
     let s = &v["scores"][0];
     assert_eq!(s["raw"], 13.0);
     assert_eq!(s["value"], 52.0);
-    assert_eq!(s["band"]["label"], "Above 50");
+    assert_eq!(s["band"]["label"], "Good wellbeing");
     assert_eq!(s["band"]["tone"], "good");
     assert_eq!(v["flags"].as_array().unwrap().len(), 0);
 }
@@ -198,7 +204,13 @@ fn demo_history_export_and_erase_work_on_a_chosen_database() {
 
     let out = dir.path().join("export.csv");
     let o = joy(
-        &["export", "--format", "csv", "--out", out.to_str().unwrap()],
+        &[
+            "export",
+            "--format",
+            "csv-long",
+            "--out",
+            out.to_str().unwrap(),
+        ],
         &db,
     );
     assert!(o.status.success());
@@ -220,7 +232,7 @@ fn demo_history_export_and_erase_work_on_a_chosen_database() {
 
     let o = joy(&["erase", "--yes"], &db);
     assert!(
-        stdout(&o).contains(&format!("Erased {all} check-in(s)")),
+        stdout(&o).contains(&format!("Erased {all} check-in")),
         "{}",
         stdout(&o)
     );
@@ -428,4 +440,459 @@ fn erase_demo_removes_only_demo_data() {
         stdout(&o)
     );
     assert_eq!(history_json(&db).len(), 1);
+}
+
+fn demo_db(dir: &Path, days: &str) -> std::path::PathBuf {
+    let db = dir.join("demo.db");
+    let o = joy(&["demo", "--days", days], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    db
+}
+
+#[test]
+fn export_format_and_answer_flags_explain_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let help = stdout(&joy(&["export", "--help"], &db));
+    assert!(help.contains("one row per check-in"), "{help}");
+    assert!(
+        help.contains("csv-long") && help.contains("one row per answer"),
+        "{help}"
+    );
+    assert!(help.contains("Everything, nested"), "{help}");
+    let help = stdout(&joy(&["score", "--help"], &db));
+    assert!(help.contains("Repeat -a for each answer"), "{help}");
+    assert!(help.contains("-a calm=3 -a rested="), "{help}");
+}
+
+#[test]
+fn history_of_an_unknown_questionnaire_says_so_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    joy_kiosk::store::Store::open(&db).unwrap();
+    let o = joy(&["history", "--questionnaire", "who6"], &db);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("there is no questionnaire \"who6\"") && err.contains("who5, "),
+        "{err}"
+    );
+    assert!(stdout(&o).is_empty());
+    // A known questionnaire with no check-ins yet is not an error.
+    let o = joy(&["history", "--questionnaire", "who5"], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("No check-ins yet"));
+}
+
+/// `joy export | head` (the reader closes its end early) ends quietly.
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), "720");
+    for args in [
+        &["export", "--format", "json"][..],
+        &["export", "--format", "csv"][..],
+        &["history"][..],
+        &["history", "--json"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_joy"))
+            .args(args)
+            .env("JOY_DB", &db)
+            .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read one line, as `head -n 1` does, then close the pipe.
+        let mut first = String::new();
+        {
+            use std::io::BufRead;
+            let mut r = std::io::BufReader::new(child.stdout.take().unwrap());
+            r.read_line(&mut first).unwrap();
+        }
+        let o = child.wait_with_output().unwrap();
+        assert!(!first.is_empty(), "{args:?}");
+        let err = stderr(&o);
+        assert!(
+            !err.contains("Broken pipe") && err.is_empty(),
+            "{args:?}: {err}"
+        );
+        assert!(o.status.success(), "{args:?}: {:?}", o.status);
+    }
+}
+
+#[test]
+fn counts_use_the_right_plural() {
+    let dir = tempfile::tempdir().unwrap();
+    let who5 = concat!(env!("CARGO_MANIFEST_DIR"), "/questionnaires/who5.toml");
+    let out = stdout(&joy(&["validate", who5], &dir.path().join("x.db")));
+    assert!(out.contains("(who5, 5 questions, 1 score)"), "{out}");
+    assert!(out.contains("1 file checked: 1 valid"), "{out}");
+    let pp = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/questionnaires/people-promise.toml"
+    );
+    let out = stdout(&joy(&["validate", who5, pp], &dir.path().join("x.db")));
+    assert!(out.contains("9 questions, 8 scores"), "{out}");
+    assert!(out.contains("2 files checked"), "{out}");
+
+    let db = dir.path().join("one.db");
+    let o = joy(&["demo", "--days", "1"], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let n = serde_json::from_slice::<serde_json::Value>(
+        &joy(&["export", "--format", "json"], &db).stdout,
+    )
+    .unwrap()["checkins"]
+        .as_array()
+        .unwrap()
+        .len();
+    let file = dir.path().join("out.csv");
+    let o = joy(
+        &["export", "--format", "csv", "--out", file.to_str().unwrap()],
+        &db,
+    );
+    let want = if n == 1 {
+        "Wrote 1 check-in to".to_string()
+    } else {
+        format!("Wrote {n} check-ins to")
+    };
+    assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+}
+
+/// Split a CSV line (quotes as RFC 4180) - enough for these tests.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => row.push(std::mem::take(&mut field)),
+            ('\r', false) => {}
+            ('\n', false) => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (c, _) => field.push(c),
+        }
+    }
+    rows
+}
+
+/// The spreadsheet CSV: a UTF-8 byte order mark, one row per check-in, local
+/// time and UTC, a column per question (label) and per score (as on screen).
+#[test]
+fn csv_export_has_one_row_per_checkin_for_spreadsheets() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), "60");
+    let json: serde_json::Value =
+        serde_json::from_slice(&joy(&["export", "--format", "json"], &db).stdout).unwrap();
+    let checkins = json["checkins"].as_array().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(["export", "--format", "csv"])
+        .env("JOY_DB", &db)
+        .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+        .env("TZ", "Asia/Kolkata")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.starts_with('\u{feff}'), "UTF-8 byte order mark first");
+    assert!(text.contains("\r\n"));
+    let rows = csv_rows(text.trim_start_matches('\u{feff}'));
+    let header = &rows[0];
+    assert_eq!(
+        &header[..6],
+        [
+            "checkin_id",
+            "completed (local time)",
+            "completed (UTC)",
+            "questionnaire",
+            "questionnaire_version",
+            "demo"
+        ]
+    );
+    assert_eq!(rows.len() - 1, checkins.len(), "one row per check-in");
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+    };
+    // Questions in file order, then the score and its band.
+    let cheerful = col("who5.cheerful");
+    assert_eq!(header[cheerful + 1], "who5.calm");
+    let score = col("who5.wellbeing score");
+    let band = col("who5.wellbeing band");
+    let joy_score = col("joy-in-work.joy score");
+    let labels = [
+        "All of the time",
+        "Most of the time",
+        "More than half of the time",
+        "Less than half of the time",
+        "Some of the time",
+        "At no time",
+    ];
+    let mut seen_who5 = 0;
+    for (row, c) in rows[1..].iter().zip(checkins) {
+        assert_eq!(row.len(), header.len());
+        assert_eq!(row[0], c["id"].to_string());
+        assert_eq!(row[3], c["questionnaire_id"].as_str().unwrap());
+        // Local time is UTC + 5:30 in Kolkata.
+        let utc = chrono::NaiveDateTime::parse_from_str(&row[2], "%Y-%m-%d %H:%M:%SZ").unwrap();
+        let local = chrono::NaiveDateTime::parse_from_str(&row[1], "%Y-%m-%d %H:%M:%S").unwrap();
+        assert_eq!(local - utc, chrono::Duration::minutes(330));
+        let value = |id: &str| {
+            c["scores"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["score_id"] == id)
+                .and_then(|s| s["value"].as_f64())
+        };
+        if row[3] == "who5" {
+            seen_who5 += 1;
+            assert!(
+                labels.contains(&row[cheerful].as_str()),
+                "{}",
+                row[cheerful]
+            );
+            let v = value("wellbeing").unwrap();
+            assert_eq!(row[score], joy_kiosk::questionnaire::fmt_number(v));
+            assert!(!row[band].is_empty());
+            assert!(
+                row[joy_score].is_empty(),
+                "other questionnaires' columns stay empty"
+            );
+        }
+        if row[3] == "joy-in-work" {
+            let v = value("joy").unwrap();
+            assert_eq!(row[joy_score], joy_kiosk::questionnaire::fmt_number(v));
+            assert!(
+                row[joy_score]
+                    .split('.')
+                    .nth(1)
+                    .is_none_or(|d| d.len() == 1),
+                "{}",
+                row[joy_score]
+            );
+        }
+    }
+    assert!(seen_who5 > 0);
+}
+
+fn write_config(dir: &Path, text: &str) -> std::path::PathBuf {
+    let p = dir.join("joy.toml");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+const LOCAL: &str = "[[support.lines]]\nname = \"Trust wellbeing hub\"\nphone = \"0300 999 0000\"\nweb = \"https://hub.example.nhs.uk\"\n";
+
+/// A trust's local support lines follow the questionnaire's signposting in
+/// `joy score`, text and JSON; nothing is added when no support is called for.
+#[test]
+fn config_support_lines_follow_the_signposting() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(dir.path(), LOCAL);
+    let mut args = vec!["--config", cfg.to_str().unwrap(), "score", "who5"];
+    args.extend(WHO5_RAW7);
+    let out = stdout(&joy(&args, &dir.path().join("x.db")));
+    let samaritans = out.find("Samaritans: call 116 123").expect(&out);
+    let hub = out
+        .find("Trust wellbeing hub: 0300 999 0000 · https://hub.example.nhs.uk")
+        .expect(&out);
+    assert!(samaritans < hub, "{out}");
+    assert!(out.contains("Support from your organisation:"), "{out}");
+
+    args.push("--json");
+    let v: serde_json::Value =
+        serde_json::from_slice(&joy(&args, &dir.path().join("x.db")).stdout).unwrap();
+    assert!(
+        v["signposting"][0].as_str().unwrap().contains("Samaritans"),
+        "{v}"
+    );
+    assert!(v["scores"][0]["band"]["signposting"]
+        .as_str()
+        .unwrap()
+        .contains("Samaritans"));
+    assert_eq!(
+        v["local_support"][0],
+        "Trust wellbeing hub: 0300 999 0000 · https://hub.example.nhs.uk"
+    );
+
+    // A good result: no support, no local lines either.
+    let o = joy(
+        &[
+            "--config",
+            cfg.to_str().unwrap(),
+            "score",
+            "who5",
+            "-a",
+            "cheerful=5",
+            "-a",
+            "calm=5",
+            "-a",
+            "active=5",
+            "-a",
+            "rested=5",
+            "-a",
+            "interest=5",
+        ],
+        &dir.path().join("x.db"),
+    );
+    assert!(
+        !stdout(&o).contains("Trust wellbeing hub"),
+        "{}",
+        stdout(&o)
+    );
+
+    // `joy list` says which config file is in use.
+    let out = stdout(&joy(
+        &["--config", cfg.to_str().unwrap(), "list"],
+        &dir.path().join("x.db"),
+    ));
+    assert!(
+        out.contains(&format!(
+            "Config file: {} (1 support line of your own)",
+            cfg.display()
+        )),
+        "{out}"
+    );
+    assert!(stdout(&joy(&["list"], &dir.path().join("x.db"))).contains("Config file: none"));
+
+    // JOY_CONFIG works as --config does.
+    let o = Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(["score", "who5"])
+        .args(WHO5_RAW7)
+        .env("JOY_CONFIG", &cfg)
+        .env("JOY_DB", dir.path().join("x.db"))
+        .output()
+        .unwrap();
+    assert!(stdout(&o).contains("Trust wellbeing hub"), "{}", stdout(&o));
+}
+
+/// `joy score --json` carries the support text of a flag with its own tone,
+/// even when the total is in the lowest band (PHQ-9 item 9).
+#[test]
+fn score_json_includes_flag_signposting() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/questionnaires/valid/phq9-like.toml"
+    );
+    let mut args = vec!["score", file, "--json"];
+    let answers: Vec<String> = (1..=9)
+        .map(|i| format!("q{i}={}", if i == 9 { 1 } else { 0 }))
+        .collect();
+    for a in &answers {
+        args.extend(["-a", a.as_str()]);
+    }
+    let o = joy(&args, &dir.path().join("x.db"));
+    let v: serde_json::Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("{}", stderr(&o)));
+    assert_eq!(v["scores"][0]["band"]["tone"], "good");
+    assert_eq!(v["flags"][0]["tone"], "alert");
+    assert!(v["flags"][0]["signposting"]
+        .as_str()
+        .unwrap()
+        .contains("URGENT"));
+    assert!(v["signposting"][0].as_str().unwrap().contains("URGENT"));
+    let text = stdout(&joy(
+        &args[..args.len()]
+            .iter()
+            .filter(|a| **a != "--json")
+            .copied()
+            .collect::<Vec<_>>(),
+        &dir.path().join("x.db"),
+    ));
+    assert!(
+        text.contains("[alert]") && text.contains("URGENT"),
+        "{text}"
+    );
+}
+
+#[test]
+fn config_file_errors_say_where_and_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(dir.path(), "db = \"x.db\"\n\n[support]\nline = []\n");
+    let o = joy(
+        &["--config", cfg.to_str().unwrap(), "list"],
+        &dir.path().join("x.db"),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "{}:4:1: unknown field `line`, expected `lines`",
+            cfg.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("README"), "{err}");
+    // A named file that is missing, or a folder, is an error too.
+    let o = joy(
+        &["--config", dir.path().to_str().unwrap(), "list"],
+        &dir.path().join("x.db"),
+    );
+    assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
+    let o = joy(
+        &["--config", "/nonexistent/joy.toml", "list"],
+        &dir.path().join("x.db"),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot read this config file"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// defaults < the file in the platform config directory < JOY_* < flags.
+#[test]
+fn config_layers_file_then_environment_then_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf_home = dir.path().join("conf");
+    std::fs::create_dir_all(conf_home.join("joy-kiosk")).unwrap();
+    std::fs::write(
+        conf_home.join("joy-kiosk/joy.toml"),
+        "db = \"from-file.db\"\n",
+    )
+    .unwrap();
+    let run = |env_db: Option<&str>, flag_db: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_joy"));
+        c.env("XDG_CONFIG_HOME", &conf_home)
+            .env("HOME", dir.path())
+            .env("XDG_DATA_HOME", dir.path().join("data"))
+            .env_remove("JOY_DB")
+            .env_remove("JOY_CONFIG")
+            .current_dir(dir.path());
+        if let Some(e) = env_db {
+            c.env("JOY_DB", dir.path().join(e));
+        }
+        c.arg("history");
+        if let Some(f) = flag_db {
+            c.args(["--db", dir.path().join(f).to_str().unwrap()]);
+        }
+        // No database exists anywhere: the message names the path chosen.
+        let o = c.output().unwrap();
+        stdout(&o) + &stderr(&o)
+    };
+    assert!(run(None, None).contains(&format!(
+        "{}",
+        conf_home.join("joy-kiosk/from-file.db").display()
+    )));
+    assert!(run(Some("env.db"), None).contains("env.db"));
+    assert!(run(Some("env.db"), Some("flag.db")).contains("flag.db"));
+    std::fs::remove_file(conf_home.join("joy-kiosk/joy.toml")).unwrap();
+    assert!(run(None, None).contains(&format!(
+        "{}",
+        dir.path().join("data/joy-kiosk/joy.db").display()
+    )));
 }

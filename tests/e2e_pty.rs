@@ -30,7 +30,7 @@ fn answer_who5_by_keys_and_a_click_then_history_shows_it() {
     t.keys(&["s"]);
     let result = t.wait_for("Saved to your private history");
     assert!(result.contains("WHO-5 wellbeing: 52"), "{result}");
-    assert!(result.contains("Above 50 [good]"), "{result}");
+    assert!(result.contains("Good wellbeing [good]"), "{result}");
     t.keys(&["Enter", "q"]);
     let after = t.wait_for("JOY-EXITED-0");
     assert!(

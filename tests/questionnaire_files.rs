@@ -242,3 +242,210 @@ proptest! {
         }
     }
 }
+
+fn choice(v: f64) -> joy_kiosk::questionnaire::AnswerValue {
+    joy_kiosk::questionnaire::AnswerValue::Choice(joy_kiosk::questionnaire::Scalar::Number(v))
+}
+
+/// PHQ-9 item 9 style: a total in the lowest band, but the item flag fires
+/// with its own alert tone and urgent signposting, shown first.
+#[test]
+fn an_alert_flag_brings_its_own_support_even_when_the_total_is_low() {
+    use joy_kiosk::questionnaire::{score, Answers, Tone};
+    let q = load_path(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/questionnaires/valid/phq9-like.toml"),
+    )
+    .unwrap();
+    let mut answers: Answers = (1..=8).map(|i| (format!("q{i}"), choice(0.0))).collect();
+    answers.insert("q9".into(), choice(1.0));
+    let o = score(&q, &answers);
+    let total = &o.scores[0];
+    assert_eq!(total.value, Some(1.0));
+    assert_eq!(total.band.as_ref().unwrap().tone, Tone::Good);
+    assert_eq!(o.flags.len(), 1);
+    assert_eq!(o.flags[0].tone, Tone::Alert);
+    let support = o.signposting(&q);
+    assert_eq!(
+        support.len(),
+        1,
+        "only the flag calls for support: {support:?}"
+    );
+    assert!(support[0].contains("URGENT"), "{support:?}");
+
+    // With item 9 at 0 there is no flag and no support.
+    answers.insert("q9".into(), choice(0.0));
+    let o = score(&q, &answers);
+    assert!(o.flags.is_empty());
+    assert!(o.signposting(&q).is_empty());
+
+    // A high total and the flag: the flag's urgent text comes first, then the band's.
+    let mut answers: Answers = (1..=9).map(|i| (format!("q{i}"), choice(2.0))).collect();
+    answers.insert("q9".into(), choice(3.0));
+    let o = score(&q, &answers);
+    let support = o.signposting(&q);
+    assert_eq!(support.len(), 2, "{support:?}");
+    assert!(support[0].contains("URGENT") && support[1].starts_with("General support"));
+}
+
+/// NHS Staff Survey rule: a theme is the mean of its answered items.
+#[test]
+fn people_promise_themes_are_the_mean_of_the_answered_items() {
+    use joy_kiosk::questionnaire::{score, Answers};
+    let q = load_str("people-promise.toml", BUNDLED[2].1).unwrap();
+    assert_eq!(q.id, "people-promise");
+    // kindness "Agree" (7.5); "unfair" left out.
+    let answers: Answers = [("kindness".to_string(), choice(4.0))].into();
+    let o = score(&q, &answers);
+    let theme = |id: &str| o.scores.iter().find(|s| s.id == id).unwrap();
+    assert_eq!(theme("compassionate").value, Some(7.5));
+    assert_eq!(theme("compassionate").missing, 1);
+    // Both answered: kindness 7.5, unfair "Agree" reversed = 2.5; mean 5.
+    let answers: Answers = [
+        ("kindness".to_string(), choice(4.0)),
+        ("unfair".to_string(), choice(4.0)),
+        ("safe".to_string(), choice(1.0)),
+    ]
+    .into();
+    let o = score(&q, &answers);
+    let theme = |id: &str| o.scores.iter().find(|s| s.id == id).unwrap();
+    assert_eq!(theme("compassionate").value, Some(5.0));
+    assert_eq!(theme("safe-healthy").value, Some(0.0));
+    assert_eq!(
+        theme("safe-healthy").band.as_ref().unwrap().label,
+        "Low: rarely kept"
+    );
+    // Every theme has bands, so charts can draw them.
+    assert!(q.scores.iter().all(|s| !s.bands.is_empty()));
+}
+
+/// Band names are kind and follow one pattern in every bundled file: they
+/// start Low, Moderate or Good (never a bare number like "Above 50").
+#[test]
+fn bundled_band_names_follow_one_kind_pattern() {
+    for (name, text) in BUNDLED {
+        let q = load_str(name, text).unwrap();
+        for s in &q.scores {
+            for b in &s.bands {
+                assert!(
+                    ["Low", "Moderate", "Good"]
+                        .iter()
+                        .any(|w| b.label.starts_with(w)),
+                    "{name} {}: band \"{}\"",
+                    s.id,
+                    b.label
+                );
+                assert!(
+                    !b.label.chars().any(|c| c.is_ascii_digit()),
+                    "{name}: band \"{}\" names a number",
+                    b.label
+                );
+                assert!(!["Poor", "Above", "Below"]
+                    .iter()
+                    .any(|w| b.label.contains(w)));
+            }
+        }
+    }
+}
+
+/// Scoring notes are for authors (file comments), never shown to respondents.
+#[test]
+fn bundled_questions_show_no_scoring_notes() {
+    for (name, text) in BUNDLED {
+        let q = load_str(name, text).unwrap();
+        for question in &q.questions {
+            let shown = format!(
+                "{} {}",
+                question.text,
+                question.help.as_deref().unwrap_or("")
+            )
+            .to_lowercase();
+            for word in ["worded negatively", "score", "reverse", "lowers"] {
+                assert!(!shown.contains(word), "{name} {}: {shown}", question.id);
+            }
+        }
+    }
+}
+
+/// Welsh ids load; the message for a bad id lists exactly what is allowed.
+#[test]
+fn ids_may_be_lower_case_letters_of_any_alphabet() {
+    let q = load_path(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/questionnaires/valid/welsh-ids.toml"),
+    )
+    .unwrap();
+    assert_eq!(q.questions[0].id, "tîm");
+    assert_eq!(q.scores[0].id, "sgôr");
+    use joy_kiosk::questionnaire::load::valid_id;
+    for ok in ["tîm", "ŵyr", "llwyth-gwaith", "a_1", "日本"] {
+        assert!(valid_id(ok), "{ok}");
+    }
+    for bad in ["Tîm", "tîm b", "a.b", "", "ǅ", &"a".repeat(65)] {
+        assert!(!valid_id(bad), "{bad}");
+    }
+}
+
+/// The lookup and flag examples in questionnaires/README.md work as it says.
+#[test]
+fn the_documented_lookup_and_flag_examples_work() {
+    use joy_kiosk::questionnaire::{score, Answers, Tone};
+    let readme = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/questionnaires/README.md"
+    ))
+    .unwrap();
+    let block_after = |heading: &str| {
+        let at = readme.find(heading).expect(heading);
+        let start = at + readme[at..].find("```toml\n").unwrap() + "```toml\n".len();
+        let end = start + readme[start..].find("```").unwrap();
+        readme[start..end].to_string()
+    };
+    let head = r#"
+id = "doc"
+version = "1"
+title = "Doc"
+description = "d"
+kind = "personal"
+minutes = 1
+[licence]
+text = "x"
+source = "https://example.org"
+[scales.s]
+options = [{ label = "None", value = 0 }, { label = "Some", value = 1 }, { label = "Lots", value = 2 }]
+[[questions]]
+id = "morning"
+type = "scale"
+scale = "s"
+text = "m"
+[[questions]]
+id = "afternoon"
+type = "scale"
+scale = "s"
+text = "a"
+[[questions]]
+id = "q9"
+type = "scale"
+scale = "s"
+text = "q"
+"#;
+    let text = format!(
+        "{head}{}\n{}",
+        block_after("#### Lookup tables"),
+        block_after("### Flags")
+    );
+    let q = load_str("doc.toml", &text).unwrap_or_else(|d| panic!("{d:#?}"));
+    let answers: Answers = [
+        ("morning".to_string(), choice(1.0)),
+        ("afternoon".to_string(), choice(1.0)),
+        ("q9".to_string(), choice(1.0)),
+    ]
+    .into();
+    let o = score(&q, &answers);
+    assert_eq!(
+        (o.scores[0].raw, o.scores[0].value),
+        (Some(2.0), Some(45.0))
+    );
+    assert_eq!(o.flags[0].tone, Tone::Alert);
+    assert!(o.signposting(&q)[0].contains("Samaritans"));
+}

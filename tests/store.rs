@@ -245,7 +245,7 @@ fn csv_export_follows_rfc_4180_and_json_has_everything() {
     c.answers[0].label = "Odd, \"quoted\" label".into();
     s.save_checkin(&c).unwrap();
     let records = s.history(None, None).unwrap();
-    let csv = export::to_csv(&records).unwrap();
+    let csv = export::to_csv_long(&records).unwrap();
     let lines: Vec<&str> = csv.split("\r\n").collect();
     assert_eq!(lines[0], export::CSV_HEADER.join(","));
     assert_eq!(
@@ -259,14 +259,17 @@ fn csv_export_follows_rfc_4180_and_json_has_everything() {
         lines[1]
     );
     assert!(
-        lines[6].contains(",score,wellbeing,52,WHO-5 wellbeing,13,Above 50,good"),
+        lines[6].contains(",score,wellbeing,52,WHO-5 wellbeing,13,Good wellbeing,good"),
         "{}",
         lines[6]
     );
     let json: serde_json::Value =
         serde_json::from_str(&export::to_json(&records, Utc::now())).unwrap();
     assert_eq!(json["checkins"][0]["answers"].as_array().unwrap().len(), 5);
-    assert_eq!(json["checkins"][0]["scores"][0]["band_label"], "Above 50");
+    assert_eq!(
+        json["checkins"][0]["scores"][0]["band_label"],
+        "Good wellbeing"
+    );
 }
 
 #[test]

@@ -67,8 +67,8 @@ pub fn parse_answer(q: &Question, input: &str) -> Result<AnswerValue, String> {
                 format!(
                     "question \"{}\" needs a number from {} to {}, not \"{input}\"",
                     q.id,
-                    fmt_number(*min),
-                    fmt_number(*max)
+                    fmt_exact(*min),
+                    fmt_exact(*max)
                 )
             })?;
             check_number(q, n, *min, *max, *step)?;
@@ -87,10 +87,10 @@ pub fn check_number(q: &Question, n: f64, min: f64, max: f64, step: f64) -> Resu
         return Err(format!(
             "question \"{}\" needs a number from {} to {} in steps of {}, not {}",
             q.id,
-            fmt_number(min),
-            fmt_number(max),
-            fmt_number(step),
-            fmt_number(n)
+            fmt_exact(min),
+            fmt_exact(max),
+            fmt_exact(step),
+            fmt_exact(n)
         ));
     }
     Ok(())
@@ -148,7 +148,7 @@ pub fn parse_answers_file(
         let as_text = match value {
             toml::Value::String(s) => s.clone(),
             toml::Value::Integer(i) => i.to_string(),
-            toml::Value::Float(f) => fmt_number(*f),
+            toml::Value::Float(f) => fmt_exact(*f),
             toml::Value::Array(items) => items
                 .iter()
                 .map(|i| match i {

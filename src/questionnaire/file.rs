@@ -183,7 +183,7 @@ pub struct RawScore {
     #[serde(default)]
     pub remap: Option<Spanned<Vec<RawRemap>>>,
     #[serde(default)]
-    pub lookup: Option<Spanned<Vec<RawLookup>>>,
+    pub lookup: Option<Spanned<Vec<Spanned<RawLookup>>>>,
     #[serde(default)]
     pub transform: Option<RawTransform>,
     #[serde(default)]
@@ -218,4 +218,8 @@ pub struct RawFlag {
     pub questions: Vec<Spanned<String>>,
     pub when: Spanned<RawTest>,
     pub message: String,
+    #[serde(default)]
+    pub tone: Option<Spanned<String>>,
+    #[serde(default)]
+    pub signposting: Option<String>,
 }

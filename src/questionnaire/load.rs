@@ -202,17 +202,23 @@ struct Validator<'a> {
     errors: Vec<Diagnostic>,
 }
 
-fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+/// Ids are 1 to 64 characters: lower-case letters of any alphabet (`tîm`,
+/// `ŵyr`), letters of scripts without case, digits 0-9, `_` and `-`.
+pub fn valid_id(id: &str) -> bool {
+    let n = id.chars().count();
+    (1..=64).contains(&n)
+        && id.chars().all(|c| {
+            // A letter that lower-casing leaves alone: no capitals or titlecase.
+            (c.is_alphabetic() && c.to_lowercase().eq([c]))
+                || c.is_ascii_digit()
+                || c == '_'
+                || c == '-'
+        })
 }
 
 fn join_numbers(xs: &[f64]) -> String {
     const SHOWN: usize = 8;
-    let mut s: Vec<String> = xs.iter().take(SHOWN).map(|x| fmt_number(*x)).collect();
+    let mut s: Vec<String> = xs.iter().take(SHOWN).map(|x| fmt_exact(*x)).collect();
     if xs.len() > SHOWN {
         s.push(format!("and {} more", xs.len() - SHOWN));
     }
@@ -235,7 +241,9 @@ impl Validator<'_> {
             self.err(
                 id.span(),
                 format!(
-                    "{what} id \"{}\" is not allowed: use 1 to 64 lower-case letters, digits, '_' or '-'",
+                    "{what} id \"{}\" is not allowed: use 1 to 64 characters, each a lower-case letter \
+                     (accents and other alphabets are fine: \"tîm\", \"ŵyr\"), a digit 0-9, '_' or '-'; \
+                     no capitals, spaces or other punctuation",
                     id.get_ref()
                 ),
             );
@@ -380,11 +388,32 @@ impl Validator<'_> {
                     "`question` is not used inside a flag's `when`: list the questions in the flag's `questions`",
                 );
             }
+            let tone = match &f.tone {
+                None => Tone::Caution,
+                Some(t) => Tone::parse(t.get_ref()).unwrap_or_else(|| {
+                    self.err(
+                        t.span(),
+                        format!(
+                            "flag tone \"{}\" is not known; use good, caution or alert",
+                            t.get_ref()
+                        ),
+                    );
+                    Tone::Caution
+                }),
+            };
+            if tone == Tone::Alert && f.signposting.is_none() && signposting.is_none() {
+                self.err(
+                    rf.span(),
+                    "this flag is an alert but there is no signposting to support: add `signposting` to the flag or at the top of the file",
+                );
+            }
             if let Some(test) = test_of(f.when.get_ref()) {
                 flags.push(Flag {
                     questions: qs,
                     test,
                     message: f.message.clone(),
+                    tone,
+                    signposting: f.signposting.clone(),
                 });
             }
         }
@@ -774,11 +803,30 @@ impl Validator<'_> {
                 );
             }
         }
-        let lookup: Vec<(f64, f64)> = rs
+        let lookup_rows: &[Spanned<RawLookup>] = rs
             .lookup
             .as_ref()
-            .map(|l| l.get_ref().iter().map(|m| (m.raw, m.score)).collect())
-            .unwrap_or_default();
+            .map(|l| l.get_ref().as_slice())
+            .unwrap_or(&[]);
+        let lookup: Vec<(f64, f64)> = lookup_rows
+            .iter()
+            .map(|m| (m.get_ref().raw, m.get_ref().score))
+            .collect();
+        for (i, row) in lookup_rows.iter().enumerate() {
+            let raw = row.get_ref().raw;
+            if lookup_rows[..i]
+                .iter()
+                .any(|r| (r.get_ref().raw - raw).abs() < 1e-6)
+            {
+                self.err(
+                    row.span(),
+                    format!(
+                        "{whose}: the lookup table lists raw score {} twice; keep one row for each raw score",
+                        fmt_exact(raw)
+                    ),
+                );
+            }
+        }
         let (multiply, add) = rs
             .transform
             .as_ref()
@@ -819,8 +867,8 @@ impl Validator<'_> {
                     format!(
                         "band \"{}\": `min` ({}) is more than `max` ({})",
                         b.label,
-                        fmt_number(b.min),
-                        fmt_number(b.max)
+                        fmt_exact(b.min),
+                        fmt_exact(b.max)
                     ),
                 );
             }
@@ -856,11 +904,11 @@ impl Validator<'_> {
                         format!(
                             "{whose}: bands \"{}\" ({} to {}) and \"{}\" ({} to {}) overlap; a score must fall in exactly one band",
                             a.label,
-                            fmt_number(a.min),
-                            fmt_number(a.max),
+                            fmt_exact(a.min),
+                            fmt_exact(a.max),
                             b.label,
-                            fmt_number(b.min),
-                            fmt_number(b.max)
+                            fmt_exact(b.min),
+                            fmt_exact(b.max)
                         ),
                     );
                 }
@@ -890,6 +938,33 @@ impl Validator<'_> {
         // What raw and reported values can this score take?
         let possible = range::possible_raw(&score, &items);
         if !score.lookup.is_empty() {
+            let mut outside = false;
+            for row in lookup_rows {
+                let raw = row.get_ref().raw;
+                let possible_here = if possible.exact {
+                    possible.values.iter().any(|v| (v - raw).abs() < 1e-6)
+                } else {
+                    raw >= possible.min - 1e-9 && raw <= possible.max + 1e-9
+                };
+                if !possible_here {
+                    outside = true;
+                    self.err(
+                        row.span(),
+                        format!(
+                            "{whose}: the lookup table has a row for raw score {}, which this score can never have \
+                             (its raw scores are {} to {}{}); remove the row or fix `raw`",
+                            fmt_exact(raw),
+                            fmt_exact(possible.min),
+                            fmt_exact(possible.max),
+                            if possible.exact && possible.values.len() <= 12 {
+                                format!(": {}", join_numbers(&possible.values))
+                            } else {
+                                String::new()
+                            }
+                        ),
+                    );
+                }
+            }
             let missing: Vec<f64> = possible
                 .values
                 .iter()
@@ -910,10 +985,13 @@ impl Validator<'_> {
                     span,
                     format!(
                         "{whose}: the lookup table must cover every possible raw score ({} to {}), but {detail}",
-                        fmt_number(possible.min),
-                        fmt_number(possible.max),
+                        fmt_exact(possible.min),
+                        fmt_exact(possible.max),
                     ),
                 );
+                return score;
+            }
+            if outside {
                 return score;
             }
         }
@@ -954,13 +1032,24 @@ impl Validator<'_> {
                 )
             };
             if !uncovered.is_empty() {
+                // Point at the band just above the first gap (else the last band):
+                // that is where a `min` or `max` needs to change.
+                let gap = uncovered[0];
+                let at = rs
+                    .bands
+                    .iter()
+                    .filter(|b| b.get_ref().min > gap)
+                    .min_by(|a, b| a.get_ref().min.total_cmp(&b.get_ref().min))
+                    .or(rs.bands.last())
+                    .map(|b| b.span())
+                    .unwrap_or(rs.id.span());
                 self.err(
-                    rs.id.span(),
+                    at,
                     format!(
                         "{whose}: the bands leave part of the possible range ({} to {}) uncovered: no band holds {}. \
                          Widen a band or add one",
-                        fmt_number(score.range.0),
-                        fmt_number(score.range.1),
+                        fmt_exact(score.range.0),
+                        fmt_exact(score.range.1),
                         join_numbers(&uncovered)
                     ),
                 );

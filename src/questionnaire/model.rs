@@ -76,12 +76,32 @@ impl Scalar {
     }
 }
 
-/// Numbers print as they would be written: `5`, `2.5`.
+/// A score or other number as shown to people, everywhere (screens,
+/// `joy score`, history, CSV export): whole numbers as they are (`52`),
+/// anything else rounded to one decimal place (`4.375` -> `4.4`, `6.6667`
+/// -> `6.7`, `2.5` -> `2.5`). One rule, so numbers side by side agree.
 pub fn fmt_number(n: f64) -> String {
+    if !n.is_finite() {
+        return n.to_string();
+    }
+    let r = (n * 10.0).round() / 10.0;
+    if r == 0.0 {
+        return "0".into();
+    }
+    if r.fract() == 0.0 && r.abs() < 1e15 {
+        format!("{}", r as i64)
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+/// A number exactly as an author wrote it in a file (`3.75`, `0.25`): used
+/// for option values and in validation messages, never rounded for show.
+pub fn fmt_exact(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else {
-        let s = format!("{n:.2}");
+        let s = format!("{n:.6}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
@@ -89,7 +109,7 @@ pub fn fmt_number(n: f64) -> String {
 impl fmt::Display for Scalar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Scalar::Number(n) => f.write_str(&fmt_number(*n)),
+            Scalar::Number(n) => f.write_str(&fmt_exact(*n)),
             Scalar::Text(t) => f.write_str(t),
         }
     }
@@ -251,6 +271,11 @@ pub struct Flag {
     pub questions: Vec<String>,
     pub test: Test,
     pub message: String,
+    /// How the flag is shown; `caution` unless the file says otherwise.
+    pub tone: Tone,
+    /// Support shown whenever the flag fires, whatever the scores' bands
+    /// (e.g. PHQ-9 item 9). An alert flag without its own uses the file's.
+    pub signposting: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -403,7 +428,7 @@ impl AnswerValue {
         };
         match self {
             AnswerValue::Choice(s) => label_of(s),
-            AnswerValue::Number(n) => fmt_number(*n),
+            AnswerValue::Number(n) => fmt_exact(*n),
             AnswerValue::Text(t) => t.clone(),
             AnswerValue::Multi { values, other } => {
                 let mut parts: Vec<String> = values.iter().map(label_of).collect();
@@ -413,5 +438,28 @@ impl AnswerValue {
                 parts.join("; ")
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::{fmt_exact, fmt_number};
+
+    #[test]
+    fn shown_numbers_have_at_most_one_decimal() {
+        assert_eq!(fmt_number(52.0), "52");
+        assert_eq!(fmt_number(2.5), "2.5");
+        assert_eq!(fmt_number(4.375), "4.4");
+        assert_eq!(fmt_number(6.666_666), "6.7");
+        assert_eq!(fmt_number(3.99), "4");
+        assert_eq!(fmt_number(-0.04), "0");
+        assert_eq!(fmt_number(-1.25), "-1.3");
+    }
+
+    #[test]
+    fn file_values_are_shown_exactly() {
+        assert_eq!(fmt_exact(3.75), "3.75");
+        assert_eq!(fmt_exact(0.25), "0.25");
+        assert_eq!(fmt_exact(10.0), "10");
     }
 }

@@ -63,6 +63,9 @@ pub struct FlaggedAnswer {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FlagHit {
     pub message: String,
+    pub tone: Tone,
+    /// The flag's own support text, or the file's for an alert flag.
+    pub signposting: Option<String>,
     pub answers: Vec<FlaggedAnswer>,
 }
 
@@ -75,9 +78,24 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// Signposting to show: the text of every alert band reached.
+    /// Signposting to show, each text once: first that of every flag that
+    /// fired with support of its own (most urgent first), then that of every
+    /// alert band reached (the band's own, or the file's).
     pub fn signposting<'a>(&'a self, q: &'a Questionnaire) -> Vec<&'a str> {
         let mut out: Vec<&str> = Vec::new();
+        let mut flags: Vec<&FlagHit> = self.flags.iter().collect();
+        flags.sort_by_key(|f| match f.tone {
+            Tone::Alert => 0,
+            Tone::Caution => 1,
+            Tone::Good => 2,
+        });
+        for f in flags {
+            if let Some(text) = f.signposting.as_deref() {
+                if !out.contains(&text) {
+                    out.push(text);
+                }
+            }
+        }
         for s in &self.scores {
             if let Some(b) = s.band.as_ref().filter(|b| b.tone == Tone::Alert) {
                 if let Some(text) = b.signposting.as_deref().or(q.signposting.as_deref()) {
@@ -111,8 +129,15 @@ pub fn score(q: &Questionnaire, answers: &Answers) -> Outcome {
             })
             .collect();
         if !hits.is_empty() {
+            let signposting = f.signposting.clone().or_else(|| {
+                (f.tone == Tone::Alert)
+                    .then(|| q.signposting.clone())
+                    .flatten()
+            });
             flags.push(FlagHit {
                 message: f.message.clone(),
+                tone: f.tone,
+                signposting,
                 answers: hits,
             });
         }
@@ -163,7 +188,14 @@ fn score_one(q: &Questionnaire, s: &Score, answers: &Answers) -> ScoreResult {
     let value = report(s, raw);
     result.raw = Some(raw);
     result.value = Some(value);
-    result.band = nearest_band(s, value).cloned();
+    result.band = nearest_band(s, value).cloned().map(|mut b| {
+        // An alert band without its own support text uses the file's, so
+        // every reader of the result (JSON included) sees the text shown.
+        if b.tone == Tone::Alert && b.signposting.is_none() {
+            b.signposting = q.signposting.clone();
+        }
+        b
+    });
     result
 }
 
