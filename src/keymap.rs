@@ -71,6 +71,7 @@ fn map_key(k: KeyEvent, state: &State) -> Option<Action> {
         KeyCode::Esc | KeyCode::Backspace => Action::Back,
         KeyCode::Char(' ') => Action::Toggle,
         KeyCode::Char('?') | KeyCode::F(1) => Action::Help,
+        KeyCode::Char('!') => Action::Support,
         KeyCode::Char('q') => Action::Quit,
         KeyCode::Tab => Action::NextQuestionnaire,
         KeyCode::Char('h') => Action::OpenHistory,
@@ -120,7 +121,18 @@ pub fn hints(state: &State) -> Vec<Hint> {
             hint("q", text::key::QUIT, Action::Quit),
         ];
     }
-    screen_hints(state)
+    if state.support {
+        return vec![
+            hint("Esc", text::key::CLOSE_SUPPORT, Action::Back),
+            hint("q", text::key::QUIT, Action::Quit),
+        ];
+    }
+    let mut h = screen_hints(state);
+    if crate::app::support::alert_on_screen(state) {
+        // First, so it is never the hint that wraps out of sight.
+        h.insert(0, hint("!", text::key::SUPPORT, Action::Support));
+    }
+    h
 }
 
 /// The buttons of a confirmation dialog (also its key bar).

@@ -359,6 +359,8 @@ pub fn some_failed(n: usize) -> String {
 
 /// Key bar and help labels, one per action.
 pub mod key {
+    pub const SUPPORT: &str = "support";
+    pub const CLOSE_SUPPORT: &str = "close support";
     pub const BACK: &str = "back";
     pub const CHANGE: &str = "change";
     pub const CHOOSE: &str = "choose";
@@ -426,3 +428,10 @@ pub fn damaged_notice(path: &str, detail: &str) -> String {
 pub fn restore_prompt(db: &str, file: &str) -> String {
     format!("This replaces everything in {db} with the contents of {file}.\nThe current database is kept as a backup first. Type \"restore\" to go on: ")
 }
+
+pub const SUPPORT_TITLE: &str = " Support ";
+pub const SUPPORT_INTRO: &str =
+    "You do not have to manage this alone, and asking for help is a strength.";
+/// Shown beside an alert-band score on Home, Detail and Trends.
+pub const SUPPORT_NUDGE: &str =
+    "[alert] This score is in the alert band: press ! (or click \"! support\") to see where to get support.";

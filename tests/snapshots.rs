@@ -275,10 +275,7 @@ fn trends_at_200x60_use_the_room() {
     use joy_kiosk::trends::Period;
     let app = trends_with_demo(200, 60, 120, Period::Months3);
     let text = screen_text(&render(&app, 200, 60));
-    assert!(
-        text.contains("↓ [alert] Low wellbeing"),
-        "{text}"
-    );
+    assert!(text.contains("↓ [alert] Low wellbeing"), "{text}");
     snap("trends_3_months", &app, 200, 60);
 }
 

@@ -6,6 +6,7 @@
 pub mod checkin;
 pub mod lifeline;
 pub mod runner;
+pub mod support;
 pub mod terminal;
 
 use crate::questionnaire::{score, Kind, Outcome, Questionnaire};
@@ -29,6 +30,8 @@ pub enum Screen {
 /// Everything the user can ask for. Keys and clicks become these.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
+    /// Open (or close) the support overlay.
+    Support,
     Up,
     Down,
     /// Previous question / previous item.
@@ -182,6 +185,10 @@ pub struct State {
     pub detail_scroll: u16,
     pub trends: TrendsView,
     pub help: bool,
+    /// The support overlay (`!`) is open.
+    pub support: bool,
+    /// The trust's own support lines, from the configuration file.
+    pub local_support: Vec<String>,
     /// A dialog asking before something that cannot be undone.
     pub confirm: Option<Confirm>,
     pub quit: bool,
@@ -224,6 +231,8 @@ impl State {
                 loaded: false,
             },
             help: false,
+            support: false,
+            local_support: Vec::new(),
             confirm: None,
             quit: false,
             status: None,
@@ -245,7 +254,7 @@ impl State {
 
     /// Is a text editor taking keys right now?
     pub fn editing_text(&self) -> bool {
-        !self.help && self.confirm.is_none() && self.typing_screen()
+        !self.help && !self.support && self.confirm.is_none() && self.typing_screen()
     }
 
     /// Is the screen under any overlay a text answer? (The help opened while
@@ -315,6 +324,17 @@ pub fn update(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
             _ => vec![],
         };
     }
+    if state.support {
+        if matches!(
+            action,
+            Action::Support | Action::Back | Action::Confirm | Action::Help
+        ) {
+            state.support = false;
+        } else if action == Action::Quit {
+            return quit(state);
+        }
+        return vec![];
+    }
     if state.help {
         if matches!(action, Action::Help | Action::Back | Action::Confirm) {
             state.help = false;
@@ -326,6 +346,10 @@ pub fn update(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
     match action {
         Action::Help => {
             state.help = true;
+            return vec![];
+        }
+        Action::Support => {
+            state.support = true;
             return vec![];
         }
         Action::Quit => return quit(state),

@@ -65,6 +65,7 @@ pub fn run(settings: &Settings) -> anyhow::Result<()> {
         chrono::Utc::now(),
     );
     state.no_color = settings.no_color;
+    state.local_support = settings.local_support.clone();
     let mut notes = store.take_notices();
     if let Some(d) = store.damage() {
         notes.push(crate::text::damaged_notice(

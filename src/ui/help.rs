@@ -189,3 +189,41 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     );
     draw_buttons(frame, &buttons, state.no_color);
 }
+
+/// The support box and its close button: sized to its text, up to the screen.
+pub fn support_layout(area: Rect, state: &State) -> (Rect, Vec<Button>) {
+    let width = 76.min(area.width);
+    let iw = width.saturating_sub(2);
+    let height: u16 = crate::app::support::overlay_lines(state)
+        .iter()
+        .map(|l| super::wrapped_height(l, iw))
+        .sum::<u16>()
+        + 2
+        + 2;
+    let r = centered(area, width, height);
+    let (buttons, _) = place_buttons(inner(r), &[hint("Esc", text::key::CLOSE, Action::Back)]);
+    (r, buttons)
+}
+
+pub fn draw_support(frame: &mut Frame, area: Rect, state: &State) {
+    let (r, buttons) = support_layout(area, state);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Block::default().borders(Borders::ALL).title(Span::styled(
+            text::SUPPORT_TITLE,
+            style(Meaning::Alert, state.no_color),
+        )),
+        r,
+    );
+    let i = inner(r);
+    let top = buttons.iter().map(|b| b.rect.y).min().unwrap_or(i.bottom());
+    let lines: Vec<Line> = crate::app::support::overlay_lines(state)
+        .into_iter()
+        .map(Line::raw)
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        Rect::new(i.x, i.y, i.width, top.saturating_sub(i.y + 1)),
+    );
+    draw_buttons(frame, &buttons, state.no_color);
+}

@@ -189,6 +189,9 @@ pub fn detail_paragraph(state: &State) -> Paragraph<'static> {
             ),
         ]));
     }
+    if crate::app::support::alert_on_screen(state) {
+        lines.push(Line::styled(text::SUPPORT_NUDGE, style(Meaning::Alert, nc)));
+    }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         text::ANSWERS_HEADING,

@@ -23,7 +23,7 @@ fn layout(area: Rect, state: &State) -> Layout {
     let about_h = state
         .questionnaires
         .get(state.selected)
-        .map(|q| wrapped_height(&about_text(q), area.width).min(5))
+        .map(|q| wrapped_height(&about_text(q, state), area.width).min(6))
         .unwrap_or(0);
     let intro_h = if has_demo(state) {
         wrapped_height(text::HOME_INTRO, area.width)
@@ -49,8 +49,17 @@ fn has_demo(state: &State) -> bool {
     state.home.iter().any(|s| s.demo)
 }
 
-fn about_text(q: &crate::questionnaire::Questionnaire) -> String {
-    format!("{}\n{}", q.description, q.licence.text)
+fn about_text(q: &crate::questionnaire::Questionnaire, state: &State) -> String {
+    if crate::app::support::alert_on_screen(state) {
+        format!(
+            "{}\n{}\n{}",
+            text::SUPPORT_NUDGE,
+            q.description,
+            q.licence.text
+        )
+    } else {
+        format!("{}\n{}", q.description, q.licence.text)
+    }
 }
 
 fn offset(list: Rect, state: &State) -> usize {
@@ -160,7 +169,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(lines), l.list);
     if let Some(q) = state.questionnaires.get(state.selected) {
         frame.render_widget(
-            Paragraph::new(about_text(q))
+            Paragraph::new(about_text(q, state))
                 .style(style(Meaning::Muted, nc))
                 .wrap(Wrap { trim: true }),
             l.about,

@@ -74,6 +74,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
     if state.help {
         help::draw(frame, area, state);
     }
+    if state.support {
+        help::draw_support(frame, area, state);
+    }
     if let Some(c) = &state.confirm {
         help::draw_confirm(frame, area, state, c);
     }
@@ -173,6 +176,7 @@ pub fn hit(state: &State, column: u16, row: u16) -> Option<Action> {
     let buttons = match &state.confirm {
         Some(c) => Some(help::confirm_layout(area, c).1),
         None if state.help => Some(help::help_layout(area, state).1),
+        None if state.support => Some(help::support_layout(area, state).1),
         None => None,
     };
     if let Some(b) = buttons.into_iter().flatten().find(|b| inside_rect(b.rect)) {
@@ -185,7 +189,7 @@ pub fn hit(state: &State, column: u16, row: u16) -> Option<Action> {
             .find(|c| c.y == y && column >= c.x && column < c.x + c.width)
             .map(|c| c.hint.action);
     }
-    if state.help || state.confirm.is_some() {
+    if state.help || state.support || state.confirm.is_some() {
         return None;
     }
     if !inside_rect(l.body) {

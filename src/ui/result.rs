@@ -65,14 +65,7 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
                     text::SUPPORT_HEADING,
                     style(Meaning::Alert, nc),
                 ));
-                if support.is_empty() {
-                    out.push(Line::raw(text::GENERIC_SUPPORT));
-                }
-                for t in &support {
-                    for l in t.lines() {
-                        out.push(Line::raw(l.to_string()));
-                    }
-                }
+                push_support(&mut out, &support, state);
             }
         }
         let prev = r.previous.as_ref().and_then(|p| {
@@ -93,17 +86,41 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
             ));
         }
     }
+    if !support_shown && !support.is_empty() {
+        // Support called for by an item flag (e.g. a safety question), even
+        // when every score is in a reassuring band.
+        out.push(Line::raw(""));
+        out.push(Line::styled(
+            text::SUPPORT_HEADING,
+            style(Meaning::Alert, nc),
+        ));
+        push_support(&mut out, &support, state);
+    }
     for f in &r.outcome.flags {
         out.push(Line::raw(""));
         out.push(Line::styled(
-            format!("! {}", f.message),
-            style(Meaning::Caution, nc),
+            format!("! {} {}", f.message, text::tone_word(f.tone)),
+            style(tone(Some(f.tone.as_str())), nc),
         ));
         for a in &f.answers {
             out.push(Line::raw(format!("  - {}: {}", a.text, a.answer)));
         }
     }
     out
+}
+
+/// The support texts, or a generic line when the file has none, then the
+/// trust's own support lines.
+fn push_support(out: &mut Vec<Line<'static>>, support: &[&str], state: &State) {
+    let generic = [text::GENERIC_SUPPORT];
+    let texts: &[&str] = if support.is_empty() {
+        &generic
+    } else {
+        support
+    };
+    for l in text::support_lines(texts, &state.local_support) {
+        out.push(Line::raw(l));
+    }
 }
 
 /// The whole result as one wrapped paragraph (also measured by `update`,

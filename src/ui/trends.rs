@@ -63,7 +63,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     );
 
     let summary_text = if t.loaded {
-        summary(&Scale::of(score), &points, now, &chrono::Local)
+        let mut s = summary(&Scale::of(score), &points, now, &chrono::Local);
+        if crate::app::support::alert_on_screen(state) {
+            s = format!("{}\n{s}", text::SUPPORT_NUDGE);
+        }
+        s
     } else {
         text::LOADING.into()
     };
