@@ -95,3 +95,62 @@ fn render_trends_200x60(b: divan::Bencher) {
         t.draw(|f| joy_kiosk::ui::draw(f, &state)).unwrap();
     });
 }
+
+/// A database just under the quick-check limit (`QUICK_CHECK_MAX_BYTES`),
+/// made once in target/bench-data/.
+fn quick_check_db() -> std::path::PathBuf {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    let path = dir.join("quick-check-v1.db");
+    if path.exists() {
+        return path;
+    }
+    std::fs::create_dir_all(&dir).expect("bench-data folder");
+    let mut store = Store::open(&path).unwrap();
+    let cat = Catalog::bundled();
+    let q = cat.get("who5").unwrap();
+    let me = store.local_respondent().unwrap();
+    let a = parse_pairs(
+        q,
+        ["cheerful=3", "calm=3", "active=2", "rested=2", "interest=1"],
+    )
+    .unwrap();
+    let o = score(q, &a);
+    let limit = joy_kiosk::store::QUICK_CHECK_MAX_BYTES;
+    let mut t = Utc::now() - chrono::Duration::days(20_000);
+    loop {
+        let batch: Vec<NewCheckin> = (0..500)
+            .map(|_| {
+                t += chrono::Duration::hours(1);
+                NewCheckin::from_outcome(q, &a, &o, Some(me), t, t)
+            })
+            .collect();
+        store.save_many(&batch).unwrap();
+        store
+            .connection()
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
+        let size = std::fs::metadata(&path).unwrap().len();
+        if size > limit - limit / 16 {
+            break;
+        }
+    }
+    path
+}
+
+/// Opening a database of just under 8 MiB, which runs `PRAGMA quick_check`:
+/// the cost the launch pays for noticing damage on open.
+#[divan::bench(sample_count = 30)]
+fn open_with_quick_check_8mib(b: divan::Bencher) {
+    let path = quick_check_db();
+    let size = std::fs::metadata(&path).unwrap().len();
+    assert!(size <= joy_kiosk::store::QUICK_CHECK_MAX_BYTES, "{size}");
+    b.bench_local(|| Store::open(&path).unwrap());
+}
+
+/// The same open without the check, for comparison: the file is larger than
+/// the limit only in name (the check is skipped for the million-row file).
+#[divan::bench(sample_count = 30)]
+fn open_without_quick_check_million(b: divan::Bencher) {
+    let path = common::million_db();
+    b.bench_local(|| Store::open(&path).unwrap());
+}

@@ -78,6 +78,10 @@ fn closing_the_window_ends_the_process() {
             let after = end.after.unwrap_or_else(|| {
                 panic!("{name} {phase:?}: still running 5 s after the window closed ({end:?})")
             });
+            eprintln!(
+                "measured: window closed ({name}, {phase:?}): gone after {after:?}, {:.3} CPU s",
+                end.cpu
+            );
             assert!(after < WITHIN, "{name} {phase:?}: took {after:?} to exit");
             assert!(
                 end.cpu <= CPU_BUDGET,
@@ -131,6 +135,10 @@ fn killing_the_terminal_emulator_ends_the_process() {
     let after = end
         .after
         .unwrap_or_else(|| panic!("still running 5 s after its terminal was killed ({end:?})"));
+    eprintln!(
+        "measured: script killed: gone after {after:?}, {:.3} CPU s",
+        end.cpu
+    );
     assert!(after < WITHIN, "took {after:?} to exit");
     assert!(end.cpu <= CPU_BUDGET, "used {:.2} CPU seconds", end.cpu);
     assert_eq!(checkins_in(&db), 0);
@@ -156,6 +164,10 @@ fn sigterm_and_sighup_end_the_process_and_restore_the_terminal() {
             let after = end
                 .after
                 .unwrap_or_else(|| panic!("SIG{signal} {phase:?}: still running after 5 s"));
+            eprintln!(
+                "measured: SIG{signal} ({phase:?}): gone after {after:?}, {:.3} CPU s",
+                end.cpu
+            );
             assert!(after < WITHIN, "SIG{signal} {phase:?}: took {after:?}");
             assert!(end.cpu <= CPU_BUDGET, "SIG{signal} {phase:?}: {end:?}");
             t.wait_for("JOY-EXITED-0");
