@@ -371,3 +371,16 @@ fn rotation_keeps_the_newest_backups() {
         made[7..].to_vec()
     );
 }
+
+#[test]
+fn a_read_only_open_refuses_writes_saying_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("joy.db");
+    with_checkins(&path, 2);
+    let mut s = Store::open_read_only(&path).unwrap();
+    assert_eq!(s.history(None, None).unwrap().len(), 2, "reads work");
+    let c = who5(&mut s, 0);
+    let err = s.save_checkin(&c).expect_err("no writes");
+    assert!(matches!(err, StoreError::ReadOnly { .. }), "{err}");
+    assert!(err.to_string().contains("read-only"), "{err}");
+}
