@@ -243,8 +243,8 @@ pub const NO_SCORES: &str = "This questionnaire has no scores to chart.";
 pub const LOADING: &str = "Loading…";
 pub const TODAY: &str = "today";
 pub const HELP_TITLE: &str = " Help ";
-pub const HELP_TEXT: &str =
-    "Mouse clicks and touches work on options, list rows and the keys at the bottom.\n\
+pub const HELP_TEXT: &str = "Press ! at any time to see where to get support.\n\
+Mouse clicks and touches work on options, list rows and the keys at the bottom.\n\
 Your answers are kept only in a private file on this computer.\n\
 If things are hard, talk to your manager or occupational health.\n\
 Samaritans: 116 123 (free, any time). NHS 111. 999 in an emergency.";
@@ -435,3 +435,7 @@ pub const SUPPORT_INTRO: &str =
 /// Shown beside an alert-band score on Home, Detail and Trends.
 pub const SUPPORT_NUDGE: &str =
     "[alert] This score is in the alert band: press ! (or click \"! support\") to see where to get support.";
+
+pub fn new_database(path: &str) -> String {
+    format!("New, empty history file {path} (there was none there). If you expected your check-ins, quit and check the --db path.")
+}

@@ -329,12 +329,22 @@ fn restore_checks_the_file_first_and_keeps_what_it_replaces() {
         "{}",
         text(&o)
     );
+    // So is a file that is no database at all, saying so plainly.
+    let toml = dir.path().join("notes.toml");
+    std::fs::write(&toml, "id = \"x\"\n").unwrap();
+    let o = joy(&["restore", toml.to_str().unwrap(), "--yes"], &path);
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("cannot be restored from") && text(&o).contains("Nothing was changed"),
+        "{}",
+        text(&o)
+    );
     // A damaged backup is refused too.
     let broken = dir.path().join("broken.db");
     damage(&broken);
     let o = joy(&["restore", broken.to_str().unwrap(), "--yes"], &path);
     assert!(!o.status.success());
-    assert!(text(&o).contains("damaged"), "{}", text(&o));
+    assert!(text(&o).contains("damage"), "{}", text(&o));
     assert_eq!(Store::open(&path).unwrap().count("checkin").unwrap(), 5);
 
     // The good backup restores; the replaced database is kept.

@@ -14,7 +14,10 @@ fn answer_who5_by_keys_and_a_click_then_history_shows_it() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
     let t = start(&db, "who5");
-    t.wait_for("Your check-ins");
+    let first = t.wait_for("Your check-ins");
+    // A database path with nothing there is said to be new, not shown as
+    // an empty history that looks lost.
+    assert!(first.contains("New, empty history file"), "{first}");
     t.keys(&["Enter"]);
     let screen = t.wait_for("Question 1 of 5");
     // Click (SGR mouse report, 1-based) on "More than half of the time".

@@ -53,6 +53,7 @@ impl Drop for Restore {
 pub fn run(settings: &Settings) -> anyhow::Result<()> {
     // Everything that can fail before the screen changes, so errors print plainly.
     let catalog = Catalog::load(&settings.questionnaire_dirs);
+    let is_new = !settings.db.exists();
     let mut store = Store::open(&settings.db)?;
     let me = store.local_respondent()?;
     let mut state = State::new(
@@ -67,6 +68,12 @@ pub fn run(settings: &Settings) -> anyhow::Result<()> {
     state.no_color = settings.no_color;
     state.local_support = settings.local_support.clone();
     let mut notes = store.take_notices();
+    if is_new && !settings.db_is_default {
+        // A mistyped --db must not look like lost history.
+        notes.push(crate::text::new_database(
+            &settings.db.display().to_string(),
+        ));
+    }
     if let Some(d) = store.damage() {
         notes.push(crate::text::damaged_notice(
             &settings.db.display().to_string(),

@@ -43,6 +43,12 @@ pub enum StoreError {
     ReadOnly { path: String, what: &'static str },
     #[error("{path} was written by an older version of joy-kiosk (schema {found}); open it once with `joy` to bring it up to date.")]
     TooOld { path: String, found: i64 },
+    #[error("{path} cannot be restored from: {detail}. Nothing was changed. Give a file made by `joy backup` (they are kept in {backups}).")]
+    BadBackup {
+        path: String,
+        detail: String,
+        backups: String,
+    },
     #[error("cannot read {path}: {cause}")]
     Io { path: String, cause: std::io::Error },
     #[error("database error in {path}: {cause}")]
@@ -338,7 +344,24 @@ impl Store {
         store.sql(|c| {
             // WAL for a second reader or writer; FULL so a saved check-in
             // survives power loss.
-            let _mode: String = c.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+            // Switching a new file to WAL needs a moment alone with it; when
+            // another process is opening it too SQLite may answer "busy"
+            // without waiting, so wait here (up to the busy timeout).
+            let start = std::time::Instant::now();
+            loop {
+                match c.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+                    Err(e)
+                        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                            && start.elapsed() < std::time::Duration::from_secs(5) =>
+                    {
+                        std::thread::sleep(std::time::Duration::from_millis(5));
+                    }
+                    other => {
+                        other?;
+                        break;
+                    }
+                }
+            }
             c.pragma_update(None, "synchronous", "FULL")?;
             Ok(())
         })?;
@@ -405,13 +428,19 @@ impl Store {
         std::mem::take(&mut self.notices)
     }
 
+    /// (schema version, application id, number of schema objects), read in
+    /// one transaction so a second process migrating meanwhile cannot make
+    /// them disagree.
     fn identity(&mut self) -> Result<(i64, i32, i64)> {
         self.sql(|c| {
-            Ok((
-                c.query_row("PRAGMA user_version", [], |r| r.get(0))?,
-                c.query_row("PRAGMA application_id", [], |r| r.get(0))?,
-                c.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?,
-            ))
+            let tx = c.transaction()?;
+            let v = (
+                tx.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?,
+                tx.query_row("PRAGMA user_version", [], |r| r.get(0))?,
+                tx.query_row("PRAGMA application_id", [], |r| r.get(0))?,
+            );
+            tx.commit()?;
+            Ok((v.1, v.2, v.0))
         })
     }
 

@@ -78,14 +78,26 @@ impl Store {
     /// is returned. Uses SQLite's online backup API, so an app that has the
     /// database open sees the restored data.
     pub fn restore_from(&mut self, source: &Path, now: DateTime<Utc>) -> Result<PathBuf> {
-        let mut src = Store::open_read_only(source)?;
+        let bad = |detail: String| StoreError::BadBackup {
+            path: source.display().to_string(),
+            detail,
+            backups: backup_dir(&self.path()).display().to_string(),
+        };
+        let mut src = Store::open_read_only(source).map_err(|e| match e {
+            StoreError::Foreign { .. } => bad("it is not a joy-kiosk database".into()),
+            StoreError::Damaged { detail, .. } => bad(format!("it is damaged or not a database ({detail})")),
+            StoreError::TooNew { found, supported, .. } => bad(format!(
+                "it was written by a newer version of joy-kiosk (schema {found}; this version knows up to {supported})"
+            )),
+            StoreError::Sqlite { cause, .. } => bad(format!("it is not a database SQLite can read ({cause})")),
+            other => other,
+        })?;
         let problems = src.integrity("integrity_check", 10)?;
         if !problems.is_empty() {
-            return Err(StoreError::Damaged {
-                path: source.display().to_string(),
-                detail: problems.join("; "),
-                backups: backup_dir(&self.path()).display().to_string(),
-            });
+            return Err(bad(format!(
+                "SQLite's integrity check found damage: {}",
+                problems.join("; ")
+            )));
         }
         drop(src);
         let kept = if self.damage().is_some() {

@@ -38,18 +38,27 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let points = visible_points(state, now);
     let demo = points.iter().filter(|p| p.is_demo).count();
 
-    let mut head = vec![Span::styled(
-        format!("{} › {}", q.title, score.label),
-        style(Meaning::Title, nc),
-    )];
+    let title = format!("{} › {}", q.title, score.label);
+    let mut facts = Vec::new();
     if q.scores.len() > 1 {
-        head.push(Span::raw(format!(
-            "  ·  {}",
-            text::score_of(t.score + 1, q.scores.len())
-        )));
+        facts.push(text::score_of(t.score + 1, q.scores.len()));
     }
-    head.push(Span::raw(format!("  ·  {}", text::period_label(t.period))));
-    let mut rows = vec![Line::from(head)];
+    facts.push(text::period_label(t.period));
+    let facts = facts.join("  ·  ");
+    let one_line = title.chars().count() + 5 + facts.chars().count();
+    let mut rows = if one_line <= area.width as usize {
+        vec![Line::from(vec![
+            Span::styled(title, style(Meaning::Title, nc)),
+            Span::raw(format!("  ·  {facts}")),
+        ])]
+    } else {
+        // Too narrow for one line: which score and which period go below,
+        // never cut off.
+        vec![
+            Line::styled(fit(&title, area.width as usize), style(Meaning::Title, nc)),
+            Line::raw(fit(&facts, area.width as usize)),
+        ]
+    };
     if demo > 0 {
         rows.push(Line::styled(
             fit(&text::trends_demo(demo, points.len()), area.width as usize),

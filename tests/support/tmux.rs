@@ -184,6 +184,9 @@ pub fn watch_exit(pid: u32, deadline: Duration, act: impl FnOnce()) -> Ending {
             };
         }
         if start.elapsed() > deadline {
+            // Do not leave a spinning process behind a failed test.
+            // SAFETY: sending a signal to a pid.
+            unsafe { libc::kill(pid as i32, libc::SIGKILL) };
             return Ending {
                 after: None,
                 cpu: last - before,
