@@ -201,10 +201,11 @@ pub struct Store {
 
 /// Files up to this size get `PRAGMA quick_check` when opened; larger ones
 /// only the cheap checks (header, application id, schema version). Measured
-/// in BENCHMARKS.md: quick_check reads every page, about 1 ms per MiB here,
-/// so 8 MiB (roughly 15,000 check-ins) stays well inside the 20 ms launch
-/// target. `joy check` always runs the full integrity check.
-pub const QUICK_CHECK_MAX_BYTES: u64 = 8 * 1024 * 1024;
+/// (`cargo bench --bench store -- open_with`, BENCHMARKS.md): opening a
+/// 7.5 MiB file with the check took 48 ms median here, about 6 ms per MiB, so
+/// 2 MiB (about 4,000 check-ins) keeps the check near 12 ms, inside the 20 ms
+/// launch target. `joy check` always runs the full integrity check.
+pub const QUICK_CHECK_MAX_BYTES: u64 = 2 * 1024 * 1024;
 
 fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
