@@ -407,11 +407,16 @@ impl Store {
 
     fn identity(&mut self) -> Result<(i64, i32, i64)> {
         self.sql(|c| {
-            Ok((
-                c.query_row("PRAGMA user_version", [], |r| r.get(0))?,
-                c.query_row("PRAGMA application_id", [], |r| r.get(0))?,
-                c.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?,
-            ))
+            // One read transaction, so the three values come from one
+            // snapshot even while another process is migrating the file.
+            let tx = c.transaction()?;
+            let found = (
+                tx.query_row("PRAGMA user_version", [], |r| r.get(0))?,
+                tx.query_row("PRAGMA application_id", [], |r| r.get(0))?,
+                tx.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?,
+            );
+            tx.commit()?;
+            Ok(found)
         })
     }
 
