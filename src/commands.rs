@@ -357,7 +357,10 @@ fn history(
     say!(
         out,
         "{:<17} {:<16} {:<30} {:>7}  band",
-        "completed (UTC)", "questionnaire", "score", "value"
+        "completed (UTC)",
+        "questionnaire",
+        "score",
+        "value"
     )?;
     for r in &records {
         let first = r.scores.first();

@@ -35,7 +35,11 @@ fn demo_db(dir: &Path) -> PathBuf {
 /// How many check-ins `joy history --json` reads from `db`.
 fn checkins(dir: &Path, db: &Path) -> usize {
     let o = joy_in(dir, &["history", "--json"], db);
-    assert!(o.status.success(), "the database still opens: {}", stderr(&o));
+    assert!(
+        o.status.success(),
+        "the database still opens: {}",
+        stderr(&o)
+    );
     serde_json::from_slice::<serde_json::Value>(&o.stdout)
         .expect("history is JSON")
         .as_array()
@@ -107,7 +111,11 @@ fn export_out_refuses_the_database_and_its_wal_and_shm_by_any_spelling() {
             }
         }
     }
-    assert_eq!(std::fs::read(&db).unwrap(), bytes, "the database is untouched");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        bytes,
+        "the database is untouched"
+    );
     assert_eq!(checkins(d, &db), before);
     // No -wal or -shm was replaced by an export either: SQLite still reads them.
     for suffix in ["-wal", "-shm"] {
@@ -151,7 +159,11 @@ fn an_existing_output_is_replaced_only_with_force() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o644)).unwrap();
     }
-    let o = joy_in(d, &["export", "--format", "csv", "--out", "export.csv"], &db);
+    let o = joy_in(
+        d,
+        &["export", "--format", "csv", "--out", "export.csv"],
+        &db,
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("export.csv already exists") && stderr(&o).contains("--force"),
@@ -162,7 +174,14 @@ fn an_existing_output_is_replaced_only_with_force() {
 
     let o = joy_in(
         d,
-        &["export", "--format", "csv", "--out", "export.csv", "--force"],
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            "export.csv",
+            "--force",
+        ],
         &db,
     );
     assert!(o.status.success(), "{}", stderr(&o));
@@ -407,8 +426,10 @@ fn csv_cells_that_look_like_formulas_are_written_as_text_in_both_layouts() {
             assert!(!cells.contains(&f.to_string()), "{format}: {f:?} raw");
         }
         assert!(
-            cells.iter().all(|c| !c.starts_with(['=', '+', '-', '@', '\t', '\r'])
-                || c.parse::<f64>().is_ok()),
+            cells
+                .iter()
+                .all(|c| !c.starts_with(['=', '+', '-', '@', '\t', '\r'])
+                    || c.parse::<f64>().is_ok()),
             "{format}: no cell starts a formula: {cells:?}"
         );
         // A plain negative number stays a number.

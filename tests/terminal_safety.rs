@@ -26,7 +26,8 @@ const BAD: [char; 9] = [
 ];
 
 /// A label carrying every kind of terminal control.
-const EVIL: &str = "Evil \u{1b}]0;owned\u{7}\u{1b}[2J\r\u{9b}31m\u{202e}drow\u{2066}x\u{2069}\u{7f}";
+const EVIL: &str =
+    "Evil \u{1b}]0;owned\u{7}\u{1b}[2J\r\u{9b}31m\u{202e}drow\u{2066}x\u{2069}\u{7f}";
 
 fn joy(args: &[&str], db: &Path, questionnaires: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_joy"))
@@ -89,7 +90,10 @@ fn hostile_db(dir: &Path) -> PathBuf {
 
 #[test]
 fn safe_for_terminal_escapes_controls_and_bidi_and_keeps_the_rest() {
-    assert_eq!(safe_for_terminal("plain, café ☕\nline\ttab"), "plain, café ☕\nline\ttab");
+    assert_eq!(
+        safe_for_terminal("plain, café ☕\nline\ttab"),
+        "plain, café ☕\nline\ttab"
+    );
     assert!(matches!(
         safe_for_terminal("nothing to do"),
         std::borrow::Cow::Borrowed(_)
@@ -98,7 +102,9 @@ fn safe_for_terminal_escapes_controls_and_bidi_and_keeps_the_rest() {
         safe_for_terminal("a\u{1b}[31mb\u{7}c\rd\u{9b}e\u{202e}f\u{2066}g\u{7f}h\0"),
         "a\\u{1b}[31mb\\u{7}c\\u{d}d\\u{9b}e\\u{202e}f\\u{2066}g\\u{7f}h\\u{0}"
     );
-    for c in ['\u{61c}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{2069}', '\u{85}'] {
+    for c in [
+        '\u{61c}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{2069}', '\u{85}',
+    ] {
         assert!(is_terminal_unsafe(c), "{c:?}");
     }
     for c in ['\n', '\t', ' ', 'é', '\u{feff}', '\u{200b}', '€'] {
@@ -210,10 +216,19 @@ fn an_export_to_a_pipe_or_file_is_exact_and_json_is_escaped() {
         let o = joy(&["export", "--format", format], &db, &none);
         assert!(o.status.success());
         let text = String::from_utf8(o.stdout).unwrap();
-        assert!(text.contains(EVIL), "{format} to a pipe keeps the text exactly");
+        assert!(
+            text.contains(EVIL),
+            "{format} to a pipe keeps the text exactly"
+        );
         let file = dir.path().join(format!("out.{format}"));
         let o = joy(
-            &["export", "--format", format, "--out", file.to_str().unwrap()],
+            &[
+                "export",
+                "--format",
+                format,
+                "--out",
+                file.to_str().unwrap(),
+            ],
             &db,
             &none,
         );
@@ -233,10 +248,7 @@ fn an_export_written_to_a_terminal_is_shown_escaped() {
     let dir = tempfile::tempdir().unwrap();
     let db = hostile_db(dir.path());
     for format in ["csv", "csv-long", "json"] {
-        let cmd = format!(
-            "'{}' export --format {format}",
-            env!("CARGO_BIN_EXE_joy")
-        );
+        let cmd = format!("'{}' export --format {format}", env!("CARGO_BIN_EXE_joy"));
         let o = Command::new("script")
             .args(["-qec", &cmd, "/dev/null"])
             .env("JOY_DB", &db)
@@ -249,7 +261,10 @@ fn an_export_written_to_a_terminal_is_shown_escaped() {
         assert!(o.status.success(), "{format}: {:?}", o.status);
         // The terminal turns each newline into CRLF itself; no other CR.
         let shown = String::from_utf8_lossy(&o.stdout).replace("\r\n", "\n");
-        assert_clean(&format!("export --format {format} on a terminal"), shown.as_bytes());
+        assert_clean(
+            &format!("export --format {format} on a terminal"),
+            shown.as_bytes(),
+        );
         assert!(
             shown.contains("\\u{1b}]0;owned") || shown.contains("\\u001b]0;owned"),
             "{format}: {shown}"

@@ -29,8 +29,8 @@ pub fn to_json(records: &[CheckinRecord], now: DateTime<Utc>) -> String {
         exported_at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
         checkins: records,
     };
-    let json = serde_json::to_string_pretty(&doc)
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let json =
+        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     crate::text::safe_json(&json).into_owned()
 }
 
@@ -347,7 +347,10 @@ pub fn write_export(
     force: bool,
 ) -> Result<(), ExportFileError> {
     let shown = out.display().to_string();
-    let folder_name = out.as_os_str().to_string_lossy().ends_with(['/', std::path::MAIN_SEPARATOR]);
+    let folder_name = out
+        .as_os_str()
+        .to_string_lossy()
+        .ends_with(['/', std::path::MAIN_SEPARATOR]);
     if out.file_name().is_none() || folder_name || out.is_dir() {
         return Err(ExportFileError::IsFolder { out: shown });
     }
@@ -396,9 +399,7 @@ pub fn write_export(
     };
     // On failure the temporary file is dropped with the error: removed.
     placed.map_err(|e| match e.error.kind() {
-        std::io::ErrorKind::AlreadyExists => ExportFileError::Exists {
-            out: shown.clone(),
-        },
+        std::io::ErrorKind::AlreadyExists => ExportFileError::Exists { out: shown.clone() },
         _ => io(out, e.error),
     })?;
     // Make the rename itself durable (best effort: not every system can
