@@ -74,9 +74,13 @@ pub enum Command {
         /// json: everything, nested
         #[arg(long, value_enum, value_name = "FORMAT")]
         format: ExportFormat,
-        /// Write to this file instead of standard output (created readable by you only)
+        /// Write to this file instead of standard output (created readable by you only;
+        /// never your database)
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Replace the --out file if it already exists
+        #[arg(long, requires = "out")]
+        force: bool,
     },
     /// Delete all your personal data, after you confirm
     Erase {

@@ -21,7 +21,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         no_color: cli.no_color,
     })
     .map_err(anyhow::Error::msg)?;
-    let result = run_with(&settings, cli.command, &mut std::io::stdout().lock());
+    let to_terminal = std::io::stdout().is_terminal();
+    let result = run_with(
+        &settings,
+        cli.command,
+        &mut std::io::stdout().lock(),
+        to_terminal,
+    );
     match result {
         // The reader went away (`joy history | head`): stop quietly.
         Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
@@ -40,11 +46,38 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// Run one command with its output going to `out`.
+/// Print `s` and a newline for a person to read. Every line the text
+/// printers (`validate`, `list`, `score`, `history`) write goes through here,
+/// so text from files, answers or the database reaches the terminal only
+/// through [`text::safe_for_terminal`].
+pub fn say(out: &mut impl Write, s: &str) -> std::io::Result<()> {
+    out.write_all(text::safe_for_terminal(s).as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// `writeln!` for people: the line passes through [`say`].
+macro_rules! say {
+    ($out:expr, $($arg:tt)*) => {
+        say($out, &format!($($arg)*))
+    };
+}
+
+/// Print JSON for a program to read: valid, faithful, and with every
+/// terminal control written as a `\u` escape ([`text::safe_json`]).
+fn print_json(out: &mut impl Write, v: &impl serde::Serialize) -> Result<()> {
+    let json = serde_json::to_string_pretty(v)?;
+    out.write_all(text::safe_json(&json).as_bytes())?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// Run one command with its output going to `out`; `to_terminal` says
+/// whether `out` is a terminal (an export shown there is made safe to show).
 pub fn run_with(
     settings: &Settings,
     command: Option<Command>,
     out: &mut impl Write,
+    to_terminal: bool,
 ) -> Result<ExitCode> {
     match command {
         None => crate::app::terminal::run(settings).map(|_| ExitCode::SUCCESS),
@@ -67,9 +100,11 @@ pub fn run_with(
             questionnaire,
             json,
         }) => history(settings, questionnaire.as_deref(), json, out),
-        Some(Command::Export { format, out: file }) => {
-            export_cmd(settings, format, file.as_deref(), out)
-        }
+        Some(Command::Export {
+            format,
+            out: file,
+            force,
+        }) => export_cmd(settings, format, file.as_deref(), force, to_terminal, out),
         Some(Command::Erase { yes, demo }) => erase(settings, yes, demo, out),
         Some(Command::Demo { days, yes }) => demo(settings, days, yes, out),
         Some(Command::Backup { out: file }) => {
@@ -113,7 +148,7 @@ pub fn validate(settings: &Settings, paths: &[PathBuf], out: &mut impl Write) ->
             Ok(q) => {
                 if let Some((_, first)) = seen.iter().find(|(id, _)| *id == q.id) {
                     bad += 1;
-                    writeln!(
+                    say!(
                         out,
                         "{name}:1:1: questionnaire id \"{}\" is also used by {first}; each file needs its own id \
                          (a user file replaces a bundled one only in the app, not within one folder)",
@@ -123,7 +158,7 @@ pub fn validate(settings: &Settings, paths: &[PathBuf], out: &mut impl Write) ->
                 }
                 seen.push((q.id.clone(), name.clone()));
                 ok += 1;
-                writeln!(
+                say!(
                     out,
                     "ok  {name}: {} ({}, {}, {})",
                     q.title,
@@ -135,12 +170,12 @@ pub fn validate(settings: &Settings, paths: &[PathBuf], out: &mut impl Write) ->
             Err(diags) => {
                 bad += 1;
                 for d in diags {
-                    writeln!(out, "{d}")?;
+                    say!(out, "{d}")?;
                 }
             }
         }
     }
-    writeln!(
+    say!(
         out,
         "\n{} checked: {ok} valid, {bad} with problems.",
         text::count(results.len(), "file", "files")
@@ -216,23 +251,20 @@ fn score_cmd(
                 }),
             );
         }
-        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        print_json(out, &v)?;
     } else {
-        write!(
-            out,
-            "{}",
-            text::outcome_report(&q, &outcome, &settings.local_support)
-        )?;
+        let report = text::outcome_report(&q, &outcome, &settings.local_support);
+        say(out, report.trim_end_matches('\n'))?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn list(settings: &Settings, out: &mut impl Write) -> Result<ExitCode> {
     let catalog = Catalog::load(&settings.questionnaire_dirs);
-    writeln!(out, "Available questionnaires:")?;
+    say!(out, "Available questionnaires:")?;
     for e in &catalog.entries {
         let q = &e.questionnaire;
-        writeln!(
+        say!(
             out,
             "  {:<18} {:<32} {:<8} {} min  from {}{}",
             q.id,
@@ -252,7 +284,7 @@ fn list(settings: &Settings, out: &mut impl Write) -> Result<ExitCode> {
         .iter()
         .map(|d| d.display().to_string())
         .collect();
-    writeln!(
+    say!(
         out,
         "\nYour questionnaire folder: {}",
         if dirs.is_empty() {
@@ -262,7 +294,7 @@ fn list(settings: &Settings, out: &mut impl Write) -> Result<ExitCode> {
         }
     )?;
     match &settings.config_file {
-        Some(f) => writeln!(
+        Some(f) => say!(
             out,
             "Config file: {} ({} of your own)",
             f.display(),
@@ -272,19 +304,19 @@ fn list(settings: &Settings, out: &mut impl Write) -> Result<ExitCode> {
                 "support lines"
             )
         )?,
-        None => writeln!(
+        None => say!(
             out,
             "Config file: none (see the Configuration section of the README)"
         )?,
     }
     if !catalog.failures.is_empty() {
-        writeln!(
+        say!(
             out,
             "\nFiles that failed to load (the others loaded normally):"
         )?;
         for f in &catalog.failures {
             for d in &f.diagnostics {
-                writeln!(out, "  {d}")?;
+                say!(out, "  {d}")?;
             }
         }
     }
@@ -315,21 +347,24 @@ fn history(
         }
     }
     if json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&records)?)?;
+        print_json(out, &records)?;
         return Ok(ExitCode::SUCCESS);
     }
     if records.is_empty() {
-        writeln!(out, "No check-ins yet in {}.", settings.db.display())?;
+        say!(out, "No check-ins yet in {}.", settings.db.display())?;
         return Ok(ExitCode::SUCCESS);
     }
-    writeln!(
+    say!(
         out,
         "{:<17} {:<16} {:<30} {:>7}  band",
-        "completed (UTC)", "questionnaire", "score", "value"
+        "completed (UTC)",
+        "questionnaire",
+        "score",
+        "value"
     )?;
     for r in &records {
         let first = r.scores.first();
-        writeln!(
+        say!(
             out,
             "{:<17} {:<16} {:<30} {:>7}  {} {}{}",
             r.completed_at.format("%Y-%m-%d %H:%M"),
@@ -351,6 +386,8 @@ fn export_cmd(
     settings: &Settings,
     format: ExportFormat,
     file: Option<&Path>,
+    force: bool,
+    to_terminal: bool,
     out: &mut impl Write,
 ) -> Result<ExitCode> {
     let mut store = crate::data_commands::open_read(settings)?;
@@ -369,36 +406,23 @@ fn export_cmd(
         }
     };
     match file {
+        // On a terminal the export is for reading: shown safely, with the
+        // CSV's CRLF line ends as plain newlines. To a pipe it stays exact.
+        None if to_terminal => {
+            let shown = body.replace("\r\n", "\n");
+            out.write_all(text::safe_for_terminal(&shown).as_bytes())?
+        }
         None => out.write_all(body.as_bytes())?,
         Some(p) => {
-            write_private(p, body.as_bytes())
-                .with_context(|| format!("cannot write {}", p.display()))?;
+            export::write_export(p, body.as_bytes(), &settings.db, force)?;
             eprintln!(
                 "Wrote {} to {}.",
                 text::count(records.len(), "check-in", "check-ins"),
-                p.display()
+                text::safe_for_terminal(&p.display().to_string())
             );
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Write a file readable by its owner only, replacing it atomically.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp-joy");
-    {
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let mut f = opts.open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)
 }
 
 fn erase(settings: &Settings, yes: bool, demo: bool, out: &mut impl Write) -> Result<ExitCode> {

@@ -8,7 +8,11 @@ fn main() -> ExitCode {
     match joy_kiosk::commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("joy: {e:#}");
+            // Errors can quote file contents: shown safely, like all text.
+            eprintln!(
+                "joy: {}",
+                joy_kiosk::text::safe_for_terminal(&format!("{e:#}"))
+            );
             ExitCode::from(2)
         }
     }

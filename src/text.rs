@@ -439,3 +439,56 @@ pub const SUPPORT_NUDGE: &str =
 pub fn new_database(path: &str) -> String {
     format!("New, empty history file {path} (there was none there). If you expected your check-ins, quit and check the --db path.")
 }
+
+/// Is `c` unsafe to print raw to a terminal? Every control character (C0,
+/// DEL and C1: ESC starts escape sequences, BEL rings, CR overwrites a line)
+/// except newline and tab, and the bidirectional controls (U+061C, U+200E,
+/// U+200F, U+202A-U+202E, U+2066-U+2069), which can make text read in an
+/// order other than the one it is stored in.
+pub fn is_terminal_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Text from files, answers or the database made safe to show in a
+/// terminal: each unsafe character (see [`is_terminal_unsafe`]) is shown
+/// escaped, as `\u{1b}`; everything else, newlines and tabs included, is
+/// kept. Every command that prints text for a person passes it through here
+/// (`validate`, `list`, `score`, `history`, an export written to a terminal,
+/// and error messages).
+pub fn safe_for_terminal(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_terminal_unsafe) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if is_terminal_unsafe(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Serialized JSON with every terminal-unsafe character written as a `\u`
+/// escape (serde_json already escapes C0; this adds DEL, C1 and the bidi
+/// controls). The JSON stays valid and decodes to exactly the same text: in
+/// serialized JSON these characters can only occur inside strings.
+pub fn safe_json(json: &str) -> std::borrow::Cow<'_, str> {
+    if !json.chars().any(is_terminal_unsafe) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if is_terminal_unsafe(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}

@@ -1,11 +1,20 @@
 //! Export of personal data: JSON (everything, nested); CSV for spreadsheets
 //! (one row per check-in, UTF-8 byte order mark so Excel reads accents); and
 //! the long CSV (one row per answer and per score). Both CSVs are RFC 4180:
-//! CRLF line ends, quotes where needed.
+//! CRLF line ends, quotes where needed. A text cell that a spreadsheet
+//! would take for a formula is written with a leading `'` ([`spreadsheet_cell`]).
+//!
+//! [`write_export`] puts an export in a file without ever touching the
+//! database: the database and its `-wal`/`-shm` files are refused by any
+//! spelling, an existing file is replaced only when asked, and the bytes go
+//! to a new private temporary file that is renamed into place.
 
 use super::CheckinRecord;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
+use std::borrow::Cow;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 #[derive(Serialize)]
 struct JsonExport<'a> {
@@ -20,7 +29,48 @@ pub fn to_json(records: &[CheckinRecord], now: DateTime<Utc>) -> String {
         exported_at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
         checkins: records,
     };
-    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    let json =
+        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    crate::text::safe_json(&json).into_owned()
+}
+
+/// A cell as a spreadsheet should see it. Excel and LibreOffice take a cell
+/// that begins with `=`, `+`, `-`, `@`, tab, carriage return (or NUL) for a
+/// formula, so such a cell is written with a leading `'`, which makes them
+/// show it as text (OWASP's advice on CSV injection). A plain negative
+/// number such as `-3` or `-0.5` is left as it is: it is no formula.
+pub fn spreadsheet_cell(s: &str) -> Cow<'_, str> {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r', '\0']);
+    if risky && !is_plain_negative_number(s) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// `-12` or `-0.25`: a minus sign, digits, at most one point with digits after.
+fn is_plain_negative_number(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix('-') else {
+        return false;
+    };
+    let (whole, frac) = match rest.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (rest, None),
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && frac.is_none_or(digits)
+}
+
+/// Write one CSV record with every cell passed through [`spreadsheet_cell`].
+fn write_cells<W: std::io::Write, S: AsRef<str>>(
+    w: &mut csv::Writer<W>,
+    cells: impl IntoIterator<Item = S>,
+) -> Result<(), csv::Error> {
+    w.write_record(
+        cells
+            .into_iter()
+            .map(|c| spreadsheet_cell(c.as_ref()).into_owned()),
+    )
 }
 
 pub const CSV_HEADER: [&str; 14] = [
@@ -45,7 +95,7 @@ pub fn to_csv_long(records: &[CheckinRecord]) -> Result<String, csv::Error> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    w.write_record(CSV_HEADER)?;
+    write_cells(&mut w, CSV_HEADER)?;
     let t = |d: DateTime<Utc>| d.to_rfc3339_opts(SecondsFormat::Secs, true);
     let num = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
     for r in records {
@@ -76,7 +126,7 @@ pub fn to_csv_long(records: &[CheckinRecord]) -> Result<String, csv::Error> {
                 String::new(),
                 String::new(),
             ];
-            w.write_record(head.iter().chain(row.iter()))?;
+            write_cells(&mut w, head.iter().chain(row.iter()))?;
         }
         for s in &r.scores {
             let row = [
@@ -88,7 +138,7 @@ pub fn to_csv_long(records: &[CheckinRecord]) -> Result<String, csv::Error> {
                 s.band_label.clone().unwrap_or_default(),
                 s.band_tone.clone().unwrap_or_default(),
             ];
-            w.write_record(head.iter().chain(row.iter()))?;
+            write_cells(&mut w, head.iter().chain(row.iter()))?;
         }
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
@@ -167,7 +217,7 @@ where
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    w.write_record(&header)?;
+    write_cells(&mut w, &header)?;
     for r in records {
         let mut row = vec![
             r.id.to_string(),
@@ -202,10 +252,162 @@ where
                 row.push(saved.and_then(|x| x.band_label.clone()).unwrap_or_default());
             }
         }
-        w.write_record(&row)?;
+        write_cells(&mut w, &row)?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(format!("{UTF8_BOM}{}", String::from_utf8_lossy(&bytes)))
+}
+
+/// Why an export was not written. In every case nothing was written and
+/// nothing was left behind.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportFileError {
+    #[error("{out} is your database (or one of its -wal/-shm files, {db}): exporting there would destroy your history. Nothing was written. Choose another file, e.g. --out my-wellbeing.csv.")]
+    IsDatabase { out: String, db: String },
+    #[error("{out} already exists. Nothing was written. Add --force to replace it, or choose another file.")]
+    Exists { out: String },
+    #[error("{out} is a folder. Nothing was written. Give a file name, e.g. --out {out}/my-wellbeing.csv.")]
+    IsFolder { out: String },
+    #[error("the folder {folder} does not exist. Nothing was written. Create it first, or choose another place.")]
+    NoFolder { folder: String },
+    #[error("cannot write {path}: {cause}. Nothing was written.")]
+    Io { path: String, cause: std::io::Error },
+}
+
+/// The files SQLite keeps for the database at `db`.
+fn database_files(db: &Path) -> Vec<PathBuf> {
+    ["", "-wal", "-shm", "-journal"]
+        .iter()
+        .map(|suffix| {
+            let mut p = db.as_os_str().to_owned();
+            p.push(suffix);
+            PathBuf::from(p)
+        })
+        .collect()
+}
+
+/// `p` with every symlink and `..` resolved; for a file that does not exist
+/// yet, its resolved folder joined with its name.
+fn resolved(p: &Path) -> Option<PathBuf> {
+    if let Ok(c) = std::fs::canonicalize(p) {
+        return Some(c);
+    }
+    let name = p.file_name()?;
+    let folder = p
+        .parent()
+        .filter(|f| !f.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::canonicalize(folder).ok().map(|f| f.join(name))
+}
+
+/// Is `out` the database at `db` or one of its -wal/-shm/-journal files,
+/// however it is spelt: relative or absolute, through `./` or `..`, a
+/// symlink, or another hard link to the same file?
+pub fn is_database_file(out: &Path, db: &Path) -> bool {
+    let out_resolved = resolved(out);
+    let out_meta = std::fs::metadata(out).ok();
+    // The database path itself may be a symlink: compare with both the
+    // files beside the path as given and beside its resolved target.
+    let mut candidates = database_files(db);
+    if let Ok(real_db) = std::fs::canonicalize(db) {
+        candidates.extend(database_files(&real_db));
+    }
+    candidates.iter().any(|c| {
+        if out_resolved.is_some() && resolved(c) == out_resolved {
+            return true;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            if let (Some(a), Ok(b)) = (&out_meta, std::fs::metadata(c)) {
+                if a.dev() == b.dev() && a.ino() == b.ino() {
+                    return true;
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = &out_meta;
+        false
+    })
+}
+
+/// Write an export to `out`, never touching the database at `db`.
+///
+/// - `out` naming the database or its -wal/-shm files (by any spelling) is
+///   refused; so is a folder, or a name ending in `/`.
+/// - An existing `out` (a file or a symlink) is replaced only when `force`
+///   is given; a symlink is then replaced itself, never followed.
+/// - The bytes go to a new temporary file in `out`'s folder, created
+///   exclusively with a random name (no symlink followed, mode 0600), synced,
+///   then renamed into place; on any error it is removed.
+pub fn write_export(
+    out: &Path,
+    bytes: &[u8],
+    db: &Path,
+    force: bool,
+) -> Result<(), ExportFileError> {
+    let shown = out.display().to_string();
+    let folder_name = out
+        .as_os_str()
+        .to_string_lossy()
+        .ends_with(['/', std::path::MAIN_SEPARATOR]);
+    if out.file_name().is_none() || folder_name || out.is_dir() {
+        return Err(ExportFileError::IsFolder { out: shown });
+    }
+    if is_database_file(out, db) {
+        return Err(ExportFileError::IsDatabase {
+            out: shown,
+            db: db.display().to_string(),
+        });
+    }
+    if !force && out.symlink_metadata().is_ok() {
+        return Err(ExportFileError::Exists { out: shown });
+    }
+    let folder = out
+        .parent()
+        .filter(|f| !f.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !folder.is_dir() {
+        return Err(ExportFileError::NoFolder {
+            folder: folder.display().to_string(),
+        });
+    }
+    let io = |path: &Path, cause: std::io::Error| ExportFileError::Io {
+        path: path.display().to_string(),
+        cause,
+    };
+    // tempfile creates with O_CREAT|O_EXCL (a planted file or symlink at
+    // the name makes it try another name) and mode 0600.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".joy-export-")
+        .suffix(".tmp")
+        .tempfile_in(folder)
+        .map_err(|e| io(folder, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| io(tmp.path(), e))?;
+    }
+    tmp.write_all(bytes).map_err(|e| io(out, e))?;
+    tmp.as_file().sync_all().map_err(|e| io(out, e))?;
+    let placed = if force {
+        tmp.persist(out)
+    } else {
+        tmp.persist_noclobber(out)
+    };
+    // On failure the temporary file is dropped with the error: removed.
+    placed.map_err(|e| match e.error.kind() {
+        std::io::ErrorKind::AlreadyExists => ExportFileError::Exists { out: shown.clone() },
+        _ => io(out, e.error),
+    })?;
+    // Make the rename itself durable (best effort: not every system can
+    // sync a folder).
+    if let Ok(dir) = std::fs::File::open(folder) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
 }
 
 #[cfg(test)]

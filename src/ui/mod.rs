@@ -61,14 +61,8 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Screen::Detail => history::draw_detail(frame, l.body, state),
         Screen::Trends => trends::draw(frame, l.body, state),
     }
-    if let Some(s) = &state.status {
-        frame.render_widget(
-            Paragraph::new(Line::styled(
-                format!("! {s}"),
-                style(Meaning::Alert, state.no_color),
-            )),
-            l.status,
-        );
+    if let Some(p) = status_paragraph(state) {
+        frame.render_widget(p, l.status);
     }
     draw_keybar(frame, l.keybar, state);
     if state.help {
@@ -90,10 +84,35 @@ pub struct FrameLayout {
     pub keybar: Rect,
 }
 
+/// The status line (an error or notice), wrapped to the screen's width so
+/// a long message is shown whole.
+fn status_paragraph(state: &State) -> Option<Paragraph<'static>> {
+    let s = state.status.as_ref()?;
+    Some(
+        Paragraph::new(Line::styled(
+            format!("! {s}"),
+            style(Meaning::Alert, state.no_color),
+        ))
+        .wrap(ratatui::widgets::Wrap { trim: true }),
+    )
+}
+
+/// Rows the status takes at `width`: all its wrapped lines, but never more
+/// than a third of the screen, so the screen itself stays usable.
+fn status_height(state: &State, width: u16, height: u16) -> u16 {
+    match status_paragraph(state) {
+        None => 0,
+        Some(p) => {
+            let lines = p.line_count(width.max(1)).min(u16::MAX as usize) as u16;
+            lines.clamp(1, (height / 3).max(1))
+        }
+    }
+}
+
 pub fn frame_layout(area: Rect, state: &State) -> FrameLayout {
     let bar = keybar_cells(area.width, &hints(state));
     let bar_h = bar.iter().map(|c| c.y + 1).max().unwrap_or(1).min(3);
-    let status_h = u16::from(state.status.is_some());
+    let status_h = status_height(state, area.width.saturating_sub(2), area.height);
     let body_h = area.height.saturating_sub(1 + bar_h + status_h + 1);
     FrameLayout {
         title: Rect::new(area.x, area.y, area.width, 1),
