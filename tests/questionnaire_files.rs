@@ -449,3 +449,186 @@ text = "q"
     assert_eq!(o.flags[0].tone, Tone::Alert);
     assert!(o.signposting(&q)[0].contains("Samaritans"));
 }
+
+// ---- Open files as what they are (issue 7) ----
+
+/// Run `joy` with a clean environment; a run that takes longer than
+/// `secs` (a blocked FIFO, a read of /dev/zero) is killed and fails.
+fn joy_within(secs: u64, args: &[&str], dir: &Path) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(args)
+        .env("JOY_DB", dir.join("x.db"))
+        .env("JOY_QUESTIONNAIRES", dir.join("none"))
+        .env("XDG_CONFIG_HOME", dir.join("no-config"))
+        .env_remove("JOY_CONFIG")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run joy");
+    let start = std::time::Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if start.elapsed() > std::time::Duration::from_secs(secs) {
+            child.kill().unwrap();
+            let o = child.wait_with_output().unwrap();
+            panic!(
+                "joy {args:?} did not finish within {secs} s (blocked or reading without end); stdout: {}",
+                String::from_utf8_lossy(&o.stdout)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_questionnaire_is_refused_at_once_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.toml");
+    mkfifo(&fifo);
+    // Before: `joy validate pipe.toml` waited forever for a writer.
+    let o = joy_within(10, &["validate", fifo.to_str().unwrap()], dir.path());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains(&format!(
+            "{}:1:1: this is not a regular file (it is a named pipe (FIFO))",
+            fifo.display()
+        )),
+        "{out}"
+    );
+    // In a questionnaire folder it is listed as a failure, not skipped or waited on.
+    let cat = Catalog::load(&[dir.path().to_path_buf()]);
+    assert_eq!(cat.failures.len(), 1, "{:?}", cat.failures);
+    assert!(cat.failures[0].diagnostics[0]
+        .message
+        .contains("named pipe"));
+    // As the questionnaire of `joy score`.
+    let o = joy_within(
+        10,
+        &["score", fifo.to_str().unwrap(), "-a", "x=1"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("named pipe"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_dev_zero_is_refused_before_a_byte_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let zero = dir.path().join("zero.toml");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    // Before: the size check saw 0 bytes and the read ran until memory ran out.
+    let o = joy_within(10, &["validate", zero.to_str().unwrap()], dir.path());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("not a regular file (it is a device)"), "{out}");
+    let d = load_path(&zero).unwrap_err();
+    assert!(d[0].message.contains("device"), "{d:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn answers_files_are_read_only_when_regular_and_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("answers-pipe.toml");
+    mkfifo(&fifo);
+    let zero = dir.path().join("answers-zero.toml");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let big = dir.path().join("answers-big.toml");
+    let mut text = String::from("cheerful = 5\n");
+    text.push_str(&"# padding\n".repeat(110_000));
+    std::fs::write(&big, &text).unwrap();
+    for (file, wanted) in [
+        (&fifo, "named pipe (FIFO)"),
+        (&zero, "it is a device"),
+        (&big, "at most 1048576 bytes are allowed"),
+    ] {
+        let o = joy_within(
+            10,
+            &["score", "who5", "--answers", file.to_str().unwrap()],
+            dir.path(),
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!("{}: cannot use this answers file", file.display()))
+                && err.contains(wanted),
+            "{wanted}: {err}"
+        );
+    }
+    // A regular file of the same answers still works.
+    let ok = dir.path().join("answers.toml");
+    std::fs::write(
+        &ok,
+        "cheerful = 5\ncalm = 5\nactive = 5\nrested = 5\ninterest = 5\n",
+    )
+    .unwrap();
+    let o = joy_within(
+        10,
+        &["score", "who5", "--answers", ok.to_str().unwrap()],
+        dir.path(),
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("100 (raw 25)"));
+}
+
+#[test]
+fn the_same_answer_given_twice_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // Before: the second value silently won.
+    let o = joy_within(
+        10,
+        &[
+            "score",
+            "who5",
+            "-a",
+            "cheerful=1",
+            "-a",
+            "calm=2",
+            "-a",
+            "cheerful=5",
+        ],
+        dir.path(),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("question \"cheerful\" is answered twice"),
+        "{err}"
+    );
+    assert!(o.stdout.is_empty());
+    // Once in the answers file and once with -a.
+    let file = dir.path().join("a.toml");
+    std::fs::write(&file, "calm = 2\n").unwrap();
+    let o = joy_within(
+        10,
+        &[
+            "score",
+            "who5",
+            "--answers",
+            file.to_str().unwrap(),
+            "-a",
+            "calm=3",
+        ],
+        dir.path(),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("question \"calm\" is answered twice, in the answers file and with -a"),
+        "{err}"
+    );
+}

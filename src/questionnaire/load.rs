@@ -59,23 +59,12 @@ pub fn load_path(path: &Path) -> Result<Questionnaire, Vec<Diagnostic>> {
             message,
         }]
     };
-    let size = std::fs::metadata(path)
-        .map_err(|e| {
-            at_start(format!(
-                "cannot read this file ({e}). Check that it exists and that you may read it."
-            ))
-        })?
-        .len();
-    if size > MAX_FILE_BYTES {
-        return Err(at_start(format!(
-            "this file is {size} bytes; questionnaire files may be at most 1 MiB ({MAX_FILE_BYTES} bytes). \
+    let bytes = crate::files::read_regular_capped(path, MAX_FILE_BYTES).map_err(|e| match e {
+        crate::files::FileError::TooLarge { size, .. } => at_start(format!(
+            "this file is {size} bytes or more; questionnaire files may be at most 1 MiB ({MAX_FILE_BYTES} bytes). \
              Is it the right file? Split it or remove embedded data."
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        at_start(format!(
-            "cannot read this file ({e}). Check that it exists and that you may read it."
-        ))
+        )),
+        e => at_start(format!("{e}.")),
     })?;
     load_bytes(&name, &bytes)
 }
