@@ -4,6 +4,7 @@
 
 use super::file::*;
 use super::model::*;
+use super::number;
 use super::range;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
@@ -119,6 +120,7 @@ pub fn load_str(name: &str, text: &str) -> Result<Questionnaire, Vec<Diagnostic>
         name,
         text,
         errors: Vec::new(),
+        scored_values: 0,
     };
     let q = v.build(raw, text);
     if v.errors.is_empty() {
@@ -189,6 +191,22 @@ struct Validator<'a> {
     name: &'a str,
     text: &'a str,
     errors: Vec<Diagnostic>,
+    /// Item values gone through by the score checks so far.
+    scored_values: usize,
+}
+
+/// At most this many item values (all scores together) are checked in one
+/// file; a file needing more is refused, so validation stays fast.
+pub const MAX_SCORED_VALUES: usize = 1_000_000;
+
+/// How many values a scored question can take (without listing them).
+fn value_count(q: &Question) -> usize {
+    match &q.kind {
+        QuestionKind::Number { min, max, step, .. } => {
+            ((max - min) / step).floor().clamp(0.0, 10_000.0) as usize + 1
+        }
+        k => k.options().len(),
+    }
 }
 
 /// Ids are 1 to 64 characters: lower-case letters of any alphabet (`tîm`,
@@ -249,7 +267,9 @@ impl Validator<'_> {
         if opts.is_empty() {
             self.err(span, format!("{whose} has an empty option list: add at least one option with a label and a value"));
         }
-        let mut seen: Vec<Scalar> = Vec::new();
+        // Keys of the values so far (numbers to 1e-6, as `Scalar` compares):
+        // a hash set, so thousands of options stay linear.
+        let mut seen: HashSet<Result<i64, String>> = HashSet::new();
         let mut out = Vec::new();
         for o in opts {
             let value = o.value.get_ref().clone();
@@ -262,7 +282,11 @@ impl Validator<'_> {
                     ),
                 );
             }
-            if seen.contains(&value) {
+            let key = match &value {
+                Scalar::Number(n) => Ok((n * 1e6).round() as i64),
+                Scalar::Text(t) => Err(t.clone()),
+            };
+            if !seen.insert(key) {
                 self.err(
                     o.value.span(),
                     format!("{whose}: two options have the value {value}; each option needs its own value"),
@@ -274,7 +298,6 @@ impl Validator<'_> {
                     format!("{whose}: an option has an empty label"),
                 );
             }
-            seen.push(value.clone());
             out.push(Choice {
                 label: o.label.clone(),
                 value,
@@ -538,17 +561,17 @@ impl Validator<'_> {
             RawType::Number => {
                 let (min, max) = match (&rq.min, &rq.max) {
                     (Some(a), Some(b)) => {
-                        if a.get_ref() >= b.get_ref() {
+                        if a.get_ref().0 >= b.get_ref().0 {
                             self.err(
                                 a.span(),
                                 format!(
                                     "{whose}: `min` ({}) must be less than `max` ({})",
-                                    a.get_ref(),
-                                    b.get_ref()
+                                    fmt_exact(a.get_ref().0),
+                                    fmt_exact(b.get_ref().0)
                                 ),
                             );
                         }
-                        (*a.get_ref(), *b.get_ref())
+                        (a.get_ref().0, b.get_ref().0)
                     }
                     _ => {
                         self.err(
@@ -558,7 +581,7 @@ impl Validator<'_> {
                         (0.0, 1.0)
                     }
                 };
-                let step = rq.step.as_ref().map(|s| *s.get_ref()).unwrap_or(1.0);
+                let step = rq.step.as_ref().map(|s| s.get_ref().0).unwrap_or(1.0);
                 if step <= 0.0 || !step.is_finite() {
                     let sp = rq.step.as_ref().map(|s| s.span()).unwrap_or(span.clone());
                     self.err(sp, format!("{whose}: `step` must be more than 0"));
@@ -769,18 +792,34 @@ impl Validator<'_> {
                 );
             }
         }
-        let remap: Vec<(f64, f64)> = rs
+        let mut remap: Vec<(f64, f64)> = rs
             .remap
             .as_ref()
-            .map(|r| r.get_ref().iter().map(|m| (m.from, m.to)).collect())
+            .map(|r| r.get_ref().iter().map(|m| (m.from.0, m.to.0)).collect())
             .unwrap_or_default();
+        // Sorted by `from`, so `remapped` is a binary search and every check
+        // here is linear or n log n: a 45,000-entry remap used to take half
+        // a minute (each value searched the whole list, twice).
+        remap.sort_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some(r) = rs.remap.as_ref() {
+            if let Some(w) = remap.windows(2).find(|w| (w[1].0 - w[0].0).abs() < 1e-9) {
+                self.err(
+                    r.span(),
+                    format!(
+                        "{whose}: `remap` lists the value {} twice; keep one entry for each value",
+                        fmt_exact(w[0].0)
+                    ),
+                );
+            }
+        }
         if let Some(r) = rs.remap.as_ref().filter(|r| !r.get_ref().is_empty()) {
             let mut missing: Vec<f64> = Vec::new();
+            let mut seen_missing: HashSet<i64> = HashSet::new();
             for q in &items {
                 for v in range::raw_values(q) {
-                    if !remap.iter().any(|(f, _)| (f - v).abs() < 1e-9)
-                        && !missing.iter().any(|m| (m - v).abs() < 1e-9)
-                    {
+                    let i = remap.partition_point(|(f, _)| *f < v - 1e-9);
+                    let found = remap.get(i).is_some_and(|(f, _)| (f - v).abs() < 1e-9);
+                    if !found && seen_missing.insert((v * 1e6).round() as i64) {
                         missing.push(v);
                     }
                 }
@@ -797,15 +836,32 @@ impl Validator<'_> {
             .as_ref()
             .map(|l| l.get_ref().as_slice())
             .unwrap_or(&[]);
-        let lookup: Vec<(f64, f64)> = lookup_rows
+        let mut lookup: Vec<(f64, f64)> = lookup_rows
             .iter()
-            .map(|m| (m.get_ref().raw, m.get_ref().score))
+            .map(|m| (m.get_ref().raw.0, m.get_ref().score.0))
             .collect();
-        for (i, row) in lookup_rows.iter().enumerate() {
-            let raw = row.get_ref().raw;
-            if lookup_rows[..i]
-                .iter()
-                .any(|r| (r.get_ref().raw - raw).abs() < 1e-6)
+        lookup.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // Rows whose raw score an earlier row already has: sort the row
+        // numbers by raw score (stable, so file order within equal scores).
+        let mut order: Vec<usize> = (0..lookup_rows.len()).collect();
+        order.sort_by(|a, b| {
+            lookup_rows[*a]
+                .get_ref()
+                .raw
+                .0
+                .total_cmp(&lookup_rows[*b].get_ref().raw.0)
+        });
+        let mut repeated: Vec<usize> = order
+            .windows(2)
+            .filter(|w| {
+                (lookup_rows[w[1]].get_ref().raw.0 - lookup_rows[w[0]].get_ref().raw.0).abs() < 1e-6
+            })
+            .map(|w| w[1])
+            .collect();
+        repeated.sort_unstable();
+        for i in repeated {
+            let row = &lookup_rows[i];
+            let raw = row.get_ref().raw.0;
             {
                 self.err(
                     row.span(),
@@ -819,7 +875,7 @@ impl Validator<'_> {
         let (multiply, add) = rs
             .transform
             .as_ref()
-            .map(|t| (t.multiply, t.add))
+            .map(|t| (t.multiply.0, t.add.0))
             .unwrap_or((1.0, 0.0));
         if multiply == 0.0 || !multiply.is_finite() || !add.is_finite() {
             self.err(
@@ -828,7 +884,7 @@ impl Validator<'_> {
             );
         }
         if let Some(mc) = &rs.meaningful_change {
-            if *mc.get_ref() <= 0.0 {
+            if mc.get_ref().0 <= 0.0 {
                 self.err(
                     mc.span(),
                     format!("{whose}: `meaningful_change` must be more than 0"),
@@ -856,8 +912,8 @@ impl Validator<'_> {
                     format!(
                         "band \"{}\": `min` ({}) is more than `max` ({})",
                         b.label,
-                        fmt_exact(b.min),
-                        fmt_exact(b.max)
+                        fmt_exact(b.min.0),
+                        fmt_exact(b.max.0)
                     ),
                 );
             }
@@ -873,8 +929,8 @@ impl Validator<'_> {
             bands.push((
                 rb.span(),
                 Band {
-                    min: b.min,
-                    max: b.max,
+                    min: b.min.0,
+                    max: b.max.0,
                     label: b.label.clone(),
                     tone: tone.unwrap_or(Tone::Caution),
                     message: b.message.clone(),
@@ -917,21 +973,59 @@ impl Validator<'_> {
             add,
             max_missing: rs.max_missing,
             prorate: rs.prorate,
-            meaningful_change: rs.meaningful_change.as_ref().map(|m| *m.get_ref()),
+            meaningful_change: rs.meaningful_change.as_ref().map(|m| m.get_ref().0),
             bands: bands.iter().map(|(_, b)| b.clone()).collect(),
             range: (0.0, 0.0),
         };
         if items.is_empty() || self.errors.len() > errors_before {
             return score;
         }
+        // How many item values the checks below go through: bounded for the
+        // whole file, so that validating any file stays fast.
+        let count: usize = items.iter().map(|q| value_count(q)).sum();
+        self.scored_values += count;
+        if self.scored_values > MAX_SCORED_VALUES {
+            self.err(
+                rs.id.span(),
+                format!(
+                    "{whose}: the scores of this file have more than {MAX_SCORED_VALUES} possible answers to check in all \
+                     (each number question counts every step, each other question every option, once for each score using it); \
+                     use a larger `step`, or fewer questions per score"
+                ),
+            );
+            return score;
+        }
+        // Exact arithmetic: the largest sum the items can reach must stay
+        // within the limit (each value is scaled by 10^6 and added as a
+        // whole number; below 2^53 that is exact).
+        let reach: f64 = items
+            .iter()
+            .map(|q| {
+                range::item_values(&score, q)
+                    .into_iter()
+                    .fold(0.0_f64, |m, v| m.max(v.abs()))
+            })
+            .sum();
+        if reach > number::LIMIT {
+            self.err(
+                rs.questions.span(),
+                format!(
+                    "{whose}: its questions can add up to {}, more than the 1000000000 (one billion) a score may reach; \
+                     use smaller values (a `transform` can scale the result)",
+                    fmt_exact(reach)
+                ),
+            );
+            return score;
+        }
         // What raw and reported values can this score take?
         let possible = range::possible_raw(&score, &items);
         if !score.lookup.is_empty() {
+            let lookup_keys: Vec<f64> = score.lookup.iter().map(|(k, _)| *k).collect();
             let mut outside = false;
             for row in lookup_rows {
-                let raw = row.get_ref().raw;
+                let raw = row.get_ref().raw.0;
                 let possible_here = if possible.exact {
-                    possible.values.iter().any(|v| (v - raw).abs() < 1e-6)
+                    near(&possible.values, raw, 1e-6)
                 } else {
                     raw >= possible.min - 1e-9 && raw <= possible.max + 1e-9
                 };
@@ -958,7 +1052,7 @@ impl Validator<'_> {
                 .values
                 .iter()
                 .copied()
-                .filter(|r| !score.lookup.iter().any(|(k, _)| (k - r).abs() < 1e-6))
+                .filter(|r| !near(&lookup_keys, *r, 1e-6))
                 .collect();
             if !missing.is_empty() || !possible.exact {
                 let span = rs.lookup.as_ref().map(|l| l.span()).unwrap_or(rs.id.span());
@@ -1003,12 +1097,36 @@ impl Validator<'_> {
             )
         };
         score.range = (lo.min(hi), lo.max(hi));
+        if !(score.range.0.abs() <= number::LIMIT && score.range.1.abs() <= number::LIMIT) {
+            let at = rs
+                .transform
+                .as_ref()
+                .map(|_| rs.id.span())
+                .unwrap_or(rs.id.span());
+            self.err(
+                at,
+                format!(
+                    "{whose}: after its lookup and transform the score can reach {}, beyond the 1000000000 (one billion) \
+                     a score may reach either way; use a smaller `transform.multiply` or `add`",
+                    fmt_exact(if score.range.0.abs() > score.range.1.abs() { score.range.0 } else { score.range.1 })
+                ),
+            );
+            return score;
+        }
         if !score.bands.is_empty() {
             let uncovered: Vec<f64> = if possible.exact {
+                // Bands do not overlap here (checked above): sorted by `min`,
+                // the only band that can hold x is the last one starting at
+                // or below it.
+                let mut by_min: Vec<&Band> = score.bands.iter().collect();
+                by_min.sort_by(|a, b| a.min.total_cmp(&b.min));
                 let mut u: Vec<f64> = reported
                     .iter()
                     .copied()
-                    .filter(|x| score.band_for(*x).is_none())
+                    .filter(|x| {
+                        let i = by_min.partition_point(|b| b.min <= *x + 1e-9);
+                        !(i > 0 && by_min[i - 1].contains(*x))
+                    })
                     .collect();
                 u.sort_by(f64::total_cmp);
                 u.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
@@ -1027,8 +1145,8 @@ impl Validator<'_> {
                 let at = rs
                     .bands
                     .iter()
-                    .filter(|b| b.get_ref().min > gap)
-                    .min_by(|a, b| a.get_ref().min.total_cmp(&b.get_ref().min))
+                    .filter(|b| b.get_ref().min.0 > gap)
+                    .min_by(|a, b| a.get_ref().min.0.total_cmp(&b.get_ref().min.0))
                     .or(rs.bands.last())
                     .map(|b| b.span())
                     .unwrap_or(rs.id.span());
@@ -1046,6 +1164,12 @@ impl Validator<'_> {
         }
         score
     }
+}
+
+/// Is there a value within `tol` of `x` in `sorted`?
+fn near(sorted: &[f64], x: f64, tol: f64) -> bool {
+    let i = sorted.partition_point(|v| *v < x - tol);
+    sorted.get(i).is_some_and(|v| (v - x).abs() < tol)
 }
 
 fn type_str(t: RawType) -> &'static str {
@@ -1066,10 +1190,10 @@ fn test_of(t: &RawTest) -> Option<Test> {
         return Some(Test::NotEquals(v.clone()));
     }
     if let Some(v) = t.at_least {
-        return Some(Test::AtLeast(v));
+        return Some(Test::AtLeast(v.0));
     }
     if let Some(v) = t.at_most {
-        return Some(Test::AtMost(v));
+        return Some(Test::AtMost(v.0));
     }
     if let Some(v) = &t.any_of {
         return Some(Test::AnyOf(v.clone()));

@@ -39,16 +39,16 @@ pub fn item_values(score: &Score, q: &Question) -> Vec<f64> {
 
 /// Raw score -> reported score: lookup table (nearest entry), then transform.
 pub fn report(score: &Score, raw: f64) -> f64 {
-    let looked = if score.lookup.is_empty() {
-        raw
-    } else {
-        score
-            .lookup
-            .iter()
-            .min_by(|a, b| (a.0 - raw).abs().total_cmp(&(b.0 - raw).abs()))
-            .map(|(_, s)| *s)
-            .unwrap_or(raw)
-    };
+    // `score.lookup` is sorted by raw score (the loader sorts it): the
+    // nearest entry is one of the two around `raw`.
+    let i = score.lookup.partition_point(|(r, _)| *r < raw);
+    let looked = [i.checked_sub(1), Some(i)]
+        .into_iter()
+        .flatten()
+        .filter_map(|j| score.lookup.get(j))
+        .min_by(|a, b| (a.0 - raw).abs().total_cmp(&(b.0 - raw).abs()))
+        .map(|(_, s)| *s)
+        .unwrap_or(raw);
     looked * score.multiply + score.add
 }
 
