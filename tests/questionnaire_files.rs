@@ -632,3 +632,140 @@ fn the_same_answer_given_twice_is_an_error_naming_it() {
         "{err}"
     );
 }
+
+// ---- Numbers that are numbers; fast enough to trust (issue 7) ----
+
+#[allow(dead_code)]
+#[path = "fixtures/questionnaires/worst_case.rs"]
+mod worst_case;
+
+/// The remap of 45,001 entries (0.7 MB) took 24-29 s: each of the 10,001
+/// values of the question searched the whole remap, in the check and again
+/// for every item value. Now sorted and binary-searched. Sized so the debug
+/// build checks it in well under a second; the quadratic step over these
+/// sizes (10,001 x 45,001 comparisons, several times) takes tens of seconds.
+#[test]
+fn a_huge_remap_validates_quickly() {
+    let text = worst_case::remap_file(45_001);
+    assert!(
+        (600_000..1024 * 1024).contains(&text.len()),
+        "{} bytes",
+        text.len()
+    );
+    let start = std::time::Instant::now();
+    let q = load_str("worst.toml", &text).unwrap_or_else(|d| panic!("{:?}", &d[..d.len().min(3)]));
+    let took = start.elapsed();
+    assert_eq!(q.scores[0].remap.len(), 45_001);
+    assert_eq!(q.scores[0].range, (0.0, 60.0));
+    assert!(
+        took < std::time::Duration::from_secs(3),
+        "validation took {took:?} (release target: under 1 s; see benches/questionnaire.rs)"
+    );
+    // Scoring goes through the same sorted remap: 10000 -> 10000 % 7 = 4 -> 40.
+    let mut a = joy_kiosk::questionnaire::Answers::new();
+    a.insert(
+        "n".into(),
+        joy_kiosk::questionnaire::AnswerValue::Number(10_000.0),
+    );
+    assert_eq!(
+        joy_kiosk::questionnaire::score(&q, &a).scores[0].value,
+        Some(40.0)
+    );
+}
+
+/// Thousands of questions, conditions, reversed items and bands: every
+/// look-up by id is a hash look-up and bands are sorted, not compared in
+/// pairs (each of these was a quadratic step too).
+#[test]
+fn thousands_of_questions_and_bands_validate_quickly() {
+    let text = worst_case::many_questions_file(2_000);
+    assert!(text.len() < 1024 * 1024, "{} bytes", text.len());
+    let start = std::time::Instant::now();
+    let result = load_str("many.toml", &text);
+    let took = start.elapsed();
+    let q = result.unwrap_or_else(|d| panic!("{:?}", &d[..d.len().min(3)]));
+    assert_eq!((q.questions.len(), q.scores[0].bands.len()), (2_000, 2_001));
+    assert!(
+        took < std::time::Duration::from_secs(3),
+        "validation took {took:?} (release target: under 1 s)"
+    );
+}
+
+/// A scale of many options used by many questions is refused by a budget
+/// before it is copied into each of them (minutes and gigabytes before).
+#[test]
+fn a_huge_scale_used_everywhere_is_refused_quickly() {
+    let mut text = String::from(
+        "id = \"wide\"\nversion = \"1\"\ntitle = \"W\"\ndescription = \"d\"\nkind = \"personal\"\nminutes = 1\n\
+         [licence]\ntext = \"x\"\nsource = \"https://example.org\"\n[scales.s]\noptions = [\n",
+    );
+    for i in 0..10_000 {
+        text.push_str(&format!("{{label=\"{i}\",value={i}}},\n"));
+    }
+    text.push_str("]\n");
+    for i in 0..3_000 {
+        text.push_str(&format!(
+            "[[questions]]\nid=\"q{i}\"\ntype=\"scale\"\nscale=\"s\"\ntext=\"t\"\n"
+        ));
+    }
+    assert!(text.len() < 1024 * 1024, "{} bytes", text.len());
+    let start = std::time::Instant::now();
+    let d = load_str("wide.toml", &text).unwrap_err();
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(
+        d.iter()
+            .any(|d| d.message.contains("more than 1000000 scale options in all")),
+        "{:?}",
+        &d[..d.len().min(3)]
+    );
+}
+
+#[test]
+fn large_but_exact_ranges_still_find_band_gaps() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/questionnaires/invalid/number-range-too-large.toml"),
+    )
+    .unwrap()
+    .replace("max = 1e18", "max = 1e9")
+    .replace("step = 1e14", "step = 1e5")
+    .replace("min = 5e17", "min = 5e8")
+    .replace("max = 1\nlabel = \"Low\"", "max = 4e8\nlabel = \"Low\"");
+    // Before: 0..1e18 was shown as "0 to 9223372036854.78" and the gap passed.
+    let d = load_str("gap.toml", &text).unwrap_err();
+    assert!(
+        d.iter().any(|d| d
+            .message
+            .contains("(0 to 1000000000) uncovered: no band holds 400100000")),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn remap_and_lookup_keep_their_meaning_when_sorted() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/questionnaires/valid/lookup.toml"),
+    )
+    .unwrap();
+    let q = load_str("lookup.toml", &text).unwrap();
+    for s in &q.scores {
+        assert!(s.lookup.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(s.remap.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+    let twice = text.replacen(
+        "[[scores]]",
+        "[[scores]]\nremap = [{ from = 1, to = 1 }, { from = 1, to = 2 }]",
+        1,
+    );
+    let d = load_str("twice.toml", &twice).unwrap_err();
+    assert!(
+        d.iter()
+            .any(|d| d.message.contains("`remap` lists the value 1 twice")),
+        "{d:?}"
+    );
+}

@@ -7,7 +7,7 @@ use super::model::*;
 use super::number;
 use super::range;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
@@ -47,6 +47,33 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
     (line, before[line_start..].chars().count() + 1)
+}
+
+/// Line starts of a text, to turn many byte offsets into line and column
+/// without counting from the start each time (thousands of errors in a
+/// 1 MiB file used to cost one full scan each).
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> LineIndex<'a> {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// Same answer as [`line_col`].
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|s| *s <= offset);
+        let start = self.starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
+    }
 }
 
 /// Read and load a questionnaire file from disk.
@@ -109,8 +136,9 @@ pub fn load_str(name: &str, text: &str) -> Result<Questionnaire, Vec<Diagnostic>
         Err(e) => {
             // Serde stops at the first problem; look again, table by table,
             // so that every structural problem in the file is reported.
-            let mut all = vec![toml_diagnostic(name, text, &e)];
-            all.extend(structural_errors(name, text));
+            let lines = LineIndex::new(text);
+            let mut all = vec![toml_diagnostic(name, &lines, &e)];
+            all.extend(structural_errors(name, text, &lines));
             all.sort_by(|a, b| (a.line, a.column, &a.message).cmp(&(b.line, b.column, &b.message)));
             all.dedup();
             return Err(all);
@@ -118,9 +146,11 @@ pub fn load_str(name: &str, text: &str) -> Result<Questionnaire, Vec<Diagnostic>
     };
     let mut v = Validator {
         name,
-        text,
+        lines: LineIndex::new(text),
         errors: Vec::new(),
         scored_values: 0,
+        copied_options: 0,
+        option_keys: HashMap::new(),
     };
     let q = v.build(raw, text);
     if v.errors.is_empty() {
@@ -133,8 +163,8 @@ pub fn load_str(name: &str, text: &str) -> Result<Questionnaire, Vec<Diagnostic>
     }
 }
 
-fn toml_diagnostic(name: &str, text: &str, e: &toml::de::Error) -> Diagnostic {
-    let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+fn toml_diagnostic(name: &str, lines: &LineIndex<'_>, e: &toml::de::Error) -> Diagnostic {
+    let (line, column) = e.span().map(|s| lines.line_col(s.start)).unwrap_or((1, 1));
     let mut message = e.message().trim().to_string();
     if message.contains("unknown field") {
         message.push_str(". Check the spelling; questionnaires/README.md lists every key.");
@@ -153,7 +183,7 @@ fn toml_diagnostic(name: &str, text: &str, e: &toml::de::Error) -> Diagnostic {
 
 /// Deserialize the top level and each question, score and flag on its own,
 /// collecting every error (after a TOML syntax error nothing more is read).
-fn structural_errors(name: &str, text: &str) -> Vec<Diagnostic> {
+fn structural_errors(name: &str, text: &str, lines: &LineIndex<'_>) -> Vec<Diagnostic> {
     use serde::de::DeserializeOwned;
     use serde::Deserialize;
     use toml::de::{DeTable, DeValue, ValueDeserializer};
@@ -183,17 +213,37 @@ fn structural_errors(name: &str, text: &str) -> Vec<Diagnostic> {
     }
     errors
         .iter()
-        .map(|e| toml_diagnostic(name, text, e))
+        .map(|e| toml_diagnostic(name, lines, e))
         .collect()
 }
 
 struct Validator<'a> {
     name: &'a str,
-    text: &'a str,
+    lines: LineIndex<'a>,
     errors: Vec<Diagnostic>,
     /// Item values gone through by the score checks so far.
     scored_values: usize,
+    /// Scale options copied into questions so far.
+    copied_options: usize,
+    /// Option values of each question a condition has looked at.
+    option_keys: HashMap<String, std::rc::Rc<HashSet<ScalarKey>>>,
 }
+
+/// A value as a hash key: numbers in millionths (file numbers have at most
+/// 6 decimals, see [`number`]), text as it is. Equal keys for values that
+/// `Scalar` calls equal.
+type ScalarKey = Result<i64, String>;
+
+fn scalar_key(v: &Scalar) -> ScalarKey {
+    match v {
+        Scalar::Number(n) => Ok((n * 1e6).round() as i64),
+        Scalar::Text(t) => Err(t.clone()),
+    }
+}
+
+/// At most this many scale options (counted once per question using the
+/// scale) are copied into the questions of one file.
+pub const MAX_COPIED_OPTIONS: usize = 1_000_000;
 
 /// At most this many item values (all scores together) are checked in one
 /// file; a file needing more is refused, so validation stays fast.
@@ -234,7 +284,7 @@ fn join_numbers(xs: &[f64]) -> String {
 
 impl Validator<'_> {
     fn err(&mut self, span: Range<usize>, message: impl Into<String>) {
-        let (line, column) = line_col(self.text, span.start);
+        let (line, column) = self.lines.line_col(span.start);
         self.errors.push(Diagnostic {
             file: self.name.to_string(),
             line,
@@ -269,7 +319,7 @@ impl Validator<'_> {
         }
         // Keys of the values so far (numbers to 1e-6, as `Scalar` compares):
         // a hash set, so thousands of options stay linear.
-        let mut seen: HashSet<Result<i64, String>> = HashSet::new();
+        let mut seen: HashSet<ScalarKey> = HashSet::new();
         let mut out = Vec::new();
         for o in opts {
             let value = o.value.get_ref().clone();
@@ -282,11 +332,7 @@ impl Validator<'_> {
                     ),
                 );
             }
-            let key = match &value {
-                Scalar::Number(n) => Ok((n * 1e6).round() as i64),
-                Scalar::Text(t) => Err(t.clone()),
-            };
-            if !seen.insert(key) {
+            if !seen.insert(scalar_key(&value)) {
                 self.err(
                     o.value.span(),
                     format!("{whose}: two options have the value {value}; each option needs its own value"),
@@ -331,7 +377,9 @@ impl Validator<'_> {
 
         // Questions, in order, so conditions can only look backwards.
         let mut questions: Vec<Question> = Vec::new();
-        let mut ids: HashSet<String> = HashSet::new();
+        // Id -> position of its first question: every look-up by id below is
+        // a hash look-up, so thousands of questions stay linear.
+        let mut index: HashMap<String, usize> = HashMap::new();
         if raw.questions.is_empty() {
             self.err(
                 0..0,
@@ -339,8 +387,8 @@ impl Validator<'_> {
             );
         }
         for rq in &raw.questions {
-            let q = self.question(rq.get_ref(), rq.span(), &scales, &questions);
-            if !ids.insert(q.id.clone()) {
+            let q = self.question(rq.get_ref(), rq.span(), &scales, &questions, &index);
+            if index.contains_key(&q.id) {
                 self.err(
                     rq.get_ref().id.span(),
                     format!(
@@ -348,15 +396,18 @@ impl Validator<'_> {
                         q.id
                     ),
                 );
+            } else {
+                index.insert(q.id.clone(), questions.len());
             }
             questions.push(q);
         }
 
         let signposting = raw.signposting.as_ref().map(|s| s.get_ref().clone());
         let mut scores: Vec<Score> = Vec::new();
+        let mut score_ids: HashSet<String> = HashSet::new();
         for rs in &raw.scores {
-            let s = self.score(rs.get_ref(), &questions, signposting.is_some());
-            if scores.iter().any(|o| o.id == s.id) {
+            let s = self.score(rs.get_ref(), &questions, &index, signposting.is_some());
+            if !score_ids.insert(s.id.clone()) {
                 self.err(
                     rs.get_ref().id.span(),
                     format!(
@@ -379,7 +430,7 @@ impl Validator<'_> {
             }
             let mut qs = Vec::new();
             for qid in &f.questions {
-                match questions.iter().find(|q| q.id == *qid.get_ref()) {
+                match index.get(qid.get_ref()).map(|i| &questions[*i]) {
                     None => self.err(
                         qid.span(),
                         format!(
@@ -457,6 +508,7 @@ impl Validator<'_> {
         span: Range<usize>,
         scales: &BTreeMap<String, Vec<Choice>>,
         earlier: &[Question],
+        earlier_index: &HashMap<String, usize>,
     ) -> Question {
         self.check_id(&rq.id, "question");
         let id = rq.id.get_ref().clone();
@@ -533,10 +585,30 @@ impl Validator<'_> {
                                 options: vec![],
                             }
                         }
-                        Some(opts) => QuestionKind::Scale {
-                            scale: name.get_ref().clone(),
-                            options: opts.clone(),
-                        },
+                        Some(opts) => {
+                            // Each question holds its own copy of the scale:
+                            // bounded for the whole file, so a huge scale used
+                            // by many questions cannot take minutes or gigabytes.
+                            self.copied_options += opts.len();
+                            if self.copied_options > MAX_COPIED_OPTIONS {
+                                self.err(
+                                    name.span(),
+                                    format!(
+                                        "{whose}: the questions of this file use more than {MAX_COPIED_OPTIONS} scale options in all \
+                                         (a scale's options count once for each question using it); use shorter scales"
+                                    ),
+                                );
+                                QuestionKind::Scale {
+                                    scale: name.get_ref().clone(),
+                                    options: vec![],
+                                }
+                            } else {
+                                QuestionKind::Scale {
+                                    scale: name.get_ref().clone(),
+                                    options: opts.clone(),
+                                }
+                            }
+                        }
                     },
                 }
             }
@@ -629,7 +701,7 @@ impl Validator<'_> {
                     let t = target.get_ref();
                     if *t == id {
                         self.err(target.span(), format!("{whose}: `show_if` refers to the question itself; it must name an earlier question"));
-                    } else if let Some(prev) = earlier.iter().find(|p| p.id == *t) {
+                    } else if let Some(prev) = earlier_index.get(t).map(|i| &earlier[*i]) {
                         if let Some(test) = self.test(c, cond.span(), prev) {
                             q.show_if = Some(Condition {
                                 question: t.clone(),
@@ -693,7 +765,16 @@ impl Validator<'_> {
         let numeric = matches!(target.kind, QuestionKind::Number { .. })
             || (!opts.is_empty() && opts.iter().all(|o| o.value.as_number().is_some()));
         let is_multi = matches!(target.kind, QuestionKind::Multi { .. });
-        let check_value = |v: &Scalar| opts.is_empty() || opts.iter().any(|o| o.value == *v);
+        // The target's option values as hash keys, built once per question:
+        // a long `any_of` against a long option list stays linear.
+        let keys = self
+            .option_keys
+            .entry(target.id.clone())
+            .or_insert_with(|| {
+                std::rc::Rc::new(opts.iter().map(|o| scalar_key(&o.value)).collect())
+            })
+            .clone();
+        let check_value = |v: &Scalar| opts.is_empty() || keys.contains(&scalar_key(v));
         let problem = match &test {
             Test::AtLeast(_) | Test::AtMost(_) if !numeric => Some(format!(
                 "at_least / at_most compare numbers, but question \"{}\" does not have numeric answers",
@@ -731,17 +812,19 @@ impl Validator<'_> {
         &mut self,
         rs: &RawScore,
         questions: &[Question],
+        index: &HashMap<String, usize>,
         has_file_signposting: bool,
     ) -> Score {
         let errors_before = self.errors.len();
         self.check_id(&rs.id, "score");
         let whose = format!("score \"{}\"", rs.id.get_ref());
         let mut items: Vec<&Question> = Vec::new();
+        let mut item_ids: HashSet<&str> = HashSet::new();
         if rs.questions.get_ref().is_empty() {
             self.err(rs.questions.span(), format!("{whose} lists no questions"));
         }
         for qid in rs.questions.get_ref() {
-            match questions.iter().find(|q| q.id == *qid.get_ref()) {
+            match index.get(qid.get_ref()).map(|i| &questions[*i]) {
                 None => self.err(
                     qid.span(),
                     format!(
@@ -769,7 +852,7 @@ impl Validator<'_> {
                                 q.kind.type_name()
                             ),
                         );
-                    } else if items.iter().any(|i| i.id == q.id) {
+                    } else if !item_ids.insert(q.id.as_str()) {
                         self.err(
                             qid.span(),
                             format!("{whose} lists question \"{}\" twice", q.id),
@@ -780,7 +863,7 @@ impl Validator<'_> {
                 }
             }
         }
-        let listed: Vec<&String> = rs.questions.get_ref().iter().map(|s| s.get_ref()).collect();
+        let listed: HashSet<&String> = rs.questions.get_ref().iter().map(|s| s.get_ref()).collect();
         for r in &rs.reverse {
             if !listed.contains(&r.get_ref()) {
                 self.err(
@@ -938,12 +1021,18 @@ impl Validator<'_> {
                 },
             ));
         }
-        // Overlaps between any two bands.
-        for i in 0..bands.len() {
-            for j in (i + 1)..bands.len() {
-                let (a, b) = (&bands[i].1, &bands[j].1);
-                if a.min <= b.max && b.min <= a.max {
-                    let sp = bands[j].0.clone();
+        // Overlaps: sorted by `min`, a band overlaps an earlier one exactly
+        // when it starts at or below the furthest `max` so far (n log n, not
+        // every pair). Reported at the band that comes later in the file.
+        let mut by_min: Vec<usize> = (0..bands.len()).collect();
+        by_min.sort_by(|a, b| bands[*a].1.min.total_cmp(&bands[*b].1.min).then(a.cmp(b)));
+        let mut furthest: Option<usize> = None;
+        for &j in &by_min {
+            if let Some(i) = furthest {
+                if bands[j].1.min <= bands[i].1.max {
+                    let (first, second) = if i < j { (i, j) } else { (j, i) };
+                    let (a, b) = (&bands[first].1, &bands[second].1);
+                    let sp = bands[second].0.clone();
                     self.err(
                         sp,
                         format!(
@@ -958,6 +1047,9 @@ impl Validator<'_> {
                     );
                 }
             }
+            if furthest.is_none_or(|i| bands[j].1.max > bands[i].1.max) {
+                furthest = Some(j);
+            }
         }
 
         let mut score = Score {
@@ -966,7 +1058,13 @@ impl Validator<'_> {
             description: rs.description.clone(),
             questions: items.iter().map(|q| q.id.clone()).collect(),
             method: rs.method,
-            reverse: rs.reverse.iter().map(|r| r.get_ref().clone()).collect(),
+            // Sorted, so `reverse` is a binary search (see `range::is_reversed`).
+            reverse: {
+                let mut r: Vec<String> = rs.reverse.iter().map(|r| r.get_ref().clone()).collect();
+                r.sort();
+                r.dedup();
+                r
+            },
             remap,
             lookup,
             multiply,

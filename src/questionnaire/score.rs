@@ -31,7 +31,7 @@ pub fn item_bounds(score: &Score, q: &Question) -> (f64, f64) {
 /// Score one item: remap the answer's value, then reverse it if listed.
 pub fn item_score(score: &Score, q: &Question, value: f64) -> f64 {
     let x = remapped(score, value);
-    if score.reverse.contains(&q.id) {
+    if super::range::is_reversed(score, &q.id) {
         let (lo, hi) = item_bounds(score, q);
         lo + hi - x
     } else {
