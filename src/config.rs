@@ -168,7 +168,7 @@ pub fn read_file(path: &Path, required: bool) -> Result<Option<FileConfig>, Conf
             Err(FileError::NotFound) if !required => return Ok(None),
             Err(FileError::NotFound) => return Err(at_start(
                 path,
-                "there is no config file here. Check the path given with --config or JOY_CONFIG."
+                "cannot read this config file: there is no file here. Check the path given with --config or JOY_CONFIG."
                     .to_string(),
             )),
             Err(e @ FileError::NotRegular { .. }) => {
