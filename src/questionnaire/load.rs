@@ -1196,13 +1196,9 @@ impl Validator<'_> {
         };
         score.range = (lo.min(hi), lo.max(hi));
         if !(score.range.0.abs() <= number::LIMIT && score.range.1.abs() <= number::LIMIT) {
-            let at = rs
-                .transform
-                .as_ref()
-                .map(|_| rs.id.span())
-                .unwrap_or(rs.id.span());
+            // `transform` has no span of its own: point at the score's id.
             self.err(
-                at,
+                rs.id.span(),
                 format!(
                     "{whose}: after its lookup and transform the score can reach {}, beyond the 1000000000 (one billion) \
                      a score may reach either way; use a smaller `transform.multiply` or `add`",
