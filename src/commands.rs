@@ -3,7 +3,7 @@
 
 use crate::cli::{Cli, Command, ExportFormat};
 use crate::config::{Overrides, Settings};
-use crate::questionnaire::answers::{parse_answers_file, parse_pairs};
+use crate::questionnaire::answers::{combine, parse_pairs, read_answers_file};
 use crate::questionnaire::catalog::{toml_files, BUNDLED};
 use crate::questionnaire::{load_path, load_str, score, Catalog, Diagnostic, Questionnaire};
 use crate::store::{export, Store};
@@ -222,18 +222,13 @@ fn score_cmd(
     out: &mut impl Write,
 ) -> Result<ExitCode> {
     let q = resolve_questionnaire(settings, file)?;
-    let mut answers = match answers_file {
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read the answers file {}", p.display()))?;
-            parse_answers_file(&q, &p.display().to_string(), &text)
-                .map_err(|e| anyhow::anyhow!(e.join("\n")))?
-        }
+    let from_file = match answers_file {
+        Some(p) => read_answers_file(&q, p).map_err(|e| anyhow::anyhow!(e.join("\n")))?,
         None => Default::default(),
     };
     let given = parse_pairs(&q, pairs.iter().map(String::as_str))
         .map_err(|e| anyhow::anyhow!(e.join("\n")))?;
-    answers.extend(given);
+    let answers = combine(from_file, given).map_err(|e| anyhow::anyhow!(e.join("\n")))?;
     let outcome = score(&q, &answers);
     if json {
         // The result, plus the support texts to show with it: those of the

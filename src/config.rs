@@ -161,40 +161,24 @@ pub fn parse(name: &str, text: &str) -> Result<FileConfig, ConfigError> {
 /// [`MAX_CONFIG_BYTES`], UTF-8. `Ok(None)` when it does not exist and
 /// `required` is false (the default location).
 pub fn read_file(path: &Path, required: bool) -> Result<Option<FileConfig>, ConfigError> {
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Ok(None),
-        Err(e) => {
-            return Err(at_start(
+    use crate::files::{read_regular_capped, FileError};
+    let bytes =
+        match read_regular_capped(path, MAX_CONFIG_BYTES) {
+            Ok(b) => b,
+            Err(FileError::NotFound) if !required => return Ok(None),
+            Err(FileError::NotFound) => return Err(at_start(
                 path,
-                format!("cannot read this config file ({e}). Check the path given with --config or JOY_CONFIG."),
-            ))
-        }
-    };
-    if !meta.is_file() {
-        return Err(at_start(
-            path,
-            "this is not a regular file: give the path of a joy.toml file".to_string(),
-        ));
-    }
-    if meta.len() > MAX_CONFIG_BYTES {
-        return Err(at_start(
-            path,
-            format!(
-                "this config file is {} bytes; at most {MAX_CONFIG_BYTES} are allowed. Is it the right file?",
-                meta.len()
-            ),
-        ));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| at_start(path, format!("cannot read this config file ({e}).")))?;
-    // Checked again after reading, in case the file grew meanwhile.
-    if bytes.len() as u64 > MAX_CONFIG_BYTES {
-        return Err(at_start(
-            path,
-            format!("this config file is larger than {MAX_CONFIG_BYTES} bytes."),
-        ));
-    }
+                "cannot read this config file: there is no file here. Check the path given with --config or JOY_CONFIG."
+                    .to_string(),
+            )),
+            Err(e @ FileError::NotRegular { .. }) => {
+                return Err(at_start(
+                    path,
+                    format!("{e}: give the path of a joy.toml file."),
+                ))
+            }
+            Err(e) => return Err(at_start(path, format!("{e}."))),
+        };
     let text = String::from_utf8(bytes).map_err(|_| {
         at_start(
             path,
@@ -407,5 +391,22 @@ mod tests {
         let missing = dir.path().join("none.toml");
         assert_eq!(read_file(&missing, false).unwrap(), None);
         assert!(read_file(&missing, true).is_err());
+        // Through the shared reader: a FIFO does not block, /dev/zero is not read.
+        #[cfg(unix)]
+        {
+            let fifo = dir.path().join("pipe.toml");
+            let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+            // SAFETY: a valid NUL-terminated path.
+            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+            let e = read_file(&fifo, true).unwrap_err();
+            assert!(e.message.contains("named pipe"), "{e}");
+            let zero = dir.path().join("zero.toml");
+            std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+            let e = read_file(&zero, false).unwrap_err();
+            assert!(
+                e.message.contains("not a regular file (it is a device)"),
+                "{e}"
+            );
+        }
     }
 }

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod config;
 pub mod data_commands;
 pub mod demo;
+pub mod files;
 pub mod keymap;
 pub mod questionnaire;
 pub mod store;

@@ -449,3 +449,323 @@ text = "q"
     assert_eq!(o.flags[0].tone, Tone::Alert);
     assert!(o.signposting(&q)[0].contains("Samaritans"));
 }
+
+// ---- Open files as what they are (issue 7) ----
+
+/// Run `joy` with a clean environment; a run that takes longer than
+/// `secs` (a blocked FIFO, a read of /dev/zero) is killed and fails.
+fn joy_within(secs: u64, args: &[&str], dir: &Path) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(args)
+        .env("JOY_DB", dir.join("x.db"))
+        .env("JOY_QUESTIONNAIRES", dir.join("none"))
+        .env("XDG_CONFIG_HOME", dir.join("no-config"))
+        .env_remove("JOY_CONFIG")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run joy");
+    let start = std::time::Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if start.elapsed() > std::time::Duration::from_secs(secs) {
+            child.kill().unwrap();
+            let o = child.wait_with_output().unwrap();
+            panic!(
+                "joy {args:?} did not finish within {secs} s (blocked or reading without end); stdout: {}",
+                String::from_utf8_lossy(&o.stdout)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_questionnaire_is_refused_at_once_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.toml");
+    mkfifo(&fifo);
+    // Before: `joy validate pipe.toml` waited forever for a writer.
+    let o = joy_within(10, &["validate", fifo.to_str().unwrap()], dir.path());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains(&format!(
+            "{}:1:1: this is not a regular file (it is a named pipe (FIFO))",
+            fifo.display()
+        )),
+        "{out}"
+    );
+    // In a questionnaire folder it is listed as a failure, not skipped or waited on.
+    let cat = Catalog::load(&[dir.path().to_path_buf()]);
+    assert_eq!(cat.failures.len(), 1, "{:?}", cat.failures);
+    assert!(cat.failures[0].diagnostics[0]
+        .message
+        .contains("named pipe"));
+    // As the questionnaire of `joy score`.
+    let o = joy_within(
+        10,
+        &["score", fifo.to_str().unwrap(), "-a", "x=1"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("named pipe"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_dev_zero_is_refused_before_a_byte_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let zero = dir.path().join("zero.toml");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    // Before: the size check saw 0 bytes and the read ran until memory ran out.
+    let o = joy_within(10, &["validate", zero.to_str().unwrap()], dir.path());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("not a regular file (it is a device)"), "{out}");
+    let d = load_path(&zero).unwrap_err();
+    assert!(d[0].message.contains("device"), "{d:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn answers_files_are_read_only_when_regular_and_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("answers-pipe.toml");
+    mkfifo(&fifo);
+    let zero = dir.path().join("answers-zero.toml");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let big = dir.path().join("answers-big.toml");
+    let mut text = String::from("cheerful = 5\n");
+    text.push_str(&"# padding\n".repeat(110_000));
+    std::fs::write(&big, &text).unwrap();
+    for (file, wanted) in [
+        (&fifo, "named pipe (FIFO)"),
+        (&zero, "it is a device"),
+        (&big, "at most 1048576 bytes are allowed"),
+    ] {
+        let o = joy_within(
+            10,
+            &["score", "who5", "--answers", file.to_str().unwrap()],
+            dir.path(),
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!("{}: cannot use this answers file", file.display()))
+                && err.contains(wanted),
+            "{wanted}: {err}"
+        );
+    }
+    // A regular file of the same answers still works.
+    let ok = dir.path().join("answers.toml");
+    std::fs::write(
+        &ok,
+        "cheerful = 5\ncalm = 5\nactive = 5\nrested = 5\ninterest = 5\n",
+    )
+    .unwrap();
+    let o = joy_within(
+        10,
+        &["score", "who5", "--answers", ok.to_str().unwrap()],
+        dir.path(),
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("100 (raw 25)"));
+}
+
+#[test]
+fn the_same_answer_given_twice_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // Before: the second value silently won.
+    let o = joy_within(
+        10,
+        &[
+            "score",
+            "who5",
+            "-a",
+            "cheerful=1",
+            "-a",
+            "calm=2",
+            "-a",
+            "cheerful=5",
+        ],
+        dir.path(),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("question \"cheerful\" is answered twice"),
+        "{err}"
+    );
+    assert!(o.stdout.is_empty());
+    // Once in the answers file and once with -a.
+    let file = dir.path().join("a.toml");
+    std::fs::write(&file, "calm = 2\n").unwrap();
+    let o = joy_within(
+        10,
+        &[
+            "score",
+            "who5",
+            "--answers",
+            file.to_str().unwrap(),
+            "-a",
+            "calm=3",
+        ],
+        dir.path(),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("question \"calm\" is answered twice, in the answers file and with -a"),
+        "{err}"
+    );
+}
+
+// ---- Numbers that are numbers; fast enough to trust (issue 7) ----
+
+#[allow(dead_code)]
+#[path = "fixtures/questionnaires/worst_case.rs"]
+mod worst_case;
+
+/// The remap of 45,001 entries (0.7 MB) took 24-29 s: each of the 10,001
+/// values of the question searched the whole remap, in the check and again
+/// for every item value. Now sorted and binary-searched. Sized so the debug
+/// build checks it in well under a second; the quadratic step over these
+/// sizes (10,001 x 45,001 comparisons, several times) takes tens of seconds.
+#[test]
+fn a_huge_remap_validates_quickly() {
+    let text = worst_case::remap_file(45_001);
+    assert!(
+        (600_000..1024 * 1024).contains(&text.len()),
+        "{} bytes",
+        text.len()
+    );
+    let start = std::time::Instant::now();
+    let q = load_str("worst.toml", &text).unwrap_or_else(|d| panic!("{:?}", &d[..d.len().min(3)]));
+    let took = start.elapsed();
+    assert_eq!(q.scores[0].remap.len(), 45_001);
+    assert_eq!(q.scores[0].range, (0.0, 60.0));
+    assert!(
+        took < std::time::Duration::from_secs(3),
+        "validation took {took:?} (release target: under 1 s; see benches/questionnaire.rs)"
+    );
+    // Scoring goes through the same sorted remap: 10000 -> 10000 % 7 = 4 -> 40.
+    let mut a = joy_kiosk::questionnaire::Answers::new();
+    a.insert(
+        "n".into(),
+        joy_kiosk::questionnaire::AnswerValue::Number(10_000.0),
+    );
+    assert_eq!(
+        joy_kiosk::questionnaire::score(&q, &a).scores[0].value,
+        Some(40.0)
+    );
+}
+
+/// Thousands of questions, conditions, reversed items and bands: every
+/// look-up by id is a hash look-up and bands are sorted, not compared in
+/// pairs (each of these was a quadratic step too).
+#[test]
+fn thousands_of_questions_and_bands_validate_quickly() {
+    let text = worst_case::many_questions_file(2_000);
+    assert!(text.len() < 1024 * 1024, "{} bytes", text.len());
+    let start = std::time::Instant::now();
+    let result = load_str("many.toml", &text);
+    let took = start.elapsed();
+    let q = result.unwrap_or_else(|d| panic!("{:?}", &d[..d.len().min(3)]));
+    assert_eq!((q.questions.len(), q.scores[0].bands.len()), (2_000, 2_001));
+    assert!(
+        took < std::time::Duration::from_secs(3),
+        "validation took {took:?} (release target: under 1 s)"
+    );
+}
+
+/// A scale of many options used by many questions is refused by a budget
+/// before it is copied into each of them (minutes and gigabytes before).
+#[test]
+fn a_huge_scale_used_everywhere_is_refused_quickly() {
+    let mut text = String::from(
+        "id = \"wide\"\nversion = \"1\"\ntitle = \"W\"\ndescription = \"d\"\nkind = \"personal\"\nminutes = 1\n\
+         [licence]\ntext = \"x\"\nsource = \"https://example.org\"\n[scales.s]\noptions = [\n",
+    );
+    for i in 0..10_000 {
+        text.push_str(&format!("{{label=\"{i}\",value={i}}},\n"));
+    }
+    text.push_str("]\n");
+    for i in 0..3_000 {
+        text.push_str(&format!(
+            "[[questions]]\nid=\"q{i}\"\ntype=\"scale\"\nscale=\"s\"\ntext=\"t\"\n"
+        ));
+    }
+    assert!(text.len() < 1024 * 1024, "{} bytes", text.len());
+    let start = std::time::Instant::now();
+    let d = load_str("wide.toml", &text).unwrap_err();
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(
+        d.iter()
+            .any(|d| d.message.contains("more than 1000000 scale options in all")),
+        "{:?}",
+        &d[..d.len().min(3)]
+    );
+}
+
+#[test]
+fn large_but_exact_ranges_still_find_band_gaps() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/questionnaires/invalid/number-range-too-large.toml"),
+    )
+    .unwrap()
+    .replace("max = 1e18", "max = 1e9")
+    .replace("step = 1e14", "step = 1e5")
+    .replace("min = 5e17", "min = 5e8")
+    .replace("max = 1\nlabel = \"Low\"", "max = 4e8\nlabel = \"Low\"");
+    // Before: 0..1e18 was shown as "0 to 9223372036854.78" and the gap passed.
+    let d = load_str("gap.toml", &text).unwrap_err();
+    assert!(
+        d.iter().any(|d| d
+            .message
+            .contains("(0 to 1000000000) uncovered: no band holds 400100000")),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn remap_and_lookup_keep_their_meaning_when_sorted() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/questionnaires/valid/lookup.toml"),
+    )
+    .unwrap();
+    let q = load_str("lookup.toml", &text).unwrap();
+    for s in &q.scores {
+        assert!(s.lookup.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(s.remap.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+    let twice = text.replacen(
+        "[[scores]]",
+        "[[scores]]\nremap = [{ from = 1, to = 1 }, { from = 1, to = 2 }]",
+        1,
+    );
+    let d = load_str("twice.toml", &twice).unwrap_err();
+    assert!(
+        d.iter()
+            .any(|d| d.message.contains("`remap` lists the value 1 twice")),
+        "{d:?}"
+    );
+}

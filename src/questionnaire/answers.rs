@@ -107,19 +107,31 @@ fn check_length(q: &Question, text: &str, max: usize) -> Result<(), String> {
     Ok(())
 }
 
-/// Parse `ID=VALUE` pairs against `q`. Every problem is reported.
+/// Answers files larger than this are refused before they are read.
+pub const MAX_ANSWERS_BYTES: u64 = 1024 * 1024;
+
+/// Parse `ID=VALUE` pairs against `q`. Every problem is reported; the same
+/// question given twice is one of them.
 pub fn parse_pairs<'a>(
     q: &Questionnaire,
     pairs: impl IntoIterator<Item = &'a str>,
 ) -> Result<Answers, Vec<String>> {
     let mut answers = Answers::new();
     let mut errors = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for pair in pairs {
         let Some((id, value)) = pair.split_once('=') else {
             errors.push(format!("\"{pair}\" should look like QUESTION_ID=VALUE"));
             continue;
         };
-        add(q, id.trim(), value, &mut answers, &mut errors);
+        let id = id.trim();
+        if !seen.insert(id.to_string()) {
+            errors.push(format!(
+                "question \"{id}\" is answered twice; give each question one answer (for several ticks of a multiple-choice question, separate them with ';' in one answer)"
+            ));
+            continue;
+        }
+        add(q, id, value, &mut answers, &mut errors);
     }
     if errors.is_empty() {
         Ok(answers)
@@ -166,6 +178,43 @@ pub fn parse_answers_file(
     } else {
         Err(errors.into_iter().map(|e| format!("{name}: {e}")).collect())
     }
+}
+
+/// Read an answers file through the shared reader (a regular file of at
+/// most [`MAX_ANSWERS_BYTES`], UTF-8) and parse it against `q`.
+pub fn read_answers_file(
+    q: &Questionnaire,
+    path: &std::path::Path,
+) -> Result<Answers, Vec<String>> {
+    let name = path.display().to_string();
+    let bytes = crate::files::read_regular_capped(path, MAX_ANSWERS_BYTES)
+        .map_err(|e| vec![format!("{name}: cannot use this answers file: {e}.")])?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        vec![format!(
+            "{name}: this answers file is not valid UTF-8 text: save it again as UTF-8."
+        )]
+    })?;
+    parse_answers_file(q, &name, &text)
+}
+
+/// Put answers given on the command line beside those from a file: a
+/// question answered in both is an error that names it, not a silent choice.
+pub fn combine(from_file: Answers, given: Answers) -> Result<Answers, Vec<String>> {
+    let twice: Vec<String> = given
+        .keys()
+        .filter(|id| from_file.contains_key(*id))
+        .map(|id| {
+            format!(
+                "question \"{id}\" is answered twice, in the answers file and with -a; keep one of the two"
+            )
+        })
+        .collect();
+    if !twice.is_empty() {
+        return Err(twice);
+    }
+    let mut all = from_file;
+    all.extend(given);
+    Ok(all)
 }
 
 fn add(q: &Questionnaire, id: &str, value: &str, answers: &mut Answers, errors: &mut Vec<String>) {

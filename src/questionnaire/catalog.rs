@@ -61,8 +61,10 @@ pub struct Catalog {
     pub failures: Vec<Failure>,
 }
 
-/// The `.toml` files directly inside `dir`, sorted by name. A missing folder
-/// is simply empty.
+/// The `.toml` entries directly inside `dir` that are not folders, sorted
+/// by name. A missing folder is simply empty. Named pipes, devices and
+/// broken links are listed too, so that loading reports them as failures
+/// instead of passing over them in silence.
 pub fn toml_files(dir: &Path) -> Vec<PathBuf> {
     let Ok(read) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -70,7 +72,7 @@ pub fn toml_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = read
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| !p.is_dir() && p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
     files

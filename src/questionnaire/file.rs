@@ -3,6 +3,7 @@
 //! `deny_unknown_fields` everywhere: a misspelt key is an error, not ignored.
 
 use super::model::{Kind, Method, Scalar};
+use super::number::Num;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -106,11 +107,11 @@ pub struct RawQuestion {
     #[serde(default)]
     pub other: Option<Spanned<bool>>,
     #[serde(default)]
-    pub min: Option<Spanned<f64>>,
+    pub min: Option<Spanned<Num>>,
     #[serde(default)]
-    pub max: Option<Spanned<f64>>,
+    pub max: Option<Spanned<Num>>,
     #[serde(default)]
-    pub step: Option<Spanned<f64>>,
+    pub step: Option<Spanned<Num>>,
     #[serde(default)]
     pub min_label: Option<String>,
     #[serde(default)]
@@ -134,8 +135,8 @@ pub struct RawTest {
     pub question: Option<Spanned<String>>,
     pub equals: Option<Scalar>,
     pub not_equals: Option<Scalar>,
-    pub at_least: Option<f64>,
-    pub at_most: Option<f64>,
+    pub at_least: Option<Num>,
+    pub at_most: Option<Num>,
     pub any_of: Option<Vec<Scalar>>,
     pub includes: Option<Scalar>,
     pub answered: Option<bool>,
@@ -144,28 +145,32 @@ pub struct RawTest {
 #[derive(Debug, Deserialize, Clone, Copy)]
 #[serde(deny_unknown_fields)]
 pub struct RawRemap {
-    pub from: f64,
-    pub to: f64,
+    pub from: Num,
+    pub to: Num,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy)]
 #[serde(deny_unknown_fields)]
 pub struct RawLookup {
-    pub raw: f64,
-    pub score: f64,
+    pub raw: Num,
+    pub score: Num,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTransform {
     #[serde(default = "one")]
-    pub multiply: f64,
-    #[serde(default)]
-    pub add: f64,
+    pub multiply: Num,
+    #[serde(default = "zero")]
+    pub add: Num,
 }
 
-fn one() -> f64 {
-    1.0
+fn zero() -> Num {
+    Num(0.0)
+}
+
+fn one() -> Num {
+    Num(1.0)
 }
 
 #[derive(Debug, Deserialize)]
@@ -191,7 +196,7 @@ pub struct RawScore {
     #[serde(default)]
     pub prorate: bool,
     #[serde(default)]
-    pub meaningful_change: Option<Spanned<f64>>,
+    pub meaningful_change: Option<Spanned<Num>>,
     #[serde(default)]
     pub bands: Vec<Spanned<RawBand>>,
 }
@@ -203,8 +208,8 @@ fn sum() -> Method {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawBand {
-    pub min: f64,
-    pub max: f64,
+    pub min: Num,
+    pub max: Num,
     pub label: String,
     pub tone: Spanned<String>,
     pub message: String,

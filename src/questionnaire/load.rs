@@ -4,9 +4,10 @@
 
 use super::file::*;
 use super::model::*;
+use super::number;
 use super::range;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
@@ -48,6 +49,33 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
+/// Line starts of a text, to turn many byte offsets into line and column
+/// without counting from the start each time (thousands of errors in a
+/// 1 MiB file used to cost one full scan each).
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> LineIndex<'a> {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// Same answer as [`line_col`].
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|s| *s <= offset);
+        let start = self.starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
+    }
+}
+
 /// Read and load a questionnaire file from disk.
 pub fn load_path(path: &Path) -> Result<Questionnaire, Vec<Diagnostic>> {
     let name = path.display().to_string();
@@ -59,23 +87,12 @@ pub fn load_path(path: &Path) -> Result<Questionnaire, Vec<Diagnostic>> {
             message,
         }]
     };
-    let size = std::fs::metadata(path)
-        .map_err(|e| {
-            at_start(format!(
-                "cannot read this file ({e}). Check that it exists and that you may read it."
-            ))
-        })?
-        .len();
-    if size > MAX_FILE_BYTES {
-        return Err(at_start(format!(
-            "this file is {size} bytes; questionnaire files may be at most 1 MiB ({MAX_FILE_BYTES} bytes). \
+    let bytes = crate::files::read_regular_capped(path, MAX_FILE_BYTES).map_err(|e| match e {
+        crate::files::FileError::TooLarge { size, .. } => at_start(format!(
+            "this file is {size} bytes or more; questionnaire files may be at most 1 MiB ({MAX_FILE_BYTES} bytes). \
              Is it the right file? Split it or remove embedded data."
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        at_start(format!(
-            "cannot read this file ({e}). Check that it exists and that you may read it."
-        ))
+        )),
+        e => at_start(format!("{e}.")),
     })?;
     load_bytes(&name, &bytes)
 }
@@ -119,8 +136,9 @@ pub fn load_str(name: &str, text: &str) -> Result<Questionnaire, Vec<Diagnostic>
         Err(e) => {
             // Serde stops at the first problem; look again, table by table,
             // so that every structural problem in the file is reported.
-            let mut all = vec![toml_diagnostic(name, text, &e)];
-            all.extend(structural_errors(name, text));
+            let lines = LineIndex::new(text);
+            let mut all = vec![toml_diagnostic(name, &lines, &e)];
+            all.extend(structural_errors(name, text, &lines));
             all.sort_by(|a, b| (a.line, a.column, &a.message).cmp(&(b.line, b.column, &b.message)));
             all.dedup();
             return Err(all);
@@ -128,8 +146,11 @@ pub fn load_str(name: &str, text: &str) -> Result<Questionnaire, Vec<Diagnostic>
     };
     let mut v = Validator {
         name,
-        text,
+        lines: LineIndex::new(text),
         errors: Vec::new(),
+        scored_values: 0,
+        copied_options: 0,
+        option_keys: HashMap::new(),
     };
     let q = v.build(raw, text);
     if v.errors.is_empty() {
@@ -142,8 +163,8 @@ pub fn load_str(name: &str, text: &str) -> Result<Questionnaire, Vec<Diagnostic>
     }
 }
 
-fn toml_diagnostic(name: &str, text: &str, e: &toml::de::Error) -> Diagnostic {
-    let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+fn toml_diagnostic(name: &str, lines: &LineIndex<'_>, e: &toml::de::Error) -> Diagnostic {
+    let (line, column) = e.span().map(|s| lines.line_col(s.start)).unwrap_or((1, 1));
     let mut message = e.message().trim().to_string();
     if message.contains("unknown field") {
         message.push_str(". Check the spelling; questionnaires/README.md lists every key.");
@@ -162,7 +183,7 @@ fn toml_diagnostic(name: &str, text: &str, e: &toml::de::Error) -> Diagnostic {
 
 /// Deserialize the top level and each question, score and flag on its own,
 /// collecting every error (after a TOML syntax error nothing more is read).
-fn structural_errors(name: &str, text: &str) -> Vec<Diagnostic> {
+fn structural_errors(name: &str, text: &str, lines: &LineIndex<'_>) -> Vec<Diagnostic> {
     use serde::de::DeserializeOwned;
     use serde::Deserialize;
     use toml::de::{DeTable, DeValue, ValueDeserializer};
@@ -192,14 +213,50 @@ fn structural_errors(name: &str, text: &str) -> Vec<Diagnostic> {
     }
     errors
         .iter()
-        .map(|e| toml_diagnostic(name, text, e))
+        .map(|e| toml_diagnostic(name, lines, e))
         .collect()
 }
 
 struct Validator<'a> {
     name: &'a str,
-    text: &'a str,
+    lines: LineIndex<'a>,
     errors: Vec<Diagnostic>,
+    /// Item values gone through by the score checks so far.
+    scored_values: usize,
+    /// Scale options copied into questions so far.
+    copied_options: usize,
+    /// Option values of each question a condition has looked at.
+    option_keys: HashMap<String, std::rc::Rc<HashSet<ScalarKey>>>,
+}
+
+/// A value as a hash key: numbers in millionths (file numbers have at most
+/// 6 decimals, see [`number`]), text as it is. Equal keys for values that
+/// `Scalar` calls equal.
+type ScalarKey = Result<i64, String>;
+
+fn scalar_key(v: &Scalar) -> ScalarKey {
+    match v {
+        Scalar::Number(n) => Ok((n * 1e6).round() as i64),
+        Scalar::Text(t) => Err(t.clone()),
+    }
+}
+
+/// At most this many scale options (counted once per question using the
+/// scale) are copied into the questions of one file.
+pub const MAX_COPIED_OPTIONS: usize = 1_000_000;
+
+/// At most this many item values (all scores together) are checked in one
+/// file; a file needing more is refused, so validation stays fast.
+pub const MAX_SCORED_VALUES: usize = 1_000_000;
+
+/// How many values a scored question can take (without listing them).
+fn value_count(q: &Question) -> usize {
+    match &q.kind {
+        QuestionKind::Number { min, max, step, .. } => {
+            ((max - min) / step).floor().clamp(0.0, 10_000.0) as usize + 1
+        }
+        k => k.options().len(),
+    }
 }
 
 /// Ids are 1 to 64 characters: lower-case letters of any alphabet (`tîm`,
@@ -227,7 +284,7 @@ fn join_numbers(xs: &[f64]) -> String {
 
 impl Validator<'_> {
     fn err(&mut self, span: Range<usize>, message: impl Into<String>) {
-        let (line, column) = line_col(self.text, span.start);
+        let (line, column) = self.lines.line_col(span.start);
         self.errors.push(Diagnostic {
             file: self.name.to_string(),
             line,
@@ -260,7 +317,9 @@ impl Validator<'_> {
         if opts.is_empty() {
             self.err(span, format!("{whose} has an empty option list: add at least one option with a label and a value"));
         }
-        let mut seen: Vec<Scalar> = Vec::new();
+        // Keys of the values so far (numbers to 1e-6, as `Scalar` compares):
+        // a hash set, so thousands of options stay linear.
+        let mut seen: HashSet<ScalarKey> = HashSet::new();
         let mut out = Vec::new();
         for o in opts {
             let value = o.value.get_ref().clone();
@@ -273,7 +332,7 @@ impl Validator<'_> {
                     ),
                 );
             }
-            if seen.contains(&value) {
+            if !seen.insert(scalar_key(&value)) {
                 self.err(
                     o.value.span(),
                     format!("{whose}: two options have the value {value}; each option needs its own value"),
@@ -285,7 +344,6 @@ impl Validator<'_> {
                     format!("{whose}: an option has an empty label"),
                 );
             }
-            seen.push(value.clone());
             out.push(Choice {
                 label: o.label.clone(),
                 value,
@@ -319,7 +377,9 @@ impl Validator<'_> {
 
         // Questions, in order, so conditions can only look backwards.
         let mut questions: Vec<Question> = Vec::new();
-        let mut ids: HashSet<String> = HashSet::new();
+        // Id -> position of its first question: every look-up by id below is
+        // a hash look-up, so thousands of questions stay linear.
+        let mut index: HashMap<String, usize> = HashMap::new();
         if raw.questions.is_empty() {
             self.err(
                 0..0,
@@ -327,8 +387,8 @@ impl Validator<'_> {
             );
         }
         for rq in &raw.questions {
-            let q = self.question(rq.get_ref(), rq.span(), &scales, &questions);
-            if !ids.insert(q.id.clone()) {
+            let q = self.question(rq.get_ref(), rq.span(), &scales, &questions, &index);
+            if index.contains_key(&q.id) {
                 self.err(
                     rq.get_ref().id.span(),
                     format!(
@@ -336,15 +396,18 @@ impl Validator<'_> {
                         q.id
                     ),
                 );
+            } else {
+                index.insert(q.id.clone(), questions.len());
             }
             questions.push(q);
         }
 
         let signposting = raw.signposting.as_ref().map(|s| s.get_ref().clone());
         let mut scores: Vec<Score> = Vec::new();
+        let mut score_ids: HashSet<String> = HashSet::new();
         for rs in &raw.scores {
-            let s = self.score(rs.get_ref(), &questions, signposting.is_some());
-            if scores.iter().any(|o| o.id == s.id) {
+            let s = self.score(rs.get_ref(), &questions, &index, signposting.is_some());
+            if !score_ids.insert(s.id.clone()) {
                 self.err(
                     rs.get_ref().id.span(),
                     format!(
@@ -367,7 +430,7 @@ impl Validator<'_> {
             }
             let mut qs = Vec::new();
             for qid in &f.questions {
-                match questions.iter().find(|q| q.id == *qid.get_ref()) {
+                match index.get(qid.get_ref()).map(|i| &questions[*i]) {
                     None => self.err(
                         qid.span(),
                         format!(
@@ -445,6 +508,7 @@ impl Validator<'_> {
         span: Range<usize>,
         scales: &BTreeMap<String, Vec<Choice>>,
         earlier: &[Question],
+        earlier_index: &HashMap<String, usize>,
     ) -> Question {
         self.check_id(&rq.id, "question");
         let id = rq.id.get_ref().clone();
@@ -521,10 +585,30 @@ impl Validator<'_> {
                                 options: vec![],
                             }
                         }
-                        Some(opts) => QuestionKind::Scale {
-                            scale: name.get_ref().clone(),
-                            options: opts.clone(),
-                        },
+                        Some(opts) => {
+                            // Each question holds its own copy of the scale:
+                            // bounded for the whole file, so a huge scale used
+                            // by many questions cannot take minutes or gigabytes.
+                            self.copied_options += opts.len();
+                            if self.copied_options > MAX_COPIED_OPTIONS {
+                                self.err(
+                                    name.span(),
+                                    format!(
+                                        "{whose}: the questions of this file use more than {MAX_COPIED_OPTIONS} scale options in all \
+                                         (a scale's options count once for each question using it); use shorter scales"
+                                    ),
+                                );
+                                QuestionKind::Scale {
+                                    scale: name.get_ref().clone(),
+                                    options: vec![],
+                                }
+                            } else {
+                                QuestionKind::Scale {
+                                    scale: name.get_ref().clone(),
+                                    options: opts.clone(),
+                                }
+                            }
+                        }
                     },
                 }
             }
@@ -549,17 +633,17 @@ impl Validator<'_> {
             RawType::Number => {
                 let (min, max) = match (&rq.min, &rq.max) {
                     (Some(a), Some(b)) => {
-                        if a.get_ref() >= b.get_ref() {
+                        if a.get_ref().0 >= b.get_ref().0 {
                             self.err(
                                 a.span(),
                                 format!(
                                     "{whose}: `min` ({}) must be less than `max` ({})",
-                                    a.get_ref(),
-                                    b.get_ref()
+                                    fmt_exact(a.get_ref().0),
+                                    fmt_exact(b.get_ref().0)
                                 ),
                             );
                         }
-                        (*a.get_ref(), *b.get_ref())
+                        (a.get_ref().0, b.get_ref().0)
                     }
                     _ => {
                         self.err(
@@ -569,7 +653,7 @@ impl Validator<'_> {
                         (0.0, 1.0)
                     }
                 };
-                let step = rq.step.as_ref().map(|s| *s.get_ref()).unwrap_or(1.0);
+                let step = rq.step.as_ref().map(|s| s.get_ref().0).unwrap_or(1.0);
                 if step <= 0.0 || !step.is_finite() {
                     let sp = rq.step.as_ref().map(|s| s.span()).unwrap_or(span.clone());
                     self.err(sp, format!("{whose}: `step` must be more than 0"));
@@ -617,7 +701,7 @@ impl Validator<'_> {
                     let t = target.get_ref();
                     if *t == id {
                         self.err(target.span(), format!("{whose}: `show_if` refers to the question itself; it must name an earlier question"));
-                    } else if let Some(prev) = earlier.iter().find(|p| p.id == *t) {
+                    } else if let Some(prev) = earlier_index.get(t).map(|i| &earlier[*i]) {
                         if let Some(test) = self.test(c, cond.span(), prev) {
                             q.show_if = Some(Condition {
                                 question: t.clone(),
@@ -681,7 +765,16 @@ impl Validator<'_> {
         let numeric = matches!(target.kind, QuestionKind::Number { .. })
             || (!opts.is_empty() && opts.iter().all(|o| o.value.as_number().is_some()));
         let is_multi = matches!(target.kind, QuestionKind::Multi { .. });
-        let check_value = |v: &Scalar| opts.is_empty() || opts.iter().any(|o| o.value == *v);
+        // The target's option values as hash keys, built once per question:
+        // a long `any_of` against a long option list stays linear.
+        let keys = self
+            .option_keys
+            .entry(target.id.clone())
+            .or_insert_with(|| {
+                std::rc::Rc::new(opts.iter().map(|o| scalar_key(&o.value)).collect())
+            })
+            .clone();
+        let check_value = |v: &Scalar| opts.is_empty() || keys.contains(&scalar_key(v));
         let problem = match &test {
             Test::AtLeast(_) | Test::AtMost(_) if !numeric => Some(format!(
                 "at_least / at_most compare numbers, but question \"{}\" does not have numeric answers",
@@ -719,17 +812,19 @@ impl Validator<'_> {
         &mut self,
         rs: &RawScore,
         questions: &[Question],
+        index: &HashMap<String, usize>,
         has_file_signposting: bool,
     ) -> Score {
         let errors_before = self.errors.len();
         self.check_id(&rs.id, "score");
         let whose = format!("score \"{}\"", rs.id.get_ref());
         let mut items: Vec<&Question> = Vec::new();
+        let mut item_ids: HashSet<&str> = HashSet::new();
         if rs.questions.get_ref().is_empty() {
             self.err(rs.questions.span(), format!("{whose} lists no questions"));
         }
         for qid in rs.questions.get_ref() {
-            match questions.iter().find(|q| q.id == *qid.get_ref()) {
+            match index.get(qid.get_ref()).map(|i| &questions[*i]) {
                 None => self.err(
                     qid.span(),
                     format!(
@@ -757,7 +852,7 @@ impl Validator<'_> {
                                 q.kind.type_name()
                             ),
                         );
-                    } else if items.iter().any(|i| i.id == q.id) {
+                    } else if !item_ids.insert(q.id.as_str()) {
                         self.err(
                             qid.span(),
                             format!("{whose} lists question \"{}\" twice", q.id),
@@ -768,7 +863,7 @@ impl Validator<'_> {
                 }
             }
         }
-        let listed: Vec<&String> = rs.questions.get_ref().iter().map(|s| s.get_ref()).collect();
+        let listed: HashSet<&String> = rs.questions.get_ref().iter().map(|s| s.get_ref()).collect();
         for r in &rs.reverse {
             if !listed.contains(&r.get_ref()) {
                 self.err(
@@ -780,18 +875,34 @@ impl Validator<'_> {
                 );
             }
         }
-        let remap: Vec<(f64, f64)> = rs
+        let mut remap: Vec<(f64, f64)> = rs
             .remap
             .as_ref()
-            .map(|r| r.get_ref().iter().map(|m| (m.from, m.to)).collect())
+            .map(|r| r.get_ref().iter().map(|m| (m.from.0, m.to.0)).collect())
             .unwrap_or_default();
+        // Sorted by `from`, so `remapped` is a binary search and every check
+        // here is linear or n log n: a 45,000-entry remap used to take half
+        // a minute (each value searched the whole list, twice).
+        remap.sort_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some(r) = rs.remap.as_ref() {
+            if let Some(w) = remap.windows(2).find(|w| (w[1].0 - w[0].0).abs() < 1e-9) {
+                self.err(
+                    r.span(),
+                    format!(
+                        "{whose}: `remap` lists the value {} twice; keep one entry for each value",
+                        fmt_exact(w[0].0)
+                    ),
+                );
+            }
+        }
         if let Some(r) = rs.remap.as_ref().filter(|r| !r.get_ref().is_empty()) {
             let mut missing: Vec<f64> = Vec::new();
+            let mut seen_missing: HashSet<i64> = HashSet::new();
             for q in &items {
                 for v in range::raw_values(q) {
-                    if !remap.iter().any(|(f, _)| (f - v).abs() < 1e-9)
-                        && !missing.iter().any(|m| (m - v).abs() < 1e-9)
-                    {
+                    let i = remap.partition_point(|(f, _)| *f < v - 1e-9);
+                    let found = remap.get(i).is_some_and(|(f, _)| (f - v).abs() < 1e-9);
+                    if !found && seen_missing.insert((v * 1e6).round() as i64) {
                         missing.push(v);
                     }
                 }
@@ -808,15 +919,32 @@ impl Validator<'_> {
             .as_ref()
             .map(|l| l.get_ref().as_slice())
             .unwrap_or(&[]);
-        let lookup: Vec<(f64, f64)> = lookup_rows
+        let mut lookup: Vec<(f64, f64)> = lookup_rows
             .iter()
-            .map(|m| (m.get_ref().raw, m.get_ref().score))
+            .map(|m| (m.get_ref().raw.0, m.get_ref().score.0))
             .collect();
-        for (i, row) in lookup_rows.iter().enumerate() {
-            let raw = row.get_ref().raw;
-            if lookup_rows[..i]
-                .iter()
-                .any(|r| (r.get_ref().raw - raw).abs() < 1e-6)
+        lookup.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // Rows whose raw score an earlier row already has: sort the row
+        // numbers by raw score (stable, so file order within equal scores).
+        let mut order: Vec<usize> = (0..lookup_rows.len()).collect();
+        order.sort_by(|a, b| {
+            lookup_rows[*a]
+                .get_ref()
+                .raw
+                .0
+                .total_cmp(&lookup_rows[*b].get_ref().raw.0)
+        });
+        let mut repeated: Vec<usize> = order
+            .windows(2)
+            .filter(|w| {
+                (lookup_rows[w[1]].get_ref().raw.0 - lookup_rows[w[0]].get_ref().raw.0).abs() < 1e-6
+            })
+            .map(|w| w[1])
+            .collect();
+        repeated.sort_unstable();
+        for i in repeated {
+            let row = &lookup_rows[i];
+            let raw = row.get_ref().raw.0;
             {
                 self.err(
                     row.span(),
@@ -830,7 +958,7 @@ impl Validator<'_> {
         let (multiply, add) = rs
             .transform
             .as_ref()
-            .map(|t| (t.multiply, t.add))
+            .map(|t| (t.multiply.0, t.add.0))
             .unwrap_or((1.0, 0.0));
         if multiply == 0.0 || !multiply.is_finite() || !add.is_finite() {
             self.err(
@@ -839,7 +967,7 @@ impl Validator<'_> {
             );
         }
         if let Some(mc) = &rs.meaningful_change {
-            if *mc.get_ref() <= 0.0 {
+            if mc.get_ref().0 <= 0.0 {
                 self.err(
                     mc.span(),
                     format!("{whose}: `meaningful_change` must be more than 0"),
@@ -867,8 +995,8 @@ impl Validator<'_> {
                     format!(
                         "band \"{}\": `min` ({}) is more than `max` ({})",
                         b.label,
-                        fmt_exact(b.min),
-                        fmt_exact(b.max)
+                        fmt_exact(b.min.0),
+                        fmt_exact(b.max.0)
                     ),
                 );
             }
@@ -884,8 +1012,8 @@ impl Validator<'_> {
             bands.push((
                 rb.span(),
                 Band {
-                    min: b.min,
-                    max: b.max,
+                    min: b.min.0,
+                    max: b.max.0,
                     label: b.label.clone(),
                     tone: tone.unwrap_or(Tone::Caution),
                     message: b.message.clone(),
@@ -893,12 +1021,18 @@ impl Validator<'_> {
                 },
             ));
         }
-        // Overlaps between any two bands.
-        for i in 0..bands.len() {
-            for j in (i + 1)..bands.len() {
-                let (a, b) = (&bands[i].1, &bands[j].1);
-                if a.min <= b.max && b.min <= a.max {
-                    let sp = bands[j].0.clone();
+        // Overlaps: sorted by `min`, a band overlaps an earlier one exactly
+        // when it starts at or below the furthest `max` so far (n log n, not
+        // every pair). Reported at the band that comes later in the file.
+        let mut by_min: Vec<usize> = (0..bands.len()).collect();
+        by_min.sort_by(|a, b| bands[*a].1.min.total_cmp(&bands[*b].1.min).then(a.cmp(b)));
+        let mut furthest: Option<usize> = None;
+        for &j in &by_min {
+            if let Some(i) = furthest {
+                if bands[j].1.min <= bands[i].1.max {
+                    let (first, second) = if i < j { (i, j) } else { (j, i) };
+                    let (a, b) = (&bands[first].1, &bands[second].1);
+                    let sp = bands[second].0.clone();
                     self.err(
                         sp,
                         format!(
@@ -913,6 +1047,9 @@ impl Validator<'_> {
                     );
                 }
             }
+            if furthest.is_none_or(|i| bands[j].1.max > bands[i].1.max) {
+                furthest = Some(j);
+            }
         }
 
         let mut score = Score {
@@ -921,28 +1058,72 @@ impl Validator<'_> {
             description: rs.description.clone(),
             questions: items.iter().map(|q| q.id.clone()).collect(),
             method: rs.method,
-            reverse: rs.reverse.iter().map(|r| r.get_ref().clone()).collect(),
+            // Sorted, so `reverse` is a binary search (see `range::is_reversed`).
+            reverse: {
+                let mut r: Vec<String> = rs.reverse.iter().map(|r| r.get_ref().clone()).collect();
+                r.sort();
+                r.dedup();
+                r
+            },
             remap,
             lookup,
             multiply,
             add,
             max_missing: rs.max_missing,
             prorate: rs.prorate,
-            meaningful_change: rs.meaningful_change.as_ref().map(|m| *m.get_ref()),
+            meaningful_change: rs.meaningful_change.as_ref().map(|m| m.get_ref().0),
             bands: bands.iter().map(|(_, b)| b.clone()).collect(),
             range: (0.0, 0.0),
         };
         if items.is_empty() || self.errors.len() > errors_before {
             return score;
         }
+        // How many item values the checks below go through: bounded for the
+        // whole file, so that validating any file stays fast.
+        let count: usize = items.iter().map(|q| value_count(q)).sum();
+        self.scored_values += count;
+        if self.scored_values > MAX_SCORED_VALUES {
+            self.err(
+                rs.id.span(),
+                format!(
+                    "{whose}: the scores of this file have more than {MAX_SCORED_VALUES} possible answers to check in all \
+                     (each number question counts every step, each other question every option, once for each score using it); \
+                     use a larger `step`, or fewer questions per score"
+                ),
+            );
+            return score;
+        }
+        // Exact arithmetic: the largest sum the items can reach must stay
+        // within the limit (each value is scaled by 10^6 and added as a
+        // whole number; below 2^53 that is exact).
+        let reach: f64 = items
+            .iter()
+            .map(|q| {
+                range::item_values(&score, q)
+                    .into_iter()
+                    .fold(0.0_f64, |m, v| m.max(v.abs()))
+            })
+            .sum();
+        if reach > number::LIMIT {
+            self.err(
+                rs.questions.span(),
+                format!(
+                    "{whose}: its questions can add up to {}, more than the 1000000000 (one billion) a score may reach; \
+                     use smaller values (a `transform` can scale the result)",
+                    fmt_exact(reach)
+                ),
+            );
+            return score;
+        }
         // What raw and reported values can this score take?
         let possible = range::possible_raw(&score, &items);
         if !score.lookup.is_empty() {
+            let lookup_keys: Vec<f64> = score.lookup.iter().map(|(k, _)| *k).collect();
             let mut outside = false;
             for row in lookup_rows {
-                let raw = row.get_ref().raw;
+                let raw = row.get_ref().raw.0;
                 let possible_here = if possible.exact {
-                    possible.values.iter().any(|v| (v - raw).abs() < 1e-6)
+                    near(&possible.values, raw, 1e-6)
                 } else {
                     raw >= possible.min - 1e-9 && raw <= possible.max + 1e-9
                 };
@@ -969,7 +1150,7 @@ impl Validator<'_> {
                 .values
                 .iter()
                 .copied()
-                .filter(|r| !score.lookup.iter().any(|(k, _)| (k - r).abs() < 1e-6))
+                .filter(|r| !near(&lookup_keys, *r, 1e-6))
                 .collect();
             if !missing.is_empty() || !possible.exact {
                 let span = rs.lookup.as_ref().map(|l| l.span()).unwrap_or(rs.id.span());
@@ -1014,12 +1195,32 @@ impl Validator<'_> {
             )
         };
         score.range = (lo.min(hi), lo.max(hi));
+        if !(score.range.0.abs() <= number::LIMIT && score.range.1.abs() <= number::LIMIT) {
+            // `transform` has no span of its own: point at the score's id.
+            self.err(
+                rs.id.span(),
+                format!(
+                    "{whose}: after its lookup and transform the score can reach {}, beyond the 1000000000 (one billion) \
+                     a score may reach either way; use a smaller `transform.multiply` or `add`",
+                    fmt_exact(if score.range.0.abs() > score.range.1.abs() { score.range.0 } else { score.range.1 })
+                ),
+            );
+            return score;
+        }
         if !score.bands.is_empty() {
             let uncovered: Vec<f64> = if possible.exact {
+                // Bands do not overlap here (checked above): sorted by `min`,
+                // the only band that can hold x is the last one starting at
+                // or below it.
+                let mut by_min: Vec<&Band> = score.bands.iter().collect();
+                by_min.sort_by(|a, b| a.min.total_cmp(&b.min));
                 let mut u: Vec<f64> = reported
                     .iter()
                     .copied()
-                    .filter(|x| score.band_for(*x).is_none())
+                    .filter(|x| {
+                        let i = by_min.partition_point(|b| b.min <= *x + 1e-9);
+                        !(i > 0 && by_min[i - 1].contains(*x))
+                    })
                     .collect();
                 u.sort_by(f64::total_cmp);
                 u.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
@@ -1038,8 +1239,8 @@ impl Validator<'_> {
                 let at = rs
                     .bands
                     .iter()
-                    .filter(|b| b.get_ref().min > gap)
-                    .min_by(|a, b| a.get_ref().min.total_cmp(&b.get_ref().min))
+                    .filter(|b| b.get_ref().min.0 > gap)
+                    .min_by(|a, b| a.get_ref().min.0.total_cmp(&b.get_ref().min.0))
                     .or(rs.bands.last())
                     .map(|b| b.span())
                     .unwrap_or(rs.id.span());
@@ -1057,6 +1258,12 @@ impl Validator<'_> {
         }
         score
     }
+}
+
+/// Is there a value within `tol` of `x` in `sorted`?
+fn near(sorted: &[f64], x: f64, tol: f64) -> bool {
+    let i = sorted.partition_point(|v| *v < x - tol);
+    sorted.get(i).is_some_and(|v| (v - x).abs() < tol)
 }
 
 fn type_str(t: RawType) -> &'static str {
@@ -1077,10 +1284,10 @@ fn test_of(t: &RawTest) -> Option<Test> {
         return Some(Test::NotEquals(v.clone()));
     }
     if let Some(v) = t.at_least {
-        return Some(Test::AtLeast(v));
+        return Some(Test::AtLeast(v.0));
     }
     if let Some(v) = t.at_most {
-        return Some(Test::AtMost(v));
+        return Some(Test::AtMost(v.0));
     }
     if let Some(v) = &t.any_of {
         return Some(Test::AnyOf(v.clone()));

@@ -7,6 +7,7 @@ pub mod catalog;
 mod file;
 pub mod load;
 pub mod model;
+pub mod number;
 pub mod range;
 pub mod score;
 

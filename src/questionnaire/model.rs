@@ -50,11 +50,22 @@ impl Tone {
 }
 
 /// An option's value as written in the file: a number or a short code.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum Scalar {
     Number(f64),
     Text(String),
+}
+
+/// Numbers are checked as they are read (no `nan`, no infinities, see
+/// [`crate::questionnaire::number`]), with the position of the bad one.
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
+        Ok(match super::number::number_or_text(d)? {
+            Ok(n) => Scalar::Number(n),
+            Err(t) => Scalar::Text(t),
+        })
+    }
 }
 
 impl PartialEq for Scalar {

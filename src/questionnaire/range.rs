@@ -26,10 +26,18 @@ pub fn raw_values(q: &Question) -> Vec<f64> {
     }
 }
 
+/// Is question `id` reversed in `score`? (`reverse` is kept sorted.)
+pub fn is_reversed(score: &Score, id: &str) -> bool {
+    score
+        .reverse
+        .binary_search_by(|r| r.as_str().cmp(id))
+        .is_ok()
+}
+
 /// The item scores a question can contribute to `score`.
 pub fn item_values(score: &Score, q: &Question) -> Vec<f64> {
     let values = raw_values(q).into_iter().map(|v| remapped(score, v));
-    if score.reverse.contains(&q.id) {
+    if super::range::is_reversed(score, &q.id) {
         let (lo, hi) = item_bounds(score, q);
         values.map(|x| lo + hi - x).collect()
     } else {
@@ -39,16 +47,16 @@ pub fn item_values(score: &Score, q: &Question) -> Vec<f64> {
 
 /// Raw score -> reported score: lookup table (nearest entry), then transform.
 pub fn report(score: &Score, raw: f64) -> f64 {
-    let looked = if score.lookup.is_empty() {
-        raw
-    } else {
-        score
-            .lookup
-            .iter()
-            .min_by(|a, b| (a.0 - raw).abs().total_cmp(&(b.0 - raw).abs()))
-            .map(|(_, s)| *s)
-            .unwrap_or(raw)
-    };
+    // `score.lookup` is sorted by raw score (the loader sorts it): the
+    // nearest entry is one of the two around `raw`.
+    let i = score.lookup.partition_point(|(r, _)| *r < raw);
+    let looked = [i.checked_sub(1), Some(i)]
+        .into_iter()
+        .flatten()
+        .filter_map(|j| score.lookup.get(j))
+        .min_by(|a, b| (a.0 - raw).abs().total_cmp(&(b.0 - raw).abs()))
+        .map(|(_, s)| *s)
+        .unwrap_or(raw);
     looked * score.multiply + score.add
 }
 
@@ -119,9 +127,16 @@ pub fn possible_raw(score: &Score, items: &[&Question]) -> Possible {
         mins.sort_by(f64::total_cmp);
         maxs.sort_by(|a, b| b.total_cmp(a));
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-        for k in n.saturating_sub(score.max_missing).max(1)..=n {
-            lo = lo.min(aggregate(score, mins[..k].iter().sum(), k));
-            hi = hi.max(aggregate(score, maxs[..k].iter().sum(), k));
+        // Running sums, not a sum per k: thousands of items stay linear.
+        let (mut sum_lo, mut sum_hi) = (0.0, 0.0);
+        let first = n.saturating_sub(score.max_missing).max(1);
+        for k in 1..=n {
+            sum_lo += mins[k - 1];
+            sum_hi += maxs[k - 1];
+            if k >= first {
+                lo = lo.min(aggregate(score, sum_lo, k));
+                hi = hi.max(aggregate(score, sum_hi, k));
+            }
         }
         // The finest step of any item, shared among up to n answered items.
         let step = per_item

@@ -6,13 +6,16 @@ use super::range::{aggregate, report};
 use serde::Serialize;
 
 /// An option value after the score's `remap` (unchanged when not listed).
+/// `score.remap` is sorted by `from` (the loader sorts it), so this is a
+/// binary search: a remap of tens of thousands of entries stays fast.
 pub fn remapped(score: &Score, value: f64) -> f64 {
-    score
+    let i = score
         .remap
-        .iter()
-        .find(|(from, _)| (from - value).abs() < 1e-9)
-        .map(|(_, to)| *to)
-        .unwrap_or(value)
+        .partition_point(|(from, _)| *from < value - 1e-9);
+    match score.remap.get(i) {
+        Some((from, to)) if (from - value).abs() < 1e-9 => *to,
+        _ => value,
+    }
 }
 
 /// Lowest and highest remapped value of a question: reversing flips within these.
@@ -28,7 +31,7 @@ pub fn item_bounds(score: &Score, q: &Question) -> (f64, f64) {
 /// Score one item: remap the answer's value, then reverse it if listed.
 pub fn item_score(score: &Score, q: &Question, value: f64) -> f64 {
     let x = remapped(score, value);
-    if score.reverse.contains(&q.id) {
+    if super::range::is_reversed(score, &q.id) {
         let (lo, hi) = item_bounds(score, q);
         lo + hi - x
     } else {
