@@ -8,7 +8,7 @@ use crate::questionnaire::catalog::{toml_files, BUNDLED};
 use crate::questionnaire::{load_path, load_str, score, Catalog, Diagnostic, Questionnaire};
 use crate::store::{export, Store};
 use crate::text;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

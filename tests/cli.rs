@@ -265,7 +265,7 @@ fn demo_refuses_the_default_database_without_a_terminal() {
 fn a_newer_database_is_refused_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("x.db");
-    joy(&["history"], &db);
+    joy_kiosk::store::Store::open(&db).unwrap();
     rusqlite::Connection::open(&db)
         .unwrap()
         .pragma_update(None, "user_version", 7)
@@ -273,7 +273,7 @@ fn a_newer_database_is_refused_with_a_clear_message() {
     let o = joy(&["history"], &db);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("written by a newer version of joy-kiosk (database schema 7; this version knows up to 1)"), "{err}");
+    assert!(err.contains("written by a newer version of joy-kiosk (database schema 7; this version knows up to 2)"), "{err}");
 }
 
 /// Save one real (not demo) WHO-5 check-in into `db`, as the app would.
