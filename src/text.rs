@@ -460,13 +460,19 @@ pub fn is_terminal_unsafe(c: char) -> bool {
 /// (`validate`, `list`, `score`, `history`, an export written to a terminal,
 /// and error messages).
 pub fn safe_for_terminal(s: &str) -> std::borrow::Cow<'_, str> {
+    escape_unsafe(s, |c| format!("\\u{{{:x}}}", c as u32))
+}
+
+/// `s` with each terminal-unsafe character replaced by `escape(c)`;
+/// borrowed when there is none.
+fn escape_unsafe(s: &str, escape: impl Fn(char) -> String) -> std::borrow::Cow<'_, str> {
     if !s.chars().any(is_terminal_unsafe) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
         if is_terminal_unsafe(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            out.push_str(&escape(c));
         } else {
             out.push(c);
         }
@@ -479,16 +485,5 @@ pub fn safe_for_terminal(s: &str) -> std::borrow::Cow<'_, str> {
 /// controls). The JSON stays valid and decodes to exactly the same text: in
 /// serialized JSON these characters can only occur inside strings.
 pub fn safe_json(json: &str) -> std::borrow::Cow<'_, str> {
-    if !json.chars().any(is_terminal_unsafe) {
-        return std::borrow::Cow::Borrowed(json);
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if is_terminal_unsafe(c) {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
+    escape_unsafe(json, |c| format!("\\u{:04x}", c as u32))
 }

@@ -157,44 +157,12 @@ fn help_lines(state: &State) -> Vec<Line<'static>> {
     lines
 }
 
-/// The help box and its close button.
-pub fn help_layout(area: Rect, state: &State) -> (Rect, Vec<Button>) {
-    let width = 70.min(area.width);
+/// A box of `width` columns (at most the screen's) holding `lines`
+/// wrapped, with one close button inside it: its place and its button.
+fn overlay_layout(area: Rect, width: u16, lines: &[String]) -> (Rect, Vec<Button>) {
+    let width = width.min(area.width);
     let iw = width.saturating_sub(2);
-    let height: u16 = help_lines(state)
-        .iter()
-        .map(|l| super::wrapped_height(&l.to_string(), iw))
-        .sum::<u16>()
-        + 2
-        + 2;
-    let r = centered(area, width, height);
-    let (buttons, _) = place_buttons(inner(r), &[hint("Esc", text::key::CLOSE, Action::Back)]);
-    (r, buttons)
-}
-
-pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
-    let (r, buttons) = help_layout(area, state);
-    frame.render_widget(Clear, r);
-    frame.render_widget(
-        Block::default()
-            .borders(Borders::ALL)
-            .title(text::HELP_TITLE),
-        r,
-    );
-    let i = inner(r);
-    let top = buttons.iter().map(|b| b.rect.y).min().unwrap_or(i.bottom());
-    frame.render_widget(
-        Paragraph::new(help_lines(state)).wrap(Wrap { trim: false }),
-        Rect::new(i.x, i.y, i.width, top.saturating_sub(i.y + 1)),
-    );
-    draw_buttons(frame, &buttons, state.no_color);
-}
-
-/// The support box and its close button: sized to its text, up to the screen.
-pub fn support_layout(area: Rect, state: &State) -> (Rect, Vec<Button>) {
-    let width = 76.min(area.width);
-    let iw = width.saturating_sub(2);
-    let height: u16 = crate::app::support::overlay_lines(state)
+    let height: u16 = lines
         .iter()
         .map(|l| super::wrapped_height(l, iw))
         .sum::<u16>()
@@ -205,25 +173,55 @@ pub fn support_layout(area: Rect, state: &State) -> (Rect, Vec<Button>) {
     (r, buttons)
 }
 
-pub fn draw_support(frame: &mut Frame, area: Rect, state: &State) {
-    let (r, buttons) = support_layout(area, state);
+/// Draw an overlay placed by [`overlay_layout`]: frame, title, text, button.
+fn draw_overlay(
+    frame: &mut Frame,
+    (r, buttons): (Rect, Vec<Button>),
+    title: Span<'static>,
+    lines: Vec<Line<'static>>,
+    nc: bool,
+) {
     frame.render_widget(Clear, r);
-    frame.render_widget(
-        Block::default().borders(Borders::ALL).title(Span::styled(
-            text::SUPPORT_TITLE,
-            style(Meaning::Alert, state.no_color),
-        )),
-        r,
-    );
+    frame.render_widget(Block::default().borders(Borders::ALL).title(title), r);
     let i = inner(r);
     let top = buttons.iter().map(|b| b.rect.y).min().unwrap_or(i.bottom());
-    let lines: Vec<Line> = crate::app::support::overlay_lines(state)
-        .into_iter()
-        .map(Line::raw)
-        .collect();
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }),
         Rect::new(i.x, i.y, i.width, top.saturating_sub(i.y + 1)),
     );
-    draw_buttons(frame, &buttons, state.no_color);
+    draw_buttons(frame, &buttons, nc);
+}
+
+/// The help box and its close button.
+pub fn help_layout(area: Rect, state: &State) -> (Rect, Vec<Button>) {
+    let lines: Vec<String> = help_lines(state).iter().map(|l| l.to_string()).collect();
+    overlay_layout(area, 70, &lines)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    draw_overlay(
+        frame,
+        help_layout(area, state),
+        Span::raw(text::HELP_TITLE),
+        help_lines(state),
+        state.no_color,
+    );
+}
+
+/// The support box and its close button: sized to its text, up to the screen.
+pub fn support_layout(area: Rect, state: &State) -> (Rect, Vec<Button>) {
+    overlay_layout(area, 76, &crate::app::support::overlay_lines(state))
+}
+
+pub fn draw_support(frame: &mut Frame, area: Rect, state: &State) {
+    draw_overlay(
+        frame,
+        support_layout(area, state),
+        Span::styled(text::SUPPORT_TITLE, style(Meaning::Alert, state.no_color)),
+        crate::app::support::overlay_lines(state)
+            .into_iter()
+            .map(Line::raw)
+            .collect(),
+        state.no_color,
+    );
 }
