@@ -394,3 +394,49 @@ fn a_read_only_open_refuses_writes_saying_read_only() {
     assert!(matches!(err, StoreError::ReadOnly { .. }), "{err}");
     assert!(err.to_string().contains("read-only"), "{err}");
 }
+
+#[test]
+fn a_corrupt_error_after_opening_stops_all_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("joy.db");
+    {
+        // Larger than the quick-check limit, so opening does not look at every page.
+        let mut s = Store::open(&path).unwrap();
+        let c = who5(&mut s, 0);
+        let many: Vec<NewCheckin> = (0..6000).map(|_| c.clone()).collect();
+        s.save_many(&many).unwrap();
+        s.connection()
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
+    }
+    let size = std::fs::metadata(&path).unwrap().len();
+    assert!(size > joy_kiosk::store::QUICK_CHECK_MAX_BYTES, "{size}");
+    // The disk damages a page.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let page = 4096;
+    for b in &mut bytes[2 * page + 3..2 * page + 12] {
+        *b ^= 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let mut s = Store::open(&path).unwrap();
+    assert!(
+        s.damage().is_none(),
+        "not noticed on open: the file is too large for the quick check"
+    );
+    // Reading meets the damage later (as History or export would)...
+    assert!(
+        s.history(None, None).is_err(),
+        "reading the damaged table fails"
+    );
+    // ...and from then on nothing is written.
+    assert!(
+        s.damage().is_some(),
+        "the corrupt error marks the store damaged"
+    );
+    let c = who5(&mut s, 0);
+    let err = s
+        .save_checkin(&c)
+        .expect_err("no writes after damage was seen");
+    assert!(matches!(err, StoreError::Damaged { .. }), "{err}");
+    assert!(err.to_string().contains("joy check"), "{err}");
+}
