@@ -199,17 +199,10 @@ fn resolve_questionnaire(settings: &Settings, file: &str) -> Result<Questionnair
     let catalog = Catalog::load(&settings.questionnaire_dirs);
     match catalog.get(file) {
         Some(q) => Ok(q.clone()),
-        None => {
-            let ids: Vec<&str> = catalog
-                .entries
-                .iter()
-                .map(|e| e.questionnaire.id.as_str())
-                .collect();
-            bail!(
-                "no file or questionnaire called \"{file}\". Give a file path, or one of: {}",
-                ids.join(", ")
-            )
-        }
+        None => bail!(
+            "no file or questionnaire called \"{file}\". Give a file path, or one of: {}",
+            catalog.id_list()
+        ),
     }
 }
 
@@ -330,14 +323,9 @@ fn history(
         // No check-ins: is that because the id is wrong?
         let catalog = Catalog::load(&settings.questionnaire_dirs);
         if catalog.get(id).is_none() {
-            let ids: Vec<&str> = catalog
-                .entries
-                .iter()
-                .map(|e| e.questionnaire.id.as_str())
-                .collect();
             bail!(
                 "there is no questionnaire \"{id}\" and no check-ins of one. Use one of: {} (see `joy list`)",
-                ids.join(", ")
+                catalog.id_list()
             );
         }
     }

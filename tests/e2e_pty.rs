@@ -6,7 +6,6 @@
 mod tmux;
 
 use std::process::Command;
-use std::time::{Duration, Instant};
 use tmux::start;
 
 #[test]
@@ -26,7 +25,7 @@ fn answer_who5_by_keys_and_a_click_then_history_shows_it() {
         .position(|l| l.contains("More than half of the time"))
         .unwrap()
         + 1;
-    t.literal(&format!("\x1b[<0;12;{row}M\x1b[<0;12;{row}m"));
+    t.click(12, row);
     t.wait_for("Question 2 of 5");
     t.keys(&["3", "3", "4", "4"]);
     t.wait_for("Check your answers");
@@ -96,15 +95,8 @@ fn clicks_on_buttons_inside_dialogs_work() {
     t.keys(&["?"]);
     let screen = t.wait_for("[ Esc close ]");
     let (x, y) = locate(&screen, "[ Esc close ]");
-    t.literal(&format!("\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m"));
-    let start_wait = Instant::now();
-    while t.screen().contains("[ Esc close ]") {
-        assert!(
-            start_wait.elapsed() < Duration::from_secs(15),
-            "help did not close"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    t.click(x, y);
+    t.wait_gone("[ Esc close ]");
     // Leave dialog: "stay" keeps the check-in, "leave and quit" quits.
     t.keys(&["Enter"]);
     t.wait_for("Question 1 of 5");
@@ -114,20 +106,13 @@ fn clicks_on_buttons_inside_dialogs_work() {
     let screen = t.wait_for("[ n stay ]");
     let (x, y) = locate(&screen, "[ n stay ]");
     assert!(y < 23, "the button is inside the box, above the key bar");
-    t.literal(&format!("\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m"));
-    let start_wait = Instant::now();
-    while t.screen().contains("[ n stay ]") {
-        assert!(
-            start_wait.elapsed() < Duration::from_secs(15),
-            "dialog did not close"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    t.click(x, y);
+    t.wait_gone("[ n stay ]");
     assert!(t.screen().contains("Question 2 of 5"));
     t.keys(&["q"]);
     let screen = t.wait_for("[ y leave and quit ]");
     let (x, y) = locate(&screen, "[ y leave and quit ]");
-    t.literal(&format!("\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m"));
+    t.click(x, y);
     t.wait_for("JOY-EXITED-0");
     let out = Command::new(env!("CARGO_BIN_EXE_joy"))
         .args(["history", "--json"])

@@ -151,6 +151,17 @@ impl Catalog {
         }
     }
 
+    /// The ids of every available questionnaire, comma-separated, for
+    /// messages that say which ones exist.
+    pub fn id_list(&self) -> String {
+        let ids: Vec<&str> = self
+            .entries
+            .iter()
+            .map(|e| e.questionnaire.id.as_str())
+            .collect();
+        ids.join(", ")
+    }
+
     pub fn get(&self, id: &str) -> Option<&Questionnaire> {
         self.entries
             .iter()

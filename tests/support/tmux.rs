@@ -52,6 +52,23 @@ impl Tmux {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+    /// A left click (press and release, SGR mouse report) at a 1-based
+    /// column and row.
+    pub fn click(&self, x: usize, y: usize) {
+        self.literal(&format!("\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m"));
+    }
+    /// Wait until `text` is no longer on screen.
+    pub fn wait_gone(&self, text: &str) {
+        let start = Instant::now();
+        while self.screen().contains(text) {
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "{text:?} is still on screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
     /// The pid of the `joy` process running in the pane.
     pub fn joy_pid(&self) -> u32 {
         let shell: u32 = self
