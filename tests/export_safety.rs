@@ -350,6 +350,7 @@ fn hostile_checkin(store: &mut Store) -> NewCheckin {
     NewCheckin {
         respondent: Some(me),
         team: None,
+        period: None,
         questionnaire_id: "notes".into(),
         questionnaire_version: "1".into(),
         file_hash: "h".into(),

@@ -63,6 +63,7 @@ fn hostile_db(dir: &Path) -> PathBuf {
     s.save_checkin(&NewCheckin {
         respondent: Some(me),
         team: None,
+        period: None,
         questionnaire_id: format!("q{EVIL}"),
         questionnaire_version: "1".into(),
         file_hash: "h".into(),

@@ -65,6 +65,8 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub struct NewCheckin {
     pub respondent: Option<i64>,
     pub team: Option<String>,
+    /// A team reflection's period ("2026-W47" or "2026-11"); None otherwise.
+    pub period: Option<String>,
     pub questionnaire_id: String,
     pub questionnaire_version: String,
     pub file_hash: String,
@@ -135,6 +137,7 @@ impl NewCheckin {
         NewCheckin {
             respondent,
             team: None,
+            period: None,
             questionnaire_id: q.id.clone(),
             questionnaire_version: q.version.clone(),
             file_hash: q.hash.clone(),
@@ -599,8 +602,8 @@ impl Store {
             {
                 let mut ins_c = tx.prepare_cached(
                     "INSERT INTO checkin (respondent_id, team, questionnaire_id, questionnaire_version, file_hash,
-                                          started_at, completed_at, is_demo)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                          started_at, completed_at, is_demo, period)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 )?;
                 let mut ins_a = tx.prepare_cached(
                     "INSERT INTO answer (checkin_id, question_id, position, value_json, label) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -618,7 +621,8 @@ impl Store {
                         c.file_hash,
                         ms(c.started_at),
                         ms(c.completed_at),
-                        c.is_demo
+                        c.is_demo,
+                        c.period
                     ])?;
                     let id = tx.last_insert_rowid();
                     for a in &c.answers {

@@ -55,4 +55,37 @@ pub const MIGRATIONS: &[&str] = &[
     DROP INDEX checkin_by_person;
     CREATE INDEX checkin_by_person ON checkin (respondent_id, questionnaire_id, completed_at, is_demo);
     "#,
+    // 3: kiosk and huddle. A kiosk PIN holder has a personal code (always
+    // suggested by the kiosk, never chosen, so creating one cannot reveal
+    // whether another exists); wrong PINs are counted per code (known or
+    // not) and for the admin PIN; settings hold the admin PIN's argon2id hash
+    // and the kiosk's daily chores; team reflections carry their period
+    // (ISO week "2026-W47" or month "2026-11"); teams record actions.
+    r#"
+    ALTER TABLE respondent ADD COLUMN code TEXT;
+    CREATE UNIQUE INDEX respondent_by_code ON respondent (code) WHERE code IS NOT NULL;
+    CREATE TABLE pin_lockout (
+        key          TEXT PRIMARY KEY,
+        failures     INTEGER NOT NULL DEFAULT 0,
+        locked_until INTEGER
+    ) WITHOUT ROWID;
+    CREATE TABLE setting (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    ALTER TABLE checkin ADD COLUMN period TEXT;
+    CREATE INDEX checkin_by_team_period ON checkin (team, questionnaire_id, period) WHERE team IS NOT NULL;
+    CREATE TABLE team_action (
+        id         INTEGER PRIMARY KEY,
+        team       TEXT NOT NULL,
+        action     TEXT NOT NULL,
+        owner      TEXT NOT NULL DEFAULT '',
+        review_on  TEXT,
+        status     TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'testing', 'done', 'dropped')),
+        learned    TEXT NOT NULL DEFAULT '',
+        created_on TEXT NOT NULL,
+        updated_on TEXT NOT NULL
+    );
+    CREATE INDEX team_action_by_team ON team_action (team, status, review_on);
+    "#,
 ];
