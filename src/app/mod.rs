@@ -16,6 +16,20 @@ pub use checkin::Checkin;
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;
 
+/// Which app this is: one `update` and one set of screens serve all three;
+/// the mode decides what is offered and who the answers belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// `joy`: one person's own check-ins on their own machine.
+    #[default]
+    Personal,
+    /// `joy kiosk`: a shared ward terminal; anonymous check-ins, optional
+    /// private history behind a code and PIN, no way out but the admin PIN.
+    Kiosk,
+    /// `joy huddle`: a team's reflections in aggregate, and its actions.
+    Huddle,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Home,
@@ -169,6 +183,7 @@ pub struct TrendsView {
 
 #[derive(Debug)]
 pub struct State {
+    pub mode: Mode,
     /// Personal questionnaires available on this machine.
     pub questionnaires: Vec<Questionnaire>,
     pub respondent: Option<i64>,
@@ -211,6 +226,7 @@ impl State {
             .filter(|q| q.kind == Kind::Personal)
             .collect();
         State {
+            mode: Mode::Personal,
             questionnaires,
             respondent,
             screen: Screen::Home,
