@@ -87,9 +87,9 @@ fn render_trends_200x60(b: divan::Bencher) {
     let now = points.last().unwrap().at;
     let mut state = State::new(qs, Some(1), now);
     state.screen = Screen::Trends;
-    state.trends.points = points;
-    state.trends.loaded = true;
-    state.trends.period = Period::All;
+    state.session.trends.points = points;
+    state.session.trends.loaded = true;
+    state.session.trends.period = Period::All;
     let mut t = Terminal::new(TestBackend::new(200, 60)).unwrap();
     b.bench_local(|| {
         t.draw(|f| joy_kiosk::ui::draw(f, &state)).unwrap();

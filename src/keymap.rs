@@ -242,7 +242,7 @@ pub fn screen_hints(state: &State) -> Vec<Hint> {
 }
 
 fn question_hints(state: &State) -> Vec<Hint> {
-    let Some(c) = state.checkin.as_ref() else {
+    let Some(c) = state.session.checkin.as_ref() else {
         return vec![];
     };
     let q = &state.questionnaires[c.questionnaire];

@@ -61,7 +61,7 @@ fn a_whole_who5_checkin_by_keys_saves_every_row() {
     assert_eq!(r.scores[0].band_label.as_deref(), Some("Good wellbeing"));
     assert!(r.completed_at > r.started_at);
     // The result screen knows it was saved and that it is the first.
-    let res = app.state.result.as_ref().unwrap();
+    let res = app.state.session.result.as_ref().unwrap();
     assert_eq!(res.saved_id, Some(r.id));
     assert!(res.previous.is_none());
 }
@@ -92,7 +92,7 @@ fn arrows_and_enter_choose_and_the_next_checkin_sees_the_previous() {
         ]);
     }
     app.act(Action::Save);
-    let res = app.state.result.as_ref().unwrap();
+    let res = app.state.session.result.as_ref().unwrap();
     assert_eq!(res.outcome.scores[0].value, Some(0.0));
     assert_eq!(res.previous.as_ref().unwrap().scores[0].value, Some(52.0));
     assert_eq!(res.outcome.flags.len(), 1, "the item flag fired");
@@ -110,7 +110,7 @@ fn back_and_review_change_an_answer_before_saving() {
         Action::Left,
     ]);
     // Back on question 2, answer shown.
-    let c = app.state.checkin.as_ref().unwrap();
+    let c = app.state.session.checkin.as_ref().unwrap();
     assert_eq!((c.index, c.cursor), (1, Some(0)));
     app.acts(&[
         Action::Pick(5),
@@ -153,7 +153,7 @@ fn an_abandoned_checkin_writes_nothing_and_quitting_asks_first() {
     );
     app.act(Action::Yes);
     assert_eq!(app.state.screen, Screen::Home);
-    assert!(app.state.checkin.is_none());
+    assert!(app.state.session.checkin.is_none());
     app.act(Action::Quit);
     assert!(app.state.quit);
     assert_eq!(app.store.count("checkin").unwrap(), 0);
@@ -164,7 +164,7 @@ fn required_questions_cannot_be_skipped_and_optional_text_can() {
     let mut app = App::new();
     app.select("joy-in-work");
     app.acts(&[Action::Confirm, Action::Skip]);
-    let c = app.state.checkin.as_ref().unwrap();
+    let c = app.state.session.checkin.as_ref().unwrap();
     assert_eq!(c.index, 0);
     assert!(c.message.as_deref().unwrap().contains("cannot be skipped"));
     app.acts(&[
@@ -192,7 +192,7 @@ fn text_longer_than_the_limit_is_stopped_with_a_message() {
     let mut app = App::new();
     app.open_joy_note();
     app.type_text(&"x".repeat(305));
-    let c = app.state.checkin.as_ref().unwrap();
+    let c = app.state.session.checkin.as_ref().unwrap();
     assert_eq!(c.text.lines()[0].chars().count(), 300);
     assert!(c
         .message
@@ -213,7 +213,7 @@ fn skip_logic_hides_questions_and_drops_stale_answers() {
         q.kind = joy_kiosk::questionnaire::Kind::Personal;
     }
     let mut app = App::new();
-    app.state = State::new(qs, app.state.respondent, app.t);
+    app.state = State::new(qs, app.state.session.respondent, app.t);
     app.act(Action::Resize {
         width: 80,
         height: 24,
@@ -224,11 +224,14 @@ fn skip_logic_hides_questions_and_drops_stale_answers() {
     app.act(Action::Confirm); // good day: optional, empty
                               // Tick two pebbles: the follow-up question appears ("3 of 5").
     app.acts(&[Action::Pick(0), Action::Pick(2)]);
-    let q = &app.state.questionnaires[app.state.checkin.as_ref().unwrap().questionnaire];
-    assert_eq!(app.state.checkin.as_ref().unwrap().progress(q), (3, 5));
+    let q = &app.state.questionnaires[app.state.session.checkin.as_ref().unwrap().questionnaire];
+    assert_eq!(
+        app.state.session.checkin.as_ref().unwrap().progress(q),
+        (3, 5)
+    );
     app.act(Action::Confirm);
     assert_eq!(
-        app.state.checkin.as_ref().unwrap().index,
+        app.state.session.checkin.as_ref().unwrap().index,
         3,
         "follow-up shown"
     );
@@ -259,7 +262,7 @@ fn a_mouse_click_on_an_option_answers_it() {
     let lines = common::screen_lines(&app, 80, 24);
     let row = lines.iter().position(|l| l.contains("At no time")).unwrap() as u16;
     app.act(Action::Click { column: 10, row });
-    let c = app.state.checkin.as_ref().unwrap();
+    let c = app.state.session.checkin.as_ref().unwrap();
     assert_eq!(c.index, 1, "moved on after the click");
     assert_eq!(
         c.answers.get("cheerful"),
@@ -272,7 +275,7 @@ fn a_mouse_click_on_an_option_answers_it() {
         column: col,
         row: 23,
     });
-    assert_eq!(app.state.checkin.as_ref().unwrap().index, 0);
+    assert_eq!(app.state.session.checkin.as_ref().unwrap().index, 0);
 }
 
 #[test]
@@ -284,16 +287,16 @@ fn trends_history_and_detail_load_through_effects() {
     }
     app.act(Action::OpenTrends);
     assert_eq!(app.state.screen, Screen::Trends);
-    assert!(app.state.trends.loaded);
-    assert_eq!(app.state.trends.points.len(), 3);
+    assert!(app.state.session.trends.loaded);
+    assert_eq!(app.state.session.trends.points.len(), 3);
     app.act(Action::NextPeriod);
     app.act(Action::OpenHistory);
-    assert_eq!(app.state.history.len(), 3);
+    assert_eq!(app.state.session.history.len(), 3);
     app.act(Action::Confirm);
     assert_eq!(app.state.screen, Screen::Detail);
     assert_eq!(
-        app.state.detail.as_ref().unwrap().id,
-        app.state.history[0].id
+        app.state.session.detail.as_ref().unwrap().id,
+        app.state.session.history[0].id
     );
 }
 
@@ -308,7 +311,7 @@ fn every_question_type_by_keys() {
     );
     let q = joy_kiosk::questionnaire::load_path(std::path::Path::new(path)).unwrap();
     let mut app = App::new();
-    app.state = joy_kiosk::app::State::new(vec![q], app.state.respondent, app.t);
+    app.state = joy_kiosk::app::State::new(vec![q], app.state.session.respondent, app.t);
     app.act(Action::Resize {
         width: 80,
         height: 24,
@@ -318,7 +321,15 @@ fn every_question_type_by_keys() {
     assert!(app.state.editing_text(), "typed number");
     app.type_text("75");
     app.act(Action::Confirm);
-    let msg = app.state.checkin.as_ref().unwrap().message.clone().unwrap();
+    let msg = app
+        .state
+        .session
+        .checkin
+        .as_ref()
+        .unwrap()
+        .message
+        .clone()
+        .unwrap();
     assert!(msg.contains("\"75\" is not a number from 0 to 60"), "{msg}");
     app.act(Action::Edit(ratatui::crossterm::event::KeyEvent::from(
         ratatui::crossterm::event::KeyCode::Backspace,
@@ -330,6 +341,7 @@ fn every_question_type_by_keys() {
     app.act(Action::Confirm);
     assert!(
         app.state
+            .session
             .checkin
             .as_ref()
             .unwrap()
@@ -390,7 +402,7 @@ fn screen(app: &App) -> String {
 
 /// Demo check-ins for every questionnaire, the newest at `newest`.
 fn add_demo(app: &mut App, days: u32, newest: chrono::DateTime<chrono::Utc>) {
-    let me = app.state.respondent.unwrap();
+    let me = app.state.session.respondent.unwrap();
     let list = joy_kiosk::demo::generate(&Catalog::bundled(), me, days, newest, 3);
     app.store.save_many(&list).unwrap();
 }
@@ -403,7 +415,7 @@ fn change_since_last_time_never_compares_a_real_checkin_with_demo_data() {
     add_demo(&mut app, 60, newest);
     answer_who5_raw_13(&mut app);
     app.act(Action::Save);
-    let res = app.state.result.as_ref().unwrap();
+    let res = app.state.session.result.as_ref().unwrap();
     assert!(res.previous.is_none(), "demo data is not 'last time'");
     let text = screen(&app);
     assert!(
@@ -425,7 +437,7 @@ fn change_since_last_time_never_compares_a_real_checkin_with_demo_data() {
         Action::Pick(0),
         Action::Save,
     ]);
-    let res = app.state.result.as_ref().unwrap();
+    let res = app.state.session.result.as_ref().unwrap();
     let prev = res.previous.as_ref().unwrap();
     assert!(!prev.is_demo);
     assert_eq!(prev.scores[0].value, Some(52.0));

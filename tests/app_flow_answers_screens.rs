@@ -19,7 +19,7 @@ fn fixture_app() -> App {
     );
     let q = joy_kiosk::questionnaire::load_path(std::path::Path::new(path)).unwrap();
     let mut app = App::new();
-    app.state = State::new(vec![q], app.state.respondent, app.t);
+    app.state = State::new(vec![q], app.state.session.respondent, app.t);
     app.act(Action::Resize {
         width: 80,
         height: 24,
@@ -36,7 +36,7 @@ fn fixture_at_other(app: &mut App) {
         Action::Digit(2), // role: Doctor, so no ward hours
         Action::Digit(7), // energy 7
     ]);
-    let c = app.state.checkin.as_ref().unwrap();
+    let c = app.state.session.checkin.as_ref().unwrap();
     let q = &app.state.questionnaires[c.questionnaire];
     assert_eq!(c.question(q).id, "pebbles");
     assert_eq!(c.cursor, None, "nothing highlighted on arrival");
@@ -53,7 +53,7 @@ fn text(app: &App, w: u16, h: u16) -> String {
 }
 
 fn checkin(app: &App) -> &joy_kiosk::app::Checkin {
-    app.state.checkin.as_ref().unwrap()
+    app.state.session.checkin.as_ref().unwrap()
 }
 
 // ---------------------------------------------------------------------
@@ -225,7 +225,7 @@ fn a_paste_anywhere_else_is_ignored() {
     let mut app = App::new();
     app.act(Action::Paste("\n1q".into()));
     assert_eq!(app.state.screen, Screen::Home);
-    assert!(app.state.checkin.is_none() && !app.state.quit);
+    assert!(app.state.session.checkin.is_none() && !app.state.quit);
     app.select("who5");
     app.act(Action::Confirm);
     app.act(Action::Paste("1\n2\n3\n4\n5\ns".into()));
@@ -340,11 +340,11 @@ fn result_scroll_stops_at_the_end_and_says_more_lies_below() {
     for _ in 0..50 {
         app.act(Action::Down);
     }
-    assert_eq!(app.state.result.as_ref().unwrap().scroll, max);
+    assert_eq!(app.state.session.result.as_ref().unwrap().scroll, max);
     let end = screen_lines(&app, 80, 24);
     let screen = end.join("\n");
     // The flagged answers at the bottom are on screen, and nothing more is hinted.
-    let flag = &app.state.result.as_ref().unwrap().outcome.flags[0];
+    let flag = &app.state.session.result.as_ref().unwrap().outcome.flags[0];
     assert!(screen.contains(&flag.message[..20]), "{screen}");
     assert!(!screen.contains("↓ more below"), "{screen}");
     // No empty screen: the body is still full of text.
@@ -352,11 +352,11 @@ fn result_scroll_stops_at_the_end_and_says_more_lies_below() {
     assert!(body_text > 8, "{screen}");
     // One Up is one line back, not fifty.
     app.act(Action::Up);
-    assert_eq!(app.state.result.as_ref().unwrap().scroll, max - 1);
+    assert_eq!(app.state.session.result.as_ref().unwrap().scroll, max - 1);
     app.act(Action::First);
-    assert_eq!(app.state.result.as_ref().unwrap().scroll, 0);
+    assert_eq!(app.state.session.result.as_ref().unwrap().scroll, 0);
     app.act(Action::Last);
-    assert_eq!(app.state.result.as_ref().unwrap().scroll, max);
+    assert_eq!(app.state.session.result.as_ref().unwrap().scroll, max);
     // At 200x60 it all fits: no scrolling, no hint.
     app.act(Action::Resize {
         width: 200,
@@ -364,7 +364,7 @@ fn result_scroll_stops_at_the_end_and_says_more_lies_below() {
     });
     assert_eq!(ui::result_scroll_limits(&app.state).1, 0);
     app.act(Action::Down);
-    assert_eq!(app.state.result.as_ref().unwrap().scroll, 0);
+    assert_eq!(app.state.session.result.as_ref().unwrap().scroll, 0);
     assert!(!text(&app, 200, 60).contains("more below"));
 }
 
@@ -392,11 +392,11 @@ fn detail_scroll_stops_at_the_end() {
     for _ in 0..100 {
         app.act(Action::Down);
     }
-    assert_eq!(app.state.detail_scroll, max);
+    assert_eq!(app.state.session.detail_scroll, max);
     let screen = text(&app, 80, 14);
     assert!(!screen.contains("↓ more below"), "{screen}");
     app.act(Action::PageUp);
-    assert!(app.state.detail_scroll < max);
+    assert!(app.state.session.detail_scroll < max);
 }
 
 #[test]
@@ -503,7 +503,7 @@ fn q_then_y_quits_and_esc_on_the_first_question_then_y_goes_home() {
     app.act(Action::Yes);
     assert!(!app.state.quit);
     assert_eq!(app.state.screen, Screen::Home);
-    assert!(app.state.checkin.is_none());
+    assert!(app.state.session.checkin.is_none());
 }
 
 #[test]
@@ -549,11 +549,11 @@ fn buttons_inside_dialogs_are_clickable() {
 
 fn with_231_checkins() -> App {
     let mut app = App::new();
-    let me = app.state.respondent.unwrap();
+    let me = app.state.session.respondent.unwrap();
     let list = demo::generate(&Catalog::bundled(), me, 400, app.t, 7);
     app.store.save_many(&list).unwrap();
     app.act(Action::OpenHistory);
-    assert_eq!(app.state.history.len(), 231);
+    assert_eq!(app.state.session.history.len(), 231);
     app
 }
 
@@ -564,16 +564,16 @@ fn history_pages_jumps_and_says_which_row() {
     let page = ui::history_page(&app.state);
     assert!(page >= 10, "{page}");
     app.act(Action::PageDown);
-    assert_eq!(app.state.history_selected, page);
+    assert_eq!(app.state.session.history_selected, page);
     app.act(Action::PageUp);
-    assert_eq!(app.state.history_selected, 0);
+    assert_eq!(app.state.session.history_selected, 0);
     app.act(Action::Last);
-    assert_eq!(app.state.history_selected, 230);
+    assert_eq!(app.state.session.history_selected, 230);
     assert!(text(&app, 80, 24).contains("Row 231 of 231"));
     app.act(Action::PageDown);
-    assert_eq!(app.state.history_selected, 230, "stops at the end");
+    assert_eq!(app.state.session.history_selected, 230, "stops at the end");
     app.act(Action::First);
-    assert_eq!(app.state.history_selected, 0);
+    assert_eq!(app.state.session.history_selected, 0);
     for _ in 0..11 {
         app.act(Action::Down);
     }
@@ -592,9 +592,17 @@ fn history_filters_by_questionnaire() {
         .collect();
     for id in &ids {
         app.act(Action::Filter);
-        assert_eq!(app.state.history_filter.as_deref(), Some(id.as_str()));
-        assert!(!app.state.history.is_empty());
-        assert!(app.state.history.iter().all(|r| &r.questionnaire_id == id));
+        assert_eq!(
+            app.state.session.history_filter.as_deref(),
+            Some(id.as_str())
+        );
+        assert!(!app.state.session.history.is_empty());
+        assert!(app
+            .state
+            .session
+            .history
+            .iter()
+            .all(|r| &r.questionnaire_id == id));
         let title = &app
             .state
             .questionnaires
@@ -604,13 +612,13 @@ fn history_filters_by_questionnaire() {
             .title;
         let screen = text(&app, 80, 24);
         assert!(
-            screen.contains(&format!("of {} · {title}", app.state.history.len())),
+            screen.contains(&format!("of {} · {title}", app.state.session.history.len())),
             "{screen}"
         );
     }
     app.act(Action::Filter);
-    assert_eq!(app.state.history_filter, None, "back to all");
-    assert_eq!(app.state.history.len(), 231);
+    assert_eq!(app.state.session.history_filter, None, "back to all");
+    assert_eq!(app.state.session.history.len(), 231);
     assert!(text(&app, 80, 24).contains("All questionnaires"));
 }
 
@@ -618,7 +626,7 @@ fn history_filters_by_questionnaire() {
 fn deleting_one_checkin_asks_first_and_removes_only_it() {
     let mut app = with_231_checkins();
     app.acts(&[Action::Down, Action::Down]);
-    let victim = app.state.history[2].id;
+    let victim = app.state.session.history[2].id;
     let answers = app.store.count("answer").unwrap();
     app.act(Action::Delete);
     assert!(matches!(
@@ -637,32 +645,35 @@ fn deleting_one_checkin_asks_first_and_removes_only_it() {
     assert_eq!(app.store.count("checkin").unwrap(), 230);
     assert!(app.store.checkin(victim).unwrap().is_none());
     assert!(app.store.count("answer").unwrap() < answers);
-    assert_eq!(app.state.history.len(), 230);
-    assert!(app.state.history.iter().all(|r| r.id != victim));
-    assert_eq!(app.state.history_selected, 2, "stays at the same row");
+    assert_eq!(app.state.session.history.len(), 230);
+    assert!(app.state.session.history.iter().all(|r| r.id != victim));
+    assert_eq!(
+        app.state.session.history_selected, 2,
+        "stays at the same row"
+    );
     assert!(app.state.status.as_deref().unwrap().contains("deleted"));
     // The dialog's button deletes too, from the detail screen.
     app.act(Action::Confirm);
     assert_eq!(app.state.screen, Screen::Detail);
-    let shown = app.state.detail.as_ref().unwrap().id;
+    let shown = app.state.session.detail.as_ref().unwrap().id;
     app.act(Action::Delete);
     let (x, y) = find(&app, 80, 24, "[ y delete ]");
     app.act(Action::Click { column: x, row: y });
     assert!(app.store.checkin(shown).unwrap().is_none());
     assert_eq!(app.state.screen, Screen::History);
-    assert_eq!(app.state.history.len(), 229);
+    assert_eq!(app.state.session.history.len(), 229);
 }
 
 #[test]
 fn deleting_a_checkin_that_is_gone_says_so_and_deletes_nothing_else() {
     let mut app = with_231_checkins();
-    let me = app.state.respondent.unwrap();
-    let id = app.state.history[0].id;
+    let me = app.state.session.respondent.unwrap();
+    let id = app.state.session.history[0].id;
     assert!(app.store.delete_checkin(me, id).unwrap());
     assert!(!app.store.delete_checkin(me, id).unwrap(), "already gone");
     assert!(
         !app.store
-            .delete_checkin(me + 1, app.state.history[1].id)
+            .delete_checkin(me + 1, app.state.session.history[1].id)
             .unwrap(),
         "only the respondent's own check-ins"
     );
@@ -674,5 +685,5 @@ fn deleting_a_checkin_that_is_gone_says_so_and_deletes_nothing_else() {
         app.state.status.as_deref(),
         Some("That check-in could not be found.")
     );
-    assert_eq!(app.state.history.len(), 230);
+    assert_eq!(app.state.session.history.len(), 230);
 }

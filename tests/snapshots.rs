@@ -30,7 +30,7 @@ fn utc() {
 fn with_history(w: u16, h: u16) -> App {
     utc();
     let mut app = App::new();
-    let me = app.state.respondent.unwrap();
+    let me = app.state.session.respondent.unwrap();
     let cat = Catalog::bundled();
     let list = demo::generate(&cat, me, 120, app.t, 7);
     app.store.save_many(&list).unwrap();
@@ -207,7 +207,7 @@ fn too_small_and_resizes_mid_question_never_panic() {
                 "{w}x{h}\n{text}"
             );
             // The question itself is always on screen, whatever else is dropped.
-            let c = app.state.checkin.as_ref().unwrap();
+            let c = app.state.session.checkin.as_ref().unwrap();
             let current = &c.question(&app.state.questionnaires[c.questionnaire]).text;
             assert!(text.contains(current.as_str()), "{w}x{h}\n{text}");
         }
@@ -258,7 +258,7 @@ fn no_color_gives_a_monochrome_screen_and_tones_are_words() {
 fn trends_with_demo(w: u16, h: u16, days: u32, period: joy_kiosk::trends::Period) -> App {
     utc();
     let mut app = App::new();
-    let me = app.state.respondent.unwrap();
+    let me = app.state.session.respondent.unwrap();
     let list = demo::generate(&Catalog::bundled(), me, days, app.t, 7);
     app.store.save_many(&list).unwrap();
     app.act(Action::Resize {
@@ -366,8 +366,8 @@ fn every_score_with_bands_draws_and_names_its_band_lines_and_says_which_score() 
     for qi in 0..app.state.questionnaires.len() {
         let q = app.state.questionnaires[qi].clone();
         for (si, score) in q.scores.iter().enumerate() {
-            app.state.trends.questionnaire = qi;
-            app.state.trends.score = si;
+            app.state.session.trends.questionnaire = qi;
+            app.state.session.trends.score = si;
             let text = screen_text(&render(&app, 120, 40));
             for band in &score.bands {
                 let start: String = band.label.chars().take(10).collect();
@@ -399,7 +399,7 @@ fn left_and_right_move_between_scores_and_the_header_counts_them() {
         .iter()
         .position(|q| q.id == "people-promise")
         .unwrap();
-    app.state.selected = pp;
+    app.state.session.selected = pp;
     app.act(Action::OpenTrends);
     let text = screen_text(&render(&app, 80, 24));
     assert!(text.contains("score 1 of 8"), "{text}");
@@ -473,7 +473,7 @@ fn a_people_promise_theme_with_bands_draws_its_band_lines() {
     let bands = app.state.questionnaires[pp].scores[0].bands.clone();
     assert!(!bands.is_empty());
     app.state.questionnaires[pp].scores[1].bands = bands.clone();
-    app.state.selected = pp;
+    app.state.session.selected = pp;
     app.act(Action::OpenTrends);
     app.act(Action::Right);
     let text = screen_text(&render(&app, 80, 24));

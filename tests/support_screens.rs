@@ -140,7 +140,7 @@ fn an_alert_flag_brings_its_own_support_even_when_the_total_is_low() {
     );
     let q = load_path(std::path::Path::new(path)).expect("fixture loads");
     let mut a = app();
-    a.state = State::new(vec![q], a.state.respondent, a.t);
+    a.state = State::new(vec![q], a.state.session.respondent, a.t);
     a.state.local_support = vec![LOCAL.to_string()];
     a.act(Action::Resize {
         width: 100,
@@ -153,7 +153,7 @@ fn an_alert_flag_brings_its_own_support_even_when_the_total_is_low() {
     }
     a.act(Action::Save);
     assert_eq!(a.state.screen, Screen::Result);
-    let o = &a.state.result.as_ref().unwrap().outcome;
+    let o = &a.state.session.result.as_ref().unwrap().outcome;
     assert!(!o.flags.is_empty(), "the flag fired");
     let flag_text = o.flags[0]
         .signposting

@@ -177,7 +177,7 @@ impl Checkin {
 /// On a number question shown as a list, a digit key means that number.
 pub fn digit_is_value(state: &State) -> bool {
     state.screen == Screen::Question
-        && state.checkin.as_ref().is_some_and(|c| {
+        && state.session.checkin.as_ref().is_some_and(|c| {
             let q = &state.questionnaires[c.questionnaire];
             let question = c.question(q);
             matches!(question.kind, QuestionKind::Number { .. }) && !choices(question).is_empty()
@@ -185,7 +185,7 @@ pub fn digit_is_value(state: &State) -> bool {
 }
 
 fn current(state: &mut State) -> Option<(&mut Checkin, &Questionnaire)> {
-    let c = state.checkin.as_mut()?;
+    let c = state.session.checkin.as_mut()?;
     let q = state.questionnaires.get(c.questionnaire)?;
     Some((c, q))
 }
@@ -221,7 +221,7 @@ fn previous(state: &mut State) -> Vec<Effect> {
             vec![]
         }
         None if c.answers.is_empty() => {
-            state.checkin = None;
+            state.session.checkin = None;
             go_home(state)
         }
         None => {

@@ -181,13 +181,17 @@ pub struct TrendsView {
     pub loaded: bool,
 }
 
-#[derive(Debug)]
-pub struct State {
-    pub mode: Mode,
-    /// Personal questionnaires available on this machine.
-    pub questionnaires: Vec<Questionnaire>,
+/// Everything of the person using the app now: their answers, results,
+/// history and trends, and who they are. The kiosk drops it whole when they
+/// press Done or walk away (`State::end_session`), so nothing of one person
+/// survives for the next: one assignment, testable.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Whose check-ins these are: the local person, a kiosk PIN holder, or
+    /// nobody (an anonymous kiosk check-in).
     pub respondent: Option<i64>,
-    pub screen: Screen,
+    /// The team an anonymous kiosk check-in or a reflection is tagged with.
+    pub team: Option<String>,
     pub selected: usize,
     pub home: Vec<HomeSummary>,
     pub checkin: Option<Checkin>,
@@ -199,6 +203,44 @@ pub struct State {
     pub detail: Option<CheckinRecord>,
     pub detail_scroll: u16,
     pub trends: TrendsView,
+    /// The last key or click (the kiosk's inactivity clock starts here).
+    pub last_input: DateTime<Utc>,
+}
+
+impl Session {
+    pub fn new(respondent: Option<i64>, now: DateTime<Utc>) -> Session {
+        Session {
+            respondent,
+            team: None,
+            selected: 0,
+            home: Vec::new(),
+            checkin: None,
+            result: None,
+            history: Vec::new(),
+            history_selected: 0,
+            history_filter: None,
+            detail: None,
+            detail_scroll: 0,
+            trends: TrendsView {
+                questionnaire: 0,
+                score: 0,
+                period: Period::Months3,
+                points: Vec::new(),
+                loaded: false,
+            },
+            last_input: now,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct State {
+    pub mode: Mode,
+    /// Questionnaires offered here.
+    pub questionnaires: Vec<Questionnaire>,
+    pub screen: Screen,
+    /// The person using the app now (see [`Session`]).
+    pub session: Session,
     pub help: bool,
     /// The support overlay (`!`) is open.
     pub support: bool,
@@ -228,24 +270,8 @@ impl State {
         State {
             mode: Mode::Personal,
             questionnaires,
-            respondent,
             screen: Screen::Home,
-            selected: 0,
-            home: Vec::new(),
-            checkin: None,
-            result: None,
-            history: Vec::new(),
-            history_selected: 0,
-            history_filter: None,
-            detail: None,
-            detail_scroll: 0,
-            trends: TrendsView {
-                questionnaire: 0,
-                score: 0,
-                period: Period::Months3,
-                points: Vec::new(),
-                loaded: false,
-            },
+            session: Session::new(respondent, now),
             help: false,
             support: false,
             local_support: Vec::new(),
@@ -259,13 +285,17 @@ impl State {
     }
 
     pub fn summary(&self, id: &str) -> Option<&HomeSummary> {
-        self.home.iter().find(|s| s.questionnaire == id)
+        self.session.home.iter().find(|s| s.questionnaire == id)
     }
 
     /// Unsaved answers exist: leaving asks first.
     pub fn has_unsaved(&self) -> bool {
         matches!(self.screen, Screen::Question | Screen::Review)
-            && self.checkin.as_ref().is_some_and(|c| !c.answers.is_empty())
+            && self
+                .session
+                .checkin
+                .as_ref()
+                .is_some_and(|c| !c.answers.is_empty())
     }
 
     /// Is a text editor taking keys right now?
@@ -278,6 +308,7 @@ impl State {
     pub fn typing_screen(&self) -> bool {
         self.screen == Screen::Question
             && self
+                .session
                 .checkin
                 .as_ref()
                 .is_some_and(|c| c.editing_text(&self.questionnaires[c.questionnaire]))
@@ -285,15 +316,15 @@ impl State {
 
     fn history_effect(&self) -> Effect {
         Effect::LoadHistory {
-            questionnaire: self.history_filter.clone(),
+            questionnaire: self.session.history_filter.clone(),
         }
     }
 
     fn series_effect(&self) -> Vec<Effect> {
-        let Some(q) = self.questionnaires.get(self.trends.questionnaire) else {
+        let Some(q) = self.questionnaires.get(self.session.trends.questionnaire) else {
             return vec![];
         };
-        let Some(s) = q.scores.get(self.trends.score) else {
+        let Some(s) = q.scores.get(self.session.trends.score) else {
             return vec![];
         };
         vec![Effect::LoadSeries {
@@ -395,14 +426,14 @@ fn confirmed(state: &mut State, confirm: Confirm) -> Vec<Effect> {
         Confirm::Leave {
             then: AfterLeave::Quit,
         } => {
-            state.checkin = None;
+            state.session.checkin = None;
             state.quit = true;
             vec![Effect::Quit]
         }
         Confirm::Leave {
             then: AfterLeave::Home,
         } => {
-            state.checkin = None;
+            state.session.checkin = None;
             go_home(state)
         }
         Confirm::Delete { id, .. } => vec![Effect::DeleteCheckin(id)],
@@ -428,17 +459,17 @@ pub(crate) fn go_home(state: &mut State) -> Vec<Effect> {
 
 fn open_history(state: &mut State) -> Vec<Effect> {
     state.screen = Screen::History;
-    state.history_selected = 0;
+    state.session.history_selected = 0;
     vec![state.history_effect()]
 }
 
 fn open_trends(state: &mut State, questionnaire: usize) -> Vec<Effect> {
     state.screen = Screen::Trends;
-    if state.trends.questionnaire != questionnaire {
-        state.trends.questionnaire = questionnaire;
-        state.trends.score = 0;
+    if state.session.trends.questionnaire != questionnaire {
+        state.session.trends.questionnaire = questionnaire;
+        state.session.trends.score = 0;
     }
-    state.trends.loaded = false;
+    state.session.trends.loaded = false;
     state.series_effect()
 }
 
@@ -456,15 +487,15 @@ fn home(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     let n = state.questionnaires.len();
     match action {
         Action::Up | Action::Down => {
-            state.selected = step(state.selected, n, action == Action::Down)
+            state.session.selected = step(state.session.selected, n, action == Action::Down)
         }
         Action::Pick(i) if i < n => {
-            state.selected = i;
+            state.session.selected = i;
             return start(state, now);
         }
         Action::Confirm | Action::Right => return start(state, now),
         Action::OpenHistory => return open_history(state),
-        Action::OpenTrends => return open_trends(state, state.selected),
+        Action::OpenTrends => return open_trends(state, state.session.selected),
         // Esc on home does nothing: leaving the app is always `q`.
         Action::Back => {}
         _ => {}
@@ -473,17 +504,17 @@ fn home(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
 }
 
 fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
-    let Some(q) = state.questionnaires.get(state.selected) else {
+    let Some(q) = state.questionnaires.get(state.session.selected) else {
         return vec![];
     };
-    state.checkin = Some(Checkin::new(state.selected, q, now));
+    state.session.checkin = Some(Checkin::new(state.session.selected, q, now));
     state.screen = Screen::Question;
     vec![]
 }
 
 /// Called by the check-in flow when the user saves.
 pub(crate) fn finish(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
-    let Some(c) = state.checkin.as_ref() else {
+    let Some(c) = state.session.checkin.as_ref() else {
         return vec![];
     };
     let q = &state.questionnaires[c.questionnaire];
@@ -492,11 +523,11 @@ pub(crate) fn finish(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         q,
         &c.answers,
         &outcome,
-        state.respondent,
+        state.session.respondent,
         c.started_at,
         now.max(c.started_at),
     );
-    state.result = Some(ResultView {
+    state.session.result = Some(ResultView {
         questionnaire: c.questionnaire,
         outcome,
         saved_id: None,
@@ -508,25 +539,26 @@ pub(crate) fn finish(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
 
 fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
     match l {
-        Loaded::Home(h) => state.home = h,
+        Loaded::Home(h) => state.session.home = h,
         Loaded::History(h) => {
-            state.history = h;
-            state.history_selected = state
+            state.session.history = h;
+            state.session.history_selected = state
+                .session
                 .history_selected
-                .min(state.history.len().saturating_sub(1));
+                .min(state.session.history.len().saturating_sub(1));
         }
         Loaded::Detail(d) => {
-            state.detail = *d;
-            state.detail_scroll = 0;
+            state.session.detail = *d;
+            state.session.detail_scroll = 0;
             state.screen = Screen::Detail;
         }
         Loaded::Series(points) => {
-            state.trends.points = points;
-            state.trends.loaded = true;
+            state.session.trends.points = points;
+            state.session.trends.loaded = true;
         }
         Loaded::Saved { id, previous } => {
-            state.checkin = None;
-            if let Some(r) = state.result.as_mut() {
+            state.session.checkin = None;
+            if let Some(r) = state.session.result.as_mut() {
                 r.saved_id = Some(id);
                 r.previous = *previous;
             }
@@ -540,16 +572,20 @@ fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
             });
             if state.screen == Screen::Detail {
                 state.screen = Screen::History;
-                state.detail = None;
+                state.session.detail = None;
             }
             return vec![state.history_effect()];
         }
         Loaded::Error(e) => {
             // A failed save keeps the answers: back to review to try again.
-            if state.checkin.is_some()
-                && state.result.as_ref().is_some_and(|r| r.saved_id.is_none())
+            if state.session.checkin.is_some()
+                && state
+                    .session
+                    .result
+                    .as_ref()
+                    .is_some_and(|r| r.saved_id.is_none())
             {
-                state.result = None;
+                state.session.result = None;
                 state.screen = Screen::Review;
             }
             state.status = Some(e);
@@ -586,12 +622,12 @@ fn is_scroll(action: &Action) -> bool {
 }
 
 fn result(state: &mut State, action: Action) -> Vec<Effect> {
-    if state.result.is_none() {
+    if state.session.result.is_none() {
         return go_home(state);
     }
     if is_scroll(&action) {
         let (page, max) = crate::ui::result_scroll_limits(state);
-        if let Some(r) = state.result.as_mut() {
+        if let Some(r) = state.session.result.as_mut() {
             r.scroll = scroll(r.scroll, &action, page, max);
         }
         return vec![];
@@ -599,7 +635,12 @@ fn result(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Confirm | Action::Back => return go_home(state),
         Action::OpenTrends => {
-            let q = state.result.as_ref().map(|r| r.questionnaire).unwrap_or(0);
+            let q = state
+                .session
+                .result
+                .as_ref()
+                .map(|r| r.questionnaire)
+                .unwrap_or(0);
             return open_trends(state, q);
         }
         Action::OpenHistory => return open_history(state),
@@ -610,7 +651,7 @@ fn result(state: &mut State, action: Action) -> Vec<Effect> {
 
 /// Ask before deleting check-in row `i` of the history.
 fn ask_delete(state: &mut State, i: usize) -> Vec<Effect> {
-    let Some(r) = state.history.get(i) else {
+    let Some(r) = state.session.history.get(i) else {
         return vec![];
     };
     let title = state
@@ -627,43 +668,48 @@ fn ask_delete(state: &mut State, i: usize) -> Vec<Effect> {
 }
 
 fn history(state: &mut State, action: Action) -> Vec<Effect> {
-    let n = state.history.len();
+    let n = state.session.history.len();
     let last = n.saturating_sub(1);
     let page = crate::ui::history_page(state).max(1);
     match action {
         Action::Up | Action::Down => {
-            state.history_selected = step(state.history_selected, n, action == Action::Down)
+            state.session.history_selected =
+                step(state.session.history_selected, n, action == Action::Down)
         }
-        Action::PageUp => state.history_selected = state.history_selected.saturating_sub(page),
-        Action::PageDown => state.history_selected = (state.history_selected + page).min(last),
-        Action::First => state.history_selected = 0,
-        Action::Last => state.history_selected = last,
+        Action::PageUp => {
+            state.session.history_selected = state.session.history_selected.saturating_sub(page)
+        }
+        Action::PageDown => {
+            state.session.history_selected = (state.session.history_selected + page).min(last)
+        }
+        Action::First => state.session.history_selected = 0,
+        Action::Last => state.session.history_selected = last,
         Action::Pick(i) if i < n => {
-            state.history_selected = i;
-            return vec![Effect::LoadDetail(state.history[i].id)];
+            state.session.history_selected = i;
+            return vec![Effect::LoadDetail(state.session.history[i].id)];
         }
         Action::Confirm | Action::Right => {
-            if let Some(r) = state.history.get(state.history_selected) {
+            if let Some(r) = state.session.history.get(state.session.history_selected) {
                 return vec![Effect::LoadDetail(r.id)];
             }
         }
         Action::Filter => {
             // All, then each questionnaire in turn, then all again.
             let ids: Vec<&str> = state.questionnaires.iter().map(|q| q.id.as_str()).collect();
-            let next = match &state.history_filter {
+            let next = match &state.session.history_filter {
                 None => ids.first(),
                 Some(f) => ids
                     .iter()
                     .position(|id| id == f)
                     .and_then(|i| ids.get(i + 1)),
             };
-            state.history_filter = next.map(|s| s.to_string());
-            state.history_selected = 0;
+            state.session.history_filter = next.map(|s| s.to_string());
+            state.session.history_selected = 0;
             return vec![state.history_effect()];
         }
-        Action::Delete => return ask_delete(state, state.history_selected),
+        Action::Delete => return ask_delete(state, state.session.history_selected),
         Action::Back | Action::Left => return go_home(state),
-        Action::OpenTrends => return open_trends(state, state.trends.questionnaire),
+        Action::OpenTrends => return open_trends(state, state.session.trends.questionnaire),
         _ => {}
     }
     vec![]
@@ -672,14 +718,14 @@ fn history(state: &mut State, action: Action) -> Vec<Effect> {
 fn detail(state: &mut State, action: Action) -> Vec<Effect> {
     if is_scroll(&action) {
         let (page, max) = crate::ui::detail_scroll_limits(state);
-        state.detail_scroll = scroll(state.detail_scroll, &action, page, max);
+        state.session.detail_scroll = scroll(state.session.detail_scroll, &action, page, max);
         return vec![];
     }
     match action {
         Action::Back | Action::Left | Action::Confirm => state.screen = Screen::History,
         Action::Delete => {
-            if let Some(id) = state.detail.as_ref().map(|d| d.id) {
-                if let Some(i) = state.history.iter().position(|r| r.id == id) {
+            if let Some(id) = state.session.detail.as_ref().map(|d| d.id) {
+                if let Some(i) = state.session.history.iter().position(|r| r.id == id) {
                     return ask_delete(state, i);
                 }
             }
@@ -693,28 +739,28 @@ fn trends(state: &mut State, action: Action) -> Vec<Effect> {
     let nq = state.questionnaires.len();
     let ns = state
         .questionnaires
-        .get(state.trends.questionnaire)
+        .get(state.session.trends.questionnaire)
         .map(|q| q.scores.len())
         .unwrap_or(0);
     match action {
-        Action::NextPeriod => state.trends.period = state.trends.period.next(),
-        Action::SetPeriod(p) => state.trends.period = p,
+        Action::NextPeriod => state.session.trends.period = state.session.trends.period.next(),
+        Action::SetPeriod(p) => state.session.trends.period = p,
         Action::Right | Action::NextScore if ns > 0 => {
-            state.trends.score = (state.trends.score + 1) % ns;
+            state.session.trends.score = (state.session.trends.score + 1) % ns;
             return state.series_effect();
         }
         Action::Left | Action::PrevScore if ns > 0 => {
-            state.trends.score = (state.trends.score + ns - 1) % ns;
+            state.session.trends.score = (state.session.trends.score + ns - 1) % ns;
             return state.series_effect();
         }
         Action::NextQuestionnaire | Action::Down if nq > 0 => {
-            state.trends.questionnaire = (state.trends.questionnaire + 1) % nq;
-            state.trends.score = 0;
+            state.session.trends.questionnaire = (state.session.trends.questionnaire + 1) % nq;
+            state.session.trends.score = 0;
             return state.series_effect();
         }
         Action::Up if nq > 0 => {
-            state.trends.questionnaire = (state.trends.questionnaire + nq - 1) % nq;
-            state.trends.score = 0;
+            state.session.trends.questionnaire = (state.session.trends.questionnaire + nq - 1) % nq;
+            state.session.trends.score = 0;
             return state.series_effect();
         }
         Action::OpenHistory => return open_history(state),
@@ -726,8 +772,9 @@ fn trends(state: &mut State, action: Action) -> Vec<Effect> {
 
 /// The points of the current trend that fall in the chosen period.
 pub fn visible_points(state: &State, now: DateTime<Utc>) -> Vec<Point> {
-    let since = state.trends.period.since(now);
+    let since = state.session.trends.period.since(now);
     state
+        .session
         .trends
         .points
         .iter()

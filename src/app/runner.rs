@@ -29,7 +29,7 @@ pub fn run_effects(state: &mut State, store: &mut Store, effects: Vec<Effect>, n
 }
 
 fn perform(state: &State, store: &mut Store, effect: Effect) -> Option<Loaded> {
-    let me = state.respondent?;
+    let me = state.session.respondent?;
     let result = match effect {
         Effect::Quit => return None,
         Effect::LoadHome => home_summaries(state, store, me).map(Loaded::Home),

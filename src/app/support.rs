@@ -26,7 +26,7 @@ fn band_support<'a>(q: &'a Questionnaire, score_id: &str, value: Option<f64>) ->
 pub fn on_screen(state: &State) -> Option<Vec<String>> {
     let texts: Vec<String> = match state.screen {
         Screen::Result => {
-            let r = state.result.as_ref()?;
+            let r = state.session.result.as_ref()?;
             let q = state.questionnaires.get(r.questionnaire)?;
             let alert = r
                 .outcome
@@ -44,7 +44,7 @@ pub fn on_screen(state: &State) -> Option<Vec<String>> {
                 .collect()
         }
         Screen::Detail => {
-            let r = state.detail.as_ref()?;
+            let r = state.session.detail.as_ref()?;
             let alert: Vec<_> = r
                 .scores
                 .iter()
@@ -70,7 +70,7 @@ pub fn on_screen(state: &State) -> Option<Vec<String>> {
             out
         }
         Screen::Trends => {
-            let t = &state.trends;
+            let t = &state.session.trends;
             let q = state.questionnaires.get(t.questionnaire)?;
             let score = q.scores.get(t.score)?;
             let last = t.points.last()?;
@@ -84,7 +84,7 @@ pub fn on_screen(state: &State) -> Option<Vec<String>> {
                 .collect()
         }
         Screen::Home => {
-            let q = state.questionnaires.get(state.selected)?;
+            let q = state.questionnaires.get(state.session.selected)?;
             let s = state.summary(&q.id)?;
             let (_, tone) = s.latest_band.as_ref()?;
             if tone != "alert" {

@@ -30,11 +30,11 @@ pub fn row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
         return None;
     }
     let i = scroll_offset(
-        state.history_selected,
-        state.history.len(),
+        state.session.history_selected,
+        state.session.history.len(),
         l.height as usize,
     ) + (row - l.y) as usize;
-    (i < state.history.len()).then_some(i)
+    (i < state.session.history.len()).then_some(i)
 }
 
 fn title_of(state: &State, id: &str) -> String {
@@ -56,12 +56,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         text::COL_SCORE
     );
     let filter = state
+        .session
         .history_filter
         .as_deref()
         .map(|id| title_of(state, id));
     let position = text::history_position(
-        state.history_selected + 1,
-        state.history.len(),
+        state.session.history_selected + 1,
+        state.session.history.len(),
         filter.as_deref(),
     );
     frame.render_widget(
@@ -72,7 +73,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         area,
     );
     let l = list(area);
-    if state.history.is_empty() {
+    if state.session.history.is_empty() {
         frame.render_widget(
             Paragraph::new(text::NO_HISTORY).wrap(Wrap { trim: true }),
             l,
@@ -80,19 +81,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         return;
     }
     let off = scroll_offset(
-        state.history_selected,
-        state.history.len(),
+        state.session.history_selected,
+        state.session.history.len(),
         l.height as usize,
     );
     let mut lines = Vec::new();
     for (i, r) in state
+        .session
         .history
         .iter()
         .enumerate()
         .skip(off)
         .take(l.height as usize)
     {
-        let sel = i == state.history_selected;
+        let sel = i == state.session.history_selected;
         let first = r.scores.first();
         let value = first
             .and_then(|s| s.value)
@@ -138,7 +140,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
-    if state.detail.is_none() {
+    if state.session.detail.is_none() {
         frame.render_widget(Paragraph::new(text::NOT_FOUND), area);
         return;
     }
@@ -146,7 +148,7 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
         frame,
         super::readable(area),
         detail_paragraph(state),
-        state.detail_scroll,
+        state.session.detail_scroll,
         state.no_color,
     );
 }
@@ -154,7 +156,7 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
 /// One past check-in as a wrapped paragraph (also measured by `update`).
 pub fn detail_paragraph(state: &State) -> Paragraph<'static> {
     let nc = state.no_color;
-    let Some(r) = state.detail.as_ref() else {
+    let Some(r) = state.session.detail.as_ref() else {
         return Paragraph::new(text::NOT_FOUND);
     };
     let q = state

@@ -22,7 +22,7 @@ struct Layout {
 fn layout(area: Rect, state: &State) -> Layout {
     let about_h = state
         .questionnaires
-        .get(state.selected)
+        .get(state.session.selected)
         .map(|q| wrapped_height(&about_text(q, state), area.width).min(6))
         .unwrap_or(0);
     let intro_h = if has_demo(state) {
@@ -46,7 +46,7 @@ fn layout(area: Rect, state: &State) -> Layout {
 
 /// Any demo data among what Home shows?
 fn has_demo(state: &State) -> bool {
-    state.home.iter().any(|s| s.demo)
+    state.session.home.iter().any(|s| s.demo)
 }
 
 fn about_text(q: &crate::questionnaire::Questionnaire, state: &State) -> String {
@@ -64,7 +64,7 @@ fn about_text(q: &crate::questionnaire::Questionnaire, state: &State) -> String 
 
 fn offset(list: Rect, state: &State) -> usize {
     scroll_offset(
-        state.selected,
+        state.session.selected,
         state.questionnaires.len(),
         (list.height / ITEM_ROWS) as usize,
     )
@@ -108,7 +108,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         .skip(first)
         .take(shown)
     {
-        let selected = i == state.selected;
+        let selected = i == state.session.selected;
         let marker = if selected { "›" } else { " " };
         let head = format!(
             "{marker} {} {} {}",
@@ -167,7 +167,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         lines.push(Line::raw(""));
     }
     frame.render_widget(Paragraph::new(lines), l.list);
-    if let Some(q) = state.questionnaires.get(state.selected) {
+    if let Some(q) = state.questionnaires.get(state.session.selected) {
         frame.render_widget(
             Paragraph::new(about_text(q, state))
                 .style(style(Meaning::Muted, nc))

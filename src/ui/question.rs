@@ -40,7 +40,7 @@ fn input_lines(c: &crate::app::Checkin, question: &crate::questionnaire::Questio
 
 fn layout(area: Rect, state: &State) -> Option<Layout> {
     let area = super::readable(area);
-    let c = state.checkin.as_ref()?;
+    let c = state.session.checkin.as_ref()?;
     let q = state.questionnaires.get(c.questionnaire)?;
     let question = c.question(q);
     let w = area.width;
@@ -105,7 +105,7 @@ fn layout(area: Rect, state: &State) -> Option<Layout> {
 }
 
 fn row_offset(state: &State, rows: Rect) -> usize {
-    let Some(c) = state.checkin.as_ref() else {
+    let Some(c) = state.session.checkin.as_ref() else {
         return 0;
     };
     let q = &state.questionnaires[c.questionnaire];
@@ -123,7 +123,7 @@ pub fn row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let nc = state.no_color;
-    let (Some(c), Some(l)) = (state.checkin.as_ref(), layout(area, state)) else {
+    let (Some(c), Some(l)) = (state.session.checkin.as_ref(), layout(area, state)) else {
         return;
     };
     let q = &state.questionnaires[c.questionnaire];
@@ -297,7 +297,7 @@ fn review_list(area: Rect, rows: usize) -> Rect {
 }
 
 pub fn review_row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
-    let c = state.checkin.as_ref()?;
+    let c = state.session.checkin.as_ref()?;
     let q = &state.questionnaires[c.questionnaire];
     let n = visible_indices(q, &c.answers).len();
     let list = review_list(area, n);
@@ -310,7 +310,7 @@ pub fn review_row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
 
 pub fn draw_review(frame: &mut Frame, area: Rect, state: &State) {
     let nc = state.no_color;
-    let Some(c) = state.checkin.as_ref() else {
+    let Some(c) = state.session.checkin.as_ref() else {
         return;
     };
     let q = &state.questionnaires[c.questionnaire];

@@ -12,7 +12,7 @@ use ratatui::Frame;
 
 pub fn lines(state: &State) -> Vec<Line<'static>> {
     let nc = state.no_color;
-    let Some(r) = state.result.as_ref() else {
+    let Some(r) = state.session.result.as_ref() else {
         return vec![];
     };
     let q = &state.questionnaires[r.questionnaire];
@@ -130,7 +130,7 @@ pub fn paragraph(state: &State) -> Paragraph<'static> {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
-    let scroll = state.result.as_ref().map(|r| r.scroll).unwrap_or(0);
+    let scroll = state.session.result.as_ref().map(|r| r.scroll).unwrap_or(0);
     super::draw_scrolled(
         frame,
         super::readable(area),

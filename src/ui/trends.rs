@@ -23,7 +23,7 @@ use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let nc = state.no_color;
-    let t = &state.trends;
+    let t = &state.session.trends;
     let Some(q) = state.questionnaires.get(t.questionnaire) else {
         return;
     };
@@ -178,7 +178,7 @@ fn draw_chart(
         area.height - 2,
     );
     let all = chart_points(points, now);
-    let xb = x_bounds(&all, state.trends.period.since(now), now);
+    let xb = x_bounds(&all, state.session.trends.period.since(now), now);
     let grid = Grid {
         area: plot,
         x: xb,

@@ -51,7 +51,7 @@ impl App {
             .iter()
             .position(|q| q.id == id)
             .unwrap();
-        self.state.selected = i;
+        self.state.session.selected = i;
     }
     /// Start the joy-in-work check-in and answer the four statements
     /// "Strongly agree", reaching its optional free-text note.
