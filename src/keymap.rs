@@ -2,7 +2,7 @@
 //! the key bar and the help overlay show (and that clicks on the key bar
 //! trigger). Only key *presses* count.
 
-use crate::app::{checkin, Action, AfterLeave, Confirm, Screen, State};
+use crate::app::{checkin, Action, AfterLeave, Confirm, Mode, Screen, State};
 use crate::text;
 use crate::trends::Period;
 use ratatui::crossterm::event::{
@@ -33,6 +33,47 @@ pub fn map(event: &Event, state: &State) -> Option<Action> {
 }
 
 fn map_key(k: KeyEvent, state: &State) -> Option<Action> {
+    if state.mode == Mode::Kiosk {
+        return kiosk_key(k, state);
+    }
+    personal_key(k, state)
+}
+
+/// Kiosk keys: nothing leaves the app. Control and Alt combinations, function
+/// keys (but F1 for help) and `q` do nothing, except Ctrl-K, one press of
+/// the admin sequence (shown nowhere on screen).
+fn kiosk_key(k: KeyEvent, state: &State) -> Option<Action> {
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && matches!(k.code, KeyCode::Char('k') | KeyCode::Char('K')) {
+        return Some(Action::AdminKey);
+    }
+    if k.modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SUPER)
+    {
+        return None;
+    }
+    match k.code {
+        KeyCode::F(1) => return Some(Action::Help),
+        KeyCode::F(_) => return None,
+        _ => {}
+    }
+    if state.screen == Screen::Pin && state.confirm.is_none() && !state.help && !state.support {
+        return match k.code {
+            KeyCode::Enter => Some(Action::Confirm),
+            KeyCode::Esc => Some(Action::Back),
+            KeyCode::Char('?') => Some(Action::Help),
+            KeyCode::Char('!') => Some(Action::Support),
+            KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete => Some(Action::Edit(k)),
+            _ => None,
+        };
+    }
+    if k.code == KeyCode::Char('q') && !state.editing_text() {
+        return None;
+    }
+    personal_key(k, state)
+}
+
+fn personal_key(k: KeyEvent, state: &State) -> Option<Action> {
     let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl
         && matches!(
@@ -115,17 +156,20 @@ pub fn hints(state: &State) -> Vec<Hint> {
     if let Some(c) = &state.confirm {
         return confirm_hints(c);
     }
+    let kiosk = state.kiosk.is_some();
     if state.help {
-        return vec![
-            hint("Esc", text::key::CLOSE_HELP, Action::Back),
-            hint("q", text::key::QUIT, Action::Quit),
-        ];
+        let mut h = vec![hint("Esc", text::key::CLOSE_HELP, Action::Back)];
+        if !kiosk {
+            h.push(hint("q", text::key::QUIT, Action::Quit));
+        }
+        return h;
     }
     if state.support {
-        return vec![
-            hint("Esc", text::key::CLOSE_SUPPORT, Action::Back),
-            hint("q", text::key::QUIT, Action::Quit),
-        ];
+        let mut h = vec![hint("Esc", text::key::CLOSE_SUPPORT, Action::Back)];
+        if !kiosk {
+            h.push(hint("q", text::key::QUIT, Action::Quit));
+        }
+        return h;
     }
     let mut h = screen_hints(state);
     if crate::app::support::alert_on_screen(state) {
@@ -153,6 +197,10 @@ pub fn confirm_hints(c: &Confirm) -> Vec<Hint> {
         Confirm::Delete { .. } => vec![
             hint("y", text::key::DELETE, Action::Yes),
             hint("n", text::key::KEEP, Action::No),
+        ],
+        Confirm::ExitKiosk => vec![
+            hint("y", text::kiosk::KEY_CLOSE, Action::Yes),
+            hint("n", text::key::STAY, Action::No),
         ],
     }
 }
@@ -190,7 +238,13 @@ pub fn help_hints(state: &State) -> Vec<Hint> {
 
 /// The keys of the current screen, ignoring any overlay.
 pub fn screen_hints(state: &State) -> Vec<Hint> {
+    if state.kiosk.is_some() {
+        if let Some(h) = kiosk_hints(state) {
+            return h;
+        }
+    }
     let mut h = match state.screen {
+        Screen::Welcome | Screen::Team | Screen::Pin | Screen::Admin => vec![],
         Screen::Home => vec![
             hint("↑↓", text::key::CHOOSE, Action::Down),
             hint("Enter", text::key::START, Action::Confirm),
@@ -230,13 +284,18 @@ pub fn screen_hints(state: &State) -> Vec<Hint> {
             hint("Esc", text::key::HOME, Action::Back),
         ],
     };
+    let kiosk = state.kiosk.is_some();
     if state.typing_screen() {
         // "?" and "q" are typed as text here.
         h.push(hint("F1", text::key::HELP, Action::Help));
-        h.push(hint("Ctrl-C", text::key::QUIT, Action::Quit));
+        if !kiosk {
+            h.push(hint("Ctrl-C", text::key::QUIT, Action::Quit));
+        }
     } else {
         h.push(hint("?", text::key::HELP, Action::Help));
-        h.push(hint("q", text::key::QUIT, Action::Quit));
+        if !kiosk {
+            h.push(hint("q", text::key::QUIT, Action::Quit));
+        }
     }
     h
 }
@@ -279,4 +338,55 @@ fn question_hints(state: &State) -> Vec<Hint> {
         h.push(hint("s", text::key::SKIP, Action::Skip));
     }
     h
+}
+
+/// Kiosk screens' keys (None: the screen's usual keys, minus leaving).
+fn kiosk_hints(state: &State) -> Option<Vec<Hint>> {
+    use crate::app::kiosk::{PinPurpose, PinStep};
+    let anonymous = state.session.respondent.is_none();
+    let mut h = match state.screen {
+        Screen::Welcome | Screen::Team => vec![
+            hint("↑↓", text::key::CHOOSE, Action::Down),
+            hint("Enter", text::kiosk::KEY_START, Action::Confirm),
+        ],
+        Screen::Pin => {
+            let form = state.session.pin.as_ref()?;
+            let mut h = vec![hint("Enter", text::kiosk::KEY_NEXT, Action::Confirm)];
+            if form.purpose == PinPurpose::Create && form.step == PinStep::Code {
+                h.push(hint("s", text::kiosk::KEY_ANOTHER, Action::Skip));
+            } else {
+                h.push(hint(
+                    "Backspace",
+                    text::kiosk::KEY_DELETE_DIGIT,
+                    Action::Edit(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)),
+                ));
+            }
+            h.push(hint("Esc", text::kiosk::KEY_CANCEL, Action::Back));
+            h
+        }
+        Screen::Admin => vec![
+            hint("↑↓", text::key::CHOOSE, Action::Down),
+            hint("Enter", text::key::OPEN, Action::Confirm),
+            hint("←→", text::kiosk::KEY_CHANGE, Action::Right),
+            hint("Esc", text::kiosk::KEY_DONE, Action::Back),
+        ],
+        Screen::Home if !anonymous => vec![
+            hint("↑↓", text::key::CHOOSE, Action::Down),
+            hint("Enter", text::key::START, Action::Confirm),
+            hint("h", text::key::HISTORY, Action::OpenHistory),
+            hint("t", text::key::TRENDS, Action::OpenTrends),
+            hint("Esc", text::kiosk::KEY_DONE, Action::Back),
+        ],
+        Screen::Result if anonymous => vec![
+            hint("Enter", text::kiosk::KEY_DONE, Action::Confirm),
+            hint("↑↓", text::key::SCROLL, Action::Down),
+        ],
+        _ => return None,
+    };
+    if state.typing_screen() || state.screen == Screen::Pin {
+        h.push(hint("F1", text::key::HELP, Action::Help));
+    } else {
+        h.push(hint("?", text::key::HELP, Action::Help));
+    }
+    Some(h)
 }

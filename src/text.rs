@@ -487,3 +487,84 @@ fn escape_unsafe(s: &str, escape: impl Fn(char) -> String) -> std::borrow::Cow<'
 pub fn safe_json(json: &str) -> std::borrow::Cow<'_, str> {
     escape_unsafe(json, |c| format!("\\u{:04x}", c as u32))
 }
+
+/// Words of the shared ward terminal (`joy kiosk`).
+pub mod kiosk {
+    pub const TITLE_WELCOME: &str = "Welcome";
+    pub const TITLE_TEAM: &str = "Your team";
+    pub const TITLE_PIN: &str = "Private history";
+    pub const TITLE_CREATE: &str = "New private code";
+    pub const TITLE_ADMIN_PIN: &str = "Admin";
+    pub const TITLE_ADMIN: &str = "Admin";
+    pub const WELCOME_HEAD: &str = "How are you doing today?";
+    pub const WELCOME_NOTE: &str =
+        "Check-ins here are anonymous: no name, no time, only the date. Nobody sees your answers.";
+    pub const ANONYMOUS: &str = "anonymous";
+    pub const SIGN_IN: &str = "Open my private history";
+    pub const SIGN_IN_NOTE: &str = "with your code and PIN";
+    pub const CREATE: &str = "Make a private code";
+    pub const CREATE_NOTE: &str = "to keep your own history here";
+    pub const TEAM_HEAD: &str = "Which team are you in? It is only used for team figures.";
+    pub const NO_TEAM: &str = "Prefer not to say";
+    pub const TYPE_CODE: &str = "Type your private code, e.g. maple-otter-42, then press Enter.";
+    pub const CODE_LABEL: &str = "Code";
+    pub const PIN_LABEL: &str = "PIN";
+    pub const REPEAT_LABEL: &str = "PIN again";
+    pub const TYPE_PIN: &str = "Type your PIN (4 to 12 digits), then press Enter.";
+    pub const REPEAT_PIN: &str = "Type the same PIN again to make sure, then press Enter.";
+    pub const PIN_RULE: &str = "A PIN is 4 to 12 digits. Please try again.";
+    pub const PINS_DIFFER: &str = "The two PINs were different. Please type a new PIN again.";
+    pub const CHECKING: &str = "Checking…";
+    pub const YOUR_CODE: &str = "Your private code (write it down or remember it):";
+    pub const CODE_NOTE: &str =
+        "You need the code and a PIN to see your history here. Press s for another code.";
+    pub const ADMIN_PIN: &str = "Type the admin PIN, then press Enter.";
+    pub const NO_MATCH: &str = "That code and PIN do not match. Check both and try again.";
+    pub const ADMIN_NO_MATCH: &str = "That is not the admin PIN.";
+    pub const NO_ADMIN_PIN: &str =
+        "No admin PIN is set on this terminal. Set one with: joy kiosk set-admin-pin";
+    pub const STILL_THERE: &str = "Still there?";
+    pub const PRESS_TO_STAY: &str = "Press any key or touch the screen to carry on.";
+    pub const PROTECTS: &str = "Your PIN keeps your history from the next person at this screen.";
+    pub const ADMIN_COUNTS: &str = "Data counts";
+    pub const ADMIN_EXPORT: &str = "Export all entries to a file";
+    pub const ADMIN_RETENTION: &str = "Keep entries for";
+    pub const ADMIN_EXIT: &str = "Close the kiosk";
+    pub const ADMIN_LEAVE: &str = "Back to the welcome screen";
+    pub const DONE: &str = "Done";
+    pub const EXIT_TITLE: &str = "Close the kiosk?";
+    pub const EXIT_QUESTION: &str =
+        "The terminal goes back to its shell (or its supervisor starts the kiosk again).";
+    pub const KEY_CLOSE: &str = "close the kiosk";
+    pub const KEY_START: &str = "start";
+    pub const KEY_ANOTHER: &str = "another code";
+    pub const KEY_CANCEL: &str = "cancel";
+    pub const KEY_DONE: &str = "done";
+    pub const KEY_NEXT: &str = "next";
+    pub const KEY_DELETE_DIGIT: &str = "delete";
+    pub const KEY_CHANGE: &str = "change";
+
+    pub fn locked(minutes: i64) -> String {
+        format!(
+            "Too many wrong PINs: this code is locked. Try again in {minutes} minute{}.",
+            if minutes == 1 { "" } else { "s" }
+        )
+    }
+    pub fn wait_to_save(seconds: i64) -> String {
+        format!(
+            "Check-ins from this screen are saved at least a few seconds apart. Please press s again in {seconds} s."
+        )
+    }
+    pub fn clearing_in(seconds: i64) -> String {
+        format!("This screen clears in {seconds} s.")
+    }
+    pub fn back_to_start_in(seconds: i64) -> String {
+        format!("Back to the start in {seconds} s (any key gives more time).")
+    }
+    pub fn retention(days: u32) -> String {
+        format!("{days} days  (←→ to change, Enter to save)")
+    }
+    pub fn signed_in(code: &str) -> String {
+        format!("Your private history. Press Esc when you are done. (Code: {code})")
+    }
+}

@@ -4,6 +4,8 @@
 //! `Action::Loaded`. A whole check-in is tested by feeding actions.
 
 pub mod checkin;
+pub mod kiosk;
+pub mod kiosk_effects;
 pub mod lifeline;
 pub mod runner;
 pub mod support;
@@ -32,6 +34,14 @@ pub enum Mode {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
+    /// The kiosk's welcome screen (never shows anybody's data).
+    Welcome,
+    /// The kiosk asks which team a check-in belongs to.
+    Team,
+    /// The kiosk's code and PIN form.
+    Pin,
+    /// The kiosk's admin screen.
+    Admin,
     Home,
     Question,
     Review,
@@ -44,6 +54,10 @@ pub enum Screen {
 /// Everything the user can ask for. Keys and clicks become these.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
+    /// Time passes (the runner sends these; the kiosk's timeouts use them).
+    Tick,
+    /// Ctrl-K in the kiosk: part of the admin sequence.
+    AdminKey,
     /// Open (or close) the support overlay.
     Support,
     Up,
@@ -110,6 +124,14 @@ pub enum Loaded {
     },
     /// One check-in was deleted (false: it was not there any more).
     Deleted(bool),
+    /// The kiosk: a PIN was checked (or a private code created).
+    Pin(kiosk::PinAnswer),
+    /// The kiosk: a suggested private code.
+    Code(String),
+    /// The kiosk's admin screen: data counts (label, value).
+    Counts(Vec<(String, String)>),
+    /// A message for the status line (e.g. where an export went).
+    Notice(String),
     Error(String),
 }
 
@@ -131,6 +153,28 @@ pub enum Effect {
     },
     Save(Box<NewCheckin>),
     Quit,
+    /// Clear the whole terminal, scrollback included (a kiosk session ended).
+    ClearTerminal,
+    /// The kiosk's daily retention purge and backup.
+    DailyChores,
+    /// Suggest an easy-to-remember private code.
+    SuggestCode,
+    /// Check a code and PIN (argon2id; a dummy hash for unknown codes).
+    SignIn {
+        code: String,
+        pin: String,
+    },
+    /// Make a private code with this PIN.
+    CreateHolder {
+        code: String,
+        pin: String,
+    },
+    AdminSignIn {
+        pin: String,
+    },
+    LoadCounts,
+    AdminExport,
+    SetRetention(u32),
 }
 
 /// What the home screen shows for one questionnaire.
@@ -154,6 +198,8 @@ pub enum Confirm {
     Leave { then: AfterLeave },
     /// Delete one saved check-in (`what` names it in the dialog).
     Delete { id: i64, what: String },
+    /// The kiosk's admin asks to close the kiosk.
+    ExitKiosk,
 }
 
 /// Where leaving an unsaved check-in goes.
@@ -203,6 +249,12 @@ pub struct Session {
     pub detail: Option<CheckinRecord>,
     pub detail_scroll: u16,
     pub trends: TrendsView,
+    /// The kiosk's team question: highlighted row.
+    pub team_selected: usize,
+    /// The kiosk's code and PIN form, while it is open.
+    pub pin: Option<kiosk::PinForm>,
+    /// The kiosk's admin screen, once the admin PIN was right.
+    pub admin: Option<kiosk::AdminView>,
     /// The last key or click (the kiosk's inactivity clock starts here).
     pub last_input: DateTime<Utc>,
 }
@@ -228,6 +280,9 @@ impl Session {
                 points: Vec::new(),
                 loaded: false,
             },
+            team_selected: 0,
+            pin: None,
+            admin: None,
             last_input: now,
         }
     }
@@ -236,6 +291,8 @@ impl Session {
 #[derive(Debug)]
 pub struct State {
     pub mode: Mode,
+    /// The kiosk's own settings and clocks (kiosk mode only).
+    pub kiosk: Option<kiosk::Kiosk>,
     /// Questionnaires offered here.
     pub questionnaires: Vec<Questionnaire>,
     pub screen: Screen,
@@ -269,6 +326,7 @@ impl State {
             .collect();
         State {
             mode: Mode::Personal,
+            kiosk: None,
             questionnaires,
             screen: Screen::Home,
             session: Session::new(respondent, now),
@@ -345,13 +403,21 @@ pub fn update(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
             return vec![];
         }
         Action::Loaded(l) => return loaded(state, l.clone()),
-        Action::Click { column, row } => {
-            return match crate::ui::hit(state, *column, *row) {
-                Some(a) => update(state, a, now),
-                None => vec![],
-            };
-        }
+        Action::Tick => return kiosk::tick(state, now),
         _ => {}
+    }
+    if state.kiosk.is_some() {
+        if let Some(effects) = kiosk::before(state, &action, now) {
+            return effects;
+        }
+    } else if action == Action::AdminKey {
+        return vec![];
+    }
+    if let Action::Click { column, row } = action {
+        return match crate::ui::hit(state, column, row) {
+            Some(a) => update(state, a, now),
+            None => vec![],
+        };
     }
     if let Some(confirm) = state.confirm.clone() {
         return match action {
@@ -410,6 +476,10 @@ pub fn update(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
         other => other,
     };
     match state.screen {
+        Screen::Welcome => kiosk::welcome(state, action, now),
+        Screen::Team => kiosk::team(state, action, now),
+        Screen::Pin => kiosk::pin(state, action),
+        Screen::Admin => kiosk::admin(state, action),
         Screen::Home => home(state, action, now),
         Screen::Question => checkin::question(state, action, now),
         Screen::Review => checkin::review(state, action, now),
@@ -437,10 +507,19 @@ fn confirmed(state: &mut State, confirm: Confirm) -> Vec<Effect> {
             go_home(state)
         }
         Confirm::Delete { id, .. } => vec![Effect::DeleteCheckin(id)],
+        Confirm::ExitKiosk => {
+            state.session = Session::new(None, state.now);
+            state.quit = true;
+            vec![Effect::ClearTerminal, Effect::Quit]
+        }
     }
 }
 
 fn quit(state: &mut State) -> Vec<Effect> {
+    if state.kiosk.is_some() {
+        // Nothing leaves the kiosk but the admin screen's exit.
+        return vec![];
+    }
     if state.has_unsaved() {
         state.confirm = Some(Confirm::Leave {
             then: AfterLeave::Quit,
@@ -453,6 +532,10 @@ fn quit(state: &mut State) -> Vec<Effect> {
 }
 
 pub(crate) fn go_home(state: &mut State) -> Vec<Effect> {
+    if state.kiosk.is_some() && state.session.respondent.is_none() {
+        // An anonymous kiosk check-in is over: nothing of it stays.
+        return kiosk::end_session(state);
+    }
     state.screen = Screen::Home;
     vec![Effect::LoadHome]
 }
@@ -503,7 +586,7 @@ fn home(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     vec![]
 }
 
-fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+pub(crate) fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(q) = state.questionnaires.get(state.session.selected) else {
         return vec![];
     };
@@ -517,9 +600,15 @@ pub(crate) fn finish(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(c) = state.session.checkin.as_ref() else {
         return vec![];
     };
+    if let Some(k) = state.kiosk.as_ref() {
+        if let Err(wait) = k.gate.check(now) {
+            state.status = Some(crate::text::kiosk::wait_to_save(wait.num_seconds() + 1));
+            return vec![];
+        }
+    }
     let q = &state.questionnaires[c.questionnaire];
     let outcome = score(q, &c.answers);
-    let new = NewCheckin::from_outcome(
+    let mut new = NewCheckin::from_outcome(
         q,
         &c.answers,
         &outcome,
@@ -527,6 +616,10 @@ pub(crate) fn finish(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         c.started_at,
         now.max(c.started_at),
     );
+    if state.session.respondent.is_none() {
+        // Anonymous kiosk check-ins count towards team figures only.
+        new.team = state.session.team.clone();
+    }
     state.session.result = Some(ResultView {
         questionnaire: c.questionnaire,
         outcome,
@@ -557,6 +650,9 @@ fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
             state.session.trends.loaded = true;
         }
         Loaded::Saved { id, previous } => {
+            if let Some(k) = state.kiosk.as_mut() {
+                k.gate.record(state.now);
+            }
             state.session.checkin = None;
             if let Some(r) = state.session.result.as_mut() {
                 r.saved_id = Some(id);
@@ -576,6 +672,14 @@ fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
             }
             return vec![state.history_effect()];
         }
+        Loaded::Pin(answer) => return kiosk::pin_checked(state, answer),
+        Loaded::Code(code) => kiosk::code_suggested(state, code),
+        Loaded::Counts(c) => {
+            if let Some(a) = state.session.admin.as_mut() {
+                a.counts = Some(c);
+            }
+        }
+        Loaded::Notice(n) => state.status = Some(n),
         Loaded::Error(e) => {
             // A failed save keeps the answers: back to review to try again.
             if state.session.checkin.is_some()

@@ -12,26 +12,73 @@ use std::collections::VecDeque;
 /// Recent scores shown in the home sparkline.
 pub const SPARK_POINTS: usize = 12;
 
-/// Run one action and every effect that follows from it.
-pub fn dispatch(state: &mut State, store: &mut Store, action: Action, now: DateTime<Utc>) {
+/// Run one action and every effect that follows from it. Returns the
+/// effects only the terminal can perform (clearing it).
+pub fn dispatch(
+    state: &mut State,
+    store: &mut Store,
+    action: Action,
+    now: DateTime<Utc>,
+) -> Vec<Effect> {
     let effects = update(state, action, now);
-    run_effects(state, store, effects, now);
+    run_effects(state, store, effects, now)
 }
 
-/// Perform effects, feeding each result back into `update`, until none are left.
-pub fn run_effects(state: &mut State, store: &mut Store, effects: Vec<Effect>, now: DateTime<Utc>) {
+/// Perform effects, feeding each result back into `update`, until none are
+/// left. Returns the effects for the terminal (see [`dispatch`]).
+pub fn run_effects(
+    state: &mut State,
+    store: &mut Store,
+    effects: Vec<Effect>,
+    now: DateTime<Utc>,
+) -> Vec<Effect> {
     let mut queue: VecDeque<Effect> = effects.into();
+    let mut for_terminal = Vec::new();
     while let Some(effect) = queue.pop_front() {
-        if let Some(result) = perform(state, store, effect) {
+        if effect == Effect::ClearTerminal {
+            for_terminal.push(effect);
+            continue;
+        }
+        if let Some(result) = perform(state, store, effect, now) {
             queue.extend(update(state, Action::Loaded(result), now));
         }
     }
+    for_terminal
 }
 
-fn perform(state: &State, store: &mut Store, effect: Effect) -> Option<Loaded> {
+fn perform(state: &State, store: &mut Store, effect: Effect, now: DateTime<Utc>) -> Option<Loaded> {
+    if let Some(l) = super::kiosk_effects::perform(state, store, &effect, now) {
+        return l;
+    }
+    let respondent = state.session.respondent;
+    let result = match effect {
+        Effect::Quit | Effect::ClearTerminal => return None,
+        Effect::Save(new) => {
+            let mut new = *new;
+            new.respondent = respondent;
+            // The previous check-in of this kind, for "change since last
+            // time": a real one for a real check-in, never demo data, and
+            // none for an anonymous kiosk check-in.
+            let previous = match respondent {
+                Some(me) => store.latest(me, &new.questionnaire_id, new.is_demo),
+                None => Ok(None),
+            };
+            previous.and_then(|previous| {
+                store.save_checkin(&new).map(|id| Loaded::Saved {
+                    id,
+                    previous: Box::new(previous),
+                })
+            })
+        }
+        // Everything else reads or changes one person's own check-ins.
+        other => return perform_personal(state, store, other),
+    };
+    Some(result.unwrap_or_else(|e| Loaded::Error(crate::text::store_failed(&e.to_string()))))
+}
+
+fn perform_personal(state: &State, store: &mut Store, effect: Effect) -> Option<Loaded> {
     let me = state.session.respondent?;
     let result = match effect {
-        Effect::Quit => return None,
         Effect::LoadHome => home_summaries(state, store, me).map(Loaded::Home),
         Effect::LoadHistory { questionnaire } => store
             .history(Some(me), questionnaire.as_deref())
@@ -45,19 +92,7 @@ fn perform(state: &State, store: &mut Store, effect: Effect) -> Option<Loaded> {
         } => store
             .series(me, &questionnaire, &score, since)
             .map(Loaded::Series),
-        Effect::Save(new) => {
-            let mut new = *new;
-            new.respondent = Some(me);
-            // The previous check-in of this kind, for "change since last
-            // time": a real one for a real check-in, never demo data.
-            let previous = store.latest(me, &new.questionnaire_id, new.is_demo);
-            previous.and_then(|previous| {
-                store.save_checkin(&new).map(|id| Loaded::Saved {
-                    id,
-                    previous: Box::new(previous),
-                })
-            })
-        }
+        _ => return None,
     };
     Some(result.unwrap_or_else(|e| Loaded::Error(crate::text::store_failed(&e.to_string()))))
 }
@@ -94,12 +129,12 @@ pub fn home_summaries(
 }
 
 /// The event loop, generic over the backend so tests can drive it with
-/// `TestBackend`. `next_event` returns None when input has ended.
+/// `TestBackend`. `next_event` says what happened: an event, a tick, or the end of input.
 pub fn run_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     state: &mut State,
     store: &mut Store,
-    mut next_event: impl FnMut() -> std::io::Result<Option<Event>>,
+    mut next_event: impl FnMut() -> std::io::Result<Input>,
 ) -> anyhow::Result<()>
 where
     B::Error: Send + Sync + 'static,
@@ -120,19 +155,67 @@ where
         Action::Loaded(Loaded::Home(Vec::new())),
         Utc::now(),
     );
-    let effects = super::go_home(state);
-    for e in effects {
-        if let Some(r) = perform(state, store, e) {
-            update(state, Action::Loaded(r), Utc::now());
-        }
-    }
+    let effects = if state.kiosk.is_some() {
+        super::kiosk::end_session(state)
+    } else {
+        super::go_home(state)
+    };
+    run_effects(state, store, effects, Utc::now());
     terminal.draw(|f| crate::ui::draw(f, state))?;
+    let mut last_tick = Utc::now();
     while !state.quit {
-        let Some(event) = next_event()? else { break };
-        if let Some(action) = crate::keymap::map(&event, state) {
-            dispatch(state, store, action, Utc::now());
+        let input = next_event()?;
+        let now = Utc::now();
+        let mut terminal_effects = Vec::new();
+        let mut redraw = false;
+        match input {
+            Input::End => break,
+            Input::Event(event) => {
+                if let Some(action) = crate::keymap::map(&event, state) {
+                    terminal_effects.extend(dispatch(state, store, action, now));
+                    redraw = true;
+                }
+            }
+            Input::Tick => {}
+        }
+        // Time passes for the kiosk even while events keep coming.
+        if state.kiosk.is_some() && (now - last_tick).num_milliseconds() >= TICK_MS {
+            last_tick = now;
+            terminal_effects.extend(dispatch(state, store, Action::Tick, now));
+            redraw = true;
+        }
+        if terminal_effects.contains(&Effect::ClearTerminal) {
+            clear(terminal)?;
+        }
+        if redraw {
             terminal.draw(|f| crate::ui::draw(f, state))?;
         }
+    }
+    Ok(())
+}
+
+/// How often the kiosk's clock ticks (its countdowns count in seconds).
+pub const TICK_MS: i64 = 250;
+
+/// What the event source gives the loop.
+#[derive(Debug)]
+pub enum Input {
+    Event(Event),
+    /// Nothing happened for a while: time passes.
+    Tick,
+    /// Input has ended (the terminal has gone).
+    End,
+}
+
+/// Wipe the whole terminal, scrollback included, so nothing of the person
+/// who left can be scrolled back to; the next draw repaints every cell.
+fn clear<B: Backend>(terminal: &mut Terminal<B>) -> anyhow::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    terminal.clear()?;
+    if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        super::terminal::purge_scrollback();
     }
     Ok(())
 }

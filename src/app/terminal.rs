@@ -3,7 +3,7 @@
 //! crossterm event source.
 
 use super::lifeline;
-use super::runner::run_loop;
+use super::runner::{run_loop, Input};
 use super::State;
 use crate::config::Settings;
 use crate::questionnaire::Catalog;
@@ -41,6 +41,15 @@ pub fn restore_terminal() {
     let _ = ratatui::crossterm::terminal::disable_raw_mode();
 }
 
+/// Clear the terminal's scrollback (`ESC [ 3 J`), written straight to the
+/// terminal like [`restore_terminal`]; what is on screen is cleared by the
+/// next full draw.
+pub fn purge_scrollback() {
+    let codes = b"\x1b[3J";
+    // SAFETY: writing from a valid buffer of the given length.
+    let _ = unsafe { libc::write(libc::STDOUT_FILENO, codes.as_ptr().cast(), codes.len()) };
+}
+
 /// Restores the terminal when dropped, whatever way the app ends.
 struct Restore;
 
@@ -50,21 +59,36 @@ impl Drop for Restore {
     }
 }
 
+/// `joy`: the personal app.
 pub fn run(settings: &Settings) -> anyhow::Result<()> {
+    run_mode(settings, None)
+}
+
+/// `joy kiosk`: the shared ward terminal.
+pub fn run_kiosk(settings: &Settings) -> anyhow::Result<()> {
+    run_mode(
+        settings,
+        Some(super::kiosk::KioskConfig::from_settings(settings)),
+    )
+}
+
+fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> anyhow::Result<()> {
     // Everything that can fail before the screen changes, so errors print plainly.
     let catalog = Catalog::load(&settings.questionnaire_dirs);
     let is_new = !settings.db.exists();
     let mut store = Store::open(&settings.db)?;
-    let me = store.local_respondent()?;
-    let mut state = State::new(
-        catalog
-            .entries
-            .into_iter()
-            .map(|e| e.questionnaire)
-            .collect(),
-        Some(me),
-        chrono::Utc::now(),
-    );
+    let questionnaires = catalog
+        .entries
+        .into_iter()
+        .map(|e| e.questionnaire)
+        .collect();
+    let mut state = match kiosk {
+        Some(config) => State::kiosk(questionnaires, config, chrono::Utc::now()),
+        None => {
+            let me = store.local_respondent()?;
+            State::new(questionnaires, Some(me), chrono::Utc::now())
+        }
+    };
     state.no_color = settings.no_color;
     state.local_support = settings.local_support.clone();
     let mut notes = store.take_notices();
@@ -100,12 +124,15 @@ pub fn run(settings: &Settings) -> anyhow::Result<()> {
     let _restore = Restore;
     execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)
         .context("cannot enable the mouse and bracketed paste")?;
+    let kiosk = state.kiosk.is_some();
     let result = run_loop(&mut terminal, &mut state, &mut store, || loop {
-        match event::poll(Duration::from_millis(250)) {
-            Ok(true) => return event::read().map(Some),
+        match event::poll(Duration::from_millis(super::runner::TICK_MS as u64)) {
+            Ok(true) => return event::read().map(Input::Event),
+            // Only the kiosk has clocks to run; the personal app just waits.
+            Ok(false) if kiosk => return Ok(Input::Tick),
             Ok(false) => continue,
             // Input has gone (terminal closed): exit cleanly.
-            Err(_) => return Ok(None),
+            Err(_) => return Ok(Input::End),
         }
     });
     drop(_restore);

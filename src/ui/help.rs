@@ -83,6 +83,7 @@ fn confirm_text(c: &Confirm) -> Vec<String> {
             then: AfterLeave::Home,
         } => vec![text::LEAVE_QUESTION.to_string()],
         Confirm::Delete { what, .. } => vec![what.clone(), text::DELETE_NOTE.to_string()],
+        Confirm::ExitKiosk => vec![text::kiosk::EXIT_QUESTION.to_string()],
     }
 }
 
@@ -90,6 +91,7 @@ fn confirm_title(c: &Confirm) -> &'static str {
     match c {
         Confirm::Leave { .. } => text::LEAVE_TITLE,
         Confirm::Delete { .. } => text::DELETE_TITLE,
+        Confirm::ExitKiosk => text::kiosk::EXIT_TITLE,
     }
 }
 

@@ -5,6 +5,7 @@
 mod help;
 mod history;
 mod home;
+mod kiosk;
 mod question;
 mod result;
 pub mod theme;
@@ -38,6 +39,14 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
     let l = frame_layout(area, state);
     let title = match state.screen {
+        Screen::Welcome => text::kiosk::TITLE_WELCOME,
+        Screen::Team => text::kiosk::TITLE_TEAM,
+        Screen::Pin => match state.session.pin.as_ref().map(|f| f.purpose) {
+            Some(crate::app::kiosk::PinPurpose::Create) => text::kiosk::TITLE_CREATE,
+            Some(crate::app::kiosk::PinPurpose::Admin) => text::kiosk::TITLE_ADMIN_PIN,
+            _ => text::kiosk::TITLE_PIN,
+        },
+        Screen::Admin => text::kiosk::TITLE_ADMIN,
         Screen::Home => text::TITLE_HOME,
         Screen::Question => text::TITLE_QUESTION,
         Screen::Review => text::TITLE_REVIEW,
@@ -52,7 +61,18 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Span::styled(title, style(Meaning::Title, state.no_color)),
     ]);
     frame.render_widget(Paragraph::new(head), l.title);
+    if let Some(note) = kiosk::title_note(state) {
+        let w = (note.chars().count() as u16 + 1).min(l.title.width);
+        frame.render_widget(
+            Paragraph::new(Line::styled(note, style(Meaning::Accent, state.no_color))),
+            Rect::new(l.title.right() - w, l.title.y, w, 1),
+        );
+    }
     match state.screen {
+        Screen::Welcome => kiosk::draw_welcome(frame, l.body, state),
+        Screen::Team => kiosk::draw_team(frame, l.body, state),
+        Screen::Pin => kiosk::draw_pin(frame, l.body, state),
+        Screen::Admin => kiosk::draw_admin(frame, l.body, state),
         Screen::Home => home::draw(frame, l.body, state),
         Screen::Question => question::draw(frame, l.body, state),
         Screen::Review => question::draw_review(frame, l.body, state),
@@ -73,6 +93,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
     if let Some(c) = &state.confirm {
         help::draw_confirm(frame, area, state, c);
+    }
+    if crate::app::kiosk::warning(state) {
+        kiosk::draw_countdown(frame, area, state);
     }
 }
 
@@ -215,6 +238,10 @@ pub fn hit(state: &State, column: u16, row: u16) -> Option<Action> {
         return None;
     }
     let index = match state.screen {
+        Screen::Welcome => kiosk::welcome_row_at(l.body, state, column, row),
+        Screen::Team => kiosk::team_row_at(l.body, state, column, row),
+        Screen::Pin => return kiosk::pin_hit(l.body, state, column, row),
+        Screen::Admin => kiosk::admin_row_at(l.body, column, row),
         Screen::Home => home::row_at(l.body, state, row),
         Screen::Question => question::row_at(l.body, state, row),
         Screen::Review => question::review_row_at(l.body, state, row),

@@ -1,0 +1,650 @@
+//! Kiosk mode: a shared ward terminal. The same `update`, screens and
+//! check-in flow as the personal app, with a mode that decides what is
+//! offered and whose answers they are:
+//! - the welcome screen offers anonymous check-ins first, then a private
+//!   history behind a personal code and PIN; it never shows anybody's data;
+//! - nothing leaves the app (`Quit` does nothing here); the only way out is
+//!   the admin screen, reached by a key sequence shown nowhere and the
+//!   admin PIN;
+//! - time is an input: `Tick` actions carry `now`; when a person walks away
+//!   their whole [`Session`] is dropped and the terminal is cleared.
+
+use super::{Action, Confirm, Effect, Mode, Screen, Session, State};
+use crate::kiosk::gate::{BurstFilter, SubmitGate};
+use crate::questionnaire::Questionnaire;
+use crate::text;
+use chrono::{DateTime, Duration, Local, NaiveDate, Utc};
+
+/// How the kiosk behaves (from the `[kiosk]` section of the config file).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KioskConfig {
+    /// Site or ward name shown on the welcome screen.
+    pub site: String,
+    /// Teams a check-in may be tagged with (empty: no question asked).
+    pub teams: Vec<String>,
+    /// Idle time before a person's session is dropped.
+    pub inactivity: Duration,
+    /// How long a result stays before the welcome screen returns.
+    pub result_for: Duration,
+    /// Least time between two saved check-ins from this terminal.
+    pub min_interval: Duration,
+    /// Identical presses closer together than this are ignored.
+    pub burst_window: Duration,
+    pub retention_days: u32,
+}
+
+impl Default for KioskConfig {
+    fn default() -> Self {
+        KioskConfig {
+            site: String::new(),
+            teams: Vec::new(),
+            inactivity: Duration::seconds(90),
+            result_for: Duration::seconds(45),
+            min_interval: Duration::seconds(10),
+            burst_window: Duration::milliseconds(500),
+            retention_days: 365,
+        }
+    }
+}
+
+impl KioskConfig {
+    /// The kiosk settings of the configuration (defaults where absent).
+    pub fn from_settings(_settings: &crate::config::Settings) -> KioskConfig {
+        KioskConfig::default()
+    }
+}
+
+impl State {
+    /// A kiosk: the welcome screen, nobody's session, the questionnaires
+    /// the configuration offers.
+    pub fn kiosk(
+        questionnaires: Vec<Questionnaire>,
+        config: KioskConfig,
+        now: DateTime<Utc>,
+    ) -> State {
+        let mut state = State::new(questionnaires, None, now);
+        state.mode = Mode::Kiosk;
+        state.screen = Screen::Welcome;
+        state.kiosk = Some(Kiosk::new(config));
+        state
+    }
+}
+
+/// The last seconds of a session show a "Still there?" countdown.
+pub const WARN_SECONDS: i64 = 10;
+/// Presses of Ctrl-K in a row on the welcome screen that open the admin PIN.
+pub const ADMIN_PRESSES: u8 = 3;
+
+/// The terminal's own state: it outlives every session and holds nothing
+/// of any person.
+#[derive(Debug, Clone)]
+pub struct Kiosk {
+    pub config: KioskConfig,
+    pub gate: SubmitGate,
+    pub burst: BurstFilter<Action>,
+    /// Ctrl-K presses in a row (the admin sequence).
+    pub admin_presses: u8,
+    /// The local date the daily chores (retention, backup) last ran.
+    pub chores_day: Option<NaiveDate>,
+    /// The idle reset has run since the last input (so it runs once).
+    pub idle_reset_done: bool,
+}
+
+impl Kiosk {
+    pub fn new(config: KioskConfig) -> Kiosk {
+        Kiosk {
+            gate: SubmitGate::new(config.min_interval),
+            burst: BurstFilter::new(config.burst_window),
+            config,
+            admin_presses: 0,
+            chores_day: None,
+            idle_reset_done: true,
+        }
+    }
+}
+
+/// What a PIN form is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinPurpose {
+    /// Open one's private history with code and PIN.
+    SignIn,
+    /// Make a new private code (suggested) and PIN (typed twice).
+    Create,
+    /// The admin PIN.
+    Admin,
+}
+
+/// Where a PIN form is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinStep {
+    /// Typing the personal code (sign in), or reading the suggested one (create).
+    Code,
+    Pin,
+    /// Typing the new PIN again.
+    Repeat,
+    /// The PIN is being checked (argon2id takes a moment).
+    Checking,
+}
+
+/// The PIN form. Part of the session: typed codes and PINs go with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PinForm {
+    pub purpose: PinPurpose,
+    pub step: PinStep,
+    pub code: String,
+    pub pin: String,
+    pub first_pin: String,
+    pub message: Option<String>,
+}
+
+impl PinForm {
+    pub fn new(purpose: PinPurpose) -> PinForm {
+        PinForm {
+            purpose,
+            step: if purpose == PinPurpose::Admin {
+                PinStep::Pin
+            } else {
+                PinStep::Code
+            },
+            code: String::new(),
+            pin: String::new(),
+            first_pin: String::new(),
+            message: None,
+        }
+    }
+}
+
+pub const MAX_CODE_LEN: usize = 40;
+pub const MAX_PIN_LEN: usize = 12;
+
+/// The admin screen's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminItem {
+    Counts,
+    Export,
+    Retention,
+    Exit,
+    Leave,
+}
+
+pub const ADMIN_ITEMS: [AdminItem; 5] = [
+    AdminItem::Counts,
+    AdminItem::Export,
+    AdminItem::Retention,
+    AdminItem::Exit,
+    AdminItem::Leave,
+];
+
+/// The admin screen (part of the session: a timeout signs the admin out).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AdminView {
+    pub selected: usize,
+    /// Data counts, once loaded.
+    pub counts: Option<Vec<(String, String)>>,
+    /// Retention being set (days).
+    pub retention_days: u32,
+}
+
+/// A row of the welcome screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WelcomeItem {
+    /// An anonymous check-in with questionnaire N.
+    Anonymous(usize),
+    SignIn,
+    Create,
+}
+
+pub fn welcome_items(state: &State) -> Vec<WelcomeItem> {
+    let mut v: Vec<WelcomeItem> = (0..state.questionnaires.len())
+        .map(WelcomeItem::Anonymous)
+        .collect();
+    v.push(WelcomeItem::SignIn);
+    v.push(WelcomeItem::Create);
+    v
+}
+
+/// The rows of the team question: each team, then "prefer not to say".
+pub fn team_rows(state: &State) -> usize {
+    state.kiosk.as_ref().map_or(0, |k| k.config.teams.len()) + 1
+}
+
+/// When the current session ends if nobody touches the screen, if a session
+/// is going on.
+pub fn deadline(state: &State) -> Option<DateTime<Utc>> {
+    let k = state.kiosk.as_ref()?;
+    if pristine(state) {
+        return None;
+    }
+    let wait = if state.screen == Screen::Result {
+        k.config.result_for
+    } else {
+        k.config.inactivity
+    };
+    Some(state.session.last_input + wait)
+}
+
+/// Whole seconds left before the session ends.
+pub fn seconds_left(state: &State) -> Option<i64> {
+    deadline(state).map(|d| ((d - state.now).num_milliseconds().max(0) + 999) / 1000)
+}
+
+/// The "Still there?" warning is showing.
+pub fn warning(state: &State) -> bool {
+    state.screen != Screen::Result && seconds_left(state).is_some_and(|s| s <= WARN_SECONDS)
+}
+
+/// Nothing of anybody is on screen: the welcome screen, untouched.
+pub fn pristine(state: &State) -> bool {
+    state.screen == Screen::Welcome
+        && !state.help
+        && !state.support
+        && state.confirm.is_none()
+        && state.status.is_none()
+        && state.session.selected == 0
+}
+
+/// Drop the person's whole session and return to the welcome screen; the
+/// runner clears the terminal, scrollback included.
+pub fn end_session(state: &mut State) -> Vec<Effect> {
+    state.session = Session::new(None, state.now);
+    state.screen = Screen::Welcome;
+    state.help = false;
+    state.support = false;
+    state.confirm = None;
+    state.status = None;
+    vec![Effect::ClearTerminal]
+}
+
+/// Time passes: end an abandoned session, run the daily chores.
+pub fn tick(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let today = now.with_timezone(&Local).date_naive();
+    let Some(k) = state.kiosk.as_mut() else {
+        return effects;
+    };
+    if k.chores_day != Some(today) {
+        k.chores_day = Some(today);
+        effects.push(Effect::DailyChores);
+    }
+    if let Some(d) = deadline(state) {
+        if now >= d {
+            effects.extend(end_session(state));
+            if let Some(k) = state.kiosk.as_mut() {
+                k.idle_reset_done = true;
+            }
+        }
+    }
+    effects
+}
+
+/// Actions that press something: a rapid series of identical ones is one press.
+fn is_press(a: &Action) -> bool {
+    matches!(
+        a,
+        Action::Pick(_)
+            | Action::Digit(_)
+            | Action::Confirm
+            | Action::Click { .. }
+            | Action::Save
+            | Action::Yes
+            | Action::Toggle
+            | Action::Skip
+    )
+}
+
+/// Input arrives in kiosk mode. Returns `Some(effects)` when the kiosk has
+/// dealt with it (the action goes no further).
+pub fn before(state: &mut State, action: &Action, now: DateTime<Utc>) -> Option<Vec<Effect>> {
+    let warned = warning(state);
+    let k = state.kiosk.as_mut()?;
+    if is_press(action) && !k.burst.accept(action, now) {
+        return Some(vec![]);
+    }
+    state.session.last_input = now;
+    k.idle_reset_done = false;
+    if *action == Action::AdminKey {
+        if state.screen == Screen::Welcome && state.confirm.is_none() {
+            k.admin_presses += 1;
+            if k.admin_presses >= ADMIN_PRESSES {
+                k.admin_presses = 0;
+                state.help = false;
+                state.support = false;
+                state.session.pin = Some(PinForm::new(PinPurpose::Admin));
+                state.screen = Screen::Pin;
+            }
+        }
+        return Some(vec![]);
+    }
+    k.admin_presses = 0;
+    if warned {
+        // "Press any key to stay": the key only wakes the session.
+        return Some(vec![]);
+    }
+    // Nothing leaves the kiosk but the admin screen's exit.
+    if *action == Action::Quit {
+        return Some(vec![]);
+    }
+    None
+}
+
+pub fn welcome(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    let items = welcome_items(state);
+    let n = items.len();
+    let chosen = match action {
+        Action::Up | Action::Down => {
+            state.session.selected = super::step(state.session.selected, n, action == Action::Down);
+            None
+        }
+        Action::Pick(i) if i < n => {
+            state.session.selected = i;
+            Some(items[i])
+        }
+        Action::Confirm | Action::Right => items.get(state.session.selected).copied(),
+        _ => None,
+    };
+    match chosen {
+        Some(WelcomeItem::Anonymous(q)) => {
+            state.session.selected = q;
+            if state
+                .kiosk
+                .as_ref()
+                .is_some_and(|k| !k.config.teams.is_empty())
+            {
+                state.session.team_selected = 0;
+                state.screen = Screen::Team;
+                vec![]
+            } else {
+                super::start(state, now)
+            }
+        }
+        Some(WelcomeItem::SignIn) => {
+            state.session.pin = Some(PinForm::new(PinPurpose::SignIn));
+            state.screen = Screen::Pin;
+            vec![]
+        }
+        Some(WelcomeItem::Create) => {
+            state.session.pin = Some(PinForm::new(PinPurpose::Create));
+            state.screen = Screen::Pin;
+            vec![Effect::SuggestCode]
+        }
+        None => vec![],
+    }
+}
+
+pub fn team(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    let n = team_rows(state);
+    let pick = match action {
+        Action::Up | Action::Down => {
+            state.session.team_selected =
+                super::step(state.session.team_selected, n, action == Action::Down);
+            None
+        }
+        Action::Pick(i) if i < n => Some(i),
+        Action::Confirm | Action::Right => Some(state.session.team_selected),
+        Action::Back | Action::Left => return end_session(state),
+        _ => None,
+    };
+    let Some(i) = pick else { return vec![] };
+    state.session.team = state
+        .kiosk
+        .as_ref()
+        .and_then(|k| k.config.teams.get(i).cloned());
+    super::start(state, now)
+}
+
+/// A key typed into the PIN form.
+fn type_into(form: &mut PinForm, c: char) {
+    form.message = None;
+    match form.step {
+        PinStep::Code if form.purpose == PinPurpose::SignIn => {
+            if form.code.chars().count() < MAX_CODE_LEN
+                && (c.is_alphanumeric() || c == '-' || c == ' ')
+            {
+                form.code.push(c);
+            }
+        }
+        PinStep::Pin | PinStep::Repeat => {
+            if c.is_ascii_digit() && form.pin.len() < MAX_PIN_LEN {
+                form.pin.push(c);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn backspace(form: &mut PinForm) {
+    form.message = None;
+    match form.step {
+        PinStep::Code if form.purpose == PinPurpose::SignIn => {
+            form.code.pop();
+        }
+        PinStep::Pin | PinStep::Repeat => {
+            form.pin.pop();
+        }
+        _ => {}
+    }
+}
+
+/// The PIN form: typed codes and PINs, checked by the runner.
+pub fn pin(state: &mut State, action: Action) -> Vec<Effect> {
+    use ratatui::crossterm::event::KeyCode;
+    let Some(form) = state.session.pin.as_mut() else {
+        return end_session(state);
+    };
+    if form.step == PinStep::Checking {
+        return vec![];
+    }
+    match action {
+        Action::Digit(d) => type_into(form, char::from(b'0' + d.min(9))),
+        Action::Edit(k) => match k.code {
+            KeyCode::Char(c) => type_into(form, c),
+            KeyCode::Backspace | KeyCode::Delete => backspace(form),
+            _ => {}
+        },
+        Action::Paste(_) => {}
+        Action::Back => {
+            // Esc steps back; from the first step, back to the welcome screen.
+            match form.step {
+                PinStep::Repeat => {
+                    form.step = PinStep::Pin;
+                    form.pin.clear();
+                    form.first_pin.clear();
+                }
+                PinStep::Pin if form.purpose != PinPurpose::Admin => {
+                    form.step = PinStep::Code;
+                    form.pin.clear();
+                }
+                _ => return end_session(state),
+            }
+        }
+        Action::Confirm | Action::Save => return pin_next(state),
+        Action::Skip if form.purpose == PinPurpose::Create && form.step == PinStep::Code => {
+            return vec![Effect::SuggestCode];
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn pin_next(state: &mut State) -> Vec<Effect> {
+    let Some(form) = state.session.pin.as_mut() else {
+        return vec![];
+    };
+    match (form.purpose, form.step) {
+        (PinPurpose::SignIn, PinStep::Code) => {
+            if crate::kiosk::words::normalize_code(&form.code).is_none() {
+                form.message = Some(text::kiosk::TYPE_CODE.to_string());
+            } else {
+                form.step = PinStep::Pin;
+            }
+        }
+        (PinPurpose::Create, PinStep::Code) => {
+            if !form.code.is_empty() {
+                form.step = PinStep::Pin;
+            }
+        }
+        (_, PinStep::Pin) => {
+            if !crate::kiosk::pin::valid_pin(&form.pin) {
+                form.message = Some(text::kiosk::PIN_RULE.to_string());
+                form.pin.clear();
+                return vec![];
+            }
+            match form.purpose {
+                PinPurpose::Create => {
+                    form.first_pin = std::mem::take(&mut form.pin);
+                    form.step = PinStep::Repeat;
+                }
+                PinPurpose::SignIn => {
+                    form.step = PinStep::Checking;
+                    return vec![Effect::SignIn {
+                        code: form.code.clone(),
+                        pin: form.pin.clone(),
+                    }];
+                }
+                PinPurpose::Admin => {
+                    form.step = PinStep::Checking;
+                    return vec![Effect::AdminSignIn {
+                        pin: form.pin.clone(),
+                    }];
+                }
+            }
+        }
+        (PinPurpose::Create, PinStep::Repeat) => {
+            if form.pin != form.first_pin {
+                form.message = Some(text::kiosk::PINS_DIFFER.to_string());
+                form.pin.clear();
+                form.first_pin.clear();
+                form.step = PinStep::Pin;
+            } else {
+                form.step = PinStep::Checking;
+                return vec![Effect::CreateHolder {
+                    code: form.code.clone(),
+                    pin: form.pin.clone(),
+                }];
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+/// What the runner found when checking a PIN.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PinAnswer {
+    /// Right: the holder (or the admin, id 0) is signed in.
+    Ok(i64),
+    /// Wrong PIN or unknown code: one message for both.
+    NoMatch,
+    /// Five wrong PINs: locked for this many more minutes.
+    Locked(i64),
+    /// No admin PIN has been set on this machine.
+    NoAdminPin,
+    /// The database could not answer.
+    Failed(String),
+}
+
+/// The runner's answer to a PIN check or a new code.
+pub fn pin_checked(state: &mut State, answer: PinAnswer) -> Vec<Effect> {
+    let Some(form) = state.session.pin.as_mut() else {
+        return vec![];
+    };
+    let purpose = form.purpose;
+    match answer {
+        PinAnswer::Ok(id) => match purpose {
+            PinPurpose::Admin => {
+                state.session.pin = None;
+                let days = state
+                    .kiosk
+                    .as_ref()
+                    .map_or(365, |k| k.config.retention_days);
+                state.session.admin = Some(AdminView {
+                    selected: 0,
+                    counts: None,
+                    retention_days: days,
+                });
+                state.screen = Screen::Admin;
+                vec![Effect::LoadCounts]
+            }
+            _ => {
+                state.session.pin = None;
+                state.session.respondent = Some(id);
+                state.session.selected = 0;
+                state.screen = Screen::Home;
+                vec![Effect::LoadHome]
+            }
+        },
+        refused => {
+            form.pin.clear();
+            form.first_pin.clear();
+            form.step = if purpose == PinPurpose::SignIn {
+                PinStep::Code
+            } else {
+                PinStep::Pin
+            };
+            if purpose == PinPurpose::SignIn {
+                form.code.clear();
+            }
+            form.message = Some(match refused {
+                PinAnswer::NoMatch if purpose == PinPurpose::Admin => {
+                    text::kiosk::ADMIN_NO_MATCH.to_string()
+                }
+                PinAnswer::NoMatch => text::kiosk::NO_MATCH.to_string(),
+                PinAnswer::Locked(min) => text::kiosk::locked(min),
+                PinAnswer::NoAdminPin => text::kiosk::NO_ADMIN_PIN.to_string(),
+                PinAnswer::Failed(e) => e,
+                PinAnswer::Ok(_) => String::new(),
+            });
+            vec![]
+        }
+    }
+}
+
+/// A new private code was suggested (or the holder was created).
+pub fn code_suggested(state: &mut State, code: String) {
+    if let Some(form) = state.session.pin.as_mut() {
+        if form.purpose == PinPurpose::Create && form.step == PinStep::Code {
+            form.code = code;
+        }
+    }
+}
+
+pub fn admin(state: &mut State, action: Action) -> Vec<Effect> {
+    let Some(view) = state.session.admin.as_mut() else {
+        return end_session(state);
+    };
+    let n = ADMIN_ITEMS.len();
+    let item = |i: usize| ADMIN_ITEMS[i.min(n - 1)];
+    let chosen = match action {
+        Action::Up | Action::Down => {
+            view.selected = super::step(view.selected, n, action == Action::Down);
+            None
+        }
+        Action::Pick(i) if i < n => {
+            view.selected = i;
+            Some(item(i))
+        }
+        Action::Confirm => Some(item(view.selected)),
+        Action::Left | Action::Right if item(view.selected) == AdminItem::Retention => {
+            let step = if view.retention_days > 90 { 30 } else { 7 };
+            view.retention_days = if action == Action::Right {
+                (view.retention_days + step).min(3650)
+            } else {
+                view.retention_days.saturating_sub(step).max(7)
+            };
+            None
+        }
+        Action::Back => return end_session(state),
+        _ => None,
+    };
+    match chosen {
+        Some(AdminItem::Counts) => vec![Effect::LoadCounts],
+        Some(AdminItem::Export) => vec![Effect::AdminExport],
+        Some(AdminItem::Retention) => vec![Effect::SetRetention(view.retention_days)],
+        Some(AdminItem::Exit) => {
+            state.confirm = Some(Confirm::ExitKiosk);
+            vec![]
+        }
+        Some(AdminItem::Leave) => end_session(state),
+        None => vec![],
+    }
+}

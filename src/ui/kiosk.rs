@@ -1,0 +1,485 @@
+//! The kiosk's own screens: welcome (large touch targets, nobody's data),
+//! team question, code and PIN form with an on-screen keypad, admin, and the
+//! "Still there?" countdown. Layout functions serve drawing and clicks.
+
+use super::theme::{style, Meaning};
+use super::{fit, scroll_offset, wrapped_height};
+use crate::app::kiosk::{
+    self, AdminItem, PinPurpose, PinStep, WelcomeItem, ADMIN_ITEMS, MAX_PIN_LEN,
+};
+use crate::app::{Action, State};
+use crate::text::{self, kiosk as words};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+/// A touch target: a bordered box three rows tall.
+const BUTTON_ROWS: u16 = 3;
+/// Touch targets are at most this wide, centred.
+const BUTTON_WIDTH: u16 = 70;
+
+fn centre(area: Rect, width: u16) -> Rect {
+    let w = width.min(area.width);
+    Rect::new(area.x + (area.width - w) / 2, area.y, w, area.height)
+}
+
+/// Header lines above a list of buttons, and where the buttons go.
+fn split(area: Rect, head: &[String]) -> (Rect, Rect) {
+    let w = centre(area, BUTTON_WIDTH).width;
+    let head_h: u16 = head.iter().map(|l| wrapped_height(l, w)).sum::<u16>() + 1;
+    let head_h = head_h.min(area.height / 2);
+    (
+        Rect::new(area.x, area.y, area.width, head_h),
+        Rect::new(
+            area.x,
+            area.y + head_h,
+            area.width,
+            area.height.saturating_sub(head_h),
+        ),
+    )
+}
+
+/// Rectangles of `n` buttons in `area`, keeping `selected` visible.
+fn button_rects(area: Rect, n: usize, selected: usize) -> Vec<(usize, Rect)> {
+    let area = centre(area, BUTTON_WIDTH);
+    let fit_n = (area.height / BUTTON_ROWS) as usize;
+    let first = scroll_offset(selected, n, fit_n);
+    (first..n.min(first + fit_n))
+        .enumerate()
+        .map(|(slot, i)| {
+            (
+                i,
+                Rect::new(
+                    area.x,
+                    area.y + slot as u16 * BUTTON_ROWS,
+                    area.width,
+                    BUTTON_ROWS,
+                ),
+            )
+        })
+        .collect()
+}
+
+fn draw_buttons(
+    frame: &mut Frame,
+    area: Rect,
+    labels: &[(String, String)],
+    selected: usize,
+    no_color: bool,
+) {
+    for (i, r) in button_rects(area, labels.len(), selected) {
+        let (label, note) = &labels[i];
+        let chosen = i == selected;
+        let marker = if chosen { "▶ " } else { "  " };
+        let number = if i < 9 {
+            format!("{}  ", i + 1)
+        } else {
+            String::new()
+        };
+        let mut spans = vec![
+            Span::raw(marker),
+            Span::styled(number, style(Meaning::Key, no_color)),
+            Span::styled(
+                label.clone(),
+                if chosen {
+                    style(Meaning::Selected, no_color)
+                } else {
+                    style(Meaning::Title, no_color)
+                },
+            ),
+        ];
+        if !note.is_empty() {
+            spans.push(Span::styled(
+                format!("  ({note})"),
+                style(Meaning::Muted, no_color),
+            ));
+        }
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(if chosen {
+                style(Meaning::Selected, no_color)
+            } else {
+                style(Meaning::Muted, no_color)
+            });
+        let inner = block.inner(r);
+        frame.render_widget(block, r);
+        let line = Line::from(spans);
+        let width = inner.width as usize;
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        if text.chars().count() > width {
+            frame.render_widget(
+                Paragraph::new(fit(&text, width)).style(style(Meaning::Title, no_color)),
+                inner,
+            );
+        } else {
+            frame.render_widget(Paragraph::new(line), inner);
+        }
+    }
+}
+
+fn welcome_head(state: &State) -> Vec<String> {
+    let site = state
+        .kiosk
+        .as_ref()
+        .map(|k| k.config.site.clone())
+        .unwrap_or_default();
+    let mut v = Vec::new();
+    if !site.is_empty() {
+        v.push(text::safe_for_terminal(&site).into_owned());
+    }
+    v.push(words::WELCOME_HEAD.to_string());
+    v.push(words::WELCOME_NOTE.to_string());
+    v
+}
+
+fn welcome_labels(state: &State) -> Vec<(String, String)> {
+    kiosk::welcome_items(state)
+        .into_iter()
+        .map(|item| match item {
+            WelcomeItem::Anonymous(i) => (
+                state.questionnaires[i].title.clone(),
+                words::ANONYMOUS.to_string(),
+            ),
+            WelcomeItem::SignIn => (words::SIGN_IN.into(), words::SIGN_IN_NOTE.into()),
+            WelcomeItem::Create => (words::CREATE.into(), words::CREATE_NOTE.into()),
+        })
+        .collect()
+}
+
+fn draw_head(frame: &mut Frame, area: Rect, head: &[String], no_color: bool) {
+    let area = centre(area, BUTTON_WIDTH);
+    let lines: Vec<Line> = head
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i + 1 < head.len() {
+                Line::styled(l.clone(), style(Meaning::Title, no_color))
+            } else {
+                Line::raw(l.clone())
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+}
+
+pub fn draw_welcome(frame: &mut Frame, area: Rect, state: &State) {
+    let head = welcome_head(state);
+    let (h, list) = split(area, &head);
+    draw_head(frame, h, &head, state.no_color);
+    draw_buttons(
+        frame,
+        list,
+        &welcome_labels(state),
+        state.session.selected,
+        state.no_color,
+    );
+}
+
+pub fn welcome_row_at(area: Rect, state: &State, column: u16, row: u16) -> Option<usize> {
+    let (_, list) = split(area, &welcome_head(state));
+    let n = kiosk::welcome_items(state).len();
+    hit_button(list, n, state.session.selected, column, row)
+}
+
+fn hit_button(list: Rect, n: usize, selected: usize, column: u16, row: u16) -> Option<usize> {
+    button_rects(list, n, selected)
+        .into_iter()
+        .find(|(_, r)| column >= r.x && column < r.right() && row >= r.y && row < r.bottom())
+        .map(|(i, _)| i)
+}
+
+fn team_labels(state: &State) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = state
+        .kiosk
+        .as_ref()
+        .map(|k| {
+            k.config
+                .teams
+                .iter()
+                .map(|t| (text::safe_for_terminal(t).into_owned(), String::new()))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.push((words::NO_TEAM.to_string(), String::new()));
+    v
+}
+
+pub fn draw_team(frame: &mut Frame, area: Rect, state: &State) {
+    let head = vec![words::TEAM_HEAD.to_string()];
+    let (h, list) = split(area, &head);
+    draw_head(frame, h, &head, state.no_color);
+    draw_buttons(
+        frame,
+        list,
+        &team_labels(state),
+        state.session.team_selected,
+        state.no_color,
+    );
+}
+
+pub fn team_row_at(area: Rect, state: &State, column: u16, row: u16) -> Option<usize> {
+    let (_, list) = split(area, &[words::TEAM_HEAD.to_string()]);
+    hit_button(
+        list,
+        kiosk::team_rows(state),
+        state.session.team_selected,
+        column,
+        row,
+    )
+}
+
+/// The keypad's keys, row by row: digits, delete, OK.
+const KEYPAD: [[&str; 3]; 4] = [
+    ["1", "2", "3"],
+    ["4", "5", "6"],
+    ["7", "8", "9"],
+    ["⌫", "0", "OK"],
+];
+const KEY_W: u16 = 9;
+
+fn keypad_action(label: &str) -> Action {
+    match label {
+        "⌫" => Action::Edit(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)),
+        "OK" => Action::Confirm,
+        d => Action::Digit(d.parse().unwrap_or(0)),
+    }
+}
+
+struct PinLayout {
+    text: Rect,
+    keypad: Option<Rect>,
+}
+
+fn pin_text(state: &State) -> Vec<Line<'static>> {
+    let nc = state.no_color;
+    let Some(form) = state.session.pin.as_ref() else {
+        return vec![];
+    };
+    let mut lines = Vec::new();
+    let mask = |n: usize| "●".repeat(n) + &"·".repeat(MAX_PIN_LEN.saturating_sub(n).min(4));
+    match (form.purpose, form.step) {
+        (PinPurpose::Create, PinStep::Code) => {
+            lines.push(Line::raw(words::YOUR_CODE));
+            lines.push(Line::styled(
+                format!("   {}", form.code),
+                style(Meaning::Title, nc),
+            ));
+            lines.push(Line::raw(words::CODE_NOTE));
+        }
+        (_, PinStep::Code) => {
+            lines.push(Line::raw(words::TYPE_CODE));
+            lines.push(Line::from(vec![
+                Span::styled(format!("{}: ", words::CODE_LABEL), style(Meaning::Key, nc)),
+                Span::styled(
+                    format!("{}▏", text::safe_for_terminal(&form.code).into_owned()),
+                    style(Meaning::Title, nc),
+                ),
+            ]));
+        }
+        (purpose, step) => {
+            if purpose != PinPurpose::Admin {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{}: ", words::CODE_LABEL), style(Meaning::Key, nc)),
+                    Span::raw(text::safe_for_terminal(&form.code).into_owned()),
+                ]));
+            }
+            let (ask, label) = match (purpose, step) {
+                (PinPurpose::Admin, _) => (words::ADMIN_PIN, words::PIN_LABEL),
+                (_, PinStep::Repeat) => (words::REPEAT_PIN, words::REPEAT_LABEL),
+                _ => (words::TYPE_PIN, words::PIN_LABEL),
+            };
+            if step == PinStep::Checking {
+                lines.push(Line::raw(words::CHECKING));
+            } else {
+                lines.push(Line::raw(ask));
+            }
+            lines.push(Line::from(vec![
+                Span::styled(format!("{label}: "), style(Meaning::Key, nc)),
+                Span::styled(mask(form.pin.len()), style(Meaning::Title, nc)),
+            ]));
+        }
+    }
+    if let Some(m) = &form.message {
+        lines.push(Line::styled(format!("! {m}"), style(Meaning::Alert, nc)));
+    }
+    if form.purpose != PinPurpose::Admin {
+        lines.push(Line::styled(words::PROTECTS, style(Meaning::Muted, nc)));
+    }
+    lines
+}
+
+fn pin_layout(area: Rect, state: &State) -> PinLayout {
+    let area = centre(area, BUTTON_WIDTH);
+    let p = Paragraph::new(pin_text(state)).wrap(Wrap { trim: true });
+    let text_h = (p.line_count(area.width).min(20) as u16).min(area.height);
+    let wants_keypad = state
+        .session
+        .pin
+        .as_ref()
+        .is_some_and(|f| matches!(f.step, PinStep::Pin | PinStep::Repeat));
+    let pad_h = 4 * BUTTON_ROWS;
+    let keypad = (wants_keypad && area.height >= text_h + 1 + pad_h).then(|| {
+        let w = 3 * KEY_W;
+        Rect::new(
+            area.x + area.width.saturating_sub(w) / 2,
+            area.y + text_h + 1,
+            w.min(area.width),
+            pad_h,
+        )
+    });
+    PinLayout {
+        text: Rect::new(area.x, area.y, area.width, text_h),
+        keypad,
+    }
+}
+
+fn keypad_keys(pad: Rect) -> Vec<(Rect, &'static str)> {
+    let mut v = Vec::new();
+    for (r, row) in KEYPAD.iter().enumerate() {
+        for (c, label) in row.iter().enumerate() {
+            v.push((
+                Rect::new(
+                    pad.x + c as u16 * KEY_W,
+                    pad.y + r as u16 * BUTTON_ROWS,
+                    KEY_W.min(pad.width),
+                    BUTTON_ROWS,
+                ),
+                *label,
+            ));
+        }
+    }
+    v
+}
+
+pub fn draw_pin(frame: &mut Frame, area: Rect, state: &State) {
+    let l = pin_layout(area, state);
+    frame.render_widget(
+        Paragraph::new(pin_text(state)).wrap(Wrap { trim: true }),
+        l.text,
+    );
+    if let Some(pad) = l.keypad {
+        for (r, label) in keypad_keys(pad) {
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(style(Meaning::Muted, state.no_color));
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            frame.render_widget(
+                Paragraph::new(Line::styled(label, style(Meaning::Key, state.no_color)))
+                    .alignment(Alignment::Center),
+                inner,
+            );
+        }
+    }
+}
+
+pub fn pin_hit(area: Rect, state: &State, column: u16, row: u16) -> Option<Action> {
+    let pad = pin_layout(area, state).keypad?;
+    keypad_keys(pad)
+        .into_iter()
+        .find(|(r, _)| column >= r.x && column < r.right() && row >= r.y && row < r.bottom())
+        .map(|(_, label)| keypad_action(label))
+}
+
+fn admin_label(item: AdminItem, state: &State) -> String {
+    match item {
+        AdminItem::Counts => words::ADMIN_COUNTS.to_string(),
+        AdminItem::Export => words::ADMIN_EXPORT.to_string(),
+        AdminItem::Retention => format!(
+            "{}: {}",
+            words::ADMIN_RETENTION,
+            words::retention(state.session.admin.as_ref().map_or(0, |a| a.retention_days))
+        ),
+        AdminItem::Exit => words::ADMIN_EXIT.to_string(),
+        AdminItem::Leave => words::ADMIN_LEAVE.to_string(),
+    }
+}
+
+pub fn draw_admin(frame: &mut Frame, area: Rect, state: &State) {
+    let nc = state.no_color;
+    let Some(view) = state.session.admin.as_ref() else {
+        return;
+    };
+    let area = centre(area, BUTTON_WIDTH);
+    let mut lines: Vec<Line> = ADMIN_ITEMS
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let chosen = i == view.selected;
+            Line::from(vec![
+                Span::raw(if chosen { "▶ " } else { "  " }),
+                Span::styled(format!("{}  ", i + 1), style(Meaning::Key, nc)),
+                Span::styled(
+                    admin_label(*item, state),
+                    if chosen {
+                        style(Meaning::Selected, nc)
+                    } else {
+                        style(Meaning::Normal, nc)
+                    },
+                ),
+            ])
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    if let Some(counts) = &view.counts {
+        lines.push(Line::styled(words::ADMIN_COUNTS, style(Meaning::Title, nc)));
+        for (label, value) in counts {
+            lines.push(Line::raw(format!("  {label}: {value}")));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+}
+
+pub fn admin_row_at(area: Rect, column: u16, row: u16) -> Option<usize> {
+    let area = centre(area, BUTTON_WIDTH);
+    let i = row.checked_sub(area.y)? as usize;
+    (column >= area.x && column < area.right() && i < ADMIN_ITEMS.len()).then_some(i)
+}
+
+/// The "Still there?" box over the screen in a session's last seconds.
+pub fn draw_countdown(frame: &mut Frame, area: Rect, state: &State) {
+    let Some(s) = kiosk::seconds_left(state) else {
+        return;
+    };
+    let nc = state.no_color;
+    let w = 50.min(area.width);
+    let lines = vec![
+        Line::styled(words::STILL_THERE, style(Meaning::Title, nc)),
+        Line::raw(""),
+        Line::styled(words::clearing_in(s), style(Meaning::Alert, nc)),
+        Line::raw(words::PRESS_TO_STAY),
+    ];
+    let inner_w = w.saturating_sub(2);
+    let h = lines
+        .iter()
+        .map(|l| {
+            let t: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            wrapped_height(&t, inner_w)
+        })
+        .sum::<u16>()
+        + 2;
+    let r = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + area.height.saturating_sub(h) / 2,
+        w,
+        h.min(area.height),
+    );
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .alignment(Alignment::Center)
+            .block(Block::default().borders(Borders::ALL)),
+        r,
+    );
+}
+
+/// The right end of the title line: a countdown on the kiosk's result.
+pub fn title_note(state: &State) -> Option<String> {
+    if state.screen != crate::app::Screen::Result {
+        return None;
+    }
+    kiosk::seconds_left(state).map(words::back_to_start_in)
+}
