@@ -532,6 +532,8 @@ pub mod kiosk {
     pub const ADMIN_EXIT: &str = "Close the kiosk";
     pub const ADMIN_LEAVE: &str = "Back to the welcome screen";
     pub const DONE: &str = "Done";
+    pub const SAVED_ANONYMOUSLY: &str =
+        "Saved anonymously, with the date only. It counts towards team figures; nobody can trace it to you.";
     pub const EXIT_TITLE: &str = "Close the kiosk?";
     pub const EXIT_QUESTION: &str =
         "The terminal goes back to its shell (or its supervisor starts the kiosk again).";

@@ -18,15 +18,17 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
     let q = &state.questionnaires[r.questionnaire];
     let mut out: Vec<Line> = Vec::new();
     out.push(Line::styled(q.title.clone(), style(Meaning::Title, nc)));
+    // An anonymous kiosk check-in belongs to nobody: no history, no change.
+    let anonymous = state.kiosk.is_some() && state.session.respondent.is_none();
     out.push(Line::styled(
-        if r.saved_id.is_some() {
-            text::SAVED
-        } else {
-            text::SAVING
+        match (r.saved_id.is_some(), anonymous) {
+            (true, true) => text::kiosk::SAVED_ANONYMOUSLY,
+            (true, false) => text::SAVED,
+            (false, _) => text::SAVING,
         },
         style(Meaning::Muted, nc),
     ));
-    if r.saved_id.is_some() && r.previous.is_none() {
+    if r.saved_id.is_some() && r.previous.is_none() && !anonymous {
         out.push(Line::styled(text::FIRST_TIME, style(Meaning::Muted, nc)));
     }
     let support = r.outcome.signposting(q);

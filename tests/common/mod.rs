@@ -35,6 +35,37 @@ impl App {
         });
         app
     }
+    /// A kiosk on an in-memory database: the welcome screen, teams
+    /// "Ward 7" and "Theatres", default timeouts.
+    pub fn kiosk() -> App {
+        let store = Store::open_in_memory().unwrap();
+        let t = Utc.with_ymd_and_hms(2026, 11, 21, 3, 0, 0).unwrap();
+        let qs = Catalog::bundled()
+            .entries
+            .into_iter()
+            .map(|e| e.questionnaire)
+            .collect();
+        let config = joy_kiosk::app::kiosk::KioskConfig {
+            site: "Ward 7 (demo)".into(),
+            teams: vec!["Ward 7".into(), "Theatres".into()],
+            ..Default::default()
+        };
+        let mut app = App {
+            state: State::kiosk(qs, config, t),
+            store,
+            t,
+        };
+        app.act(Action::Resize {
+            width: 80,
+            height: 24,
+        });
+        app
+    }
+    /// Act at `self.t + ms` milliseconds (the clock moves by that much).
+    pub fn act_after(&mut self, ms: i64, a: Action) -> Vec<joy_kiosk::app::Effect> {
+        self.t += Duration::milliseconds(ms);
+        dispatch(&mut self.state, &mut self.store, a, self.t)
+    }
     pub fn act(&mut self, a: Action) {
         self.t += Duration::seconds(5);
         dispatch(&mut self.state, &mut self.store, a, self.t);

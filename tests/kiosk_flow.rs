@@ -1,0 +1,280 @@
+//! Kiosk mode through the app logic on an in-memory database, with a clock
+//! that the tests move: anonymous check-ins, lock-down, the idle reset that
+//! drops a person's whole session, the result countdown, the submission
+//! interval, the burst filter and the admin sequence.
+
+mod common;
+
+use common::{screen_lines, App};
+use joy_kiosk::app::{Action, Effect, Screen};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// From the welcome screen: an anonymous WHO-5 check-in for team "Ward 7",
+/// all answered "5" (row 1), up to the review screen.
+fn answer_who5(app: &mut App) {
+    let i = app
+        .state
+        .questionnaires
+        .iter()
+        .position(|q| q.id == "who5")
+        .unwrap();
+    app.act(Action::Pick(i));
+    assert_eq!(app.state.screen, Screen::Team);
+    app.act(Action::Pick(0));
+    assert_eq!(app.state.screen, Screen::Question);
+    for _ in 0..5 {
+        app.act(Action::Pick(0));
+    }
+    assert_eq!(app.state.screen, Screen::Review);
+}
+
+fn text(app: &App) -> String {
+    screen_lines(app, 80, 24).join("\n")
+}
+
+#[test]
+fn an_anonymous_check_in_is_saved_with_its_team_and_no_respondent() {
+    let mut app = App::kiosk();
+    assert_eq!(app.state.screen, Screen::Welcome);
+    answer_who5(&mut app);
+    app.act(Action::Save);
+    assert_eq!(app.state.screen, Screen::Result);
+    let (respondent, team): (Option<i64>, Option<String>) = app
+        .store
+        .connection()
+        .query_row("SELECT respondent_id, team FROM checkin", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(respondent, None);
+    assert_eq!(team.as_deref(), Some("Ward 7"));
+    // The result shows no "history" or "trends": an anonymous entry has none.
+    let screen = text(&app);
+    assert!(!screen.contains("history"), "{screen}");
+    assert!(!screen.contains("trends"), "{screen}");
+    // Done: back to the welcome screen, and the terminal is cleared.
+    let effects = app.act_after(5_000, Action::Confirm);
+    assert_eq!(app.state.screen, Screen::Welcome);
+    assert!(effects.contains(&Effect::ClearTerminal));
+    assert!(app.state.session.result.is_none());
+}
+
+#[test]
+fn the_welcome_screen_shows_nobodys_data() {
+    let mut app = App::kiosk();
+    answer_who5(&mut app);
+    app.act(Action::Save);
+    app.act_after(5_000, Action::Confirm);
+    let screen = text(&app);
+    for word in ["Last", "last", "score", "Score", "▁", "█", "/ 100"] {
+        assert!(
+            !screen.contains(word),
+            "{word:?} on the welcome screen:\n{screen}"
+        );
+    }
+    assert!(screen.contains("anonymous"), "{screen}");
+    assert!(screen.contains("Ward 7 (demo)"), "{screen}");
+}
+
+#[test]
+fn no_action_on_any_screen_leaves_the_kiosk() {
+    let keys = [
+        Action::Quit,
+        Action::Back,
+        Action::Back,
+        Action::Back,
+        Action::Help,
+        Action::Quit,
+        Action::Back,
+        Action::Support,
+        Action::Quit,
+        Action::Back,
+        Action::Paste("q\n\u{3}exit\n".into()),
+        Action::Yes,
+    ];
+    // On the welcome screen, in a check-in, on review and on the result.
+    for stop in 0..4 {
+        let mut app = App::kiosk();
+        if stop >= 1 {
+            app.act(Action::Pick(0));
+            app.act(Action::Pick(0));
+        }
+        if stop >= 2 {
+            for _ in 0..5 {
+                app.act(Action::Pick(0));
+            }
+        }
+        if stop >= 3 {
+            app.act(Action::Save);
+        }
+        for k in &keys {
+            app.act(k.clone());
+            assert!(!app.state.quit, "{k:?} left the kiosk (stop {stop})");
+        }
+        assert!(!app.state.quit);
+    }
+}
+
+#[test]
+fn walking_away_drops_the_whole_session_and_clears_the_terminal() {
+    let mut app = App::kiosk();
+    app.act(Action::Pick(0)); // WHO-5 (first offered)
+    app.act(Action::Pick(1)); // team "Theatres"
+    app.act(Action::Pick(2)); // an answer
+    assert_eq!(app.state.screen, Screen::Question);
+    assert!(!app
+        .state
+        .session
+        .checkin
+        .as_ref()
+        .unwrap()
+        .answers
+        .is_empty());
+    // 79 s later nothing happens yet; at 80 s the warning shows.
+    assert!(app.act_after(79_000, Action::Tick).is_empty());
+    assert!(!text(&app).contains("Still there?"));
+    app.act_after(1_000, Action::Tick);
+    let screen = text(&app);
+    assert!(screen.contains("Still there?"), "{screen}");
+    assert!(screen.contains("10 s"), "{screen}");
+    // At 90 s: the session is gone, the screen is cleared.
+    let effects = app.act_after(10_000, Action::Tick);
+    assert!(effects.contains(&Effect::ClearTerminal), "{effects:?}");
+    assert_eq!(app.state.screen, Screen::Welcome);
+    assert!(app.state.session.checkin.is_none());
+    assert!(app.state.session.team.is_none());
+    assert_eq!(app.store.count("checkin").unwrap(), 0, "nothing saved");
+    assert!(!text(&app).contains("Still there?"));
+    // Once only: further ticks do nothing.
+    assert!(app.act_after(5_000, Action::Tick).is_empty());
+}
+
+#[test]
+fn a_key_during_the_warning_keeps_the_session_and_does_nothing_else() {
+    let mut app = App::kiosk();
+    answer_who5(&mut app);
+    app.act_after(85_000, Action::Tick);
+    assert!(text(&app).contains("Still there?"));
+    // The key wakes the session; it does not save.
+    app.act_after(100, Action::Save);
+    assert_eq!(app.state.screen, Screen::Review);
+    assert_eq!(app.store.count("checkin").unwrap(), 0);
+    assert!(!text(&app).contains("Still there?"));
+    // 89 s later still there; the full timeout counts from the key.
+    app.act_after(89_000, Action::Tick);
+    assert_eq!(app.state.screen, Screen::Review);
+}
+
+#[test]
+fn the_result_counts_down_and_any_key_gives_more_time() {
+    let mut app = App::kiosk();
+    answer_who5(&mut app);
+    app.act(Action::Save);
+    assert_eq!(app.state.screen, Screen::Result);
+    app.act_after(30_000, Action::Tick);
+    let screen = text(&app);
+    assert!(screen.contains("Back to the start in 15 s"), "{screen}");
+    app.act_after(10_000, Action::Down); // reading: scrolls, resets the clock
+    app.act_after(44_000, Action::Tick);
+    assert_eq!(app.state.screen, Screen::Result);
+    let effects = app.act_after(1_000, Action::Tick);
+    assert_eq!(app.state.screen, Screen::Welcome);
+    assert!(effects.contains(&Effect::ClearTerminal));
+}
+
+#[test]
+fn two_saves_from_this_terminal_are_spaced_by_the_minimum_interval() {
+    let mut app = App::kiosk();
+    answer_who5(&mut app);
+    app.act(Action::Save);
+    let first = app.t;
+    app.act_after(1_000, Action::Confirm);
+    // A second check-in done within 10 s of the first save.
+    app.t = first;
+    app.act_after(600, Action::Pick(0));
+    app.act_after(600, Action::Pick(0));
+    for _ in 0..5 {
+        app.act_after(600, Action::Pick(1));
+    }
+    assert_eq!(app.state.screen, Screen::Review);
+    app.act_after(600, Action::Save);
+    assert_eq!(app.store.count("checkin").unwrap(), 1, "refused");
+    assert_eq!(app.state.screen, Screen::Review, "answers kept");
+    assert!(text(&app).contains("press s again in"), "{}", text(&app));
+    app.act_after(10_000, Action::Save);
+    assert_eq!(app.store.count("checkin").unwrap(), 2);
+}
+
+#[test]
+fn a_rapid_series_of_identical_presses_counts_once() {
+    let mut app = App::kiosk();
+    app.act(Action::Pick(0));
+    app.act(Action::Pick(0));
+    assert_eq!(app.state.screen, Screen::Question);
+    // Someone mashes "1": 20 presses 100 ms apart answer one question.
+    app.act_after(1_000, Action::Pick(0));
+    for _ in 0..19 {
+        app.act_after(100, Action::Pick(0));
+    }
+    let c = app.state.session.checkin.as_ref().unwrap();
+    assert_eq!(c.answers.len(), 1);
+    // A deliberate press later counts.
+    app.act_after(1_000, Action::Pick(0));
+    assert_eq!(app.state.session.checkin.as_ref().unwrap().answers.len(), 2);
+    // Different keys in quick succession all count.
+    app.act_after(100, Action::Pick(1));
+    assert_eq!(app.state.session.checkin.as_ref().unwrap().answers.len(), 3);
+}
+
+#[test]
+fn three_ctrl_k_on_the_welcome_screen_ask_for_the_admin_pin() {
+    let mut app = App::kiosk();
+    app.act(Action::AdminKey);
+    app.act(Action::AdminKey);
+    app.act(Action::Down); // breaks the sequence
+    app.act(Action::AdminKey);
+    assert_eq!(app.state.screen, Screen::Welcome);
+    app.act(Action::AdminKey);
+    app.act(Action::AdminKey);
+    assert_eq!(app.state.screen, Screen::Pin);
+    let screen = text(&app);
+    assert!(screen.contains("admin PIN"), "{screen}");
+    // Esc goes back to the welcome screen, never out.
+    app.act(Action::Back);
+    assert_eq!(app.state.screen, Screen::Welcome);
+    // Not from inside a check-in.
+    app.act(Action::Pick(0));
+    for _ in 0..3 {
+        app.act(Action::AdminKey);
+    }
+    assert_eq!(app.state.screen, Screen::Team);
+}
+
+#[test]
+fn the_pin_form_masks_the_pin_and_esc_steps_back() {
+    let mut app = App::kiosk();
+    let n = joy_kiosk::app::kiosk::welcome_items(&app.state).len();
+    app.act(Action::Pick(n - 2)); // open my private history
+    assert_eq!(app.state.screen, Screen::Pin);
+    for c in "maple-otter-42".chars() {
+        app.act(Action::Edit(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )));
+    }
+    app.act(Action::Confirm);
+    for d in [1, 2, 3, 4] {
+        app.act(Action::Digit(d));
+    }
+    let screen = text(&app);
+    assert!(screen.contains("●●●●"), "{screen}");
+    assert!(!screen.contains("1234"), "{screen}");
+    assert!(screen.contains("maple-otter-42"), "{screen}");
+    app.act(Action::Back);
+    app.act(Action::Back);
+    assert_eq!(app.state.screen, Screen::Welcome);
+    assert!(
+        app.state.session.pin.is_none(),
+        "typed code and PIN dropped"
+    );
+}
