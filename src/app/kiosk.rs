@@ -396,17 +396,15 @@ pub fn team(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect
 fn type_into(form: &mut PinForm, c: char) {
     form.message = None;
     match form.step {
-        PinStep::Code if form.purpose == PinPurpose::SignIn => {
-            if form.code.chars().count() < MAX_CODE_LEN
-                && (c.is_alphanumeric() || c == '-' || c == ' ')
-            {
-                form.code.push(c);
-            }
+        PinStep::Code
+            if form.purpose == PinPurpose::SignIn
+                && form.code.chars().count() < MAX_CODE_LEN
+                && (c.is_alphanumeric() || c == '-' || c == ' ') =>
+        {
+            form.code.push(c);
         }
-        PinStep::Pin | PinStep::Repeat => {
-            if c.is_ascii_digit() && form.pin.len() < MAX_PIN_LEN {
-                form.pin.push(c);
-            }
+        PinStep::Pin | PinStep::Repeat if c.is_ascii_digit() && form.pin.len() < MAX_PIN_LEN => {
+            form.pin.push(c);
         }
         _ => {}
     }
@@ -478,10 +476,8 @@ fn pin_next(state: &mut State) -> Vec<Effect> {
                 form.step = PinStep::Pin;
             }
         }
-        (PinPurpose::Create, PinStep::Code) => {
-            if !form.code.is_empty() {
-                form.step = PinStep::Pin;
-            }
+        (PinPurpose::Create, PinStep::Code) if !form.code.is_empty() => {
+            form.step = PinStep::Pin;
         }
         (_, PinStep::Pin) => {
             if !crate::kiosk::pin::valid_pin(&form.pin) {
