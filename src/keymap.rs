@@ -345,9 +345,14 @@ fn kiosk_hints(state: &State) -> Option<Vec<Hint>> {
     use crate::app::kiosk::{PinPurpose, PinStep};
     let anonymous = state.session.respondent.is_none();
     let mut h = match state.screen {
-        Screen::Welcome | Screen::Team => vec![
+        Screen::Welcome => vec![
             hint("↑↓", text::key::CHOOSE, Action::Down),
             hint("Enter", text::kiosk::KEY_START, Action::Confirm),
+        ],
+        Screen::Team => vec![
+            hint("↑↓", text::key::CHOOSE, Action::Down),
+            hint("Enter", text::kiosk::KEY_START, Action::Confirm),
+            hint("Esc", text::kiosk::KEY_CANCEL, Action::Back),
         ],
         Screen::Pin => {
             let form = state.session.pin.as_ref()?;

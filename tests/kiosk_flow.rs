@@ -278,3 +278,38 @@ fn the_pin_form_masks_the_pin_and_esc_steps_back() {
         "typed code and PIN dropped"
     );
 }
+
+#[test]
+fn touches_on_the_big_buttons_and_the_keypad_work() {
+    let mut app = App::kiosk();
+    // 80x24: the second button ("Joy in work") has its text on row 10.
+    app.act(Action::Click {
+        column: 30,
+        row: 10,
+    });
+    assert_eq!(app.state.screen, Screen::Team);
+    assert_eq!(app.state.session.selected, 1);
+    // Touching outside any button does nothing.
+    app.act(Action::Back);
+    app.act(Action::Click { column: 1, row: 10 });
+    assert_eq!(app.state.screen, Screen::Welcome);
+    // The admin PIN keypad: "1" sits at column 30, row 8 of the 80x24 screen.
+    for _ in 0..3 {
+        app.act(Action::AdminKey);
+    }
+    let lines = common::screen_lines(&app, 80, 24);
+    let (row, col) = lines
+        .iter()
+        .enumerate()
+        .find_map(|(y, l)| l.find("│   1   │").map(|x| (y, l[..x].chars().count())))
+        .expect("keypad drawn");
+    app.act(Action::Click {
+        column: col as u16 + 4,
+        row: row as u16,
+    });
+    app.act(Action::Click {
+        column: col as u16 + 4 + 9,
+        row: row as u16,
+    });
+    assert_eq!(app.state.session.pin.as_ref().unwrap().pin, "12");
+}

@@ -429,7 +429,7 @@ pub fn draw_admin(frame: &mut Frame, area: Rect, state: &State) {
             lines.push(Line::raw(format!("  {label}: {value}")));
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
 pub fn admin_row_at(area: Rect, column: u16, row: u16) -> Option<usize> {

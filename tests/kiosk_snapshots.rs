@@ -1,0 +1,127 @@
+//! The kiosk's screens rendered into `TestBackend` at 80x24 and at a
+//! touch-screen size (100x30), compared with committed snapshots: welcome,
+//! team, code and PIN, new code, "Still there?" countdown, result countdown,
+//! admin PIN and admin screen.
+
+mod common;
+use common::App;
+use joy_kiosk::app::kiosk::{AdminView, PinForm, PinPurpose, PinStep};
+use joy_kiosk::app::{Action, Screen};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (100, 30)];
+
+fn snap(name: &str, app: &mut App) {
+    for (w, h) in SIZES {
+        app.act_after(
+            0,
+            Action::Resize {
+                width: w,
+                height: h,
+            },
+        );
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| joy_kiosk::ui::draw(f, &app.state)).unwrap();
+        let text = common::buffer_lines(t.backend().buffer()).join("\n");
+        insta::assert_snapshot!(format!("kiosk_{name}_{w}x{h}"), text);
+    }
+}
+
+#[test]
+fn welcome() {
+    let mut app = App::kiosk();
+    snap("welcome", &mut app);
+}
+
+#[test]
+fn team_question() {
+    let mut app = App::kiosk();
+    app.act(Action::Pick(0));
+    assert_eq!(app.state.screen, Screen::Team);
+    snap("team", &mut app);
+}
+
+#[test]
+fn pin_sign_in() {
+    let mut app = App::kiosk();
+    let mut form = PinForm::new(PinPurpose::SignIn);
+    form.code = "maple-otter-42".into();
+    form.step = PinStep::Pin;
+    form.pin = "123".into();
+    app.state.session.pin = Some(form);
+    app.state.screen = Screen::Pin;
+    snap("pin", &mut app);
+}
+
+#[test]
+fn pin_wrong() {
+    let mut app = App::kiosk();
+    let mut form = PinForm::new(PinPurpose::SignIn);
+    form.message = Some(joy_kiosk::text::kiosk::NO_MATCH.into());
+    app.state.session.pin = Some(form);
+    app.state.screen = Screen::Pin;
+    snap("pin_wrong", &mut app);
+}
+
+#[test]
+fn new_code() {
+    let mut app = App::kiosk();
+    let mut form = PinForm::new(PinPurpose::Create);
+    form.code = "maple-otter-42".into();
+    app.state.session.pin = Some(form);
+    app.state.screen = Screen::Pin;
+    snap("new_code", &mut app);
+}
+
+#[test]
+fn still_there_countdown() {
+    let mut app = App::kiosk();
+    app.act(Action::Pick(0));
+    app.act(Action::Pick(0));
+    app.act_after(83_000, Action::Tick);
+    snap("countdown", &mut app);
+}
+
+#[test]
+fn result_countdown() {
+    let mut app = App::kiosk();
+    app.act(Action::Pick(0));
+    app.act(Action::Pick(0));
+    for _ in 0..5 {
+        app.act(Action::Pick(2));
+    }
+    app.act(Action::Save);
+    assert_eq!(app.state.screen, Screen::Result);
+    app.act_after(20_000, Action::Tick);
+    snap("result", &mut app);
+}
+
+#[test]
+fn admin_pin() {
+    let mut app = App::kiosk();
+    for _ in 0..3 {
+        app.act(Action::AdminKey);
+    }
+    assert_eq!(app.state.screen, Screen::Pin);
+    snap("admin_pin", &mut app);
+}
+
+#[test]
+fn admin_screen() {
+    let mut app = App::kiosk();
+    app.state.session.admin = Some(AdminView {
+        selected: 2,
+        counts: Some(vec![
+            ("Anonymous check-ins".into(), "1,204".into()),
+            ("Check-ins by code holders".into(), "310".into()),
+            ("Private codes".into(), "41".into()),
+            ("Team reflections".into(), "87".into()),
+            ("Team actions".into(), "6".into()),
+            ("Oldest entry".into(), "2025-11-23".into()),
+        ]),
+        retention_days: 365,
+    });
+    app.state.screen = Screen::Admin;
+    snap("admin", &mut app);
+}
