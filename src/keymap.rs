@@ -244,7 +244,12 @@ pub fn screen_hints(state: &State) -> Vec<Hint> {
         }
     }
     let mut h = match state.screen {
-        Screen::Welcome | Screen::Team | Screen::Pin | Screen::Admin => vec![],
+        Screen::Team => vec![
+            hint("↑↓", text::key::CHOOSE, Action::Down),
+            hint("Enter", text::key::START, Action::Confirm),
+            hint("Esc", text::key::BACK, Action::Back),
+        ],
+        Screen::Welcome | Screen::Pin | Screen::Admin => vec![],
         Screen::Home => vec![
             hint("↑↓", text::key::CHOOSE, Action::Down),
             hint("Enter", text::key::START, Action::Confirm),
@@ -258,6 +263,18 @@ pub fn screen_hints(state: &State) -> Vec<Hint> {
             hint("s", text::key::SAVE, Action::Save),
             hint("Esc", text::key::BACK, Action::Back),
         ],
+        Screen::Result
+            if state
+                .session
+                .result
+                .as_ref()
+                .is_some_and(|r| r.team.is_some()) =>
+        {
+            vec![
+                hint("Enter", text::key::HOME, Action::Confirm),
+                hint("↑↓", text::key::SCROLL, Action::Down),
+            ]
+        }
         Screen::Result => vec![
             hint("Enter", text::key::HOME, Action::Confirm),
             hint("t", text::key::TRENDS, Action::OpenTrends),

@@ -203,6 +203,12 @@ pub fn not_a_number(typed: &str, min: f64, max: f64) -> String {
 
 pub const APP_NAME: &str = "joy-kiosk";
 pub const TITLE_HOME: &str = "Your check-ins";
+pub const NO_TEAMS: &str =
+    "No teams are set up here. Add them to the configuration file: teams = [\"Ward 7\"] under [kiosk] (see README).";
+pub const TEAM_REFLECTION_NOTE: &str = "Team reflection: anonymous, shown only in team totals";
+pub fn saved_for_team(team: &str, period: &str) -> String {
+    format!("Saved anonymously for {team}, {period}. It is shown only in the team's totals, with the date only.")
+}
 pub const TITLE_QUESTION: &str = "Check-in";
 pub const TITLE_REVIEW: &str = "Check your answers";
 pub const TITLE_RESULT: &str = "Your result";
@@ -500,6 +506,9 @@ pub mod kiosk {
     pub const WELCOME_NOTE: &str =
         "Check-ins here are anonymous: no name, no time, only the date. Nobody sees your answers.";
     pub const ANONYMOUS: &str = "anonymous";
+    pub const TEAM_REFLECTION: &str = "team reflection, anonymous";
+    pub const TEAM_REQUIRED_HEAD: &str =
+        "Which team is this reflection for? It is shown only in the team's totals.";
     pub const SIGN_IN: &str = "Open my private history";
     pub const SIGN_IN_NOTE: &str = "with your code and PIN";
     pub const CREATE: &str = "Make a private code";

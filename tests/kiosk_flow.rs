@@ -313,3 +313,101 @@ fn touches_on_the_big_buttons_and_the_keypad_work() {
     });
     assert_eq!(app.state.session.pin.as_ref().unwrap().pin, "12");
 }
+
+/// Answer whatever is asked until the review screen: the first row of
+/// lists (then Enter for multiple choice), skipping what can be skipped.
+fn answer_all(app: &mut App) {
+    for _ in 0..40 {
+        if app.state.screen != Screen::Question {
+            break;
+        }
+        let before = app.state.session.checkin.as_ref().map(|c| c.index);
+        app.act(Action::Pick(0));
+        if app.state.screen == Screen::Question
+            && app.state.session.checkin.as_ref().map(|c| c.index) == before
+        {
+            app.act(Action::Confirm);
+        }
+        if app.state.screen == Screen::Question
+            && app.state.session.checkin.as_ref().map(|c| c.index) == before
+        {
+            app.act(Action::Skip);
+        }
+    }
+    assert_eq!(app.state.screen, Screen::Review);
+}
+
+fn saved_rows(app: &mut App) -> Vec<(Option<i64>, Option<String>, Option<String>, String)> {
+    let c = app.store.connection();
+    let mut st = c
+        .prepare("SELECT respondent_id, team, period, questionnaire_id FROM checkin")
+        .unwrap();
+    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+#[test]
+fn a_team_reflection_in_the_kiosk_needs_a_team_and_belongs_to_nobody() {
+    let mut app = App::kiosk();
+    let i = app
+        .state
+        .questionnaires
+        .iter()
+        .position(|q| q.id == "team-reflection")
+        .expect("team reflections are offered in the kiosk");
+    app.act(Action::Pick(i));
+    assert_eq!(app.state.screen, Screen::Team);
+    let screen = text(&app);
+    assert!(!screen.contains("Prefer not to say"), "{screen}");
+    app.act(Action::Pick(1)); // Theatres
+    answer_all(&mut app);
+    app.act(Action::Save);
+    assert_eq!(app.state.screen, Screen::Result);
+    let rows = saved_rows(&mut app);
+    assert_eq!(rows.len(), 1);
+    let (who, team, period, q) = &rows[0];
+    assert_eq!(*who, None);
+    assert_eq!(team.as_deref(), Some("Theatres"));
+    assert_eq!(
+        period.as_deref(),
+        Some(joy_kiosk::app::reflection_period(app.t).as_str())
+    );
+    assert!(period.as_deref().unwrap().contains("-W"));
+    assert_eq!(q, "team-reflection");
+    assert!(
+        text(&app).contains("Saved anonymously for Theatres"),
+        "{}",
+        text(&app)
+    );
+}
+
+#[test]
+fn a_team_reflection_in_the_personal_app_is_not_linked_to_the_person() {
+    let mut app = App::new();
+    let i = app
+        .state
+        .questionnaires
+        .iter()
+        .position(|q| q.id == "team-reflection")
+        .unwrap();
+    // No teams set up: a clear message, nothing starts.
+    app.act(Action::Pick(i));
+    assert_eq!(app.state.screen, Screen::Home);
+    assert!(app.state.status.as_deref().unwrap().contains("No teams"));
+    app.state.teams = vec!["Ward 7".into()];
+    app.act(Action::Pick(i));
+    assert_eq!(app.state.screen, Screen::Team);
+    app.act(Action::Pick(0));
+    answer_all(&mut app);
+    app.act(Action::Save);
+    let rows = saved_rows(&mut app);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0, None, "no link to the person");
+    assert_eq!(rows[0].1.as_deref(), Some("Ward 7"));
+    // Nothing of it in the person's history.
+    app.act(Action::Confirm);
+    app.act(Action::OpenHistory);
+    assert!(app.state.session.history.is_empty());
+}

@@ -65,6 +65,7 @@ impl State {
         let mut state = State::new(questionnaires, None, now);
         state.mode = Mode::Kiosk;
         state.screen = Screen::Welcome;
+        state.teams = config.teams.clone();
         state.kiosk = Some(Kiosk::new(config));
         state
     }
@@ -205,7 +206,15 @@ pub fn welcome_items(state: &State) -> Vec<WelcomeItem> {
 
 /// The rows of the team question: each team, then "prefer not to say".
 pub fn team_rows(state: &State) -> usize {
-    state.kiosk.as_ref().map_or(0, |k| k.config.teams.len()) + 1
+    state.teams.len() + usize::from(!team_required(state))
+}
+
+/// A team reflection needs its team; an anonymous check-in may skip it.
+pub fn team_required(state: &State) -> bool {
+    state
+        .questionnaires
+        .get(state.session.selected)
+        .is_some_and(|q| q.kind == crate::questionnaire::Kind::Team)
 }
 
 /// When the current session ends if nobody touches the screen, if a session
@@ -345,17 +354,7 @@ pub fn welcome(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Eff
     match chosen {
         Some(WelcomeItem::Anonymous(q)) => {
             state.session.selected = q;
-            if state
-                .kiosk
-                .as_ref()
-                .is_some_and(|k| !k.config.teams.is_empty())
-            {
-                state.session.team_selected = 0;
-                state.screen = Screen::Team;
-                vec![]
-            } else {
-                super::start(state, now)
-            }
+            super::choose(state, now)
         }
         Some(WelcomeItem::SignIn) => {
             state.session.pin = Some(PinForm::new(PinPurpose::SignIn));
@@ -381,14 +380,11 @@ pub fn team(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect
         }
         Action::Pick(i) if i < n => Some(i),
         Action::Confirm | Action::Right => Some(state.session.team_selected),
-        Action::Back | Action::Left => return end_session(state),
+        Action::Back | Action::Left => return super::go_home(state),
         _ => None,
     };
     let Some(i) = pick else { return vec![] };
-    state.session.team = state
-        .kiosk
-        .as_ref()
-        .and_then(|k| k.config.teams.get(i).cloned());
+    state.session.team = state.teams.get(i).cloned();
     super::start(state, now)
 }
 

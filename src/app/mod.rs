@@ -216,6 +216,8 @@ pub struct ResultView {
     pub saved_id: Option<i64>,
     pub previous: Option<CheckinRecord>,
     pub scroll: u16,
+    /// A team reflection: (team, period) it was saved for.
+    pub team: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -291,6 +293,9 @@ impl Session {
 #[derive(Debug)]
 pub struct State {
     pub mode: Mode,
+    /// The teams of this ward or site (from the configuration): a team
+    /// reflection, or an anonymous kiosk check-in, is tagged with one.
+    pub teams: Vec<String>,
     /// The kiosk's own settings and clocks (kiosk mode only).
     pub kiosk: Option<kiosk::Kiosk>,
     /// Questionnaires offered here.
@@ -320,12 +325,14 @@ impl State {
         respondent: Option<i64>,
         now: DateTime<Utc>,
     ) -> State {
-        let questionnaires: Vec<Questionnaire> = questionnaires
+        // Personal questionnaires first, then team reflections.
+        let (mut questionnaires, team): (Vec<Questionnaire>, Vec<Questionnaire>) = questionnaires
             .into_iter()
-            .filter(|q| q.kind == Kind::Personal)
-            .collect();
+            .partition(|q| q.kind == Kind::Personal);
+        questionnaires.extend(team);
         State {
             mode: Mode::Personal,
+            teams: Vec::new(),
             kiosk: None,
             questionnaires,
             screen: Screen::Home,
@@ -574,16 +581,44 @@ fn home(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
         }
         Action::Pick(i) if i < n => {
             state.session.selected = i;
-            return start(state, now);
+            return choose(state, now);
         }
-        Action::Confirm | Action::Right => return start(state, now),
+        Action::Confirm | Action::Right => return choose(state, now),
         Action::OpenHistory => return open_history(state),
-        Action::OpenTrends => return open_trends(state, state.session.selected),
+        Action::OpenTrends => {
+            let own = state
+                .questionnaires
+                .get(state.session.selected)
+                .is_some_and(|q| q.kind == Kind::Personal);
+            return open_trends(state, if own { state.session.selected } else { 0 });
+        }
         // Esc on home does nothing: leaving the app is always `q`.
         Action::Back => {}
         _ => {}
     }
     vec![]
+}
+
+/// The person chose questionnaire `session.selected`: a team reflection, or
+/// an anonymous kiosk check-in where teams are set up, asks for the team
+/// first.
+pub(crate) fn choose(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(q) = state.questionnaires.get(state.session.selected) else {
+        return vec![];
+    };
+    let team_kind = q.kind == Kind::Team;
+    let anonymous = state.kiosk.is_some() && state.session.respondent.is_none();
+    if team_kind && state.teams.is_empty() {
+        state.status = Some(crate::text::NO_TEAMS.to_string());
+        return vec![];
+    }
+    if team_kind || (anonymous && !state.teams.is_empty()) {
+        state.session.team_selected = 0;
+        state.session.team = None;
+        state.screen = Screen::Team;
+        return vec![];
+    }
+    start(state, now)
 }
 
 pub(crate) fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
@@ -593,6 +628,13 @@ pub(crate) fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     state.session.checkin = Some(Checkin::new(state.session.selected, q, now));
     state.screen = Screen::Question;
     vec![]
+}
+
+/// The period a reflection made at `now` belongs to (its ISO week).
+pub fn reflection_period(now: DateTime<Utc>) -> String {
+    use chrono::Datelike;
+    let w = now.with_timezone(&chrono::Local).date_naive().iso_week();
+    format!("{}-W{:02}", w.year(), w.week())
 }
 
 /// Called by the check-in flow when the user saves.
@@ -616,7 +658,13 @@ pub(crate) fn finish(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         c.started_at,
         now.max(c.started_at),
     );
-    if state.session.respondent.is_none() {
+    if q.kind == Kind::Team {
+        // A team reflection belongs to the team and its period, never to a
+        // person (the store keeps the date only, in no order).
+        new.respondent = None;
+        new.team = state.session.team.clone();
+        new.period = Some(reflection_period(now));
+    } else if state.session.respondent.is_none() {
         // Anonymous kiosk check-ins count towards team figures only.
         new.team = state.session.team.clone();
     }
@@ -626,6 +674,7 @@ pub(crate) fn finish(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         saved_id: None,
         previous: None,
         scroll: 0,
+        team: new.team.clone().zip(new.period.clone()),
     });
     vec![Effect::Save(Box::new(new))]
 }
@@ -738,6 +787,13 @@ fn result(state: &mut State, action: Action) -> Vec<Effect> {
     }
     match action {
         Action::Confirm | Action::Back => return go_home(state),
+        // A reflection or an anonymous check-in has no personal history.
+        _ if state.session.respondent.is_none()
+            || state
+                .session
+                .result
+                .as_ref()
+                .is_some_and(|r| r.team.is_some()) => {}
         Action::OpenTrends => {
             let q = state
                 .session
@@ -799,7 +855,12 @@ fn history(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Filter => {
             // All, then each questionnaire in turn, then all again.
-            let ids: Vec<&str> = state.questionnaires.iter().map(|q| q.id.as_str()).collect();
+            let ids: Vec<&str> = state
+                .questionnaires
+                .iter()
+                .filter(|q| q.kind == Kind::Personal)
+                .map(|q| q.id.as_str())
+                .collect();
             let next = match &state.session.history_filter {
                 None => ids.first(),
                 Some(f) => ids
@@ -857,13 +918,25 @@ fn trends(state: &mut State, action: Action) -> Vec<Effect> {
             state.session.trends.score = (state.session.trends.score + ns - 1) % ns;
             return state.series_effect();
         }
-        Action::NextQuestionnaire | Action::Down if nq > 0 => {
-            state.session.trends.questionnaire = (state.session.trends.questionnaire + 1) % nq;
-            state.session.trends.score = 0;
-            return state.series_effect();
-        }
-        Action::Up if nq > 0 => {
-            state.session.trends.questionnaire = (state.session.trends.questionnaire + nq - 1) % nq;
+        Action::NextQuestionnaire | Action::Down | Action::Up if nq > 0 => {
+            // Personal questionnaires only: team reflections have no
+            // personal trend.
+            let own: Vec<usize> = (0..nq)
+                .filter(|&i| state.questionnaires[i].kind == Kind::Personal)
+                .collect();
+            if own.is_empty() {
+                return vec![];
+            }
+            let at = own
+                .iter()
+                .position(|&i| i == state.session.trends.questionnaire)
+                .unwrap_or(0);
+            let next = if action == Action::Up {
+                (at + own.len() - 1) % own.len()
+            } else {
+                (at + 1) % own.len()
+            };
+            state.session.trends.questionnaire = own[next];
             state.session.trends.score = 0;
             return state.series_effect();
         }

@@ -50,16 +50,16 @@ fn perform(state: &State, store: &mut Store, effect: Effect, now: DateTime<Utc>)
     if let Some(l) = super::kiosk_effects::perform(state, store, &effect, now) {
         return l;
     }
-    let respondent = state.session.respondent;
     let result = match effect {
         Effect::Quit | Effect::ClearTerminal => return None,
         Effect::Save(new) => {
-            let mut new = *new;
-            new.respondent = respondent;
+            // Whose it is was decided by `update` (nobody's, for an
+            // anonymous kiosk check-in or a team reflection).
+            let new = *new;
             // The previous check-in of this kind, for "change since last
             // time": a real one for a real check-in, never demo data, and
-            // none for an anonymous kiosk check-in.
-            let previous = match respondent {
+            // none for an anonymous one.
+            let previous = match new.respondent {
                 Some(me) => store.latest(me, &new.questionnaire_id, new.is_demo),
                 None => Ok(None),
             };

@@ -161,6 +161,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                     detail.push(Span::styled(band, style(tone(Some(t)), nc)));
                 }
             }
+            _ if q.kind == crate::questionnaire::Kind::Team => detail.push(Span::styled(
+                text::TEAM_REFLECTION_NOTE,
+                style(Meaning::Muted, nc),
+            )),
             _ => detail.push(Span::styled(text::NOT_DONE_YET, style(Meaning::Muted, nc))),
         }
         lines.push(Line::from(detail));

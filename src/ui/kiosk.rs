@@ -41,22 +41,31 @@ fn split(area: Rect, head: &[String]) -> (Rect, Rect) {
     )
 }
 
+/// Rows each of `n` buttons gets in `height`: a boxed button (3 rows) when
+/// all fit, else a line and a gap (2), else a line each (1, scrolling).
+fn button_rows(n: usize, height: u16) -> u16 {
+    let n = n.max(1) as u16;
+    if n * BUTTON_ROWS <= height {
+        BUTTON_ROWS
+    } else if n * 2 <= height {
+        2
+    } else {
+        1
+    }
+}
+
 /// Rectangles of `n` buttons in `area`, keeping `selected` visible.
 fn button_rects(area: Rect, n: usize, selected: usize) -> Vec<(usize, Rect)> {
     let area = centre(area, BUTTON_WIDTH);
-    let fit_n = (area.height / BUTTON_ROWS) as usize;
+    let rows = button_rows(n, area.height);
+    let fit_n = (area.height / rows) as usize;
     let first = scroll_offset(selected, n, fit_n);
     (first..n.min(first + fit_n))
         .enumerate()
         .map(|(slot, i)| {
             (
                 i,
-                Rect::new(
-                    area.x,
-                    area.y + slot as u16 * BUTTON_ROWS,
-                    area.width,
-                    BUTTON_ROWS,
-                ),
+                Rect::new(area.x, area.y + slot as u16 * rows, area.width, rows),
             )
         })
         .collect()
@@ -96,15 +105,21 @@ fn draw_buttons(
                 style(Meaning::Muted, no_color),
             ));
         }
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(if chosen {
-                style(Meaning::Selected, no_color)
-            } else {
-                style(Meaning::Muted, no_color)
-            });
-        let inner = block.inner(r);
-        frame.render_widget(block, r);
+        let inner = if r.height >= BUTTON_ROWS {
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(if chosen {
+                    style(Meaning::Selected, no_color)
+                } else {
+                    style(Meaning::Muted, no_color)
+                });
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            inner
+        } else {
+            // No room for boxes: a line each (the whole line is the target).
+            Rect { height: 1, ..r }
+        };
         let line = Line::from(spans);
         let width = inner.width as usize;
         let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
@@ -140,7 +155,11 @@ fn welcome_labels(state: &State) -> Vec<(String, String)> {
         .map(|item| match item {
             WelcomeItem::Anonymous(i) => (
                 state.questionnaires[i].title.clone(),
-                words::ANONYMOUS.to_string(),
+                if state.questionnaires[i].kind == crate::questionnaire::Kind::Team {
+                    words::TEAM_REFLECTION.to_string()
+                } else {
+                    words::ANONYMOUS.to_string()
+                },
             ),
             WelcomeItem::SignIn => (words::SIGN_IN.into(), words::SIGN_IN_NOTE.into()),
             WelcomeItem::Create => (words::CREATE.into(), words::CREATE_NOTE.into()),
@@ -192,22 +211,26 @@ fn hit_button(list: Rect, n: usize, selected: usize, column: u16, row: u16) -> O
 
 fn team_labels(state: &State) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = state
-        .kiosk
-        .as_ref()
-        .map(|k| {
-            k.config
-                .teams
-                .iter()
-                .map(|t| (text::safe_for_terminal(t).into_owned(), String::new()))
-                .collect()
-        })
-        .unwrap_or_default();
-    v.push((words::NO_TEAM.to_string(), String::new()));
+        .teams
+        .iter()
+        .map(|t| (text::safe_for_terminal(t).into_owned(), String::new()))
+        .collect();
+    if !kiosk::team_required(state) {
+        v.push((words::NO_TEAM.to_string(), String::new()));
+    }
     v
 }
 
+fn team_head(state: &State) -> Vec<String> {
+    vec![if kiosk::team_required(state) {
+        words::TEAM_REQUIRED_HEAD.to_string()
+    } else {
+        words::TEAM_HEAD.to_string()
+    }]
+}
+
 pub fn draw_team(frame: &mut Frame, area: Rect, state: &State) {
-    let head = vec![words::TEAM_HEAD.to_string()];
+    let head = team_head(state);
     let (h, list) = split(area, &head);
     draw_head(frame, h, &head, state.no_color);
     draw_buttons(
@@ -220,7 +243,7 @@ pub fn draw_team(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 pub fn team_row_at(area: Rect, state: &State, column: u16, row: u16) -> Option<usize> {
-    let (_, list) = split(area, &[words::TEAM_HEAD.to_string()]);
+    let (_, list) = split(area, &team_head(state));
     hit_button(
         list,
         kiosk::team_rows(state),

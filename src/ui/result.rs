@@ -21,14 +21,15 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
     // An anonymous kiosk check-in belongs to nobody: no history, no change.
     let anonymous = state.kiosk.is_some() && state.session.respondent.is_none();
     out.push(Line::styled(
-        match (r.saved_id.is_some(), anonymous) {
-            (true, true) => text::kiosk::SAVED_ANONYMOUSLY,
-            (true, false) => text::SAVED,
-            (false, _) => text::SAVING,
+        match (r.saved_id.is_some(), anonymous, &r.team) {
+            (true, _, Some((team, period))) => text::saved_for_team(team, period).into(),
+            (true, true, None) => text::kiosk::SAVED_ANONYMOUSLY.into(),
+            (true, false, None) => std::borrow::Cow::Borrowed(text::SAVED),
+            (false, _, _) => text::SAVING.into(),
         },
         style(Meaning::Muted, nc),
     ));
-    if r.saved_id.is_some() && r.previous.is_none() && !anonymous {
+    if r.saved_id.is_some() && r.previous.is_none() && !anonymous && r.team.is_none() {
         out.push(Line::styled(text::FIRST_TIME, style(Meaning::Muted, nc)));
     }
     let support = r.outcome.signposting(q);
