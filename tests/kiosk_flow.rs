@@ -282,18 +282,19 @@ fn the_pin_form_masks_the_pin_and_esc_steps_back() {
 #[test]
 fn touches_on_the_big_buttons_and_the_keypad_work() {
     let mut app = App::kiosk();
-    // 80x24: the second button ("Joy in work") has its text on row 10.
-    app.act(Action::Click {
-        column: 30,
-        row: 10,
-    });
+    // The second button ("Joy in work"), wherever it is drawn at 80x24.
+    let row = common::screen_lines(&app, 80, 24)
+        .iter()
+        .position(|l| l.contains("Joy in work check-in"))
+        .unwrap() as u16;
+    app.act(Action::Click { column: 30, row });
     assert_eq!(app.state.screen, Screen::Team);
     assert_eq!(app.state.session.selected, 1);
     // Touching outside any button does nothing.
     app.act(Action::Back);
-    app.act(Action::Click { column: 1, row: 10 });
+    app.act(Action::Click { column: 1, row });
     assert_eq!(app.state.screen, Screen::Welcome);
-    // The admin PIN keypad: "1" sits at column 30, row 8 of the 80x24 screen.
+    // The admin PIN keypad's "1" and "2", found on the 80x24 screen.
     for _ in 0..3 {
         app.act(Action::AdminKey);
     }
@@ -337,7 +338,10 @@ fn answer_all(app: &mut App) {
     assert_eq!(app.state.screen, Screen::Review);
 }
 
-fn saved_rows(app: &mut App) -> Vec<(Option<i64>, Option<String>, Option<String>, String)> {
+/// (respondent, team, period, questionnaire) of each saved check-in.
+type Row = (Option<i64>, Option<String>, Option<String>, String);
+
+fn saved_rows(app: &mut App) -> Vec<Row> {
     let c = app.store.connection();
     let mut st = c
         .prepare("SELECT respondent_id, team, period, questionnaire_id FROM checkin")
