@@ -69,6 +69,15 @@ impl Tmux {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+    /// Everything the pane holds: the screen and its whole scrollback.
+    pub fn history(&self) -> String {
+        self.cmd(&["capture-pane", "-p", "-S", "-", "-E", "-", "-t", "joy"])
+    }
+    /// Paste `text` as a terminal paste (bracketed when the app asked).
+    pub fn paste(&self, text: &str) {
+        self.cmd(&["set-buffer", "-b", "joy-paste", text]);
+        self.cmd(&["paste-buffer", "-p", "-b", "joy-paste", "-t", "joy"]);
+    }
     /// The pid of the `joy` process running in the pane.
     pub fn joy_pid(&self) -> u32 {
         let shell: u32 = self
@@ -102,11 +111,16 @@ impl Drop for Tmux {
 /// tmux session of `w` x `h`, on the database `db`. After it exits the pane
 /// shows `JOY-EXITED-<code>`.
 pub fn start_sized(db: &Path, name: &str, prefix: &str, w: u16, h: u16) -> Tmux {
+    start_with(db, name, prefix, "", w, h)
+}
+
+/// Like [`start_sized`], with `args` after the binary (e.g. `kiosk --config F`).
+pub fn start_with(db: &Path, name: &str, prefix: &str, args: &str, w: u16, h: u16) -> Tmux {
     let t = Tmux {
         socket: format!("joy-e2e-{name}-{}", std::process::id()),
     };
     let cmd = format!(
-        "env JOY_DB='{}' JOY_QUESTIONNAIRES='{}' XDG_CONFIG_HOME='{}' NO_COLOR=1 TERM=xterm-256color {prefix} '{}'; echo JOY-EXITED-$?; sleep 30",
+        "env JOY_DB='{}' JOY_QUESTIONNAIRES='{}' XDG_CONFIG_HOME='{}' NO_COLOR=1 TERM=xterm-256color {prefix} '{}' {args}; echo JOY-EXITED-$?; sleep 30",
         db.display(),
         db.with_extension("q").display(),
         db.with_extension("config").display(),
