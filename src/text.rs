@@ -487,3 +487,39 @@ fn escape_unsafe(s: &str, escape: impl Fn(char) -> String) -> std::borrow::Cow<'
 pub fn safe_json(json: &str) -> std::borrow::Cow<'_, str> {
     escape_unsafe(json, |c| format!("\\u{:04x}", c as u32))
 }
+
+/// Words of the kiosk (`joy kiosk`) that are not on its screens yet.
+pub mod kiosk {
+    /// The PIN rule, shown whenever a PIN is refused.
+    pub const PIN_RULE: &str = "A PIN is 4 to 12 digits (0-9), nothing else.";
+    pub const ADMIN_PIN_PROMPT: &str = "New admin PIN (4 to 12 digits, not shown): ";
+    pub const ADMIN_PIN_AGAIN: &str = "The same PIN again: ";
+    pub const ADMIN_PIN_MISMATCH: &str =
+        "the two PINs were different; nothing was stored. Run `joy kiosk set-admin-pin` again.";
+    pub const ADMIN_PIN_CANCELLED: &str = "cancelled; nothing was stored.";
+    pub const ADMIN_PIN_NEEDS_TERMINAL: &str =
+        "the admin PIN is asked for on a terminal, and this is not one. To give it from a script, pipe it in with --pin-stdin.";
+    pub const ADMIN_PIN_NO_INPUT: &str =
+        "no PIN was given on standard input (--pin-stdin reads one line).";
+    pub const KIOSK_BEING_BUILT: &str =
+        "the kiosk screens are being built; `joy kiosk set-admin-pin` works already.";
+
+    /// After `joy kiosk set-admin-pin`.
+    pub fn admin_pin_stored(db: &str) -> String {
+        format!(
+            "Admin PIN stored in {db}, as an argon2id hash only (the PIN itself is not kept). Any admin lockout was cleared."
+        )
+    }
+
+    /// A config value out of its range.
+    pub fn out_of_range(key: &str, lo: u64, hi: u64, unit: &str) -> String {
+        format!("`{key}` must be from {lo} to {hi} {unit}: change it to a number in that range")
+    }
+    pub const TEAM_EMPTY: &str =
+        "a team name in `teams` is empty: give each team a name, or remove the empty entry";
+    pub fn team_duplicate(name: &str) -> String {
+        format!("the team \"{name}\" is listed twice in `teams`: list each team once")
+    }
+    pub const QUESTIONNAIRE_EMPTY: &str =
+        "a questionnaire id in `questionnaires` is empty: use the ids `joy list` shows";
+}
