@@ -515,6 +515,9 @@ pub mod kiosk {
     pub fn out_of_range(key: &str, lo: u64, hi: u64, unit: &str) -> String {
         format!("`{key}` must be from {lo} to {hi} {unit}: change it to a number in that range")
     }
+    pub fn too_long(what: &str, max: usize) -> String {
+        format!("{what} must be at most {max} characters, to fit on the screen: shorten it")
+    }
     pub const TEAM_EMPTY: &str =
         "a team name in `teams` is empty: give each team a name, or remove the empty entry";
     pub fn team_duplicate(name: &str) -> String {
