@@ -205,7 +205,10 @@ impl KioskConfig {
         }
         if let Some(site) = &self.site {
             if site.get_ref().trim().chars().count() > MAX_NAME_CHARS {
-                return Err(at(site.span(), crate::text::kiosk::too_long("site", MAX_NAME_CHARS)));
+                return Err(at(
+                    site.span(),
+                    crate::text::kiosk::too_long("site", MAX_NAME_CHARS),
+                ));
             }
         }
         let mut seen: Vec<String> = Vec::new();
@@ -215,7 +218,10 @@ impl KioskConfig {
                 return Err(at(team.span(), crate::text::kiosk::TEAM_EMPTY.to_string()));
             }
             if name.chars().count() > MAX_NAME_CHARS {
-                return Err(at(team.span(), crate::text::kiosk::too_long("a team name", MAX_NAME_CHARS)));
+                return Err(at(
+                    team.span(),
+                    crate::text::kiosk::too_long("a team name", MAX_NAME_CHARS),
+                ));
             }
             if seen.iter().any(|s| s.eq_ignore_ascii_case(name)) {
                 return Err(at(team.span(), crate::text::kiosk::team_duplicate(name)));
@@ -224,7 +230,10 @@ impl KioskConfig {
         }
         for q in &self.questionnaires {
             if q.get_ref().trim().is_empty() {
-                return Err(at(q.span(), crate::text::kiosk::QUESTIONNAIRE_EMPTY.to_string()));
+                return Err(at(
+                    q.span(),
+                    crate::text::kiosk::QUESTIONNAIRE_EMPTY.to_string(),
+                ));
             }
         }
         Ok(())
@@ -261,7 +270,11 @@ impl KioskConfig {
             questionnaires,
             inactivity_secs: num(&self.inactivity_secs, d.inactivity_secs, 0),
             result_secs: num(&self.result_secs, d.result_secs, 1),
-            min_submit_interval_secs: num(&self.min_submit_interval_secs, d.min_submit_interval_secs, 2),
+            min_submit_interval_secs: num(
+                &self.min_submit_interval_secs,
+                d.min_submit_interval_secs,
+                2,
+            ),
             burst_ms: num(&self.burst_ms, d.burst_ms, 3),
             retention_days: num(&self.retention_days, d.retention_days, 4),
         }
@@ -500,7 +513,10 @@ mod tests {
         assert!(s.local_support[0].contains("0300"), "{:?}", s.local_support);
         assert_eq!(s.kiosk.site, "Ward 7, Riverside");
         assert_eq!(s.kiosk.teams.len(), 3);
-        assert_eq!(s.kiosk.inactivity_secs, KioskSettings::default().inactivity_secs);
+        assert_eq!(
+            s.kiosk.inactivity_secs,
+            KioskSettings::default().inactivity_secs
+        );
     }
 
     #[test]
@@ -601,8 +617,15 @@ mod tests {
                     questionnaires = [\"who5\", \"who5\", \"joy-pulse\"]\ninactivity_secs = 120\n\
                     result_secs = 30\nmin_submit_interval_secs = 0\nburst_ms = 250\nretention_days = 30\n";
         let cfg = parse("joy.toml", text).unwrap_or_else(|e| panic!("{e}"));
-        let s = Settings::layer(cfg, None, &Overrides { db: Some("k.db".into()), ..Overrides::default() })
-            .unwrap();
+        let s = Settings::layer(
+            cfg,
+            None,
+            &Overrides {
+                db: Some("k.db".into()),
+                ..Overrides::default()
+            },
+        )
+        .unwrap();
         assert_eq!(
             s.kiosk,
             KioskSettings {
@@ -631,40 +654,100 @@ mod tests {
             retention_days: 365,
         };
         assert_eq!(KioskSettings::default(), defaults);
-        for text in ["", "db = \"x.db\"\n", "[kiosk]\n", "[kiosk]\nsite = \"A\"\n"] {
-            let s = Settings::layer(parse("joy.toml", text).unwrap(), None, &Overrides {
-                db: Some("k.db".into()),
-                ..Overrides::default()
-            })
+        for text in [
+            "",
+            "db = \"x.db\"\n",
+            "[kiosk]\n",
+            "[kiosk]\nsite = \"A\"\n",
+        ] {
+            let s = Settings::layer(
+                parse("joy.toml", text).unwrap(),
+                None,
+                &Overrides {
+                    db: Some("k.db".into()),
+                    ..Overrides::default()
+                },
+            )
             .unwrap();
             assert_eq!(s.kiosk.inactivity_secs, 90, "{text}");
             assert_eq!(s.kiosk.retention_days, 365, "{text}");
             assert_eq!(s.kiosk.teams, Vec::<String>::new(), "{text}");
         }
-        assert_eq!(Settings::resolve(Some("x.db".into()), None).unwrap().kiosk, defaults);
+        assert_eq!(
+            Settings::resolve(Some("x.db".into()), None).unwrap().kiosk,
+            defaults
+        );
     }
 
     #[test]
     fn bad_kiosk_values_fail_at_their_place_with_the_range() {
         let cases: &[(&str, (usize, usize), &str)] = &[
-            ("[kiosk]\ninactivity_secs = 5\n", (2, 19), "`inactivity_secs` must be from 10 to 3600 seconds"),
-            ("[kiosk]\ninactivity_secs = 3601\n", (2, 19), "from 10 to 3600 seconds"),
-            ("[kiosk]\nresult_secs = 0\n", (2, 15), "`result_secs` must be from 5 to 600 seconds"),
-            ("[kiosk]\nmin_submit_interval_secs = -1\n", (2, 28), "`min_submit_interval_secs` must be from 0 to 3600 seconds"),
-            ("[kiosk]\nburst_ms = 9000\n", (2, 12), "`burst_ms` must be from 0 to 5000 milliseconds"),
-            ("[kiosk]\nretention_days = 0\n", (2, 18), "`retention_days` must be from 1 to 3650 days"),
-            ("[kiosk]\n\nretention_days = 99999999999\n", (3, 18), "from 1 to 3650 days"),
-            ("[kiosk]\nteams = [\"A\", \"  \"]\n", (2, 15), "a team name in `teams` is empty"),
-            ("[kiosk]\nteams = [\"Nights\", \"nights \"]\n", (2, 20), "the team \"nights\" is listed twice"),
-            ("[kiosk]\nquestionnaires = [\"\"]\n", (2, 19), "questionnaire id in `questionnaires` is empty"),
-            ("[kiosk]\nretention_days = \"year\"\n", (2, 18), "invalid type: string \"year\", expected i64"),
+            (
+                "[kiosk]\ninactivity_secs = 5\n",
+                (2, 19),
+                "`inactivity_secs` must be from 10 to 3600 seconds",
+            ),
+            (
+                "[kiosk]\ninactivity_secs = 3601\n",
+                (2, 19),
+                "from 10 to 3600 seconds",
+            ),
+            (
+                "[kiosk]\nresult_secs = 0\n",
+                (2, 15),
+                "`result_secs` must be from 5 to 600 seconds",
+            ),
+            (
+                "[kiosk]\nmin_submit_interval_secs = -1\n",
+                (2, 28),
+                "`min_submit_interval_secs` must be from 0 to 3600 seconds",
+            ),
+            (
+                "[kiosk]\nburst_ms = 9000\n",
+                (2, 12),
+                "`burst_ms` must be from 0 to 5000 milliseconds",
+            ),
+            (
+                "[kiosk]\nretention_days = 0\n",
+                (2, 18),
+                "`retention_days` must be from 1 to 3650 days",
+            ),
+            (
+                "[kiosk]\n\nretention_days = 99999999999\n",
+                (3, 18),
+                "from 1 to 3650 days",
+            ),
+            (
+                "[kiosk]\nteams = [\"A\", \"  \"]\n",
+                (2, 15),
+                "a team name in `teams` is empty",
+            ),
+            (
+                "[kiosk]\nteams = [\"Nights\", \"nights \"]\n",
+                (2, 20),
+                "the team \"nights\" is listed twice",
+            ),
+            (
+                "[kiosk]\nquestionnaires = [\"\"]\n",
+                (2, 19),
+                "questionnaire id in `questionnaires` is empty",
+            ),
+            (
+                "[kiosk]\nretention_days = \"year\"\n",
+                (2, 18),
+                "invalid type: string \"year\", expected i64",
+            ),
             ("[kiosk]\nteams = \"Nights\"\n", (2, 9), "invalid type"),
         ];
         for (text, at, says) in cases {
             let e = parse("joy.toml", text).unwrap_err();
             assert_eq!((e.line, e.column), *at, "{text}: {e}");
             assert!(e.message.contains(says), "{text}: {e}");
-            assert!(e.to_string().starts_with(&format!("joy.toml:{}:{}: ", at.0, at.1)), "{e}");
+            assert!(
+                e.to_string()
+                    .starts_with(&format!("joy.toml:{}:{}: ", at.0, at.1)),
+                "{e}"
+            );
         }
         let long = format!("[kiosk]\nsite = \"{}\"\n", "x".repeat(61));
         let e = parse("joy.toml", &long).unwrap_err();

@@ -117,7 +117,10 @@ mod tests {
         );
         assert_eq!(g.check(t + Duration::seconds(10)), Ok(()));
         g.record(t + Duration::seconds(12));
-        assert_eq!(g.check(t + Duration::seconds(13)), Err(Duration::seconds(9)));
+        assert_eq!(
+            g.check(t + Duration::seconds(13)),
+            Err(Duration::seconds(9))
+        );
         assert_eq!(g.check(t + Duration::seconds(22)), Ok(()));
     }
 
@@ -125,7 +128,10 @@ mod tests {
     fn a_clock_going_back_never_asks_for_more_than_the_interval() {
         let mut g = SubmitGate::from_secs(10);
         g.record(t0());
-        assert_eq!(g.check(t0() - Duration::hours(5)), Err(Duration::seconds(10)));
+        assert_eq!(
+            g.check(t0() - Duration::hours(5)),
+            Err(Duration::seconds(10))
+        );
         assert_eq!(SubmitGate::from_secs(0).check(t0()), Ok(()));
         let mut zero = SubmitGate::from_secs(0);
         zero.record(t0());

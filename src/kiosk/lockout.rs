@@ -105,7 +105,10 @@ mod tests {
         assert!(l.is_locked(now));
         assert_eq!(l.locked_until, Some(now + LOCK_FOR));
         assert_eq!(l.remaining(now), Some(Duration::minutes(15)));
-        assert_eq!(l.remaining(now + Duration::minutes(10)), Some(Duration::minutes(5)));
+        assert_eq!(
+            l.remaining(now + Duration::minutes(10)),
+            Some(Duration::minutes(5))
+        );
         assert_eq!(l.attempts_left(now), 0);
     }
 
@@ -115,7 +118,10 @@ mod tests {
         let until = l.locked_until.unwrap();
         assert!(until > now - Duration::seconds(3));
         assert!(l.is_locked(until - Duration::milliseconds(1)));
-        assert_eq!(l.remaining(until - Duration::milliseconds(1)), Some(Duration::milliseconds(1)));
+        assert_eq!(
+            l.remaining(until - Duration::milliseconds(1)),
+            Some(Duration::milliseconds(1))
+        );
         assert!(!l.is_locked(until));
         assert_eq!(l.remaining(until), None);
         assert!(l.is_clear(until));
@@ -134,7 +140,13 @@ mod tests {
         let (l, _) = fail(5, Lockout::default(), t0());
         let until = l.locked_until.unwrap();
         let l = l.after_failure(until);
-        assert_eq!(l, Lockout { failures: 1, locked_until: None });
+        assert_eq!(
+            l,
+            Lockout {
+                failures: 1,
+                locked_until: None
+            }
+        );
         assert_eq!(l.attempts_left(until), 4);
         // Four more (five since the lock ended) lock again, from then.
         let (l, now) = fail(3, l, until + Duration::seconds(1));
@@ -150,6 +162,9 @@ mod tests {
         let l = l.after_success();
         assert_eq!(l, Lockout::default());
         let (l, now) = fail(4, l, now);
-        assert!(!l.is_locked(now), "the count started again after the right PIN");
+        assert!(
+            !l.is_locked(now),
+            "the count started again after the right PIN"
+        );
     }
 }

@@ -28,8 +28,7 @@ pub const ADMIN_KEY: &str = "admin";
 /// its code exists. (A hash of a code from a small space can be reversed by
 /// trying them all; this only keeps stray typing out of plain sight.)
 pub fn code_key(typed: &str) -> String {
-    let normal =
-        normalize_code(typed).unwrap_or_else(|| typed.trim().to_lowercase());
+    let normal = normalize_code(typed).unwrap_or_else(|| typed.trim().to_lowercase());
     let digest = Sha256::digest(normal.as_bytes());
     let mut key = String::with_capacity(5 + 64);
     key.push_str("code:");

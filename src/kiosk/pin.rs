@@ -99,7 +99,16 @@ mod tests {
         for ok in ["0000", "1234", "123456789012"] {
             assert_eq!(valid_pin(ok), Ok(()), "{ok}");
         }
-        for bad in ["", "123", "1234567890123", "12a4", " 1234", "1234 ", "١٢٣٤", "12.4"] {
+        for bad in [
+            "",
+            "123",
+            "1234567890123",
+            "12a4",
+            " 1234",
+            "1234 ",
+            "١٢٣٤",
+            "12.4",
+        ] {
             let rule = valid_pin(bad).unwrap_err();
             assert!(rule.contains("4 to 12 digits"), "{bad}: {rule}");
         }
@@ -117,7 +126,10 @@ mod tests {
         assert!(!verify_pin("not a hash", "2468"));
         assert!(verify_or_dummy(Some(&h), "2468"));
         assert!(!verify_or_dummy(None, "2468"));
-        assert!(!verify_or_dummy(None, "no-such-code"), "the dummy's own text never verifies");
+        assert!(
+            !verify_or_dummy(None, "no-such-code"),
+            "the dummy's own text never verifies"
+        );
         assert!(dummy_hash().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
     }
 
@@ -141,7 +153,10 @@ mod tests {
         let wrong = median(&|| assert!(!verify_or_dummy(Some(&h), "1357")));
         let unknown = median(&|| assert!(!verify_or_dummy(None, "1357")));
         let ratio = wrong.as_secs_f64() / unknown.as_secs_f64();
-        assert!((0.5..=2.0).contains(&ratio), "wrong PIN {wrong:?}, unknown code {unknown:?}");
+        assert!(
+            (0.5..=2.0).contains(&ratio),
+            "wrong PIN {wrong:?}, unknown code {unknown:?}"
+        );
         // And neither is a shortcut: both do the memory-hard work.
         assert!(unknown > Duration::from_millis(2), "{unknown:?}");
     }

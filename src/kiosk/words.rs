@@ -15,33 +15,32 @@ pub const MAX_CODE_LEN: usize = 32;
 /// 256 short (3 to 7 letters), plain, concrete words without common
 /// homophones or spelling variants (no "bear", "grey", "harbour").
 pub const WORDS: [&str; 256] = [
-    "otter", "badger", "beaver", "bison", "camel", "crane", "eagle", "falcon", "ferret",
-    "finch", "heron", "koala", "lion", "llama", "magpie", "newt", "owl", "panda", "parrot",
-    "pony", "puffin", "rabbit", "raven", "robin", "salmon", "seal", "sloth", "snail", "stork",
-    "swan", "tiger", "toad", "trout", "turtle", "walrus", "wren", "zebra", "yak", "lamb",
-    "goat", "duck", "goose", "hen", "moth", "crab", "squid", "clam", "dolphin", "penguin",
-    "kitten", "puppy", "donkey", "pigeon", "sparrow", "maple", "oak", "birch", "cedar", "elm",
-    "hazel", "holly", "ivy", "lily", "lotus", "moss", "olive", "palm", "pine", "poppy", "tulip",
-    "violet", "willow", "daisy", "fern", "clover", "thistle", "heather", "acorn", "aspen",
-    "bamboo", "cactus", "lilac", "mint", "basil", "cherry", "plum", "apple", "lemon", "lime",
-    "mango", "melon", "peach", "grape", "kiwi", "fig", "banana", "carrot", "potato", "onion",
-    "bean", "kale", "pumpkin", "river", "lake", "brook", "creek", "pond", "meadow", "valley",
-    "canyon", "desert", "island", "coast", "cliff", "hill", "ridge", "summit", "forest",
-    "grove", "field", "orchard", "garden", "marsh", "dune", "cove", "bay", "cave", "rock",
-    "stone", "pebble", "sand", "clay", "flint", "amber", "coral", "pearl", "jade", "opal",
-    "ruby", "silver", "copper", "bronze", "iron", "cloud", "snow", "frost", "breeze", "storm",
-    "thunder", "sunny", "rainbow", "comet", "planet", "moon", "star", "orbit", "dawn", "dusk",
-    "noon", "spring", "summer", "autumn", "winter", "green", "yellow", "orange", "purple",
-    "indigo", "golden", "anchor", "arrow", "basket", "bottle", "bridge", "brush", "bucket",
-    "button", "candle", "canoe", "castle", "chair", "clock", "compass", "cookie", "crayon",
-    "cup", "drum", "feather", "flag", "flute", "fork", "globe", "guitar", "hat", "jacket",
-    "kettle", "kite", "ladder", "lamp", "lantern", "map", "marble", "mirror", "pencil", "piano",
-    "pillow", "pocket", "puzzle", "quilt", "ribbon", "rocket", "scarf", "sock", "spoon",
-    "stamp", "sweater", "table", "teapot", "tent", "ticket", "torch", "tower", "trumpet",
-    "tunnel", "violin", "wagon", "wallet", "whistle", "window", "bagel", "biscuit", "bread",
-    "butter", "cheese", "muffin", "noodle", "pasta", "toast", "waffle", "honey", "jam",
-    "pickle", "sugar", "soup", "salad", "harp", "boat", "bike", "train", "tram", "ferry",
-    "sled", "kayak", "raft", "van", "cart",
+    "otter", "badger", "beaver", "bison", "camel", "crane", "eagle", "falcon", "ferret", "finch",
+    "heron", "koala", "lion", "llama", "magpie", "newt", "owl", "panda", "parrot", "pony",
+    "puffin", "rabbit", "raven", "robin", "salmon", "seal", "sloth", "snail", "stork", "swan",
+    "tiger", "toad", "trout", "turtle", "walrus", "wren", "zebra", "yak", "lamb", "goat", "duck",
+    "goose", "hen", "moth", "crab", "squid", "clam", "dolphin", "penguin", "kitten", "puppy",
+    "donkey", "pigeon", "sparrow", "maple", "oak", "birch", "cedar", "elm", "hazel", "holly",
+    "ivy", "lily", "lotus", "moss", "olive", "palm", "pine", "poppy", "tulip", "violet", "willow",
+    "daisy", "fern", "clover", "thistle", "heather", "acorn", "aspen", "bamboo", "cactus", "lilac",
+    "mint", "basil", "cherry", "plum", "apple", "lemon", "lime", "mango", "melon", "peach",
+    "grape", "kiwi", "fig", "banana", "carrot", "potato", "onion", "bean", "kale", "pumpkin",
+    "river", "lake", "brook", "creek", "pond", "meadow", "valley", "canyon", "desert", "island",
+    "coast", "cliff", "hill", "ridge", "summit", "forest", "grove", "field", "orchard", "garden",
+    "marsh", "dune", "cove", "bay", "cave", "rock", "stone", "pebble", "sand", "clay", "flint",
+    "amber", "coral", "pearl", "jade", "opal", "ruby", "silver", "copper", "bronze", "iron",
+    "cloud", "snow", "frost", "breeze", "storm", "thunder", "sunny", "rainbow", "comet", "planet",
+    "moon", "star", "orbit", "dawn", "dusk", "noon", "spring", "summer", "autumn", "winter",
+    "green", "yellow", "orange", "purple", "indigo", "golden", "anchor", "arrow", "basket",
+    "bottle", "bridge", "brush", "bucket", "button", "candle", "canoe", "castle", "chair", "clock",
+    "compass", "cookie", "crayon", "cup", "drum", "feather", "flag", "flute", "fork", "globe",
+    "guitar", "hat", "jacket", "kettle", "kite", "ladder", "lamp", "lantern", "map", "marble",
+    "mirror", "pencil", "piano", "pillow", "pocket", "puzzle", "quilt", "ribbon", "rocket",
+    "scarf", "sock", "spoon", "stamp", "sweater", "table", "teapot", "tent", "ticket", "torch",
+    "tower", "trumpet", "tunnel", "violin", "wagon", "wallet", "whistle", "window", "bagel",
+    "biscuit", "bread", "butter", "cheese", "muffin", "noodle", "pasta", "toast", "waffle",
+    "honey", "jam", "pickle", "sugar", "soup", "salad", "harp", "boat", "bike", "train", "tram",
+    "ferry", "sled", "kayak", "raft", "van", "cart",
 ];
 
 /// A new code of `words` words (2 or 3; other numbers are brought into that
@@ -125,7 +124,10 @@ mod tests {
                 assert_eq!(parts.len(), n.clamp(2, 3) + 1, "{code}");
                 let (digits, words) = parts.split_last().unwrap();
                 assert!(words.iter().all(|w| WORDS.contains(w)), "{code}");
-                assert!(digits.len() == 2 && digits.bytes().all(|b| b.is_ascii_digit()), "{code}");
+                assert!(
+                    digits.len() == 2 && digits.bytes().all(|b| b.is_ascii_digit()),
+                    "{code}"
+                );
                 assert_eq!(normalize_code(&code).as_deref(), Some(code.as_str()));
                 assert!(code.len() <= MAX_CODE_LEN);
                 seen.insert(code);
@@ -133,21 +135,39 @@ mod tests {
         }
         // 200 draws from millions of codes: repeats would mean no randomness.
         assert!(seen.len() >= 195, "{}", seen.len());
-        assert_eq!(code_from(&[0, 255], 7), format!("{}-{}-07", WORDS[0], WORDS[255]));
+        assert_eq!(
+            code_from(&[0, 255], 7),
+            format!("{}-{}-07", WORDS[0], WORDS[255])
+        );
     }
 
     #[test]
     fn typed_codes_are_normalized_or_refused() {
-        assert_eq!(normalize_code("  Maple Otter 42 ").as_deref(), Some("maple-otter-42"));
-        assert_eq!(normalize_code("maple_otter__42").as_deref(), Some("maple-otter-42"));
-        assert_eq!(normalize_code("-maple - otter-42-").as_deref(), Some("maple-otter-42"));
-        assert_eq!(normalize_code("MAPLE-OTTER-42").as_deref(), Some("maple-otter-42"));
+        assert_eq!(
+            normalize_code("  Maple Otter 42 ").as_deref(),
+            Some("maple-otter-42")
+        );
+        assert_eq!(
+            normalize_code("maple_otter__42").as_deref(),
+            Some("maple-otter-42")
+        );
+        assert_eq!(
+            normalize_code("-maple - otter-42-").as_deref(),
+            Some("maple-otter-42")
+        );
+        assert_eq!(
+            normalize_code("MAPLE-OTTER-42").as_deref(),
+            Some("maple-otter-42")
+        );
         assert_eq!(normalize_code(""), None);
         assert_eq!(normalize_code("  - _ "), None);
         assert_eq!(normalize_code("maple!otter"), None);
         assert_eq!(normalize_code("mäple-otter"), None);
         assert_eq!(normalize_code("maple\totter"), None);
-        assert_eq!(normalize_code(&"a".repeat(MAX_CODE_LEN)).map(|s| s.len()), Some(MAX_CODE_LEN));
+        assert_eq!(
+            normalize_code(&"a".repeat(MAX_CODE_LEN)).map(|s| s.len()),
+            Some(MAX_CODE_LEN)
+        );
         assert_eq!(normalize_code(&"a".repeat(MAX_CODE_LEN + 1)), None);
         assert_eq!(normalize_code(&"a ".repeat(100)), None);
     }
