@@ -111,3 +111,9 @@ pub fn run(settings: &Settings) -> anyhow::Result<()> {
     drop(_restore);
     result
 }
+
+/// `joy kiosk`: the shared ward terminal. A placeholder until the kiosk
+/// screens are merged (the lead replaces this body).
+pub fn run_kiosk(_settings: &Settings) -> anyhow::Result<()> {
+    anyhow::bail!("{}", crate::text::kiosk::KIOSK_BEING_BUILT)
+}
