@@ -501,6 +501,8 @@ pub mod kiosk {
         "the admin PIN is asked for on a terminal, and this is not one. To give it from a script, pipe it in with --pin-stdin.";
     pub const ADMIN_PIN_NO_INPUT: &str =
         "no PIN was given on standard input (--pin-stdin reads one line).";
+    /// Where randomness comes from, in "cannot read ...: cause".
+    pub const RANDOM_SOURCE: &str = "the operating system's random number source";
     pub const KIOSK_BEING_BUILT: &str =
         "the kiosk screens are being built; `joy kiosk set-admin-pin` works already.";
 

@@ -12,7 +12,9 @@ pub mod words;
 
 pub use gate::{BurstFilter, SubmitGate, DEFAULT_BURST};
 pub use lockout::{Lockout, LOCK_FOR, MAX_FAILURES};
-pub use pin::{hash_pin, prepare_dummy, valid_pin, verify_or_dummy, verify_pin, PinError, PIN_MAX, PIN_MIN};
+pub use pin::{
+    hash_pin, prepare_dummy, valid_pin, verify_or_dummy, verify_pin, PinError, PIN_MAX, PIN_MIN,
+};
 pub use retention::{anonymous_stamp, retention_cutoff};
 pub use words::{normalize_code, suggest_code, WORDS};
 

@@ -55,7 +55,7 @@ pub struct KioskCounts {
 
 fn no_randomness(e: getrandom::Error) -> StoreError {
     StoreError::Io {
-        path: "the operating system's random number source".into(),
+        path: crate::text::kiosk::RANDOM_SOURCE.into(),
         cause: std::io::Error::other(e.to_string()),
     }
 }
