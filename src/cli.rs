@@ -107,6 +107,14 @@ pub enum Command {
     },
     /// Run SQLite's full integrity check on the database and say what to do if it is damaged
     Check,
+    /// Run this terminal as a check-in station shared by a ward: anonymous check-ins first,
+    /// private history behind a personal code and PIN, nothing of one person shown to the next.
+    /// Set the admin PIN first with `joy kiosk set-admin-pin`; `[kiosk]` in the config file
+    /// sets the ward, teams and timeouts
+    Kiosk {
+        #[command(subcommand)]
+        action: Option<KioskAction>,
+    },
     /// Fill a database with synthetic demo history so you can see the trend charts
     Demo {
         /// How many days of history to generate
@@ -116,6 +124,19 @@ pub enum Command {
         /// that holds real check-ins (for scripts)
         #[arg(long)]
         yes: bool,
+    },
+}
+
+/// What `joy kiosk` does besides running the kiosk.
+#[derive(Debug, Subcommand)]
+pub enum KioskAction {
+    /// Set the PIN that opens the kiosk's hidden admin screen (4 to 12 digits). Asked twice
+    /// on the terminal without showing it; only its argon2id hash is stored in the database
+    SetAdminPin {
+        /// Read the PIN from standard input (its first line) instead of asking on the
+        /// terminal: for scripts and tests, e.g. `printf '%s\n' "$PIN" | joy kiosk set-admin-pin --pin-stdin`
+        #[arg(long)]
+        pin_stdin: bool,
     },
 }
 

@@ -1,7 +1,7 @@
 //! The subcommands beside the app: validate, score, list, history, export,
 //! erase, demo. Each returns the process exit code.
 
-use crate::cli::{Cli, Command, ExportFormat};
+use crate::cli::{Cli, Command, ExportFormat, KioskAction};
 use crate::config::{Overrides, Settings};
 use crate::questionnaire::answers::{combine, parse_pairs, read_answers_file};
 use crate::questionnaire::catalog::{toml_files, BUNDLED};
@@ -114,6 +114,12 @@ pub fn run_with(
             crate::data_commands::restore(settings, &file, yes, out)
         }
         Some(Command::Check) => crate::data_commands::check(settings, out),
+        Some(Command::Kiosk { action: None }) => {
+            crate::app::terminal::run_kiosk(settings).map(|_| ExitCode::SUCCESS)
+        }
+        Some(Command::Kiosk {
+            action: Some(KioskAction::SetAdminPin { pin_stdin }),
+        }) => crate::kiosk_commands::set_admin_pin(settings, pin_stdin, out),
     }
 }
 

@@ -32,6 +32,8 @@ pub struct Settings {
     pub local_support: Vec<String>,
     /// The config file that was read, if any.
     pub config_file: Option<PathBuf>,
+    /// `[kiosk]`: how `joy kiosk` behaves (defaults when absent).
+    pub kiosk: KioskSettings,
 }
 
 /// The config file as written. `deny_unknown_fields` everywhere: an unknown
@@ -51,6 +53,8 @@ pub struct FileConfig {
     pub no_color: Option<bool>,
     #[serde(default)]
     pub support: SupportConfig,
+    #[serde(default)]
+    pub kiosk: KioskConfig,
 }
 
 /// `[support]`: local support lines added to every questionnaire's signposting.
@@ -95,6 +99,188 @@ impl SupportLine {
     }
 }
 
+/// `[kiosk]` as written. Numbers are read as any integer and then checked
+/// against their range, so a negative or huge value gets the range message.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KioskConfig {
+    #[serde(default)]
+    pub site: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    pub teams: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    pub questionnaires: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    pub inactivity_secs: Option<toml::Spanned<i64>>,
+    #[serde(default)]
+    pub result_secs: Option<toml::Spanned<i64>>,
+    #[serde(default)]
+    pub min_submit_interval_secs: Option<toml::Spanned<i64>>,
+    #[serde(default)]
+    pub burst_ms: Option<toml::Spanned<i64>>,
+    #[serde(default)]
+    pub retention_days: Option<toml::Spanned<i64>>,
+}
+
+/// How `joy kiosk` behaves: `[kiosk]` with defaults for what it leaves out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KioskSettings {
+    /// The ward or site name shown on the welcome screen ("" = none).
+    pub site: String,
+    /// The ward's teams; a check-in may be tagged with one. Trimmed, distinct.
+    pub teams: Vec<String>,
+    /// The questionnaire ids offered, in order; empty = all available.
+    pub questionnaires: Vec<String>,
+    /// Seconds without a key before "Still there?" ends the session.
+    pub inactivity_secs: u32,
+    /// Seconds a result stays before the welcome screen returns.
+    pub result_secs: u32,
+    /// Seconds between two saved submissions from this terminal.
+    pub min_submit_interval_secs: u32,
+    /// Identical presses closer than this (ms) act once.
+    pub burst_ms: u32,
+    /// Days entries are kept.
+    pub retention_days: u32,
+}
+
+impl Default for KioskSettings {
+    fn default() -> Self {
+        KioskSettings {
+            site: String::new(),
+            teams: Vec::new(),
+            questionnaires: Vec::new(),
+            inactivity_secs: 90,
+            result_secs: 45,
+            min_submit_interval_secs: 10,
+            burst_ms: 500,
+            retention_days: 365,
+        }
+    }
+}
+
+/// Allowed ranges, with the unit named in messages.
+pub const KIOSK_RANGES: [(&str, u64, u64, &str); 5] = [
+    ("inactivity_secs", 3, 3600, "seconds"),
+    ("result_secs", 5, 600, "seconds"),
+    ("min_submit_interval_secs", 0, 3600, "seconds"),
+    ("burst_ms", 0, 5000, "milliseconds"),
+    ("retention_days", 1, 3650, "days"),
+];
+
+/// Longest site name and team name, so they fit a narrow screen.
+pub const MAX_NAME_CHARS: usize = 60;
+
+impl KioskConfig {
+    fn numbers(&self) -> [&Option<toml::Spanned<i64>>; 5] {
+        [
+            &self.inactivity_secs,
+            &self.result_secs,
+            &self.min_submit_interval_secs,
+            &self.burst_ms,
+            &self.retention_days,
+        ]
+    }
+
+    /// Range and name checks, each failing at the value's line and column.
+    pub fn check(&self, file: &str, text: &str) -> Result<(), ConfigError> {
+        let at = |span: std::ops::Range<usize>, message: String| {
+            let (line, column) = crate::questionnaire::load::line_col(text, span.start);
+            ConfigError {
+                file: file.to_string(),
+                line,
+                column,
+                message,
+            }
+        };
+        for (value, (key, lo, hi, unit)) in self.numbers().into_iter().zip(KIOSK_RANGES) {
+            if let Some(v) = value {
+                let n = *v.get_ref();
+                if n < lo as i64 || n > hi as i64 {
+                    return Err(at(
+                        v.span(),
+                        crate::text::kiosk::out_of_range(key, lo, hi, unit),
+                    ));
+                }
+            }
+        }
+        if let Some(site) = &self.site {
+            if site.get_ref().trim().chars().count() > MAX_NAME_CHARS {
+                return Err(at(
+                    site.span(),
+                    crate::text::kiosk::too_long("site", MAX_NAME_CHARS),
+                ));
+            }
+        }
+        let mut seen: Vec<String> = Vec::new();
+        for team in &self.teams {
+            let name = team.get_ref().trim();
+            if name.is_empty() {
+                return Err(at(team.span(), crate::text::kiosk::TEAM_EMPTY.to_string()));
+            }
+            if name.chars().count() > MAX_NAME_CHARS {
+                return Err(at(
+                    team.span(),
+                    crate::text::kiosk::too_long("a team name", MAX_NAME_CHARS),
+                ));
+            }
+            if seen.iter().any(|s| s.eq_ignore_ascii_case(name)) {
+                return Err(at(team.span(), crate::text::kiosk::team_duplicate(name)));
+            }
+            seen.push(name.to_string());
+        }
+        for q in &self.questionnaires {
+            if q.get_ref().trim().is_empty() {
+                return Err(at(
+                    q.span(),
+                    crate::text::kiosk::QUESTIONNAIRE_EMPTY.to_string(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The settings, defaults for what is absent. Call after [`Self::check`]
+    /// (as [`parse`] does); values out of range are brought into it.
+    pub fn settings(&self) -> KioskSettings {
+        let d = KioskSettings::default();
+        let num = |v: &Option<toml::Spanned<i64>>, default: u32, i: usize| {
+            let (_, lo, hi, _) = KIOSK_RANGES[i];
+            v.as_ref()
+                .map(|v| (*v.get_ref()).clamp(lo as i64, hi as i64) as u32)
+                .unwrap_or(default)
+        };
+        let mut questionnaires: Vec<String> = Vec::new();
+        for q in &self.questionnaires {
+            let q = q.get_ref().trim().to_string();
+            if !questionnaires.contains(&q) {
+                questionnaires.push(q);
+            }
+        }
+        KioskSettings {
+            site: self
+                .site
+                .as_ref()
+                .map(|s| s.get_ref().trim().to_string())
+                .unwrap_or_default(),
+            teams: self
+                .teams
+                .iter()
+                .map(|t| t.get_ref().trim().to_string())
+                .collect(),
+            questionnaires,
+            inactivity_secs: num(&self.inactivity_secs, d.inactivity_secs, 0),
+            result_secs: num(&self.result_secs, d.result_secs, 1),
+            min_submit_interval_secs: num(
+                &self.min_submit_interval_secs,
+                d.min_submit_interval_secs,
+                2,
+            ),
+            burst_ms: num(&self.burst_ms, d.burst_ms, 3),
+            retention_days: num(&self.retention_days, d.retention_days, 4),
+        }
+    }
+}
+
 /// A problem with the config file: where, what, and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
@@ -127,7 +313,7 @@ fn at_start(file: &Path, message: String) -> ConfigError {
 
 /// Parse config text; `name` is used in messages.
 pub fn parse(name: &str, text: &str) -> Result<FileConfig, ConfigError> {
-    toml::from_str(text).map_err(|e| {
+    let cfg: FileConfig = toml::from_str(text).map_err(|e| {
         let (line, column) = e
             .span()
             .map(|s| crate::questionnaire::load::line_col(text, s.start))
@@ -154,7 +340,9 @@ pub fn parse(name: &str, text: &str) -> Result<FileConfig, ConfigError> {
             column,
             message,
         }
-    })
+    })?;
+    cfg.kiosk.check(name, text)?;
+    Ok(cfg)
 }
 
 /// Read a config file: only a regular file (or a link to one), at most
@@ -295,6 +483,7 @@ impl Settings {
                 .filter(|l| !l.is_empty())
                 .collect(),
             config_file: from,
+            kiosk: file.kiosk.settings(),
         })
     }
 }
@@ -322,6 +511,12 @@ mod tests {
         )
         .unwrap();
         assert!(s.local_support[0].contains("0300"), "{:?}", s.local_support);
+        assert_eq!(s.kiosk.site, "Ward 7, Riverside");
+        assert_eq!(s.kiosk.teams.len(), 3);
+        assert_eq!(
+            s.kiosk.inactivity_secs,
+            KioskSettings::default().inactivity_secs
+        );
     }
 
     #[test]
@@ -334,8 +529,14 @@ mod tests {
         );
         assert!(e.message.contains("README lists every key"), "{e}");
         let e = parse("joy.toml", "[kiosk]\nidle = 3\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1), "{e}");
+        assert!(
+            e.message.contains("unknown field `idle`") && e.message.contains("`inactivity_secs`"),
+            "{e}"
+        );
+        let e = parse("joy.toml", "[kiosks]\n").unwrap_err();
         assert_eq!(e.line, 1, "{e}");
-        assert!(e.message.contains("unknown field `kiosk`"), "{e}");
+        assert!(e.message.contains("unknown field `kiosks`"), "{e}");
         let e = parse("joy.toml", "no_color = \"yes\"\n").unwrap_err();
         assert_eq!((e.line, e.column), (1, 12), "{e}");
         assert!(
@@ -408,5 +609,149 @@ mod tests {
                 "{e}"
             );
         }
+    }
+
+    #[test]
+    fn a_full_kiosk_section_is_read() {
+        let text = "[kiosk]\nsite = \" Ward 7 \"\nteams = [\"Nights\", \" Days \"]\n\
+                    questionnaires = [\"who5\", \"who5\", \"joy-pulse\"]\ninactivity_secs = 120\n\
+                    result_secs = 30\nmin_submit_interval_secs = 0\nburst_ms = 250\nretention_days = 30\n";
+        let cfg = parse("joy.toml", text).unwrap_or_else(|e| panic!("{e}"));
+        let s = Settings::layer(
+            cfg,
+            None,
+            &Overrides {
+                db: Some("k.db".into()),
+                ..Overrides::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            s.kiosk,
+            KioskSettings {
+                site: "Ward 7".into(),
+                teams: vec!["Nights".into(), "Days".into()],
+                questionnaires: vec!["who5".into(), "joy-pulse".into()],
+                inactivity_secs: 120,
+                result_secs: 30,
+                min_submit_interval_secs: 0,
+                burst_ms: 250,
+                retention_days: 30,
+            }
+        );
+    }
+
+    #[test]
+    fn kiosk_defaults_when_absent() {
+        let defaults = KioskSettings {
+            site: String::new(),
+            teams: vec![],
+            questionnaires: vec![],
+            inactivity_secs: 90,
+            result_secs: 45,
+            min_submit_interval_secs: 10,
+            burst_ms: 500,
+            retention_days: 365,
+        };
+        assert_eq!(KioskSettings::default(), defaults);
+        for text in [
+            "",
+            "db = \"x.db\"\n",
+            "[kiosk]\n",
+            "[kiosk]\nsite = \"A\"\n",
+        ] {
+            let s = Settings::layer(
+                parse("joy.toml", text).unwrap(),
+                None,
+                &Overrides {
+                    db: Some("k.db".into()),
+                    ..Overrides::default()
+                },
+            )
+            .unwrap();
+            assert_eq!(s.kiosk.inactivity_secs, 90, "{text}");
+            assert_eq!(s.kiosk.retention_days, 365, "{text}");
+            assert_eq!(s.kiosk.teams, Vec::<String>::new(), "{text}");
+        }
+        assert_eq!(
+            Settings::resolve(Some("x.db".into()), None).unwrap().kiosk,
+            defaults
+        );
+    }
+
+    #[test]
+    fn bad_kiosk_values_fail_at_their_place_with_the_range() {
+        let cases: &[(&str, (usize, usize), &str)] = &[
+            (
+                "[kiosk]\ninactivity_secs = 2\n",
+                (2, 19),
+                "`inactivity_secs` must be from 3 to 3600 seconds",
+            ),
+            (
+                "[kiosk]\ninactivity_secs = 3601\n",
+                (2, 19),
+                "from 3 to 3600 seconds",
+            ),
+            (
+                "[kiosk]\nresult_secs = 0\n",
+                (2, 15),
+                "`result_secs` must be from 5 to 600 seconds",
+            ),
+            (
+                "[kiosk]\nmin_submit_interval_secs = -1\n",
+                (2, 28),
+                "`min_submit_interval_secs` must be from 0 to 3600 seconds",
+            ),
+            (
+                "[kiosk]\nburst_ms = 9000\n",
+                (2, 12),
+                "`burst_ms` must be from 0 to 5000 milliseconds",
+            ),
+            (
+                "[kiosk]\nretention_days = 0\n",
+                (2, 18),
+                "`retention_days` must be from 1 to 3650 days",
+            ),
+            (
+                "[kiosk]\n\nretention_days = 99999999999\n",
+                (3, 18),
+                "from 1 to 3650 days",
+            ),
+            (
+                "[kiosk]\nteams = [\"A\", \"  \"]\n",
+                (2, 15),
+                "a team name in `teams` is empty",
+            ),
+            (
+                "[kiosk]\nteams = [\"Nights\", \"nights \"]\n",
+                (2, 20),
+                "the team \"nights\" is listed twice",
+            ),
+            (
+                "[kiosk]\nquestionnaires = [\"\"]\n",
+                (2, 19),
+                "questionnaire id in `questionnaires` is empty",
+            ),
+            (
+                "[kiosk]\nretention_days = \"year\"\n",
+                (2, 18),
+                "invalid type: string \"year\", expected i64",
+            ),
+            ("[kiosk]\nteams = \"Nights\"\n", (2, 9), "invalid type"),
+        ];
+        for (text, at, says) in cases {
+            let e = parse("joy.toml", text).unwrap_err();
+            assert_eq!((e.line, e.column), *at, "{text}: {e}");
+            assert!(e.message.contains(says), "{text}: {e}");
+            assert!(
+                e.to_string()
+                    .starts_with(&format!("joy.toml:{}:{}: ", at.0, at.1)),
+                "{e}"
+            );
+        }
+        let long = format!("[kiosk]\nsite = \"{}\"\n", "x".repeat(61));
+        let e = parse("joy.toml", &long).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 8), "{e}");
+        assert!(e.message.contains("at most 60 characters"), "{e}");
     }
 }

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod files;
 pub mod keymap;
 pub mod kiosk;
+pub mod kiosk_commands;
 pub mod questionnaire;
 pub mod store;
 pub mod text;

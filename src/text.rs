@@ -575,7 +575,78 @@ pub mod kiosk {
     pub fn retention(days: u32) -> String {
         format!("{days} days  (←→ to change, Enter to save)")
     }
+    pub fn unknown_questionnaire(id: &str, known: &str) -> String {
+        format!("the [kiosk] questionnaires list names \"{id}\", which is not a questionnaire here. Known: {known}. Fix the id in the config file (`joy list` shows them).")
+    }
+    pub const HOLDER_HOME: &str =
+        "Your private history on this terminal. Press Esc when you are done: the screen is cleared for the next person.";
+    pub const NO_FREE_CODE: &str =
+        "No free private code could be found just now. Please try again.";
+    pub fn counts(c: &crate::store::kiosk::KioskCounts) -> Vec<(String, String)> {
+        vec![
+            ("Anonymous check-ins".into(), c.anonymous.to_string()),
+            (
+                "Check-ins by code holders".into(),
+                c.pin_checkins.to_string(),
+            ),
+            ("Private codes".into(), c.personal_codes.to_string()),
+            ("Team reflections".into(), c.team_reflections.to_string()),
+            ("Team actions".into(), c.actions.to_string()),
+            (
+                "Oldest entry".into(),
+                c.oldest.map_or_else(|| "none".into(), |d| d.to_string()),
+            ),
+        ]
+    }
+    pub fn retention_saved(days: u32) -> String {
+        format!(
+            "Entries older than {days} days will be deleted from now on (at start and once a day)."
+        )
+    }
+    pub fn backup_failed(e: &str) -> String {
+        format!("Today's backup failed: {e}. Tell whoever looks after this terminal.")
+    }
+    pub fn exported(what: &str, path: &str) -> String {
+        format!("Exported {what} to {path}")
+    }
+    pub fn export_failed(e: &str) -> String {
+        format!("The export failed: {e}")
+    }
     pub fn signed_in(code: &str) -> String {
         format!("Your private history. Press Esc when you are done. (Code: {code})")
     }
+
+    pub const ADMIN_PIN_PROMPT: &str = "New admin PIN (4 to 12 digits, not shown): ";
+    pub const ADMIN_PIN_AGAIN: &str = "The same PIN again: ";
+    pub const ADMIN_PIN_MISMATCH: &str =
+        "the two PINs were different; nothing was stored. Run `joy kiosk set-admin-pin` again.";
+    pub const ADMIN_PIN_CANCELLED: &str = "cancelled; nothing was stored.";
+    pub const ADMIN_PIN_NEEDS_TERMINAL: &str =
+        "the admin PIN is asked for on a terminal, and this is not one. To give it from a script, pipe it in with --pin-stdin.";
+    pub const ADMIN_PIN_NO_INPUT: &str =
+        "no PIN was given on standard input (--pin-stdin reads one line).";
+    /// Where randomness comes from, in "cannot read ...: cause".
+    pub const RANDOM_SOURCE: &str = "the operating system's random number source";
+
+    /// After `joy kiosk set-admin-pin`.
+    pub fn admin_pin_stored(db: &str) -> String {
+        format!(
+            "Admin PIN stored in {db}, as an argon2id hash only (the PIN itself is not kept). Any admin lockout was cleared."
+        )
+    }
+
+    /// A config value out of its range.
+    pub fn out_of_range(key: &str, lo: u64, hi: u64, unit: &str) -> String {
+        format!("`{key}` must be from {lo} to {hi} {unit}: change it to a number in that range")
+    }
+    pub fn too_long(what: &str, max: usize) -> String {
+        format!("{what} must be at most {max} characters, to fit on the screen: shorten it")
+    }
+    pub const TEAM_EMPTY: &str =
+        "a team name in `teams` is empty: give each team a name, or remove the empty entry";
+    pub fn team_duplicate(name: &str) -> String {
+        format!("the team \"{name}\" is listed twice in `teams`: list each team once")
+    }
+    pub const QUESTIONNAIRE_EMPTY: &str =
+        "a questionnaire id in `questionnaires` is empty: use the ids `joy list` shows";
 }

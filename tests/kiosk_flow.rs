@@ -415,3 +415,58 @@ fn a_team_reflection_in_the_personal_app_is_not_linked_to_the_person() {
     app.act(Action::OpenHistory);
     assert!(app.state.session.history.is_empty());
 }
+
+#[test]
+fn digits_choose_on_the_welcome_and_team_screens() {
+    let mut app = App::kiosk();
+    app.act_after(100, Action::Digit(2));
+    assert_eq!(app.state.screen, Screen::Team);
+    app.act_after(100, Action::Digit(3));
+    assert_eq!(app.state.screen, Screen::Question, "prefer not to say");
+    assert_eq!(app.state.session.team, None);
+}
+
+#[test]
+fn with_a_short_timeout_keys_still_act_before_the_warning() {
+    let mut app = App::kiosk();
+    if let Some(k) = app.state.kiosk.as_mut() {
+        k.config.inactivity = chrono::Duration::seconds(3);
+    }
+    app.act_after(100, Action::Digit(1));
+    app.act_after(500, Action::Digit(2));
+    assert_eq!(app.state.screen, Screen::Question);
+    // The warning shows only in the last half of a short timeout.
+    app.act_after(1_400, Action::Tick);
+    assert!(!joy_kiosk::app::kiosk::warning(&app.state));
+    app.act_after(200, Action::Tick);
+    assert!(joy_kiosk::app::kiosk::warning(&app.state));
+}
+
+#[test]
+fn typing_between_two_identical_presses_makes_them_two_presses() {
+    let mut app = App::kiosk();
+    let n = joy_kiosk::app::kiosk::welcome_items(&app.state).len();
+    app.act_after(100, Action::Pick(n - 2)); // sign in
+    app.act_after(
+        100,
+        Action::Edit(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE)),
+    );
+    app.act_after(
+        100,
+        Action::Edit(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::NONE)),
+    );
+    app.act_after(100, Action::Confirm);
+    assert_eq!(
+        app.state.session.pin.as_ref().unwrap().step,
+        joy_kiosk::app::kiosk::PinStep::Pin
+    );
+    for d in [1, 2, 3, 4] {
+        app.act_after(50, Action::Digit(d));
+    }
+    app.act_after(50, Action::Confirm);
+    // The PIN was checked (no such code: the one message for every refusal).
+    assert_eq!(
+        app.state.session.pin.as_ref().unwrap().message.as_deref(),
+        Some(joy_kiosk::text::kiosk::NO_MATCH)
+    );
+}

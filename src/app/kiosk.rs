@@ -49,8 +49,17 @@ impl Default for KioskConfig {
 
 impl KioskConfig {
     /// The kiosk settings of the configuration (defaults where absent).
-    pub fn from_settings(_settings: &crate::config::Settings) -> KioskConfig {
-        KioskConfig::default()
+    pub fn from_settings(settings: &crate::config::Settings) -> KioskConfig {
+        let k = &settings.kiosk;
+        KioskConfig {
+            site: k.site.clone(),
+            teams: k.teams.clone(),
+            inactivity: Duration::seconds(i64::from(k.inactivity_secs)),
+            result_for: Duration::seconds(i64::from(k.result_secs)),
+            min_interval: Duration::seconds(i64::from(k.min_submit_interval_secs)),
+            burst_window: Duration::milliseconds(i64::from(k.burst_ms)),
+            retention_days: k.retention_days,
+        }
     }
 }
 
@@ -237,9 +246,15 @@ pub fn seconds_left(state: &State) -> Option<i64> {
     deadline(state).map(|d| ((d - state.now).num_milliseconds().max(0) + 999) / 1000)
 }
 
-/// The "Still there?" warning is showing.
+/// The "Still there?" warning is showing: the last [`WARN_SECONDS`] of a
+/// session (the last half of a shorter timeout, so there is time to act).
 pub fn warning(state: &State) -> bool {
-    state.screen != Screen::Result && seconds_left(state).is_some_and(|s| s <= WARN_SECONDS)
+    let Some(k) = state.kiosk.as_ref() else {
+        return false;
+    };
+    let warn_ms = (k.config.inactivity.num_milliseconds() / 2).min(WARN_SECONDS * 1000);
+    state.screen != Screen::Result
+        && deadline(state).is_some_and(|d| (d - state.now).num_milliseconds() <= warn_ms)
 }
 
 /// Nothing of anybody is on screen: the welcome screen, untouched.
@@ -306,8 +321,16 @@ fn is_press(a: &Action) -> bool {
 pub fn before(state: &mut State, action: &Action, now: DateTime<Utc>) -> Option<Vec<Effect>> {
     let warned = warning(state);
     let k = state.kiosk.as_mut()?;
-    if is_press(action) && !k.burst.accept(action, now) {
-        return Some(vec![]);
+    if is_press(action) {
+        if !k.burst.accept(action, now) {
+            return Some(vec![]);
+        }
+    } else if !matches!(
+        action,
+        Action::Resize { .. } | Action::Loaded(_) | Action::Tick
+    ) {
+        // Typing or moving in between: the next press is a new one.
+        k.burst.reset();
     }
     state.session.last_input = now;
     k.idle_reset_done = false;
@@ -476,7 +499,7 @@ fn pin_next(state: &mut State) -> Vec<Effect> {
             form.step = PinStep::Pin;
         }
         (_, PinStep::Pin) => {
-            if !crate::kiosk::pin::valid_pin(&form.pin) {
+            if crate::kiosk::pin::valid_pin(&form.pin).is_err() {
                 form.message = Some(text::kiosk::PIN_RULE.to_string());
                 form.pin.clear();
                 return vec![];
@@ -525,6 +548,9 @@ fn pin_next(state: &mut State) -> Vec<Effect> {
 pub enum PinAnswer {
     /// Right: the holder (or the admin, id 0) is signed in.
     Ok(i64),
+    /// A private code was made (the code may differ from the one shown if
+    /// that was taken meanwhile) and its holder is signed in.
+    Created { id: i64, code: String },
     /// Wrong PIN or unknown code: one message for both.
     NoMatch,
     /// Five wrong PINs: locked for this many more minutes.
@@ -557,14 +583,9 @@ pub fn pin_checked(state: &mut State, answer: PinAnswer) -> Vec<Effect> {
                 state.screen = Screen::Admin;
                 vec![Effect::LoadCounts]
             }
-            _ => {
-                state.session.pin = None;
-                state.session.respondent = Some(id);
-                state.session.selected = 0;
-                state.screen = Screen::Home;
-                vec![Effect::LoadHome]
-            }
+            _ => sign_in(state, id, None),
         },
+        PinAnswer::Created { id, code } => sign_in(state, id, Some(code)),
         refused => {
             form.pin.clear();
             form.first_pin.clear();
@@ -584,11 +605,22 @@ pub fn pin_checked(state: &mut State, answer: PinAnswer) -> Vec<Effect> {
                 PinAnswer::Locked(min) => text::kiosk::locked(min),
                 PinAnswer::NoAdminPin => text::kiosk::NO_ADMIN_PIN.to_string(),
                 PinAnswer::Failed(e) => e,
-                PinAnswer::Ok(_) => String::new(),
+                PinAnswer::Ok(_) | PinAnswer::Created { .. } => String::new(),
             });
             vec![]
         }
     }
+}
+
+/// The PIN was right: this person's own home, history and trends, until
+/// Done or the timeout.
+fn sign_in(state: &mut State, id: i64, new_code: Option<String>) -> Vec<Effect> {
+    state.session.pin = None;
+    state.session.respondent = Some(id);
+    state.session.selected = 0;
+    state.screen = Screen::Home;
+    state.status = new_code.map(|c| text::kiosk::signed_in(&c));
+    vec![Effect::LoadHome]
 }
 
 /// A new private code was suggested (or the holder was created).

@@ -1,27 +1,168 @@
 //! The runner's side of the kiosk: PIN checks, private codes, the admin
 //! screen's work and the daily chores, performed against the store.
 
+use super::kiosk::PinAnswer;
 use super::{Effect, Loaded, State};
+use crate::kiosk::{code_key, pin, ADMIN_KEY};
 use crate::store::Store;
+use crate::text;
 use chrono::{DateTime, Utc};
+
+/// Setting key of a retention period set on the admin screen (days); it
+/// wins over the configuration file's.
+pub const RETENTION_SETTING: &str = "kiosk.retention_days";
+
+/// Words in a suggested private code.
+const CODE_WORDS: usize = 2;
 
 /// Perform a kiosk effect. `None`: not a kiosk effect; `Some(None)`: done,
 /// nothing to report.
 pub fn perform(
-    _state: &State,
-    _store: &mut Store,
+    state: &State,
+    store: &mut Store,
     effect: &Effect,
-    _now: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Option<Option<Loaded>> {
-    match effect {
-        Effect::DailyChores => Some(None),
-        Effect::SuggestCode
-        | Effect::SignIn { .. }
-        | Effect::CreateHolder { .. }
-        | Effect::AdminSignIn { .. }
-        | Effect::LoadCounts
-        | Effect::AdminExport
-        | Effect::SetRetention(_) => Some(Some(Loaded::Error("not yet".into()))),
-        _ => None,
+    let failed = |e: crate::store::StoreError| Loaded::Error(text::store_failed(&e.to_string()));
+    let loaded = match effect {
+        Effect::DailyChores => chores(state, store, now),
+        Effect::SuggestCode => Some(
+            store
+                .suggest_free_code(CODE_WORDS)
+                .map(Loaded::Code)
+                .unwrap_or_else(failed),
+        ),
+        Effect::SignIn { code, pin } => Some(Loaded::Pin(sign_in(store, code, pin, now))),
+        Effect::AdminSignIn { pin } => Some(Loaded::Pin(admin_sign_in(store, pin, now))),
+        Effect::CreateHolder { code, pin } => Some(Loaded::Pin(create(store, code, pin, now))),
+        Effect::LoadCounts => Some(
+            store
+                .kiosk_counts()
+                .map(|c| Loaded::Counts(text::kiosk::counts(&c)))
+                .unwrap_or_else(failed),
+        ),
+        Effect::AdminExport => Some(export(store, now)),
+        Effect::SetRetention(days) => Some(
+            store
+                .set_setting(RETENTION_SETTING, &days.to_string())
+                .map(|()| Loaded::Notice(text::kiosk::retention_saved(*days)))
+                .unwrap_or_else(failed),
+        ),
+        _ => return None,
+    };
+    Some(loaded)
+}
+
+/// The retention in force: the admin screen's, else the configuration's.
+pub fn retention_days(state: &State, store: &mut Store) -> u32 {
+    store
+        .setting(RETENTION_SETTING)
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| {
+            state
+                .kiosk
+                .as_ref()
+                .map_or(365, |k| k.config.retention_days)
+        })
+}
+
+fn chores(state: &State, store: &mut Store, now: DateTime<Utc>) -> Option<Loaded> {
+    let days = retention_days(state, store);
+    match store.kiosk_daily(now, days) {
+        Ok(Some(report)) => report
+            .backup_error
+            .map(|e| Loaded::Notice(text::kiosk::backup_failed(&e))),
+        Ok(None) => None,
+        Err(e) => Some(Loaded::Notice(text::store_failed(&e.to_string()))),
     }
+}
+
+/// Check a code and PIN. A locked code is refused before any hash is
+/// checked; an unknown code is checked against a dummy hash and locks the
+/// same way as a known one, so nothing tells them apart.
+fn sign_in(store: &mut Store, code: &str, typed: &str, now: DateTime<Utc>) -> PinAnswer {
+    let key = code_key(code);
+    let mut run = || -> crate::store::Result<PinAnswer> {
+        let lock = store.lockout(&key)?.current(now);
+        if let Some(left) = lock.remaining(now) {
+            return Ok(PinAnswer::Locked(minutes(left)));
+        }
+        let holder = store.pin_holder(code)?;
+        let ok = pin::verify_or_dummy(holder.as_ref().map(|(_, h)| h.as_str()), typed);
+        match holder {
+            Some((id, _)) if ok => {
+                store.save_lockout(&key, &lock.after_success())?;
+                Ok(PinAnswer::Ok(id))
+            }
+            _ => {
+                let lock = lock.after_failure(now);
+                store.save_lockout(&key, &lock)?;
+                Ok(match lock.remaining(now) {
+                    Some(left) => PinAnswer::Locked(minutes(left)),
+                    None => PinAnswer::NoMatch,
+                })
+            }
+        }
+    };
+    run().unwrap_or_else(|e| PinAnswer::Failed(text::store_failed(&e.to_string())))
+}
+
+fn admin_sign_in(store: &mut Store, typed: &str, now: DateTime<Utc>) -> PinAnswer {
+    let mut run = || -> crate::store::Result<PinAnswer> {
+        let lock = store.lockout(ADMIN_KEY)?.current(now);
+        if let Some(left) = lock.remaining(now) {
+            return Ok(PinAnswer::Locked(minutes(left)));
+        }
+        let Some(hash) = store.admin_pin_hash()? else {
+            return Ok(PinAnswer::NoAdminPin);
+        };
+        if pin::verify_pin(&hash, typed) {
+            store.save_lockout(ADMIN_KEY, &lock.after_success())?;
+            return Ok(PinAnswer::Ok(0));
+        }
+        let lock = lock.after_failure(now);
+        store.save_lockout(ADMIN_KEY, &lock)?;
+        Ok(match lock.remaining(now) {
+            Some(left) => PinAnswer::Locked(minutes(left)),
+            None => PinAnswer::NoMatch,
+        })
+    };
+    run().unwrap_or_else(|e| PinAnswer::Failed(text::store_failed(&e.to_string())))
+}
+
+/// Make a PIN holder with the suggested code; if it was taken meanwhile,
+/// another is suggested and used (the person sees it on their home screen).
+fn create(store: &mut Store, code: &str, typed: &str, now: DateTime<Utc>) -> PinAnswer {
+    let hash = match pin::hash_pin(typed) {
+        Ok(h) => h,
+        Err(e) => return PinAnswer::Failed(e.to_string()),
+    };
+    let mut code = code.to_string();
+    for _ in 0..20 {
+        match store.create_pin_holder(&code, &hash, now) {
+            Ok(Some(id)) => return PinAnswer::Created { id, code },
+            Ok(None) => match store.suggest_free_code(CODE_WORDS) {
+                Ok(c) => code = c,
+                Err(e) => return PinAnswer::Failed(text::store_failed(&e.to_string())),
+            },
+            Err(e) => return PinAnswer::Failed(text::store_failed(&e.to_string())),
+        }
+    }
+    PinAnswer::Failed(text::kiosk::NO_FREE_CODE.to_string())
+}
+
+fn minutes(d: chrono::Duration) -> i64 {
+    (d.num_seconds() + 59) / 60
+}
+
+/// Every entry as CSV (the same export as `joy export`) into `exports/`
+/// beside the database.
+fn export(store: &mut Store, now: DateTime<Utc>) -> Loaded {
+    let db = store.path();
+    let dir = db.parent().map(|p| p.join("exports")).unwrap_or_default();
+    let file = dir.join(format!("joy-kiosk-{}.csv", now.format("%Y%m%d-%H%M%S")));
+    let _ = (store, file);
+    Loaded::Notice(text::kiosk::export_failed("not yet"))
 }

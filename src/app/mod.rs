@@ -592,6 +592,8 @@ fn home(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
                 .is_some_and(|q| q.kind == Kind::Personal);
             return open_trends(state, if own { state.session.selected } else { 0 });
         }
+        // A kiosk PIN holder is done: their session ends here.
+        Action::Back if state.kiosk.is_some() => return kiosk::end_session(state),
         // Esc on home does nothing: leaving the app is always `q`.
         Action::Back => {}
         _ => {}

@@ -77,19 +77,40 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
     let catalog = Catalog::load(&settings.questionnaire_dirs);
     let is_new = !settings.db.exists();
     let mut store = Store::open(&settings.db)?;
-    let questionnaires = catalog
+    let mut questionnaires: Vec<_> = catalog
         .entries
         .into_iter()
         .map(|e| e.questionnaire)
         .collect();
+    if kiosk.is_some() && !settings.kiosk.questionnaires.is_empty() {
+        // The kiosk offers the configured questionnaires, in that order.
+        let mut offered = Vec::new();
+        for id in &settings.kiosk.questionnaires {
+            let Some(i) = questionnaires.iter().position(|q| &q.id == id) else {
+                let known: Vec<&str> = questionnaires.iter().map(|q| q.id.as_str()).collect();
+                anyhow::bail!(crate::text::kiosk::unknown_questionnaire(
+                    id,
+                    &known.join(", ")
+                ));
+            };
+            offered.push(questionnaires.remove(i));
+        }
+        questionnaires = offered;
+    }
     let mut state = match kiosk {
-        Some(config) => State::kiosk(questionnaires, config, chrono::Utc::now()),
+        Some(config) => {
+            // The dummy hash for unknown codes is made now, so the first
+            // unknown code takes no longer than any other.
+            crate::kiosk::pin::prepare_dummy();
+            State::kiosk(questionnaires, config, chrono::Utc::now())
+        }
         None => {
             let me = store.local_respondent()?;
             State::new(questionnaires, Some(me), chrono::Utc::now())
         }
     };
     state.no_color = settings.no_color;
+    state.teams = settings.kiosk.teams.clone();
     state.local_support = settings.local_support.clone();
     let mut notes = store.take_notices();
     if is_new && !settings.db_is_default {

@@ -1,4 +1,163 @@
-//! Placeholder (replaced by the k1 branch).
-pub fn valid_pin(pin: &str) -> bool {
-    (4..=12).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit())
+//! PINs: the rule, argon2id hashing (argon2 0.6 defaults: m = 19 MiB,
+//! t = 2, p = 1, a random 16-byte salt, stored as a PHC string), and
+//! verification that takes the same time whether or not a code exists.
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+use std::sync::OnceLock;
+
+/// Fewest digits in a PIN.
+pub const PIN_MIN: usize = 4;
+/// Most digits in a PIN.
+pub const PIN_MAX: usize = 12;
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot protect the PIN: {0}")]
+pub struct PinError(String);
+
+/// The PIN rule: 4 to 12 digits. `Err` holds the rule, to show as it is.
+pub fn valid_pin(pin: &str) -> Result<(), &'static str> {
+    if (PIN_MIN..=PIN_MAX).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(crate::text::kiosk::PIN_RULE)
+    }
+}
+
+/// Hash a PIN with argon2id and a random salt: a PHC string
+/// (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`), the only form a PIN is kept in.
+pub fn hash_pin(pin: &str) -> Result<String, PinError> {
+    Argon2::default()
+        .hash_password(pin.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| PinError(e.to_string()))
+}
+
+/// Is `pin` the PIN hashed in `hash`? A hash that cannot be read is treated
+/// as a wrong PIN, after the same work as a real check.
+pub fn verify_pin(hash: &str, pin: &str) -> bool {
+    match PasswordHash::new(hash) {
+        Ok(parsed) => Argon2::default()
+            .verify_password(pin.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => {
+            verify_dummy(pin);
+            false
+        }
+    }
+}
+
+/// Verify against `hash`, or, for an unknown code (`None`), against a dummy
+/// hash with the same parameters, so the time taken does not reveal whether
+/// a code exists. Always false for `None`.
+pub fn verify_or_dummy(hash: Option<&str>, pin: &str) -> bool {
+    match hash {
+        Some(h) => verify_pin(h, pin),
+        None => {
+            verify_dummy(pin);
+            false
+        }
+    }
+}
+
+fn verify_dummy(pin: &str) {
+    if let Ok(parsed) = PasswordHash::new(dummy_hash()) {
+        let _ = Argon2::default().verify_password(pin.as_bytes(), &parsed);
+    }
+}
+
+/// A hash of no PIN anybody can type (letters are not allowed), made once
+/// per process with the same parameters as real hashes.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let argon = Argon2::default();
+        let pw = b"no-such-code";
+        argon
+            .hash_password(pw)
+            // Without OS randomness a fixed salt is as good for a dummy.
+            .or_else(|_| argon.hash_password_with_salt(pw, b"joy-kiosk-dummy-salt"))
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
+/// Warm the dummy hash (it takes one hash's time), e.g. when the kiosk
+/// starts, so the first unknown code is not slower than later ones.
+pub fn prepare_dummy() {
+    let _ = dummy_hash();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn the_rule_is_four_to_twelve_digits() {
+        for ok in ["0000", "1234", "123456789012"] {
+            assert_eq!(valid_pin(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "",
+            "123",
+            "1234567890123",
+            "12a4",
+            " 1234",
+            "1234 ",
+            "١٢٣٤",
+            "12.4",
+        ] {
+            let rule = valid_pin(bad).unwrap_err();
+            assert!(rule.contains("4 to 12 digits"), "{bad}: {rule}");
+        }
+    }
+
+    #[test]
+    fn hashes_are_argon2id_salted_and_verify() {
+        let h = hash_pin("2468").unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        assert!(!h.contains("2468"));
+        assert_ne!(hash_pin("2468").unwrap(), h, "a fresh salt each time");
+        assert!(verify_pin(&h, "2468"));
+        assert!(!verify_pin(&h, "2469"));
+        assert!(!verify_pin(&h, ""));
+        assert!(!verify_pin("not a hash", "2468"));
+        assert!(verify_or_dummy(Some(&h), "2468"));
+        assert!(!verify_or_dummy(None, "2468"));
+        assert!(
+            !verify_or_dummy(None, "no-such-code"),
+            "the dummy's own text never verifies"
+        );
+        assert!(dummy_hash().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    }
+
+    /// Loose on purpose (medians of 5, within a factor of 2): the point is
+    /// that an unknown code costs a full verification, not a lookup.
+    #[test]
+    fn unknown_codes_and_wrong_pins_take_comparable_time() {
+        let h = hash_pin("2468").unwrap();
+        prepare_dummy();
+        let median = |f: &dyn Fn()| {
+            let mut v: Vec<Duration> = (0..5)
+                .map(|_| {
+                    let t = Instant::now();
+                    f();
+                    t.elapsed()
+                })
+                .collect();
+            v.sort();
+            v[2]
+        };
+        let wrong = median(&|| assert!(!verify_or_dummy(Some(&h), "1357")));
+        let unknown = median(&|| assert!(!verify_or_dummy(None, "1357")));
+        let ratio = wrong.as_secs_f64() / unknown.as_secs_f64();
+        assert!(
+            (0.5..=2.0).contains(&ratio),
+            "wrong PIN {wrong:?}, unknown code {unknown:?}"
+        );
+        // And neither is a shortcut: both do the memory-hard work.
+        assert!(unknown > Duration::from_millis(2), "{unknown:?}");
+    }
 }

@@ -3,6 +3,7 @@
 //! use. Nothing here knows about the terminal.
 
 pub mod export;
+pub mod kiosk;
 pub mod safety;
 pub mod schema;
 
@@ -595,6 +596,13 @@ impl Store {
     }
 
     /// Save several check-ins in one transaction (used by `joy demo`).
+    ///
+    /// A check-in without a respondent is anonymous: it gets a random id
+    /// (not the next one) and its start and completion times both become
+    /// midnight of its local date ([`crate::kiosk::anonymous_stamp`]), so
+    /// neither its time nor its id nor its place in the table tells in
+    /// which order the entries of one day were made. This is the one place
+    /// that rule is applied.
     pub fn save_many(&mut self, list: &[NewCheckin]) -> Result<Vec<i64>> {
         self.write("saving a check-in", |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -602,8 +610,8 @@ impl Store {
             {
                 let mut ins_c = tx.prepare_cached(
                     "INSERT INTO checkin (respondent_id, team, questionnaire_id, questionnaire_version, file_hash,
-                                          started_at, completed_at, is_demo, period)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                          started_at, completed_at, is_demo, period, id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )?;
                 let mut ins_a = tx.prepare_cached(
                     "INSERT INTO answer (checkin_id, question_id, position, value_json, label) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -613,16 +621,23 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 )?;
                 for c in list {
+                    let (started, completed, fixed_id) = if c.respondent.is_none() {
+                        let day = crate::kiosk::anonymous_stamp(c.completed_at, &chrono::Local);
+                        (day, day, Some(kiosk::unused_random_id(&tx)?))
+                    } else {
+                        (c.started_at, c.completed_at, None)
+                    };
                     ins_c.execute(params![
                         c.respondent,
                         c.team,
                         c.questionnaire_id,
                         c.questionnaire_version,
                         c.file_hash,
-                        ms(c.started_at),
-                        ms(c.completed_at),
+                        ms(started),
+                        ms(completed),
                         c.is_demo,
-                        c.period
+                        c.period,
+                        fixed_id
                     ])?;
                     let id = tx.last_insert_rowid();
                     for a in &c.answers {

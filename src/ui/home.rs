@@ -26,8 +26,10 @@ fn layout(area: Rect, state: &State) -> Layout {
         .map(|q| wrapped_height(&about_text(q, state), area.width).min(6))
         .unwrap_or(0);
     let intro_h = if has_demo(state) {
-        wrapped_height(text::HOME_INTRO, area.width)
+        wrapped_height(intro_text(state), area.width)
             + wrapped_height(text::HOME_DEMO_NOTE, area.width)
+    } else if state.kiosk.is_some() {
+        wrapped_height(intro_text(state), area.width) + 1
     } else {
         2
     };
@@ -41,6 +43,16 @@ fn layout(area: Rect, state: &State) -> Layout {
         intro: Rect::new(area.x, area.y, area.width, intro_h),
         list: Rect::new(area.x, area.y + intro_h, area.width, list_h),
         about: Rect::new(area.x, area.y + intro_h + list_h + 1, area.width, about_h),
+    }
+}
+
+/// What the home screen says first: on a kiosk, whose history this is and
+/// how to end it.
+fn intro_text(state: &State) -> &'static str {
+    if state.kiosk.is_some() {
+        text::kiosk::HOLDER_HOME
+    } else {
+        text::HOME_INTRO
     }
 }
 
@@ -82,7 +94,7 @@ pub fn row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let nc = state.no_color;
     let l = layout(area, state);
-    let mut intro = vec![Line::styled(text::HOME_INTRO, style(Meaning::Muted, nc))];
+    let mut intro = vec![Line::styled(intro_text(state), style(Meaning::Muted, nc))];
     if has_demo(state) {
         intro.push(Line::styled(
             text::HOME_DEMO_NOTE,

@@ -1,0 +1,321 @@
+//! What the kiosk keeps: PIN holders (a suggested code and an argon2id hash
+//! of their PIN), PIN lockouts, the admin PIN's hash and other settings,
+//! retention (deleting old entries) and the daily chores, and the counts on
+//! the admin screen. The rules themselves are pure, in [`crate::kiosk`].
+//!
+//! `secure_delete` is on for every connection (set in `Store::init`, not
+//! only here): every way data leaves this database (erase, deleting one
+//! check-in, retention) must overwrite it, and it costs only when deleting.
+//! Purges also truncate the write-ahead log, which may still hold copies of
+//! the deleted pages.
+
+use super::{from_ms, ms, Result, Store, StoreError};
+use crate::kiosk::{normalize_code, retention_cutoff, suggest_code, Lockout, ADMIN_KEY};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use std::path::PathBuf;
+
+/// Setting key of the admin PIN's argon2id hash.
+pub const ADMIN_PIN_SETTING: &str = "kiosk.admin_pin_hash";
+/// Setting key of the local date (YYYY-MM-DD) the daily chores last ran.
+pub const CHORES_DATE_SETTING: &str = "kiosk.chores_date";
+
+/// What the daily chores did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChoresReport {
+    /// The local date they ran for.
+    pub date: NaiveDate,
+    /// Check-ins deleted by retention.
+    pub purged: usize,
+    /// Lockout rows that had nothing left to say (no lock in force).
+    pub lockouts_cleared: usize,
+    /// The backup taken (None for an in-memory database or when it failed).
+    pub backup: Option<PathBuf>,
+    /// Why the backup failed: the chores still count as done today, so a
+    /// failing disk is reported once a day, not on every tick.
+    pub backup_error: Option<String>,
+}
+
+/// What the database holds, for the kiosk's admin screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct KioskCounts {
+    /// Check-ins without a respondent that are not team reflections.
+    pub anonymous: usize,
+    /// Check-ins of PIN holders.
+    pub pin_checkins: usize,
+    /// Personal codes (PIN holders).
+    pub personal_codes: usize,
+    /// Team reflections (a team and a period set).
+    pub team_reflections: usize,
+    /// Team actions.
+    pub actions: usize,
+    /// The date (UTC) of the oldest check-in of any kind.
+    pub oldest: Option<NaiveDate>,
+}
+
+fn no_randomness(e: getrandom::Error) -> StoreError {
+    StoreError::Io {
+        path: crate::text::kiosk::RANDOM_SOURCE.into(),
+        cause: std::io::Error::other(e.to_string()),
+    }
+}
+
+/// A random positive 63-bit check-in id not in use, for an anonymous entry.
+pub(super) fn unused_random_id(tx: &rusqlite::Transaction) -> rusqlite::Result<i64> {
+    loop {
+        let raw =
+            getrandom::u64().map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        let id = (raw >> 1) as i64;
+        if id == 0 {
+            continue;
+        }
+        let taken: bool = tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM checkin WHERE id = ?1)")?
+            .query_row([id], |r| r.get(0))?;
+        if !taken {
+            return Ok(id);
+        }
+    }
+}
+
+impl Store {
+    /// A setting's value.
+    pub fn setting(&mut self, key: &str) -> Result<Option<String>> {
+        self.sql(|c| {
+            c.prepare_cached("SELECT value FROM setting WHERE key = ?1")?
+                .query_row([key], |r| r.get(0))
+                .optional()
+        })
+    }
+
+    /// Set (or replace) a setting.
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.write("saving a setting", |c| {
+            c.prepare_cached(
+                "INSERT INTO setting (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute([key, value])
+            .map(|_| ())
+        })
+    }
+
+    /// Store the admin PIN's hash (from [`crate::kiosk::hash_pin`]) and
+    /// clear any admin lockout.
+    pub fn set_admin_pin_hash(&mut self, hash: &str) -> Result<()> {
+        self.set_setting(ADMIN_PIN_SETTING, hash)?;
+        self.save_lockout(ADMIN_KEY, &Lockout::default())
+    }
+
+    /// The admin PIN's hash; None when no admin PIN has been set.
+    pub fn admin_pin_hash(&mut self) -> Result<Option<String>> {
+        self.setting(ADMIN_PIN_SETTING)
+    }
+
+    /// A new PIN holder with `code` (normalized) and `pin_hash`. None when
+    /// the code is taken (or is not a valid code): suggest another and try
+    /// again, without telling anybody.
+    pub fn create_pin_holder(
+        &mut self,
+        code: &str,
+        pin_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>> {
+        let Some(code) = normalize_code(code) else {
+            return Ok(None);
+        };
+        self.write("creating a personal code", |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let taken: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM respondent WHERE code = ?1)",
+                [&code],
+                |r| r.get(0),
+            )?;
+            if taken {
+                return Ok(None);
+            }
+            tx.execute(
+                "INSERT INTO respondent (kind, secret_hash, code, created_at) VALUES ('pin', ?1, ?2, ?3)",
+                params![pin_hash, code, ms(now)],
+            )?;
+            let id = tx.last_insert_rowid();
+            tx.commit()?;
+            Ok(Some(id))
+        })
+    }
+
+    /// Suggest a code of `words` words that nobody holds yet (see
+    /// [`crate::kiosk::suggest_code`]). The person never chooses a code, so
+    /// skipping taken ones reveals nothing.
+    pub fn suggest_free_code(&mut self, words: usize) -> Result<String> {
+        loop {
+            let code = suggest_code(words).map_err(no_randomness)?;
+            if self.pin_holder(&code)?.is_none() {
+                return Ok(code);
+            }
+        }
+    }
+
+    /// The PIN holder with the code as typed (normalized first): their id
+    /// and PIN hash. Verify with [`crate::kiosk::verify_or_dummy`] whether
+    /// or not this finds one.
+    pub fn pin_holder(&mut self, code: &str) -> Result<Option<(i64, String)>> {
+        let Some(code) = normalize_code(code) else {
+            return Ok(None);
+        };
+        self.sql(|c| {
+            c.prepare_cached(
+                "SELECT id, coalesce(secret_hash, '') FROM respondent WHERE kind = 'pin' AND code = ?1",
+            )?
+            .query_row([code], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+        })
+    }
+
+    /// The lockout kept under `key` ([`crate::kiosk::code_key`] or
+    /// [`ADMIN_KEY`]); none kept = no failures.
+    pub fn lockout(&mut self, key: &str) -> Result<Lockout> {
+        self.sql(|c| {
+            c.prepare_cached("SELECT failures, locked_until FROM pin_lockout WHERE key = ?1")?
+                .query_row([key], |r| {
+                    Ok(Lockout {
+                        failures: r.get::<_, i64>(0)?.clamp(0, i64::from(u32::MAX)) as u32,
+                        locked_until: r.get::<_, Option<i64>>(1)?.map(from_ms),
+                    })
+                })
+                .optional()
+                .map(Option::unwrap_or_default)
+        })
+    }
+
+    /// Keep `lockout` under `key`; a clear one (no failures) removes the row.
+    pub fn save_lockout(&mut self, key: &str, lockout: &Lockout) -> Result<()> {
+        self.write("saving a PIN lockout", |c| {
+            if *lockout == Lockout::default() {
+                c.prepare_cached("DELETE FROM pin_lockout WHERE key = ?1")?
+                    .execute([key])?;
+            } else {
+                c.prepare_cached(
+                    "INSERT INTO pin_lockout (key, failures, locked_until) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",
+                )?
+                .execute(params![key, lockout.failures, lockout.locked_until.map(ms)])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Delete lockout rows with no lock in force at `now`: ended locks, and
+    /// counts below the limit (so wrong PINs count towards a lock within a
+    /// day, and no list of typed codes builds up). Returns how many.
+    pub fn clear_expired_lockouts(&mut self, now: DateTime<Utc>) -> Result<usize> {
+        self.write("clearing PIN lockouts", |c| {
+            c.execute(
+                "DELETE FROM pin_lockout WHERE locked_until IS NULL OR locked_until <= ?1",
+                [ms(now)],
+            )
+        })
+    }
+
+    /// Delete every check-in completed before `cutoff` (their answers and
+    /// scores go with them: `ON DELETE CASCADE`, foreign keys are on), and
+    /// personal codes made before `cutoff` that have no check-ins left, in
+    /// one transaction; then truncate the write-ahead log. Returns the
+    /// number of check-ins deleted.
+    pub fn purge_before(&mut self, cutoff: DateTime<Utc>) -> Result<usize> {
+        let n = self.write("deleting old entries", |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let n = tx.execute("DELETE FROM checkin WHERE completed_at < ?1", [ms(cutoff)])?;
+            tx.execute(
+                "DELETE FROM respondent WHERE kind = 'pin' AND created_at < ?1
+                   AND NOT EXISTS (SELECT 1 FROM checkin WHERE respondent_id = respondent.id)",
+                [ms(cutoff)],
+            )?;
+            tx.commit()?;
+            Ok(n)
+        })?;
+        self.write("deleting old entries", |c| {
+            c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        })?;
+        Ok(n)
+    }
+
+    /// The kiosk's daily chores, at most once per local calendar day: clear
+    /// stale lockouts, delete entries older than `retention_days`, take a
+    /// backup beside the database keeping the newest
+    /// [`super::safety::KEEP_BACKUPS`]. None when already done today. Call
+    /// at start and on ticks.
+    pub fn kiosk_daily(
+        &mut self,
+        now: DateTime<Utc>,
+        retention_days: u32,
+    ) -> Result<Option<ChoresReport>> {
+        self.kiosk_daily_in(now, retention_days, &chrono::Local)
+    }
+
+    /// [`Self::kiosk_daily`] with the days counted in `tz`.
+    pub fn kiosk_daily_in<Tz: TimeZone>(
+        &mut self,
+        now: DateTime<Utc>,
+        retention_days: u32,
+        tz: &Tz,
+    ) -> Result<Option<ChoresReport>> {
+        let date = now.with_timezone(tz).date_naive();
+        let stamp = date.format("%Y-%m-%d").to_string();
+        if self.setting(CHORES_DATE_SETTING)?.as_deref() == Some(stamp.as_str()) {
+            return Ok(None);
+        }
+        let lockouts_cleared = self.clear_expired_lockouts(now)?;
+        let purged = self.purge_before(retention_cutoff(now, retention_days))?;
+        self.set_setting(CHORES_DATE_SETTING, &stamp)?;
+        let (backup, backup_error) = if self.path == ":memory:" {
+            (None, None)
+        } else {
+            match self.backup_rotate(now, super::safety::KEEP_BACKUPS) {
+                Ok(p) => (Some(p), None),
+                Err(e) => (None, Some(e.to_string())),
+            }
+        };
+        Ok(Some(ChoresReport {
+            date,
+            purged,
+            lockouts_cleared,
+            backup,
+            backup_error,
+        }))
+    }
+
+    /// Counts for the admin screen.
+    pub fn kiosk_counts(&mut self) -> Result<KioskCounts> {
+        self.sql(|c| {
+            let (anonymous, pin_checkins, team_reflections, oldest) = c.query_row(
+                "SELECT
+                   count(*) FILTER (WHERE respondent_id IS NULL AND period IS NULL),
+                   count(*) FILTER (WHERE respondent_id IN (SELECT id FROM respondent WHERE kind = 'pin')),
+                   count(*) FILTER (WHERE team IS NOT NULL AND period IS NOT NULL),
+                   min(completed_at)
+                 FROM checkin",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, Option<i64>>(3)?,
+                    ))
+                },
+            )?;
+            let personal_codes: i64 =
+                c.query_row("SELECT count(*) FROM respondent WHERE kind = 'pin'", [], |r| r.get(0))?;
+            let actions: i64 = c.query_row("SELECT count(*) FROM team_action", [], |r| r.get(0))?;
+            Ok(KioskCounts {
+                anonymous: anonymous as usize,
+                pin_checkins: pin_checkins as usize,
+                personal_codes: personal_codes as usize,
+                team_reflections: team_reflections as usize,
+                actions: actions as usize,
+                oldest: oldest.map(|t| from_ms(t).date_naive()),
+            })
+        })
+    }
+}
