@@ -10,6 +10,7 @@ pub mod data_commands;
 pub mod demo;
 pub mod files;
 pub mod keymap;
+pub mod period;
 pub mod questionnaire;
 pub mod store;
 pub mod text;
