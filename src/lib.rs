@@ -2,6 +2,7 @@
 //! for NHS staff, as a terminal app. The library holds everything; the `joy`
 //! binary only parses arguments and calls in.
 
+pub mod anonymity;
 pub mod app;
 pub mod cli;
 pub mod commands;

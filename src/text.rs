@@ -487,3 +487,17 @@ fn escape_unsafe(s: &str, escape: impl Fn(char) -> String) -> std::borrow::Cow<'
 pub fn safe_json(json: &str) -> std::borrow::Cow<'_, str> {
     escape_unsafe(json, |c| format!("\\u{:04x}", c as u32))
 }
+
+// ---- Team reflections and the huddle (issue 9) ----
+
+/// Why part of a huddle is not shown.
+pub fn hidden_reason(h: crate::anonymity::Hidden) -> String {
+    use crate::anonymity::Hidden;
+    match h {
+        Hidden::NoReflections => "No reflections".to_string(),
+        Hidden::TooFew { have, need } => format!("Hidden: {have} of {need} needed"),
+        Hidden::Complementary => {
+            "Hidden so a smaller group cannot be worked out from the total".to_string()
+        }
+    }
+}
