@@ -10,6 +10,7 @@ pub mod config;
 pub mod data_commands;
 pub mod demo;
 pub mod files;
+pub mod huddle;
 pub mod keymap;
 pub mod period;
 pub mod questionnaire;

@@ -501,3 +501,16 @@ pub fn hidden_reason(h: crate::anonymity::Hidden) -> String {
         }
     }
 }
+
+/// The only thing shown for a group under k.
+pub fn not_enough(have: usize, need: usize) -> String {
+    format!("Not enough reflections yet to keep them anonymous ({have} of {need})")
+}
+
+/// The bar for ticked "Other" answers in a tally.
+pub const HUDDLE_OTHER: &str = "Other";
+
+/// The heading of a multiple-choice question's "Other" texts.
+pub fn huddle_other_text(question: &str) -> String {
+    format!("Other: {question}")
+}
