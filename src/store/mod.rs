@@ -5,6 +5,7 @@
 pub mod export;
 pub mod safety;
 pub mod schema;
+pub mod team;
 
 use crate::questionnaire::{Answers, Outcome, Questionnaire};
 use chrono::{DateTime, TimeZone, Utc};
