@@ -114,6 +114,33 @@ pub fn run_with(
             crate::data_commands::restore(settings, &file, yes, out)
         }
         Some(Command::Check) => crate::data_commands::check(settings, out),
+        Some(Command::Huddle {
+            team,
+            period,
+            questionnaire,
+            export,
+            out: file,
+            force,
+        }) => crate::huddle_commands::huddle(
+            settings,
+            &crate::huddle_commands::HuddleArgs {
+                team,
+                period,
+                questionnaire,
+                export,
+                out: file,
+                force,
+            },
+            chrono::Local::now().date_naive(),
+            to_terminal,
+            out,
+        ),
+        Some(Command::Actions { command }) => crate::huddle_commands::actions(
+            settings,
+            command,
+            chrono::Local::now().date_naive(),
+            out,
+        ),
     }
 }
 

@@ -514,3 +514,60 @@ pub const HUDDLE_OTHER: &str = "Other";
 pub fn huddle_other_text(question: &str) -> String {
     format!("Other: {question}")
 }
+
+pub const HUDDLE_COUNT: &str = "Reflections";
+pub const HUDDLE_SCORE_COL: &str = "Score";
+pub const HUDDLE_ANSWER_COL: &str = "Answer";
+pub const HUDDLE_PERIOD_COL: &str = "Period";
+pub const HUDDLE_AVERAGE_COL: &str = "Average";
+pub const HUDDLE_NONE_TICKED: &str = "Nothing was chosen.";
+pub const HUDDLE_SHUFFLED: &str = "In a shuffled order, without dates or names.";
+pub const HUDDLE_ACTIONS: &str = "Actions";
+pub const HUDDLE_NO_ACTIONS: &str = "No actions recorded yet.";
+
+/// "Team huddle: Ward 7, week 2026-W47 (16 Nov to 22 Nov 2026)".
+pub fn huddle_heading(team: &str, period: Option<&crate::period::Period>) -> String {
+    match period {
+        Some(p) => format!(
+            "Team huddle: {team}, {} {p} ({} to {})",
+            p.kind().as_str(),
+            p.first_day().format("%-d %b"),
+            p.last_day().format("%-d %b %Y")
+        ),
+        None => format!("Team huddle: {team}"),
+    }
+}
+
+/// The rules, in one sentence for exports and the screen.
+pub fn huddle_rules(k: usize, text: usize) -> String {
+    format!(
+        "Anonymous: every figure comes from at least {k} reflections, free text from at least {text} answers, and text is shown in a shuffled order."
+    )
+}
+
+pub fn huddle_count(n: usize) -> String {
+    format!("Reflections this period: {n}")
+}
+
+pub fn huddle_lowest(label: &str) -> String {
+    format!("Rated lowest: {label}")
+}
+
+pub fn huddle_average(mean: &str, band: &str, n: usize) -> String {
+    format!("Average {mean}{band}, from {n} reflections")
+}
+
+/// A trend period with nothing shown.
+pub fn huddle_gap(reason: &str) -> String {
+    format!("gap ({reason})")
+}
+
+/// An action's status in words, overdue marked without colour.
+pub fn action_status(a: &crate::huddle::TeamAction, today: chrono::NaiveDate) -> String {
+    match a.review_on {
+        Some(d) if a.is_overdue(today) => {
+            format!("{} - OVERDUE (review was due {d})", a.status.as_str())
+        }
+        _ => a.status.as_str().to_string(),
+    }
+}
