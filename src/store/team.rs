@@ -39,8 +39,23 @@ pub struct ActionChange {
     pub learned: Option<String>,
 }
 
-const TEAM_IDS: &str =
+/// The check-ins of one team, questionnaire (?2) and period (?3).
+pub const REFLECTION_IDS_SQL: &str =
     "SELECT id FROM checkin WHERE team = ?1 AND questionnaire_id = ?2 AND period = ?3";
+const TEAM_IDS: &str = REFLECTION_IDS_SQL;
+/// Their answers.
+pub const REFLECTION_ANSWERS_SQL: &str = "SELECT checkin_id, question_id, value_json FROM answer WHERE checkin_id IN (SELECT id FROM checkin WHERE team = ?1 AND questionnaire_id = ?2 AND period = ?3)";
+/// Their scores.
+pub const REFLECTION_SCORES_SQL: &str = "SELECT checkin_id, score_id, value FROM score WHERE checkin_id IN (SELECT id FROM checkin WHERE team = ?1 AND questionnaire_id = ?2 AND period = ?3)";
+/// Reflections per period between ?3 and ?4 (the trend).
+pub const PERIOD_COUNTS_SQL: &str = "SELECT period, count(*) FROM checkin
+                 WHERE team = ?1 AND questionnaire_id = ?2 AND period BETWEEN ?3 AND ?4
+                 GROUP BY period";
+/// Score values and sums per period between ?3 and ?4 (the trend).
+pub const PERIOD_SCORES_SQL: &str = "SELECT c.period, s.score_id, count(s.value), total(s.value) FROM checkin c
+                 JOIN score s ON s.checkin_id = c.id
+                 WHERE c.team = ?1 AND c.questionnaire_id = ?2 AND c.period BETWEEN ?3 AND ?4
+                 GROUP BY c.period, s.score_id";
 
 fn day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
@@ -116,9 +131,7 @@ impl Store {
                 return Ok(out);
             }
             {
-                let mut st = c.prepare_cached(&format!(
-                    "SELECT checkin_id, question_id, value_json FROM answer WHERE checkin_id IN ({TEAM_IDS})"
-                ))?;
+                let mut st = c.prepare_cached(REFLECTION_ANSWERS_SQL)?;
                 let mut rows = st.query(p)?;
                 while let Some(r) = rows.next()? {
                     let Some(&i) = index.get(&r.get::<_, i64>(0)?) else {
@@ -131,9 +144,7 @@ impl Store {
                 }
             }
             {
-                let mut st = c.prepare_cached(&format!(
-                    "SELECT checkin_id, score_id, value FROM score WHERE checkin_id IN ({TEAM_IDS})"
-                ))?;
+                let mut st = c.prepare_cached(REFLECTION_SCORES_SQL)?;
                 let mut rows = st.query(p)?;
                 while let Some(r) = rows.next()? {
                     if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
@@ -160,11 +171,7 @@ impl Store {
         self.sql(|c| {
             let p = params![team, questionnaire, first, last];
             let mut out: Vec<PeriodSummary> = Vec::new();
-            let mut st = c.prepare_cached(
-                "SELECT period, count(*) FROM checkin
-                 WHERE team = ?1 AND questionnaire_id = ?2 AND period BETWEEN ?3 AND ?4
-                 GROUP BY period",
-            )?;
+            let mut st = c.prepare_cached(PERIOD_COUNTS_SQL)?;
             let mut rows = st.query(p)?;
             while let Some(r) = rows.next()? {
                 let period: String = r.get(0)?;
@@ -177,12 +184,7 @@ impl Store {
                 }
             }
             drop(rows);
-            let mut st = c.prepare_cached(
-                "SELECT c.period, s.score_id, count(s.value), total(s.value) FROM checkin c
-                 JOIN score s ON s.checkin_id = c.id
-                 WHERE c.team = ?1 AND c.questionnaire_id = ?2 AND c.period BETWEEN ?3 AND ?4
-                 GROUP BY c.period, s.score_id",
-            )?;
+            let mut st = c.prepare_cached(PERIOD_SCORES_SQL)?;
             let mut rows = st.query(p)?;
             while let Some(r) = rows.next()? {
                 let period: String = r.get(0)?;
