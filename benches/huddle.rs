@@ -35,21 +35,33 @@ fn huddle_one_team_period(b: divan::Bencher) {
     let cat = Catalog::bundled();
     let q = cat.get("team-reflection").unwrap();
     let period = Period::parse(PERIOD).unwrap();
-    let h = store.huddle(q, TEAM, period, Thresholds::default(), 1).unwrap();
+    let h = store
+        .huddle(q, TEAM, period, Thresholds::default(), 1)
+        .unwrap();
     assert!(h.reflections > 50, "{}", h.reflections);
     assert!(matches!(h.content, Content::Shown(_)));
-    b.bench_local(|| store.huddle(q, TEAM, period, Thresholds::default(), 1).unwrap());
+    b.bench_local(|| {
+        store
+            .huddle(q, TEAM, period, Thresholds::default(), 1)
+            .unwrap()
+    });
 }
 
 /// The SQL `Store::huddle` runs, with its parameters written in.
 fn statements() -> Vec<String> {
     let period = Period::parse(PERIOD).unwrap();
     let earlier = period.last_n(TREND_PERIODS);
-    let (first, last) = (earlier[0].to_string(), earlier[TREND_PERIODS - 2].to_string());
+    let (first, last) = (
+        earlier[0].to_string(),
+        earlier[TREND_PERIODS - 2].to_string(),
+    );
     let fill = |sql: &str| {
         sql.replace("?1", &format!("'{TEAM}'"))
             .replace("?2", "'team-reflection'")
-            .replace("?3", &format!("'{}'", if sql.contains("?4") { &first } else { PERIOD }))
+            .replace(
+                "?3",
+                &format!("'{}'", if sql.contains("?4") { &first } else { PERIOD }),
+            )
             .replace("?4", &format!("'{last}'"))
     };
     [
@@ -79,7 +91,12 @@ fn shell(db: &std::path::Path, rounds: usize) -> Duration {
         .stdout(Stdio::null())
         .spawn()
         .expect("sqlite3");
-    child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
     assert!(child.wait().unwrap().success());
     start.elapsed()
 }

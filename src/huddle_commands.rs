@@ -141,6 +141,9 @@ pub fn huddle(
     let period = resolve_period(settings, args.period.as_deref(), today)?;
     let mut store = crate::data_commands::open_read(settings)?;
     let team = resolve_team(&mut store, args.team.as_deref())?;
+    if args.export.is_none() && to_terminal {
+        return open_screen(settings, store, &team, period, today).map(|()| ExitCode::SUCCESS);
+    }
     let huddles = load(
         settings,
         &mut store,
@@ -152,8 +155,7 @@ pub fn huddle(
     order_actions(&mut actions, today);
     let body = match args.export {
         Some(HuddleFormat::Csv) => huddle_export::to_csv(&team, &huddles, &actions, today)?,
-        // Without --export, the same content as text (the huddle screen is
-        // opened by the app).
+        // Without --export and not to a terminal: the same content as text.
         Some(HuddleFormat::Md) | None => {
             huddle_export::to_markdown(&team, &huddles, &actions, today)
         }
@@ -173,6 +175,51 @@ pub fn huddle(
         None => out.write_all(body.as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `joy huddle` on a terminal: the huddle screen. The database is opened
+/// for writing only if an action is recorded.
+fn open_screen(
+    settings: &Settings,
+    store: Store,
+    team: &str,
+    period: Period,
+    today: NaiveDate,
+) -> Result<()> {
+    drop(store);
+    let mut store = crate::data_commands::open_write(settings)?;
+    let mut state = huddle_state(settings, team, period, today, chrono::Utc::now());
+    crate::app::terminal::present(&mut state, &mut store)
+}
+
+/// The app's state for the huddle screen of `team` in `period`.
+pub fn huddle_state(
+    settings: &Settings,
+    team: &str,
+    period: Period,
+    today: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::app::State {
+    let catalog = Catalog::load(&settings.questionnaire_dirs);
+    let team_qs: Vec<Questionnaire> = catalog
+        .entries
+        .into_iter()
+        .map(|e| e.questionnaire)
+        .filter(|q| q.kind == Kind::Team)
+        .collect();
+    let mut state = crate::app::State::new(Vec::new(), None, now);
+    state.mode = crate::app::Mode::Huddle;
+    state.screen = crate::app::Screen::Huddle;
+    state.no_color = settings.no_color;
+    state.local_support = settings.local_support.clone();
+    state.huddle = Some(crate::app::huddle::HuddleView::new(
+        team,
+        period,
+        team_qs,
+        Thresholds::from_settings(&settings.huddle),
+        today,
+    ));
+    state
 }
 
 fn date_arg(s: &str) -> Result<NaiveDate> {

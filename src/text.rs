@@ -571,3 +571,40 @@ pub fn action_status(a: &crate::huddle::TeamAction, today: chrono::NaiveDate) ->
         _ => a.status.as_str().to_string(),
     }
 }
+
+pub const TITLE_HUDDLE: &str = "Team huddle";
+pub const HUDDLE_REFLECTIONS_THIS_PERIOD: &str = "reflections this period";
+pub const HUDDLE_DISTRIBUTION: &str = "How the team answered";
+pub const HUDDLE_TREND: &str = "Average over the last periods";
+pub const HUDDLE_GAP: &str = "gap";
+pub const HUDDLE_NEW_ACTION: &str = "New action: ";
+pub const HUDDLE_NO_ACTIONS_ADD: &str = "No actions recorded yet. Press a to add one.";
+
+/// "panel 3 of 9".
+pub fn huddle_panel_of(at: usize, of: usize) -> String {
+    format!("panel {at} of {of}")
+}
+
+/// Under a score's average: how many it comes from, and its range.
+pub fn huddle_average_of(n: usize, lo: &str, hi: &str) -> String {
+    format!("average of {n} reflections, on a scale from {lo} to {hi}")
+}
+
+/// The labels under a trend chart's gaps.
+pub fn huddle_gaps(list: &str) -> String {
+    format!("Gaps: {list}")
+}
+
+/// Key bar words of the huddle screen.
+pub mod huddle_key {
+    pub const PANEL: &str = "panel";
+    pub const PRESENT: &str = "present";
+    pub const PERIOD: &str = "period";
+    pub const ADD_ACTION: &str = "add action";
+    pub const STATUS: &str = "status";
+    pub const NEXT: &str = "next";
+    pub const PREVIOUS: &str = "previous";
+    pub const STOP_PRESENTING: &str = "stop presenting";
+    pub const SAVE_ACTION: &str = "save action";
+    pub const CANCEL: &str = "cancel";
+}

@@ -4,6 +4,7 @@
 //! `Action::Loaded`. A whole check-in is tested by feeding actions.
 
 pub mod checkin;
+pub mod huddle;
 pub mod lifeline;
 pub mod runner;
 pub mod support;
@@ -39,6 +40,8 @@ pub enum Screen {
     History,
     Detail,
     Trends,
+    /// `joy huddle`: a team's reflections panel by panel, and its actions.
+    Huddle,
 }
 
 /// Everything the user can ask for. Keys and clicks become these.
@@ -95,6 +98,8 @@ pub enum Action {
         height: u16,
     },
     Loaded(Loaded),
+    /// Huddle: record a new action (opens the form).
+    AddAction,
 }
 
 /// Results of effects, fed back by the runner.
@@ -110,6 +115,11 @@ pub enum Loaded {
     },
     /// One check-in was deleted (false: it was not there any more).
     Deleted(bool),
+    /// The huddle of a team and period (anonymised), with its actions.
+    Huddle {
+        huddles: Vec<crate::huddle::Huddle>,
+        actions: Vec<crate::huddle::TeamAction>,
+    },
     Error(String),
 }
 
@@ -130,6 +140,19 @@ pub enum Effect {
         since: Option<DateTime<Utc>>,
     },
     Save(Box<NewCheckin>),
+    /// The huddle of `team` in `period` (each team questionnaire answered)
+    /// and the team's actions; answered with `Loaded::Huddle`.
+    LoadHuddle {
+        team: String,
+        period: crate::period::Period,
+    },
+    /// Record an action, then reload the huddle.
+    AddAction(crate::store::team::NewAction),
+    /// Change an action, then reload the huddle.
+    UpdateAction {
+        id: i64,
+        change: crate::store::team::ActionChange,
+    },
     Quit,
 }
 
@@ -213,6 +236,8 @@ pub struct State {
     pub no_color: bool,
     /// The time of the last action, so drawing needs no clock.
     pub now: DateTime<Utc>,
+    /// The huddle screen (mode `Huddle`).
+    pub huddle: Option<huddle::HuddleView>,
 }
 
 impl State {
@@ -255,6 +280,7 @@ impl State {
             size: (80, 24),
             no_color: false,
             now,
+            huddle: None,
         }
     }
 
@@ -276,6 +302,9 @@ impl State {
     /// Is the screen under any overlay a text answer? (The help opened while
     /// typing lists the typing keys.)
     pub fn typing_screen(&self) -> bool {
+        if self.screen == Screen::Huddle {
+            return self.huddle.as_ref().is_some_and(|h| h.adding.is_some());
+        }
         self.screen == Screen::Question
             && self
                 .checkin
@@ -386,6 +415,7 @@ pub fn update(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
         Screen::History => history(state, action),
         Screen::Detail => detail(state, action),
         Screen::Trends => trends(state, action),
+        Screen::Huddle => huddle::update(state, action),
     }
 }
 
@@ -544,6 +574,7 @@ fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
             }
             return vec![state.history_effect()];
         }
+        l @ Loaded::Huddle { .. } => huddle::loaded(state, l),
         Loaded::Error(e) => {
             // A failed save keeps the answers: back to review to try again.
             if state.checkin.is_some()

@@ -29,9 +29,16 @@ pub fn run_effects(state: &mut State, store: &mut Store, effects: Vec<Effect>, n
 }
 
 fn perform(state: &State, store: &mut Store, effect: Effect) -> Option<Loaded> {
+    let effect = match perform_huddle(state, store, effect) {
+        Ok(done) => return done,
+        Err(other) => other,
+    };
     let me = state.respondent?;
     let result = match effect {
-        Effect::Quit => return None,
+        Effect::Quit
+        | Effect::LoadHuddle { .. }
+        | Effect::AddAction(_)
+        | Effect::UpdateAction { .. } => return None,
         Effect::LoadHome => home_summaries(state, store, me).map(Loaded::Home),
         Effect::LoadHistory { questionnaire } => store
             .history(Some(me), questionnaire.as_deref())
@@ -60,6 +67,49 @@ fn perform(state: &State, store: &mut Store, effect: Effect) -> Option<Loaded> {
         }
     };
     Some(result.unwrap_or_else(|e| Loaded::Error(crate::text::store_failed(&e.to_string()))))
+}
+
+/// The huddle's effects (`Err` gives back any other effect). Every
+/// reflection is read through `Store::huddle`, the anonymity rules.
+fn perform_huddle(
+    state: &State,
+    store: &mut Store,
+    effect: Effect,
+) -> Result<Option<Loaded>, Effect> {
+    let Some(v) = state.huddle.as_ref() else {
+        return Err(effect);
+    };
+    let (team, period) = (v.team.clone(), v.period);
+    let done = match effect {
+        Effect::LoadHuddle { .. } => Ok(()),
+        Effect::AddAction(new) => store.add_action(&new, v.today).map(|_| ()),
+        Effect::UpdateAction { id, change } => {
+            store.update_action(id, &change, v.today).map(|_| ())
+        }
+        other => return Err(other),
+    };
+    let result = done.and_then(|()| {
+        let answered = store.team_questionnaires(&team)?;
+        let mut shown: Vec<&crate::questionnaire::Questionnaire> = v
+            .questionnaires
+            .iter()
+            .filter(|q| answered.contains(&q.id))
+            .collect();
+        if shown.is_empty() {
+            shown.extend(v.questionnaires.iter().find(|q| q.id == "team-reflection"));
+        }
+        let seed = crate::anonymity::os_seed();
+        let huddles = shown
+            .into_iter()
+            .map(|q| store.huddle(q, &team, period, v.thresholds, seed))
+            .collect::<crate::store::Result<Vec<_>>>()?;
+        let mut actions = store.actions(Some(&team))?;
+        crate::huddle::order_actions(&mut actions, v.today);
+        Ok(Loaded::Huddle { huddles, actions })
+    });
+    Ok(Some(result.unwrap_or_else(|e| {
+        Loaded::Error(crate::text::store_failed(&e.to_string()))
+    })))
 }
 
 pub fn home_summaries(
@@ -120,7 +170,11 @@ where
         Action::Loaded(Loaded::Home(Vec::new())),
         Utc::now(),
     );
-    let effects = super::go_home(state);
+    let effects = if state.screen == super::Screen::Huddle {
+        super::huddle::load(state)
+    } else {
+        super::go_home(state)
+    };
     for e in effects {
         if let Some(r) = perform(state, store, e) {
             update(state, Action::Loaded(r), Utc::now());

@@ -86,7 +86,12 @@ pub fn run(settings: &Settings) -> anyhow::Result<()> {
     if !notes.is_empty() {
         state.status = Some(notes.join(" "));
     }
+    present(&mut state, &mut store)
+}
 
+/// Take over the terminal and run the app on `state` until it quits (used
+/// by the personal app and by `joy huddle`).
+pub fn present(state: &mut State, store: &mut Store) -> anyhow::Result<()> {
     // Signals and a vanished terminal end the process from their own
     // threads, whatever the input loop below is doing (see `lifeline`).
     lifeline::install(restore_terminal).context("cannot install signal handlers")?;
@@ -100,7 +105,7 @@ pub fn run(settings: &Settings) -> anyhow::Result<()> {
     let _restore = Restore;
     execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)
         .context("cannot enable the mouse and bracketed paste")?;
-    let result = run_loop(&mut terminal, &mut state, &mut store, || loop {
+    let result = run_loop(&mut terminal, state, store, || loop {
         match event::poll(Duration::from_millis(250)) {
             Ok(true) => return event::read().map(Some),
             Ok(false) => continue,

@@ -52,7 +52,8 @@ pub const PERIOD_COUNTS_SQL: &str = "SELECT period, count(*) FROM checkin
                  WHERE team = ?1 AND questionnaire_id = ?2 AND period BETWEEN ?3 AND ?4
                  GROUP BY period";
 /// Score values and sums per period between ?3 and ?4 (the trend).
-pub const PERIOD_SCORES_SQL: &str = "SELECT c.period, s.score_id, count(s.value), total(s.value) FROM checkin c
+pub const PERIOD_SCORES_SQL: &str =
+    "SELECT c.period, s.score_id, count(s.value), total(s.value) FROM checkin c
                  JOIN score s ON s.checkin_id = c.id
                  WHERE c.team = ?1 AND c.questionnaire_id = ?2 AND c.period BETWEEN ?3 AND ?4
                  GROUP BY c.period, s.score_id";
