@@ -349,7 +349,7 @@ fn tally_panel(
 ) -> TallyPanel {
     // Most common first; ties keep the questionnaire's order (stable sort).
     bars.retain(|b| b.count > 0);
-    bars.sort_by(|a, b| b.count.cmp(&a.count));
+    bars.sort_by_key(|b| std::cmp::Reverse(b.count));
     TallyPanel {
         question_id: question.id.clone(),
         text: question.text.clone(),
