@@ -37,12 +37,43 @@ fn everything(h: &[Huddle], team: &str) -> String {
     )
 }
 
+/// Every panel of the huddle screen for `team`, drawn at 200x60, as text.
+fn every_panel_on_screen(store: &mut Store, team: &str, period: Period, t: Thresholds) -> String {
+    use joy_kiosk::app::runner::{dispatch, run_effects};
+    use joy_kiosk::app::Action;
+    let mut settings =
+        joy_kiosk::config::Settings::resolve(Some("unused.db".into()), Some("/nonexistent-joy-q".into()))
+            .unwrap();
+    settings.huddle.min_group = t.k();
+    settings.huddle.min_group_text = t.text();
+    let now = chrono::Utc::now();
+    let mut state = joy_kiosk::huddle_commands::huddle_state(&settings, team, period, day("2026-11-22"), now);
+    let effects = joy_kiosk::app::huddle::load(&mut state);
+    run_effects(&mut state, store, effects, now);
+    dispatch(&mut state, store, Action::Resize { width: 200, height: 60 }, now);
+    let n = joy_kiosk::app::huddle::panels(state.huddle.as_ref().unwrap()).len();
+    let mut all = String::new();
+    for i in 0..n {
+        dispatch(&mut state, store, Action::Pick(i), now);
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 60)).unwrap();
+        term.draw(|f| joy_kiosk::ui::draw(f, &state)).unwrap();
+        let b = term.backend().buffer();
+        for y in 0..b.area.height {
+            for x in 0..b.area.width {
+                all.push_str(b[(x, y)].symbol());
+            }
+            all.push('\n');
+        }
+    }
+    all
+}
+
 fn config() -> ProptestConfig {
     ProptestConfig {
         cases: std::env::var("PROPTEST_CASES")
             .ok()
             .and_then(|v| v.parse().ok())
-            .unwrap_or(48),
+            .unwrap_or(32),
         ..ProptestConfig::default()
     }
 }
@@ -103,7 +134,8 @@ proptest! {
         store.save_many(&rows).unwrap();
         for team in teams {
             let h = store.huddle(q, team, now, t, seed).unwrap();
-            let out = everything(std::slice::from_ref(&h), team);
+            let out = everything(std::slice::from_ref(&h), team)
+                + &every_panel_on_screen(&mut store, team, now, t);
             let g = &groups[&(team.to_string(), now)];
             prop_assert_eq!(h.reflections, g.n);
             // Texts of every group appear only where allowed.
