@@ -273,7 +273,7 @@ fn a_newer_database_is_refused_with_a_clear_message() {
     let o = joy(&["history"], &db);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("written by a newer version of joy-kiosk (database schema 7; this version knows up to 2)"), "{err}");
+    assert!(err.contains("written by a newer version of joy-kiosk (database schema 7; this version knows up to 3)"), "{err}");
 }
 
 /// Save one real (not demo) WHO-5 check-in into `db`, as the app would.

@@ -41,16 +41,27 @@ fn everything(h: &[Huddle], team: &str) -> String {
 fn every_panel_on_screen(store: &mut Store, team: &str, period: Period, t: Thresholds) -> String {
     use joy_kiosk::app::runner::{dispatch, run_effects};
     use joy_kiosk::app::Action;
-    let mut settings =
-        joy_kiosk::config::Settings::resolve(Some("unused.db".into()), Some("/nonexistent-joy-q".into()))
-            .unwrap();
+    let mut settings = joy_kiosk::config::Settings::resolve(
+        Some("unused.db".into()),
+        Some("/nonexistent-joy-q".into()),
+    )
+    .unwrap();
     settings.huddle.min_group = t.k();
     settings.huddle.min_group_text = t.text();
     let now = chrono::Utc::now();
-    let mut state = joy_kiosk::huddle_commands::huddle_state(&settings, team, period, day("2026-11-22"), now);
+    let mut state =
+        joy_kiosk::huddle_commands::huddle_state(&settings, team, period, day("2026-11-22"), now);
     let effects = joy_kiosk::app::huddle::load(&mut state);
     run_effects(&mut state, store, effects, now);
-    dispatch(&mut state, store, Action::Resize { width: 200, height: 60 }, now);
+    dispatch(
+        &mut state,
+        store,
+        Action::Resize {
+            width: 200,
+            height: 60,
+        },
+        now,
+    );
     let n = joy_kiosk::app::huddle::panels(state.huddle.as_ref().unwrap()).len();
     let mut all = String::new();
     for i in 0..n {
