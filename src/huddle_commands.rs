@@ -177,8 +177,7 @@ pub fn huddle(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `joy huddle` on a terminal: the huddle screen. The database is opened
-/// for writing only if an action is recorded.
+/// `joy huddle` on a terminal: the huddle screen.
 fn open_screen(
     settings: &Settings,
     store: Store,
@@ -186,8 +185,13 @@ fn open_screen(
     period: Period,
     today: NaiveDate,
 ) -> Result<()> {
-    drop(store);
-    let mut store = crate::data_commands::open_write(settings)?;
+    // Writable so actions can be recorded; a database that cannot be
+    // written (read-only media) is still shown, and saving an action then
+    // says why it could not.
+    let mut store = match crate::data_commands::open_write(settings) {
+        Ok(w) => w,
+        Err(_) => store,
+    };
     let mut state = huddle_state(settings, team, period, today, chrono::Utc::now());
     crate::app::terminal::present(&mut state, &mut store)
 }
