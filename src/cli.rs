@@ -115,6 +115,34 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<KioskAction>,
     },
+    /// The team huddle: a team's anonymous reflections for one period, with
+    /// its actions. With --export, writes them for the minutes
+    Huddle {
+        /// The team [default: the only team with reflections]
+        #[arg(long, value_name = "TEAM")]
+        team: Option<String>,
+        /// The period, an ISO week (2026-W47) or a month (2026-11), as the
+        /// config's [huddle] period says [default: this period]
+        #[arg(long, value_name = "PERIOD")]
+        period: Option<String>,
+        /// Only this team questionnaire [default: every one the team has answered]
+        #[arg(long, value_name = "ID")]
+        questionnaire: Option<String>,
+        /// Write the aggregates as markdown or CSV (to --out FILE, else to standard output)
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        export: Option<HuddleFormat>,
+        /// The file to write (created readable by you only; never your database)
+        #[arg(long, value_name = "FILE", requires = "export")]
+        out: Option<PathBuf>,
+        /// Replace the --out file if it already exists
+        #[arg(long, requires = "out")]
+        force: bool,
+    },
+    /// The team's actions: list them (open first, overdue marked), add one, or update one
+    Actions {
+        #[command(subcommand)]
+        command: Option<ActionsCommand>,
+    },
     /// Fill a database with synthetic demo history so you can see the trend charts
     Demo {
         /// How many days of history to generate
@@ -149,4 +177,55 @@ pub enum ExportFormat {
     CsvLong,
     /// Everything, nested, as JSON
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HuddleFormat {
+    /// Markdown, for minutes
+    Md,
+    /// One row per figure, for spreadsheets
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActionsCommand {
+    /// List actions: overdue first, then open and testing, then done and dropped
+    List {
+        /// Only this team
+        #[arg(long, value_name = "TEAM")]
+        team: Option<String>,
+    },
+    /// Record a new action (status open)
+    Add {
+        /// The team it belongs to
+        #[arg(long, value_name = "TEAM")]
+        team: String,
+        /// What the team will do
+        action: String,
+        /// Who will do it (a role is enough)
+        #[arg(long, value_name = "WHO", default_value = "")]
+        owner: String,
+        /// When to look at it again (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        review: Option<String>,
+    },
+    /// Change an action's status, owner, review date, wording or learned note
+    Update {
+        /// The action's number, as `joy actions list` shows it
+        id: i64,
+        /// open, testing, done or dropped
+        #[arg(long, value_name = "STATUS")]
+        status: Option<String>,
+        #[arg(long, value_name = "WHO")]
+        owner: Option<String>,
+        /// A new review date (YYYY-MM-DD), or "none"
+        #[arg(long, value_name = "DATE")]
+        review: Option<String>,
+        /// What was learned
+        #[arg(long, value_name = "TEXT")]
+        learned: Option<String>,
+        /// New wording for the action
+        #[arg(long, value_name = "TEXT")]
+        action: Option<String>,
+    },
 }

@@ -120,6 +120,33 @@ pub fn run_with(
         Some(Command::Kiosk {
             action: Some(KioskAction::SetAdminPin { pin_stdin }),
         }) => crate::kiosk_commands::set_admin_pin(settings, pin_stdin, out),
+        Some(Command::Huddle {
+            team,
+            period,
+            questionnaire,
+            export,
+            out: file,
+            force,
+        }) => crate::huddle_commands::huddle(
+            settings,
+            &crate::huddle_commands::HuddleArgs {
+                team,
+                period,
+                questionnaire,
+                export,
+                out: file,
+                force,
+            },
+            chrono::Local::now().date_naive(),
+            to_terminal,
+            out,
+        ),
+        Some(Command::Actions { command }) => crate::huddle_commands::actions(
+            settings,
+            command,
+            chrono::Local::now().date_naive(),
+            out,
+        ),
     }
 }
 

@@ -34,6 +34,33 @@ pub struct Settings {
     pub config_file: Option<PathBuf>,
     /// `[kiosk]`: how `joy kiosk` behaves (defaults when absent).
     pub kiosk: KioskSettings,
+    /// `[huddle]`: the reflection period and the anonymity thresholds.
+    pub huddle: HuddleSettings,
+}
+
+/// The huddle's settings, checked: `min_group >= 3`, `min_group_text >= min_group`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HuddleSettings {
+    pub period: crate::period::PeriodKind,
+    /// k: the fewest reflections any figure, tally or text may come from.
+    pub min_group: usize,
+    /// The fewest answers a free-text question needs before its texts are shown.
+    pub min_group_text: usize,
+}
+
+/// The smallest `min_group` the config may set.
+pub const MIN_GROUP_FLOOR: usize = 3;
+/// `min_group` when the config does not say.
+pub const DEFAULT_MIN_GROUP: usize = 5;
+
+impl Default for HuddleSettings {
+    fn default() -> Self {
+        HuddleSettings {
+            period: crate::period::PeriodKind::Week,
+            min_group: DEFAULT_MIN_GROUP,
+            min_group_text: DEFAULT_MIN_GROUP,
+        }
+    }
 }
 
 /// The config file as written. `deny_unknown_fields` everywhere: an unknown
@@ -55,6 +82,62 @@ pub struct FileConfig {
     pub support: SupportConfig,
     #[serde(default)]
     pub kiosk: KioskConfig,
+    #[serde(default)]
+    pub huddle: HuddleConfig,
+}
+
+/// `[huddle]` as written: the team reflection period and the anonymity
+/// thresholds (checked in [`parse`], with the place of a bad value).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HuddleConfig {
+    /// "week" (ISO weeks, the default) or "month".
+    #[serde(default)]
+    pub period: Option<crate::period::PeriodKind>,
+    /// k, at least 3 (default 5).
+    #[serde(default)]
+    pub min_group: Option<toml::Spanned<u32>>,
+    /// At least `min_group` (default: `min_group`).
+    #[serde(default)]
+    pub min_group_text: Option<toml::Spanned<u32>>,
+}
+
+impl HuddleConfig {
+    /// The settings this section gives, or the first value out of bounds
+    /// (its byte span and what to do).
+    fn check(&self) -> Result<HuddleSettings, (std::ops::Range<usize>, String)> {
+        let k = match &self.min_group {
+            Some(v) if (*v.get_ref() as usize) < MIN_GROUP_FLOOR => {
+                return Err((
+                    v.span(),
+                    format!(
+                        "min_group = {} is too small: with fewer than {MIN_GROUP_FLOOR} reflections in a group, people can work out who said what. Use {MIN_GROUP_FLOOR} or more (the default is {DEFAULT_MIN_GROUP})",
+                        v.get_ref()
+                    ),
+                ))
+            }
+            Some(v) => *v.get_ref() as usize,
+            None => DEFAULT_MIN_GROUP,
+        };
+        let text = match &self.min_group_text {
+            Some(v) if (*v.get_ref() as usize) < k => {
+                return Err((
+                    v.span(),
+                    format!(
+                        "min_group_text = {} is smaller than min_group = {k}: free text identifies people more easily than numbers, so its threshold can only be the same or higher. Use {k} or more, or leave it out",
+                        v.get_ref()
+                    ),
+                ))
+            }
+            Some(v) => *v.get_ref() as usize,
+            None => k,
+        };
+        Ok(HuddleSettings {
+            period: self.period.unwrap_or_default(),
+            min_group: k,
+            min_group_text: text,
+        })
+    }
 }
 
 /// `[support]`: local support lines added to every questionnaire's signposting.
@@ -313,7 +396,22 @@ fn at_start(file: &Path, message: String) -> ConfigError {
 
 /// Parse config text; `name` is used in messages.
 pub fn parse(name: &str, text: &str) -> Result<FileConfig, ConfigError> {
-    let cfg: FileConfig = toml::from_str(text).map_err(|e| {
+    let cfg: FileConfig = parse_toml(name, text)?;
+    cfg.kiosk.check(name, text)?;
+    if let Err((span, message)) = cfg.huddle.check() {
+        let (line, column) = crate::questionnaire::load::line_col(text, span.start);
+        return Err(ConfigError {
+            file: name.to_string(),
+            line,
+            column,
+            message,
+        });
+    }
+    Ok(cfg)
+}
+
+fn parse_toml(name: &str, text: &str) -> Result<FileConfig, ConfigError> {
+    toml::from_str(text).map_err(|e| {
         let (line, column) = e
             .span()
             .map(|s| crate::questionnaire::load::line_col(text, s.start))
@@ -340,9 +438,7 @@ pub fn parse(name: &str, text: &str) -> Result<FileConfig, ConfigError> {
             column,
             message,
         }
-    })?;
-    cfg.kiosk.check(name, text)?;
-    Ok(cfg)
+    })
 }
 
 /// Read a config file: only a regular file (or a link to one), at most
@@ -484,6 +580,8 @@ impl Settings {
                 .collect(),
             config_file: from,
             kiosk: file.kiosk.settings(),
+            // Checked when the file was parsed; the defaults otherwise.
+            huddle: file.huddle.check().unwrap_or_default(),
         })
     }
 }
@@ -504,6 +602,22 @@ mod tests {
         let end = start + readme[start..].find("```").expect("end of the example");
         let cfg = parse("README example", &readme[start..end]).unwrap_or_else(|e| panic!("{e}"));
         assert!(cfg.support.lines.len() >= 2, "{cfg:?}");
+        // The commented [huddle] keys are valid when uncommented.
+        let example = &readme[start..end];
+        let huddle = &example[example.find("[huddle]").expect("a [huddle] example")..];
+        let uncommented: String = huddle
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(kv) if kv.contains(" = ") => kv,
+                _ => l,
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let h = parse("README huddle", &uncommented)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .huddle;
+        assert!(h.period.is_some() && h.min_group.is_some() && h.min_group_text.is_some());
+        assert_eq!(h.check().unwrap(), HuddleSettings::default());
         let s = Settings::layer(
             cfg,
             Some(PathBuf::from("/etc/joy/joy.toml")),
@@ -543,6 +657,47 @@ mod tests {
             e.message.contains("expected a boolean") && e.message.contains("README"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn huddle_section_defaults_and_bounds_at_their_place() {
+        let s = Settings::layer(FileConfig::default(), None, &Overrides::default()).unwrap();
+        assert_eq!(s.huddle, HuddleSettings::default());
+        assert_eq!((s.huddle.min_group, s.huddle.min_group_text), (5, 5));
+        let cfg = parse("joy.toml", "[huddle]\nperiod = \"month\"\nmin_group = 7\n").unwrap();
+        let h = cfg.huddle.check().unwrap();
+        assert_eq!(h.period, crate::period::PeriodKind::Month);
+        assert_eq!((h.min_group, h.min_group_text), (7, 7));
+        let cfg = parse("joy.toml", "[huddle]\nmin_group = 3\nmin_group_text = 8\n").unwrap();
+        assert_eq!(
+            (
+                cfg.huddle.check().unwrap().min_group,
+                cfg.huddle.check().unwrap().min_group_text
+            ),
+            (3, 8)
+        );
+        let e = parse("joy.toml", "[huddle]\nmin_group = 2\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 13), "{e}");
+        assert!(
+            e.message.contains("too small") && e.message.contains("3 or more"),
+            "{e}"
+        );
+        let e = parse("joy.toml", "[huddle]\nmin_group = 6\nmin_group_text = 5\n").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 18), "{e}");
+        assert!(e.message.contains("smaller than min_group = 6"), "{e}");
+        // No min_group: the text threshold is checked against the default 5.
+        let e = parse("joy.toml", "[huddle]\nmin_group_text = 4\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        let e = parse("joy.toml", "[huddle]\nperiod = \"day\"\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 10), "{e}");
+        assert!(
+            e.message.contains("week") && e.message.contains("month"),
+            "{e}"
+        );
+        let e = parse("joy.toml", "[huddle]\nmin_group = -1\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        let e = parse("joy.toml", "[huddle]\nk = 5\n").unwrap_err();
+        assert!(e.message.contains("unknown field `k`"), "{e}");
     }
 
     #[test]

@@ -129,6 +129,7 @@ fn personal_key(k: KeyEvent, state: &State) -> Option<Action> {
             Action::Delete
         }
         KeyCode::Char('s') if state.screen == Screen::Review => Action::Save,
+        KeyCode::Char('a') if state.screen == Screen::Huddle => Action::AddAction,
         KeyCode::Char('s') => Action::Skip,
         KeyCode::Char(c @ '1'..='4') if state.screen == Screen::Trends => {
             Action::SetPeriod(Period::ALL[c as usize - '1' as usize])
@@ -294,6 +295,7 @@ pub fn screen_hints(state: &State) -> Vec<Hint> {
             hint("d", text::key::DELETE, Action::Delete),
             hint("Esc", text::key::BACK, Action::Back),
         ],
+        Screen::Huddle => huddle_hints(state),
         Screen::Trends => vec![
             hint("p", text::key::PERIOD, Action::NextPeriod),
             hint("←→", text::key::SCORE, Action::NextScore),
@@ -411,4 +413,37 @@ fn kiosk_hints(state: &State) -> Option<Vec<Hint>> {
         h.push(hint("?", text::key::HELP, Action::Help));
     }
     Some(h)
+}
+
+/// The huddle screen's keys: typing a new action, presenting, or browsing.
+fn huddle_hints(state: &State) -> Vec<Hint> {
+    use crate::text::huddle_key as k;
+    let Some(v) = state.huddle.as_ref() else {
+        return vec![];
+    };
+    if v.adding.is_some() {
+        return vec![
+            hint("Enter", k::SAVE_ACTION, Action::Confirm),
+            hint("Esc", k::CANCEL, Action::Back),
+        ];
+    }
+    if v.presenting {
+        return vec![
+            hint("Space", k::NEXT, Action::Toggle),
+            hint("←", k::PREVIOUS, Action::Left),
+            hint("Esc", k::STOP_PRESENTING, Action::Back),
+        ];
+    }
+    let mut h = vec![
+        hint("←→", k::PANEL, Action::Right),
+        hint("p", k::PRESENT, Action::NextPeriod),
+        hint("[ ]", k::PERIOD, Action::NextScore),
+        hint("a", k::ADD_ACTION, Action::AddAction),
+    ];
+    if crate::app::huddle::current(v) == crate::app::huddle::Panel::Actions && !v.actions.is_empty()
+    {
+        h.push(hint("↑↓", text::key::CHOOSE, Action::Down));
+        h.push(hint("s", k::STATUS, Action::Skip));
+    }
+    h
 }

@@ -2,6 +2,7 @@
 //! for NHS staff, as a terminal app. The library holds everything; the `joy`
 //! binary only parses arguments and calls in.
 
+pub mod anonymity;
 pub mod app;
 pub mod cli;
 pub mod commands;
@@ -9,10 +10,15 @@ pub mod config;
 pub mod data_commands;
 pub mod demo;
 pub mod files;
+pub mod huddle;
+pub mod huddle_commands;
+pub mod huddle_export;
 pub mod keymap;
 pub mod kiosk;
 pub mod kiosk_commands;
+pub mod period;
 pub mod questionnaire;
+pub mod reflection_gen;
 pub mod store;
 pub mod text;
 pub mod trends;

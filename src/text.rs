@@ -536,7 +536,7 @@ pub mod kiosk {
     pub const PRESS_TO_STAY: &str = "Press any key or touch the screen to carry on.";
     pub const PROTECTS: &str = "Your PIN keeps your history from the next person at this screen.";
     pub const ADMIN_COUNTS: &str = "Data counts";
-    pub const ADMIN_EXPORT: &str = "Export all entries to a file";
+    pub const ADMIN_EXPORT: &str = "Export this period's team figures (anonymous)";
     pub const ADMIN_RETENTION: &str = "Keep entries for";
     pub const ADMIN_EXIT: &str = "Close the kiosk";
     pub const ADMIN_LEAVE: &str = "Back to the welcome screen";
@@ -649,4 +649,125 @@ pub mod kiosk {
     }
     pub const QUESTIONNAIRE_EMPTY: &str =
         "a questionnaire id in `questionnaires` is empty: use the ids `joy list` shows";
+}
+
+// ---- Team reflections and the huddle (issue 9) ----
+
+/// Why part of a huddle is not shown.
+pub fn hidden_reason(h: crate::anonymity::Hidden) -> String {
+    use crate::anonymity::Hidden;
+    match h {
+        Hidden::NoReflections => "No reflections".to_string(),
+        Hidden::TooFew { have, need } => format!("Hidden: {have} of {need} needed"),
+        Hidden::Complementary => {
+            "Hidden so a smaller group cannot be worked out from the total".to_string()
+        }
+    }
+}
+
+/// The only thing shown for a group under k.
+pub fn not_enough(have: usize, need: usize) -> String {
+    format!("Not enough reflections yet to keep them anonymous ({have} of {need})")
+}
+
+/// The bar for ticked "Other" answers in a tally.
+pub const HUDDLE_OTHER: &str = "Other";
+
+/// The heading of a multiple-choice question's "Other" texts.
+pub fn huddle_other_text(question: &str) -> String {
+    format!("Other: {question}")
+}
+
+pub const HUDDLE_COUNT: &str = "Reflections";
+pub const HUDDLE_SCORE_COL: &str = "Score";
+pub const HUDDLE_ANSWER_COL: &str = "Answer";
+pub const HUDDLE_PERIOD_COL: &str = "Period";
+pub const HUDDLE_AVERAGE_COL: &str = "Average";
+pub const HUDDLE_NONE_TICKED: &str = "Nothing was chosen.";
+pub const HUDDLE_SHUFFLED: &str = "In a shuffled order, without dates or names.";
+pub const HUDDLE_ACTIONS: &str = "Actions";
+pub const HUDDLE_NO_ACTIONS: &str = "No actions recorded yet.";
+
+/// "Team huddle: Ward 7, week 2026-W47 (16 Nov to 22 Nov 2026)".
+pub fn huddle_heading(team: &str, period: Option<&crate::period::Period>) -> String {
+    match period {
+        Some(p) => format!(
+            "Team huddle: {team}, {} {p} ({} to {})",
+            p.kind().as_str(),
+            p.first_day().format("%-d %b"),
+            p.last_day().format("%-d %b %Y")
+        ),
+        None => format!("Team huddle: {team}"),
+    }
+}
+
+/// The rules, in one sentence for exports and the screen.
+pub fn huddle_rules(k: usize, text: usize) -> String {
+    format!(
+        "Anonymous: every figure comes from at least {k} reflections, free text from at least {text} answers, and text is shown in a shuffled order."
+    )
+}
+
+pub fn huddle_count(n: usize) -> String {
+    format!("Reflections this period: {n}")
+}
+
+pub fn huddle_lowest(label: &str) -> String {
+    format!("Rated lowest: {label}")
+}
+
+pub fn huddle_average(mean: &str, band: &str, n: usize) -> String {
+    format!("Average {mean}{band}, from {n} reflections")
+}
+
+/// A trend period with nothing shown.
+pub fn huddle_gap(reason: &str) -> String {
+    format!("gap ({reason})")
+}
+
+/// An action's status in words, overdue marked without colour.
+pub fn action_status(a: &crate::huddle::TeamAction, today: chrono::NaiveDate) -> String {
+    match a.review_on {
+        Some(d) if a.is_overdue(today) => {
+            format!("{} - OVERDUE (review was due {d})", a.status.as_str())
+        }
+        _ => a.status.as_str().to_string(),
+    }
+}
+
+pub const TITLE_HUDDLE: &str = "Team huddle";
+pub const HUDDLE_REFLECTIONS_THIS_PERIOD: &str = "reflections this period";
+pub const HUDDLE_DISTRIBUTION: &str = "How the team answered";
+pub const HUDDLE_TREND: &str = "Average over the last periods";
+pub const HUDDLE_GAP: &str = "gap";
+pub const HUDDLE_NEW_ACTION: &str = "New action: ";
+pub const HUDDLE_NO_ACTIONS_ADD: &str = "No actions recorded yet. Press a to add one.";
+
+/// "panel 3 of 9".
+pub fn huddle_panel_of(at: usize, of: usize) -> String {
+    format!("panel {at} of {of}")
+}
+
+/// Under a score's average: how many it comes from, and its range.
+pub fn huddle_average_of(n: usize, lo: &str, hi: &str) -> String {
+    format!("average of {n} reflections, on a scale from {lo} to {hi}")
+}
+
+/// The labels under a trend chart's gaps.
+pub fn huddle_gaps(list: &str) -> String {
+    format!("Gaps: {list}")
+}
+
+/// Key bar words of the huddle screen.
+pub mod huddle_key {
+    pub const PANEL: &str = "panel";
+    pub const PRESENT: &str = "present";
+    pub const PERIOD: &str = "period";
+    pub const ADD_ACTION: &str = "add action";
+    pub const STATUS: &str = "status";
+    pub const NEXT: &str = "next";
+    pub const PREVIOUS: &str = "previous";
+    pub const STOP_PRESENTING: &str = "stop presenting";
+    pub const SAVE_ACTION: &str = "save action";
+    pub const CANCEL: &str = "cancel";
 }

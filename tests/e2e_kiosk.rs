@@ -144,9 +144,20 @@ fn walking_away_leaves_no_answer_in_the_pane_or_its_scrollback() {
     assert_eq!(saved, 0, "nothing saved");
 }
 
+/// The number key of the welcome screen's row labelled `label`.
+fn row_key(k: &Kiosk, label: &str) -> String {
+    let screen = k.t.wait_for(label);
+    let line = screen.lines().find(|l| l.contains(label)).unwrap();
+    line.split_whitespace()
+        .find(|w| w.chars().all(|c| c.is_ascii_digit()))
+        .expect("a numbered row")
+        .to_string()
+}
+
 /// Make a private code with PIN 2468 through the screens; returns the code.
 fn make_code(k: &Kiosk) -> String {
-    k.t.keys(&["6"]); // "Make a private code" (after 4 questionnaires and sign-in)
+    let key = row_key(k, "Make a private code");
+    k.t.keys(&[&key]);
     let screen = k.t.wait_for("Your private code");
     let lines: Vec<&str> = screen.lines().collect();
     let i = lines
@@ -170,7 +181,8 @@ fn make_code(k: &Kiosk) -> String {
 
 /// Try `code` with `pin` and return the message shown.
 fn try_pin(k: &Kiosk, code: &str, pin: &str) -> String {
-    k.t.keys(&["5"]); // "Open my private history"
+    let key = row_key(k, "Open my private history");
+    k.t.keys(&[&key]);
     k.t.wait_for("Type your private code");
     k.t.literal(code);
     k.t.keys(&["Enter"]);

@@ -376,7 +376,7 @@ fn a_team_reflection_in_the_kiosk_needs_a_team_and_belongs_to_nobody() {
     assert_eq!(team.as_deref(), Some("Theatres"));
     assert_eq!(
         period.as_deref(),
-        Some(joy_kiosk::app::reflection_period(app.t).as_str())
+        Some(joy_kiosk::app::reflection_period(Default::default(), app.t).as_str())
     );
     assert!(period.as_deref().unwrap().contains("-W"));
     assert_eq!(q, "team-reflection");
@@ -469,4 +469,47 @@ fn typing_between_two_identical_presses_makes_them_two_presses() {
         app.state.session.pin.as_ref().unwrap().message.as_deref(),
         Some(joy_kiosk::text::kiosk::NO_MATCH)
     );
+}
+
+#[test]
+fn the_admin_export_writes_team_figures_only_above_the_threshold() {
+    use joy_kiosk::app::kiosk::AdminView;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.db");
+    let mut app = App::kiosk();
+    app.store = joy_kiosk::store::Store::open(&db).unwrap();
+    // Six reflections for Theatres, two for Ward 7 (below k = 5).
+    for (n, team) in [(6, 1), (2, 0)] {
+        for _ in 0..n {
+            let i = app
+                .state
+                .questionnaires
+                .iter()
+                .position(|q| q.id == "team-reflection")
+                .unwrap();
+            app.act_after(11_000, Action::Pick(i));
+            app.act(Action::Pick(team));
+            answer_all(&mut app);
+            app.act(Action::Save);
+            app.act(Action::Confirm);
+        }
+    }
+    app.state.session.admin = Some(AdminView {
+        selected: 1,
+        counts: None,
+        retention_days: 365,
+    });
+    app.state.screen = Screen::Admin;
+    app.act(Action::Confirm); // "Export this period's team figures"
+    let status = app.state.status.clone().unwrap_or_default();
+    assert!(status.contains("Exported 2 teams"), "{status}");
+    let files: Vec<_> = std::fs::read_dir(dir.path().join("exports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1);
+    let report = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(report.contains("Theatres"), "{report}");
+    assert!(report.contains("Ward 7"), "{report}");
+    assert!(report.contains("Not enough reflections yet"), "{report}");
 }

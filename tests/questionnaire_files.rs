@@ -69,7 +69,7 @@ fn valid_fixtures_and_bundled_files_load() {
     for (name, text) in BUNDLED {
         load_str(name, text).unwrap_or_else(|d| panic!("{name}: {d:?}"));
     }
-    assert_eq!(Catalog::bundled().entries.len(), 4);
+    assert_eq!(Catalog::bundled().entries.len(), 6);
 }
 
 #[test]
@@ -113,7 +113,7 @@ fn a_user_file_with_a_bundled_id_replaces_it_and_bad_files_do_not_stop_others() 
     std::fs::write(dir.path().join("broken.toml"), "id = ").unwrap();
     std::fs::write(dir.path().join("notes.txt"), "not a questionnaire").unwrap();
     let cat = Catalog::load(&[dir.path().to_path_buf()]);
-    assert_eq!(cat.entries.len(), 4);
+    assert_eq!(cat.entries.len(), 6);
     let e = cat
         .entries
         .iter()
@@ -768,4 +768,52 @@ fn remap_and_lookup_keep_their_meaning_when_sorted() {
             .any(|d| d.message.contains("`remap` lists the value 1 twice")),
         "{d:?}"
     );
+}
+
+/// The bundled team questionnaires of issue 9: the framework check has a
+/// subscale per element (so the huddle can name the lowest), and the
+/// civility reflection asks for no names wherever someone might type one.
+#[test]
+fn bundled_team_questionnaires_have_their_elements_and_ask_for_no_names() {
+    use joy_kiosk::questionnaire::{Kind, QuestionKind};
+    let cat = Catalog::bundled();
+    let hwb = cat.get("hwb-framework").expect("hwb-framework is bundled");
+    assert_eq!(hwb.kind, Kind::Team);
+    let elements = [
+        "Improving personal health and wellbeing",
+        "Professional wellbeing support",
+        "Data insights",
+        "Environment",
+        "Managers and leaders",
+        "Fulfilment at work",
+        "Relationships",
+    ];
+    for e in elements {
+        let s = hwb
+            .scores
+            .iter()
+            .find(|s| s.label == e)
+            .unwrap_or_else(|| panic!("no subscale for {e}"));
+        assert!(
+            (1..=2).contains(&s.questions.len()),
+            "{e}: {:?}",
+            s.questions
+        );
+        assert_eq!(s.range, (1.0, 5.0), "{e}");
+    }
+    assert_eq!(hwb.scores.len(), 8, "seven elements and the overall score");
+    let civ = cat.get("civility").expect("civility is bundled");
+    assert_eq!(civ.kind, Kind::Team);
+    assert!(civ
+        .instructions
+        .as_deref()
+        .unwrap_or("")
+        .contains("do not name"));
+    for q in &civ.questions {
+        if matches!(q.kind, QuestionKind::Text { .. }) || q.id.starts_with("incivility") {
+            let words = format!("{} {}", q.text, q.help.as_deref().unwrap_or(""));
+            assert!(words.contains("name"), "{}: {words}", q.id);
+        }
+    }
+    assert!(civ.question("kind-act").is_some() && civ.question("try").is_some());
 }

@@ -41,7 +41,7 @@ pub fn perform(
                 .map(|c| Loaded::Counts(text::kiosk::counts(&c)))
                 .unwrap_or_else(failed),
         ),
-        Effect::AdminExport => Some(export(store, now)),
+        Effect::AdminExport => Some(export(state, store, now)),
         Effect::SetRetention(days) => Some(
             store
                 .set_setting(RETENTION_SETTING, &days.to_string())
@@ -157,12 +157,56 @@ fn minutes(d: chrono::Duration) -> i64 {
     (d.num_seconds() + 59) / 60
 }
 
-/// Every entry as CSV (the same export as `joy export`) into `exports/`
-/// beside the database.
-fn export(store: &mut Store, now: DateTime<Utc>) -> Loaded {
+/// The team figures of this period, as the huddle shows them (markdown,
+/// under the same anonymity rules: no row of anybody's answers ever
+/// leaves the kiosk this way), into `exports/` beside the database.
+fn export(state: &State, store: &mut Store, now: DateTime<Utc>) -> Loaded {
+    match write_team_report(state, store, now) {
+        Ok((teams, file)) => Loaded::Notice(text::kiosk::exported(
+            &text::count(teams, "team", "teams"),
+            &file.display().to_string(),
+        )),
+        Err(e) => Loaded::Notice(text::kiosk::export_failed(&format!("{e:#}"))),
+    }
+}
+
+fn write_team_report(
+    state: &State,
+    store: &mut Store,
+    now: DateTime<Utc>,
+) -> anyhow::Result<(usize, std::path::PathBuf)> {
+    use crate::questionnaire::Kind;
+    let today = now.with_timezone(&chrono::Local).date_naive();
+    let period = crate::period::Period::containing(state.reflections.period, today);
+    let t = crate::anonymity::Thresholds::from_settings(&state.reflections);
+    let seed = crate::anonymity::os_seed();
+    let teams = store.teams(None)?;
+    let mut doc = String::new();
+    for team in &teams {
+        let answered = store.team_questionnaires(team)?;
+        let mut huddles = Vec::new();
+        for q in state
+            .questionnaires
+            .iter()
+            .filter(|q| q.kind == Kind::Team && answered.contains(&q.id))
+        {
+            huddles.push(store.huddle(q, team, period, t, seed)?);
+        }
+        let mut actions = store.actions(Some(team))?;
+        crate::huddle::order_actions(&mut actions, today);
+        doc.push_str(&crate::huddle_export::to_markdown(
+            team, &huddles, &actions, today,
+        ));
+        doc.push('\n');
+    }
     let db = store.path();
-    let dir = db.parent().map(|p| p.join("exports")).unwrap_or_default();
-    let file = dir.join(format!("joy-kiosk-{}.csv", now.format("%Y%m%d-%H%M%S")));
-    let _ = (store, file);
-    Loaded::Notice(text::kiosk::export_failed("not yet"))
+    anyhow::ensure!(db.is_file(), "the database is not a file to export beside");
+    let dir = db
+        .parent()
+        .map(|p| p.join("exports"))
+        .ok_or_else(|| anyhow::anyhow!("the database has no folder to export beside"))?;
+    crate::store::create_private_dir_pub(&dir)?;
+    let file = dir.join(format!("team-figures-{}.md", now.format("%Y%m%d-%H%M%S")));
+    crate::store::export::write_export(&file, doc.as_bytes(), &db, false)?;
+    Ok((teams.len(), file))
 }

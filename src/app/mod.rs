@@ -4,6 +4,7 @@
 //! `Action::Loaded`. A whole check-in is tested by feeding actions.
 
 pub mod checkin;
+pub mod huddle;
 pub mod kiosk;
 pub mod kiosk_effects;
 pub mod lifeline;
@@ -49,6 +50,8 @@ pub enum Screen {
     History,
     Detail,
     Trends,
+    /// `joy huddle`: a team's reflections panel by panel, and its actions.
+    Huddle,
 }
 
 /// Everything the user can ask for. Keys and clicks become these.
@@ -109,6 +112,8 @@ pub enum Action {
         height: u16,
     },
     Loaded(Loaded),
+    /// Huddle: record a new action (opens the form).
+    AddAction,
 }
 
 /// Results of effects, fed back by the runner.
@@ -132,6 +137,11 @@ pub enum Loaded {
     Counts(Vec<(String, String)>),
     /// A message for the status line (e.g. where an export went).
     Notice(String),
+    /// The huddle of a team and period (anonymised), with its actions.
+    Huddle {
+        huddles: Vec<crate::huddle::Huddle>,
+        actions: Vec<crate::huddle::TeamAction>,
+    },
     Error(String),
 }
 
@@ -152,6 +162,19 @@ pub enum Effect {
         since: Option<DateTime<Utc>>,
     },
     Save(Box<NewCheckin>),
+    /// The huddle of `team` in `period` (each team questionnaire answered)
+    /// and the team's actions; answered with `Loaded::Huddle`.
+    LoadHuddle {
+        team: String,
+        period: crate::period::Period,
+    },
+    /// Record an action, then reload the huddle.
+    AddAction(crate::store::team::NewAction),
+    /// Change an action, then reload the huddle.
+    UpdateAction {
+        id: i64,
+        change: crate::store::team::ActionChange,
+    },
     Quit,
     /// Clear the whole terminal, scrollback included (a kiosk session ended).
     ClearTerminal,
@@ -296,6 +319,9 @@ pub struct State {
     /// The teams of this ward or site (from the configuration): a team
     /// reflection, or an anonymous kiosk check-in, is tagged with one.
     pub teams: Vec<String>,
+    /// How reflections are grouped (week or month) and the anonymity
+    /// thresholds every team output goes through.
+    pub reflections: crate::config::HuddleSettings,
     /// The kiosk's own settings and clocks (kiosk mode only).
     pub kiosk: Option<kiosk::Kiosk>,
     /// Questionnaires offered here.
@@ -317,6 +343,8 @@ pub struct State {
     pub no_color: bool,
     /// The time of the last action, so drawing needs no clock.
     pub now: DateTime<Utc>,
+    /// The huddle screen (mode `Huddle`).
+    pub huddle: Option<huddle::HuddleView>,
 }
 
 impl State {
@@ -333,6 +361,7 @@ impl State {
         State {
             mode: Mode::Personal,
             teams: Vec::new(),
+            reflections: crate::config::HuddleSettings::default(),
             kiosk: None,
             questionnaires,
             screen: Screen::Home,
@@ -346,6 +375,7 @@ impl State {
             size: (80, 24),
             no_color: false,
             now,
+            huddle: None,
         }
     }
 
@@ -371,6 +401,9 @@ impl State {
     /// Is the screen under any overlay a text answer? (The help opened while
     /// typing lists the typing keys.)
     pub fn typing_screen(&self) -> bool {
+        if self.screen == Screen::Huddle {
+            return self.huddle.as_ref().is_some_and(|h| h.adding.is_some());
+        }
         self.screen == Screen::Question
             && self
                 .session
@@ -494,6 +527,7 @@ pub fn update(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
         Screen::History => history(state, action),
         Screen::Detail => detail(state, action),
         Screen::Trends => trends(state, action),
+        Screen::Huddle => huddle::update(state, action),
     }
 }
 
@@ -632,11 +666,11 @@ pub(crate) fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     vec![]
 }
 
-/// The period a reflection made at `now` belongs to (its ISO week).
-pub fn reflection_period(now: DateTime<Utc>) -> String {
-    use chrono::Datelike;
-    let w = now.with_timezone(&chrono::Local).date_naive().iso_week();
-    format!("{}-W{:02}", w.year(), w.week())
+/// The period a reflection made at `now` belongs to: its ISO week or its
+/// month (local date), as the configuration says.
+pub fn reflection_period(kind: crate::period::PeriodKind, now: DateTime<Utc>) -> String {
+    let date = now.with_timezone(&chrono::Local).date_naive();
+    crate::period::Period::containing(kind, date).to_string()
 }
 
 /// Called by the check-in flow when the user saves.
@@ -665,7 +699,7 @@ pub(crate) fn finish(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         // person (the store keeps the date only, in no order).
         new.respondent = None;
         new.team = state.session.team.clone();
-        new.period = Some(reflection_period(now));
+        new.period = Some(reflection_period(state.reflections.period, now));
     } else if state.session.respondent.is_none() {
         // Anonymous kiosk check-ins count towards team figures only.
         new.team = state.session.team.clone();
@@ -731,6 +765,7 @@ fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
             }
         }
         Loaded::Notice(n) => state.status = Some(n),
+        l @ Loaded::Huddle { .. } => huddle::loaded(state, l),
         Loaded::Error(e) => {
             // A failed save keeps the answers: back to review to try again.
             if state.session.checkin.is_some()

@@ -50,6 +50,10 @@ fn perform(state: &State, store: &mut Store, effect: Effect, now: DateTime<Utc>)
     if let Some(l) = super::kiosk_effects::perform(state, store, &effect, now) {
         return l;
     }
+    let effect = match perform_huddle(state, store, effect) {
+        Ok(done) => return done,
+        Err(other) => other,
+    };
     let result = match effect {
         Effect::Quit | Effect::ClearTerminal => return None,
         Effect::Save(new) => {
@@ -95,6 +99,49 @@ fn perform_personal(state: &State, store: &mut Store, effect: Effect) -> Option<
         _ => return None,
     };
     Some(result.unwrap_or_else(|e| Loaded::Error(crate::text::store_failed(&e.to_string()))))
+}
+
+/// The huddle's effects (`Err` gives back any other effect). Every
+/// reflection is read through `Store::huddle`, the anonymity rules.
+fn perform_huddle(
+    state: &State,
+    store: &mut Store,
+    effect: Effect,
+) -> Result<Option<Loaded>, Effect> {
+    let Some(v) = state.huddle.as_ref() else {
+        return Err(effect);
+    };
+    let (team, period) = (v.team.clone(), v.period);
+    let done = match effect {
+        Effect::LoadHuddle { .. } => Ok(()),
+        Effect::AddAction(new) => store.add_action(&new, v.today).map(|_| ()),
+        Effect::UpdateAction { id, change } => {
+            store.update_action(id, &change, v.today).map(|_| ())
+        }
+        other => return Err(other),
+    };
+    let result = done.and_then(|()| {
+        let answered = store.team_questionnaires(&team)?;
+        let mut shown: Vec<&crate::questionnaire::Questionnaire> = v
+            .questionnaires
+            .iter()
+            .filter(|q| answered.contains(&q.id))
+            .collect();
+        if shown.is_empty() {
+            shown.extend(v.questionnaires.iter().find(|q| q.id == "team-reflection"));
+        }
+        let seed = crate::anonymity::os_seed();
+        let huddles = shown
+            .into_iter()
+            .map(|q| store.huddle(q, &team, period, v.thresholds, seed))
+            .collect::<crate::store::Result<Vec<_>>>()?;
+        let mut actions = store.actions(Some(&team))?;
+        crate::huddle::order_actions(&mut actions, v.today);
+        Ok(Loaded::Huddle { huddles, actions })
+    });
+    Ok(Some(result.unwrap_or_else(|e| {
+        Loaded::Error(crate::text::store_failed(&e.to_string()))
+    })))
 }
 
 pub fn home_summaries(
@@ -157,6 +204,8 @@ where
     );
     let effects = if state.kiosk.is_some() {
         super::kiosk::end_session(state)
+    } else if state.screen == super::Screen::Huddle {
+        super::huddle::load(state)
     } else {
         super::go_home(state)
     };

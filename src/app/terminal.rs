@@ -111,6 +111,7 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
     };
     state.no_color = settings.no_color;
     state.teams = settings.kiosk.teams.clone();
+    state.reflections = settings.huddle;
     state.local_support = settings.local_support.clone();
     let mut notes = store.take_notices();
     if is_new && !settings.db_is_default {
@@ -131,7 +132,12 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
     if !notes.is_empty() {
         state.status = Some(notes.join(" "));
     }
+    present(&mut state, &mut store)
+}
 
+/// Take over the terminal and run the app on `state` until it quits (used
+/// by the personal app and by `joy huddle`).
+pub fn present(state: &mut State, store: &mut Store) -> anyhow::Result<()> {
     // Signals and a vanished terminal end the process from their own
     // threads, whatever the input loop below is doing (see `lifeline`).
     lifeline::install(restore_terminal).context("cannot install signal handlers")?;
@@ -146,7 +152,7 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
     execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)
         .context("cannot enable the mouse and bracketed paste")?;
     let kiosk = state.kiosk.is_some();
-    let result = run_loop(&mut terminal, &mut state, &mut store, || loop {
+    let result = run_loop(&mut terminal, state, store, || loop {
         match event::poll(Duration::from_millis(super::runner::TICK_MS as u64)) {
             Ok(true) => return event::read().map(Input::Event),
             // Only the kiosk has clocks to run; the personal app just waits.

@@ -24,6 +24,14 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "questionnaires/team-reflection.toml",
         include_str!("../../questionnaires/team-reflection.toml"),
     ),
+    (
+        "questionnaires/hwb-framework.toml",
+        include_str!("../../questionnaires/hwb-framework.toml"),
+    ),
+    (
+        "questionnaires/civility.toml",
+        include_str!("../../questionnaires/civility.toml"),
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq)]

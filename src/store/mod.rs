@@ -6,6 +6,7 @@ pub mod export;
 pub mod kiosk;
 pub mod safety;
 pub mod schema;
+pub mod team;
 
 use crate::questionnaire::{Answers, Outcome, Questionnaire};
 use chrono::{DateTime, TimeZone, Utc};

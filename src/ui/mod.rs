@@ -5,6 +5,7 @@
 mod help;
 mod history;
 mod home;
+pub mod huddle;
 mod kiosk;
 mod question;
 mod result;
@@ -54,6 +55,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Screen::History => text::TITLE_HISTORY,
         Screen::Detail => text::TITLE_DETAIL,
         Screen::Trends => text::TITLE_TRENDS,
+        Screen::Huddle => text::TITLE_HUDDLE,
     };
     let head = Line::from(vec![
         Span::styled(text::APP_NAME, style(Meaning::Title, state.no_color)),
@@ -80,6 +82,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Screen::History => history::draw(frame, l.body, state),
         Screen::Detail => history::draw_detail(frame, l.body, state),
         Screen::Trends => trends::draw(frame, l.body, state),
+        Screen::Huddle => huddle::draw(frame, l.body, state),
     }
     if let Some(p) = status_paragraph(state) {
         frame.render_widget(p, l.status);
@@ -236,6 +239,9 @@ pub fn hit(state: &State, column: u16, row: u16) -> Option<Action> {
     }
     if !inside_rect(l.body) {
         return None;
+    }
+    if state.screen == Screen::Huddle {
+        return huddle::hit(l.body, state, column, row);
     }
     let index = match state.screen {
         Screen::Welcome => kiosk::welcome_row_at(l.body, state, column, row),

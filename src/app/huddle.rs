@@ -1,0 +1,228 @@
+//! The huddle screen (`joy huddle`): one team's reflections for one period,
+//! panel by panel, for a shared display; a presentation mode that steps
+//! through the panels one at a time; and the team's actions, recorded
+//! from the same screen. Pure like the rest of `update`: loading and saving
+//! are effects the runner performs through [`crate::store::Store::huddle`]
+//! (so every figure has passed the anonymity rules before it gets here).
+
+use super::{Action, Effect, Loaded, Screen, State};
+use crate::anonymity::Thresholds;
+use crate::huddle::{ActionStatus, Content, Huddle, TeamAction};
+use crate::period::Period;
+use crate::questionnaire::Questionnaire;
+use crate::store::team::{ActionChange, NewAction, MAX_ACTION_TEXT};
+use chrono::{Days, NaiveDate};
+use ratatui::crossterm::event::KeyCode;
+
+/// How long after today a new action's review date is set.
+pub const REVIEW_AFTER_DAYS: u64 = 14;
+
+/// The huddle screen's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HuddleView {
+    pub team: String,
+    pub period: Period,
+    /// The team questionnaires that may be shown.
+    pub questionnaires: Vec<Questionnaire>,
+    pub thresholds: Thresholds,
+    /// Filled by the runner (`Loaded::Huddle`): already anonymised.
+    pub huddles: Vec<Huddle>,
+    /// The team's actions, overdue first.
+    pub actions: Vec<TeamAction>,
+    pub loaded: bool,
+    /// Which panel is shown (an index into [`panels`]).
+    pub panel: usize,
+    /// Presentation mode: one panel fills the screen.
+    pub presenting: bool,
+    /// The highlighted action on the actions panel.
+    pub action_selected: usize,
+    /// The wording of a new action being typed, while the form is open.
+    pub adding: Option<String>,
+    /// The local date, for overdue actions and new review dates.
+    pub today: NaiveDate,
+}
+
+impl HuddleView {
+    pub fn new(
+        team: &str,
+        period: Period,
+        questionnaires: Vec<Questionnaire>,
+        thresholds: Thresholds,
+        today: NaiveDate,
+    ) -> HuddleView {
+        HuddleView {
+            team: team.to_string(),
+            period,
+            questionnaires,
+            thresholds,
+            huddles: Vec::new(),
+            actions: Vec::new(),
+            loaded: false,
+            panel: 0,
+            presenting: false,
+            action_selected: 0,
+            adding: None,
+            today,
+        }
+    }
+}
+
+/// One panel of the huddle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    /// A questionnaire's count (and, under k, the only thing shown).
+    Summary(usize),
+    /// Huddle `.0`, score `.1`: its average, distribution and trend.
+    Score(usize, usize),
+    /// Huddle `.0`, tally `.1`.
+    Tally(usize, usize),
+    /// Huddle `.0`, free-text question `.1`.
+    Texts(usize, usize),
+    /// The team's actions.
+    Actions,
+}
+
+/// The panels in order: for each questionnaire its count, then (at or
+/// above k) its scores, tallies and texts; the actions last.
+pub fn panels(v: &HuddleView) -> Vec<Panel> {
+    let mut out = Vec::new();
+    for (i, h) in v.huddles.iter().enumerate() {
+        out.push(Panel::Summary(i));
+        if let Content::Shown(p) = &h.content {
+            out.extend((0..p.scores.len()).map(|s| Panel::Score(i, s)));
+            out.extend((0..p.tallies.len()).map(|s| Panel::Tally(i, s)));
+            out.extend((0..p.texts.len()).map(|s| Panel::Texts(i, s)));
+        }
+    }
+    out.push(Panel::Actions);
+    out
+}
+
+/// The panel showing.
+pub fn current(v: &HuddleView) -> Panel {
+    let all = panels(v);
+    all.get(v.panel.min(all.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or(Panel::Actions)
+}
+
+/// Load (or reload) the huddle shown.
+pub fn load(state: &mut State) -> Vec<Effect> {
+    let Some(v) = state.huddle.as_mut() else {
+        return vec![];
+    };
+    v.loaded = false;
+    state.screen = Screen::Huddle;
+    vec![Effect::LoadHuddle {
+        team: v.team.clone(),
+        period: v.period,
+    }]
+}
+
+/// Results of the runner's work for the huddle.
+pub fn loaded(state: &mut State, l: Loaded) {
+    let Some(v) = state.huddle.as_mut() else {
+        return;
+    };
+    if let Loaded::Huddle { huddles, actions } = l {
+        v.huddles = huddles;
+        v.actions = actions;
+        v.loaded = true;
+        v.panel = v.panel.min(panels(v).len().saturating_sub(1));
+        v.action_selected = v.action_selected.min(v.actions.len().saturating_sub(1));
+    }
+}
+
+fn next_status(s: ActionStatus) -> ActionStatus {
+    match s {
+        ActionStatus::Open => ActionStatus::Testing,
+        ActionStatus::Testing => ActionStatus::Done,
+        ActionStatus::Done => ActionStatus::Dropped,
+        ActionStatus::Dropped => ActionStatus::Open,
+    }
+}
+
+/// The huddle screen's keys.
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let Some(v) = state.huddle.as_mut() else {
+        return vec![];
+    };
+    let last = panels(v).len().saturating_sub(1);
+    let on_actions = current(v) == Panel::Actions;
+    if let Some(typed) = v.adding.as_mut() {
+        match action {
+            Action::Edit(k) => match k.code {
+                KeyCode::Char(c) if !c.is_control() && typed.chars().count() < MAX_ACTION_TEXT => {
+                    typed.push(c)
+                }
+                KeyCode::Backspace => {
+                    typed.pop();
+                }
+                _ => {}
+            },
+            Action::Paste(s) => {
+                let room = MAX_ACTION_TEXT.saturating_sub(typed.chars().count());
+                typed.extend(
+                    s.chars()
+                        .map(|c| if c.is_control() { ' ' } else { c })
+                        .take(room),
+                );
+            }
+            Action::Confirm => {
+                let wording = typed.trim().to_string();
+                v.adding = None;
+                if !wording.is_empty() {
+                    return vec![Effect::AddAction(NewAction {
+                        team: v.team.clone(),
+                        action: wording,
+                        owner: String::new(),
+                        review_on: v.today.checked_add_days(Days::new(REVIEW_AFTER_DAYS)),
+                    })];
+                }
+            }
+            Action::Back => v.adding = None,
+            _ => {}
+        }
+        return vec![];
+    }
+    match action {
+        Action::Right | Action::Toggle | Action::Confirm => v.panel = (v.panel + 1).min(last),
+        Action::Down if !on_actions => v.panel = (v.panel + 1).min(last),
+        Action::Left => v.panel = v.panel.saturating_sub(1),
+        Action::Up if !on_actions => v.panel = v.panel.saturating_sub(1),
+        Action::Up => v.action_selected = v.action_selected.saturating_sub(1),
+        Action::Down => {
+            v.action_selected = (v.action_selected + 1).min(v.actions.len().saturating_sub(1))
+        }
+        Action::First => v.panel = 0,
+        Action::Last => v.panel = last,
+        Action::Pick(i) if i <= last => v.panel = i,
+        Action::NextPeriod => v.presenting = !v.presenting,
+        Action::Back if v.presenting => v.presenting = false,
+        Action::NextScore => {
+            v.period = v.period.next();
+            return load(state);
+        }
+        Action::PrevScore => {
+            v.period = v.period.previous();
+            return load(state);
+        }
+        Action::AddAction => {
+            v.panel = last;
+            v.adding = Some(String::new());
+        }
+        Action::Skip if on_actions => {
+            if let Some(a) = v.actions.get(v.action_selected) {
+                return vec![Effect::UpdateAction {
+                    id: a.id,
+                    change: ActionChange {
+                        status: Some(next_status(a.status)),
+                        ..ActionChange::default()
+                    },
+                }];
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}

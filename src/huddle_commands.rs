@@ -1,0 +1,339 @@
+//! `joy huddle` and `joy actions`: the team huddle's aggregates and the
+//! team's action log from the command line. Every reflection read here
+//! goes through [`Store::huddle`], that is through the anonymity rules.
+
+use crate::anonymity::{os_seed, Thresholds};
+use crate::cli::{ActionsCommand, HuddleFormat};
+use crate::commands::say;
+use crate::config::Settings;
+use crate::huddle::{order_actions, ActionStatus, Huddle, TeamAction};
+use crate::huddle_export;
+use crate::period::Period;
+use crate::questionnaire::{Catalog, Kind, Questionnaire};
+use crate::store::team::{ActionChange, NewAction, MAX_ACTION_TEXT};
+use crate::store::{export, Store};
+use crate::text;
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// `joy huddle`'s options.
+#[derive(Debug, Clone, Default)]
+pub struct HuddleArgs {
+    pub team: Option<String>,
+    pub period: Option<String>,
+    pub questionnaire: Option<String>,
+    pub export: Option<HuddleFormat>,
+    pub out: Option<PathBuf>,
+    pub force: bool,
+}
+
+/// The period asked for (or the one holding `today`), of the site's kind.
+pub fn resolve_period(
+    settings: &Settings,
+    given: Option<&str>,
+    today: NaiveDate,
+) -> Result<Period> {
+    let kind = settings.huddle.period;
+    match given {
+        None => Ok(Period::containing(kind, today)),
+        Some(s) => {
+            let p = Period::parse(s)?;
+            if p.kind() != kind {
+                bail!(
+                    "{s} is a {}, but reflections here are grouped by {} ([huddle] period in the config): give a {} such as {}",
+                    p.kind().as_str(),
+                    kind.as_str(),
+                    kind.as_str(),
+                    Period::containing(kind, today)
+                );
+            }
+            Ok(p)
+        }
+    }
+}
+
+/// The team asked for, or the only one there is.
+pub fn resolve_team(store: &mut Store, given: Option<&str>) -> Result<String> {
+    if let Some(t) = given {
+        let t = t.trim();
+        if t.is_empty() {
+            bail!("--team is empty: give the team's name");
+        }
+        return Ok(t.to_string());
+    }
+    let teams = store.teams(None)?;
+    match teams.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => bail!(
+            "there are no team reflections or actions yet. Give --team TEAM to choose a team."
+        ),
+        many => bail!(
+            "there are reflections from {} teams: choose one with --team ({})",
+            many.len(),
+            many.join(", ")
+        ),
+    }
+}
+
+/// The team questionnaires to show: the one asked for, else every team
+/// questionnaire the team has answered, else the bundled team reflection.
+pub fn resolve_questionnaires(
+    store: &mut Store,
+    catalog: &Catalog,
+    team: &str,
+    given: Option<&str>,
+) -> Result<Vec<Questionnaire>> {
+    let team_kind: Vec<&Questionnaire> = catalog
+        .entries
+        .iter()
+        .map(|e| &e.questionnaire)
+        .filter(|q| q.kind == Kind::Team)
+        .collect();
+    let ids: Vec<&str> = team_kind.iter().map(|q| q.id.as_str()).collect();
+    if let Some(id) = given {
+        return match team_kind.iter().find(|q| q.id == id) {
+            Some(q) => Ok(vec![(*q).clone()]),
+            None => bail!(
+                "\"{id}\" is not a team questionnaire. Team questionnaires: {}",
+                ids.join(", ")
+            ),
+        };
+    }
+    let answered = store.team_questionnaires(team)?;
+    let mut v: Vec<Questionnaire> = team_kind
+        .iter()
+        .filter(|q| answered.contains(&q.id))
+        .map(|q| (*q).clone())
+        .collect();
+    if v.is_empty() {
+        v.extend(catalog.get("team-reflection").cloned());
+    }
+    Ok(v)
+}
+
+/// Everything `joy huddle` shows or exports for one team and period.
+pub fn load(
+    settings: &Settings,
+    store: &mut Store,
+    team: &str,
+    period: Period,
+    questionnaire: Option<&str>,
+) -> Result<Vec<Huddle>> {
+    let catalog = Catalog::load(&settings.questionnaire_dirs);
+    let t = Thresholds::from_settings(&settings.huddle);
+    let seed = os_seed();
+    resolve_questionnaires(store, &catalog, team, questionnaire)?
+        .iter()
+        .map(|q| Ok(store.huddle(q, team, period, t, seed)?))
+        .collect()
+}
+
+pub fn huddle(
+    settings: &Settings,
+    args: &HuddleArgs,
+    today: NaiveDate,
+    to_terminal: bool,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    let period = resolve_period(settings, args.period.as_deref(), today)?;
+    let mut store = crate::data_commands::open_read(settings)?;
+    let team = resolve_team(&mut store, args.team.as_deref())?;
+    if args.export.is_none() && to_terminal {
+        return open_screen(settings, store, &team, period, today).map(|()| ExitCode::SUCCESS);
+    }
+    let huddles = load(
+        settings,
+        &mut store,
+        &team,
+        period,
+        args.questionnaire.as_deref(),
+    )?;
+    let mut actions = store.actions(Some(&team))?;
+    order_actions(&mut actions, today);
+    let body = match args.export {
+        Some(HuddleFormat::Csv) => huddle_export::to_csv(&team, &huddles, &actions, today)?,
+        // Without --export and not to a terminal: the same content as text.
+        Some(HuddleFormat::Md) | None => {
+            huddle_export::to_markdown(&team, &huddles, &actions, today)
+        }
+    };
+    match &args.out {
+        Some(p) => {
+            export::write_export(p, body.as_bytes(), &settings.db, args.force)?;
+            eprintln!(
+                "Wrote the huddle for {} to {}.",
+                text::safe_for_terminal(&team),
+                text::safe_for_terminal(&p.display().to_string())
+            );
+        }
+        None if to_terminal || args.export.is_none() => {
+            out.write_all(text::safe_for_terminal(&body.replace("\r\n", "\n")).as_bytes())?
+        }
+        None => out.write_all(body.as_bytes())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `joy huddle` on a terminal: the huddle screen.
+fn open_screen(
+    settings: &Settings,
+    store: Store,
+    team: &str,
+    period: Period,
+    today: NaiveDate,
+) -> Result<()> {
+    // Writable so actions can be recorded; a database that cannot be
+    // written (read-only media) is still shown, and saving an action then
+    // says why it could not.
+    let mut store = match crate::data_commands::open_write(settings) {
+        Ok(w) => w,
+        Err(_) => store,
+    };
+    let mut state = huddle_state(settings, team, period, today, chrono::Utc::now());
+    crate::app::terminal::present(&mut state, &mut store)
+}
+
+/// The app's state for the huddle screen of `team` in `period`.
+pub fn huddle_state(
+    settings: &Settings,
+    team: &str,
+    period: Period,
+    today: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::app::State {
+    let catalog = Catalog::load(&settings.questionnaire_dirs);
+    let team_qs: Vec<Questionnaire> = catalog
+        .entries
+        .into_iter()
+        .map(|e| e.questionnaire)
+        .filter(|q| q.kind == Kind::Team)
+        .collect();
+    let mut state = crate::app::State::new(Vec::new(), None, now);
+    state.mode = crate::app::Mode::Huddle;
+    state.screen = crate::app::Screen::Huddle;
+    state.no_color = settings.no_color;
+    state.local_support = settings.local_support.clone();
+    state.huddle = Some(crate::app::huddle::HuddleView::new(
+        team,
+        period,
+        team_qs,
+        Thresholds::from_settings(&settings.huddle),
+        today,
+    ));
+    state
+}
+
+fn date_arg(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        anyhow::anyhow!("\"{s}\" is not a date: write it as YYYY-MM-DD, e.g. 2026-12-01")
+    })
+}
+
+fn text_arg(what: &str, s: &str, required: bool) -> Result<String> {
+    let t = s.trim();
+    if required && t.is_empty() {
+        bail!("the {what} is empty: say what the team will do");
+    }
+    if t.chars().count() > MAX_ACTION_TEXT {
+        bail!("the {what} is longer than {MAX_ACTION_TEXT} characters: shorten it");
+    }
+    Ok(t.to_string())
+}
+
+/// One action as a line of `joy actions list`.
+pub fn action_line(a: &TeamAction, today: NaiveDate) -> String {
+    let mut s = format!(
+        "#{:<4} {:<10} {:<28} {}",
+        a.id,
+        a.team,
+        text::action_status(a, today),
+        a.action
+    );
+    if !a.owner.is_empty() {
+        s.push_str(&format!(" | owner: {}", a.owner));
+    }
+    if let Some(d) = a.review_on {
+        s.push_str(&format!(" | review: {d}"));
+    }
+    if !a.learned.is_empty() {
+        s.push_str(&format!(" | learned: {}", a.learned));
+    }
+    s
+}
+
+pub fn actions(
+    settings: &Settings,
+    command: Option<ActionsCommand>,
+    today: NaiveDate,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    match command.unwrap_or(ActionsCommand::List { team: None }) {
+        ActionsCommand::List { team } => {
+            let mut store = crate::data_commands::open_read(settings)?;
+            let mut list = store.actions(team.as_deref())?;
+            order_actions(&mut list, today);
+            if list.is_empty() {
+                say(out, text::HUDDLE_NO_ACTIONS)?;
+            }
+            for a in &list {
+                say(out, &action_line(a, today))?;
+            }
+        }
+        ActionsCommand::Add {
+            team,
+            action,
+            owner,
+            review,
+        } => {
+            let new = NewAction {
+                team: text_arg("team", &team, true)?,
+                action: text_arg("action", &action, true)?,
+                owner: text_arg("owner", &owner, false)?,
+                review_on: review.as_deref().map(date_arg).transpose()?,
+            };
+            let mut store = crate::data_commands::open_write(settings)?;
+            let id = store.add_action(&new, today)?;
+            say(out, &format!("Recorded action #{id} for {}.", new.team))?;
+        }
+        ActionsCommand::Update {
+            id,
+            status,
+            owner,
+            review,
+            learned,
+            action,
+        } => {
+            let status = match status.as_deref() {
+                None => None,
+                Some(s) => Some(ActionStatus::parse(s).ok_or_else(|| {
+                    anyhow::anyhow!("\"{s}\" is not a status: use open, testing, done or dropped")
+                })?),
+            };
+            let review_on = match review.as_deref().map(str::trim) {
+                None => None,
+                Some("none") | Some("") => Some(None),
+                Some(d) => Some(Some(date_arg(d)?)),
+            };
+            let change = ActionChange {
+                action: action.map(|a| text_arg("action", &a, true)).transpose()?,
+                owner: owner.map(|o| text_arg("owner", &o, false)).transpose()?,
+                review_on,
+                status,
+                learned: learned
+                    .map(|l| text_arg("learned note", &l, false))
+                    .transpose()?,
+            };
+            let mut store = crate::data_commands::open_write(settings)?;
+            if !store.update_action(id, &change, today)? {
+                bail!("there is no action #{id}. `joy actions list` shows their numbers.");
+            }
+            if let Some(a) = store.action(id)? {
+                say(out, &action_line(&a, today))?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

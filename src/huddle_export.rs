@@ -1,0 +1,327 @@
+//! `joy huddle --export md|csv`: the huddle's aggregates for the minutes,
+//! written from [`Huddle`] values only, so an export holds exactly what the
+//! screen may show, under the same rules (nothing here reads reflections).
+//! Pure: text in, text out; files are written by
+//! [`crate::store::export::write_export`].
+
+use crate::anonymity::Hidden;
+use crate::huddle::{Bar, Content, Huddle, TeamAction};
+use crate::questionnaire::fmt_number;
+use crate::store::export::{spreadsheet_cell, UTF8_BOM};
+use crate::text;
+use chrono::NaiveDate;
+
+/// A markdown table cell or list item: one line, no raw HTML, no `|`.
+fn md(s: &str) -> String {
+    let one_line: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    one_line
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .trim()
+        .to_string()
+}
+
+fn bars_md(out: &mut String, head: &str, bars: &[Bar]) {
+    out.push_str(&format!(
+        "| {} | {} |\n| --- | ---: |\n",
+        md(head),
+        text::HUDDLE_COUNT
+    ));
+    for b in bars {
+        out.push_str(&format!("| {} | {} |\n", md(&b.label), b.count));
+    }
+    out.push('\n');
+}
+
+/// The huddles and the team's actions (already ordered, see
+/// [`crate::huddle::order_actions`]) as a markdown document.
+pub fn to_markdown(
+    team: &str,
+    huddles: &[Huddle],
+    actions: &[TeamAction],
+    today: NaiveDate,
+) -> String {
+    let mut out = String::new();
+    let period = huddles.first().map(|h| h.period);
+    out.push_str(&format!(
+        "# {}\n\n",
+        md(&text::huddle_heading(team, period.as_ref()))
+    ));
+    if let Some(h) = huddles.first() {
+        out.push_str(&format!(
+            "{}\n\n",
+            text::huddle_rules(h.thresholds.k(), h.thresholds.text())
+        ));
+    }
+    for h in huddles {
+        out.push_str(&format!("## {}\n\n", md(&h.title)));
+        out.push_str(&format!("{}\n\n", text::huddle_count(h.reflections)));
+        let panels = match &h.content {
+            Content::NotEnough { have, need } => {
+                out.push_str(&format!("{}\n\n", text::not_enough(*have, *need)));
+                continue;
+            }
+            Content::Shown(p) => p,
+        };
+        if let Some(l) = &panels.lowest {
+            out.push_str(&format!("{}\n\n", md(&text::huddle_lowest(l))));
+        }
+        for s in &panels.scores {
+            out.push_str(&format!("### {}\n\n", md(&s.label)));
+            match &s.figures {
+                Ok(f) => {
+                    let band = f
+                        .band
+                        .as_ref()
+                        .map(|(l, t)| format!(" ({l} {})", text::tone_word(*t)))
+                        .unwrap_or_default();
+                    out.push_str(&format!(
+                        "{}\n\n",
+                        md(&text::huddle_average(
+                            &fmt_number(f.mean),
+                            &band,
+                            s.answered
+                        ))
+                    ));
+                    bars_md(&mut out, text::HUDDLE_SCORE_COL, &f.bars);
+                }
+                Err(h) => out.push_str(&format!("{}\n\n", h.reason())),
+            }
+            out.push_str(&format!(
+                "| {} | {} |\n| --- | --- |\n",
+                text::HUDDLE_PERIOD_COL,
+                text::HUDDLE_AVERAGE_COL
+            ));
+            for p in &s.trend {
+                let v = match &p.mean {
+                    Ok(m) => fmt_number(*m),
+                    Err(h) => text::huddle_gap(&h.reason()),
+                };
+                out.push_str(&format!("| {} | {} |\n", p.period, md(&v)));
+            }
+            out.push('\n');
+        }
+        for t in &panels.tallies {
+            out.push_str(&format!("### {}\n\n", md(&t.text)));
+            match &t.bars {
+                Ok(b) if b.is_empty() => out.push_str(&format!("{}\n\n", text::HUDDLE_NONE_TICKED)),
+                Ok(b) => bars_md(&mut out, text::HUDDLE_ANSWER_COL, b),
+                Err(h) => out.push_str(&format!("{}\n\n", h.reason())),
+            }
+        }
+        for t in &panels.texts {
+            out.push_str(&format!("### {}\n\n", md(&t.text)));
+            match &t.texts {
+                Ok(v) => {
+                    out.push_str(&format!("{}\n\n", text::HUDDLE_SHUFFLED));
+                    for s in v {
+                        out.push_str(&format!("- {}\n", md(s)));
+                    }
+                    out.push('\n');
+                }
+                Err(h) => out.push_str(&format!("{}\n\n", h.reason())),
+            }
+        }
+    }
+    out.push_str(&format!("## {}\n\n", text::HUDDLE_ACTIONS));
+    if actions.is_empty() {
+        out.push_str(&format!("{}\n", text::HUDDLE_NO_ACTIONS));
+        return out;
+    }
+    out.push_str("| # | Status | Action | Owner | Review | Learned |\n| ---: | --- | --- | --- | --- | --- |\n");
+    for a in actions {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            a.id,
+            text::action_status(a, today),
+            md(&a.action),
+            md(&a.owner),
+            a.review_on.map(|d| d.to_string()).unwrap_or_default(),
+            md(&a.learned)
+        ));
+    }
+    out
+}
+
+/// The CSV columns of `joy huddle --export csv`.
+pub const CSV_HEADER: [&str; 9] = [
+    "team",
+    "period",
+    "questionnaire",
+    "section",
+    "item",
+    "label",
+    "value",
+    "count",
+    "note",
+];
+
+/// The same content as [`to_markdown`], one row per figure, for a
+/// spreadsheet: CRLF, a UTF-8 byte order mark, formula-like cells as text.
+pub fn to_csv(
+    team: &str,
+    huddles: &[Huddle],
+    actions: &[TeamAction],
+    today: NaiveDate,
+) -> Result<String, csv::Error> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let mut row = |cells: [&str; 9]| -> Result<(), csv::Error> {
+        w.write_record(cells.iter().map(|c| spreadsheet_cell(c).into_owned()))
+    };
+    row(CSV_HEADER)?;
+    let reason = |h: &Hidden| h.reason();
+    for h in huddles {
+        let p = h.period.to_string();
+        let q = h.questionnaire_id.as_str();
+        let n = h.reflections.to_string();
+        row([team, &p, q, "reflections", "", "", "", &n, ""])?;
+        let panels = match &h.content {
+            Content::NotEnough { have, need } => {
+                row([
+                    team,
+                    &p,
+                    q,
+                    "hidden",
+                    "",
+                    "",
+                    "",
+                    "",
+                    &text::not_enough(*have, *need),
+                ])?;
+                continue;
+            }
+            Content::Shown(x) => x,
+        };
+        if let Some(l) = &panels.lowest {
+            row([team, &p, q, "lowest", "", l, "", "", ""])?;
+        }
+        for s in &panels.scores {
+            let answered = s.answered.to_string();
+            match &s.figures {
+                Ok(f) => {
+                    let band = f.band.as_ref().map(|b| b.0.as_str()).unwrap_or("");
+                    row([
+                        team,
+                        &p,
+                        q,
+                        "average",
+                        &s.id,
+                        &s.label,
+                        &fmt_number(f.mean),
+                        &answered,
+                        band,
+                    ])?;
+                    for b in &f.bars {
+                        row([
+                            team,
+                            &p,
+                            q,
+                            "distribution",
+                            &s.id,
+                            &b.label,
+                            "",
+                            &b.count.to_string(),
+                            "",
+                        ])?;
+                    }
+                }
+                Err(hd) => row([team, &p, q, "average", &s.id, &s.label, "", "", &reason(hd)])?,
+            }
+            for t in &s.trend {
+                let tp = t.period.to_string();
+                match &t.mean {
+                    Ok(m) => row([
+                        team,
+                        &tp,
+                        q,
+                        "trend",
+                        &s.id,
+                        &s.label,
+                        &fmt_number(*m),
+                        "",
+                        "",
+                    ])?,
+                    Err(hd) => row([team, &tp, q, "trend", &s.id, &s.label, "", "", &reason(hd)])?,
+                }
+            }
+        }
+        for t in &panels.tallies {
+            match &t.bars {
+                Ok(bars) => {
+                    for b in bars {
+                        row([
+                            team,
+                            &p,
+                            q,
+                            "tally",
+                            &t.question_id,
+                            &b.label,
+                            "",
+                            &b.count.to_string(),
+                            "",
+                        ])?;
+                    }
+                }
+                Err(hd) => row([
+                    team,
+                    &p,
+                    q,
+                    "tally",
+                    &t.question_id,
+                    "",
+                    "",
+                    "",
+                    &reason(hd),
+                ])?,
+            }
+        }
+        for t in &panels.texts {
+            match &t.texts {
+                Ok(v) => {
+                    for s in v {
+                        row([team, &p, q, "text", &t.question_id, "", s, "", ""])?;
+                    }
+                }
+                Err(hd) => row([team, &p, q, "text", &t.question_id, "", "", "", &reason(hd)])?,
+            }
+        }
+    }
+    for a in actions {
+        let review = a.review_on.map(|d| d.to_string()).unwrap_or_default();
+        let status = text::action_status(a, today);
+        let note = format!(
+            "owner: {}; review: {review}; learned: {}",
+            a.owner, a.learned
+        );
+        row([
+            &a.team,
+            "",
+            "",
+            "action",
+            &a.id.to_string(),
+            &a.action,
+            &status,
+            "",
+            &note,
+        ])?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(format!("{UTF8_BOM}{}", String::from_utf8_lossy(&bytes)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_cells_stay_one_line_and_plain() {
+        assert_eq!(md("a|b\n<script>"), "a\\|b &lt;script&gt;");
+    }
+}

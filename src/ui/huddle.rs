@@ -1,0 +1,522 @@
+//! The huddle screen: readable from across a room (large figures, few
+//! words), from 80x24 to a wall screen. Beside the panel shown, a list of
+//! all panels (click one to open it); in presentation mode the panel fills
+//! the screen and a click or Space steps on. Draws from `&State` only:
+//! every figure here has already passed the anonymity rules.
+
+use super::fit;
+use super::theme::{style, Meaning};
+use crate::anonymity::Hidden;
+use crate::app::huddle::{current, panels, HuddleView, Panel};
+use crate::app::{Action, State};
+use crate::huddle::{Bar, Content, Huddle, ScorePanel};
+use crate::questionnaire::{fmt_number, Tone};
+use crate::text;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{BarChart, BarGroup, Paragraph, Wrap};
+use ratatui::Frame;
+
+/// The panel list's width beside the panel (when the screen is wide enough).
+const LIST_WIDTH: u16 = 28;
+/// Below this width the list is left out and the panel fills the body.
+const LIST_MIN_SCREEN: u16 = 70;
+
+/// Three-column, five-row digits for large figures.
+fn glyph(c: char) -> [&'static str; 5] {
+    match c {
+        '0' => ["███", "█ █", "█ █", "█ █", "███"],
+        '1' => [" █ ", "██ ", " █ ", " █ ", "███"],
+        '2' => ["███", "  █", "███", "█  ", "███"],
+        '3' => ["███", "  █", "███", "  █", "███"],
+        '4' => ["█ █", "█ █", "███", "  █", "  █"],
+        '5' => ["███", "█  ", "███", "  █", "███"],
+        '6' => ["███", "█  ", "███", "█ █", "███"],
+        '7' => ["███", "  █", "  █", "  █", "  █"],
+        '8' => ["███", "█ █", "███", "█ █", "███"],
+        '9' => ["███", "█ █", "███", "  █", "███"],
+        '.' => ["   ", "   ", "   ", "   ", " █ "],
+        '-' => ["   ", "   ", "███", "   ", "   "],
+        _ => ["   ", "   ", "   ", "   ", "   "],
+    }
+}
+
+/// `s` in large digits: five lines.
+pub fn big_lines(s: &str) -> Vec<String> {
+    (0..5)
+        .map(|row| {
+            s.chars()
+                .map(|c| glyph(c)[row])
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// The parts of the body: header, optional panel list, panel.
+struct Layout {
+    header: Rect,
+    list: Option<Rect>,
+    panel: Rect,
+}
+
+fn layout(body: Rect, v: &HuddleView) -> Layout {
+    let header = Rect::new(body.x, body.y, body.width, 1.min(body.height));
+    let rest = Rect::new(
+        body.x,
+        body.y + 2.min(body.height),
+        body.width,
+        body.height.saturating_sub(2),
+    );
+    if v.presenting || body.width < LIST_MIN_SCREEN {
+        return Layout {
+            header,
+            list: None,
+            panel: rest,
+        };
+    }
+    let list = Rect::new(rest.x, rest.y, LIST_WIDTH, rest.height);
+    let panel = Rect::new(
+        rest.x + LIST_WIDTH + 2,
+        rest.y,
+        rest.width.saturating_sub(LIST_WIDTH + 2),
+        rest.height,
+    );
+    Layout {
+        header,
+        list: Some(list),
+        panel,
+    }
+}
+
+fn panel_name(v: &HuddleView, p: Panel) -> String {
+    let h = |i: usize| v.huddles.get(i);
+    let shown = |i: usize| match h(i).map(|x| &x.content) {
+        Some(Content::Shown(p)) => Some(p),
+        _ => None,
+    };
+    match p {
+        Panel::Summary(i) => h(i).map(|x| x.title.clone()).unwrap_or_default(),
+        Panel::Score(i, s) => shown(i)
+            .and_then(|p| p.scores.get(s))
+            .map(|x| x.label.clone())
+            .unwrap_or_default(),
+        Panel::Tally(i, s) => shown(i)
+            .and_then(|p| p.tallies.get(s))
+            .map(|x| x.text.clone())
+            .unwrap_or_default(),
+        Panel::Texts(i, s) => shown(i)
+            .and_then(|p| p.texts.get(s))
+            .map(|x| x.text.clone())
+            .unwrap_or_default(),
+        Panel::Actions => text::HUDDLE_ACTIONS.to_string(),
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let Some(v) = state.huddle.as_ref() else {
+        return;
+    };
+    let nc = state.no_color;
+    if !v.loaded {
+        frame.render_widget(Paragraph::new(text::LOADING), area);
+        return;
+    }
+    let l = layout(area, v);
+    let all = panels(v);
+    let at = v.panel.min(all.len().saturating_sub(1));
+    let header = format!(
+        "{} · {}",
+        text::huddle_heading(&v.team, Some(&v.period)),
+        text::huddle_panel_of(at + 1, all.len())
+    );
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            fit(&header, l.header.width as usize),
+            style(Meaning::Title, nc),
+        )),
+        l.header,
+    );
+    if let Some(list) = l.list {
+        let first = super::scroll_offset(at, all.len(), list.height as usize);
+        let lines: Vec<Line> = all
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(list.height as usize)
+            .map(|(i, p)| {
+                let indent = if matches!(p, Panel::Summary(_) | Panel::Actions) {
+                    ""
+                } else {
+                    "  "
+                };
+                let s = fit(
+                    &format!("{indent}{}", panel_name(v, *p)),
+                    list.width as usize,
+                );
+                if i == at {
+                    Line::styled(
+                        format!("{s:<w$}", w = list.width as usize),
+                        style(Meaning::Selected, nc),
+                    )
+                } else {
+                    Line::raw(s)
+                }
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), list);
+    }
+    draw_panel(frame, l.panel, v, current(v), nc);
+}
+
+fn title(s: &str, nc: bool) -> Line<'static> {
+    Line::styled(s.to_string(), style(Meaning::Title, nc))
+}
+
+fn tone_meaning(t: Tone) -> Meaning {
+    match t {
+        Tone::Good => Meaning::Good,
+        Tone::Caution => Meaning::Caution,
+        Tone::Alert => Meaning::Alert,
+    }
+}
+
+/// A figure: large when there is room for it, else one bold line.
+fn figure(s: &str, area: Rect, nc: bool) -> Vec<Line<'static>> {
+    let wide = s.chars().count() * 4;
+    if area.height >= 12 && area.width as usize >= wide {
+        big_lines(s)
+            .into_iter()
+            .map(|l| Line::styled(l, style(Meaning::Accent, nc)))
+            .collect()
+    } else {
+        vec![Line::styled(
+            s.to_string(),
+            style(Meaning::Accent, nc).add_modifier(Modifier::BOLD),
+        )]
+    }
+}
+
+/// Horizontal bars as text lines: label, bar, count.
+fn bar_lines(bars: &[Bar], width: u16, nc: bool) -> Vec<Line<'static>> {
+    let max = bars.iter().map(|b| b.count).max().unwrap_or(0).max(1);
+    let label_w = bars
+        .iter()
+        .map(|b| b.label.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min((width as usize / 2).max(8));
+    let room = (width as usize).saturating_sub(label_w + 6).max(1);
+    bars.iter()
+        .map(|b| {
+            let n = (b.count * room).div_ceil(max).min(room);
+            Line::from(vec![
+                Span::raw(format!("{:<label_w$} ", fit(&b.label, label_w))),
+                Span::styled("█".repeat(n), style(Meaning::Accent, nc)),
+                Span::raw(format!(" {}", b.count)),
+            ])
+        })
+        .collect()
+}
+
+fn hidden_line(h: &Hidden, nc: bool) -> Line<'static> {
+    Line::styled(h.reason(), style(Meaning::Muted, nc))
+}
+
+fn draw_panel(frame: &mut Frame, area: Rect, v: &HuddleView, p: Panel, nc: bool) {
+    let shown = |i: usize| match v.huddles.get(i).map(|x| &x.content) {
+        Some(Content::Shown(p)) => Some(p),
+        _ => None,
+    };
+    let mut lines: Vec<Line> = Vec::new();
+    match p {
+        Panel::Summary(i) => {
+            let Some(h) = v.huddles.get(i) else { return };
+            draw_summary(frame, area, h, nc);
+            return;
+        }
+        Panel::Score(i, s) => {
+            if let Some(sp) = shown(i).and_then(|p| p.scores.get(s)) {
+                draw_score(frame, area, sp, nc);
+            }
+            return;
+        }
+        Panel::Tally(i, s) => {
+            let Some(t) = shown(i).and_then(|p| p.tallies.get(s)) else {
+                return;
+            };
+            lines.push(title(&t.text, nc));
+            lines.push(Line::raw(""));
+            match &t.bars {
+                Ok(b) if b.is_empty() => lines.push(Line::raw(text::HUDDLE_NONE_TICKED)),
+                Ok(b) => lines.extend(bar_lines(b, area.width, nc)),
+                Err(h) => lines.push(hidden_line(h, nc)),
+            }
+        }
+        Panel::Texts(i, s) => {
+            let Some(t) = shown(i).and_then(|p| p.texts.get(s)) else {
+                return;
+            };
+            lines.push(title(&t.text, nc));
+            match &t.texts {
+                Ok(list) => {
+                    lines.push(Line::styled(
+                        text::HUDDLE_SHUFFLED,
+                        style(Meaning::Muted, nc),
+                    ));
+                    for s in list {
+                        lines.push(Line::raw(""));
+                        lines.push(Line::raw(format!("• {s}")));
+                    }
+                }
+                Err(h) => {
+                    lines.push(Line::raw(""));
+                    lines.push(hidden_line(h, nc));
+                }
+            }
+        }
+        Panel::Actions => {
+            lines.push(title(text::HUDDLE_ACTIONS, nc));
+            lines.push(Line::raw(""));
+            if v.actions.is_empty() {
+                lines.push(Line::raw(text::HUDDLE_NO_ACTIONS_ADD));
+            }
+            for (i, a) in v.actions.iter().enumerate() {
+                let mut s = format!("{}  {}", text::action_status(a, v.today), a.action);
+                if !a.owner.is_empty() {
+                    s.push_str(&format!(" · {}", a.owner));
+                }
+                if !a.learned.is_empty() {
+                    s.push_str(&format!(" · {}", a.learned));
+                }
+                let m = if i == v.action_selected {
+                    Meaning::Selected
+                } else if a.is_overdue(v.today) {
+                    Meaning::Alert
+                } else {
+                    Meaning::Normal
+                };
+                lines.push(Line::styled(s, style(m, nc)));
+            }
+            if let Some(typed) = &v.adding {
+                lines.push(Line::raw(""));
+                lines.push(Line::from(vec![
+                    Span::styled(text::HUDDLE_NEW_ACTION, style(Meaning::Key, nc)),
+                    Span::raw(format!("{typed}▏")),
+                ]));
+            }
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+fn draw_summary(frame: &mut Frame, area: Rect, h: &Huddle, nc: bool) {
+    let mut lines = vec![title(&h.title, nc), Line::raw("")];
+    lines.extend(figure(&h.reflections.to_string(), area, nc));
+    lines.push(Line::raw(text::HUDDLE_REFLECTIONS_THIS_PERIOD));
+    lines.push(Line::raw(""));
+    match &h.content {
+        Content::NotEnough { have, need } => lines.push(Line::styled(
+            text::not_enough(*have, *need),
+            style(Meaning::Caution, nc),
+        )),
+        Content::Shown(p) => {
+            if let Some(l) = &p.lowest {
+                lines.push(Line::styled(
+                    text::huddle_lowest(l),
+                    style(Meaning::Caution, nc),
+                ));
+            }
+            lines.push(Line::styled(
+                text::huddle_rules(h.thresholds.k(), h.thresholds.text()),
+                style(Meaning::Muted, nc),
+            ));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+/// A period's short name under a trend bar: "W47" or "Nov".
+fn short_period(p: &crate::period::Period) -> String {
+    match p {
+        crate::period::Period::Week { week, .. } => format!("W{week:02}"),
+        crate::period::Period::Month { .. } => p.first_day().format("%b").to_string(),
+    }
+}
+
+fn draw_score(frame: &mut Frame, area: Rect, sp: &ScorePanel, nc: bool) {
+    let mut head = vec![title(&sp.label, nc), Line::raw("")];
+    let f = match &sp.figures {
+        Ok(f) => f,
+        Err(h) => {
+            head.push(hidden_line(h, nc));
+            frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), area);
+            return;
+        }
+    };
+    let band = match &f.band {
+        Some((l, t)) => Span::styled(
+            format!("{l} {}", text::tone_word(*t)),
+            style(tone_meaning(*t), nc),
+        ),
+        None => Span::raw(""),
+    };
+    if area.height >= 26 {
+        head.extend(figure(&fmt_number(f.mean), area, nc));
+        head.push(Line::from(band));
+    } else {
+        // Small screens: the figure and its band on one line, so the
+        // charts keep their room.
+        head.push(Line::from(vec![
+            Span::styled(
+                fmt_number(f.mean),
+                style(Meaning::Accent, nc).add_modifier(Modifier::BOLD),
+            ),
+            Span::raw("  "),
+            band,
+        ]));
+    }
+    head.push(Line::styled(
+        text::huddle_average_of(sp.answered, &fmt_number(f.range.0), &fmt_number(f.range.1)),
+        style(Meaning::Muted, nc),
+    ));
+    let head_h = (head.len() as u16 + 1).min(area.height);
+    frame.render_widget(
+        Paragraph::new(head),
+        Rect::new(area.x, area.y, area.width, head_h),
+    );
+    let rest = Rect::new(
+        area.x,
+        area.y + head_h,
+        area.width,
+        area.height.saturating_sub(head_h),
+    );
+    if rest.height < 3 {
+        return;
+    }
+    let (dist, trend) = if rest.width >= 70 {
+        let half = rest.width / 2;
+        (
+            Rect::new(rest.x, rest.y, half.saturating_sub(1), rest.height),
+            Rect::new(
+                rest.x + half + 1,
+                rest.y,
+                rest.width - half - 1,
+                rest.height,
+            ),
+        )
+    } else {
+        let top = (f.bars.len() as u16 + 1).min(rest.height / 2);
+        (
+            Rect::new(rest.x, rest.y, rest.width, top),
+            Rect::new(rest.x, rest.y + top, rest.width, rest.height - top),
+        )
+    };
+    let mut dl = vec![Line::styled(
+        text::HUDDLE_DISTRIBUTION,
+        style(Meaning::Muted, nc),
+    )];
+    dl.extend(bar_lines(&f.bars, dist.width, nc));
+    frame.render_widget(Paragraph::new(dl), dist);
+    draw_trend(frame, trend, sp, f.range, nc);
+}
+
+fn draw_trend(frame: &mut Frame, area: Rect, sp: &ScorePanel, range: (f64, f64), nc: bool) {
+    if area.height < 3 {
+        return;
+    }
+    // Gaps grouped by reason: "No reflections: W40 W41 · Hidden: 2 of 5 needed: W46".
+    let mut gaps: Vec<(String, Vec<String>)> = Vec::new();
+    for p in &sp.trend {
+        if let Err(h) = &p.mean {
+            let reason = h.reason();
+            match gaps.iter_mut().find(|g| g.0 == reason) {
+                Some(g) => g.1.push(short_period(&p.period)),
+                None => gaps.push((reason, vec![short_period(&p.period)])),
+            }
+        }
+    }
+    let gaps: Vec<String> = gaps
+        .into_iter()
+        .map(|(r, ps)| format!("{r}: {}", ps.join(" ")))
+        .collect();
+    let legend = if gaps.is_empty() {
+        String::new()
+    } else {
+        text::huddle_gaps(&gaps.join(" · "))
+    };
+    let legend_h = if legend.is_empty() {
+        0
+    } else {
+        super::wrapped_height(&legend, area.width).min(area.height / 2)
+    };
+    frame.render_widget(
+        Paragraph::new(Line::styled(text::HUDDLE_TREND, style(Meaning::Muted, nc))),
+        Rect::new(area.x, area.y, area.width, 1),
+    );
+    let chart = Rect::new(
+        area.x,
+        area.y + 1,
+        area.width,
+        area.height.saturating_sub(1 + legend_h),
+    );
+    let n = sp.trend.len().max(1) as u16;
+    let bar_w = (area.width / n).saturating_sub(1).clamp(3, 9);
+    // Bars stand on the score's lowest value, so 1 on a 1-5 scale is short.
+    let scale = |m: f64| (((m - range.0).max(0.0) + (range.1 - range.0) * 0.05) * 100.0) as u64;
+    let bars: Vec<ratatui::widgets::Bar> = sp
+        .trend
+        .iter()
+        .map(|p| {
+            let b = ratatui::widgets::Bar::default().label(Line::raw(short_period(&p.period)));
+            match p.mean {
+                Ok(m) => b.value(scale(m)).text_value(fmt_number(m)),
+                Err(_) => b.value(0).text_value(text::HUDDLE_GAP),
+            }
+        })
+        .collect();
+    frame.render_widget(
+        BarChart::default()
+            .data(BarGroup::default().bars(&bars))
+            .bar_width(bar_w)
+            .bar_gap(1)
+            .max(scale(range.1))
+            .bar_style(style(Meaning::Accent, nc))
+            .value_style(style(Meaning::Selected, nc)),
+        chart,
+    );
+    if legend_h > 0 {
+        frame.render_widget(
+            Paragraph::new(Line::styled(legend, style(Meaning::Muted, nc)))
+                .wrap(Wrap { trim: true }),
+            Rect::new(
+                area.x,
+                area.y + area.height - legend_h,
+                area.width,
+                legend_h,
+            ),
+        );
+    }
+}
+
+/// What a click in the body does: in the panel list, open that panel; in
+/// presentation mode (or on a panel other than the actions), the next one.
+pub fn hit(body: Rect, state: &State, column: u16, row: u16) -> Option<Action> {
+    let v = state.huddle.as_ref()?;
+    if !v.loaded || v.adding.is_some() {
+        return None;
+    }
+    let l = layout(body, v);
+    let inside = |r: Rect| column >= r.x && column < r.right() && row >= r.y && row < r.bottom();
+    if let Some(list) = l.list.filter(|r| inside(*r)) {
+        let all = panels(v).len();
+        let first = super::scroll_offset(v.panel, all, list.height as usize);
+        let i = first + (row - list.y) as usize;
+        return (i < all).then_some(Action::Pick(i));
+    }
+    if inside(l.panel) && (v.presenting || current(v) != Panel::Actions) {
+        return Some(Action::Right);
+    }
+    None
+}

@@ -1,0 +1,67 @@
+//! End to end: `joy huddle` in a pseudo-terminal (tmux, 80x24) on a
+//! database of reflections: presentation mode stepped by Space and a
+//! click, left with Esc, quit with q.
+
+#[path = "support/tmux.rs"]
+mod tmux;
+
+use joy_kiosk::demo::Rng;
+use joy_kiosk::period::{Period, PeriodKind};
+use joy_kiosk::questionnaire::Catalog;
+use joy_kiosk::reflection_gen;
+use joy_kiosk::store::Store;
+use tmux::Tmux;
+
+#[test]
+fn joy_huddle_presents_panels_by_space_and_click() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("huddle.db");
+    {
+        let cat = Catalog::bundled();
+        let q = cat.get("team-reflection").unwrap();
+        let mut store = Store::open(&db).unwrap();
+        let mut rng = Rng::new(2);
+        let day = Period::parse("2026-W47").unwrap().first_day();
+        let rows: Vec<_> = (0..6)
+            .map(|_| {
+                let a = reflection_gen::answers(q, 0.6, &mut rng, |_| String::new());
+                reflection_gen::checkin(q, &a, "Ward 7", PeriodKind::Week, day)
+            })
+            .collect();
+        store.save_many(&rows).unwrap();
+    }
+    let t = Tmux {
+        socket: format!("joy-e2e-huddle-{}", std::process::id()),
+    };
+    let cmd = format!(
+        "env JOY_DB='{}' JOY_QUESTIONNAIRES='{}' XDG_CONFIG_HOME='{}' NO_COLOR=1 TERM=xterm-256color '{}' huddle --period 2026-W47; echo JOY-EXITED-$?; sleep 30",
+        db.display(),
+        db.with_extension("q").display(),
+        db.with_extension("config").display(),
+        env!("CARGO_BIN_EXE_joy")
+    );
+    t.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        "joy",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &cmd,
+    ]);
+    let first = t.wait_for("Team huddle: Ward 7, week 2026-W47");
+    assert!(first.contains("reflections this period"), "{first}");
+    t.keys(&["p"]);
+    t.wait_for("stop presenting");
+    t.keys(&["Space"]);
+    let s = t.wait_for("Team joy rating");
+    assert!(s.contains("panel 2 of"), "{s}");
+    t.click(40, 12);
+    t.wait_for("panel 3 of");
+    t.keys(&["Escape"]);
+    t.wait_for("p present");
+    t.keys(&["q"]);
+    t.wait_for("JOY-EXITED-0");
+}

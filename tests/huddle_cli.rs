@@ -1,0 +1,274 @@
+//! `joy huddle` and `joy actions`, run for real on a database of
+//! reflections saved as the kiosk saves them.
+
+use chrono::NaiveDate;
+use joy_kiosk::demo::Rng;
+use joy_kiosk::period::PeriodKind;
+use joy_kiosk::questionnaire::Catalog;
+use joy_kiosk::reflection_gen;
+use joy_kiosk::store::Store;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn joy(args: &[&str], db: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(args)
+        .env("JOY_DB", db)
+        .env("JOY_QUESTIONNAIRES", db.with_extension("none"))
+        .env("XDG_CONFIG_HOME", db.with_extension("no-config"))
+        .env_remove("JOY_CONFIG")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run joy")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `n` reflections of Ward 7 in week 2026-W47, each with a distinct
+/// "what matters" text; the first is a formula.
+fn seed(db: &Path, team: &str, n: usize) {
+    let cat = Catalog::bundled();
+    let q = cat.get("team-reflection").unwrap();
+    let mut store = Store::open(db).unwrap();
+    let mut rng = Rng::new(5);
+    let rows: Vec<_> = (0..n)
+        .map(|i| {
+            let a = reflection_gen::answers(q, 0.6, &mut rng, |qid| {
+                if qid == "what-matters" {
+                    if i == 0 {
+                        "=HYPERLINK(\"x\")".to_string()
+                    } else {
+                        format!("matters number {i}")
+                    }
+                } else {
+                    String::new()
+                }
+            });
+            let d = NaiveDate::from_ymd_opt(2026, 11, 17).unwrap();
+            reflection_gen::checkin(q, &a, team, PeriodKind::Week, d)
+        })
+        .collect();
+    store.save_many(&rows).unwrap();
+}
+
+#[test]
+fn below_the_threshold_the_export_holds_only_the_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("joy.db");
+    seed(&db, "Ward 7", 3);
+    let o = joy(&["huddle", "--period", "2026-W47", "--export", "md"], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = stdout(&o);
+    assert!(
+        md.contains("Not enough reflections yet to keep them anonymous (3 of 5)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Team huddle: Ward 7, week 2026-W47 (16 Nov to 22 Nov 2026)"),
+        "{md}"
+    );
+    assert!(
+        !md.contains("matters number") && !md.contains("Average"),
+        "{md}"
+    );
+    let o = joy(&["huddle", "--period", "2026-W47", "--export", "csv"], &db);
+    let csv = stdout(&o);
+    assert!(
+        !csv.contains("matters number") && !csv.contains("distribution"),
+        "{csv}"
+    );
+    assert!(csv.contains("(3 of 5)"), "{csv}");
+}
+
+#[test]
+fn above_the_threshold_the_export_shows_aggregates_and_safe_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("joy.db");
+    seed(&db, "Ward 7", 6);
+    let out = dir.path().join("minutes.csv");
+    let o = joy(
+        &[
+            "huddle",
+            "--team",
+            "Ward 7",
+            "--period",
+            "2026-W47",
+            "--export",
+            "csv",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &db,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.starts_with('\u{feff}'));
+    assert!(
+        csv.contains("Ward 7,2026-W47,team-reflection,reflections,,,,6,"),
+        "{csv}"
+    );
+    assert!(csv.contains(",average,team-joy,Team joy rating,"), "{csv}");
+    assert!(csv.contains("matters number 5"), "{csv}");
+    // A formula typed as a reflection stays text.
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    // Never over an existing file without --force, never over the database.
+    let o = joy(
+        &[
+            "huddle",
+            "--period",
+            "2026-W47",
+            "--export",
+            "md",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &db,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    let o = joy(
+        &[
+            "huddle",
+            "--period",
+            "2026-W47",
+            "--export",
+            "md",
+            "--out",
+            db.to_str().unwrap(),
+            "--force",
+        ],
+        &db,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is your database"), "{}", stderr(&o));
+    let md = joy(&["huddle", "--period", "2026-W47", "--export", "md"], &db);
+    let md = stdout(&md);
+    assert!(
+        md.contains("Reflections this period: 6") && md.contains("| 2026-W47 |"),
+        "{md}"
+    );
+    assert!(md.contains("In a shuffled order"), "{md}");
+}
+
+#[test]
+fn team_and_period_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("joy.db");
+    seed(&db, "Ward 7", 1);
+    seed(&db, "Ward 8", 1);
+    let o = joy(&["huddle", "--period", "2026-W47", "--export", "md"], &db);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("choose one with --team (Ward 7, Ward 8)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = joy(
+        &[
+            "huddle", "--team", "Ward 7", "--period", "2026-11", "--export", "md",
+        ],
+        &db,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("grouped by week"), "{}", stderr(&o));
+    let o = joy(&["huddle", "--team", "Ward 7", "--period", "2026-W60"], &db);
+    assert!(stderr(&o).contains("is not a period"), "{}", stderr(&o));
+}
+
+#[test]
+fn actions_add_update_and_list_overdue_first_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("joy.db");
+    let o = joy(
+        &[
+            "actions",
+            "add",
+            "--team",
+            "Ward 7",
+            "Later thing",
+            "--review",
+            "2999-01-01",
+        ],
+        &db,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Recorded action #1 for Ward 7."));
+    let o = joy(
+        &[
+            "actions",
+            "add",
+            "--team",
+            "Ward 7",
+            "Fix the fridge alarm",
+            "--owner",
+            "ward manager",
+            "--review",
+            "2020-01-01",
+        ],
+        &db,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = stdout(&joy(&["actions", "list"], &db));
+    let lines: Vec<&str> = list.lines().collect();
+    assert!(
+        lines[0].contains("#2") && lines[0].contains("OVERDUE (review was due 2020-01-01)"),
+        "{list}"
+    );
+    assert!(
+        lines[1].contains("#1") && !lines[1].contains("OVERDUE"),
+        "{list}"
+    );
+    let o = joy(
+        &[
+            "actions",
+            "update",
+            "2",
+            "--status",
+            "done",
+            "--learned",
+            "Alarm moved to the desk",
+        ],
+        &db,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = stdout(&joy(&["actions"], &db));
+    assert!(list.lines().next().unwrap().contains("#1"), "{list}");
+    assert!(
+        list.contains("done") && list.contains("learned: Alarm moved to the desk"),
+        "{list}"
+    );
+    let o = joy(&["actions", "update", "9", "--status", "done"], &db);
+    assert!(stderr(&o).contains("no action #9"), "{}", stderr(&o));
+    let o = joy(&["actions", "update", "1", "--status", "finished"], &db);
+    assert!(
+        stderr(&o).contains("open, testing, done or dropped"),
+        "{}",
+        stderr(&o)
+    );
+    let o = joy(&["actions", "add", "--team", "Ward 7", "  "], &db);
+    assert_eq!(o.status.code(), Some(2));
+    // Actions export with the huddle.
+    let md = stdout(&joy(
+        &[
+            "huddle", "--team", "Ward 7", "--period", "2026-W47", "--export", "md",
+        ],
+        &db,
+    ));
+    assert!(
+        md.contains("Fix the fridge alarm") && md.contains("## Actions"),
+        "{md}"
+    );
+}

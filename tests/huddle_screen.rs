@@ -1,0 +1,230 @@
+//! The huddle screen rendered into `TestBackend`, below and above the
+//! threshold, at 80x24 and 200x60; panels stepped by keys and clicks;
+//! presentation mode; an action recorded from the screen.
+
+mod common;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use common::buffer_lines;
+use joy_kiosk::app::runner::{dispatch, run_effects};
+use joy_kiosk::app::{Action, State};
+use joy_kiosk::config::Settings;
+use joy_kiosk::demo::Rng;
+use joy_kiosk::huddle::ActionStatus;
+use joy_kiosk::huddle_commands::huddle_state;
+use joy_kiosk::period::{Period, PeriodKind};
+use joy_kiosk::questionnaire::Catalog;
+use joy_kiosk::reflection_gen;
+use joy_kiosk::store::Store;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+struct Huddle {
+    state: State,
+    store: Store,
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+/// `n` reflections from Ward 7 this week, and `earlier` in each of the
+/// three weeks before.
+fn huddle(n: usize, earlier: [usize; 3]) -> Huddle {
+    let cat = Catalog::bundled();
+    let q = cat.get("team-reflection").unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    let mut rng = Rng::new(11);
+    let week = Period::parse("2026-W47").unwrap();
+    let mut rows = Vec::new();
+    for (count, p) in [
+        (n, week),
+        (earlier[0], week.previous()),
+        (earlier[1], week.previous().previous()),
+        (earlier[2], week.previous().previous().previous()),
+    ] {
+        for i in 0..count {
+            let a = reflection_gen::answers(q, 0.7, &mut rng, |qid| {
+                if qid == "what-matters" {
+                    format!("matters {i} in {p}")
+                } else {
+                    String::new()
+                }
+            });
+            rows.push(reflection_gen::checkin(
+                q,
+                &a,
+                "Ward 7",
+                PeriodKind::Week,
+                p.first_day(),
+            ));
+        }
+    }
+    store.save_many(&rows).unwrap();
+    let settings =
+        Settings::resolve(Some("unused.db".into()), Some("/nonexistent-joy-q".into())).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+    let mut state = huddle_state(&settings, "Ward 7", week, today(), now);
+    let effects = joy_kiosk::app::huddle::load(&mut state);
+    run_effects(&mut state, &mut store, effects, now);
+    Huddle { state, store }
+}
+
+impl Huddle {
+    fn act(&mut self, a: Action) {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+        dispatch(&mut self.state, &mut self.store, a, now);
+    }
+    fn screen(&mut self, w: u16, h: u16) -> String {
+        self.act(Action::Resize {
+            width: w,
+            height: h,
+        });
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        t.draw(|f| joy_kiosk::ui::draw(f, &self.state)).unwrap();
+        buffer_lines(t.backend().buffer()).join("\n")
+    }
+    /// The screen's words with line breaks and runs of spaces as one space,
+    /// so wrapped sentences can be searched.
+    fn words(&mut self, w: u16, h: u16) -> String {
+        self.screen(w, h)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+    fn key(&mut self, c: char) {
+        let ev = ratatui::crossterm::event::Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        ));
+        if let Some(a) = joy_kiosk::keymap::map(&ev, &self.state) {
+            self.act(a);
+        }
+    }
+}
+
+#[test]
+fn below_the_threshold_only_the_count_and_the_message_at_both_sizes() {
+    let mut h = huddle(3, [6, 0, 0]);
+    for (w, ht) in [(80, 24), (200, 60)] {
+        let s = h.words(w, ht);
+        assert!(
+            s.contains("Not enough reflections yet to keep them anonymous (3 of 5)"),
+            "{s}"
+        );
+        assert!(s.contains("Team huddle: Ward 7, week 2026-W47"), "{s}");
+        assert!(
+            !s.contains("Team joy rating") && !s.contains("matters"),
+            "{s}"
+        );
+        assert!(s.contains("panel 1 of 2"), "{s}");
+        let s = h.screen(w, ht);
+        let last = s.lines().last().unwrap();
+        assert!(
+            last.contains("present") && last.contains("q quit"),
+            "keys shown: {last}"
+        );
+    }
+    insta::assert_snapshot!("huddle_below_80x24", h.screen(80, 24));
+}
+
+#[test]
+fn above_the_threshold_panels_show_figures_charts_and_gaps() {
+    let mut h = huddle(6, [2, 7, 0]);
+    let s = h.screen(80, 24);
+    assert!(
+        s.contains("reflections this period") && s.contains("█"),
+        "large count: {s}"
+    );
+    h.act(Action::Right);
+    for (w, ht) in [(80, 24), (200, 60)] {
+        let s = h.words(w, ht);
+        assert!(
+            s.contains("Team joy rating") && s.contains("How the team answered"),
+            "{s}"
+        );
+        assert!(s.contains("W47") && s.contains("W45"), "trend labels: {s}");
+        assert!(
+            s.contains("Gaps: No reflections: W40 W41 W42 W43 W44 · Hidden: 2 of 5 needed: W46"),
+            "gaps labelled: {s}"
+        );
+        assert!(
+            s.contains("5 A great deal of joy"),
+            "every distribution bar: {s}"
+        );
+    }
+    insta::assert_snapshot!("huddle_score_200x60", h.screen(200, 60));
+    insta::assert_snapshot!("huddle_score_80x24", h.screen(80, 24));
+    // The texts panel: 6 texts, at the threshold of 5, shown.
+    let texts = joy_kiosk::app::huddle::panels(h.state.huddle.as_ref().unwrap())
+        .iter()
+        .position(|p| matches!(p, joy_kiosk::app::huddle::Panel::Texts(0, 0)))
+        .unwrap();
+    h.act(Action::Pick(texts));
+    let s = h.words(200, 60);
+    assert!(s.contains("What matters to you at work right now?"), "{s}");
+    for i in 0..6 {
+        assert!(s.contains(&format!("matters {i} in 2026-W47")), "{s}");
+    }
+    assert!(!s.contains("in 2026-W46"), "another week's text: {s}");
+}
+
+#[test]
+fn presentation_mode_steps_by_space_and_click_and_esc_leaves_it() {
+    let mut h = huddle(6, [0, 0, 0]);
+    h.key('p');
+    assert!(h.state.huddle.as_ref().unwrap().presenting);
+    let s = h.screen(80, 24);
+    assert!(
+        s.contains("Space next") && s.contains("Esc stop presenting"),
+        "{s}"
+    );
+    assert!(
+        !s.contains("  Team joy rating"),
+        "no panel list while presenting: {s}"
+    );
+    h.key(' ');
+    assert_eq!(h.state.huddle.as_ref().unwrap().panel, 1);
+    h.act(Action::Click {
+        column: 40,
+        row: 10,
+    });
+    assert_eq!(h.state.huddle.as_ref().unwrap().panel, 2);
+    h.act(Action::Back);
+    assert!(!h.state.huddle.as_ref().unwrap().presenting);
+    // A click on the last row of the panel list opens the actions.
+    let n = joy_kiosk::app::huddle::panels(h.state.huddle.as_ref().unwrap()).len();
+    let s = h.screen(80, 24);
+    let row = s
+        .lines()
+        .position(|l| l.starts_with(" Actions"))
+        .expect("actions in the list") as u16;
+    h.act(Action::Click { column: 3, row });
+    assert_eq!(h.state.huddle.as_ref().unwrap().panel, n - 1);
+}
+
+#[test]
+fn an_action_is_recorded_and_moved_on_from_the_screen() {
+    let mut h = huddle(6, [0, 0, 0]);
+    h.key('a');
+    let s = h.screen(80, 24);
+    assert!(
+        s.contains("New action:") && s.contains("Enter save action"),
+        "{s}"
+    );
+    for c in "Fix the fridge alarm".chars() {
+        h.key(c);
+    }
+    h.act(Action::Confirm);
+    let saved = h.store.actions(Some("Ward 7")).unwrap();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].action, "Fix the fridge alarm");
+    assert_eq!(saved[0].review_on, NaiveDate::from_ymd_opt(2026, 12, 6));
+    let s = h.screen(80, 24);
+    assert!(s.contains("open  Fix the fridge alarm"), "{s}");
+    h.key('s');
+    assert_eq!(
+        h.store.actions(None).unwrap()[0].status,
+        ActionStatus::Testing
+    );
+    assert!(h.screen(200, 60).contains("testing  Fix the fridge alarm"));
+}
