@@ -319,3 +319,40 @@ fn an_anonymous_check_in_lands_with_a_date_a_team_and_no_respondent() {
     let at = chrono::DateTime::from_timestamp_millis(completed).unwrap();
     assert_eq!(at.time(), chrono::NaiveTime::MIN, "{at}");
 }
+
+#[test]
+fn a_closed_terminal_ends_the_kiosk_mid_check_in_without_spinning() {
+    let k = kiosk("closed", "", 80, 24);
+    k.t.keys(&["1"]);
+    k.t.wait_for("Which team");
+    k.t.keys(&["2"]);
+    k.t.wait_for("Question 1 of 5");
+    let pid = k.t.joy_pid();
+    let end = watch_exit(pid, Duration::from_secs(3), || k.t.kill_session());
+    let after = end
+        .after
+        .expect("joy kiosk still running 3 s after its terminal closed");
+    println!(
+        "measured: kiosk window closed, exit {} ms, {:.2} CPU s",
+        after.as_millis(),
+        end.cpu
+    );
+    assert!(after < Duration::from_secs(1), "{after:?}");
+    assert!(end.cpu < 0.25, "{} CPU s on the way out", end.cpu);
+    let saved: i64 = rusqlite::Connection::open(&k.db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM checkin", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(saved, 0);
+}
+
+#[test]
+fn the_idle_kiosk_uses_little_cpu() {
+    let k = kiosk("quiet", "", 80, 24);
+    let pid = k.t.joy_pid();
+    let before = tmux::cpu_seconds(pid).unwrap();
+    std::thread::sleep(Duration::from_millis(2000));
+    let used = tmux::cpu_seconds(pid).unwrap() - before;
+    println!("measured: idle kiosk {used:.3} CPU s in 2 s");
+    assert!(used < 0.2, "idle kiosk used {used:.2} CPU s in 2 s");
+}

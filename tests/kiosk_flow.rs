@@ -318,12 +318,17 @@ fn touches_on_the_big_buttons_and_the_keypad_work() {
 /// Answer whatever is asked until the review screen: the first row of
 /// lists (then Enter for multiple choice), skipping what can be skipped.
 fn answer_all(app: &mut App) {
+    answer_all_with(app, 0)
+}
+
+/// Like [`answer_all`], choosing row `row` of every list.
+fn answer_all_with(app: &mut App, row: usize) {
     for _ in 0..40 {
         if app.state.screen != Screen::Question {
             break;
         }
         let before = app.state.session.checkin.as_ref().map(|c| c.index);
-        app.act(Action::Pick(0));
+        app.act(Action::Pick(row));
         if app.state.screen == Screen::Question
             && app.state.session.checkin.as_ref().map(|c| c.index) == before
         {
@@ -512,4 +517,79 @@ fn the_admin_export_writes_team_figures_only_above_the_threshold() {
     assert!(report.contains("Theatres"), "{report}");
     assert!(report.contains("Ward 7"), "{report}");
     assert!(report.contains("Not enough reflections yet"), "{report}");
+}
+
+#[test]
+fn reflections_from_the_kiosk_and_the_app_add_up_in_the_huddle() {
+    use joy_kiosk::anonymity::Thresholds;
+    use joy_kiosk::huddle::Content;
+    // One database: a kiosk and a personal app both write to it.
+    let mut kiosk = App::kiosk();
+    let mut personal = App::new();
+    personal.state.teams = vec!["Ward 7".into(), "Theatres".into()];
+    let q_index = |a: &App| {
+        a.state
+            .questionnaires
+            .iter()
+            .position(|q| q.id == "team-reflection")
+            .unwrap()
+    };
+    // Three in the kiosk choosing the first row everywhere (joy 5)...
+    for _ in 0..3 {
+        let i = q_index(&kiosk);
+        kiosk.act_after(11_000, Action::Pick(i));
+        kiosk.act(Action::Pick(1)); // Theatres
+        answer_all_with(&mut kiosk, 0);
+        kiosk.act(Action::Save);
+        kiosk.act(Action::Confirm);
+    }
+    // ...and three in the personal app on the same store, the last rows.
+    std::mem::swap(&mut personal.store, &mut kiosk.store);
+    for _ in 0..3 {
+        let i = q_index(&personal);
+        personal.act(Action::Pick(i));
+        personal.act(Action::Pick(1)); // Theatres
+        answer_all_with(&mut personal, 4);
+        personal.act(Action::Save);
+        personal.act(Action::Confirm);
+    }
+    let store = &mut personal.store;
+    let q = personal
+        .state
+        .questionnaires
+        .iter()
+        .find(|q| q.id == "team-reflection")
+        .unwrap()
+        .clone();
+    let period = joy_kiosk::period::Period::containing(
+        Default::default(),
+        personal.t.with_timezone(&chrono::Local).date_naive(),
+    );
+    let h = store
+        .huddle(&q, "Theatres", period, Thresholds::new(5, 5), 7)
+        .unwrap();
+    assert_eq!(h.reflections, 6);
+    let Content::Shown(panels) = &h.content else {
+        panic!("6 reflections are above k = 5: {:?}", h.content)
+    };
+    let joy = panels.scores.iter().find(|s| s.id == "team-joy").unwrap();
+    let figures = joy.figures.as_ref().unwrap();
+    let counts: Vec<usize> = figures.bars.iter().map(|b| b.count).collect();
+    assert_eq!(counts.iter().sum::<usize>(), 6, "{counts:?}");
+    assert_eq!(counts.iter().filter(|&&c| c == 3).count(), 2, "{counts:?}");
+    // Below k for the other team: nothing but the count.
+    let other = store
+        .huddle(&q, "Ward 7", period, Thresholds::new(5, 5), 7)
+        .unwrap();
+    assert!(matches!(other.content, Content::NotEnough { .. }));
+    // Nobody's: no respondent on any reflection.
+    let linked: i64 = store
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM checkin WHERE respondent_id IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(linked, 0);
 }
