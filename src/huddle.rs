@@ -185,7 +185,10 @@ pub fn build(
             let mean = values.iter().sum::<f64>() / values.len() as f64;
             ScoreFigures {
                 mean,
-                band: s.band_for(mean).map(|b| (b.label.clone(), b.tone)),
+                // A mean between two bands (2.8 with bands 1-2 and 3-5)
+                // takes the nearer one, as a prorated score does.
+                band: crate::questionnaire::score::nearest_band(s, mean)
+                    .map(|b| (b.label.clone(), b.tone)),
                 bars: distribution(q, s, &values),
                 range: s.range,
             }

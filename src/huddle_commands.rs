@@ -55,14 +55,45 @@ pub fn resolve_period(
     }
 }
 
-/// The team asked for, or the only one there is.
-pub fn resolve_team(store: &mut Store, given: Option<&str>) -> Result<String> {
-    if let Some(t) = given {
-        let t = t.trim();
-        if t.is_empty() {
-            bail!("--team is empty: give the team's name");
-        }
+/// A team name as typed, matched to a known team (the config's `teams`
+/// and every team with reflections or actions) ignoring case and spaces at
+/// the ends, so "nights" finds "Nights". An unknown name is refused, naming
+/// the known ones, unless no team is known yet.
+pub fn match_team(given: &str, known: &[String]) -> Result<String> {
+    let t = given.trim();
+    if t.is_empty() {
+        bail!("--team is empty: give the team's name");
+    }
+    if known.is_empty() {
         return Ok(t.to_string());
+    }
+    let wanted = t.to_lowercase();
+    match known.iter().find(|k| k.trim().to_lowercase() == wanted) {
+        Some(k) => Ok(k.clone()),
+        None => bail!(
+            "there is no team called \"{t}\" here. Known teams: {}. Check the spelling, or add the team to `teams` under [kiosk] in the config file.",
+            known.join(", ")
+        ),
+    }
+}
+
+/// Every team known here: the configured ones, then any other with
+/// reflections or actions.
+fn known_teams(settings: &Settings, store: &mut Store) -> Result<Vec<String>> {
+    let mut known = settings.kiosk.teams.clone();
+    for t in store.teams(None)? {
+        if !known.iter().any(|k| k.to_lowercase() == t.to_lowercase()) {
+            known.push(t);
+        }
+    }
+    Ok(known)
+}
+
+/// The team asked for, or the only one there is.
+pub fn resolve_team(settings: &Settings, store: &mut Store, given: Option<&str>) -> Result<String> {
+    if let Some(t) = given {
+        let known = known_teams(settings, store)?;
+        return match_team(t, &known);
     }
     let teams = store.teams(None)?;
     match teams.as_slice() {
@@ -140,7 +171,7 @@ pub fn huddle(
 ) -> Result<ExitCode> {
     let period = resolve_period(settings, args.period.as_deref(), today)?;
     let mut store = crate::data_commands::open_read(settings)?;
-    let team = resolve_team(&mut store, args.team.as_deref())?;
+    let team = resolve_team(settings, &mut store, args.team.as_deref())?;
     if args.export.is_none() && to_terminal {
         return open_screen(settings, store, &team, period, today).map(|()| ExitCode::SUCCESS);
     }
@@ -288,13 +319,15 @@ pub fn actions(
             owner,
             review,
         } => {
-            let new = NewAction {
+            let mut new = NewAction {
                 team: text_arg("team", &team, true)?,
                 action: text_arg("action", &action, true)?,
                 owner: text_arg("owner", &owner, false)?,
                 review_on: review.as_deref().map(date_arg).transpose()?,
             };
             let mut store = crate::data_commands::open_write(settings)?;
+            let known = known_teams(settings, &mut store)?;
+            new.team = match_team(&new.team, &known)?;
             let id = store.add_action(&new, today)?;
             say(out, &format!("Recorded action #{id} for {}.", new.team))?;
         }

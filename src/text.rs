@@ -521,7 +521,7 @@ pub mod kiosk {
     pub const REPEAT_LABEL: &str = "PIN again";
     pub const TYPE_PIN: &str = "Type your PIN (4 to 12 digits), then press Enter.";
     pub const REPEAT_PIN: &str = "Type the same PIN again to make sure, then press Enter.";
-    pub const PIN_RULE: &str = "A PIN is 4 to 12 digits. Please try again.";
+    pub const PIN_RULE: &str = "A PIN is 4 to 12 digits (0-9).";
     pub const PINS_DIFFER: &str = "The two PINs were different. Please type a new PIN again.";
     pub const CHECKING: &str = "Checking…";
     pub const YOUR_CODE: &str = "Your private code (write it down or remember it):";
@@ -542,7 +542,7 @@ pub mod kiosk {
     pub const ADMIN_LEAVE: &str = "Back to the welcome screen";
     pub const DONE: &str = "Done";
     pub const SAVED_ANONYMOUSLY: &str =
-        "Saved anonymously, with the date only. It counts towards team figures; nobody can trace it to you.";
+        "Saved anonymously, with the date only: nobody can trace it to you, and nobody (you included) can look it up here later.";
     pub const EXIT_TITLE: &str = "Close the kiosk?";
     pub const EXIT_QUESTION: &str =
         "The terminal goes back to its shell (or its supervisor starts the kiosk again).";
@@ -563,7 +563,16 @@ pub mod kiosk {
     }
     pub fn wait_to_save(seconds: i64) -> String {
         format!(
-            "Check-ins from this screen are saved at least a few seconds apart. Please press s again in {seconds} s."
+            "Check-ins from this screen are saved at least {seconds} s apart: yours is saved in a moment, no need to press anything."
+        )
+    }
+    pub fn saving_in(seconds: i64) -> String {
+        format!("Saving in {seconds} s")
+    }
+    pub fn admin_locked(minutes: i64) -> String {
+        format!(
+            "Too many wrong admin PINs: the admin screen is locked. Try again in {minutes} minute{}, or reset the PIN with joy kiosk set-admin-pin.",
+            if minutes == 1 { "" } else { "s" }
         )
     }
     pub fn clearing_in(seconds: i64) -> String {

@@ -272,3 +272,30 @@ fn actions_add_update_and_list_overdue_first_in_words() {
         "{md}"
     );
 }
+
+#[test]
+fn team_names_match_ignoring_case_and_unknown_teams_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("j.db");
+    let o = joy(
+        &["actions", "add", "--team", "Nights", "Fix the drug fridge"],
+        &db,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The same team, typed another way, is found.
+    let o = joy(&["actions", "add", "--team", " nights ", "Rota swaps"], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("for Nights"));
+    // A misspelt team is refused, naming the known ones.
+    let o = joy(&["actions", "add", "--team", "Nites", "Typo"], &db);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no team called \"Nites\""),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("Known teams: Nights"), "{}", stderr(&o));
+    let o = joy(&["huddle", "--team", "NIGHTS", "--export", "md"], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Nights"));
+}

@@ -203,3 +203,25 @@ fn on_a_terminal_the_pin_is_asked_twice_without_echo() {
         "{shown}"
     );
 }
+
+#[test]
+fn an_unknown_questionnaire_in_the_kiosk_list_is_named_at_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("joy.toml");
+    std::fs::write(
+        &cfg,
+        "db = \"ward.db\"\n[kiosk]\nquestionnaires = [\"who5\", \"nope\"]\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(["kiosk", "--config"])
+        .arg(&cfg)
+        .env_remove("JOY_DB")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("{}:3:27:", cfg.display())), "{err}");
+    assert!(err.contains("\"nope\""), "{err}");
+    assert!(err.contains("who5"), "the known list names every id: {err}");
+}

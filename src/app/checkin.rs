@@ -33,6 +33,10 @@ pub struct Checkin {
     pub from_review: bool,
     pub review_selected: usize,
     pub message: Option<String>,
+    /// An anonymous kiosk check-in: optional free-text notes "for
+    /// yourself" are not asked, since nobody could ever read them back and
+    /// a shared terminal's file is not private.
+    pub no_private_notes: bool,
 }
 
 /// The rows a question offers to choose from (none for free text and for
@@ -96,8 +100,9 @@ impl Checkin {
             from_review: false,
             review_selected: 0,
             message: None,
+            no_private_notes: false,
         };
-        let first = visible_indices(q, &c.answers).first().copied().unwrap_or(0);
+        let first = c.visible(q).first().copied().unwrap_or(0);
         c.enter(q, first);
         c
     }
@@ -106,9 +111,30 @@ impl Checkin {
         &q.questions[self.index.min(q.questions.len() - 1)]
     }
 
+    /// An anonymous kiosk check-in: see [`Checkin::no_private_notes`].
+    pub fn anonymous(questionnaire: usize, q: &Questionnaire, now: DateTime<Utc>) -> Checkin {
+        let mut c = Checkin::new(questionnaire, q, now);
+        c.no_private_notes = true;
+        let first = c.visible(q).first().copied().unwrap_or(0);
+        c.enter(q, first);
+        c
+    }
+
+    /// Indices of the questions shown, given the answers so far.
+    pub fn visible(&self, q: &Questionnaire) -> Vec<usize> {
+        let mut v = visible_indices(q, &self.answers);
+        if self.no_private_notes {
+            v.retain(|&i| {
+                let question = &q.questions[i];
+                question.required || !matches!(question.kind, QuestionKind::Text { .. })
+            });
+        }
+        v
+    }
+
     /// (position from 1, count) among the questions shown.
     pub fn progress(&self, q: &Questionnaire) -> (usize, usize) {
-        let v = visible_indices(q, &self.answers);
+        let v = self.visible(q);
         let pos = v
             .iter()
             .position(|&i| i == self.index)
@@ -193,7 +219,7 @@ fn current(state: &mut State) -> Option<(&mut Checkin, &Questionnaire)> {
 /// Go to the next shown question, or to review after the last.
 fn advance(state: &mut State) {
     let Some((c, q)) = current(state) else { return };
-    let v = visible_indices(q, &c.answers);
+    let v = c.visible(q);
     if c.from_review {
         c.from_review = false;
         state.screen = Screen::Review;
@@ -213,7 +239,7 @@ fn previous(state: &mut State) -> Vec<Effect> {
     let Some((c, q)) = current(state) else {
         return go_home(state);
     };
-    let v = visible_indices(q, &c.answers);
+    let v = c.visible(q);
     match v.iter().rev().find(|&&i| i < c.index) {
         Some(&prev) => {
             c.from_review = false;
@@ -509,7 +535,7 @@ pub fn review(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
     let Some((c, q)) = current(state) else {
         return go_home(state);
     };
-    let v = visible_indices(q, &c.answers);
+    let v = c.visible(q);
     match action {
         Action::Up | Action::Down => {
             c.review_selected = super::step(c.review_selected, v.len(), action == Action::Down);

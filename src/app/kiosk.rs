@@ -290,6 +290,16 @@ pub fn tick(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         k.chores_day = Some(today);
         effects.push(Effect::DailyChores);
     }
+    if let Some(at) = state.session.save_at {
+        if state.screen != Screen::Review {
+            state.session.save_at = None;
+        } else if now >= at {
+            state.session.save_at = None;
+            state.session.last_input = now;
+            effects.extend(super::finish(state, now));
+            return effects;
+        }
+    }
     if let Some(d) = deadline(state) {
         if now >= d {
             effects.extend(end_session(state));
@@ -602,6 +612,9 @@ pub fn pin_checked(state: &mut State, answer: PinAnswer) -> Vec<Effect> {
                     text::kiosk::ADMIN_NO_MATCH.to_string()
                 }
                 PinAnswer::NoMatch => text::kiosk::NO_MATCH.to_string(),
+                PinAnswer::Locked(min) if purpose == PinPurpose::Admin => {
+                    text::kiosk::admin_locked(min)
+                }
                 PinAnswer::Locked(min) => text::kiosk::locked(min),
                 PinAnswer::NoAdminPin => text::kiosk::NO_ADMIN_PIN.to_string(),
                 PinAnswer::Failed(e) => e,

@@ -280,6 +280,9 @@ pub struct Session {
     pub pin: Option<kiosk::PinForm>,
     /// The kiosk's admin screen, once the admin PIN was right.
     pub admin: Option<kiosk::AdminView>,
+    /// The kiosk: the person pressed save within the minimum interval
+    /// after the previous check-in; theirs is saved at this time.
+    pub save_at: Option<DateTime<Utc>>,
     /// The last key or click (the kiosk's inactivity clock starts here).
     pub last_input: DateTime<Utc>,
 }
@@ -308,6 +311,7 @@ impl Session {
             team_selected: 0,
             pin: None,
             admin: None,
+            save_at: None,
             last_input: now,
         }
     }
@@ -661,7 +665,13 @@ pub(crate) fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(q) = state.questionnaires.get(state.session.selected) else {
         return vec![];
     };
-    state.session.checkin = Some(Checkin::new(state.session.selected, q, now));
+    let anonymous_personal =
+        state.kiosk.is_some() && state.session.respondent.is_none() && q.kind == Kind::Personal;
+    state.session.checkin = Some(if anonymous_personal {
+        Checkin::anonymous(state.session.selected, q, now)
+    } else {
+        Checkin::new(state.session.selected, q, now)
+    });
     state.screen = Screen::Question;
     vec![]
 }
@@ -680,7 +690,11 @@ pub(crate) fn finish(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     };
     if let Some(k) = state.kiosk.as_ref() {
         if let Err(wait) = k.gate.check(now) {
-            state.status = Some(crate::text::kiosk::wait_to_save(wait.num_seconds() + 1));
+            // Saved as soon as the interval allows, without another press.
+            state.session.save_at = Some(now + wait);
+            state.status = Some(crate::text::kiosk::wait_to_save(
+                k.config.min_interval.num_seconds(),
+            ));
             return vec![];
         }
     }

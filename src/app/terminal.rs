@@ -59,6 +59,28 @@ impl Drop for Restore {
     }
 }
 
+/// "file:line:column: " of a questionnaire id in the config file's
+/// `[kiosk]` questionnaires list (empty if it cannot be found).
+fn where_in_config(settings: &Settings, id: &str) -> String {
+    let Some(path) = settings.config_file.as_ref() else {
+        return String::new();
+    };
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return format!("{}: ", path.display());
+    };
+    let from = text.find("[kiosk]").unwrap_or(0);
+    let list = text[from..]
+        .find("questionnaires")
+        .map_or(from, |i| from + i);
+    match text[list..].find(&format!("\"{id}\"")) {
+        Some(i) => {
+            let (line, column) = crate::questionnaire::load::line_col(&text, list + i);
+            format!("{}:{line}:{column}: ", path.display())
+        }
+        None => format!("{}: ", path.display()),
+    }
+}
+
 /// `joy`: the personal app.
 pub fn run(settings: &Settings) -> anyhow::Result<()> {
     run_mode(settings, None)
@@ -84,14 +106,15 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
         .collect();
     if kiosk.is_some() && !settings.kiosk.questionnaires.is_empty() {
         // The kiosk offers the configured questionnaires, in that order.
+        let known: Vec<String> = questionnaires.iter().map(|q| q.id.clone()).collect();
         let mut offered = Vec::new();
         for id in &settings.kiosk.questionnaires {
             let Some(i) = questionnaires.iter().position(|q| &q.id == id) else {
-                let known: Vec<&str> = questionnaires.iter().map(|q| q.id.as_str()).collect();
-                anyhow::bail!(crate::text::kiosk::unknown_questionnaire(
-                    id,
-                    &known.join(", ")
-                ));
+                anyhow::bail!(
+                    "{}{}",
+                    where_in_config(settings, id),
+                    crate::text::kiosk::unknown_questionnaire(id, &known.join(", "))
+                );
             };
             offered.push(questionnaires.remove(i));
         }

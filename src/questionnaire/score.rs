@@ -204,7 +204,7 @@ fn score_one(q: &Questionnaire, s: &Score, answers: &Answers) -> ScoreResult {
 
 /// The band holding `value`; a prorated value that falls between two bands
 /// goes to the nearer one.
-fn nearest_band(s: &Score, value: f64) -> Option<&Band> {
+pub fn nearest_band(s: &Score, value: f64) -> Option<&Band> {
     s.band_for(value).or_else(|| {
         s.bands.iter().min_by(|a, b| {
             let d = |x: &Band| (x.min - value).abs().min((x.max - value).abs());

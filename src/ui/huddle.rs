@@ -76,11 +76,13 @@ fn layout(body: Rect, v: &HuddleView) -> Layout {
             panel: rest,
         };
     }
-    let list = Rect::new(rest.x, rest.y, LIST_WIDTH, rest.height);
+    // Wider screens give the panel list room for whole labels (up to 60).
+    let list_w = (rest.width / 4).clamp(LIST_WIDTH, 60);
+    let list = Rect::new(rest.x, rest.y, list_w, rest.height);
     let panel = Rect::new(
-        rest.x + LIST_WIDTH + 2,
+        rest.x + list_w + 2,
         rest.y,
-        rest.width.saturating_sub(LIST_WIDTH + 2),
+        rest.width.saturating_sub(list_w + 2),
         rest.height,
     );
     Layout {

@@ -18,7 +18,7 @@ use ratatui::Frame;
 /// A touch target: a bordered box three rows tall.
 const BUTTON_ROWS: u16 = 3;
 /// Touch targets are at most this wide, centred.
-const BUTTON_WIDTH: u16 = 70;
+const BUTTON_WIDTH: u16 = 100;
 
 fn centre(area: Rect, width: u16) -> Rect {
     let w = width.min(area.width);
@@ -281,7 +281,14 @@ fn pin_text(state: &State) -> Vec<Line<'static>> {
         return vec![];
     };
     let mut lines = Vec::new();
-    let mask = |n: usize| "●".repeat(n) + &"·".repeat(MAX_PIN_LEN.saturating_sub(n).min(4));
+    // One dot per digit typed, nothing more: an empty field shows a cursor.
+    let mask = |n: usize| {
+        if n == 0 {
+            "▏".to_string()
+        } else {
+            "●".repeat(n.min(MAX_PIN_LEN))
+        }
+    };
     match (form.purpose, form.step) {
         (PinPurpose::Create, PinStep::Code) => {
             lines.push(Line::raw(words::YOUR_CODE));
@@ -499,8 +506,14 @@ pub fn draw_countdown(frame: &mut Frame, area: Rect, state: &State) {
     );
 }
 
-/// The right end of the title line: a countdown on the kiosk's result.
+/// The right end of the title line: a countdown on the kiosk's result, or
+/// to a save waiting for the minimum interval.
 pub fn title_note(state: &State) -> Option<String> {
+    state.kiosk.as_ref()?;
+    if let Some(at) = state.session.save_at {
+        let s = ((at - state.now).num_milliseconds().max(0) + 999) / 1000;
+        return Some(words::saving_in(s));
+    }
     if state.screen != crate::app::Screen::Result {
         return None;
     }

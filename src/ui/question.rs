@@ -2,7 +2,7 @@
 
 use super::theme::{style, Meaning};
 use super::{fit, scroll_offset, wrapped_height};
-use crate::app::checkin::{choices, has_other, visible_indices};
+use crate::app::checkin::{choices, has_other};
 use crate::app::State;
 use crate::questionnaire::{AnswerValue, QuestionKind, Scalar};
 use crate::text;
@@ -299,7 +299,7 @@ fn review_list(area: Rect, rows: usize) -> Rect {
 pub fn review_row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
     let c = state.session.checkin.as_ref()?;
     let q = &state.questionnaires[c.questionnaire];
-    let n = visible_indices(q, &c.answers).len();
+    let n = c.visible(q).len();
     let list = review_list(area, n);
     if row < list.y || row >= list.bottom() {
         return None;
@@ -321,7 +321,7 @@ pub fn draw_review(frame: &mut Frame, area: Rect, state: &State) {
         ]),
         Rect::new(area.x, area.y, area.width, 2),
     );
-    let v = visible_indices(q, &c.answers);
+    let v = c.visible(q);
     let list = review_list(area, v.len());
     let w = list.width as usize;
     let off = scroll_offset(c.review_selected, v.len(), list.height as usize);
