@@ -312,3 +312,114 @@ fn two_kiosks_save_1000_check_ins_each_to_one_file() {
     assert_eq!(n, 2000);
     println!("measured: 2 x 1000 kiosk saves on one file in {took:?}");
 }
+
+/// A real `joy kiosk` in tmux on `db` (no spacing between submissions, no
+/// burst filter, so the test need not wait).
+fn real_kiosk(db: &Path, name: &str) -> tmux::Tmux {
+    let config = db.with_file_name(format!("{name}.toml"));
+    std::fs::write(
+        &config,
+        "[kiosk]\nsite = \"Fault test\"\nteams = [\"Ward 7\", \"Theatres\"]\nmin_submit_interval_secs = 0\nburst_ms = 0\n",
+    )
+    .unwrap();
+    let args = format!("kiosk --config '{}'", config.display());
+    let t = tmux::start_with(db, name, "", &args, 80, 24);
+    t.wait_for("How are you doing today?");
+    t
+}
+
+/// From the welcome screen to "Check your answers" of an anonymous WHO-5.
+fn to_review(t: &tmux::Tmux) {
+    t.keys(&["1"]);
+    t.wait_for("Which team");
+    t.keys(&["2"]);
+    t.wait_for("Question 1 of 5");
+    for (i, key) in ["1", "2", "1", "2", "1"].iter().enumerate() {
+        t.keys(&[key]);
+        if i < 4 {
+            t.wait_for(&format!("Question {} of 5", i + 2));
+        }
+    }
+    t.wait_for("Check your answers");
+}
+
+fn checkins(db: &Path) -> i64 {
+    Connection::open(db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM checkin", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn the_real_kiosk_killed_mid_save_keeps_its_file_sound() {
+    let mut rng = Rng::seeded();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.db");
+    let mut acknowledged = 0;
+    let mut saved_total = 0;
+    let rounds = 6;
+    for round in 0..rounds {
+        let t = real_kiosk(&db, &format!("kill{round}"));
+        to_review(&t);
+        let pid = t.joy_pid();
+        let before = checkins(&db);
+        // `s` saves; in even rounds the kill lands 0-15 ms later (before,
+        // during or just after the transaction), in odd rounds 150-300 ms
+        // later, once the result is on screen.
+        let delay = if round % 2 == 0 {
+            rng.below(16)
+        } else {
+            150 + rng.below(150)
+        };
+        t.cmd(&["send-keys", "-t", "joy", "s"]);
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        // What the screen showed before the kill (afterwards the shell's
+        // "Killed" scrolls it away).
+        let shown = delay > 15 && t.screen().contains("Saved anonymously");
+        // SAFETY: sending a signal to a pid.
+        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+        t.wait_for("JOY-EXITED-137");
+        let after = checkins(&db);
+        assert!(after - before <= 1, "round {round}: {before} -> {after}");
+        if round % 2 == 1 {
+            assert!(shown, "round {round}: after {delay} ms the result is shown:\n{}", t.screen());
+        }
+        if shown {
+            acknowledged += 1;
+            assert_eq!(after, before + 1, "round {round}: acknowledged on screen, so saved");
+        }
+        saved_total += after - before;
+        assert_sound_with(&db, &[], &format!("real kiosk, round {round}"));
+    }
+    println!("measured: real kiosk killed {rounds} times after `s`: {acknowledged} acknowledged on screen, {saved_total} saved");
+    // The kiosk starts again on the same file and saves.
+    let t = real_kiosk(&db, "killafter");
+    let before = checkins(&db);
+    to_review(&t);
+    t.keys(&["s"]);
+    t.wait_for("Saved anonymously");
+    assert_eq!(checkins(&db), before + 1);
+}
+
+#[test]
+fn two_real_kiosks_on_one_file_both_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.db");
+    let a = real_kiosk(&db, "twoa");
+    let b = real_kiosk(&db, "twob");
+    for round in 0..2 {
+        to_review(&a);
+        to_review(&b);
+        // Both press `s` at the same moment.
+        a.cmd(&["send-keys", "-t", "joy", "s"]);
+        b.cmd(&["send-keys", "-t", "joy", "s"]);
+        for t in [&a, &b] {
+            let s = t.wait_for("Saved anonymously");
+            assert!(!s.to_lowercase().contains("locked"), "round {round}:\n{s}");
+            t.keys(&["Enter"]);
+            t.wait_for("How are you doing today?");
+        }
+    }
+    assert_eq!(checkins(&db), 4);
+    assert_sound_with(&db, &[], "two real kiosks");
+}
