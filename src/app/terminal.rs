@@ -76,7 +76,12 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
     // Everything that can fail before the screen changes, so errors print plainly.
     let catalog = Catalog::load(&settings.questionnaire_dirs);
     let is_new = !settings.db.exists();
-    let mut store = Store::open(&settings.db)?;
+    // A kiosk that cannot use its database shows so and waits, rather than
+    // exiting into its supervisor's restart loop (see `out_of_order`).
+    let mut store = match kiosk {
+        Some(_) => super::out_of_order::kiosk_store(settings)?,
+        None => Store::open(&settings.db)?,
+    };
     let mut questionnaires: Vec<_> = catalog
         .entries
         .into_iter()
@@ -138,6 +143,9 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
 /// Take over the terminal and run the app on `state` until it quits (used
 /// by the personal app and by `joy huddle`).
 pub fn present(state: &mut State, store: &mut Store) -> anyhow::Result<()> {
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        anyhow::bail!(crate::text::NEEDS_TERMINAL);
+    }
     // Signals and a vanished terminal end the process from their own
     // threads, whatever the input loop below is doing (see `lifeline`).
     lifeline::install(restore_terminal).context("cannot install signal handlers")?;
@@ -147,7 +155,7 @@ pub fn present(state: &mut State, store: &mut Store) -> anyhow::Result<()> {
         previous_hook(info);
     }));
 
-    let mut terminal = ratatui::init();
+    let mut terminal = ratatui::try_init().context(crate::text::NEEDS_TERMINAL)?;
     let _restore = Restore;
     execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)
         .context("cannot enable the mouse and bracketed paste")?;

@@ -3,6 +3,7 @@
 //! use. Nothing here knows about the terminal.
 
 pub mod export;
+mod health;
 pub mod kiosk;
 pub mod safety;
 pub mod schema;
@@ -343,6 +344,18 @@ impl Store {
             store.check_on_open(file)?;
             if store.damaged.is_some() {
                 // Readable for rescue, never written.
+                return Ok(store);
+            }
+            if store.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+                // A file that cannot be written (its mode, read-only media):
+                // readable when up to date, and every write says why not.
+                store.read_only = true;
+                if store.schema_version()? < schema::MIGRATIONS.len() as i64 {
+                    return Err(StoreError::ReadOnly {
+                        path: store.path.clone(),
+                        what: "bringing it up to date",
+                    });
+                }
                 return Ok(store);
             }
         }
