@@ -54,7 +54,7 @@ pub enum StoreError {
     },
     #[error("cannot read {path}: {cause}")]
     Io { path: String, cause: std::io::Error },
-    #[error("database error in {path}: {cause}")]
+    #[error("database error in {path}: {cause}{}", disk_hint(cause))]
     Sqlite {
         path: String,
         cause: rusqlite::Error,
@@ -1051,6 +1051,18 @@ fn corruption(e: &rusqlite::Error) -> Option<String> {
         Some(ErrorCode::DatabaseCorrupt) => Some(format!("SQLite reports corruption ({e})")),
         Some(ErrorCode::NotADatabase) => Some(format!("the file is not a valid database ({e})")),
         _ => None,
+    }
+}
+
+/// What to do when the disk itself refused (full, failing, or a file
+/// size limit): a failed transaction writes nothing, so it can be retried.
+fn disk_hint(e: &rusqlite::Error) -> &'static str {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DiskFull | ErrorCode::SystemIoFailure) => {
+            ". The disk may be full or failing: nothing was written. Free some space or check the disk, then try again"
+        }
+        _ => "",
     }
 }
 
