@@ -371,3 +371,190 @@ fn the_app_without_a_terminal_says_so_instead_of_panicking() {
         assert!(all.contains("needs a terminal"), "{args:?}: {all}");
     }
 }
+
+/// `joy kiosk` in tmux on `db`, with `prefix` before the binary.
+fn kiosk_in_tmux(db: &Path, name: &str, prefix: &str) -> tmux::Tmux {
+    let config = db.with_file_name("kiosk.toml");
+    std::fs::write(
+        &config,
+        "[kiosk]\nsite = \"Fault test\"\nmin_submit_interval_secs = 0\nburst_ms = 0\n\n[[support.lines]]\nname = \"Staff wellbeing hub\"\nphone = \"0300 123 4567\"\n",
+    )
+    .unwrap();
+    let args = format!("kiosk --config '{}'", config.display());
+    tmux::start_with(db, name, prefix, &args, 80, 24)
+}
+
+/// Keys that must not end a kiosk, whatever it shows.
+const KEYS: [&str; 9] = [
+    "C-c", "C-z", "C-\\", "C-d", "q", "Escape", "Escape", "Enter", "C-k",
+];
+
+fn stays(t: &tmux::Tmux, what: &str) {
+    let pid = t.joy_pid();
+    t.keys(&KEYS);
+    t.paste("exit\nsh\n");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(tmux::alive(pid), "{what}: the kiosk ended");
+    let s = t.screen();
+    assert!(!s.contains("JOY-EXITED"), "{what}: left to the shell:\n{s}");
+    assert_eq!(t.joy_pid(), pid, "{what}: the same process");
+}
+
+/// Root ignores file modes: drop every capability for the process in the
+/// pane (see the module notes). Empty when not root.
+fn no_capabilities_prefix() -> &'static str {
+    // SAFETY: geteuid only reads the process's id.
+    if unsafe { libc::geteuid() } == 0 {
+        "setpriv --bounding-set=-all"
+    } else {
+        ""
+    }
+}
+
+#[test]
+fn the_kiosk_on_a_bad_file_shows_check_ins_are_paused_and_stays() {
+    use std::os::unix::fs::PermissionsExt;
+    // Every kind at once, each in its own pane, so the retry is waited for once.
+    let mut running = Vec::new();
+    for (i, bad) in ALL.iter().copied().map(Some).chain([None]).enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kiosk.db");
+        let prefix = match bad {
+            Some(b) => {
+                b.make(&db);
+                ""
+            }
+            None => {
+                good_db(&db, 3);
+                std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o400)).unwrap();
+                no_capabilities_prefix()
+            }
+        };
+        let before = sums(&db);
+        let t = kiosk_in_tmux(&db, &format!("bad{i}"), prefix);
+        running.push((bad, dir, db, before, t));
+    }
+    for (bad, _dir, _db, _before, t) in &running {
+        let what = bad.map_or("read-only".to_string(), |b| format!("{b:?}"));
+        let s = t.wait_for("Check-ins are paused");
+        assert!(s.contains("cannot save check-ins"), "{what}:\n{s}");
+        assert!(s.contains("Staff wellbeing hub"), "{what}: support is still shown:\n{s}");
+        let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let expect: &[&str] = match bad {
+            Some(b) => b.words(),
+            None => &["read-only"],
+        };
+        assert!(
+            expect.iter().any(|w| flat.to_lowercase().contains(w)),
+            "{what}: the reason for IT ({expect:?}):\n{s}"
+        );
+        stays(t, &what);
+    }
+    // They try again (every 3 s), are still paused, and still have not
+    // touched their files.
+    std::thread::sleep(std::time::Duration::from_millis(3500));
+    for (bad, _dir, db, before, t) in &running {
+        let what = bad.map_or("read-only".to_string(), |b| format!("{b:?}"));
+        t.wait_for("Check-ins are paused");
+        assert!(tmux::alive(t.joy_pid()), "{what}");
+        assert_eq!(&sums(db), before, "{what}: the file changed");
+    }
+}
+
+#[test]
+fn a_paused_kiosk_opens_by_itself_once_its_database_is_put_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.db");
+    Bad::Garbage.make(&db);
+    let t = kiosk_in_tmux(&db, "recover", "");
+    t.wait_for("Check-ins are paused");
+    stays(&t, "paused");
+    // IT puts a sound database in its place (as `joy restore` would).
+    let good = dir.path().join("good.db");
+    good_db(&good, 2);
+    std::fs::rename(&good, &db).unwrap();
+    t.wait_for("How are you doing today?");
+    t.keys(&["1"]);
+    t.wait_for("Question 1 of 5");
+    for (i, key) in ["1", "2", "1", "2", "1"].iter().enumerate() {
+        t.keys(&[key]);
+        if i < 4 {
+            t.wait_for(&format!("Question {} of 5", i + 2));
+        }
+    }
+    t.wait_for("Check your answers");
+    t.keys(&["s"]);
+    t.wait_for("Saved anonymously");
+    let n: i64 = Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM checkin", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 3);
+}
+
+#[test]
+fn the_kiosk_on_a_full_disk_says_so_keeps_the_answers_and_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.db");
+    good_db(&db, 2);
+    // Back to WAL, as the kiosk keeps it; opening then needs no new bytes.
+    drop(Store::open(&db).unwrap());
+    let before = sums(&db)[0].clone();
+    // SIGXFSZ ignored (inherited through exec), files capped at 1 KiB.
+    let prefix = "sh -c 'trap \"\" XFSZ; exec prlimit --fsize=1024:1024 \"$@\"' sh";
+    let t = kiosk_in_tmux(&db, "full", prefix);
+    let s = t.wait_for_any(&["How are you doing today?", "Check-ins are paused"]);
+    if s.contains("Check-ins are paused") {
+        // Could not even open (the -shm file could not be made).
+        println!("full disk: the kiosk is paused at start:\n{s}");
+        assert!(s.contains("disk"), "{s}");
+        stays(&t, "full disk, paused");
+    } else {
+        t.keys(&["1"]);
+        t.wait_for("Question 1 of 5");
+        for (i, key) in ["1", "2", "1", "2", "1"].iter().enumerate() {
+            t.keys(&[key]);
+            if i < 4 {
+                t.wait_for(&format!("Question {} of 5", i + 2));
+            }
+        }
+        t.wait_for("Check your answers");
+        t.keys(&["s"]);
+        let s = t.wait_for("disk may be full");
+        println!("full disk: the save failed on screen:\n{s}");
+        // Back on review with the answers, to try again.
+        assert!(s.contains("Check your answers"), "{s}");
+        stays(&t, "full disk, save failed");
+    }
+    let c = Connection::open(&db).unwrap();
+    let ok: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok");
+    let n: i64 = c.query_row("SELECT count(*) FROM checkin", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 2, "nothing lost, nothing half-written");
+    drop(c);
+    assert_eq!(sums(&db)[0], before, "the database file itself is unchanged");
+}
+
+#[test]
+fn the_personal_app_on_a_bad_file_says_so() {
+    // Not a database: a plain message before the screen is taken.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("joy.db");
+    Bad::Garbage.make(&db);
+    let before = sums(&db);
+    let t = tmux::start(&db, "appbad");
+    let s = t.wait_for("JOY-EXITED-2");
+    assert!(s.contains("damaged") && s.contains("joy check"), "{s}");
+    assert!(!s.contains("panicked"), "{s}");
+    assert_eq!(sums(&db), before);
+    // A damaged page: the app opens for reading and says so on screen.
+    let db2 = dir.path().join("page.db");
+    Bad::CorruptPage.make(&db2);
+    let before = sums(&db2);
+    let t2 = tmux::start(&db2, "apppage");
+    let s = t2.wait_for("looks damaged");
+    assert!(!s.contains("panicked"), "{s}");
+    t2.keys(&["q"]);
+    t2.wait_for("JOY-EXITED-0");
+    assert_eq!(sums(&db2), before);
+}

@@ -110,7 +110,11 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
             State::kiosk(questionnaires, config, chrono::Utc::now())
         }
         None => {
-            let me = store.local_respondent()?;
+            // A file that is no database at all fails here: say it is
+            // damaged and what to do, not SQLite's bare words.
+            let me = store
+                .local_respondent()
+                .map_err(|e| store.write_refusal().unwrap_or(e))?;
             State::new(questionnaires, Some(me), chrono::Utc::now())
         }
     };
