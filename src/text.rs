@@ -505,6 +505,10 @@ pub mod kiosk {
     pub const PAUSED_BODY: &str = "Nothing has been changed, and nothing typed here is kept. Please tell the ward manager or IT. The station starts again by itself once its database is put right.";
     pub const PAUSED_SUPPORT: &str = "Support is still there for you:";
     pub const PAUSED_RETRY: &str = "Trying again every 3 seconds.";
+    /// A kiosk save that failed (the answers stay on the review screen).
+    pub fn save_failed(e: &str) -> String {
+        format!("This was not saved: {e}. Your answers are still here: press s to try again. If it keeps failing, please tell the ward manager or IT.")
+    }
     pub fn paused_detail(reason: &str) -> String {
         format!("For IT: {reason}")
     }

@@ -439,7 +439,7 @@ fn the_kiosk_on_a_bad_file_shows_check_ins_are_paused_and_stays() {
         let s = t.wait_for("Check-ins are paused");
         assert!(s.contains("cannot save check-ins"), "{what}:\n{s}");
         assert!(s.contains("Staff wellbeing hub"), "{what}: support is still shown:\n{s}");
-        let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let flat = s.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
         let expect: &[&str] = match bad {
             Some(b) => b.words(),
             None => &["read-only"],
@@ -492,47 +492,68 @@ fn a_paused_kiosk_opens_by_itself_once_its_database_is_put_right() {
     assert_eq!(n, 3);
 }
 
+/// The prefix that starts the pane's process with SIGXFSZ ignored (kept
+/// through exec) and no file allowed past `bytes`.
+fn full_disk_prefix(bytes: u32) -> String {
+    format!("sh -c 'trap \"\" XFSZ; exec prlimit --fsize={bytes}:{bytes} \"$@\"' sh")
+}
+
+fn answer_who5(t: &tmux::Tmux) {
+    t.keys(&["1"]);
+    t.wait_for("Question 1 of 5");
+    for (i, key) in ["1", "2", "1", "2", "1"].iter().enumerate() {
+        t.keys(&[key]);
+        if i < 4 {
+            t.wait_for(&format!("Question {} of 5", i + 2));
+        }
+    }
+    t.wait_for("Check your answers");
+}
+
 #[test]
 fn the_kiosk_on_a_full_disk_says_so_keeps_the_answers_and_stays() {
+    // A disk with no room at all: the kiosk cannot even make its -shm file,
+    // so it is paused from the start, and says the disk may be full.
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("kiosk.db");
     good_db(&db, 2);
-    // Back to WAL, as the kiosk keeps it; opening then needs no new bytes.
+    // Back to WAL, as the kiosk keeps it.
     drop(Store::open(&db).unwrap());
     let before = sums(&db)[0].clone();
-    // SIGXFSZ ignored (inherited through exec), files capped at 1 KiB.
-    let prefix = "sh -c 'trap \"\" XFSZ; exec prlimit --fsize=1024:1024 \"$@\"' sh";
-    let t = kiosk_in_tmux(&db, "full", prefix);
-    let s = t.wait_for_any(&["How are you doing today?", "Check-ins are paused"]);
-    if s.contains("Check-ins are paused") {
-        // Could not even open (the -shm file could not be made).
-        println!("full disk: the kiosk is paused at start:\n{s}");
-        assert!(s.contains("disk"), "{s}");
-        stays(&t, "full disk, paused");
-    } else {
-        t.keys(&["1"]);
-        t.wait_for("Question 1 of 5");
-        for (i, key) in ["1", "2", "1", "2", "1"].iter().enumerate() {
-            t.keys(&[key]);
-            if i < 4 {
-                t.wait_for(&format!("Question {} of 5", i + 2));
-            }
-        }
-        t.wait_for("Check your answers");
-        t.keys(&["s"]);
-        let s = t.wait_for("disk may be full");
-        println!("full disk: the save failed on screen:\n{s}");
-        // Back on review with the answers, to try again.
-        assert!(s.contains("Check your answers"), "{s}");
-        stays(&t, "full disk, save failed");
-    }
+    let t = kiosk_in_tmux(&db, "full1", &full_disk_prefix(1024));
+    let s = t.wait_for("Check-ins are paused");
+    let flat = s.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("disk may be full"), "{s}");
+    stays(&t, "full disk, paused");
+    assert_eq!(sums(&db)[0], before, "the database file is unchanged");
+    drop(t);
+
+    // Room for the -shm file (32 KiB) and one check-in in the -wal: the
+    // first save is acknowledged, the second meets the full disk.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.db");
+    good_db(&db, 2);
+    drop(Store::open(&db).unwrap());
+    let t = kiosk_in_tmux(&db, "full32", &full_disk_prefix(32 * 1024));
+    t.wait_for("How are you doing today?");
+    answer_who5(&t);
+    t.keys(&["s"]);
+    t.wait_for("Saved anonymously");
+    t.keys(&["Enter"]);
+    t.wait_for("How are you doing today?");
+    answer_who5(&t);
+    t.keys(&["s"]);
+    let s = t.wait_for("disk may be full");
+    println!("full disk: the second save failed on screen:\n{s}");
+    // Still on review with the answers, to try again.
+    assert!(s.contains("Check your answers"), "{s}");
+    assert!(s.contains("This was not saved") && s.contains("press s to try again"), "{s}");
+    stays(&t, "full disk, save failed");
     let c = Connection::open(&db).unwrap();
     let ok: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(ok, "ok");
     let n: i64 = c.query_row("SELECT count(*) FROM checkin", [], |r| r.get(0)).unwrap();
-    assert_eq!(n, 2, "nothing lost, nothing half-written");
-    drop(c);
-    assert_eq!(sums(&db)[0], before, "the database file itself is unchanged");
+    assert_eq!(n, 3, "the acknowledged save is there, the failed one is not");
 }
 
 #[test]
