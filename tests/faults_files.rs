@@ -79,8 +79,10 @@ impl Bad {
         match self {
             Bad::Foreign => {
                 let c = Connection::open(path).unwrap();
-                c.execute_batch("CREATE TABLE invoices (n, total); INSERT INTO invoices VALUES (1, 2);")
-                    .unwrap();
+                c.execute_batch(
+                    "CREATE TABLE invoices (n, total); INSERT INTO invoices VALUES (1, 2);",
+                )
+                .unwrap();
                 return;
             }
             Bad::Garbage => {
@@ -236,7 +238,13 @@ fn run_all(db: &Path, l: Limit, mut check: impl FnMut(&[&str], &Output)) {
     for (args, stdin) in COMMANDS {
         let args: Vec<&str> = args
             .iter()
-            .map(|a| if *a == "OUT" { out.to_str().unwrap() } else { *a })
+            .map(|a| {
+                if *a == "OUT" {
+                    out.to_str().unwrap()
+                } else {
+                    *a
+                }
+            })
             .collect();
         let o = joy(&args, db, l, stdin);
         let all = text(&o);
@@ -244,7 +252,10 @@ fn run_all(db: &Path, l: Limit, mut check: impl FnMut(&[&str], &Output)) {
             !all.contains("panicked") && o.status.code() != Some(101),
             "{args:?} panicked: {all}"
         );
-        assert!(o.status.code().is_some(), "{args:?} killed by a signal: {all}");
+        assert!(
+            o.status.code().is_some(),
+            "{args:?} killed by a signal: {all}"
+        );
         check(&args, &o);
         let _ = std::fs::remove_file(&out);
     }
@@ -297,12 +308,7 @@ fn a_read_only_file_can_be_read_and_every_write_says_read_only() {
     good_db(&db, 5);
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o400)).unwrap();
     let before = sums(&db);
-    let writes = [
-        "erase",
-        "add",
-        "update",
-        "set-admin-pin",
-    ];
+    let writes = ["erase", "add", "update", "set-admin-pin"];
     run_all(&db, Limit::NoCapabilities, |args, o| {
         let all = text(o);
         let writes_db = args.iter().any(|a| writes.contains(a));
@@ -336,7 +342,10 @@ fn a_full_disk_fails_writes_plainly_and_keeps_every_saved_row() {
         let out_file = args.contains(&"--out");
         if args.iter().any(|a| writes.contains(a)) || out_file {
             assert_ne!(o.status.code(), Some(0), "{args:?} cannot succeed: {all}");
-            assert!(all.starts_with("joy: ") || all.contains("\njoy: "), "{args:?}: {all}");
+            assert!(
+                all.starts_with("joy: ") || all.contains("\njoy: "),
+                "{args:?}: {all}"
+            );
             messages.push(format!("{args:?}: {}", all.trim()));
         }
         // The database is as it was: no half-written transaction, no
@@ -351,7 +360,11 @@ fn a_full_disk_fails_writes_plainly_and_keeps_every_saved_row() {
             .unwrap();
         assert_eq!(n, 20, "{args:?}: every saved row is still there");
         drop(c);
-        assert_eq!(sums(&db)[0], before[0], "{args:?} changed the database file");
+        assert_eq!(
+            sums(&db)[0],
+            before[0],
+            "{args:?} changed the database file"
+        );
     });
     for m in &messages {
         println!("full disk: {m}");
@@ -438,8 +451,15 @@ fn the_kiosk_on_a_bad_file_shows_check_ins_are_paused_and_stays() {
         let what = bad.map_or("read-only".to_string(), |b| format!("{b:?}"));
         let s = t.wait_for("Check-ins are paused");
         assert!(s.contains("cannot save check-ins"), "{what}:\n{s}");
-        assert!(s.contains("Staff wellbeing hub"), "{what}: support is still shown:\n{s}");
-        let flat = s.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            s.contains("Staff wellbeing hub"),
+            "{what}: support is still shown:\n{s}"
+        );
+        let flat = s
+            .replace('│', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let expect: &[&str] = match bad {
             Some(b) => b.words(),
             None => &["read-only"],
@@ -522,7 +542,11 @@ fn the_kiosk_on_a_full_disk_says_so_keeps_the_answers_and_stays() {
     let before = sums(&db)[0].clone();
     let t = kiosk_in_tmux(&db, "full1", &full_disk_prefix(1024));
     let s = t.wait_for("Check-ins are paused");
-    let flat = s.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = s
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(flat.contains("disk may be full"), "{s}");
     stays(&t, "full disk, paused");
     assert_eq!(sums(&db)[0], before, "the database file is unchanged");
@@ -547,13 +571,23 @@ fn the_kiosk_on_a_full_disk_says_so_keeps_the_answers_and_stays() {
     println!("full disk: the second save failed on screen:\n{s}");
     // Still on review with the answers, to try again.
     assert!(s.contains("Check your answers"), "{s}");
-    assert!(s.contains("This was not saved") && s.contains("press s to try again"), "{s}");
+    assert!(
+        s.contains("This was not saved") && s.contains("press s to try again"),
+        "{s}"
+    );
     stays(&t, "full disk, save failed");
     let c = Connection::open(&db).unwrap();
-    let ok: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let ok: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(ok, "ok");
-    let n: i64 = c.query_row("SELECT count(*) FROM checkin", [], |r| r.get(0)).unwrap();
-    assert_eq!(n, 3, "the acknowledged save is there, the failed one is not");
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM checkin", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        n, 3,
+        "the acknowledged save is there, the failed one is not"
+    );
 }
 
 #[test]

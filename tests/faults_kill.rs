@@ -253,7 +253,11 @@ fn kill_9_at_random_points_loses_no_acknowledged_save() {
             killed_after_acks += 1;
         }
         all.extend(&ids);
-        assert_sound_with(&db, &all, &format!("round {round} (killed after {delay} ms)"));
+        assert_sound_with(
+            &db,
+            &all,
+            &format!("round {round} (killed after {delay} ms)"),
+        );
         // The app opens it again as sound, with nothing marked damaged.
         let s = Store::open(&db).unwrap();
         assert!(s.damage().is_none(), "round {round}: {:?}", s.damage());
@@ -299,7 +303,10 @@ fn two_kiosks_save_1000_check_ins_each_to_one_file() {
     }
     let (ids_a, other_a) = acks(&a.stdout);
     let (ids_b, other_b) = acks(&b.stdout);
-    assert!(other_a.is_empty() && other_b.is_empty(), "{other_a:?} {other_b:?}");
+    assert!(
+        other_a.is_empty() && other_b.is_empty(),
+        "{other_a:?} {other_b:?}"
+    );
     assert_eq!((ids_a.len(), ids_b.len()), (1000, 1000));
     let both: Vec<i64> = ids_a.iter().chain(&ids_b).copied().collect();
     let unique: BTreeSet<i64> = both.iter().copied().collect();
@@ -382,11 +389,19 @@ fn the_real_kiosk_killed_mid_save_keeps_its_file_sound() {
         let after = checkins(&db);
         assert!(after - before <= 1, "round {round}: {before} -> {after}");
         if round % 2 == 1 {
-            assert!(shown, "round {round}: after {delay} ms the result is shown:\n{}", t.screen());
+            assert!(
+                shown,
+                "round {round}: after {delay} ms the result is shown:\n{}",
+                t.screen()
+            );
         }
         if shown {
             acknowledged += 1;
-            assert_eq!(after, before + 1, "round {round}: acknowledged on screen, so saved");
+            assert_eq!(
+                after,
+                before + 1,
+                "round {round}: acknowledged on screen, so saved"
+            );
         }
         saved_total += after - before;
         assert_sound_with(&db, &[], &format!("real kiosk, round {round}"));

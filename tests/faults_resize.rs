@@ -72,7 +72,11 @@ fn sweep(state: &mut State, store: &mut Store, now: chrono::DateTime<Utc>, label
         t.draw(|f| joy_kiosk::ui::draw(f, state))
             .unwrap_or_else(|e| panic!("{label} at {w}x{h}: {e}"));
     }
-    println!("{label}: {} sizes in {:?}", sizes().len(), started.elapsed());
+    println!(
+        "{label}: {} sizes in {:?}",
+        sizes().len(),
+        started.elapsed()
+    );
     assert_eq!(state.screen, screen, "{label}: resizing changed the screen");
     assert_eq!(
         (state.help, state.support),
@@ -138,7 +142,6 @@ fn personal_screens_survive_every_size() {
     app.act(Action::Support);
     sweep_app(&mut app, "support on the result");
     app.act(Action::Support);
-
 }
 
 #[test]
@@ -179,43 +182,52 @@ fn questions_of_every_kind_survive_every_size() {
     typed(&mut app, &"a long note that wraps and wraps ".repeat(12));
     sweep_app(&mut app, "a text question with a long answer");
 
-    // A team reflection (asked for a team, so in the kiosk): text,
-    // multiple choice, a follow-up, a scale.
-    let mut app = App::kiosk();
-    let i = app
-        .state
-        .questionnaires
-        .iter()
-        .position(|q| q.id == "team-reflection")
-        .unwrap();
-    app.act_after(600, Action::Pick(i));
-    assert_eq!(app.state.screen, Screen::Team);
-    app.act_after(600, Action::Pick(0));
-    let mut seen = Vec::new();
-    for step in 0..20 {
-        if app.state.screen != Screen::Question {
-            break;
-        }
-        let kind = {
-            let c = app.state.session.checkin.as_ref().unwrap();
-            let q = c.question(&app.state.questionnaires[c.questionnaire]);
-            format!("{:?}", q.kind)
-        };
-        let kind = kind.split(['(', ' ', '{']).next().unwrap_or("").to_string();
-        if !seen.contains(&kind) {
-            sweep_app(&mut app, &format!("team reflection question {step} ({kind})"));
-            seen.push(kind);
-        }
-        // Answer it (a choice or a tick; nothing for text) and go on.
-        let before = app.state.session.checkin.as_ref().map(|c| c.index);
+    // The team questionnaires (asked for a team, so in the kiosk): text,
+    // multiple choice, a follow-up, a scale, a single choice.
+    let mut seen: Vec<String> = Vec::new();
+    for qid in ["team-reflection", "civility"] {
+        // A team reflection (asked for a team, so in the kiosk): text,
+        // multiple choice, a follow-up, a scale.
+        let mut app = App::kiosk();
+        let i = app
+            .state
+            .questionnaires
+            .iter()
+            .position(|q| q.id == qid)
+            .unwrap();
+        app.act_after(600, Action::Pick(i));
+        assert_eq!(app.state.screen, Screen::Team);
         app.act_after(600, Action::Pick(0));
-        if app.state.session.checkin.as_ref().map(|c| c.index) == before
-            && app.state.screen == Screen::Question
-        {
-            app.act_after(600, Action::Confirm);
+        for step in 0..20 {
+            if app.state.screen != Screen::Question {
+                break;
+            }
+            let kind = {
+                let c = app.state.session.checkin.as_ref().unwrap();
+                let q = c.question(&app.state.questionnaires[c.questionnaire]);
+                format!("{:?}", q.kind)
+            };
+            let kind = kind.split(['(', ' ', '{']).next().unwrap_or("").to_string();
+            if !seen.contains(&kind) {
+                sweep_app(&mut app, &format!("{qid} question {step} ({kind})"));
+                seen.push(kind);
+            }
+            // Answer it (a choice or a tick; nothing for text) and go on.
+            let before = app.state.session.checkin.as_ref().map(|c| c.index);
+            app.act_after(600, Action::Pick(0));
+            if app.state.session.checkin.as_ref().map(|c| c.index) == before
+                && app.state.screen == Screen::Question
+            {
+                app.act_after(600, Action::Confirm);
+            }
         }
     }
-    assert!(seen.len() >= 2, "several kinds of question: {seen:?}");
+    for kind in ["Text", "Multi", "Scale", "Choice"] {
+        assert!(
+            seen.iter().any(|k| k == kind),
+            "{kind} was reached: {seen:?}"
+        );
+    }
 }
 
 fn kiosk_with_admin_pin() -> App {
@@ -278,7 +290,11 @@ fn kiosk_screens_survive_every_size() {
     // A holder signed in: their own home.
     let me = app.store.local_respondent().unwrap();
     let t = app.t;
-    let effects = joy_kiosk::app::update(&mut app.state, Action::Loaded(Loaded::Pin(PinAnswer::Ok(me))), t);
+    let effects = joy_kiosk::app::update(
+        &mut app.state,
+        Action::Loaded(Loaded::Pin(PinAnswer::Ok(me))),
+        t,
+    );
     run_effects(&mut app.state, &mut app.store, effects, t);
     assert_eq!(app.state.screen, Screen::Home);
     sweep_app(&mut app, "a holder's home");
@@ -334,8 +350,7 @@ fn huddle_panels_survive_every_size() {
         Settings::resolve(Some("unused.db".into()), Some("/nonexistent-joy-q".into())).unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-    let mut state =
-        joy_kiosk::huddle_commands::huddle_state(&settings, "Ward 7", week, today, now);
+    let mut state = joy_kiosk::huddle_commands::huddle_state(&settings, "Ward 7", week, today, now);
     let effects = joy_kiosk::app::huddle::load(&mut state);
     run_effects(&mut state, &mut store, effects, now);
     assert_eq!(state.screen, Screen::Huddle);
@@ -346,7 +361,12 @@ fn huddle_panels_survive_every_size() {
         if here == last {
             break;
         }
-        sweep(&mut state, &mut store, now, &format!("huddle panel {panels}"));
+        sweep(
+            &mut state,
+            &mut store,
+            now,
+            &format!("huddle panel {panels}"),
+        );
         panels += 1;
         last = here;
         dispatch(&mut state, &mut store, Action::Right, now);
@@ -440,7 +460,10 @@ fn the_real_kiosk_resized_in_a_loop_on_every_screen() {
         std::thread::sleep(std::time::Duration::from_millis(200));
         assert!(tmux::alive(pid), "joy ended resizing on {what}");
         let s = t.screen();
-        assert!(!s.contains("panicked") && !s.contains("JOY-EXITED"), "{what}:\n{s}");
+        assert!(
+            !s.contains("panicked") && !s.contains("JOY-EXITED"),
+            "{what}:\n{s}"
+        );
     };
     shake("welcome");
     t.wait_for("How are you doing today?");
@@ -470,7 +493,10 @@ fn the_real_kiosk_resized_in_a_loop_on_every_screen() {
     let key = n
         .lines()
         .find(|l| l.contains("Open my private history"))
-        .and_then(|l| l.split_whitespace().find(|w| w.chars().all(|c| c.is_ascii_digit())))
+        .and_then(|l| {
+            l.split_whitespace()
+                .find(|w| w.chars().all(|c| c.is_ascii_digit()))
+        })
         .expect("a numbered row")
         .to_string();
     t.keys(&[&key]);

@@ -10,10 +10,10 @@
 //! end it (the supervisor's stop).
 
 use super::lifeline;
-use anyhow::Context;
 use super::terminal::restore_terminal;
 use crate::config::Settings;
 use crate::store::Store;
+use anyhow::Context;
 use ratatui::crossterm::event::{self, Event};
 use std::time::{Duration, Instant};
 

@@ -12,11 +12,7 @@ impl Store {
         if let Some(detail) = &self.damaged {
             return Some(self.damaged_error(detail.clone()));
         }
-        let read_only = self.read_only
-            || self
-                .conn
-                .is_readonly(rusqlite::MAIN_DB)
-                .unwrap_or(false);
+        let read_only = self.read_only || self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false);
         read_only.then(|| StoreError::ReadOnly {
             path: self.path.clone(),
             what: "saving a check-in",
