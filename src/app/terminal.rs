@@ -134,6 +134,9 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
             &settings.db.display().to_string(),
             d,
         ));
+    } else if let Some(refused) = store.write_refusal() {
+        // A read-only file: said at the start, not only when a save fails.
+        notes.push(refused.to_string());
     }
     if !catalog.failures.is_empty() {
         notes.push(crate::text::some_failed(catalog.failures.len()));
