@@ -453,7 +453,7 @@ fn erase(settings: &Settings, yes: bool, demo: bool, out: &mut impl Write) -> Re
     let db = settings.db.display().to_string();
     if demo {
         let mut store = Store::open(&settings.db)?;
-        if let Some(e) = store.write_refusal() {
+        if let Some(e) = store.write_refusal("erasing demo data") {
             // Damaged or read-only: say so, not "no demo data".
             return Err(e.into());
         }

@@ -24,7 +24,7 @@ pub const RETRY: Duration = Duration::from_secs(3);
 /// (the message a person or IT reads).
 pub fn try_open(settings: &Settings) -> Result<Store, String> {
     let store = Store::open(&settings.db).map_err(|e| e.to_string())?;
-    match store.write_refusal() {
+    match store.write_refusal("saving a check-in") {
         Some(e) => Err(e.to_string()),
         None => Ok(store),
     }

@@ -114,7 +114,7 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
             // damaged and what to do, not SQLite's bare words.
             let me = store
                 .local_respondent()
-                .map_err(|e| store.write_refusal().unwrap_or(e))?;
+                .map_err(|e| store.write_refusal("creating your history").unwrap_or(e))?;
             State::new(questionnaires, Some(me), chrono::Utc::now())
         }
     };
@@ -134,7 +134,7 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
             &settings.db.display().to_string(),
             d,
         ));
-    } else if let Some(refused) = store.write_refusal() {
+    } else if let Some(refused) = store.write_refusal("saving a check-in") {
         // A read-only file: said at the start, not only when a save fails.
         notes.push(refused.to_string());
     }
