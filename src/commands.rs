@@ -453,6 +453,10 @@ fn erase(settings: &Settings, yes: bool, demo: bool, out: &mut impl Write) -> Re
     let db = settings.db.display().to_string();
     if demo {
         let mut store = Store::open(&settings.db)?;
+        if let Some(e) = store.write_refusal("erasing demo data") {
+            // Damaged or read-only: say so, not "no demo data".
+            return Err(e.into());
+        }
         let n = store.demo_counts()?;
         if n.demo == 0 {
             writeln!(out, "{}", text::ERASE_DEMO_NONE.replace("{db}", &db))?;

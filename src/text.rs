@@ -259,6 +259,9 @@ pub const LEAVE_QUESTION: &str = "Your answers have not been saved. Leave anyway
 pub const LEAVE_YES: &str = " leave without saving    ";
 pub const LEAVE_NO: &str = " stay and carry on";
 
+/// `joy` (or `joy kiosk`) started without a terminal to draw on.
+pub const NEEDS_TERMINAL: &str = "joy needs a terminal to show its screens (standard output is not one). Run it in a terminal window, or use a command such as `joy history` (see `joy --help`).";
+
 pub fn too_small(w: u16, h: u16, min_w: u16, min_h: u16) -> String {
     format!("This window is {w} x {h}. Please make it at least {min_w} x {min_h} to use joy-kiosk.")
 }
@@ -496,6 +499,19 @@ pub fn safe_json(json: &str) -> std::borrow::Cow<'_, str> {
 
 /// Words of the shared ward terminal (`joy kiosk`).
 pub mod kiosk {
+    /// The kiosk while it cannot use its database (`app::out_of_order`).
+    pub const PAUSED_TITLE: &str = " Check-ins are paused ";
+    pub const PAUSED_HEAD: &str = "This check-in station cannot save check-ins just now.";
+    pub const PAUSED_BODY: &str = "Nothing has been changed, and nothing typed here is kept. Please tell the ward manager or IT. The station starts again by itself once its database is put right.";
+    pub const PAUSED_SUPPORT: &str = "Support is still there for you:";
+    pub const PAUSED_RETRY: &str = "Trying again every 3 seconds.";
+    /// A kiosk save that failed (the answers stay on the review screen).
+    pub fn save_failed(e: &str) -> String {
+        format!("This was not saved: {e}. Your answers are still here: press s to try again. If it keeps failing, please tell the ward manager or IT.")
+    }
+    pub fn paused_detail(reason: &str) -> String {
+        format!("For IT: {reason}")
+    }
     pub const TITLE_WELCOME: &str = "Welcome";
     pub const TITLE_TEAM: &str = "Your team";
     pub const TITLE_PIN: &str = "Private history";

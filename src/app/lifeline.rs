@@ -105,7 +105,12 @@ fn leave(restore: fn(), code: i32) -> ! {
 
 /// Start the signal thread and the tty watch. `restore` puts the terminal
 /// back (it must be safe to call from any thread and more than once).
+/// Installing again (the kiosk's paused screen, then the kiosk) does nothing.
 pub fn install(restore: fn()) -> std::io::Result<()> {
+    static INSTALLED: AtomicBool = AtomicBool::new(false);
+    if INSTALLED.swap(true, Ordering::SeqCst) {
+        return Ok(());
+    }
     let signalled = Arc::new(AtomicBool::new(false));
     for sig in SIGNALS {
         // A second signal ends the process even if the first one's restore hangs.

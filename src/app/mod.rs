@@ -8,6 +8,7 @@ pub mod huddle;
 pub mod kiosk;
 pub mod kiosk_effects;
 pub mod lifeline;
+pub mod out_of_order;
 pub mod runner;
 pub mod support;
 pub mod terminal;

@@ -67,12 +67,19 @@ fn perform(state: &State, store: &mut Store, effect: Effect, now: DateTime<Utc>)
                 Some(me) => store.latest(me, &new.questionnaire_id, new.is_demo),
                 None => Ok(None),
             };
-            previous.and_then(|previous| {
+            let saved = previous.and_then(|previous| {
                 store.save_checkin(&new).map(|id| Loaded::Saved {
                     id,
                     previous: Box::new(previous),
                 })
-            })
+            });
+            if state.kiosk.is_some() {
+                // At a kiosk there is no "your history" and no quitting.
+                return Some(saved.unwrap_or_else(|e| {
+                    Loaded::Error(crate::text::kiosk::save_failed(&e.to_string()))
+                }));
+            }
+            saved
         }
         // Everything else reads or changes one person's own check-ins.
         other => return perform_personal(state, store, other),

@@ -98,7 +98,12 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
     // Everything that can fail before the screen changes, so errors print plainly.
     let catalog = Catalog::load(&settings.questionnaire_dirs);
     let is_new = !settings.db.exists();
-    let mut store = Store::open(&settings.db)?;
+    // A kiosk that cannot use its database shows so and waits, rather than
+    // exiting into its supervisor's restart loop (see `out_of_order`).
+    let mut store = match kiosk {
+        Some(_) => super::out_of_order::kiosk_store(settings)?,
+        None => Store::open(&settings.db)?,
+    };
     let mut questionnaires: Vec<_> = catalog
         .entries
         .into_iter()
@@ -128,7 +133,11 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
             State::kiosk(questionnaires, config, chrono::Utc::now())
         }
         None => {
-            let me = store.local_respondent()?;
+            // A file that is no database at all fails here: say it is
+            // damaged and what to do, not SQLite's bare words.
+            let me = store
+                .local_respondent()
+                .map_err(|e| store.write_refusal("creating your history").unwrap_or(e))?;
             State::new(questionnaires, Some(me), chrono::Utc::now())
         }
     };
@@ -148,6 +157,9 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
             &settings.db.display().to_string(),
             d,
         ));
+    } else if let Some(refused) = store.write_refusal("saving a check-in") {
+        // A read-only file: said at the start, not only when a save fails.
+        notes.push(refused.to_string());
     }
     if !catalog.failures.is_empty() {
         notes.push(crate::text::some_failed(catalog.failures.len()));
@@ -161,6 +173,9 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
 /// Take over the terminal and run the app on `state` until it quits (used
 /// by the personal app and by `joy huddle`).
 pub fn present(state: &mut State, store: &mut Store) -> anyhow::Result<()> {
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        anyhow::bail!(crate::text::NEEDS_TERMINAL);
+    }
     // Signals and a vanished terminal end the process from their own
     // threads, whatever the input loop below is doing (see `lifeline`).
     lifeline::install(restore_terminal).context("cannot install signal handlers")?;
@@ -170,7 +185,7 @@ pub fn present(state: &mut State, store: &mut Store) -> anyhow::Result<()> {
         previous_hook(info);
     }));
 
-    let mut terminal = ratatui::init();
+    let mut terminal = ratatui::try_init().context(crate::text::NEEDS_TERMINAL)?;
     let _restore = Restore;
     execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)
         .context("cannot enable the mouse and bracketed paste")?;

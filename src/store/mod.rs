@@ -3,6 +3,7 @@
 //! use. Nothing here knows about the terminal.
 
 pub mod export;
+mod health;
 pub mod kiosk;
 pub mod safety;
 pub mod schema;
@@ -53,7 +54,7 @@ pub enum StoreError {
     },
     #[error("cannot read {path}: {cause}")]
     Io { path: String, cause: std::io::Error },
-    #[error("database error in {path}: {cause}")]
+    #[error("database error in {path}: {cause}{}", disk_hint(cause))]
     Sqlite {
         path: String,
         cause: rusqlite::Error,
@@ -343,6 +344,18 @@ impl Store {
             store.check_on_open(file)?;
             if store.damaged.is_some() {
                 // Readable for rescue, never written.
+                return Ok(store);
+            }
+            if store.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+                // A file that cannot be written (its mode, read-only media):
+                // readable when up to date, and every write says why not.
+                store.read_only = true;
+                if store.schema_version()? < schema::MIGRATIONS.len() as i64 {
+                    return Err(StoreError::ReadOnly {
+                        path: store.path.clone(),
+                        what: "bringing it up to date",
+                    });
+                }
                 return Ok(store);
             }
         }
@@ -1038,6 +1051,18 @@ fn corruption(e: &rusqlite::Error) -> Option<String> {
         Some(ErrorCode::DatabaseCorrupt) => Some(format!("SQLite reports corruption ({e})")),
         Some(ErrorCode::NotADatabase) => Some(format!("the file is not a valid database ({e})")),
         _ => None,
+    }
+}
+
+/// What to do when the disk itself refused (full, failing, or a file
+/// size limit): a failed transaction writes nothing, so it can be retried.
+fn disk_hint(e: &rusqlite::Error) -> &'static str {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DiskFull | ErrorCode::SystemIoFailure) => {
+            ". The disk may be full or failing: nothing was written. Free some space or check the disk, then try again"
+        }
+        _ => "",
     }
 }
 

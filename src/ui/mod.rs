@@ -7,6 +7,7 @@ mod history;
 mod home;
 pub mod huddle;
 mod kiosk;
+pub mod out_of_order;
 mod question;
 mod result;
 pub mod theme;

@@ -52,6 +52,21 @@ impl Tmux {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+    /// Wait until one of `texts` is on screen; returns the screen.
+    pub fn wait_for_any(&self, texts: &[&str]) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if texts.iter().any(|t| s.contains(t)) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "timed out waiting for any of {texts:?}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
     /// A left click (press and release, SGR mouse report) at a 1-based
     /// column and row.
     pub fn click(&self, x: usize, y: usize) {

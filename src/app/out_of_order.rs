@@ -1,0 +1,83 @@
+//! The kiosk when it cannot use its database (damaged, truncated, not a
+//! joy-kiosk file, from a newer version, read-only, or on a full disk at
+//! start). A kiosk runs under a supervisor that restarts it: exiting with a
+//! message would only flash it on screen between restarts, and a shell
+//! might show through. So the kiosk takes the screen, says plainly that
+//! check-ins are paused and why, keeps every key (nothing leaves it, as on
+//! its other screens), never writes to the file, and tries again every
+//! [`RETRY`]: once the database is put right (`joy restore`, a new file) it
+//! opens its doors by itself. SIGTERM, SIGHUP and a closed terminal still
+//! end it (the supervisor's stop).
+
+use super::lifeline;
+use super::terminal::restore_terminal;
+use crate::config::Settings;
+use crate::store::Store;
+use anyhow::Context;
+use ratatui::crossterm::event::{self, Event};
+use std::time::{Duration, Instant};
+
+/// How often a kiosk that cannot use its database tries again.
+pub const RETRY: Duration = Duration::from_secs(3);
+
+/// Open the database for a kiosk: a store that can take writes, or why not
+/// (the message a person or IT reads).
+pub fn try_open(settings: &Settings) -> Result<Store, String> {
+    let store = Store::open(&settings.db).map_err(|e| e.to_string())?;
+    match store.write_refusal("saving a check-in") {
+        Some(e) => Err(e.to_string()),
+        None => Ok(store),
+    }
+}
+
+/// The kiosk's store: at once when the database can be used, otherwise
+/// after showing the paused screen until it can (see the module notes).
+pub fn kiosk_store(settings: &Settings) -> anyhow::Result<Store> {
+    match try_open(settings) {
+        Ok(store) => Ok(store),
+        Err(reason) => wait_on_screen(settings, reason),
+    }
+}
+
+fn wait_on_screen(settings: &Settings, mut reason: String) -> anyhow::Result<Store> {
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        // No screen to show it on: the message goes to standard error.
+        anyhow::bail!("{reason}");
+    }
+    lifeline::install(restore_terminal)?;
+    let mut terminal = ratatui::try_init().context(crate::text::NEEDS_TERMINAL)?;
+    let result = (|| loop {
+        terminal.draw(|f| {
+            crate::ui::out_of_order::draw(f, &reason, &settings.local_support, settings.no_color)
+        })?;
+        let until = Instant::now() + RETRY;
+        while Instant::now() < until {
+            match event::poll(Duration::from_millis(250)) {
+                // Every key, click and paste is taken and dropped; a resize
+                // redraws.
+                Ok(true) => {
+                    if let Ok(Event::Resize(..)) = event::read() {
+                        terminal.draw(|f| {
+                            crate::ui::out_of_order::draw(
+                                f,
+                                &reason,
+                                &settings.local_support,
+                                settings.no_color,
+                            )
+                        })?;
+                    }
+                }
+                Ok(false) => {}
+                // Input has gone: nobody is there to read the screen.
+                Err(_) => anyhow::bail!("{reason}"),
+            }
+        }
+        match try_open(settings) {
+            Ok(store) => return Ok(store),
+            Err(now) => reason = now,
+        }
+    })();
+    // The kiosk proper takes the terminal over again from a clean state.
+    restore_terminal();
+    result
+}
