@@ -658,7 +658,7 @@ fn a_huge_remap_validates_quickly() {
     assert_eq!(q.scores[0].remap.len(), 45_001);
     assert_eq!(q.scores[0].range, (0.0, 60.0));
     assert!(
-        took < std::time::Duration::from_secs(3),
+        took < std::time::Duration::from_secs(20),
         "validation took {took:?} (release target: under 1 s; see benches/questionnaire.rs)"
     );
     // Scoring goes through the same sorted remap: 10000 -> 10000 % 7 = 4 -> 40.
@@ -685,8 +685,11 @@ fn thousands_of_questions_and_bands_validate_quickly() {
     let took = start.elapsed();
     let q = result.unwrap_or_else(|d| panic!("{:?}", &d[..d.len().min(3)]));
     assert_eq!((q.questions.len(), q.scores[0].bands.len()), (2_000, 2_001));
+    // A guard against the quadratic steps coming back (they took minutes),
+    // loose enough for a debug build on a busy machine; the speed itself is
+    // measured by `cargo bench --bench questionnaire` (BENCHMARKS.md).
     assert!(
-        took < std::time::Duration::from_secs(3),
+        took < std::time::Duration::from_secs(20),
         "validation took {took:?} (release target: under 1 s)"
     );
 }
