@@ -204,6 +204,9 @@ pub fn run_loop<B: Backend>(
 where
     B::Error: Send + Sync + 'static,
 {
+    // Checkpoints happen after frames, not inside a save (store/checkpoint.rs).
+    // A store that cannot change this (read-only, damaged) keeps SQLite's default.
+    let _ = store.defer_checkpoints();
     let size = terminal.size()?;
     dispatch(
         state,
@@ -256,6 +259,8 @@ where
         }
         if redraw {
             terminal.draw(|f| crate::ui::draw(f, state))?;
+            // The frame is out: now copy any saved pages into the file.
+            store.checkpoint_idle();
         }
     }
     Ok(())

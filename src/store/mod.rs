@@ -2,6 +2,7 @@
 //! check-in in one transaction, and the typed queries the app and commands
 //! use. Nothing here knows about the terminal.
 
+pub mod checkpoint;
 pub mod export;
 pub mod history;
 pub mod kiosk;
@@ -205,6 +206,9 @@ pub struct Store {
     read_only: bool,
     /// One-line notices for the user (e.g. permissions tightened).
     notices: Vec<String>,
+    /// Checkpoints are left to [`Store::checkpoint_idle`]: the row
+    /// changes counted at the last one (see `checkpoint.rs`).
+    checkpoint_mark: Option<u64>,
 }
 
 /// Files up to this size get `PRAGMA quick_check` when opened; larger ones
@@ -289,6 +293,7 @@ impl Store {
             damaged: None,
             read_only: true,
             notices,
+            checkpoint_mark: None,
         };
         store.sql(|c| c.busy_timeout(std::time::Duration::from_secs(5)))?;
         let (version, app_id, tables) = match store.identity() {
@@ -330,6 +335,7 @@ impl Store {
             damaged: None,
             read_only: false,
             notices: Vec::new(),
+            checkpoint_mark: None,
         };
         store.sql(|c| {
             c.busy_timeout(std::time::Duration::from_secs(5))?;
