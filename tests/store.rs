@@ -561,3 +561,38 @@ fn history_pages_use_the_person_indexes() {
         assert!(!plan.contains("SCAN c"), "{plan}");
     }
 }
+
+/// The interactive app checkpoints after frames, not inside saves: with
+/// checkpoints deferred, no commit copies the log into the file, and
+/// `checkpoint_idle` does once about 1,000 rows have changed.
+#[test]
+fn deferred_checkpoints_wait_for_enough_writes_then_copy_the_whole_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("joy.db")).unwrap();
+    s.defer_checkpoints().unwrap();
+    let auto: i64 = s
+        .connection()
+        .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(auto, 0);
+    let one = who5_checkin(&mut s, &RAW_13, 0);
+    s.save_checkin(&one).unwrap();
+    assert!(!s.checkpoint_idle(), "one save is not worth a checkpoint");
+    // A WHO-5 save changes 8 rows (check-in, 5 answers, score, series).
+    let many: Vec<NewCheckin> = (0..130).map(|_| one.clone()).collect();
+    s.save_many(&many).unwrap();
+    assert!(s.checkpoint_idle());
+    let (busy, log, done): (i64, i64, i64) = s
+        .connection()
+        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!((busy, log), (0, done), "everything was already copied");
+    assert!(!s.checkpoint_idle(), "nothing new since");
+    // A store that was not asked to defer never checkpoints by itself here.
+    let mut other = Store::open(&dir.path().join("other.db")).unwrap();
+    let theirs = who5_checkin(&mut other, &RAW_13, 0);
+    other.save_many(&vec![theirs; 130]).unwrap();
+    assert!(!other.checkpoint_idle());
+}
