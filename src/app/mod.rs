@@ -4,6 +4,7 @@
 //! `Action::Loaded`. A whole check-in is tested by feeding actions.
 
 pub mod checkin;
+pub mod history;
 pub mod huddle;
 pub mod kiosk;
 pub mod kiosk_effects;
@@ -121,7 +122,8 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Loaded {
     Home(Vec<HomeSummary>),
-    History(Vec<CheckinRecord>),
+    /// A page of the History list, with the list's count.
+    History(history::HistoryPage),
     Detail(Box<Option<CheckinRecord>>),
     Series(Vec<Point>),
     Saved {
@@ -150,10 +152,9 @@ pub enum Loaded {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadHome,
-    /// Past check-ins, newest first, of one questionnaire or all.
-    LoadHistory {
-        questionnaire: Option<String>,
-    },
+    /// A page of past check-ins, newest first, of one questionnaire or
+    /// all, and how many there are.
+    LoadHistory(history::HistoryRequest),
     LoadDetail(i64),
     /// Delete one check-in with its answers and scores (after a confirmation).
     DeleteCheckin(i64),
@@ -268,7 +269,9 @@ pub struct Session {
     pub home: Vec<HomeSummary>,
     pub checkin: Option<Checkin>,
     pub result: Option<ResultView>,
-    pub history: Vec<CheckinRecord>,
+    /// The History list: its count and the rows loaded around the screen.
+    pub history: history::HistoryList,
+    /// The highlighted row (an index into the whole list).
     pub history_selected: usize,
     /// History shows only this questionnaire (by id) when set.
     pub history_filter: Option<String>,
@@ -297,7 +300,7 @@ impl Session {
             home: Vec::new(),
             checkin: None,
             result: None,
-            history: Vec::new(),
+            history: history::HistoryList::default(),
             history_selected: 0,
             history_filter: None,
             detail: None,
@@ -415,12 +418,6 @@ impl State {
                 .checkin
                 .as_ref()
                 .is_some_and(|c| c.editing_text(&self.questionnaires[c.questionnaire]))
-    }
-
-    fn history_effect(&self) -> Effect {
-        Effect::LoadHistory {
-            questionnaire: self.session.history_filter.clone(),
-        }
     }
 
     fn series_effect(&self) -> Vec<Effect> {
@@ -588,8 +585,7 @@ pub(crate) fn go_home(state: &mut State) -> Vec<Effect> {
 
 fn open_history(state: &mut State) -> Vec<Effect> {
     state.screen = Screen::History;
-    state.session.history_selected = 0;
-    vec![state.history_effect()]
+    vec![history::reload_from_top(state)]
 }
 
 fn open_trends(state: &mut State, questionnaire: usize) -> Vec<Effect> {
@@ -733,13 +729,7 @@ pub(crate) fn finish(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
 fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
     match l {
         Loaded::Home(h) => state.session.home = h,
-        Loaded::History(h) => {
-            state.session.history = h;
-            state.session.history_selected = state
-                .session
-                .history_selected
-                .min(state.session.history.len().saturating_sub(1));
-        }
+        Loaded::History(page) => return history::loaded(state, page),
         Loaded::Detail(d) => {
             state.session.detail = *d;
             state.session.detail_scroll = 0;
@@ -770,7 +760,7 @@ fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
                 state.screen = Screen::History;
                 state.session.detail = None;
             }
-            return vec![state.history_effect()];
+            return vec![history::reload_here(state)];
         }
         Loaded::Pin(answer) => return kiosk::pin_checked(state, answer),
         Loaded::Code(code) => kiosk::code_suggested(state, code),
@@ -883,6 +873,15 @@ fn history(state: &mut State, action: Action) -> Vec<Effect> {
     let n = state.session.history.len();
     let last = n.saturating_sub(1);
     let page = crate::ui::history_page(state).max(1);
+    let moves = matches!(
+        action,
+        Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last
+    );
     match action {
         Action::Up | Action::Down => {
             state.session.history_selected =
@@ -897,8 +896,10 @@ fn history(state: &mut State, action: Action) -> Vec<Effect> {
         Action::First => state.session.history_selected = 0,
         Action::Last => state.session.history_selected = last,
         Action::Pick(i) if i < n => {
-            state.session.history_selected = i;
-            return vec![Effect::LoadDetail(state.session.history[i].id)];
+            if let Some(r) = state.session.history.get(i) {
+                state.session.history_selected = i;
+                return vec![Effect::LoadDetail(r.id)];
+            }
         }
         Action::Confirm | Action::Right => {
             if let Some(r) = state.session.history.get(state.session.history_selected) {
@@ -921,13 +922,16 @@ fn history(state: &mut State, action: Action) -> Vec<Effect> {
                     .and_then(|i| ids.get(i + 1)),
             };
             state.session.history_filter = next.map(|s| s.to_string());
-            state.session.history_selected = 0;
-            return vec![state.history_effect()];
+            return vec![history::reload_from_top(state)];
         }
         Action::Delete => return ask_delete(state, state.session.history_selected),
         Action::Back | Action::Left => return go_home(state),
         Action::OpenTrends => return open_trends(state, state.session.trends.questionnaire),
         _ => {}
+    }
+    if moves {
+        // Load the rows now on screen that are not loaded yet.
+        return history::fill(state, false);
     }
     vec![]
 }
@@ -942,7 +946,7 @@ fn detail(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Back | Action::Left | Action::Confirm => state.screen = Screen::History,
         Action::Delete => {
             if let Some(id) = state.session.detail.as_ref().map(|d| d.id) {
-                if let Some(i) = state.session.history.iter().position(|r| r.id == id) {
+                if let Some(i) = state.session.history.index_of(id) {
                     return ask_delete(state, i);
                 }
             }

@@ -91,9 +91,7 @@ fn perform_personal(state: &State, store: &mut Store, effect: Effect) -> Option<
     let me = state.session.respondent?;
     let result = match effect {
         Effect::LoadHome => home_summaries(state, store, me).map(Loaded::Home),
-        Effect::LoadHistory { questionnaire } => store
-            .history(Some(me), questionnaire.as_deref())
-            .map(Loaded::History),
+        Effect::LoadHistory(request) => history_page(store, me, request).map(Loaded::History),
         Effect::DeleteCheckin(id) => store.delete_checkin(me, id).map(Loaded::Deleted),
         Effect::LoadDetail(id) => store.checkin(id).map(|d| Loaded::Detail(Box::new(d))),
         Effect::LoadSeries {
@@ -106,6 +104,26 @@ fn perform_personal(state: &State, store: &mut Store, effect: Effect) -> Option<
         _ => return None,
     };
     Some(result.unwrap_or_else(|e| Loaded::Error(crate::text::store_failed(&e.to_string()))))
+}
+
+/// A page of `me`'s history and the list's count (two index range scans).
+fn history_page(
+    store: &mut Store,
+    me: i64,
+    request: super::history::HistoryRequest,
+) -> crate::store::Result<super::history::HistoryPage> {
+    let total = store.history_count(me, request.questionnaire.as_deref())?;
+    let rows = store.history_page(&crate::store::HistoryQuery {
+        respondent: me,
+        questionnaire: request.questionnaire.clone(),
+        from: request.from,
+        limit: request.limit,
+    })?;
+    Ok(super::history::HistoryPage {
+        request,
+        total,
+        rows,
+    })
 }
 
 /// The huddle's effects (`Err` gives back any other effect). Every
@@ -193,6 +211,9 @@ pub fn run_loop<B: Backend>(
 where
     B::Error: Send + Sync + 'static,
 {
+    // Checkpoints happen after frames, not inside a save (store/checkpoint.rs).
+    // A store that cannot change this (read-only, damaged) keeps SQLite's default.
+    let _ = store.defer_checkpoints();
     let size = terminal.size()?;
     dispatch(
         state,
@@ -245,6 +266,8 @@ where
         }
         if redraw {
             terminal.draw(|f| crate::ui::draw(f, state))?;
+            // The frame is out: now copy any saved pages into the file.
+            store.checkpoint_idle();
         }
     }
     Ok(())

@@ -88,4 +88,50 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX team_action_by_team ON team_action (team, status, review_on);
     "#,
+    // 4: at ward scale (a million check-ins). Trends read a small series
+    // table kept by triggers in the same transaction as each score, so a
+    // person's trend is one range scan over an index holding exactly the
+    // columns it shows (`series_by_person`), instead of a join with one
+    // look-up per point. Only personal check-ins with a value are kept;
+    // rows go with their check-in (ON DELETE CASCADE). History pages by
+    // (completed_at, id) for one person: `checkin_by_person_time`.
+    // Existing files are backfilled here.
+    r#"
+    CREATE TABLE series (
+        checkin_id       INTEGER NOT NULL REFERENCES checkin(id) ON DELETE CASCADE,
+        score_id         TEXT NOT NULL,
+        respondent_id    INTEGER NOT NULL,
+        questionnaire_id TEXT NOT NULL,
+        completed_at     INTEGER NOT NULL,
+        value            REAL NOT NULL,
+        is_demo          INTEGER NOT NULL,
+        PRIMARY KEY (checkin_id, score_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX series_by_person ON series (respondent_id, questionnaire_id, score_id, completed_at, value, is_demo);
+    CREATE TRIGGER series_on_score AFTER INSERT ON score WHEN NEW.value IS NOT NULL
+    BEGIN
+        INSERT INTO series (checkin_id, score_id, respondent_id, questionnaire_id, completed_at, value, is_demo)
+        SELECT c.id, NEW.score_id, c.respondent_id, c.questionnaire_id, c.completed_at, NEW.value, c.is_demo
+        FROM checkin c WHERE c.id = NEW.checkin_id AND c.respondent_id IS NOT NULL;
+    END;
+    CREATE TRIGGER series_on_score_update AFTER UPDATE OF value, score_id, checkin_id ON score
+    BEGIN
+        DELETE FROM series WHERE checkin_id = OLD.checkin_id AND score_id = OLD.score_id;
+        INSERT INTO series (checkin_id, score_id, respondent_id, questionnaire_id, completed_at, value, is_demo)
+        SELECT c.id, NEW.score_id, c.respondent_id, c.questionnaire_id, c.completed_at, NEW.value, c.is_demo
+        FROM checkin c WHERE c.id = NEW.checkin_id AND c.respondent_id IS NOT NULL AND NEW.value IS NOT NULL;
+    END;
+    CREATE TRIGGER series_on_checkin_update AFTER UPDATE OF respondent_id, questionnaire_id, completed_at, is_demo ON checkin
+    BEGIN
+        DELETE FROM series WHERE checkin_id = OLD.id;
+        INSERT INTO series (checkin_id, score_id, respondent_id, questionnaire_id, completed_at, value, is_demo)
+        SELECT NEW.id, s.score_id, NEW.respondent_id, NEW.questionnaire_id, NEW.completed_at, s.value, NEW.is_demo
+        FROM score s WHERE s.checkin_id = NEW.id AND s.value IS NOT NULL AND NEW.respondent_id IS NOT NULL;
+    END;
+    INSERT INTO series (checkin_id, score_id, respondent_id, questionnaire_id, completed_at, value, is_demo)
+    SELECT c.id, s.score_id, c.respondent_id, c.questionnaire_id, c.completed_at, s.value, c.is_demo
+    FROM checkin c JOIN score s ON s.checkin_id = c.id
+    WHERE c.respondent_id IS NOT NULL AND s.value IS NOT NULL;
+    CREATE INDEX checkin_by_person_time ON checkin (respondent_id, completed_at) WHERE respondent_id IS NOT NULL;
+    "#,
 ];

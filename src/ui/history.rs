@@ -34,7 +34,7 @@ pub fn row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
         state.session.history.len(),
         l.height as usize,
     ) + (row - l.y) as usize;
-    (i < state.session.history.len()).then_some(i)
+    state.session.history.get(i).is_some().then_some(i)
 }
 
 fn title_of(state: &State, id: &str) -> String {
@@ -86,22 +86,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         l.height as usize,
     );
     let mut lines = Vec::new();
-    for (i, r) in state
-        .session
-        .history
-        .iter()
-        .enumerate()
-        .skip(off)
-        .take(l.height as usize)
-    {
+    // Only the rows on screen, which the list keeps loaded.
+    let end = (off + l.height as usize).min(state.session.history.len());
+    for (i, r) in (off..end).filter_map(|i| Some((i, state.session.history.get(i)?))) {
         let sel = i == state.session.history_selected;
-        let first = r.scores.first();
-        let value = first
-            .and_then(|s| s.value)
-            .map(fmt_number)
-            .unwrap_or_else(|| "-".into());
-        let band = first.and_then(|s| s.band_label.clone()).unwrap_or_default();
-        let t = first.and_then(|s| s.band_tone.clone());
+        let value = r.value.map(fmt_number).unwrap_or_else(|| "-".into());
+        let band = r.band_label.clone().unwrap_or_default();
+        let t = r.band_tone.clone();
         let title = if r.is_demo {
             format!(
                 "{}{}",

@@ -1,0 +1,143 @@
+//! One person's history a page at a time: what the History list shows (no
+//! answers), by keyset pagination on `(completed_at, id)`, newest first, and
+//! a count for "Row 12 of 231". Plain SQL with row values, so a PostgreSQL
+//! store answers the same [`HistoryQuery`] with the same statements (and an
+//! index on `(respondent_id, completed_at, id)`).
+
+use super::{from_ms, lenient, lossy_text, ms, Result, Store};
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+
+/// The sort key of a history row: newest first means descending
+/// `(completed_at, id)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub completed_at: DateTime<Utc>,
+    pub id: i64,
+}
+
+/// Where a page starts, in newest-first order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageFrom {
+    /// The newest rows.
+    Newest,
+    /// The oldest rows (the end of the list).
+    Oldest,
+    /// Rows older than the cursor (the ones after it in the list).
+    Before(Cursor),
+    /// The cursor's row if it is still there, then older ones.
+    AtOrBefore(Cursor),
+    /// Rows newer than the cursor (the ones before it in the list).
+    After(Cursor),
+}
+
+/// A page of one person's check-ins, optionally of one questionnaire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryQuery {
+    pub respondent: i64,
+    pub questionnaire: Option<String>,
+    pub from: PageFrom,
+    pub limit: usize,
+}
+
+/// One row of the History list: what it shows, without the answers (those
+/// come with [`Store::checkin`] when the row is opened).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryRow {
+    pub id: i64,
+    pub questionnaire_id: String,
+    pub completed_at: DateTime<Utc>,
+    pub is_demo: bool,
+    /// The first score's value, band and tone.
+    pub value: Option<f64>,
+    pub band_label: Option<String>,
+    pub band_tone: Option<String>,
+    /// Part of the row could not be read.
+    pub unreadable: bool,
+}
+
+impl HistoryRow {
+    pub fn cursor(&self) -> Cursor {
+        Cursor {
+            completed_at: self.completed_at,
+            id: self.id,
+        }
+    }
+}
+
+const ROW: &str =
+    "SELECT c.id, c.questionnaire_id, c.completed_at, c.is_demo, s.value, s.band_label, s.band_tone
+     FROM checkin c LEFT JOIN score s ON s.checkin_id = c.id AND s.position = 0
+     WHERE c.respondent_id = ?1";
+
+impl Store {
+    /// One page of `q.respondent`'s check-ins, newest first whatever the
+    /// direction read. At most `q.limit` rows; a range scan of the
+    /// `checkin_by_person_time` (or, filtered, `checkin_by_person`) index.
+    pub fn history_page(&mut self, q: &HistoryQuery) -> Result<Vec<HistoryRow>> {
+        let filter = if q.questionnaire.is_some() {
+            " AND c.questionnaire_id = ?2"
+        } else {
+            " AND ?2 IS NULL"
+        };
+        let (key, order, cursor) = match q.from {
+            PageFrom::Newest => ("", "DESC", None),
+            PageFrom::Oldest => ("", "ASC", None),
+            PageFrom::Before(c) => (" AND (c.completed_at, c.id) < (?3, ?4)", "DESC", Some(c)),
+            PageFrom::AtOrBefore(c) => (" AND (c.completed_at, c.id) <= (?3, ?4)", "DESC", Some(c)),
+            PageFrom::After(c) => (" AND (c.completed_at, c.id) > (?3, ?4)", "ASC", Some(c)),
+        };
+        let sql =
+            format!("{ROW}{filter}{key} ORDER BY c.completed_at {order}, c.id {order} LIMIT ?5");
+        let (at, id) = cursor.map(|c| (ms(c.completed_at), c.id)).unwrap_or((0, 0));
+        let mut rows: Vec<HistoryRow> = self.sql(|c| {
+            let mut st = c.prepare_cached(&sql)?;
+            let rows = st.query_map(
+                params![q.respondent, q.questionnaire, at, id, q.limit as i64],
+                history_row,
+            )?;
+            rows.collect()
+        })?;
+        if order == "ASC" {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
+    /// How many check-ins `respondent` has (of one questionnaire when given).
+    pub fn history_count(&mut self, respondent: i64, questionnaire: Option<&str>) -> Result<usize> {
+        self.sql(|c| {
+            let n: i64 = match questionnaire {
+                Some(qid) => c
+                    .prepare_cached(
+                        "SELECT count(*) FROM checkin WHERE respondent_id = ?1 AND questionnaire_id = ?2",
+                    )?
+                    .query_row(params![respondent, qid], |r| r.get(0))?,
+                None => c
+                    .prepare_cached("SELECT count(*) FROM checkin WHERE respondent_id = ?1")?
+                    .query_row([respondent], |r| r.get(0))?,
+            };
+            Ok(n as usize)
+        })
+    }
+}
+
+fn history_row(r: &rusqlite::Row) -> rusqlite::Result<HistoryRow> {
+    let mut bad = false;
+    let opt_text = |i: usize, bad: &mut bool| -> rusqlite::Result<Option<String>> {
+        Ok(match r.get_ref(i)? {
+            rusqlite::types::ValueRef::Null => None,
+            _ => Some(lossy_text(r, i, bad)?),
+        })
+    };
+    Ok(HistoryRow {
+        id: r.get(0)?,
+        questionnaire_id: lossy_text(r, 1, &mut bad)?,
+        completed_at: from_ms(lenient(r, 2, &mut bad)),
+        is_demo: lenient(r, 3, &mut bad),
+        value: lenient(r, 4, &mut bad),
+        band_label: opt_text(5, &mut bad)?,
+        band_tone: opt_text(6, &mut bad)?,
+        unreadable: bad,
+    })
+}
