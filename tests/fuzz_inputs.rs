@@ -681,3 +681,35 @@ fn an_answers_file_error_says_line_and_column() {
     let e = parse_answers_file(who5, "a.toml", "cheerful = [[[[").unwrap_err();
     assert!(e[0].starts_with("a.toml:1:"), "{e:?}");
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A support line longer than the cap (as shown) is refused at its own
+    /// entry; the ones before it are fine.
+    #[test]
+    fn config_support_line_cap_points_at_the_entry(before in 0usize..4, n in 0usize..600, c in prop_oneof![Just('x'), Just('é'), Just('\u{202e}'), Just('😀')], crlf in any::<bool>()) {
+        let mut text = String::from("[kiosk]\nsite = \"Ward 7\"\n");
+        for i in 0..before {
+            text.push_str(&format!("[[support.lines]]\nname = \"Hub {i}\"\nphone = \"0300 1\"\n"));
+        }
+        let long: String = std::iter::repeat_n(c, n).collect();
+        let header_line = text.lines().count() + 1;
+        text.push_str(&format!("[[support.lines]]\nname = \"Line\"\nnote = {}\n[huddle]\nperiod = \"week\"\n", toml_string(&long)));
+        if crlf { text = text.replace('\n', "\r\n"); }
+        let shown = format!("Line: {long}").chars().count();
+        match config::parse("joy.toml", &text) {
+            Ok(c) => {
+                prop_assert!(shown <= config::MAX_SUPPORT_LINE_CHARS);
+                prop_assert_eq!(c.support.lines.len(), before + 1);
+                prop_assert_eq!(c.support.lines[before].note.as_deref(), Some(long.as_str()));
+            }
+            Err(e) => {
+                prop_assert!(shown > config::MAX_SUPPORT_LINE_CHARS, "{}", e);
+                prop_assert!(e.message.contains("support line"), "{}", e);
+                prop_assert!((header_line..=header_line + 2).contains(&e.line), "{} (entry at line {})", e, header_line);
+                check_config_error("joy.toml", &text, &e)?;
+            }
+        }
+    }
+}
