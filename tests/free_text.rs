@@ -260,6 +260,9 @@ proptest! {
         prop_assert!(which != 0 || shown.contains("NOTE") || scrolled.contains("NOTE") || size.1 < 20, "the note is on screen:\n{}\n{}", shown, scrolled);
         dispatch(&mut state, &mut store, Action::Support, t);
         screen_clean(&state, size, "Support over Detail")?;
+        dispatch(&mut state, &mut store, Action::Support, t);
+        dispatch(&mut state, &mut store, Action::OpenTrends, t);
+        screen_clean(&state, size, "Trends")?;
         state.status = Some(format!("Could not save: {note}"));
         screen_clean(&state, size, "the status line")?;
     }
@@ -314,6 +317,19 @@ proptest! {
         dispatch(&mut state, &mut store, Action::Tick, t2 + chrono::Duration::minutes(5));
         prop_assert_eq!(state.screen, Screen::Welcome);
         screen_clean(&state, size, "Welcome again")?;
+        // A private code typed with anything in it.
+        let n = state.questionnaires.len();
+        let t3 = t2 + chrono::Duration::minutes(20);
+        dispatch(&mut state, &mut store, Action::Pick(n), t3);
+        prop_assert_eq!(state.screen, Screen::Pin);
+        for (k, c) in text.chars().take(80).enumerate() {
+            let key = ratatui::crossterm::event::KeyEvent::new(
+                ratatui::crossterm::event::KeyCode::Char(c),
+                ratatui::crossterm::event::KeyModifiers::NONE,
+            );
+            dispatch(&mut state, &mut store, Action::Edit(key), t3 + chrono::Duration::seconds(k as i64 + 1));
+        }
+        screen_clean(&state, size, "a typed code")?;
     }
 }
 
@@ -594,8 +610,25 @@ proptest! {
                 prop_assert!(v["checkins"].is_array());
             } else {
                 csv_safe(&body)?;
+                // The note reads back as saved (as text, if it looked like
+                // a formula).
+                if !want.is_empty() {
+                    let cell = joy_kiosk::store::export::spreadsheet_cell(&want).into_owned();
+                    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(body.trim_start_matches('\u{feff}').as_bytes());
+                    let found = r.records().filter_map(Result::ok).any(|rec| rec.iter().any(|c| c == cell));
+                    prop_assert!(found, "{}: the note reads back", format);
+                }
             }
         }
+
+        // `joy score` with the hostile text as an answer.
+        let arg = format!("note={}", note.replace('\0', ""));
+        let o = joy(&["score", "joy-in-work", "-a", "enjoy=1", "-a", "look-forward=1", "-a", "value=1", "-a", "relations=1", "-a", &arg], &db);
+        printed_clean("score", &String::from_utf8_lossy(&o.stdout))?;
+        printed_clean("score's error", &String::from_utf8_lossy(&o.stderr))?;
+        let o = joy(&["score", "joy-in-work", "-a", &arg, "--json"], &db);
+        printed_clean("score --json", &String::from_utf8_lossy(&o.stdout))?;
+        printed_clean("score --json's error", &String::from_utf8_lossy(&o.stderr))?;
 
         let o = joy(&["huddle", "--team", &team, "--period", "2026-W47", "--export", "md"], &db);
         prop_assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
