@@ -752,3 +752,48 @@ proptest! {
         csv_safe(&csv)?;
     }
 }
+
+// ---- the leaks these properties found, pinned -------------------------
+
+/// Markdown: a text ending in `\` before the cell's `|`, a `\|` inside, a
+/// link, emphasis, a bidi override and a line break stay inside the cell
+/// and are shown as typed.
+#[test]
+fn a_text_cannot_break_out_of_its_markdown_cell() {
+    let a = TeamAction {
+        id: 1,
+        team: "Ward 7".into(),
+        action: "a\\|b [click](http://evil.example) *loud* \u{202e}esrever\nline two\\".into(),
+        owner: "x|y".into(),
+        review_on: None,
+        status: joy_kiosk::huddle::ActionStatus::Open,
+        learned: "<b>&".into(),
+        created_on: today(),
+        updated_on: today(),
+    };
+    let md = joy_kiosk::huddle_export::to_markdown("Ward 7", &[], &[a], today());
+    let row = md.lines().find(|l| l.starts_with("| 1 |")).expect("the action's row");
+    assert_eq!(
+        row,
+        "| 1 | open | a\\\\\\|b \\[click\\](http://evil.example) \\*loud\\*  esrever line two\\\\ | x\\|y |  | &lt;b&gt;&amp; |"
+    );
+    markdown_safe(&md).unwrap();
+}
+
+/// `joy actions list` shows each action on one line, whatever it holds.
+#[test]
+fn an_action_with_line_breaks_is_listed_on_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("joy.db");
+    let o = joy(
+        &["actions", "add", "--team", "Ward\n7", "Fix\r\nthe\u{1b}[2J alarm\n#2 fake"],
+        &db,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = joy(&["actions", "list"], &db);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains("Fix  the [2J alarm #2 fake"), "{out}");
+    let mut s = Store::open(&db).unwrap();
+    assert_eq!(s.actions(None).unwrap()[0].action, "Fix  the [2J alarm #2 fake");
+}
