@@ -155,7 +155,13 @@ fn kept(given: &str, max: usize) -> String {
 /// Answer whatever question is on screen until the review: the first
 /// option of a choice, the first tick (and the hostile "other") of a
 /// multiple choice, the hostile text pasted into a text question.
-fn answer_all(state: &mut State, store: &mut Store, now: &mut chrono::DateTime<Utc>, text: &str, size: (u16, u16)) -> Result<usize, TestCaseError> {
+fn answer_all(
+    state: &mut State,
+    store: &mut Store,
+    now: &mut chrono::DateTime<Utc>,
+    text: &str,
+    size: (u16, u16),
+) -> Result<usize, TestCaseError> {
     let mut pasted = 0;
     // A second between presses, so the kiosk's burst filter keeps them all.
     let mut dispatch = |state: &mut State, store: &mut Store, a: Action, _: ()| {
@@ -167,7 +173,9 @@ fn answer_all(state: &mut State, store: &mut Store, now: &mut chrono::DateTime<U
             break;
         }
         screen_clean(state, size, "a question")?;
-        let Some(c) = state.session.checkin.as_ref() else { break };
+        let Some(c) = state.session.checkin.as_ref() else {
+            break;
+        };
         let q = state.questionnaires[c.questionnaire].questions[c.index].clone();
         match &q.kind {
             QuestionKind::Text { .. } => {
@@ -189,9 +197,16 @@ fn answer_all(state: &mut State, store: &mut Store, now: &mut chrono::DateTime<U
                 continue;
             }
         }
-        let before = (state.screen, state.session.checkin.as_ref().map(|c| c.index));
+        let before = (
+            state.screen,
+            state.session.checkin.as_ref().map(|c| c.index),
+        );
         dispatch(state, store, Action::Confirm, ());
-        if (state.screen, state.session.checkin.as_ref().map(|c| c.index)) == before {
+        if (
+            state.screen,
+            state.session.checkin.as_ref().map(|c| c.index),
+        ) == before
+        {
             dispatch(state, store, Action::Skip, ());
         }
     }
@@ -355,27 +370,49 @@ fn huddle_store(team: &str, texts: &[String], actions: &[(String, String)]) -> S
         let a = joy_kiosk::reflection_gen::answers(q, 0.6, &mut rng, |qid| {
             format!("{qid} {i}: {t}").chars().take(300).collect()
         });
-        rows.push(joy_kiosk::reflection_gen::checkin(q, &a, team, PeriodKind::Week, week().first_day()));
+        rows.push(joy_kiosk::reflection_gen::checkin(
+            q,
+            &a,
+            team,
+            PeriodKind::Week,
+            week().first_day(),
+        ));
     }
     store.save_many(&rows).expect("saved");
     for (action, owner) in actions {
         store
-            .add_action(&NewAction { team: team.to_string(), action: action.clone(), owner: owner.clone(), review_on: Some(today()) }, today())
+            .add_action(
+                &NewAction {
+                    team: team.to_string(),
+                    action: action.clone(),
+                    owner: owner.clone(),
+                    review_on: Some(today()),
+                },
+                today(),
+            )
             .expect("action");
     }
     store
 }
 
 fn settings(dir: &Path) -> Settings {
-    Settings::resolve(Some(dir.join("unused.db")), Some(dir.join("no-questionnaires")))
-        .expect("settings")
+    Settings::resolve(
+        Some(dir.join("unused.db")),
+        Some(dir.join("no-questionnaires")),
+    )
+    .expect("settings")
 }
 
 /// Markdown that keeps every text where it belongs: no control or bidi
 /// character, no raw `<`, and every table row with as many unescaped `|`
 /// as its header.
 fn markdown_safe(md: &str) -> Result<(), TestCaseError> {
-    prop_assert!(!md.chars().any(|c| is_terminal_unsafe(c) || (c.is_control() && c != '\n')), "{}", md.escape_debug());
+    prop_assert!(
+        !md.chars()
+            .any(|c| is_terminal_unsafe(c) || (c.is_control() && c != '\n')),
+        "{}",
+        md.escape_debug()
+    );
     prop_assert!(!md.contains('<'), "raw HTML:\n{}", md);
     let pipes = |l: &str| {
         let mut n = 0;
@@ -671,7 +708,13 @@ fn hostile_team_questionnaire(evil: &str) -> String {
         .unwrap_or("");
     let e = toml_escaped(evil);
     let mut out = bundled.to_string();
-    for key in ["title = \"", "text = \"", "label = \"", "message = \"", "description = \""] {
+    for key in [
+        "title = \"",
+        "text = \"",
+        "label = \"",
+        "message = \"",
+        "description = \"",
+    ] {
         out = out.replace(key, &format!("{key}{e}"));
     }
     out
@@ -772,7 +815,10 @@ fn a_text_cannot_break_out_of_its_markdown_cell() {
         updated_on: today(),
     };
     let md = joy_kiosk::huddle_export::to_markdown("Ward 7", &[], &[a], today());
-    let row = md.lines().find(|l| l.starts_with("| 1 |")).expect("the action's row");
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| 1 |"))
+        .expect("the action's row");
     assert_eq!(
         row,
         "| 1 | open | a\\\\\\|b \\[click\\](http://evil.example) \\*loud\\*  esrever line two\\\\ | x\\|y |  | &lt;b&gt;&amp; |"
@@ -786,7 +832,13 @@ fn an_action_with_line_breaks_is_listed_on_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("joy.db");
     let o = joy(
-        &["actions", "add", "--team", "Ward\n7", "Fix\r\nthe\u{1b}[2J alarm\n#2 fake"],
+        &[
+            "actions",
+            "add",
+            "--team",
+            "Ward\n7",
+            "Fix\r\nthe\u{1b}[2J alarm\n#2 fake",
+        ],
         &db,
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -795,5 +847,8 @@ fn an_action_with_line_breaks_is_listed_on_one_line() {
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(out.contains("Fix  the [2J alarm #2 fake"), "{out}");
     let mut s = Store::open(&db).unwrap();
-    assert_eq!(s.actions(None).unwrap()[0].action, "Fix  the [2J alarm #2 fake");
+    assert_eq!(
+        s.actions(None).unwrap()[0].action,
+        "Fix  the [2J alarm #2 fake"
+    );
 }

@@ -17,7 +17,7 @@ use joy_kiosk::config;
 use joy_kiosk::questionnaire::answers::{parse_answers_file, parse_pairs, read_answers_file};
 use joy_kiosk::questionnaire::catalog::BUNDLED;
 use joy_kiosk::questionnaire::{
-    load_bytes, load_path, load_str, score, AnswerValue, Diagnostic, Questionnaire, QuestionKind,
+    load_bytes, load_path, load_str, score, AnswerValue, Diagnostic, QuestionKind, Questionnaire,
 };
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
@@ -325,7 +325,10 @@ fn every_valid_file_loads() {
     for (name, text) in BUNDLED {
         load_str(name, text).unwrap_or_else(|d| panic!("{name}: {d:?}"));
     }
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/questionnaires/valid");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/questionnaires/valid"
+    );
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
         load_path(&p).unwrap_or_else(|d| panic!("{}: {d:?}", p.display()));
@@ -373,63 +376,72 @@ fn good_config() -> impl Strategy<Value = GoodConfig> {
         proptest::option::of(0u32..50),
         proptest::collection::vec((odd_text(), proptest::option::of(odd_text())), 0..4),
     )
-        .prop_map(|(site, teams, (a, b, c, d, e), period, k, extra, support)| {
-            // Distinct teams, as the loader requires (it compares trimmed,
-            // case-insensitively).
-            let mut seen: Vec<String> = Vec::new();
-            let teams: Vec<String> = teams
-                .into_iter()
-                .filter(|t| {
-                    let key = t.to_lowercase();
-                    let new = !seen.contains(&key);
-                    seen.push(key);
-                    new
-                })
-                .collect();
-            let min_group_text = extra.map(|x| k.unwrap_or(5) + x);
-            let numbers = [a, b, c, d, e];
-            let mut text = String::from("# generated\n");
-            for (name, phone) in &support {
-                text.push_str(&format!("[[support.lines]]\nname = {}\n", toml_string(name)));
-                if let Some(p) = phone {
-                    text.push_str(&format!("phone = {}\n", toml_string(p)));
+        .prop_map(
+            |(site, teams, (a, b, c, d, e), period, k, extra, support)| {
+                // Distinct teams, as the loader requires (it compares trimmed,
+                // case-insensitively).
+                let mut seen: Vec<String> = Vec::new();
+                let teams: Vec<String> = teams
+                    .into_iter()
+                    .filter(|t| {
+                        let key = t.to_lowercase();
+                        let new = !seen.contains(&key);
+                        seen.push(key);
+                        new
+                    })
+                    .collect();
+                let min_group_text = extra.map(|x| k.unwrap_or(5) + x);
+                let numbers = [a, b, c, d, e];
+                let mut text = String::from("# generated\n");
+                for (name, phone) in &support {
+                    text.push_str(&format!(
+                        "[[support.lines]]\nname = {}\n",
+                        toml_string(name)
+                    ));
+                    if let Some(p) = phone {
+                        text.push_str(&format!("phone = {}\n", toml_string(p)));
+                    }
                 }
-            }
-            text.push_str("[kiosk]\n");
-            if let Some(s) = &site {
-                text.push_str(&format!("site = {}\n", toml_string(s)));
-            }
-            let list: Vec<String> = teams.iter().map(|t| toml_string(t)).collect();
-            text.push_str(&format!("teams = [{}]\n", list.join(", ")));
-            for (v, (key, ..)) in numbers.iter().zip(config::KIOSK_RANGES) {
-                if let Some(v) = v {
-                    text.push_str(&format!("{key} = {v}\n"));
+                text.push_str("[kiosk]\n");
+                if let Some(s) = &site {
+                    text.push_str(&format!("site = {}\n", toml_string(s)));
                 }
-            }
-            text.push_str("[huddle]\n");
-            if let Some(p) = period {
-                text.push_str(&format!("period = \"{p}\"\n"));
-            }
-            if let Some(k) = k {
-                text.push_str(&format!("min_group = {k}\n"));
-            }
-            if let Some(t) = min_group_text {
-                text.push_str(&format!("min_group_text = {t}\n"));
-            }
-            GoodConfig {
-                text,
-                site,
-                teams,
-                numbers,
-                period,
-                min_group: k,
-                min_group_text,
-                support,
-            }
-        })
+                let list: Vec<String> = teams.iter().map(|t| toml_string(t)).collect();
+                text.push_str(&format!("teams = [{}]\n", list.join(", ")));
+                for (v, (key, ..)) in numbers.iter().zip(config::KIOSK_RANGES) {
+                    if let Some(v) = v {
+                        text.push_str(&format!("{key} = {v}\n"));
+                    }
+                }
+                text.push_str("[huddle]\n");
+                if let Some(p) = period {
+                    text.push_str(&format!("period = \"{p}\"\n"));
+                }
+                if let Some(k) = k {
+                    text.push_str(&format!("min_group = {k}\n"));
+                }
+                if let Some(t) = min_group_text {
+                    text.push_str(&format!("min_group_text = {t}\n"));
+                }
+                GoodConfig {
+                    text,
+                    site,
+                    teams,
+                    numbers,
+                    period,
+                    min_group: k,
+                    min_group_text,
+                    support,
+                }
+            },
+        )
 }
 
-fn check_config_error(name: &str, text: &str, e: &config::ConfigError) -> Result<(), TestCaseError> {
+fn check_config_error(
+    name: &str,
+    text: &str,
+    e: &config::ConfigError,
+) -> Result<(), TestCaseError> {
     prop_assert_eq!(&e.file, name);
     prop_assert!(!e.message.trim().is_empty());
     prop_assert!(
@@ -536,7 +548,11 @@ fn bundled_questionnaires() -> Vec<Questionnaire> {
 
 /// A valid answer to every question of `q`, as text (what `-a` takes) and
 /// as a TOML value (what an answers file holds), chosen by `picks`.
-fn valid_answers(q: &Questionnaire, picks: &[usize], texts: &[String]) -> Vec<(String, String, String)> {
+fn valid_answers(
+    q: &Questionnaire,
+    picks: &[usize],
+    texts: &[String],
+) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
     for (i, question) in q.questions.iter().enumerate() {
         let pick = picks[i % picks.len()];
@@ -544,7 +560,11 @@ fn valid_answers(q: &Questionnaire, picks: &[usize], texts: &[String]) -> Vec<(S
             QuestionKind::Scale { options, .. } | QuestionKind::Choice { options } => {
                 let o = &options[pick % options.len()];
                 // By value half of the time, by label otherwise.
-                let s = if pick % 2 == 0 { o.value.to_string() } else { o.label.clone() };
+                let s = if pick % 2 == 0 {
+                    o.value.to_string()
+                } else {
+                    o.label.clone()
+                };
                 (s.clone(), toml_string(&s))
             }
             QuestionKind::Multi { options, .. } => {
@@ -566,7 +586,11 @@ fn valid_answers(q: &Questionnaire, picks: &[usize], texts: &[String]) -> Vec<(S
             QuestionKind::Text { max_length } => {
                 // Any Unicode without `;`/`=`-splitting concerns: text is
                 // taken whole, trimmed.
-                let t: String = texts[i % texts.len()].trim().chars().take(*max_length).collect();
+                let t: String = texts[i % texts.len()]
+                    .trim()
+                    .chars()
+                    .take(*max_length)
+                    .collect();
                 (t.clone(), toml_string(&t))
             }
         };
@@ -675,9 +699,15 @@ fn an_answers_file_error_says_line_and_column() {
     let who5 = qs.iter().find(|q| q.id == "who5").expect("who5 is bundled");
     let e = parse_answers_file(who5, "a.toml", "cheerful = 3\r\n  calm = \"nope\"\n").unwrap_err();
     assert_eq!(e.len(), 1, "{e:?}");
-    assert!(e[0].starts_with("a.toml:2:3: \"nope\" is not an option"), "{e:?}");
+    assert!(
+        e[0].starts_with("a.toml:2:3: \"nope\" is not an option"),
+        "{e:?}"
+    );
     let e = parse_answers_file(who5, "a.toml", "\u{feff}cheerful = 3\nnope = 1\n").unwrap_err();
-    assert!(e[0].starts_with("a.toml:2:1: \"who5\" has no question \"nope\""), "{e:?}");
+    assert!(
+        e[0].starts_with("a.toml:2:1: \"who5\" has no question \"nope\""),
+        "{e:?}"
+    );
     let e = parse_answers_file(who5, "a.toml", "cheerful = [[[[").unwrap_err();
     assert!(e[0].starts_with("a.toml:1:"), "{e:?}");
 }
