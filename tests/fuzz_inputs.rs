@@ -301,6 +301,12 @@ proptest! {
         }
     }
 
+}
+
+proptest! {
+    // Each case writes up to a megabyte: a twentieth of the cases.
+    #![proptest_config(ProptestConfig { cases: (cases() / 20).max(4), ..config() })]
+
     /// Huge strings: a title of up to 900,000 characters (under the 1 MiB
     /// cap) loads or is refused with a place; over the cap is refused at 1:1.
     #[test]
