@@ -564,7 +564,7 @@ fn joy_on_terminal(args: &str, db: &Path) -> String {
 
 fn printed_clean(what: &str, out: &str) -> Result<(), TestCaseError> {
     prop_assert!(
-        !out.chars().any(|c| is_terminal_unsafe(c)),
+        !out.chars().any(is_terminal_unsafe),
         "{} printed a control raw:\n{}",
         what,
         out.escape_debug()
