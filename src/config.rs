@@ -407,7 +407,48 @@ pub fn parse(name: &str, text: &str) -> Result<FileConfig, ConfigError> {
             message,
         });
     }
+    check_support_lengths(name, text, &cfg)?;
     Ok(cfg)
+}
+
+/// Longest support line, as shown ("name: phone · web · …"), so it fits a
+/// few lines of a screen.
+pub const MAX_SUPPORT_LINE_CHARS: usize = 300;
+
+/// Every `[[support.lines]]` entry at most [`MAX_SUPPORT_LINE_CHARS`] as
+/// shown; a longer one fails at its place in the file.
+fn check_support_lengths(name: &str, text: &str, cfg: &FileConfig) -> Result<(), ConfigError> {
+    let Some(i) = cfg
+        .support
+        .lines
+        .iter()
+        .position(|l| l.display().chars().count() > MAX_SUPPORT_LINE_CHARS)
+    else {
+        return Ok(());
+    };
+    // Only the places of the entries are read here; the file parsed above.
+    #[derive(Deserialize)]
+    struct Places {
+        #[serde(default)]
+        support: Option<SupportPlaces>,
+    }
+    #[derive(Deserialize)]
+    struct SupportPlaces {
+        #[serde(default)]
+        lines: Vec<toml::Spanned<toml::Table>>,
+    }
+    let start = toml::from_str::<Places>(text)
+        .ok()
+        .and_then(|p| p.support)
+        .and_then(|s| s.lines.get(i).map(|l| l.span().start))
+        .unwrap_or(0);
+    let (line, column) = crate::questionnaire::load::line_col(text, start);
+    Err(ConfigError {
+        file: name.to_string(),
+        line,
+        column,
+        message: crate::text::kiosk::too_long("a support line", MAX_SUPPORT_LINE_CHARS),
+    })
 }
 
 fn parse_toml(name: &str, text: &str) -> Result<FileConfig, ConfigError> {

@@ -67,8 +67,10 @@ pub fn match_team(given: &str, known: &[String]) -> Result<String> {
     if known.is_empty() {
         return Ok(t.to_string());
     }
-    let wanted = t.to_lowercase();
-    match known.iter().find(|k| k.trim().to_lowercase() == wanted) {
+    // Compared as shown: one line, trimmed, any case.
+    let key = |s: &str| one_line(s).trim().to_lowercase();
+    let wanted = key(t);
+    match known.iter().find(|k| key(k) == wanted) {
         Some(k) => Ok(k.clone()),
         None => bail!(
             "there is no team called \"{t}\" here. Known teams: {}. Check the spelling, or add the team to `teams` under [kiosk] in the config file.",
@@ -264,7 +266,10 @@ fn date_arg(s: &str) -> Result<NaiveDate> {
 }
 
 fn text_arg(what: &str, s: &str, required: bool) -> Result<String> {
-    let t = s.trim();
+    // One line, as on the screen: line breaks, tabs and other control
+    // characters become spaces.
+    let flat = one_line(s);
+    let t = flat.trim();
     if required && t.is_empty() {
         bail!("the {what} is empty: say what the team will do");
     }
@@ -274,23 +279,32 @@ fn text_arg(what: &str, s: &str, required: bool) -> Result<String> {
     Ok(t.to_string())
 }
 
-/// One action as a line of `joy actions list`.
+/// `s` with every control character (line breaks and tabs included) as a
+/// space.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// One action as a line of `joy actions list` (one line, whatever an older
+/// database holds).
 pub fn action_line(a: &TeamAction, today: NaiveDate) -> String {
     let mut s = format!(
         "#{:<4} {:<10} {:<28} {}",
         a.id,
-        a.team,
+        one_line(&a.team),
         text::action_status(a, today),
-        a.action
+        one_line(&a.action)
     );
     if !a.owner.is_empty() {
-        s.push_str(&format!(" | owner: {}", a.owner));
+        s.push_str(&format!(" | owner: {}", one_line(&a.owner)));
     }
     if let Some(d) = a.review_on {
         s.push_str(&format!(" | review: {d}"));
     }
     if !a.learned.is_empty() {
-        s.push_str(&format!(" | learned: {}", a.learned));
+        s.push_str(&format!(" | learned: {}", one_line(&a.learned)));
     }
     s
 }

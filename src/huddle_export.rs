@@ -11,19 +11,27 @@ use crate::store::export::{spreadsheet_cell, UTF8_BOM};
 use crate::text;
 use chrono::NaiveDate;
 
-/// A markdown table cell or list item: one line, no raw HTML, no `|`.
+/// A markdown table cell or list item: one line, no raw HTML, no `|`, no
+/// control or bidirectional character (each becomes a space), and the
+/// characters markdown would act on (`\\`, `` ` ``, `*`, `_`, `[`, `]`, `~`)
+/// escaped, so free text cannot break out of its cell, make a link or
+/// reorder what a reader sees.
 fn md(s: &str) -> String {
-    let one_line: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    one_line
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .trim()
-        .to_string()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            c if c.is_control() || text::is_terminal_unsafe(c) => out.push(' '),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '|' | '`' | '*' | '_' | '[' | ']' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out.trim().to_string()
 }
 
 fn bars_md(out: &mut String, head: &str, bars: &[Bar]) {

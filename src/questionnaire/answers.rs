@@ -141,23 +141,26 @@ pub fn parse_pairs<'a>(
 }
 
 /// Parse an answers file: TOML with one `question_id = value` per line
-/// (a list of values for multiple choice).
+/// (a list of values for multiple choice). Every problem says where it is,
+/// as `file:line:column:` (a bad value at its key).
 pub fn parse_answers_file(
     q: &Questionnaire,
     name: &str,
     text: &str,
 ) -> Result<Answers, Vec<String>> {
-    let table: toml::Table = toml::from_str(text).map_err(|e| {
-        let (line, col) = e
-            .span()
-            .map(|s| super::load::line_col(text, s.start))
-            .unwrap_or((1, 1));
-        vec![format!("{name}:{line}:{col}: {}", e.message().trim())]
-    })?;
+    type Spanned<T> = toml::Spanned<T>;
+    let table: std::collections::BTreeMap<Spanned<String>, Spanned<toml::Value>> =
+        toml::from_str(text).map_err(|e| {
+            let (line, col) = e
+                .span()
+                .map(|s| super::load::line_col(text, s.start))
+                .unwrap_or((1, 1));
+            vec![format!("{name}:{line}:{col}: {}", e.message().trim())]
+        })?;
     let mut answers = Answers::new();
     let mut errors = Vec::new();
     for (id, value) in &table {
-        let as_text = match value {
+        let as_text = match value.get_ref() {
             toml::Value::String(s) => s.clone(),
             toml::Value::Integer(i) => i.to_string(),
             toml::Value::Float(f) => fmt_exact(*f),
@@ -171,12 +174,19 @@ pub fn parse_answers_file(
                 .join(";"),
             other => other.to_string(),
         };
-        add(q, id, &as_text, &mut answers, &mut errors);
+        let mut found = Vec::new();
+        add(q, id.get_ref(), &as_text, &mut answers, &mut found);
+        let (line, col) = super::load::line_col(text, id.span().start);
+        errors.extend(
+            found
+                .into_iter()
+                .map(|e| format!("{name}:{line}:{col}: {e}")),
+        );
     }
     if errors.is_empty() {
         Ok(answers)
     } else {
-        Err(errors.into_iter().map(|e| format!("{name}: {e}")).collect())
+        Err(errors)
     }
 }
 
