@@ -246,8 +246,8 @@ pub fn screen_hints(state: &State) -> Vec<Hint> {
     }
     let mut h = match state.screen {
         Screen::Team => vec![
-            hint("↑↓", text::key::CHOOSE, Action::Down),
-            hint("Enter", text::key::START, Action::Confirm),
+            hint("↑↓", text::key::MOVE, Action::Down),
+            hint("Enter", text::key::CHOOSE, Action::Confirm),
             hint("Esc", text::key::BACK, Action::Back),
         ],
         Screen::Welcome | Screen::Pin | Screen::Admin => vec![],
@@ -369,8 +369,8 @@ fn kiosk_hints(state: &State) -> Option<Vec<Hint>> {
             hint("Enter", text::kiosk::KEY_START, Action::Confirm),
         ],
         Screen::Team => vec![
-            hint("↑↓", text::key::CHOOSE, Action::Down),
-            hint("Enter", text::kiosk::KEY_START, Action::Confirm),
+            hint("↑↓", text::key::MOVE, Action::Down),
+            hint("Enter", text::key::CHOOSE, Action::Confirm),
             hint("Esc", text::kiosk::KEY_CANCEL, Action::Back),
         ],
         Screen::Pin => {

@@ -40,7 +40,7 @@ pub enum StoreError {
     File { path: String, cause: std::io::Error },
     #[error("there is no joy-kiosk database at {path} (nothing has been saved there). Check the path given with --db or JOY_DB.")]
     Missing { path: String },
-    #[error("{path} is damaged: {detail}. Nothing more will be written to it. Run `joy check` for a full report, and `joy restore FILE` to go back to a backup (the newest are in {backups}).")]
+    #[error("{path} is damaged: {detail}. Nothing more will be written to it. Run `joy check` for a full report, and `joy restore FILE` to go back to a backup ({backups}).")]
     Damaged {
         path: String,
         detail: String,
@@ -442,7 +442,7 @@ impl Store {
         StoreError::Damaged {
             path: self.path.clone(),
             detail,
-            backups: backup_dir(Path::new(&self.path)).display().to_string(),
+            backups: backups_hint(&backup_dir(Path::new(&self.path))),
         }
     }
 
@@ -1100,6 +1100,22 @@ fn uri_path(path: &Path) -> String {
 }
 
 /// Where backups of the database at `db` are kept: `backups/` beside it.
+/// Where the backups are, in words: "the newest are in DIR", or that there
+/// is none yet.
+fn backups_hint(dir: &Path) -> String {
+    let any = std::fs::read_dir(dir)
+        .map(|mut d| d.any(|e| e.is_ok_and(|e| e.path().is_file())))
+        .unwrap_or(false);
+    if any {
+        format!("the newest are in {}", dir.display())
+    } else {
+        format!(
+            "there is none yet: `joy backup` and the kiosk's daily backup keep them in {}",
+            dir.display()
+        )
+    }
+}
+
 pub fn backup_dir(db: &Path) -> PathBuf {
     db.parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -1187,5 +1203,21 @@ fn create_private_file(path: &Path) -> std::io::Result<()> {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_damaged_message_says_whether_a_backup_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        let backups = dir.path().join("backups");
+        assert!(backups_hint(&backups).contains("there is none yet"));
+        std::fs::create_dir(&backups).unwrap();
+        assert!(backups_hint(&backups).contains("there is none yet"));
+        std::fs::write(backups.join("joy-2026-11-22.db"), b"x").unwrap();
+        assert!(backups_hint(&backups).starts_with("the newest are in"));
     }
 }
