@@ -14,11 +14,11 @@ use joy_kiosk::store::team::{
     REFLECTION_SCORES_SQL,
 };
 use joy_kiosk::store::Store;
-use std::io::Write;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 mod reflections_data;
+mod sqlite3_shell;
 
 const TEAM: &str = "Team 07";
 const PERIOD: &str = "2026-W46";
@@ -77,28 +77,7 @@ fn statements() -> Vec<String> {
 }
 
 fn shell(db: &std::path::Path, rounds: usize) -> Duration {
-    let mut script = String::from(".output /dev/null\n");
-    for _ in 0..rounds {
-        for s in statements() {
-            script.push_str(&s);
-            script.push_str(";\n");
-        }
-    }
-    let start = Instant::now();
-    let mut child = Command::new("sqlite3")
-        .arg(db)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("sqlite3");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
-    start.elapsed()
+    sqlite3_shell::time_script(db, &statements(), rounds)
 }
 
 fn sqlite3_shell(db: &std::path::Path) {

@@ -8,11 +8,11 @@
 //! is not counted; its printing of rows (to /dev/null) is.
 
 use joy_kiosk::store::{Store, SERIES_JOIN_SQL, SERIES_SQL};
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 mod common;
+mod sqlite3_shell;
 
 const N: usize = 200;
 const ROUNDS: usize = 7;
@@ -28,26 +28,7 @@ fn shell(db: &std::path::Path, sql: &str, queries: usize) -> Duration {
         .replace("?2", "'who5'")
         .replace("?3", "'wellbeing'")
         .replace("?4", &i64::MIN.to_string());
-    let mut script = String::from(".output /dev/null\n");
-    for _ in 0..queries {
-        script.push_str(&sql);
-        script.push_str(";\n");
-    }
-    let start = Instant::now();
-    let mut child = Command::new("sqlite3")
-        .arg(db)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("sqlite3");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
-    start.elapsed()
+    sqlite3_shell::time_script(db, &[sql], queries)
 }
 
 fn main() {

@@ -12,12 +12,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 /// From the welcome screen: an anonymous WHO-5 check-in for team "Ward 7",
 /// all answered "5" (row 1), up to the review screen.
 fn answer_who5(app: &mut App) {
-    let i = app
-        .state
-        .questionnaires
-        .iter()
-        .position(|q| q.id == "who5")
-        .unwrap();
+    let i = app.index_of("who5");
     app.act(Action::Pick(i));
     assert_eq!(app.state.screen, Screen::Team);
     app.act(Action::Pick(0));
@@ -214,12 +209,7 @@ fn two_saves_from_this_terminal_are_spaced_by_the_minimum_interval() {
 #[test]
 fn an_anonymous_check_in_asks_for_no_private_note() {
     let mut app = App::kiosk();
-    let i = app
-        .state
-        .questionnaires
-        .iter()
-        .position(|q| q.id == "joy-in-work")
-        .unwrap();
+    let i = app.index_of("joy-in-work");
     app.act(Action::Pick(i));
     app.act(Action::Pick(2)); // prefer not to say
     for row in [0, 1, 0, 1] {
@@ -385,12 +375,7 @@ fn saved_rows(app: &mut App) -> Vec<Row> {
 #[test]
 fn a_team_reflection_in_the_kiosk_needs_a_team_and_belongs_to_nobody() {
     let mut app = App::kiosk();
-    let i = app
-        .state
-        .questionnaires
-        .iter()
-        .position(|q| q.id == "team-reflection")
-        .expect("team reflections are offered in the kiosk");
+    let i = app.index_of("team-reflection");
     app.act(Action::Pick(i));
     assert_eq!(app.state.screen, Screen::Team);
     let screen = text(&app);
@@ -420,12 +405,7 @@ fn a_team_reflection_in_the_kiosk_needs_a_team_and_belongs_to_nobody() {
 #[test]
 fn a_team_reflection_in_the_personal_app_is_not_linked_to_the_person() {
     let mut app = App::new();
-    let i = app
-        .state
-        .questionnaires
-        .iter()
-        .position(|q| q.id == "team-reflection")
-        .unwrap();
+    let i = app.index_of("team-reflection");
     // No teams set up: a clear message, nothing starts.
     app.act(Action::Pick(i));
     assert_eq!(app.state.screen, Screen::Home);
@@ -511,12 +491,7 @@ fn the_admin_export_writes_team_figures_only_above_the_threshold() {
     // Six reflections for Theatres, two for Ward 7 (below k = 5).
     for (n, team) in [(6, 1), (2, 0)] {
         for _ in 0..n {
-            let i = app
-                .state
-                .questionnaires
-                .iter()
-                .position(|q| q.id == "team-reflection")
-                .unwrap();
+            let i = app.index_of("team-reflection");
             app.act_after(11_000, Action::Pick(i));
             app.act(Action::Pick(team));
             answer_all(&mut app);
@@ -552,13 +527,7 @@ fn reflections_from_the_kiosk_and_the_app_add_up_in_the_huddle() {
     let mut kiosk = App::kiosk();
     let mut personal = App::new();
     personal.state.teams = vec!["Ward 7".into(), "Theatres".into()];
-    let q_index = |a: &App| {
-        a.state
-            .questionnaires
-            .iter()
-            .position(|q| q.id == "team-reflection")
-            .unwrap()
-    };
+    let q_index = |a: &App| a.index_of("team-reflection");
     // Three in the kiosk choosing the first row everywhere (joy 5)...
     for _ in 0..3 {
         let i = q_index(&kiosk);

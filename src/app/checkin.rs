@@ -200,14 +200,16 @@ impl Checkin {
     }
 }
 
-/// On a number question shown as a list, a digit key means that number.
+/// A digit key is a value, not a row number: on a number question shown
+/// as a list (that number), and on the kiosk's PIN form (a PIN digit).
 pub fn digit_is_value(state: &State) -> bool {
-    state.screen == Screen::Question
+    let listed_number = state.screen == Screen::Question
         && state.session.checkin.as_ref().is_some_and(|c| {
             let q = &state.questionnaires[c.questionnaire];
             let question = c.question(q);
             matches!(question.kind, QuestionKind::Number { .. }) && !choices(question).is_empty()
-        })
+        });
+    listed_number || state.screen == Screen::Pin
 }
 
 fn current(state: &mut State) -> Option<(&mut Checkin, &Questionnaire)> {

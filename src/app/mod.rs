@@ -512,7 +512,7 @@ pub fn update(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
     }
     state.status = None;
     let action = match action {
-        Action::Digit(d) if !checkin::digit_is_value(state) && state.screen != Screen::Pin => {
+        Action::Digit(d) if !checkin::digit_is_value(state) => {
             Action::Pick(if d == 0 { 9 } else { d as usize - 1 })
         }
         other => other,

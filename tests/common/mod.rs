@@ -75,14 +75,16 @@ impl App {
             self.act(a.clone());
         }
     }
-    pub fn select(&mut self, id: &str) {
-        let i = self
-            .state
+    /// Where questionnaire `id` is in the list offered.
+    pub fn index_of(&self, id: &str) -> usize {
+        self.state
             .questionnaires
             .iter()
             .position(|q| q.id == id)
-            .unwrap();
-        self.state.session.selected = i;
+            .unwrap_or_else(|| panic!("{id} is not offered"))
+    }
+    pub fn select(&mut self, id: &str) {
+        self.state.session.selected = self.index_of(id);
     }
     /// Start the joy-in-work check-in and answer the four statements
     /// "Strongly agree", reaching its optional free-text note.
