@@ -2,11 +2,11 @@
 //! team's action log from the command line. Every reflection read here
 //! goes through [`Store::huddle`], that is through the anonymity rules.
 
-use crate::anonymity::{os_seed, Thresholds};
+use crate::anonymity::Thresholds;
 use crate::cli::{ActionsCommand, HuddleFormat};
 use crate::commands::say;
 use crate::config::Settings;
-use crate::huddle::{order_actions, ActionStatus, Huddle, TeamAction};
+use crate::huddle::{order_actions, ActionStatus, TeamAction};
 use crate::huddle_export;
 use crate::period::Period;
 use crate::questionnaire::{Catalog, Kind, Questionnaire};
@@ -111,57 +111,50 @@ pub fn resolve_team(settings: &Settings, store: &mut Store, given: Option<&str>)
     }
 }
 
-/// The team questionnaires to show: the one asked for, else every team
-/// questionnaire the team has answered, else the bundled team reflection.
-pub fn resolve_questionnaires(
-    store: &mut Store,
-    catalog: &Catalog,
-    team: &str,
-    given: Option<&str>,
-) -> Result<Vec<Questionnaire>> {
-    let team_kind: Vec<&Questionnaire> = catalog
-        .entries
-        .iter()
-        .map(|e| &e.questionnaire)
-        .filter(|q| q.kind == Kind::Team)
-        .collect();
-    let ids: Vec<&str> = team_kind.iter().map(|q| q.id.as_str()).collect();
-    if let Some(id) = given {
-        return match team_kind.iter().find(|q| q.id == id) {
-            Some(q) => Ok(vec![(*q).clone()]),
-            None => bail!(
-                "\"{id}\" is not a team questionnaire. Team questionnaires: {}",
-                ids.join(", ")
-            ),
-        };
-    }
-    let answered = store.team_questionnaires(team)?;
-    let mut v: Vec<Questionnaire> = team_kind
-        .iter()
-        .filter(|q| answered.contains(&q.id))
-        .map(|q| (*q).clone())
-        .collect();
-    if v.is_empty() {
-        v.extend(catalog.get("team-reflection").cloned());
-    }
-    Ok(v)
-}
-
-/// Everything `joy huddle` shows or exports for one team and period.
+/// Everything `joy huddle` shows or exports for one team and period: the
+/// team questionnaire asked for, else what the team has answered (see
+/// [`crate::team_view`], the one place a huddle is loaded).
 pub fn load(
     settings: &Settings,
     store: &mut Store,
     team: &str,
     period: Period,
     questionnaire: Option<&str>,
-) -> Result<Vec<Huddle>> {
+    today: NaiveDate,
+) -> Result<crate::team_view::TeamView> {
     let catalog = Catalog::load(&settings.questionnaire_dirs);
     let t = Thresholds::from_settings(&settings.huddle);
-    let seed = os_seed();
-    resolve_questionnaires(store, &catalog, team, questionnaire)?
+    let offered: Vec<Questionnaire> = catalog
+        .entries
         .iter()
-        .map(|q| Ok(store.huddle(q, team, period, t, seed)?))
-        .collect()
+        .map(|e| e.questionnaire.clone())
+        .collect();
+    let only = match questionnaire {
+        Some(id) => match offered.iter().find(|q| q.kind == Kind::Team && q.id == id) {
+            Some(q) => Some(q.clone()),
+            None => {
+                let ids: Vec<&str> = offered
+                    .iter()
+                    .filter(|q| q.kind == Kind::Team)
+                    .map(|q| q.id.as_str())
+                    .collect();
+                bail!(
+                    "\"{id}\" is not a team questionnaire. Team questionnaires: {}",
+                    ids.join(", ")
+                )
+            }
+        },
+        None => None,
+    };
+    Ok(crate::team_view::load(
+        store,
+        &offered,
+        only.as_ref(),
+        team,
+        period,
+        t,
+        today,
+    )?)
 }
 
 pub fn huddle(
@@ -177,15 +170,14 @@ pub fn huddle(
     if args.export.is_none() && to_terminal {
         return open_screen(settings, store, &team, period, today).map(|()| ExitCode::SUCCESS);
     }
-    let huddles = load(
+    let crate::team_view::TeamView { huddles, actions } = load(
         settings,
         &mut store,
         &team,
         period,
         args.questionnaire.as_deref(),
+        today,
     )?;
-    let mut actions = store.actions(Some(&team))?;
-    order_actions(&mut actions, today);
     let body = match args.export {
         Some(HuddleFormat::Csv) => huddle_export::to_csv(&team, &huddles, &actions, today)?,
         // Without --export and not to a terminal: the same content as text.
@@ -221,12 +213,12 @@ fn open_screen(
     // Writable so actions can be recorded; a database that cannot be
     // written (read-only media) is still shown, and saving an action then
     // says why it could not.
-    let mut store = match crate::data_commands::open_write(settings) {
+    let store = match crate::data_commands::open_write(settings) {
         Ok(w) => w,
         Err(_) => store,
     };
     let mut state = huddle_state(settings, team, period, today, chrono::Utc::now());
-    crate::app::terminal::present(&mut state, &mut store)
+    crate::app::terminal::present(&mut state, store)
 }
 
 /// The app's state for the huddle screen of `team` in `period`.

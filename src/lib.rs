@@ -20,6 +20,7 @@ pub mod period;
 pub mod questionnaire;
 pub mod reflection_gen;
 pub mod store;
+pub mod team_view;
 pub mod text;
 pub mod trends;
 pub mod ui;

@@ -393,3 +393,50 @@ fn counts_for_the_admin_screen() {
         }
     );
 }
+
+/// Two terminals on one file, wrong PINs for one code at the same moment:
+/// each attempt is one transaction, so every failure is counted and the
+/// fifth locks the code (checked, verified and counted separately, two
+/// terminals read the same count and one failure was lost).
+#[test]
+fn wrong_pins_from_two_terminals_at_once_are_all_counted() {
+    use joy_kiosk::app::kiosk::{KioskConfig, PinAnswer};
+    use joy_kiosk::app::runner::{perform, Scope};
+    use joy_kiosk::app::{Effect, Loaded, State};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.db");
+    let now = Utc::now();
+    let code = {
+        let mut s = Store::open(&db).unwrap();
+        let code = s.suggest_free_code(2).unwrap();
+        let hash = kiosk::hash_pin("1234").unwrap();
+        s.create_pin_holder(&code, &hash, now).unwrap().unwrap();
+        code
+    };
+    let scope = Scope::of(&State::kiosk(Vec::new(), KioskConfig::default(), now));
+    let attempt = |store: &mut Store, pin: &str| {
+        let effect = Effect::SignIn {
+            code: code.clone(),
+            pin: pin.into(),
+        };
+        match perform(&scope, store, effect, now) {
+            Some(Loaded::Pin(answer)) => answer,
+            other => panic!("{other:?}"),
+        }
+    };
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                let mut store = Store::open(&db).unwrap();
+                for _ in 0..2 {
+                    assert_eq!(attempt(&mut store, "0000"), PinAnswer::NoMatch);
+                }
+            });
+        }
+    });
+    let mut store = Store::open(&db).unwrap();
+    assert_eq!(store.lockout(&code_key(&code)).unwrap().failures, 4);
+    assert!(matches!(attempt(&mut store, "0000"), PinAnswer::Locked(_)));
+    // Locked means locked: the right PIN is refused too, for now.
+    assert!(matches!(attempt(&mut store, "1234"), PinAnswer::Locked(_)));
+}

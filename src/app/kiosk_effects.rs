@@ -2,8 +2,10 @@
 //! screen's work and the daily chores, performed against the store.
 
 use super::kiosk::PinAnswer;
-use super::{Effect, Loaded, State};
+use super::runner::Scope;
+use super::{Effect, Loaded};
 use crate::kiosk::{code_key, pin, ADMIN_KEY};
+use crate::store::kiosk::{PinOutcome, PinTarget};
 use crate::store::Store;
 use crate::text;
 use chrono::{DateTime, Utc};
@@ -18,14 +20,14 @@ const CODE_WORDS: usize = 2;
 /// Perform a kiosk effect. `None`: not a kiosk effect; `Some(None)`: done,
 /// nothing to report.
 pub fn perform(
-    state: &State,
+    scope: &Scope,
     store: &mut Store,
     effect: &Effect,
     now: DateTime<Utc>,
 ) -> Option<Option<Loaded>> {
     let failed = |e: crate::store::StoreError| Loaded::Error(text::store_failed(&e.to_string()));
     let loaded = match effect {
-        Effect::DailyChores => chores(state, store, now),
+        Effect::DailyChores => chores(scope, store, now),
         Effect::SuggestCode => Some(
             store
                 .suggest_free_code(CODE_WORDS)
@@ -41,7 +43,7 @@ pub fn perform(
                 .map(|c| Loaded::Counts(text::kiosk::counts(&c)))
                 .unwrap_or_else(failed),
         ),
-        Effect::AdminExport => Some(export(state, store, now)),
+        Effect::AdminExport => Some(export(scope, store, now)),
         Effect::SetRetention(days) => Some(
             store
                 .set_setting(RETENTION_SETTING, &days.to_string())
@@ -54,22 +56,17 @@ pub fn perform(
 }
 
 /// The retention in force: the admin screen's, else the configuration's.
-pub fn retention_days(state: &State, store: &mut Store) -> u32 {
+pub fn retention_days(scope: &Scope, store: &mut Store) -> u32 {
     store
         .setting(RETENTION_SETTING)
         .ok()
         .flatten()
         .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            state
-                .kiosk
-                .as_ref()
-                .map_or(365, |k| k.config.retention_days)
-        })
+        .unwrap_or_else(|| scope.kiosk.unwrap_or(365))
 }
 
-fn chores(state: &State, store: &mut Store, now: DateTime<Utc>) -> Option<Loaded> {
-    let days = retention_days(state, store);
+fn chores(scope: &Scope, store: &mut Store, now: DateTime<Utc>) -> Option<Loaded> {
+    let days = retention_days(scope, store);
     match store.kiosk_daily(now, days) {
         Ok(Some(report)) => report
             .backup_error
@@ -79,57 +76,32 @@ fn chores(state: &State, store: &mut Store, now: DateTime<Utc>) -> Option<Loaded
     }
 }
 
-/// Check a code and PIN. A locked code is refused before any hash is
-/// checked; an unknown code is checked against a dummy hash and locks the
-/// same way as a known one, so nothing tells them apart.
+/// Check a code and PIN, as one transaction ([`Store::pin_attempt`]). A
+/// locked code is refused before any hash is checked; an unknown code is
+/// checked against a dummy hash and locks the same way as a known one, so
+/// nothing tells them apart.
 fn sign_in(store: &mut Store, code: &str, typed: &str, now: DateTime<Utc>) -> PinAnswer {
-    let key = code_key(code);
-    let mut run = || -> crate::store::Result<PinAnswer> {
-        let lock = store.lockout(&key)?.current(now);
-        if let Some(left) = lock.remaining(now) {
-            return Ok(PinAnswer::Locked(minutes(left)));
-        }
-        let holder = store.pin_holder(code)?;
-        let ok = pin::verify_or_dummy(holder.as_ref().map(|(_, h)| h.as_str()), typed);
-        match holder {
-            Some((id, _)) if ok => {
-                store.save_lockout(&key, &lock.after_success())?;
-                Ok(PinAnswer::Ok(id))
-            }
-            _ => {
-                let lock = lock.after_failure(now);
-                store.save_lockout(&key, &lock)?;
-                Ok(match lock.remaining(now) {
-                    Some(left) => PinAnswer::Locked(minutes(left)),
-                    None => PinAnswer::NoMatch,
-                })
-            }
-        }
-    };
-    run().unwrap_or_else(|e| PinAnswer::Failed(text::store_failed(&e.to_string())))
+    let outcome = store.pin_attempt(&code_key(code), PinTarget::Holder(code), now, |hash| {
+        pin::verify_or_dummy(hash, typed)
+    });
+    answer(outcome)
 }
 
 fn admin_sign_in(store: &mut Store, typed: &str, now: DateTime<Utc>) -> PinAnswer {
-    let mut run = || -> crate::store::Result<PinAnswer> {
-        let lock = store.lockout(ADMIN_KEY)?.current(now);
-        if let Some(left) = lock.remaining(now) {
-            return Ok(PinAnswer::Locked(minutes(left)));
-        }
-        let Some(hash) = store.admin_pin_hash()? else {
-            return Ok(PinAnswer::NoAdminPin);
-        };
-        if pin::verify_pin(&hash, typed) {
-            store.save_lockout(ADMIN_KEY, &lock.after_success())?;
-            return Ok(PinAnswer::Ok(0));
-        }
-        let lock = lock.after_failure(now);
-        store.save_lockout(ADMIN_KEY, &lock)?;
-        Ok(match lock.remaining(now) {
-            Some(left) => PinAnswer::Locked(minutes(left)),
-            None => PinAnswer::NoMatch,
-        })
-    };
-    run().unwrap_or_else(|e| PinAnswer::Failed(text::store_failed(&e.to_string())))
+    let outcome = store.pin_attempt(ADMIN_KEY, PinTarget::Admin, now, |hash| {
+        hash.is_some_and(|h| pin::verify_pin(h, typed))
+    });
+    answer(outcome)
+}
+
+fn answer(outcome: crate::store::Result<PinOutcome>) -> PinAnswer {
+    match outcome {
+        Ok(PinOutcome::Ok(id)) => PinAnswer::Ok(id),
+        Ok(PinOutcome::NoMatch) => PinAnswer::NoMatch,
+        Ok(PinOutcome::Locked(left)) => PinAnswer::Locked(minutes(left)),
+        Ok(PinOutcome::NoAdminPin) => PinAnswer::NoAdminPin,
+        Err(e) => PinAnswer::Failed(text::store_failed(&e.to_string())),
+    }
 }
 
 /// Make a PIN holder with the suggested code; if it was taken meanwhile,
@@ -160,8 +132,8 @@ fn minutes(d: chrono::Duration) -> i64 {
 /// The team figures of this period, as the huddle shows them (markdown,
 /// under the same anonymity rules: no row of anybody's answers ever
 /// leaves the kiosk this way), into `exports/` beside the database.
-fn export(state: &State, store: &mut Store, now: DateTime<Utc>) -> Loaded {
-    match write_team_report(state, store, now) {
+fn export(scope: &Scope, store: &mut Store, now: DateTime<Utc>) -> Loaded {
+    match write_team_report(scope, store, now) {
         Ok((teams, file)) => Loaded::Notice(text::kiosk::exported(
             &text::count(teams, "team", "teams"),
             &file.display().to_string(),
@@ -171,31 +143,23 @@ fn export(state: &State, store: &mut Store, now: DateTime<Utc>) -> Loaded {
 }
 
 fn write_team_report(
-    state: &State,
+    scope: &Scope,
     store: &mut Store,
     now: DateTime<Utc>,
 ) -> anyhow::Result<(usize, std::path::PathBuf)> {
-    use crate::questionnaire::Kind;
     let today = now.with_timezone(&chrono::Local).date_naive();
-    let period = crate::period::Period::containing(state.reflections.period, today);
-    let t = crate::anonymity::Thresholds::from_settings(&state.reflections);
-    let seed = crate::anonymity::os_seed();
+    let period = crate::period::Period::containing(scope.reflections.period, today);
+    let t = crate::anonymity::Thresholds::from_settings(&scope.reflections);
     let teams = store.teams(None)?;
     let mut doc = String::new();
     for team in &teams {
-        let answered = store.team_questionnaires(team)?;
-        let mut huddles = Vec::new();
-        for q in state
-            .questionnaires
-            .iter()
-            .filter(|q| q.kind == Kind::Team && answered.contains(&q.id))
-        {
-            huddles.push(store.huddle(q, team, period, t, seed)?);
-        }
-        let mut actions = store.actions(Some(team))?;
-        crate::huddle::order_actions(&mut actions, today);
+        let view =
+            crate::team_view::load(store, &scope.questionnaires, None, team, period, t, today)?;
         doc.push_str(&crate::huddle_export::to_markdown(
-            team, &huddles, &actions, today,
+            team,
+            &view.huddles,
+            &view.actions,
+            today,
         ));
         doc.push('\n');
     }

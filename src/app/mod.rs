@@ -6,13 +6,16 @@
 pub mod checkin;
 pub mod history;
 pub mod huddle;
+pub mod input;
 pub mod kiosk;
 pub mod kiosk_effects;
 pub mod lifeline;
 pub mod out_of_order;
+pub mod reader;
 pub mod runner;
 pub mod support;
 pub mod terminal;
+pub mod worker;
 
 use crate::questionnaire::{score, Kind, Outcome, Questionnaire};
 use crate::store::{CheckinRecord, NewCheckin, Point};
@@ -260,6 +263,9 @@ pub struct TrendsView {
 /// survives for the next: one assignment, testable.
 #[derive(Debug, Clone)]
 pub struct Session {
+    /// This session among all of this process (a result that comes back
+    /// after its session ended is dropped: see `runner::Scope`).
+    pub id: u64,
     /// Whose check-ins these are: the local person, a kiosk PIN holder, or
     /// nobody (an anonymous kiosk check-in).
     pub respondent: Option<i64>,
@@ -293,7 +299,9 @@ pub struct Session {
 
 impl Session {
     pub fn new(respondent: Option<i64>, now: DateTime<Utc>) -> Session {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Session {
+            id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             respondent,
             team: None,
             selected: 0,

@@ -10,11 +10,12 @@
 //! end it (the supervisor's stop).
 
 use super::lifeline;
+use super::runner::Input;
 use super::terminal::restore_terminal;
 use crate::config::Settings;
 use crate::store::Store;
 use anyhow::Context;
-use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::event::Event;
 use std::time::{Duration, Instant};
 
 /// How often a kiosk that cannot use its database tries again.
@@ -46,30 +47,29 @@ fn wait_on_screen(settings: &Settings, mut reason: String) -> anyhow::Result<Sto
     }
     lifeline::install(restore_terminal)?;
     let mut terminal = ratatui::try_init().context(crate::text::NEEDS_TERMINAL)?;
+    let reader = super::reader::Reader::spawn().context("cannot read the terminal")?;
     let result = (|| loop {
         terminal.draw(|f| {
             crate::ui::out_of_order::draw(f, &reason, &settings.local_support, settings.no_color)
         })?;
         let until = Instant::now() + RETRY;
         while Instant::now() < until {
-            match event::poll(Duration::from_millis(250)) {
+            match reader.next(Duration::from_millis(250)) {
                 // Every key, click and paste is taken and dropped; a resize
                 // redraws.
-                Ok(true) => {
-                    if let Ok(Event::Resize(..)) = event::read() {
-                        terminal.draw(|f| {
-                            crate::ui::out_of_order::draw(
-                                f,
-                                &reason,
-                                &settings.local_support,
-                                settings.no_color,
-                            )
-                        })?;
-                    }
+                Input::Event(Event::Resize(..)) => {
+                    terminal.draw(|f| {
+                        crate::ui::out_of_order::draw(
+                            f,
+                            &reason,
+                            &settings.local_support,
+                            settings.no_color,
+                        )
+                    })?;
                 }
-                Ok(false) => {}
+                Input::Event(_) | Input::Tick | Input::Done(_) => {}
                 // Input has gone: nobody is there to read the screen.
-                Err(_) => anyhow::bail!("{reason}"),
+                Input::End => anyhow::bail!("{reason}"),
             }
         }
         match try_open(settings) {
@@ -77,7 +77,9 @@ fn wait_on_screen(settings: &Settings, mut reason: String) -> anyhow::Result<Sto
             Err(now) => reason = now,
         }
     })();
-    // The kiosk proper takes the terminal over again from a clean state.
+    // The kiosk proper takes the terminal over again from a clean state,
+    // with a reader of its own.
+    drop(reader);
     restore_terminal();
     result
 }

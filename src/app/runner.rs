@@ -1,16 +1,79 @@
 //! Performs effects against the store and feeds the results back into
 //! `update`. The only part of the app that touches SQLite.
+//!
+//! An effect is performed from a [`Scope`], what it needs to know of the
+//! app copied when it is sent, never from `State`: the interactive loop
+//! ([`run_loop`]) sends effects to a worker thread that owns the store
+//! ([`super::worker`]), so no store call can hold up a key, a countdown or
+//! the kiosk's idle wipe. Tests and benches call [`dispatch`], which
+//! performs the same effects at once, on the caller's thread.
 
+use super::worker::{Job, Worker};
 use super::{update, Action, Effect, HomeSummary, Loaded, State};
+use crate::config::HuddleSettings;
+use crate::questionnaire::Questionnaire;
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::Event;
 use ratatui::Terminal;
 use std::collections::VecDeque;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 
 /// Recent scores shown in the home sparkline.
 pub const SPARK_POINTS: usize = 12;
+
+/// What performing an effect may know of the app, copied from `State` when
+/// the effect is sent (so a worker thread never reads `State`).
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// The session the effect was sent from ([`super::Session::id`]): its
+    /// result is dropped if that session has ended meanwhile.
+    pub session: u64,
+    /// Whose check-ins these are (none: anonymous, or nobody signed in).
+    pub respondent: Option<i64>,
+    /// A kiosk, and the retention of its configuration (days).
+    pub kiosk: Option<u32>,
+    pub reflections: HuddleSettings,
+    pub questionnaires: Vec<Questionnaire>,
+    /// The huddle screen's team, period and rules.
+    pub huddle: Option<HuddleScope>,
+}
+
+/// The huddle screen's part of a [`Scope`].
+#[derive(Debug, Clone)]
+pub struct HuddleScope {
+    pub team: String,
+    pub period: crate::period::Period,
+    pub today: chrono::NaiveDate,
+    pub thresholds: crate::anonymity::Thresholds,
+    pub questionnaires: Vec<Questionnaire>,
+}
+
+impl Scope {
+    pub fn of(state: &State) -> Scope {
+        Scope {
+            session: state.session.id,
+            respondent: state.session.respondent,
+            kiosk: state.kiosk.as_ref().map(|k| k.config.retention_days),
+            reflections: state.reflections,
+            questionnaires: state.questionnaires.clone(),
+            huddle: state.huddle.as_ref().map(|v| HuddleScope {
+                team: v.team.clone(),
+                period: v.period,
+                today: v.today,
+                thresholds: v.thresholds,
+                questionnaires: v.questionnaires.clone(),
+            }),
+        }
+    }
+}
+
+/// Whether an effect's result belongs to the session that sent it (and is
+/// dropped once that session has ended): all but the terminal's own chores.
+pub fn belongs_to_session(effect: &Effect) -> bool {
+    !matches!(effect, Effect::DailyChores)
+}
 
 /// Run one action and every effect that follows from it. Returns the
 /// effects only the terminal can perform (clearing it).
@@ -39,18 +102,24 @@ pub fn run_effects(
             for_terminal.push(effect);
             continue;
         }
-        if let Some(result) = perform(state, store, effect, now) {
+        if let Some(result) = perform(&Scope::of(state), store, effect, now) {
             queue.extend(update(state, Action::Loaded(result), now));
         }
     }
     for_terminal
 }
 
-fn perform(state: &State, store: &mut Store, effect: Effect, now: DateTime<Utc>) -> Option<Loaded> {
-    if let Some(l) = super::kiosk_effects::perform(state, store, &effect, now) {
+/// Perform one effect against the store; its result, if it has one.
+pub fn perform(
+    scope: &Scope,
+    store: &mut Store,
+    effect: Effect,
+    now: DateTime<Utc>,
+) -> Option<Loaded> {
+    if let Some(l) = super::kiosk_effects::perform(scope, store, &effect, now) {
         return l;
     }
-    let effect = match perform_huddle(state, store, effect) {
+    let effect = match perform_huddle(scope, store, effect) {
         Ok(done) => return done,
         Err(other) => other,
     };
@@ -73,7 +142,7 @@ fn perform(state: &State, store: &mut Store, effect: Effect, now: DateTime<Utc>)
                     previous: Box::new(previous),
                 })
             });
-            if state.kiosk.is_some() {
+            if scope.kiosk.is_some() {
                 // At a kiosk there is no "your history" and no quitting.
                 return Some(saved.unwrap_or_else(|e| {
                     Loaded::Error(crate::text::kiosk::save_failed(&e.to_string()))
@@ -82,15 +151,15 @@ fn perform(state: &State, store: &mut Store, effect: Effect, now: DateTime<Utc>)
             saved
         }
         // Everything else reads or changes one person's own check-ins.
-        other => return perform_personal(state, store, other),
+        other => return perform_personal(scope, store, other),
     };
     Some(result.unwrap_or_else(|e| Loaded::Error(crate::text::store_failed(&e.to_string()))))
 }
 
-fn perform_personal(state: &State, store: &mut Store, effect: Effect) -> Option<Loaded> {
-    let me = state.session.respondent?;
+fn perform_personal(scope: &Scope, store: &mut Store, effect: Effect) -> Option<Loaded> {
+    let me = scope.respondent?;
     let result = match effect {
-        Effect::LoadHome => home_summaries(state, store, me).map(Loaded::Home),
+        Effect::LoadHome => home_summaries(&scope.questionnaires, store, me).map(Loaded::Home),
         Effect::LoadHistory(request) => history_page(store, me, request).map(Loaded::History),
         Effect::DeleteCheckin(id) => store.delete_checkin(me, id).map(Loaded::Deleted),
         Effect::LoadDetail(id) => store.checkin(id).map(|d| Loaded::Detail(Box::new(d))),
@@ -129,11 +198,11 @@ fn history_page(
 /// The huddle's effects (`Err` gives back any other effect). Every
 /// reflection is read through `Store::huddle`, the anonymity rules.
 fn perform_huddle(
-    state: &State,
+    scope: &Scope,
     store: &mut Store,
     effect: Effect,
 ) -> Result<Option<Loaded>, Effect> {
-    let Some(v) = state.huddle.as_ref() else {
+    let Some(v) = scope.huddle.as_ref() else {
         return Err(effect);
     };
     let (team, period) = (v.team.clone(), v.period);
@@ -146,23 +215,19 @@ fn perform_huddle(
         other => return Err(other),
     };
     let result = done.and_then(|()| {
-        let answered = store.team_questionnaires(&team)?;
-        let mut shown: Vec<&crate::questionnaire::Questionnaire> = v
-            .questionnaires
-            .iter()
-            .filter(|q| answered.contains(&q.id))
-            .collect();
-        if shown.is_empty() {
-            shown.extend(v.questionnaires.iter().find(|q| q.id == "team-reflection"));
-        }
-        let seed = crate::anonymity::os_seed();
-        let huddles = shown
-            .into_iter()
-            .map(|q| store.huddle(q, &team, period, v.thresholds, seed))
-            .collect::<crate::store::Result<Vec<_>>>()?;
-        let mut actions = store.actions(Some(&team))?;
-        crate::huddle::order_actions(&mut actions, v.today);
-        Ok(Loaded::Huddle { huddles, actions })
+        let view = crate::team_view::load(
+            store,
+            &v.questionnaires,
+            None,
+            &team,
+            period,
+            v.thresholds,
+            v.today,
+        )?;
+        Ok(Loaded::Huddle {
+            huddles: view.huddles,
+            actions: view.actions,
+        })
     });
     Ok(Some(result.unwrap_or_else(|e| {
         Loaded::Error(crate::text::store_failed(&e.to_string()))
@@ -170,12 +235,12 @@ fn perform_huddle(
 }
 
 pub fn home_summaries(
-    state: &State,
+    questionnaires: &[Questionnaire],
     store: &mut Store,
     me: i64,
 ) -> crate::store::Result<Vec<HomeSummary>> {
     let mut out = Vec::new();
-    for q in &state.questionnaires {
+    for q in questionnaires {
         let last_done = store.last_done(me, &q.id)?;
         let (recent, latest_band) = match q.scores.first() {
             Some(s) if last_done.is_some() => {
@@ -201,12 +266,15 @@ pub fn home_summaries(
 }
 
 /// The event loop, generic over the backend so tests can drive it with
-/// `TestBackend`. `next_event` says what happened: an event, a tick, or the end of input.
+/// `TestBackend`. Inputs (events from the terminal's reader thread, results
+/// from the store's worker) arrive on `inputs`; `sender` is given to the
+/// worker. Time passes every [`TICK_MS`] whatever arrives or does not.
 pub fn run_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     state: &mut State,
-    store: &mut Store,
-    mut next_event: impl FnMut() -> std::io::Result<Input>,
+    mut store: Store,
+    sender: Sender<Input>,
+    inputs: Receiver<Input>,
 ) -> anyhow::Result<()>
 where
     B::Error: Send + Sync + 'static,
@@ -214,42 +282,58 @@ where
     // Checkpoints happen after frames, not inside a save (store/checkpoint.rs).
     // A store that cannot change this (read-only, damaged) keeps SQLite's default.
     let _ = store.defer_checkpoints();
+    let worker = Worker::spawn(store, sender)?;
+    let now = Utc::now();
     let size = terminal.size()?;
-    dispatch(
+    let mut effects = update(
         state,
-        store,
         Action::Resize {
             width: size.width,
             height: size.height,
         },
-        Utc::now(),
+        now,
     );
-    dispatch(
-        state,
-        store,
-        Action::Loaded(Loaded::Home(Vec::new())),
-        Utc::now(),
-    );
-    let effects = if state.kiosk.is_some() {
+    effects.extend(update(state, Action::Loaded(Loaded::Home(Vec::new())), now));
+    effects.extend(if state.kiosk.is_some() {
         super::kiosk::end_session(state)
     } else if state.screen == super::Screen::Huddle {
         super::huddle::load(state)
     } else {
         super::go_home(state)
-    };
-    run_effects(state, store, effects, Utc::now());
-    terminal.draw(|f| crate::ui::draw(f, state))?;
+    });
+    if send(state, &worker, effects, now) {
+        clear(terminal)?;
+    }
+    let mut drawn = terminal.draw(|f| crate::ui::draw(f, state))?.area;
+    let tick = std::time::Duration::from_millis(TICK_MS as u64);
     let mut last_tick = Utc::now();
     while !state.quit {
-        let input = next_event()?;
+        let input = match inputs.recv_timeout(tick) {
+            Ok(input) => input,
+            Err(RecvTimeoutError::Timeout) => Input::Tick,
+            Err(RecvTimeoutError::Disconnected) => Input::End,
+        };
         let now = Utc::now();
-        let mut terminal_effects = Vec::new();
+        let mut effects = Vec::new();
         let mut redraw = false;
         match input {
             Input::End => break,
             Input::Event(event) => {
+                if let Event::Resize(..) = event {
+                    // What the terminal shows after a resize cannot be
+                    // trusted (cut, wrapped): paint every cell again.
+                    repaint(terminal)?;
+                }
                 if let Some(action) = crate::keymap::map(&event, state) {
-                    terminal_effects.extend(dispatch(state, store, action, now));
+                    effects.extend(update(state, action, now));
+                    redraw = true;
+                }
+            }
+            Input::Done(done) => {
+                // A result for a session that has ended (the kiosk wiped it
+                // meanwhile) is not shown to whoever is there now.
+                if done.session.is_none_or(|s| s == state.session.id) {
+                    effects.extend(update(state, Action::Loaded(done.loaded), now));
                     redraw = true;
                 }
             }
@@ -258,32 +342,80 @@ where
         // Time passes for the kiosk even while events keep coming.
         if state.kiosk.is_some() && (now - last_tick).num_milliseconds() >= TICK_MS {
             last_tick = now;
-            terminal_effects.extend(dispatch(state, store, Action::Tick, now));
+            effects.extend(update(state, Action::Tick, now));
             redraw = true;
         }
-        if terminal_effects.contains(&Effect::ClearTerminal) {
+        // The size the last frame was drawn at is the size now, or the
+        // screen is drawn again (a resize event can be missed in a burst of
+        // resizes: the frame then took a size the events never reported).
+        let size = terminal.size()?;
+        if (size.width, size.height) != (drawn.width, drawn.height) {
+            repaint(terminal)?;
+            let resize = Action::Resize {
+                width: size.width,
+                height: size.height,
+            };
+            effects.extend(update(state, resize, now));
+            redraw = true;
+        }
+        if send(state, &worker, effects, now) {
             clear(terminal)?;
         }
         if redraw {
-            terminal.draw(|f| crate::ui::draw(f, state))?;
+            drawn = terminal.draw(|f| crate::ui::draw(f, state))?.area;
             // The frame is out: now copy any saved pages into the file.
-            store.checkpoint_idle();
+            worker.send(Job::Checkpoint);
         }
     }
+    // Dropping the worker waits for the jobs already sent (a save in flight).
+    drop(worker);
     Ok(())
+}
+
+/// Send effects to the worker, each with the scope it needs; returns
+/// whether the terminal must be cleared (only this thread can do that).
+fn send(state: &State, worker: &Worker, effects: Vec<Effect>, now: DateTime<Utc>) -> bool {
+    let mut clear = false;
+    for effect in effects {
+        match effect {
+            Effect::ClearTerminal => clear = true,
+            Effect::Quit => {}
+            effect => worker.send(Job::Effect {
+                effect,
+                scope: Box::new(Scope::of(state)),
+                now,
+            }),
+        }
+    }
+    clear
 }
 
 /// How often the kiosk's clock ticks (its countdowns count in seconds).
 pub const TICK_MS: i64 = 250;
 
-/// What the event source gives the loop.
+/// What the loop waits for.
 #[derive(Debug)]
 pub enum Input {
     Event(Event),
+    /// An effect's result, from the store's worker thread.
+    Done(super::worker::Done),
     /// Nothing happened for a while: time passes.
     Tick,
     /// Input has ended (the terminal has gone).
     End,
+}
+
+/// Clear the screen and make the next draw paint every cell. Not
+/// `Terminal::clear`: it asks the terminal where its cursor is, and a
+/// terminal that does not answer would end the app. A resize to the size
+/// it has now clears without asking anything.
+fn repaint<B: Backend>(terminal: &mut Terminal<B>) -> anyhow::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let size = terminal.size()?;
+    terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
+    Ok(())
 }
 
 /// Wipe the whole terminal, scrollback included, so nothing of the person
@@ -292,7 +424,7 @@ fn clear<B: Backend>(terminal: &mut Terminal<B>) -> anyhow::Result<()>
 where
     B::Error: Send + Sync + 'static,
 {
-    terminal.clear()?;
+    repaint(terminal)?;
     if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         super::terminal::purge_scrollback();
     }

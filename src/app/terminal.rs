@@ -3,17 +3,16 @@
 //! crossterm event source.
 
 use super::lifeline;
-use super::runner::{run_loop, Input};
+use super::runner::run_loop;
 use super::State;
 use crate::config::Settings;
 use crate::questionnaire::Catalog;
 use crate::store::Store;
 use anyhow::Context;
 use ratatui::crossterm::event::{
-    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
 use ratatui::crossterm::execute;
-use std::time::Duration;
 
 /// Put the terminal back as it was: mouse and paste reporting off, main
 /// screen, cursor shown, cooked mode. Safe from any thread, more than once,
@@ -167,12 +166,12 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
     if !notes.is_empty() {
         state.status = Some(notes.join(" "));
     }
-    present(&mut state, &mut store)
+    present(&mut state, store)
 }
 
 /// Take over the terminal and run the app on `state` until it quits (used
 /// by the personal app and by `joy huddle`).
-pub fn present(state: &mut State, store: &mut Store) -> anyhow::Result<()> {
+pub fn present(state: &mut State, store: Store) -> anyhow::Result<()> {
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         anyhow::bail!(crate::text::NEEDS_TERMINAL);
     }
@@ -189,17 +188,14 @@ pub fn present(state: &mut State, store: &mut Store) -> anyhow::Result<()> {
     let _restore = Restore;
     execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)
         .context("cannot enable the mouse and bracketed paste")?;
-    let kiosk = state.kiosk.is_some();
-    let result = run_loop(&mut terminal, state, store, || loop {
-        match event::poll(Duration::from_millis(super::runner::TICK_MS as u64)) {
-            Ok(true) => return event::read().map(Input::Event),
-            // Only the kiosk has clocks to run; the personal app just waits.
-            Ok(false) if kiosk => return Ok(Input::Tick),
-            Ok(false) => continue,
-            // Input has gone (terminal closed): exit cleanly.
-            Err(_) => return Ok(Input::End),
-        }
-    });
+    // Input is read on its own thread; this one only waits on it with a
+    // timeout, so time passes whatever the terminal sends (see `reader`).
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = super::reader::tty_fd()
+        .and_then(|fd| super::reader::Reader::spawn_into(fd, tx.clone()))
+        .context("cannot read the terminal")?;
+    let result = run_loop(&mut terminal, state, store, tx, rx);
+    drop(reader);
     drop(_restore);
     result
 }

@@ -20,6 +20,54 @@ pub const ADMIN_PIN_SETTING: &str = "kiosk.admin_pin_hash";
 /// Setting key of the local date (YYYY-MM-DD) the daily chores last ran.
 pub const CHORES_DATE_SETTING: &str = "kiosk.chores_date";
 
+/// Whose secret a PIN attempt is checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinTarget<'a> {
+    /// The holder of this private code (if there is one).
+    Holder(&'a str),
+    /// The kiosk's admin PIN.
+    Admin,
+}
+
+/// What one PIN attempt came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinOutcome {
+    /// Right: the holder (or the admin, id 0).
+    Ok(i64),
+    /// Wrong PIN or unknown code (one answer for both).
+    NoMatch,
+    /// Locked for this much longer.
+    Locked(chrono::Duration),
+    /// No admin PIN has been set.
+    NoAdminPin,
+}
+
+fn read_lockout(c: &rusqlite::Connection, key: &str) -> rusqlite::Result<Lockout> {
+    c.prepare_cached("SELECT failures, locked_until FROM pin_lockout WHERE key = ?1")?
+        .query_row([key], |r| {
+            Ok(Lockout {
+                failures: r.get::<_, i64>(0)?.clamp(0, i64::from(u32::MAX)) as u32,
+                locked_until: r.get::<_, Option<i64>>(1)?.map(from_ms),
+            })
+        })
+        .optional()
+        .map(Option::unwrap_or_default)
+}
+
+fn write_lockout(c: &rusqlite::Connection, key: &str, lockout: &Lockout) -> rusqlite::Result<()> {
+    if *lockout == Lockout::default() {
+        c.prepare_cached("DELETE FROM pin_lockout WHERE key = ?1")?
+            .execute([key])?;
+    } else {
+        c.prepare_cached(
+            "INSERT INTO pin_lockout (key, failures, locked_until) VALUES (?1, ?2, ?3)
+             ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",
+        )?
+        .execute(params![key, lockout.failures, lockout.locked_until.map(ms)])?;
+    }
+    Ok(())
+}
+
 /// What the daily chores did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChoresReport {
@@ -175,33 +223,71 @@ impl Store {
     /// The lockout kept under `key` ([`crate::kiosk::code_key`] or
     /// [`ADMIN_KEY`]); none kept = no failures.
     pub fn lockout(&mut self, key: &str) -> Result<Lockout> {
-        self.sql(|c| {
-            c.prepare_cached("SELECT failures, locked_until FROM pin_lockout WHERE key = ?1")?
-                .query_row([key], |r| {
-                    Ok(Lockout {
-                        failures: r.get::<_, i64>(0)?.clamp(0, i64::from(u32::MAX)) as u32,
-                        locked_until: r.get::<_, Option<i64>>(1)?.map(from_ms),
-                    })
-                })
-                .optional()
-                .map(Option::unwrap_or_default)
-        })
+        self.sql(|c| read_lockout(c, key))
     }
 
     /// Keep `lockout` under `key`; a clear one (no failures) removes the row.
     pub fn save_lockout(&mut self, key: &str, lockout: &Lockout) -> Result<()> {
-        self.write("saving a PIN lockout", |c| {
-            if *lockout == Lockout::default() {
-                c.prepare_cached("DELETE FROM pin_lockout WHERE key = ?1")?
-                    .execute([key])?;
-            } else {
-                c.prepare_cached(
-                    "INSERT INTO pin_lockout (key, failures, locked_until) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",
-                )?
-                .execute(params![key, lockout.failures, lockout.locked_until.map(ms)])?;
+        self.write("saving a PIN lockout", |c| write_lockout(c, key, lockout))
+    }
+
+    /// One PIN attempt, whole: the lockout under `key` is checked, the PIN
+    /// verified by `verify` (given the stored hash, or `None` for a code
+    /// that does not exist, which must be checked against a dummy hash so
+    /// it takes as long), and the outcome counted, in one IMMEDIATE
+    /// transaction: two terminals on one file cannot both read the same
+    /// count and lose a failure.
+    pub fn pin_attempt(
+        &mut self,
+        key: &str,
+        target: PinTarget<'_>,
+        now: DateTime<Utc>,
+        verify: impl FnOnce(Option<&str>) -> bool,
+    ) -> Result<PinOutcome> {
+        self.write("checking a PIN", |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let lock = read_lockout(&tx, key)?.current(now);
+            if let Some(left) = lock.remaining(now) {
+                return Ok(PinOutcome::Locked(left));
             }
-            Ok(())
+            let secret: Option<(i64, String)> = match target {
+                PinTarget::Holder(code) => match normalize_code(code) {
+                    Some(code) => tx
+                        .prepare_cached(
+                            "SELECT id, coalesce(secret_hash, '') FROM respondent WHERE kind = 'pin' AND code = ?1",
+                        )?
+                        .query_row([code], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()?,
+                    None => None,
+                },
+                PinTarget::Admin => {
+                    let hash: Option<String> = tx
+                        .prepare_cached("SELECT value FROM setting WHERE key = ?1")?
+                        .query_row([ADMIN_PIN_SETTING], |r| r.get(0))
+                        .optional()?;
+                    match hash {
+                        Some(h) => Some((0, h)),
+                        None => return Ok(PinOutcome::NoAdminPin),
+                    }
+                }
+            };
+            let right = verify(secret.as_ref().map(|(_, h)| h.as_str()));
+            let outcome = match secret {
+                Some((id, _)) if right => {
+                    write_lockout(&tx, key, &lock.after_success())?;
+                    PinOutcome::Ok(id)
+                }
+                _ => {
+                    let lock = lock.after_failure(now);
+                    write_lockout(&tx, key, &lock)?;
+                    match lock.remaining(now) {
+                        Some(left) => PinOutcome::Locked(left),
+                        None => PinOutcome::NoMatch,
+                    }
+                }
+            };
+            tx.commit()?;
+            Ok(outcome)
         })
     }
 

@@ -3,7 +3,7 @@
 //! tests (`#[path = "support/tmux.rs"] mod tmux;`).
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -34,6 +34,17 @@ impl Tmux {
         self.cmd(&["display-message", "-p", "-t", "joy", name])
             .trim()
             .to_string()
+    }
+    /// Raw bytes into the pane's terminal, exactly as given (tmux's
+    /// `send-keys -H`): broken escape sequences, lone halves of UTF-8, NULs.
+    pub fn bytes(&self, b: &[u8]) {
+        if b.is_empty() {
+            return;
+        }
+        let hex: Vec<String> = b.iter().map(|x| format!("{x:02x}")).collect();
+        let mut args = vec!["send-keys", "-t", "joy", "-H"];
+        args.extend(hex.iter().map(String::as_str));
+        self.cmd(&args);
     }
     pub fn literal(&self, s: &str) {
         self.cmd(&["send-keys", "-t", "joy", "-l", s]);
@@ -240,4 +251,22 @@ pub fn watch_exit(pid: u32, deadline: Duration, act: impl FnOnce()) -> Ending {
         }
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+/// A kiosk with teams "Ward 7" and "Theatres" and the given extra `[kiosk]`
+/// settings, at `w` x `h`, on the welcome screen. Returns the folder (keep
+/// it alive), the database and the pane.
+pub fn start_kiosk(name: &str, extra: &str, w: u16, h: u16) -> (tempfile::TempDir, PathBuf, Tmux) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let db = dir.path().join("kiosk.db");
+    let config = dir.path().join("joy.toml");
+    std::fs::write(
+        &config,
+        format!("[kiosk]\nsite = \"Ward 7 (test)\"\nteams = [\"Ward 7\", \"Theatres\"]\n{extra}\n"),
+    )
+    .expect("the config is written");
+    let args = format!("kiosk --config '{}'", config.display());
+    let t = start_with(&db, name, "", &args, w, h);
+    t.wait_for("How are you doing today?");
+    (dir, db, t)
 }

@@ -1,0 +1,86 @@
+//! The thread that owns the store in the interactive app. The UI thread
+//! sends it effects (with the [`Scope`] they need) and goes on drawing and
+//! counting time; each result comes back on the UI thread's input channel
+//! as [`Input::Done`] and goes through `update` like any other action.
+//! Jobs run one at a time in the order sent, so a save always lands before
+//! the reload that follows it. Dropping the worker waits for the jobs
+//! already sent (a save in flight is finished, never cut off).
+
+use super::runner::{belongs_to_session, perform, Input, Scope};
+use super::{Effect, Loaded};
+use crate::store::Store;
+use chrono::{DateTime, Utc};
+use std::sync::mpsc::{self, Sender};
+use std::thread::JoinHandle;
+
+/// Work for the store's thread.
+#[derive(Debug)]
+pub enum Job {
+    Effect {
+        effect: Effect,
+        scope: Box<Scope>,
+        now: DateTime<Utc>,
+    },
+    /// A frame is out: copy saved pages into the file now (see
+    /// `store/checkpoint.rs`).
+    Checkpoint,
+}
+
+/// A result from the store's thread.
+#[derive(Debug)]
+pub struct Done {
+    /// The session it belongs to (`None`: the terminal's own, e.g. chores).
+    pub session: Option<u64>,
+    pub loaded: Loaded,
+}
+
+pub struct Worker {
+    jobs: Option<Sender<Job>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Worker {
+    /// Move `store` to a thread of its own; results go to `out`.
+    pub fn spawn(mut store: Store, out: Sender<Input>) -> std::io::Result<Worker> {
+        let (tx, rx) = mpsc::channel::<Job>();
+        let thread = std::thread::Builder::new()
+            .name("joy-store".into())
+            .spawn(move || {
+                for job in rx {
+                    match job {
+                        Job::Effect { effect, scope, now } => {
+                            let session = belongs_to_session(&effect).then_some(scope.session);
+                            if let Some(loaded) = perform(&scope, &mut store, effect, now) {
+                                // The loop may have ended: the work is done all the same.
+                                let _ = out.send(Input::Done(Done { session, loaded }));
+                            }
+                        }
+                        Job::Checkpoint => {
+                            store.checkpoint_idle();
+                        }
+                    }
+                }
+            })?;
+        Ok(Worker {
+            jobs: Some(tx),
+            thread: Some(thread),
+        })
+    }
+
+    pub fn send(&self, job: Job) {
+        if let Some(jobs) = &self.jobs {
+            // Only fails if the thread has died (a bug, reported by its panic).
+            let _ = jobs.send(job);
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        // No more jobs: the thread finishes what it has, then ends.
+        self.jobs.take();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! What a terminal sends, or fails to send, never stops the kiosk's clock:
+//! the real `joy kiosk` in a pane, given `Alt+[` (Esc and `[` in one read)
+//! and a paste that never ends, still wipes the screen when left; in a
+//! pseudo-terminal that answers nothing, it wipes and never asks the
+//! terminal anything (no cursor query that could end it).
+
+#[path = "support/tmux.rs"]
+mod tmux;
+
+use std::time::{Duration, Instant};
+use tmux::{alive, start_kiosk};
+
+/// Start a team reflection and type a secret into its free-text question.
+fn type_secret(t: &tmux::Tmux, secret: &str) {
+    let screen = t.screen();
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Team joy in work reflection"))
+        .expect("the welcome screen lists the team reflection");
+    let key = row
+        .split_whitespace()
+        .find(|w| w.chars().all(|c| c.is_ascii_digit()))
+        .expect("a number key")
+        .to_string();
+    t.keys(&[&key]);
+    t.wait_for("Which team is this reflection for");
+    t.keys(&["1"]);
+    t.wait_for("What matters to you at work");
+    t.literal(secret);
+    t.wait_for(secret);
+}
+
+fn assert_wiped(t: &tmux::Tmux, secret: &str) {
+    // Inactivity is 3 s; the wipe must come whatever was sent.
+    let start = Instant::now();
+    t.wait_for("How are you doing today?");
+    println!(
+        "measured: wiped {} ms after the last input",
+        start.elapsed().as_millis()
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let all = t.history();
+    assert!(
+        !all.contains(secret),
+        "left on screen or in scrollback:\n{all}"
+    );
+    assert!(!all.contains("JOY-EXITED"), "the kiosk ended:\n{all}");
+}
+
+#[test]
+fn alt_bracket_does_not_stop_the_idle_wipe_or_swallow_keys() {
+    let (_dir, _db, t) = start_kiosk("altbracket", "inactivity_secs = 3", 80, 24);
+    let pid = t.joy_pid();
+    type_secret(&t, "SECRET-ALT-1234");
+    // Esc and `[` in one write, as a terminal sends Alt+[.
+    t.bytes(b"\x1b[");
+    assert_wiped(&t, "SECRET-ALT-1234");
+    // The keys after it are read: the welcome screen answers a number.
+    t.keys(&["1"]);
+    t.wait_for("Which team");
+    assert!(alive(pid), "the same kiosk process");
+    assert_eq!(t.joy_pid(), pid);
+}
+
+#[test]
+fn a_paste_that_never_ends_does_not_stop_the_idle_wipe() {
+    let (_dir, _db, t) = start_kiosk("openpaste", "inactivity_secs = 3", 80, 24);
+    type_secret(&t, "SECRET-PASTE-77");
+    // The start of a bracketed paste, some text, and never its end.
+    t.bytes(b"\x1b[200~more words");
+    assert_wiped(&t, "SECRET-PASTE-77");
+    t.keys(&["1"]);
+    t.wait_for("Which team");
+}
+
+#[test]
+fn an_unfinished_sequence_of_digits_does_not_stop_the_idle_wipe() {
+    let (_dir, _db, t) = start_kiosk("digits", "inactivity_secs = 3", 80, 24);
+    type_secret(&t, "SECRET-DIGITS-9");
+    t.bytes(b"\x1b[1;2;3;4;5;6;7");
+    assert_wiped(&t, "SECRET-DIGITS-9");
+}
+
+/// A pseudo-terminal driven by hand: what the app writes is collected, and
+/// nothing is ever answered (no cursor report, no device attributes).
+mod silent_pty {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    use std::os::unix::process::CommandExt;
+    use std::process::{Child, Command, Stdio};
+    use std::sync::{Arc, Mutex};
+
+    pub struct Pty {
+        pub master: OwnedFd,
+        pub child: Child,
+        pub output: Arc<Mutex<Vec<u8>>>,
+    }
+
+    impl Pty {
+        pub fn write(&self, b: &[u8]) {
+            use std::os::fd::AsRawFd;
+            // SAFETY: writing a buffer we own to our own descriptor.
+            unsafe { libc::write(self.master.as_raw_fd(), b.as_ptr().cast(), b.len()) };
+        }
+        pub fn text(&self) -> String {
+            String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned()
+        }
+        pub fn len(&self) -> usize {
+            self.output.lock().unwrap().len()
+        }
+    }
+
+    impl Drop for Pty {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    pub fn spawn(cmd: &mut Command) -> Pty {
+        let (mut master, mut slave) = (0, 0);
+        let ws = libc::winsize {
+            ws_row: 24,
+            ws_col: 80,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: openpty fills two descriptors; the size is ours.
+        let r = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                &ws,
+            )
+        };
+        assert_eq!(r, 0, "openpty");
+        // SAFETY: both descriptors were just opened for us.
+        let (master, slave) =
+            unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+        let s_in = slave.try_clone().unwrap();
+        let s_out = slave.try_clone().unwrap();
+        // SAFETY: setsid and TIOCSCTTY in the child before exec make the pty
+        // its controlling terminal.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::setsid();
+                libc::ioctl(0, libc::TIOCSCTTY as _, 0);
+                Ok(())
+            });
+        }
+        let child = cmd
+            .stdin(Stdio::from(s_in))
+            .stdout(Stdio::from(s_out))
+            .stderr(Stdio::from(slave))
+            .spawn()
+            .expect("joy starts");
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&output);
+        let mut reader = std::fs::File::from(master.try_clone().unwrap());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Pty {
+            master,
+            child,
+            output,
+        }
+    }
+}
+
+#[test]
+fn a_terminal_that_answers_nothing_is_wiped_and_never_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("joy.toml");
+    std::fs::write(
+        &config,
+        "[kiosk]\nsite = \"Ward 7 (test)\"\nteams = [\"Ward 7\"]\ninactivity_secs = 3\n",
+    )
+    .unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_joy"));
+    cmd.args(["kiosk", "--config"])
+        .arg(&config)
+        .env("JOY_DB", dir.path().join("k.db"))
+        .env("XDG_CONFIG_HOME", dir.path().join("cfg"))
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm-256color");
+    let mut pty = silent_pty::spawn(&mut cmd);
+    let wait_for = |pty: &silent_pty::Pty, from: usize, text: &str| {
+        let start = Instant::now();
+        loop {
+            let all = pty.output.lock().unwrap().clone();
+            if String::from_utf8_lossy(&all[from.min(all.len())..]).contains(text) {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "no {text:?} in what the kiosk wrote"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    wait_for(&pty, 0, "How are you doing today?");
+    for round in 0..2 {
+        let mark = pty.len();
+        pty.write(b"1");
+        wait_for(&pty, mark, "Which team");
+        // Noise a terminal might send, none of it a reply to anything.
+        pty.write(b"\x1b[\x1b[200~half a paste\x1bO\xc3");
+        let mark = pty.len();
+        wait_for(&pty, mark, "How are you doing today?");
+        std::thread::sleep(Duration::from_millis(500));
+        assert!(
+            pty.child.try_wait().unwrap().is_none(),
+            "the kiosk ended after wipe {round}: {}",
+            pty.text()
+        );
+    }
+    let all = pty.text();
+    assert!(
+        !all.contains("\x1b[6n"),
+        "the kiosk asked the terminal for its cursor position"
+    );
+    assert!(all.contains("\x1b[3J"), "the scrollback was cleared");
+}
