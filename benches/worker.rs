@@ -30,7 +30,11 @@ fn setup() -> (Store, State) {
     let q = qs.iter().find(|q| q.id == "who5").unwrap().clone();
     let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
     for i in 0..200 {
-        let answers = parse_pairs(&q, ["cheerful=3", "calm=2", "active=4", "rested=1", "interest=3"]).unwrap();
+        let answers = parse_pairs(
+            &q,
+            ["cheerful=3", "calm=2", "active=4", "rested=1", "interest=3"],
+        )
+        .unwrap();
         let outcome = score(&q, &answers);
         let at = t0 + Duration::days(i);
         let new = NewCheckin::from_outcome(&q, &answers, &outcome, Some(me), at, at);

@@ -36,6 +36,20 @@ pub fn open_write(settings: &Settings) -> Result<Store> {
     Ok(s)
 }
 
+/// Open for writing without ever migrating: a command that shares a file
+/// with the app or kiosk that owns it (`joy actions`, the huddle screen)
+/// creates a file that is not there, but an existing one of an older
+/// schema is refused with what to do, never brought up to date behind the
+/// back of the older kiosk still running on it.
+pub fn open_write_as_is(settings: &Settings) -> Result<Store> {
+    if settings.db.exists() {
+        // Checks identity and schema without writing (refuses older, newer,
+        // foreign and damaged files with their own messages).
+        drop(Store::open_read_only(&settings.db)?);
+    }
+    open_write(settings)
+}
+
 pub fn backup(
     settings: &Settings,
     out_file: Option<&Path>,

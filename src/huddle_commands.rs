@@ -213,7 +213,7 @@ fn open_screen(
     // Writable so actions can be recorded; a database that cannot be
     // written (read-only media) is still shown, and saving an action then
     // says why it could not.
-    let store = match crate::data_commands::open_write(settings) {
+    let store = match crate::data_commands::open_write_as_is(settings) {
         Ok(w) => w,
         Err(_) => store,
     };
@@ -331,7 +331,7 @@ pub fn actions(
                 owner: text_arg("owner", &owner, false)?,
                 review_on: review.as_deref().map(date_arg).transpose()?,
             };
-            let mut store = crate::data_commands::open_write(settings)?;
+            let mut store = crate::data_commands::open_write_as_is(settings)?;
             let known = known_teams(settings, &mut store)?;
             new.team = match_team(&new.team, &known)?;
             let id = store.add_action(&new, today)?;
@@ -365,7 +365,7 @@ pub fn actions(
                     .map(|l| text_arg("learned note", &l, false))
                     .transpose()?,
             };
-            let mut store = crate::data_commands::open_write(settings)?;
+            let mut store = crate::data_commands::open_write_as_is(settings)?;
             if !store.update_action(id, &change, today)? {
                 bail!("there is no action #{id}. `joy actions list` shows their numbers.");
             }

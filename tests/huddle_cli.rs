@@ -299,3 +299,35 @@ fn team_names_match_ignoring_case_and_unknown_teams_are_refused() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("Nights"));
 }
+
+/// A reader never migrates a file it does not own: `joy actions add` on a
+/// kiosk's file of an older schema says what to do and leaves the schema as
+/// it was (migrating it would pause the older kiosk still running on it,
+/// which then finds a file "from a newer version").
+#[test]
+fn actions_on_an_older_file_say_what_to_do_and_do_not_migrate_it() {
+    use joy_kiosk::store::schema::{APPLICATION_ID, MIGRATIONS};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.db");
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        for m in &MIGRATIONS[..MIGRATIONS.len() - 1] {
+            c.execute_batch(m).unwrap();
+        }
+        c.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        c.pragma_update(None, "user_version", MIGRATIONS.len() as i64 - 1)
+            .unwrap();
+    }
+    let o = joy(
+        &["actions", "add", "--team", "Ward 7", "Fix the fridge"],
+        &db,
+    );
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("older version"), "{}", stderr(&o));
+    let v: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, MIGRATIONS.len() as i64 - 1, "the file was migrated");
+}

@@ -48,7 +48,7 @@ pub enum StoreError {
     },
     #[error("{path} is read-only (opened for reading only, or on read-only media): {what} needs to write. Copy the file somewhere writable and use --db.")]
     ReadOnly { path: String, what: &'static str },
-    #[error("{path} was written by an older version of joy-kiosk (schema {found}); open it once with `joy` to bring it up to date.")]
+    #[error("{path} was written by an older version of joy-kiosk (schema {found}); the app or kiosk that uses it brings it up to date when it next starts, or open it once with `joy --db {path}`.")]
     TooOld { path: String, found: i64 },
     #[error("{path} cannot be restored from: {detail}. Nothing was changed. Give a file made by `joy backup` (they are kept in {backups}).")]
     BadBackup {
