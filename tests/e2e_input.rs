@@ -230,3 +230,55 @@ fn a_terminal_that_answers_nothing_is_wiped_and_never_asked() {
     );
     assert!(all.contains("\x1b[3J"), "the scrollback was cleared");
 }
+
+/// A click whose bytes reach the kiosk in two pieces, the second well after
+/// the first (a busy machine, a slow link): its digits are never typed as
+/// keys (they would start a check-in, pick a team or answer a question).
+#[test]
+fn a_click_split_after_its_escape_types_no_digits() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("joy.toml");
+    std::fs::write(
+        &config,
+        "[kiosk]\nsite = \"Ward 7 (test)\"\nteams = [\"Ward 7\"]\ninactivity_secs = 60\n",
+    )
+    .unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_joy"));
+    cmd.args(["kiosk", "--config"])
+        .arg(&config)
+        .env("JOY_DB", dir.path().join("k.db"))
+        .env("XDG_CONFIG_HOME", dir.path().join("cfg"))
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm-256color");
+    let pty = silent_pty::spawn(&mut cmd);
+    let start = Instant::now();
+    while !pty.text().contains("How are you doing today?") {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "no welcome screen"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mark = pty.len();
+    // A click on a blank cell, split after its Esc by 250 ms.
+    pty.write(b"\x1b");
+    std::thread::sleep(Duration::from_millis(250));
+    pty.write(b"[<0;1;22M\x1b[<0;1;22m");
+    std::thread::sleep(Duration::from_millis(800));
+    let after = String::from_utf8_lossy(&pty.output.lock().unwrap()[mark..]).into_owned();
+    assert!(
+        !after.contains("Which team"),
+        "the click's digits started a check-in"
+    );
+    // And the kiosk still answers a real key.
+    pty.write(b"1");
+    let start = Instant::now();
+    loop {
+        let all = pty.output.lock().unwrap().clone();
+        if String::from_utf8_lossy(&all[mark..]).contains("Which team") {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "no answer to 1");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -18,10 +18,20 @@ use ratatui::crossterm::event::{
 };
 use std::time::{Duration, Instant};
 
-/// How long an unfinished escape sequence waits for its next byte before it
-/// is read as the keys it began with (Esc, or Alt and a key). Terminals send
-/// a whole sequence in one write; 50 ms is vim's usual `ttimeoutlen`.
-pub const ESC_WAIT: Duration = Duration::from_millis(50);
+/// How long a lone Esc (or Esc and one byte) waits for more before it is
+/// read as the key it is (Esc, or Alt and a key). Terminals send a whole
+/// sequence in one write; 100 ms is vim's usual `ttimeoutlen`.
+pub const ESC_WAIT: Duration = Duration::from_millis(100);
+
+/// How long a control sequence that has clearly begun (`ESC [` and more)
+/// waits for its end before it is dropped whole. Long, because the bytes
+/// of a click read as keys would type digits: answers nobody gave.
+pub const SEQUENCE_WAIT: Duration = Duration::from_millis(1000);
+
+/// After a lone Esc was read as the Esc key, a `[` that comes within this
+/// long starts the rest of that sequence (split from its Esc by a slow
+/// link or a busy machine), which is dropped, not typed.
+pub const ORPHAN_WINDOW: Duration = Duration::from_millis(1000);
 
 /// How long an unfinished bracketed paste waits for more before what came
 /// is taken as the whole paste.
@@ -44,6 +54,9 @@ pub struct Decoder {
     paste: Option<Vec<u8>>,
     /// When the last byte arrived.
     last: Option<Instant>,
+    /// Until when a `[` may be the rest of a sequence whose Esc was read as
+    /// the Esc key (see [`ORPHAN_WINDOW`]).
+    orphan_until: Option<Instant>,
 }
 
 /// What the start of the pending bytes is.
@@ -71,7 +84,7 @@ impl Decoder {
         }
         self.pending.extend_from_slice(bytes);
         let mut out = Vec::new();
-        self.drain(&mut out, false);
+        self.drain(&mut out, false, now);
         out
     }
 
@@ -83,6 +96,8 @@ impl Decoder {
             Some(last + PASTE_WAIT)
         } else if self.pending.is_empty() {
             None
+        } else if self.sequence_begun() {
+            Some(last + SEQUENCE_WAIT)
         } else {
             Some(last + ESC_WAIT)
         }
@@ -98,8 +113,15 @@ impl Decoder {
         if now < deadline {
             return out;
         }
-        self.drain(&mut out, true);
+        self.drain(&mut out, true, now);
         out
+    }
+
+    /// The pending bytes are a control sequence that has clearly begun:
+    /// `ESC [` and more, or the rest of one whose Esc was read alone.
+    fn sequence_begun(&self) -> bool {
+        self.pending.starts_with(b"\x1b[") && self.pending.len() > 2
+            || (self.orphan_until.is_some() && self.pending.first() == Some(&b'['))
     }
 
     /// Nothing is waiting to be read.
@@ -107,7 +129,10 @@ impl Decoder {
         self.pending.is_empty() && self.paste.is_none()
     }
 
-    fn drain(&mut self, out: &mut Vec<Event>, stale: bool) {
+    fn drain(&mut self, out: &mut Vec<Event>, stale: bool, now: Instant) {
+        if self.orphan_until.is_some_and(|t| now > t) {
+            self.orphan_until = None;
+        }
         loop {
             if let Some(paste) = self.paste.as_mut() {
                 match find(&self.pending, PASTE_END) {
@@ -140,7 +165,27 @@ impl Decoder {
             if self.pending.is_empty() {
                 return;
             }
-            match parse(&self.pending) {
+            let orphan = self.orphan_until.take().is_some() && self.pending[0] == b'[';
+            let step = if orphan {
+                // The rest of a sequence whose Esc was read alone: read it
+                // with its Esc, and drop it (a lost click is better than
+                // its digits typed as answers).
+                let mut whole = vec![0x1b];
+                whole.extend_from_slice(&self.pending);
+                match parse_csi(&whole) {
+                    Step::Done(_, used) => Step::Drop(used - 1),
+                    Step::Drop(n) => Step::Drop(n.saturating_sub(1)),
+                    Step::PasteStart(used) => Step::PasteStart(used - 1),
+                    Step::Wait if stale => Step::Drop(self.pending.len()),
+                    Step::Wait => {
+                        self.orphan_until = Some(now + ORPHAN_WINDOW);
+                        return;
+                    }
+                }
+            } else {
+                parse(&self.pending)
+            };
+            match step {
                 Step::Done(event, used) => {
                     out.extend(event);
                     self.pending.drain(..used);
@@ -154,6 +199,9 @@ impl Decoder {
                 }
                 Step::Wait if stale => {
                     let (event, used) = give_up(&self.pending);
+                    if self.pending.len() == 1 && self.pending[0] == 0x1b {
+                        self.orphan_until = Some(now + ORPHAN_WINDOW);
+                    }
                     out.extend(event);
                     self.pending.drain(..used);
                 }
@@ -182,15 +230,17 @@ fn partial_suffix(hay: &[u8], needle: &[u8]) -> usize {
 }
 
 /// An unfinished sequence whose wait ran out: a lone Esc is the Esc key;
-/// Esc and one more key is that key with Alt (`Alt+[` is `ESC [`); any
-/// other unfinished bytes are dropped one at a time so what follows is read.
+/// Esc and one more key is that key with Alt (`Alt+[` is `ESC [`); a longer
+/// unfinished sequence is dropped whole (its bytes are no keys anyone
+/// pressed); any other unfinished byte (half a character) is dropped.
 fn give_up(pending: &[u8]) -> (Option<Event>, usize) {
     match pending {
         [0x1b] => (Some(key(KeyCode::Esc, KeyModifiers::NONE)), 1),
-        [0x1b, b, ..] if (0x20..0x7f).contains(b) => {
+        [0x1b, b] if (0x20..0x7f).contains(b) => {
             let k = char_key(*b as char);
             (Some(with_alt(k)), 2)
         }
+        [0x1b, ..] => (None, pending.len()),
         _ => (None, 1),
     }
 }
@@ -521,7 +571,7 @@ mod tests {
         let start = t0();
         let mut d = Decoder::new();
         let mut out = d.feed(bytes, start);
-        out.extend(d.flush(start + PASTE_WAIT + ESC_WAIT));
+        out.extend(d.flush(start + Duration::from_secs(10)));
         assert!(d.is_idle(), "nothing left waiting after {bytes:?}");
         out
     }
@@ -608,6 +658,51 @@ mod tests {
         assert!(d.is_idle());
         // The next keys are read, not swallowed.
         assert_eq!(d.feed(b"1", start + ESC_WAIT * 2), vec![ch('1')]);
+    }
+
+    /// A click whose bytes came in two pieces, the second after the Esc
+    /// was already read alone (a busy machine, a slow link): no digit of it
+    /// is typed.
+    #[test]
+    fn a_click_split_after_its_escape_types_nothing() {
+        let start = t0();
+        let mut d = Decoder::new();
+        assert!(d.feed(b"\x1b", start).is_empty());
+        let esc = d.flush(start + ESC_WAIT);
+        assert_eq!(esc, vec![k(KeyCode::Esc, KeyModifiers::NONE)]);
+        let later = start + ESC_WAIT * 3;
+        assert!(
+            d.feed(b"[<0;12;9M\x1b[<0;12;9m", later).len() == 1,
+            "only the release"
+        );
+        assert!(d.is_idle());
+        // Long after, `[` is a key again.
+        let much_later = later + ORPHAN_WINDOW * 2;
+        assert_eq!(d.feed(b"[", much_later), vec![ch('[')]);
+    }
+
+    /// A click split in the middle of its numbers, the rest 300 ms later:
+    /// still one click, never the digits.
+    #[test]
+    fn a_click_split_in_its_numbers_is_still_one_click() {
+        let start = t0();
+        let mut d = Decoder::new();
+        assert!(d.feed(b"\x1b[<0;1", start).is_empty());
+        assert!(d.flush(start + Duration::from_millis(300)).is_empty());
+        let got = d.feed(b"2;9M", start + Duration::from_millis(300));
+        assert_eq!(
+            got,
+            vec![Event::Mouse(MouseEvent {
+                kind: MouseEventKind::Down(MouseButton::Left),
+                column: 11,
+                row: 8,
+                modifiers: KeyModifiers::NONE,
+            })]
+        );
+        // An unfinished one is dropped whole once its wait runs out.
+        assert!(d.feed(b"\x1b[<0;12", start).is_empty());
+        assert!(d.flush(start + SEQUENCE_WAIT * 2).is_empty());
+        assert!(d.is_idle());
     }
 
     #[test]
