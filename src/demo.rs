@@ -2,7 +2,7 @@
 //! new user can see the trend charts at once. No real person's data.
 
 use crate::questionnaire::{score, AnswerValue, Answers, Catalog, QuestionKind, Questionnaire};
-use crate::store::NewCheckin;
+use crate::model::NewCheckin;
 use chrono::{DateTime, Duration, Utc};
 
 /// A small deterministic generator (xorshift), so demo data is repeatable.

@@ -439,56 +439,8 @@ fn distribution(q: &Questionnaire, s: &Score, values: &[f64]) -> Vec<Bar> {
 
 // ---- Actions ----
 
-/// Where a team action stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ActionStatus {
-    Open,
-    Testing,
-    Done,
-    Dropped,
-}
+pub use crate::model::{ActionStatus, TeamAction};
 
-impl ActionStatus {
-    pub const ALL: [ActionStatus; 4] = [
-        ActionStatus::Open,
-        ActionStatus::Testing,
-        ActionStatus::Done,
-        ActionStatus::Dropped,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActionStatus::Open => "open",
-            ActionStatus::Testing => "testing",
-            ActionStatus::Done => "done",
-            ActionStatus::Dropped => "dropped",
-        }
-    }
-    pub fn parse(s: &str) -> Option<ActionStatus> {
-        ActionStatus::ALL
-            .into_iter()
-            .find(|a| a.as_str().eq_ignore_ascii_case(s.trim()))
-    }
-    /// Open and testing actions are still being worked on.
-    pub fn is_active(self) -> bool {
-        matches!(self, ActionStatus::Open | ActionStatus::Testing)
-    }
-}
-
-/// One action a team recorded.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TeamAction {
-    pub id: i64,
-    pub team: String,
-    pub action: String,
-    /// A person or a role ("ward manager").
-    pub owner: String,
-    pub review_on: Option<NaiveDate>,
-    pub status: ActionStatus,
-    /// What was learned (Plan-Do-Study-Act).
-    pub learned: String,
-    pub created_on: NaiveDate,
-    pub updated_on: NaiveDate,
-}
 
 impl TeamAction {
     /// Still active and its review date has passed.

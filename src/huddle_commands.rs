@@ -10,7 +10,7 @@ use crate::huddle::{order_actions, ActionStatus, TeamAction};
 use crate::huddle_export;
 use crate::period::Period;
 use crate::questionnaire::{Catalog, Kind, Questionnaire};
-use crate::store::team::{ActionChange, NewAction, MAX_ACTION_TEXT};
+use crate::model::{ActionChange, NewAction, MAX_ACTION_TEXT};
 use crate::store::{export, Store};
 use crate::text;
 use anyhow::{bail, Result};

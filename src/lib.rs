@@ -16,6 +16,7 @@ pub mod huddle_export;
 pub mod keymap;
 pub mod kiosk;
 pub mod kiosk_commands;
+pub mod model;
 pub mod period;
 pub mod questionnaire;
 pub mod reflection_gen;

@@ -6,7 +6,7 @@
 use crate::demo::{answers_at, Rng};
 use crate::period::{Period, PeriodKind};
 use crate::questionnaire::{score, AnswerValue, Answers, QuestionKind, Questionnaire};
-use crate::store::NewCheckin;
+use crate::model::NewCheckin;
 use chrono::{NaiveDate, TimeZone, Utc};
 
 /// Answers to `q` around `level` (0 low, 1 high): scales and choices as

@@ -607,7 +607,7 @@ pub mod kiosk {
         "Your private history on this terminal. Press Esc when you are done: the screen is cleared for the next person.";
     pub const NO_FREE_CODE: &str =
         "No free private code could be found just now. Please try again.";
-    pub fn counts(c: &crate::store::kiosk::KioskCounts) -> Vec<(String, String)> {
+    pub fn counts(c: &crate::model::KioskCounts) -> Vec<(String, String)> {
         vec![
             ("Anonymous check-ins".into(), c.anonymous.to_string()),
             (

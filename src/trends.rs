@@ -2,7 +2,7 @@
 //! summaries. No terminal, no database.
 
 use crate::questionnaire::{fmt_number, Band, Score, Tone};
-use crate::store::Point;
+use crate::model::Point;
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 //! reads at most a few pages, whether the person has 20 check-ins or 20,000.
 
 use super::{Effect, State};
-use crate::store::{HistoryRow, PageFrom};
+use crate::model::{HistoryRow, PageFrom};
 
 /// The most rows kept loaded; older parts of the window are dropped.
 pub const MAX_WINDOW: usize = 400;

@@ -10,7 +10,7 @@ use crate::anonymity::Thresholds;
 use crate::huddle::{ActionStatus, Content, Huddle, TeamAction};
 use crate::period::Period;
 use crate::questionnaire::Questionnaire;
-use crate::store::team::{ActionChange, NewAction, MAX_ACTION_TEXT};
+use crate::model::{ActionChange, NewAction, MAX_ACTION_TEXT};
 use chrono::{Days, NaiveDate};
 use ratatui::crossterm::event::KeyCode;
 

@@ -5,7 +5,7 @@ use super::kiosk::PinAnswer;
 use super::runner::Scope;
 use super::{Effect, Loaded};
 use crate::kiosk::{code_key, pin, ADMIN_KEY};
-use crate::store::kiosk::{PinOutcome, PinTarget};
+use crate::model::{PinOutcome, PinTarget};
 use crate::store::Store;
 use crate::text;
 use chrono::{DateTime, Utc};

@@ -18,7 +18,7 @@ pub mod terminal;
 pub mod worker;
 
 use crate::questionnaire::{score, Kind, Outcome, Questionnaire};
-use crate::store::{CheckinRecord, NewCheckin, Point};
+use crate::model::{CheckinRecord, NewCheckin, Point};
 use crate::trends::Period;
 pub use checkin::Checkin;
 use chrono::{DateTime, Utc};
@@ -174,11 +174,11 @@ pub enum Effect {
         period: crate::period::Period,
     },
     /// Record an action, then reload the huddle.
-    AddAction(crate::store::team::NewAction),
+    AddAction(crate::model::NewAction),
     /// Change an action, then reload the huddle.
     UpdateAction {
         id: i64,
-        change: crate::store::team::ActionChange,
+        change: crate::model::ActionChange,
     },
     Quit,
     /// Clear the whole terminal, scrollback included (a kiosk session ended).

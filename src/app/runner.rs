@@ -182,7 +182,7 @@ fn history_page(
     request: super::history::HistoryRequest,
 ) -> crate::store::Result<super::history::HistoryPage> {
     let total = store.history_count(me, request.questionnaire.as_deref())?;
-    let rows = store.history_page(&crate::store::HistoryQuery {
+    let rows = store.history_page(&crate::model::HistoryQuery {
         respondent: me,
         questionnaire: request.questionnaire.clone(),
         from: request.from,

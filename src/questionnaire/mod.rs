@@ -9,6 +9,7 @@ pub mod load;
 pub mod model;
 pub mod number;
 pub mod range;
+mod record;
 pub mod score;
 
 pub use catalog::{Catalog, Entry, Failure, Origin};

@@ -5,65 +5,10 @@
 //! index on `(respondent_id, completed_at, id)`).
 
 use super::{from_ms, lenient, lossy_text, ms, Result, Store};
-use chrono::{DateTime, Utc};
+
 use rusqlite::params;
 
-/// The sort key of a history row: newest first means descending
-/// `(completed_at, id)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor {
-    pub completed_at: DateTime<Utc>,
-    pub id: i64,
-}
-
-/// Where a page starts, in newest-first order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PageFrom {
-    /// The newest rows.
-    Newest,
-    /// The oldest rows (the end of the list).
-    Oldest,
-    /// Rows older than the cursor (the ones after it in the list).
-    Before(Cursor),
-    /// The cursor's row if it is still there, then older ones.
-    AtOrBefore(Cursor),
-    /// Rows newer than the cursor (the ones before it in the list).
-    After(Cursor),
-}
-
-/// A page of one person's check-ins, optionally of one questionnaire.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HistoryQuery {
-    pub respondent: i64,
-    pub questionnaire: Option<String>,
-    pub from: PageFrom,
-    pub limit: usize,
-}
-
-/// One row of the History list: what it shows, without the answers (those
-/// come with [`Store::checkin`] when the row is opened).
-#[derive(Debug, Clone, PartialEq)]
-pub struct HistoryRow {
-    pub id: i64,
-    pub questionnaire_id: String,
-    pub completed_at: DateTime<Utc>,
-    pub is_demo: bool,
-    /// The first score's value, band and tone.
-    pub value: Option<f64>,
-    pub band_label: Option<String>,
-    pub band_tone: Option<String>,
-    /// Part of the row could not be read.
-    pub unreadable: bool,
-}
-
-impl HistoryRow {
-    pub fn cursor(&self) -> Cursor {
-        Cursor {
-            completed_at: self.completed_at,
-            id: self.id,
-        }
-    }
-}
+pub use crate::model::{Cursor, HistoryQuery, HistoryRow, PageFrom};
 
 const ROW: &str =
     "SELECT c.id, c.questionnaire_id, c.completed_at, c.is_demo, s.value, s.band_label, s.band_tone

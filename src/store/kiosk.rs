@@ -11,36 +11,14 @@
 
 use super::{from_ms, ms, Result, Store, StoreError};
 use crate::kiosk::{normalize_code, retention_cutoff, suggest_code, Lockout, ADMIN_KEY};
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
-use std::path::PathBuf;
+
 
 /// Setting key of the admin PIN's argon2id hash.
 pub const ADMIN_PIN_SETTING: &str = "kiosk.admin_pin_hash";
 /// Setting key of the local date (YYYY-MM-DD) the daily chores last ran.
 pub const CHORES_DATE_SETTING: &str = "kiosk.chores_date";
-
-/// Whose secret a PIN attempt is checked against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PinTarget<'a> {
-    /// The holder of this private code (if there is one).
-    Holder(&'a str),
-    /// The kiosk's admin PIN.
-    Admin,
-}
-
-/// What one PIN attempt came to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PinOutcome {
-    /// Right: the holder (or the admin, id 0).
-    Ok(i64),
-    /// Wrong PIN or unknown code (one answer for both).
-    NoMatch,
-    /// Locked for this much longer.
-    Locked(chrono::Duration),
-    /// No admin PIN has been set.
-    NoAdminPin,
-}
 
 fn read_lockout(c: &rusqlite::Connection, key: &str) -> rusqlite::Result<Lockout> {
     c.prepare_cached("SELECT failures, locked_until FROM pin_lockout WHERE key = ?1")?
@@ -68,38 +46,7 @@ fn write_lockout(c: &rusqlite::Connection, key: &str, lockout: &Lockout) -> rusq
     Ok(())
 }
 
-/// What the daily chores did.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChoresReport {
-    /// The local date they ran for.
-    pub date: NaiveDate,
-    /// Check-ins deleted by retention.
-    pub purged: usize,
-    /// Lockout rows that had nothing left to say (no lock in force).
-    pub lockouts_cleared: usize,
-    /// The backup taken (None for an in-memory database or when it failed).
-    pub backup: Option<PathBuf>,
-    /// Why the backup failed: the chores still count as done today, so a
-    /// failing disk is reported once a day, not on every tick.
-    pub backup_error: Option<String>,
-}
-
-/// What the database holds, for the kiosk's admin screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct KioskCounts {
-    /// Check-ins without a respondent that are not team reflections.
-    pub anonymous: usize,
-    /// Check-ins of PIN holders.
-    pub pin_checkins: usize,
-    /// Personal codes (PIN holders).
-    pub personal_codes: usize,
-    /// Team reflections (a team and a period set).
-    pub team_reflections: usize,
-    /// Team actions.
-    pub actions: usize,
-    /// The date (UTC) of the oldest check-in of any kind.
-    pub oldest: Option<NaiveDate>,
-}
+pub use crate::model::{ChoresReport, KioskCounts, PinOutcome, PinTarget};
 
 fn no_randomness(e: getrandom::Error) -> StoreError {
     StoreError::Io {

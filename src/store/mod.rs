@@ -11,12 +11,10 @@ pub mod safety;
 pub mod schema;
 pub mod team;
 
-pub use history::{Cursor, HistoryQuery, HistoryRow, PageFrom};
 
-use crate::questionnaire::{Answers, Outcome, Questionnaire};
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use serde::Serialize;
+
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -67,136 +65,10 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// A check-in ready to save.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewCheckin {
-    pub respondent: Option<i64>,
-    pub team: Option<String>,
-    /// A team reflection's period ("2026-W47" or "2026-11"); None otherwise.
-    pub period: Option<String>,
-    pub questionnaire_id: String,
-    pub questionnaire_version: String,
-    pub file_hash: String,
-    pub started_at: DateTime<Utc>,
-    pub completed_at: DateTime<Utc>,
-    pub is_demo: bool,
-    pub answers: Vec<SavedAnswer>,
-    pub scores: Vec<SavedScore>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SavedAnswer {
-    pub question_id: String,
-    pub position: i64,
-    /// The answer's value as JSON (a number, a code, text, or a list).
-    pub value: serde_json::Value,
-    pub label: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SavedScore {
-    pub score_id: String,
-    pub label: String,
-    pub raw: Option<f64>,
-    pub value: Option<f64>,
-    pub band_label: Option<String>,
-    pub band_tone: Option<String>,
-}
-
-impl NewCheckin {
-    /// Build the rows for a finished check-in on `q`. Answers to hidden
-    /// questions are not kept.
-    pub fn from_outcome(
-        q: &Questionnaire,
-        answers: &Answers,
-        outcome: &Outcome,
-        respondent: Option<i64>,
-        started_at: DateTime<Utc>,
-        completed_at: DateTime<Utc>,
-    ) -> NewCheckin {
-        let visible = q.visible_answers(answers);
-        let answers = q
-            .questions
-            .iter()
-            .enumerate()
-            .filter_map(|(i, question)| {
-                let a = visible.get(&question.id)?;
-                Some(SavedAnswer {
-                    question_id: question.id.clone(),
-                    position: i as i64,
-                    value: a.to_json(),
-                    label: a.label(question),
-                })
-            })
-            .collect();
-        let scores = outcome
-            .scores
-            .iter()
-            .map(|s| SavedScore {
-                score_id: s.id.clone(),
-                label: s.label.clone(),
-                raw: s.raw,
-                value: s.value,
-                band_label: s.band.as_ref().map(|b| b.label.clone()),
-                band_tone: s.band.as_ref().map(|b| b.tone.as_str().to_string()),
-            })
-            .collect();
-        NewCheckin {
-            respondent,
-            team: None,
-            period: None,
-            questionnaire_id: q.id.clone(),
-            questionnaire_version: q.version.clone(),
-            file_hash: q.hash.clone(),
-            started_at,
-            completed_at,
-            is_demo: false,
-            answers,
-            scores,
-        }
-    }
-}
-
-/// One saved check-in with everything in it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CheckinRecord {
-    pub id: i64,
-    pub questionnaire_id: String,
-    pub questionnaire_version: String,
-    pub file_hash: String,
-    pub started_at: DateTime<Utc>,
-    pub completed_at: DateTime<Utc>,
-    pub is_demo: bool,
-    pub answers: Vec<SavedAnswer>,
-    pub scores: Vec<SavedScore>,
-    /// Part of this check-in could not be read (e.g. text that is not
-    /// UTF-8): what could be read is shown, the rest replaced.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub unreadable: bool,
-}
-
-/// One point of a trend series.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Point {
-    pub at: DateTime<Utc>,
-    pub value: f64,
-    /// Made by `joy demo`, not by a person: shown marked as demo data.
-    pub is_demo: bool,
-}
-
-/// How many of a person's check-ins are real and how many are demo data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct DemoCounts {
-    pub real: usize,
-    pub demo: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct EraseReport {
-    pub checkins: usize,
-    pub answers: usize,
-    pub scores: usize,
-}
+pub use crate::model::{
+    CheckinRecord, Cursor, DemoCounts, EraseReport, HistoryQuery, HistoryRow, NewCheckin, PageFrom,
+    Point, SavedAnswer, SavedScore,
+};
 
 pub struct Store {
     conn: Connection,

@@ -16,28 +16,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use std::collections::HashMap;
 
-/// The longest action, owner or learned note accepted, in characters.
-pub const MAX_ACTION_TEXT: usize = 500;
-
-/// A new action for a team.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NewAction {
-    pub team: String,
-    pub action: String,
-    pub owner: String,
-    pub review_on: Option<NaiveDate>,
-}
-
-/// Changes to an action: `None` leaves a field as it is.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ActionChange {
-    pub action: Option<String>,
-    pub owner: Option<String>,
-    /// `Some(None)` clears the review date.
-    pub review_on: Option<Option<NaiveDate>>,
-    pub status: Option<ActionStatus>,
-    pub learned: Option<String>,
-}
+pub use crate::model::{ActionChange, NewAction, MAX_ACTION_TEXT};
 
 /// The check-ins of one team, questionnaire (?2) and period (?3).
 pub const REFLECTION_IDS_SQL: &str =

@@ -150,7 +150,7 @@ fn draw_chart(
     area: Rect,
     state: &State,
     score: &Score,
-    points: &[crate::store::Point],
+    points: &[crate::model::Point],
 ) -> String {
     let nc = state.no_color;
     let now = state.now;

@@ -1,0 +1,275 @@
+//! The data the app works with, whatever keeps it: check-ins and their
+//! answers and scores, history pages, trend points, team actions, PIN
+//! outcomes and the kiosk's counts. Plain values: no SQL, no words (what a
+//! person reads is made from these in `text` and `ui`), no questionnaire
+//! logic. The storage traits in [`crate::store`] take and give these.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// A check-in ready to save.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCheckin {
+    pub respondent: Option<i64>,
+    pub team: Option<String>,
+    /// A team reflection's period ("2026-W47" or "2026-11"); None otherwise.
+    pub period: Option<String>,
+    pub questionnaire_id: String,
+    pub questionnaire_version: String,
+    pub file_hash: String,
+    pub started_at: DateTime<Utc>,
+    pub completed_at: DateTime<Utc>,
+    pub is_demo: bool,
+    pub answers: Vec<SavedAnswer>,
+    pub scores: Vec<SavedScore>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SavedAnswer {
+    pub question_id: String,
+    pub position: i64,
+    /// The answer's value as JSON (a number, a code, text, or a list).
+    pub value: serde_json::Value,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SavedScore {
+    pub score_id: String,
+    pub label: String,
+    pub raw: Option<f64>,
+    pub value: Option<f64>,
+    pub band_label: Option<String>,
+    pub band_tone: Option<String>,
+}
+
+/// One saved check-in with everything in it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckinRecord {
+    pub id: i64,
+    pub questionnaire_id: String,
+    pub questionnaire_version: String,
+    pub file_hash: String,
+    pub started_at: DateTime<Utc>,
+    pub completed_at: DateTime<Utc>,
+    pub is_demo: bool,
+    pub answers: Vec<SavedAnswer>,
+    pub scores: Vec<SavedScore>,
+    /// Part of this check-in could not be read (e.g. text that is not
+    /// UTF-8): what could be read is shown, the rest replaced.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unreadable: bool,
+}
+
+/// One point of a trend series.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    pub at: DateTime<Utc>,
+    pub value: f64,
+    /// Made by `joy demo`, not by a person: shown marked as demo data.
+    pub is_demo: bool,
+}
+
+/// How many of a person's check-ins are real and how many are demo data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DemoCounts {
+    pub real: usize,
+    pub demo: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EraseReport {
+    pub checkins: usize,
+    pub answers: usize,
+    pub scores: usize,
+}
+
+/// The sort key of a history row: newest first means descending
+/// `(completed_at, id)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub completed_at: DateTime<Utc>,
+    pub id: i64,
+}
+
+/// Where a page starts, in newest-first order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageFrom {
+    /// The newest rows.
+    Newest,
+    /// The oldest rows (the end of the list).
+    Oldest,
+    /// Rows older than the cursor (the ones after it in the list).
+    Before(Cursor),
+    /// The cursor's row if it is still there, then older ones.
+    AtOrBefore(Cursor),
+    /// Rows newer than the cursor (the ones before it in the list).
+    After(Cursor),
+}
+
+/// A page of one person's check-ins, optionally of one questionnaire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryQuery {
+    pub respondent: i64,
+    pub questionnaire: Option<String>,
+    pub from: PageFrom,
+    pub limit: usize,
+}
+
+/// One row of the History list: what it shows, without the answers (those
+/// come with [`Store::checkin`] when the row is opened).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryRow {
+    pub id: i64,
+    pub questionnaire_id: String,
+    pub completed_at: DateTime<Utc>,
+    pub is_demo: bool,
+    /// The first score's value, band and tone.
+    pub value: Option<f64>,
+    pub band_label: Option<String>,
+    pub band_tone: Option<String>,
+    /// Part of the row could not be read.
+    pub unreadable: bool,
+}
+
+impl HistoryRow {
+    pub fn cursor(&self) -> Cursor {
+        Cursor {
+            completed_at: self.completed_at,
+            id: self.id,
+        }
+    }
+}
+
+
+/// The longest action, owner or learned note accepted, in characters.
+pub const MAX_ACTION_TEXT: usize = 500;
+
+/// A new action for a team.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NewAction {
+    pub team: String,
+    pub action: String,
+    pub owner: String,
+    pub review_on: Option<NaiveDate>,
+}
+
+/// Changes to an action: `None` leaves a field as it is.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ActionChange {
+    pub action: Option<String>,
+    pub owner: Option<String>,
+    /// `Some(None)` clears the review date.
+    pub review_on: Option<Option<NaiveDate>>,
+    pub status: Option<ActionStatus>,
+    pub learned: Option<String>,
+}
+
+
+/// Whose secret a PIN attempt is checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinTarget<'a> {
+    /// The holder of this private code (if there is one).
+    Holder(&'a str),
+    /// The kiosk's admin PIN.
+    Admin,
+}
+
+/// What one PIN attempt came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinOutcome {
+    /// Right: the holder (or the admin, id 0).
+    Ok(i64),
+    /// Wrong PIN or unknown code (one answer for both).
+    NoMatch,
+    /// Locked for this much longer.
+    Locked(chrono::Duration),
+    /// No admin PIN has been set.
+    NoAdminPin,
+}
+
+
+/// What the daily chores did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChoresReport {
+    /// The local date they ran for.
+    pub date: NaiveDate,
+    /// Check-ins deleted by retention.
+    pub purged: usize,
+    /// Lockout rows that had nothing left to say (no lock in force).
+    pub lockouts_cleared: usize,
+    /// The backup taken (None for an in-memory database or when it failed).
+    pub backup: Option<PathBuf>,
+    /// Why the backup failed: the chores still count as done today, so a
+    /// failing disk is reported once a day, not on every tick.
+    pub backup_error: Option<String>,
+}
+
+/// What the database holds, for the kiosk's admin screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct KioskCounts {
+    /// Check-ins without a respondent that are not team reflections.
+    pub anonymous: usize,
+    /// Check-ins of PIN holders.
+    pub pin_checkins: usize,
+    /// Personal codes (PIN holders).
+    pub personal_codes: usize,
+    /// Team reflections (a team and a period set).
+    pub team_reflections: usize,
+    /// Team actions.
+    pub actions: usize,
+    /// The date (UTC) of the oldest check-in of any kind.
+    pub oldest: Option<NaiveDate>,
+}
+
+/// Where a team action stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ActionStatus {
+    Open,
+    Testing,
+    Done,
+    Dropped,
+}
+
+impl ActionStatus {
+    pub const ALL: [ActionStatus; 4] = [
+        ActionStatus::Open,
+        ActionStatus::Testing,
+        ActionStatus::Done,
+        ActionStatus::Dropped,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::Testing => "testing",
+            ActionStatus::Done => "done",
+            ActionStatus::Dropped => "dropped",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ActionStatus> {
+        ActionStatus::ALL
+            .into_iter()
+            .find(|a| a.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+    /// Open and testing actions are still being worked on.
+    pub fn is_active(self) -> bool {
+        matches!(self, ActionStatus::Open | ActionStatus::Testing)
+    }
+}
+
+/// One action a team recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamAction {
+    pub id: i64,
+    pub team: String,
+    pub action: String,
+    /// A person or a role ("ward manager").
+    pub owner: String,
+    pub review_on: Option<NaiveDate>,
+    pub status: ActionStatus,
+    /// What was learned (Plan-Do-Study-Act).
+    pub learned: String,
+    pub created_on: NaiveDate,
+    pub updated_on: NaiveDate,
+}
