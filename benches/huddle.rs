@@ -35,15 +35,12 @@ fn huddle_one_team_period(b: divan::Bencher) {
     let cat = Catalog::bundled();
     let q = cat.get("team-reflection").unwrap();
     let period = Period::parse(PERIOD).unwrap();
-    let h = store
-        .huddle(q, TEAM, period, Thresholds::default(), 1)
+    let h = joy_kiosk::team_view::huddle(&mut store, q, TEAM, period, Thresholds::default(), 1)
         .unwrap();
     assert!(h.reflections > 50, "{}", h.reflections);
     assert!(matches!(h.content, Content::Shown(_)));
     b.bench_local(|| {
-        store
-            .huddle(q, TEAM, period, Thresholds::default(), 1)
-            .unwrap()
+        joy_kiosk::team_view::huddle(&mut store, q, TEAM, period, Thresholds::default(), 1).unwrap()
     });
 }
 

@@ -1,8 +1,8 @@
 //! Synthetic demo history, clearly marked as demo data (`is_demo`), so a
 //! new user can see the trend charts at once. No real person's data.
 
-use crate::questionnaire::{score, AnswerValue, Answers, Catalog, QuestionKind, Questionnaire};
 use crate::model::NewCheckin;
+use crate::questionnaire::{score, AnswerValue, Answers, Catalog, QuestionKind, Questionnaire};
 use chrono::{DateTime, Duration, Utc};
 
 /// A small deterministic generator (xorshift), so demo data is repeatable.

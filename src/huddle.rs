@@ -441,7 +441,6 @@ fn distribution(q: &Questionnaire, s: &Score, values: &[f64]) -> Vec<Bar> {
 
 pub use crate::model::{ActionStatus, TeamAction};
 
-
 impl TeamAction {
     /// Still active and its review date has passed.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {

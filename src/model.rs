@@ -142,7 +142,6 @@ impl HistoryRow {
     }
 }
 
-
 /// The longest action, owner or learned note accepted, in characters.
 pub const MAX_ACTION_TEXT: usize = 500;
 
@@ -166,7 +165,6 @@ pub struct ActionChange {
     pub learned: Option<String>,
 }
 
-
 /// Whose secret a PIN attempt is checked against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PinTarget<'a> {
@@ -188,7 +186,6 @@ pub enum PinOutcome {
     /// No admin PIN has been set.
     NoAdminPin,
 }
-
 
 /// What the daily chores did.
 #[derive(Debug, Clone, PartialEq)]
@@ -272,4 +269,35 @@ pub struct TeamAction {
     pub learned: String,
     pub created_on: NaiveDate,
     pub updated_on: NaiveDate,
+}
+
+/// A personal check-in once saved: its id, and the one of its kind before
+/// it (for "since last time"; none for the first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Saved {
+    pub id: i64,
+    pub previous: Option<CheckinRecord>,
+}
+
+/// What the home screen asks of one questionnaire: its id and the score
+/// its sparkline follows (none: only when it was last done).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HomeWanted<'a> {
+    pub questionnaire: &'a str,
+    pub score: Option<&'a str>,
+}
+
+/// What the home screen shows of one questionnaire: when it was last
+/// done, and its most recent points, oldest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HomeFacts {
+    pub last_done: Option<DateTime<Utc>>,
+    pub recent: Vec<Point>,
+}
+
+/// A page of the History list and the count of the whole list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistorySlice {
+    pub total: usize,
+    pub rows: Vec<HistoryRow>,
 }

@@ -4,9 +4,9 @@
 //! team, the period, a date-only time).
 
 use crate::demo::{answers_at, Rng};
+use crate::model::NewCheckin;
 use crate::period::{Period, PeriodKind};
 use crate::questionnaire::{score, AnswerValue, Answers, QuestionKind, Questionnaire};
-use crate::model::NewCheckin;
 use chrono::{NaiveDate, TimeZone, Utc};
 
 /// Answers to `q` around `level` (0 low, 1 high): scales and choices as

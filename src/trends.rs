@@ -1,8 +1,8 @@
 //! Pure functions from history rows to chart series and plain-English
 //! summaries. No terminal, no database.
 
-use crate::questionnaire::{fmt_number, Band, Score, Tone};
 use crate::model::Point;
+use crate::questionnaire::{fmt_number, Band, Score, Tone};
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -176,13 +176,15 @@ mod silent_pty {
     }
 }
 
-#[test]
-fn a_terminal_that_answers_nothing_is_wiped_and_never_asked() {
+/// The real kiosk in a [`silent_pty`], idle after `inactivity` seconds.
+fn silent_kiosk(inactivity: u32) -> (tempfile::TempDir, silent_pty::Pty) {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("joy.toml");
     std::fs::write(
         &config,
-        "[kiosk]\nsite = \"Ward 7 (test)\"\nteams = [\"Ward 7\"]\ninactivity_secs = 3\n",
+        format!(
+            "[kiosk]\nsite = \"Ward 7 (test)\"\nteams = [\"Ward 7\"]\ninactivity_secs = {inactivity}\n"
+        ),
     )
     .unwrap();
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_joy"));
@@ -192,7 +194,13 @@ fn a_terminal_that_answers_nothing_is_wiped_and_never_asked() {
         .env("XDG_CONFIG_HOME", dir.path().join("cfg"))
         .env("NO_COLOR", "1")
         .env("TERM", "xterm-256color");
-    let mut pty = silent_pty::spawn(&mut cmd);
+    let pty = silent_pty::spawn(&mut cmd);
+    (dir, pty)
+}
+
+#[test]
+fn a_terminal_that_answers_nothing_is_wiped_and_never_asked() {
+    let (_dir, mut pty) = silent_kiosk(3);
     let wait_for = |pty: &silent_pty::Pty, from: usize, text: &str| {
         let start = Instant::now();
         loop {
@@ -236,21 +244,7 @@ fn a_terminal_that_answers_nothing_is_wiped_and_never_asked() {
 /// keys (they would start a check-in, pick a team or answer a question).
 #[test]
 fn a_click_split_after_its_escape_types_no_digits() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("joy.toml");
-    std::fs::write(
-        &config,
-        "[kiosk]\nsite = \"Ward 7 (test)\"\nteams = [\"Ward 7\"]\ninactivity_secs = 60\n",
-    )
-    .unwrap();
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_joy"));
-    cmd.args(["kiosk", "--config"])
-        .arg(&config)
-        .env("JOY_DB", dir.path().join("k.db"))
-        .env("XDG_CONFIG_HOME", dir.path().join("cfg"))
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm-256color");
-    let pty = silent_pty::spawn(&mut cmd);
+    let (_dir, pty) = silent_kiosk(60);
     let start = Instant::now();
     while !pty.text().contains("How are you doing today?") {
         assert!(

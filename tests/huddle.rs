@@ -144,7 +144,7 @@ proptest! {
         }
         store.save_many(&rows).unwrap();
         for team in teams {
-            let h = store.huddle(q, team, now, t, seed).unwrap();
+            let h = joy_kiosk::team_view::huddle(&mut store, q, team, now, t, seed).unwrap();
             let out = everything(std::slice::from_ref(&h), team)
                 + &every_panel_on_screen(&mut store, team, now, t);
             let g = &groups[&(team.to_string(), now)];
@@ -228,15 +228,15 @@ fn the_framework_check_names_its_lowest_element() {
         })
         .collect();
     store.save_many(&rows).unwrap();
-    let h = store
-        .huddle(
-            q,
-            "Ward 7",
-            Period::parse("2026-W47").unwrap(),
-            Thresholds::default(),
-            1,
-        )
-        .unwrap();
+    let h = joy_kiosk::team_view::huddle(
+        &mut store,
+        q,
+        "Ward 7",
+        Period::parse("2026-W47").unwrap(),
+        Thresholds::default(),
+        1,
+    )
+    .unwrap();
     let Content::Shown(p) = &h.content else {
         panic!("{h:?}")
     };

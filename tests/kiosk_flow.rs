@@ -488,6 +488,8 @@ fn the_admin_export_writes_team_figures_only_above_the_threshold() {
     let db = dir.path().join("kiosk.db");
     let mut app = App::kiosk();
     app.store = joy_kiosk::store::Store::open(&db).unwrap();
+    // The export goes beside the kiosk's database file.
+    app.state.kiosk.as_mut().unwrap().config.db = Some(db.clone());
     // Six reflections for Theatres, two for Ward 7 (below k = 5).
     for (n, team) in [(6, 1), (2, 0)] {
         for _ in 0..n {
@@ -559,8 +561,7 @@ fn reflections_from_the_kiosk_and_the_app_add_up_in_the_huddle() {
         Default::default(),
         personal.t.with_timezone(&chrono::Local).date_naive(),
     );
-    let h = store
-        .huddle(&q, "Theatres", period, Thresholds::new(5, 5), 7)
+    let h = joy_kiosk::team_view::huddle(store, &q, "Theatres", period, Thresholds::new(5, 5), 7)
         .unwrap();
     assert_eq!(h.reflections, 6);
     let Content::Shown(panels) = &h.content else {
@@ -572,8 +573,7 @@ fn reflections_from_the_kiosk_and_the_app_add_up_in_the_huddle() {
     assert_eq!(counts.iter().sum::<usize>(), 6, "{counts:?}");
     assert_eq!(counts.iter().filter(|&&c| c == 3).count(), 2, "{counts:?}");
     // Below k for the other team: nothing but the count.
-    let other = store
-        .huddle(&q, "Ward 7", period, Thresholds::new(5, 5), 7)
+    let other = joy_kiosk::team_view::huddle(store, &q, "Ward 7", period, Thresholds::new(5, 5), 7)
         .unwrap();
     assert!(matches!(other.content, Content::NotEnough { .. }));
     // Nobody's: no respondent on any reflection.

@@ -8,9 +8,9 @@
 use super::{Action, Effect, Loaded, Screen, State};
 use crate::anonymity::Thresholds;
 use crate::huddle::{ActionStatus, Content, Huddle, TeamAction};
+use crate::model::{ActionChange, NewAction, MAX_ACTION_TEXT};
 use crate::period::Period;
 use crate::questionnaire::Questionnaire;
-use crate::model::{ActionChange, NewAction, MAX_ACTION_TEXT};
 use chrono::{Days, NaiveDate};
 use ratatui::crossterm::event::KeyCode;
 

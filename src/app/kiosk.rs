@@ -31,6 +31,9 @@ pub struct KioskConfig {
     /// Identical presses closer together than this are ignored.
     pub burst_window: Duration,
     pub retention_days: u32,
+    /// The database file (the admin export goes into `exports/` beside
+    /// it); none for a database in memory.
+    pub db: Option<std::path::PathBuf>,
 }
 
 impl Default for KioskConfig {
@@ -43,6 +46,7 @@ impl Default for KioskConfig {
             min_interval: Duration::seconds(10),
             burst_window: Duration::milliseconds(500),
             retention_days: 365,
+            db: None,
         }
     }
 }
@@ -59,6 +63,7 @@ impl KioskConfig {
             min_interval: Duration::seconds(i64::from(k.min_submit_interval_secs)),
             burst_window: Duration::milliseconds(i64::from(k.burst_ms)),
             retention_days: k.retention_days,
+            db: Some(settings.db.clone()),
         }
     }
 }

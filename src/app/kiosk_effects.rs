@@ -6,7 +6,7 @@ use super::runner::Scope;
 use super::{Effect, Loaded};
 use crate::kiosk::{code_key, pin, ADMIN_KEY};
 use crate::model::{PinOutcome, PinTarget};
-use crate::store::Store;
+use crate::store::Storage;
 use crate::text;
 use chrono::{DateTime, Utc};
 
@@ -21,7 +21,7 @@ const CODE_WORDS: usize = 2;
 /// nothing to report.
 pub fn perform(
     scope: &Scope,
-    store: &mut Store,
+    store: &mut dyn Storage,
     effect: &Effect,
     now: DateTime<Utc>,
 ) -> Option<Option<Loaded>> {
@@ -39,7 +39,7 @@ pub fn perform(
         Effect::CreateHolder { code, pin } => Some(Loaded::Pin(create(store, code, pin, now))),
         Effect::LoadCounts => Some(
             store
-                .kiosk_counts()
+                .counts()
                 .map(|c| Loaded::Counts(text::kiosk::counts(&c)))
                 .unwrap_or_else(failed),
         ),
@@ -56,7 +56,7 @@ pub fn perform(
 }
 
 /// The retention in force: the admin screen's, else the configuration's.
-pub fn retention_days(scope: &Scope, store: &mut Store) -> u32 {
+pub fn retention_days(scope: &Scope, store: &mut dyn Storage) -> u32 {
     store
         .setting(RETENTION_SETTING)
         .ok()
@@ -65,9 +65,9 @@ pub fn retention_days(scope: &Scope, store: &mut Store) -> u32 {
         .unwrap_or_else(|| scope.kiosk.unwrap_or(365))
 }
 
-fn chores(scope: &Scope, store: &mut Store, now: DateTime<Utc>) -> Option<Loaded> {
+fn chores(scope: &Scope, store: &mut dyn Storage, now: DateTime<Utc>) -> Option<Loaded> {
     let days = retention_days(scope, store);
-    match store.kiosk_daily(now, days) {
+    match store.daily_chores(now, days) {
         Ok(Some(report)) => report
             .backup_error
             .map(|e| Loaded::Notice(text::kiosk::backup_failed(&e))),
@@ -80,15 +80,15 @@ fn chores(scope: &Scope, store: &mut Store, now: DateTime<Utc>) -> Option<Loaded
 /// locked code is refused before any hash is checked; an unknown code is
 /// checked against a dummy hash and locks the same way as a known one, so
 /// nothing tells them apart.
-fn sign_in(store: &mut Store, code: &str, typed: &str, now: DateTime<Utc>) -> PinAnswer {
-    let outcome = store.pin_attempt(&code_key(code), PinTarget::Holder(code), now, |hash| {
+fn sign_in(store: &mut dyn Storage, code: &str, typed: &str, now: DateTime<Utc>) -> PinAnswer {
+    let outcome = store.pin_attempt(&code_key(code), PinTarget::Holder(code), now, &mut |hash| {
         pin::verify_or_dummy(hash, typed)
     });
     answer(outcome)
 }
 
-fn admin_sign_in(store: &mut Store, typed: &str, now: DateTime<Utc>) -> PinAnswer {
-    let outcome = store.pin_attempt(ADMIN_KEY, PinTarget::Admin, now, |hash| {
+fn admin_sign_in(store: &mut dyn Storage, typed: &str, now: DateTime<Utc>) -> PinAnswer {
+    let outcome = store.pin_attempt(ADMIN_KEY, PinTarget::Admin, now, &mut |hash| {
         hash.is_some_and(|h| pin::verify_pin(h, typed))
     });
     answer(outcome)
@@ -106,7 +106,7 @@ fn answer(outcome: crate::store::Result<PinOutcome>) -> PinAnswer {
 
 /// Make a PIN holder with the suggested code; if it was taken meanwhile,
 /// another is suggested and used (the person sees it on their home screen).
-fn create(store: &mut Store, code: &str, typed: &str, now: DateTime<Utc>) -> PinAnswer {
+fn create(store: &mut dyn Storage, code: &str, typed: &str, now: DateTime<Utc>) -> PinAnswer {
     let hash = match pin::hash_pin(typed) {
         Ok(h) => h,
         Err(e) => return PinAnswer::Failed(e.to_string()),
@@ -132,7 +132,7 @@ fn minutes(d: chrono::Duration) -> i64 {
 /// The team figures of this period, as the huddle shows them (markdown,
 /// under the same anonymity rules: no row of anybody's answers ever
 /// leaves the kiosk this way), into `exports/` beside the database.
-fn export(scope: &Scope, store: &mut Store, now: DateTime<Utc>) -> Loaded {
+fn export(scope: &Scope, store: &mut dyn Storage, now: DateTime<Utc>) -> Loaded {
     match write_team_report(scope, store, now) {
         Ok((teams, file)) => Loaded::Notice(text::kiosk::exported(
             &text::count(teams, "team", "teams"),
@@ -144,7 +144,7 @@ fn export(scope: &Scope, store: &mut Store, now: DateTime<Utc>) -> Loaded {
 
 fn write_team_report(
     scope: &Scope,
-    store: &mut Store,
+    store: &mut dyn Storage,
     now: DateTime<Utc>,
 ) -> anyhow::Result<(usize, std::path::PathBuf)> {
     let today = now.with_timezone(&chrono::Local).date_naive();
@@ -163,8 +163,11 @@ fn write_team_report(
         ));
         doc.push('\n');
     }
-    let db = store.path();
-    anyhow::ensure!(db.is_file(), "the database is not a file to export beside");
+    let db = scope
+        .db
+        .clone()
+        .filter(|db| db.is_file())
+        .ok_or_else(|| anyhow::anyhow!("the database is not a file to export beside"))?;
     let dir = db
         .parent()
         .map(|p| p.join("exports"))

@@ -17,8 +17,8 @@ pub mod support;
 pub mod terminal;
 pub mod worker;
 
-use crate::questionnaire::{score, Kind, Outcome, Questionnaire};
 use crate::model::{CheckinRecord, NewCheckin, Point};
+use crate::questionnaire::{score, Kind, Outcome, Questionnaire};
 use crate::trends::Period;
 pub use checkin::Checkin;
 use chrono::{DateTime, Utc};

@@ -11,8 +11,9 @@
 use super::worker::{Job, Worker};
 use super::{update, Action, Effect, HomeSummary, Loaded, State};
 use crate::config::HuddleSettings;
+use crate::model::HomeWanted;
 use crate::questionnaire::Questionnaire;
-use crate::store::Store;
+use crate::store::{Storage, Store, TerminalStore};
 use chrono::{DateTime, Utc};
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::Event;
@@ -34,6 +35,8 @@ pub struct Scope {
     pub respondent: Option<i64>,
     /// A kiosk, and the retention of its configuration (days).
     pub kiosk: Option<u32>,
+    /// The kiosk's database file, beside which the admin export goes.
+    pub db: Option<std::path::PathBuf>,
     pub reflections: HuddleSettings,
     pub questionnaires: Vec<Questionnaire>,
     /// The huddle screen's team, period and rules.
@@ -56,6 +59,7 @@ impl Scope {
             session: state.session.id,
             respondent: state.session.respondent,
             kiosk: state.kiosk.as_ref().map(|k| k.config.retention_days),
+            db: state.kiosk.as_ref().and_then(|k| k.config.db.clone()),
             reflections: state.reflections,
             questionnaires: state.questionnaires.clone(),
             huddle: state.huddle.as_ref().map(|v| HuddleScope {
@@ -79,7 +83,7 @@ pub fn belongs_to_session(effect: &Effect) -> bool {
 /// effects only the terminal can perform (clearing it).
 pub fn dispatch(
     state: &mut State,
-    store: &mut Store,
+    store: &mut dyn Storage,
     action: Action,
     now: DateTime<Utc>,
 ) -> Vec<Effect> {
@@ -91,7 +95,7 @@ pub fn dispatch(
 /// left. Returns the effects for the terminal (see [`dispatch`]).
 pub fn run_effects(
     state: &mut State,
-    store: &mut Store,
+    store: &mut dyn Storage,
     effects: Vec<Effect>,
     now: DateTime<Utc>,
 ) -> Vec<Effect> {
@@ -109,10 +113,14 @@ pub fn run_effects(
     for_terminal
 }
 
-/// Perform one effect against the store; its result, if it has one.
+fn failed(e: &crate::store::StoreError) -> Loaded {
+    Loaded::Error(crate::text::store_failed(&e.to_string()))
+}
+
+/// Perform one effect through the storage traits; its result, if it has one.
 pub fn perform(
     scope: &Scope,
-    store: &mut Store,
+    store: &mut dyn Storage,
     effect: Effect,
     now: DateTime<Utc>,
 ) -> Option<Loaded> {
@@ -123,46 +131,41 @@ pub fn perform(
         Ok(done) => return done,
         Err(other) => other,
     };
-    let result = match effect {
-        Effect::Quit | Effect::ClearTerminal => return None,
+    match effect {
+        Effect::Quit | Effect::ClearTerminal => None,
         Effect::Save(new) => {
-            // Whose it is was decided by `update` (nobody's, for an
-            // anonymous kiosk check-in or a team reflection).
-            let new = *new;
-            // The previous check-in of this kind, for "change since last
-            // time": a real one for a real check-in, never demo data, and
-            // none for an anonymous one.
-            let previous = match new.respondent {
-                Some(me) => store.latest(me, &new.questionnaire_id, new.is_demo),
-                None => Ok(None),
-            };
-            let saved = previous.and_then(|previous| {
-                store.save_checkin(&new).map(|id| Loaded::Saved {
+            // Whose it is was decided by `update`: a person's own goes to
+            // their history with the one before it ("since last time"); an
+            // anonymous kiosk check-in or a team reflection is submitted to
+            // what the team shares, and belongs to nobody.
+            let saved = match new.respondent {
+                Some(_) => TerminalStore::save_checkin(store, &new).map(|s| Loaded::Saved {
+                    id: s.id,
+                    previous: Box::new(s.previous),
+                }),
+                None => store.submit(&new).map(|id| Loaded::Saved {
                     id,
-                    previous: Box::new(previous),
-                })
-            });
-            if scope.kiosk.is_some() {
+                    previous: Box::new(None),
+                }),
+            };
+            Some(saved.unwrap_or_else(|e| match scope.kiosk {
                 // At a kiosk there is no "your history" and no quitting.
-                return Some(saved.unwrap_or_else(|e| {
-                    Loaded::Error(crate::text::kiosk::save_failed(&e.to_string()))
-                }));
-            }
-            saved
+                Some(_) => Loaded::Error(crate::text::kiosk::save_failed(&e.to_string())),
+                None => failed(&e),
+            }))
         }
         // Everything else reads or changes one person's own check-ins.
-        other => return perform_personal(scope, store, other),
-    };
-    Some(result.unwrap_or_else(|e| Loaded::Error(crate::text::store_failed(&e.to_string()))))
+        other => perform_personal(scope, store, other),
+    }
 }
 
-fn perform_personal(scope: &Scope, store: &mut Store, effect: Effect) -> Option<Loaded> {
+fn perform_personal(scope: &Scope, store: &mut dyn Storage, effect: Effect) -> Option<Loaded> {
     let me = scope.respondent?;
     let result = match effect {
         Effect::LoadHome => home_summaries(&scope.questionnaires, store, me).map(Loaded::Home),
         Effect::LoadHistory(request) => history_page(store, me, request).map(Loaded::History),
         Effect::DeleteCheckin(id) => store.delete_checkin(me, id).map(Loaded::Deleted),
-        Effect::LoadDetail(id) => store.checkin(id).map(|d| Loaded::Detail(Box::new(d))),
+        Effect::LoadDetail(id) => store.checkin(me, id).map(|d| Loaded::Detail(Box::new(d))),
         Effect::LoadSeries {
             questionnaire,
             score,
@@ -172,17 +175,16 @@ fn perform_personal(scope: &Scope, store: &mut Store, effect: Effect) -> Option<
             .map(Loaded::Series),
         _ => return None,
     };
-    Some(result.unwrap_or_else(|e| Loaded::Error(crate::text::store_failed(&e.to_string()))))
+    Some(result.unwrap_or_else(|e| failed(&e)))
 }
 
-/// A page of `me`'s history and the list's count (two index range scans).
+/// A page of `me`'s history and the list's count (one read).
 fn history_page(
-    store: &mut Store,
+    store: &mut dyn Storage,
     me: i64,
     request: super::history::HistoryRequest,
 ) -> crate::store::Result<super::history::HistoryPage> {
-    let total = store.history_count(me, request.questionnaire.as_deref())?;
-    let rows = store.history_page(&crate::model::HistoryQuery {
+    let slice = store.history_page(&crate::model::HistoryQuery {
         respondent: me,
         questionnaire: request.questionnaire.clone(),
         from: request.from,
@@ -190,16 +192,16 @@ fn history_page(
     })?;
     Ok(super::history::HistoryPage {
         request,
-        total,
-        rows,
+        total: slice.total,
+        rows: slice.rows,
     })
 }
 
 /// The huddle's effects (`Err` gives back any other effect). Every
-/// reflection is read through `Store::huddle`, the anonymity rules.
+/// reflection is read through [`crate::team_view`], the anonymity rules.
 fn perform_huddle(
     scope: &Scope,
-    store: &mut Store,
+    store: &mut dyn Storage,
     effect: Effect,
 ) -> Result<Option<Loaded>, Effect> {
     let Some(v) = scope.huddle.as_ref() else {
@@ -229,40 +231,44 @@ fn perform_huddle(
             actions: view.actions,
         })
     });
-    Ok(Some(result.unwrap_or_else(|e| {
-        Loaded::Error(crate::text::store_failed(&e.to_string()))
-    })))
+    Ok(Some(result.unwrap_or_else(|e| failed(&e))))
 }
 
+/// What the home screen shows of each questionnaire: when it was last
+/// done, and the recent values of its first score with the latest band.
 pub fn home_summaries(
     questionnaires: &[Questionnaire],
-    store: &mut Store,
+    store: &mut (impl TerminalStore + ?Sized),
     me: i64,
 ) -> crate::store::Result<Vec<HomeSummary>> {
-    let mut out = Vec::new();
-    for q in questionnaires {
-        let last_done = store.last_done(me, &q.id)?;
-        let (recent, latest_band) = match q.scores.first() {
-            Some(s) if last_done.is_some() => {
-                let recent = store.recent(me, &q.id, &s.id, SPARK_POINTS)?;
-                let band = recent
-                    .last()
-                    .and_then(|p| s.band_for(p.value))
-                    .map(|b| (b.label.clone(), b.tone.as_str().to_string()));
-                (recent, band)
+    let wanted: Vec<HomeWanted> = questionnaires
+        .iter()
+        .map(|q| HomeWanted {
+            questionnaire: &q.id,
+            score: q.scores.first().map(|s| s.id.as_str()),
+        })
+        .collect();
+    let facts = store.home(me, &wanted, SPARK_POINTS)?;
+    Ok(questionnaires
+        .iter()
+        .zip(facts)
+        .map(|(q, f)| {
+            let latest_band = q
+                .scores
+                .first()
+                .zip(f.recent.last())
+                .and_then(|(s, p)| s.band_for(p.value))
+                .map(|b| (b.label.clone(), b.tone.as_str().to_string()));
+            HomeSummary {
+                questionnaire: q.id.clone(),
+                last_done: f.last_done,
+                latest: f.recent.last().copied(),
+                latest_band,
+                recent: f.recent.iter().map(|p| p.value).collect(),
+                demo: f.recent.iter().any(|p| p.is_demo),
             }
-            _ => (Vec::new(), None),
-        };
-        out.push(HomeSummary {
-            questionnaire: q.id.clone(),
-            last_done,
-            latest: recent.last().copied(),
-            latest_band,
-            recent: recent.iter().map(|p| p.value).collect(),
-            demo: recent.iter().any(|p| p.is_demo),
-        });
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 /// The event loop, generic over the backend so tests can drive it with

@@ -14,7 +14,6 @@ use crate::kiosk::{normalize_code, retention_cutoff, suggest_code, Lockout, ADMI
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
-
 /// Setting key of the admin PIN's argon2id hash.
 pub const ADMIN_PIN_SETTING: &str = "kiosk.admin_pin_hash";
 /// Setting key of the local date (YYYY-MM-DD) the daily chores last ran.
@@ -56,7 +55,7 @@ fn no_randomness(e: getrandom::Error) -> StoreError {
 }
 
 /// A random positive 63-bit check-in id not in use, for an anonymous entry.
-pub(super) fn unused_random_id(tx: &rusqlite::Transaction) -> rusqlite::Result<i64> {
+pub(super) fn unused_random_id(tx: &rusqlite::Connection) -> rusqlite::Result<i64> {
     loop {
         let raw =
             getrandom::u64().map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;

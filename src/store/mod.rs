@@ -10,7 +10,9 @@ pub mod kiosk;
 pub mod safety;
 pub mod schema;
 pub mod team;
+pub mod usecases;
 
+pub use usecases::{Storage, TeamStore, TerminalStore};
 
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -63,6 +65,9 @@ pub enum StoreError {
     },
 }
 
+/// The SQLite store by its short name (most callers are file commands).
+pub type Store = SqliteStore;
+
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 pub use crate::model::{
@@ -70,7 +75,10 @@ pub use crate::model::{
     Point, SavedAnswer, SavedScore,
 };
 
-pub struct Store {
+/// The SQLite store: implements both storage traits ([`TerminalStore`],
+/// [`TeamStore`]) and, on its own, the file's administration (backup,
+/// restore, check, modes, checkpoints).
+pub struct SqliteStore {
     conn: Connection,
     path: String,
     /// Why this database must not be written to (failed integrity check or
@@ -501,51 +509,34 @@ impl Store {
     pub fn save_many(&mut self, list: &[NewCheckin]) -> Result<Vec<i64>> {
         self.write("saving a check-in", |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let mut ids = Vec::with_capacity(list.len());
-            {
-                let mut ins_c = tx.prepare_cached(
-                    "INSERT INTO checkin (respondent_id, team, questionnaire_id, questionnaire_version, file_hash,
-                                          started_at, completed_at, is_demo, period, id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                )?;
-                let mut ins_a = tx.prepare_cached(
-                    "INSERT INTO answer (checkin_id, question_id, position, value_json, label) VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?;
-                let mut ins_s = tx.prepare_cached(
-                    "INSERT INTO score (checkin_id, score_id, position, label, raw, value, band_label, band_tone)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )?;
-                for c in list {
-                    let (started, completed, fixed_id) = if c.respondent.is_none() {
-                        let day = crate::kiosk::anonymous_stamp(c.completed_at, &chrono::Local);
-                        (day, day, Some(kiosk::unused_random_id(&tx)?))
-                    } else {
-                        (c.started_at, c.completed_at, None)
-                    };
-                    ins_c.execute(params![
-                        c.respondent,
-                        c.team,
-                        c.questionnaire_id,
-                        c.questionnaire_version,
-                        c.file_hash,
-                        ms(started),
-                        ms(completed),
-                        c.is_demo,
-                        c.period,
-                        fixed_id
-                    ])?;
-                    let id = tx.last_insert_rowid();
-                    for a in &c.answers {
-                        ins_a.execute(params![id, a.question_id, a.position, a.value.to_string(), a.label])?;
-                    }
-                    for (i, s) in c.scores.iter().enumerate() {
-                        ins_s.execute(params![id, s.score_id, i as i64, s.label, s.raw, s.value, s.band_label, s.band_tone])?;
-                    }
-                    ids.push(id);
-                }
-            }
+            let ids = insert_checkins(&tx, list)?;
             tx.commit()?;
             Ok(ids)
+        })
+    }
+
+    /// Save one person's check-in and find the id of the one of its kind
+    /// before it (real or demo as it is), in one IMMEDIATE transaction.
+    pub fn save_after_previous(&mut self, c: &NewCheckin) -> Result<(i64, Option<i64>)> {
+        self.write("saving a check-in", |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let previous = match c.respondent {
+                Some(me) => latest_id(&tx, me, &c.questionnaire_id, c.is_demo)?,
+                None => None,
+            };
+            let ids = insert_checkins(&tx, std::slice::from_ref(c))?;
+            tx.commit()?;
+            Ok((ids[0], previous))
+        })
+    }
+
+    /// Whose check-in `id` is (none: anonymous, a reflection, or no such id).
+    pub fn owner_of(&mut self, id: i64) -> Result<Option<i64>> {
+        self.sql(|c| {
+            c.prepare_cached("SELECT respondent_id FROM checkin WHERE id = ?1")?
+                .query_row([id], |r| r.get::<_, Option<i64>>(0))
+                .optional()
+                .map(Option::flatten)
         })
     }
 
@@ -610,14 +601,7 @@ impl Store {
         questionnaire: &str,
         demo: bool,
     ) -> Result<Option<CheckinRecord>> {
-        let id: Option<i64> = self.sql(|c| {
-            c.prepare_cached(
-                "SELECT id FROM checkin WHERE respondent_id = ?1 AND questionnaire_id = ?2 AND is_demo = ?3
-                 ORDER BY completed_at DESC, id DESC LIMIT 1",
-            )?
-            .query_row(params![respondent, questionnaire, demo], |r| r.get(0))
-            .optional()
-        })?;
+        let id = self.sql(|c| latest_id(c, respondent, questionnaire, demo))?;
         match id {
             Some(id) => self.checkin(id),
             None => Ok(None),
@@ -1076,6 +1060,85 @@ fn create_private_file(path: &Path) -> std::io::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(e),
     }
+}
+
+/// The newest check-in of `respondent` on `questionnaire` (demo or real).
+fn latest_id(
+    c: &Connection,
+    respondent: i64,
+    questionnaire: &str,
+    demo: bool,
+) -> rusqlite::Result<Option<i64>> {
+    c.prepare_cached(
+        "SELECT id FROM checkin WHERE respondent_id = ?1 AND questionnaire_id = ?2 AND is_demo = ?3
+         ORDER BY completed_at DESC, id DESC LIMIT 1",
+    )?
+    .query_row(params![respondent, questionnaire, demo], |r| r.get(0))
+    .optional()
+}
+
+/// Insert check-ins with their answers and scores (inside the caller's
+/// transaction). Anonymous ones get a random id and only their date.
+fn insert_checkins(tx: &Connection, list: &[NewCheckin]) -> rusqlite::Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(list.len());
+    {
+        let mut ins_c = tx.prepare_cached(
+            "INSERT INTO checkin (respondent_id, team, questionnaire_id, questionnaire_version, file_hash,
+                                  started_at, completed_at, is_demo, period, id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        let mut ins_a = tx.prepare_cached(
+            "INSERT INTO answer (checkin_id, question_id, position, value_json, label) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        let mut ins_s = tx.prepare_cached(
+            "INSERT INTO score (checkin_id, score_id, position, label, raw, value, band_label, band_tone)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for c in list {
+            let (started, completed, fixed_id) = if c.respondent.is_none() {
+                let day = crate::kiosk::anonymous_stamp(c.completed_at, &chrono::Local);
+                (day, day, Some(kiosk::unused_random_id(tx)?))
+            } else {
+                (c.started_at, c.completed_at, None)
+            };
+            ins_c.execute(params![
+                c.respondent,
+                c.team,
+                c.questionnaire_id,
+                c.questionnaire_version,
+                c.file_hash,
+                ms(started),
+                ms(completed),
+                c.is_demo,
+                c.period,
+                fixed_id
+            ])?;
+            let id = tx.last_insert_rowid();
+            for a in &c.answers {
+                ins_a.execute(params![
+                    id,
+                    a.question_id,
+                    a.position,
+                    a.value.to_string(),
+                    a.label
+                ])?;
+            }
+            for (i, s) in c.scores.iter().enumerate() {
+                ins_s.execute(params![
+                    id,
+                    s.score_id,
+                    i as i64,
+                    s.label,
+                    s.raw,
+                    s.value,
+                    s.band_label,
+                    s.band_tone
+                ])?;
+            }
+            ids.push(id);
+        }
+    }
+    Ok(ids)
 }
 
 #[cfg(test)]

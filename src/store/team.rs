@@ -6,12 +6,7 @@
 //! in [`crate::huddle`] and [`crate::anonymity`].
 
 use super::{Result, Store};
-use crate::anonymity::Thresholds;
-use crate::huddle::{
-    ActionStatus, Huddle, PeriodSummary, Reflection, ScoreSum, TeamAction, TREND_PERIODS,
-};
-use crate::period::Period;
-use crate::questionnaire::Questionnaire;
+use crate::huddle::{ActionStatus, PeriodSummary, Reflection, ScoreSum, TeamAction};
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use std::collections::HashMap;
@@ -61,31 +56,6 @@ fn action_row(r: &rusqlite::Row) -> rusqlite::Result<TeamAction> {
 const ACTION_SQL: &str = "SELECT id, team, action, owner, review_on, status, learned, created_on, updated_on FROM team_action";
 
 impl Store {
-    /// Everything the huddle may show for `team` on `q` in `period`: that
-    /// period's reflections and the earlier periods' summaries, through
-    /// [`crate::huddle::build`] (the anonymity rules). `seed` orders the
-    /// free text ([`crate::anonymity::os_seed`]).
-    pub fn huddle(
-        &mut self,
-        q: &Questionnaire,
-        team: &str,
-        period: Period,
-        t: Thresholds,
-        seed: u64,
-    ) -> Result<Huddle> {
-        let rows = self.reflections(team, &q.id, &period.to_string())?;
-        let earlier: Vec<String> = period
-            .last_n(TREND_PERIODS)
-            .iter()
-            .filter(|p| **p != period)
-            .map(ToString::to_string)
-            .collect();
-        let trend = self.period_summaries(team, &q.id, &earlier)?;
-        Ok(crate::huddle::build(
-            q, team, period, &rows, &trend, t, seed,
-        ))
-    }
-
     /// The reflections of `team` on `questionnaire` in `period` ("2026-W47"):
     /// each one's answers (stored JSON) and score values. Three indexed
     /// queries, whatever the size of the database.

@@ -1,0 +1,282 @@
+//! The storage boundary of the app: two traits whose methods are whole use
+//! cases, each one transaction, taking and giving [`crate::model`] values.
+//!
+//! - [`TerminalStore`]: what stays on one terminal: a person's own
+//!   check-ins (the personal app; private codes at a kiosk), PIN attempts,
+//!   this terminal's settings, counts and daily chores.
+//! - [`TeamStore`]: what a team shares: anonymous check-ins and
+//!   reflections (submitted, never read back one by one), the team's
+//!   periods as rows for the anonymity rules, and its actions.
+//!
+//! [`Store`] (SQLite) implements both; a later PostgreSQL store implements
+//! [`TeamStore`] without pretending to hold private data. File
+//! administration (backup, restore, check, modes, checkpoints) stays on
+//! `Store` alone. `tests/store_story.rs` runs one story through the traits,
+//! for any backend.
+
+use super::{Result, Store};
+use crate::huddle::{PeriodSummary, Reflection};
+use crate::model::{
+    ActionChange, CheckinRecord, ChoresReport, HistoryQuery, HistorySlice, HomeFacts, HomeWanted,
+    KioskCounts, NewAction, NewCheckin, PinOutcome, PinTarget, Point, Saved, TeamAction,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// What stays on one terminal.
+pub trait TerminalStore {
+    /// The local person of a personal history (made on first use).
+    fn local_respondent(&mut self) -> Result<i64>;
+    /// Save a person's check-in (`respondent` set) with the previous one of
+    /// its kind (real or demo as it is), read in the same transaction.
+    fn save_checkin(&mut self, new: &NewCheckin) -> Result<Saved>;
+    /// The home screen of `me`: per questionnaire wanted, when it was last
+    /// done and its last `points` values.
+    fn home(&mut self, me: i64, wanted: &[HomeWanted<'_>], points: usize)
+        -> Result<Vec<HomeFacts>>;
+    /// A page of `q.respondent`'s history and the whole list's count.
+    fn history_page(&mut self, q: &HistoryQuery) -> Result<HistorySlice>;
+    /// One of `me`'s check-ins, whole; none if it is not theirs.
+    fn checkin(&mut self, me: i64, id: i64) -> Result<Option<CheckinRecord>>;
+    /// Delete one of `me`'s check-ins; false if it was not there (or not theirs).
+    fn delete_checkin(&mut self, me: i64, id: i64) -> Result<bool>;
+    /// `me`'s values of one score over time, since `since` (all: None).
+    fn series(
+        &mut self,
+        me: i64,
+        questionnaire: &str,
+        score: &str,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Point>>;
+    /// One PIN attempt, whole: the lockout under `key` checked, the PIN
+    /// verified by `verify` (given the stored hash, or `None` for no such
+    /// code, which `verify` must check against a dummy hash), the outcome
+    /// counted.
+    fn pin_attempt(
+        &mut self,
+        key: &str,
+        target: PinTarget<'_>,
+        now: DateTime<Utc>,
+        verify: &mut dyn FnMut(Option<&str>) -> bool,
+    ) -> Result<PinOutcome>;
+    /// A new private code with this PIN hash; none if the code is taken.
+    fn create_pin_holder(
+        &mut self,
+        code: &str,
+        pin_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>>;
+    /// An easy-to-remember code of `words` words that nobody holds.
+    fn suggest_free_code(&mut self, words: usize) -> Result<String>;
+    /// A setting of this terminal.
+    fn setting(&mut self, key: &str) -> Result<Option<String>>;
+    fn set_setting(&mut self, key: &str, value: &str) -> Result<()>;
+    /// What this terminal holds, for the admin screen.
+    fn counts(&mut self) -> Result<KioskCounts>;
+    /// Once a day: retention and a backup (none if already done today).
+    fn daily_chores(
+        &mut self,
+        now: DateTime<Utc>,
+        retention_days: u32,
+    ) -> Result<Option<ChoresReport>>;
+}
+
+/// What a team shares.
+pub trait TeamStore {
+    /// Keep an anonymous check-in or a team reflection (no respondent):
+    /// its id is random and its time only its date.
+    fn submit(&mut self, entry: &NewCheckin) -> Result<i64>;
+    /// Teams with entries (of `questionnaire`, if given).
+    fn teams(&mut self, questionnaire: Option<&str>) -> Result<Vec<String>>;
+    /// The team questionnaires `team` has answered.
+    fn team_questionnaires(&mut self, team: &str) -> Result<Vec<String>>;
+    /// The reflections of `team` on `questionnaire` in `period`, and the
+    /// summaries of the `earlier` periods, read together.
+    fn team_period(
+        &mut self,
+        team: &str,
+        questionnaire: &str,
+        period: &str,
+        earlier: &[String],
+    ) -> Result<(Vec<Reflection>, Vec<PeriodSummary>)>;
+    /// The actions of `team` (all teams: None).
+    fn actions(&mut self, team: Option<&str>) -> Result<Vec<TeamAction>>;
+    fn action(&mut self, id: i64) -> Result<Option<TeamAction>>;
+    fn add_action(&mut self, action: &NewAction, today: NaiveDate) -> Result<i64>;
+    /// Change an action; false if there is none with that id.
+    fn update_action(&mut self, id: i64, change: &ActionChange, today: NaiveDate) -> Result<bool>;
+}
+
+/// Both: what the app's effects are performed on.
+pub trait Storage: TerminalStore + TeamStore {}
+
+impl<T: TerminalStore + TeamStore + ?Sized> Storage for T {}
+
+impl Store {
+    /// Run `f` inside one read transaction, so what it reads is one
+    /// snapshot of the file even while another process writes.
+    fn read_tx<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        self.sql(|c| c.execute_batch("BEGIN"))?;
+        let r = f(self);
+        let end = if r.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        let ended = self.sql(|c| c.execute_batch(end));
+        let r = r?;
+        ended?;
+        Ok(r)
+    }
+}
+
+impl TerminalStore for Store {
+    fn local_respondent(&mut self) -> Result<i64> {
+        Store::local_respondent(self)
+    }
+
+    fn save_checkin(&mut self, new: &NewCheckin) -> Result<Saved> {
+        let (id, previous) = self.save_after_previous(new)?;
+        let previous = match previous {
+            Some(p) => Store::checkin(self, p)?,
+            None => None,
+        };
+        Ok(Saved { id, previous })
+    }
+
+    fn home(
+        &mut self,
+        me: i64,
+        wanted: &[HomeWanted<'_>],
+        points: usize,
+    ) -> Result<Vec<HomeFacts>> {
+        self.read_tx(|s| {
+            wanted
+                .iter()
+                .map(|w| {
+                    let last_done = s.last_done(me, w.questionnaire)?;
+                    let recent = match w.score {
+                        Some(score) if last_done.is_some() => {
+                            s.recent(me, w.questionnaire, score, points)?
+                        }
+                        _ => Vec::new(),
+                    };
+                    Ok(HomeFacts { last_done, recent })
+                })
+                .collect()
+        })
+    }
+
+    fn history_page(&mut self, q: &HistoryQuery) -> Result<HistorySlice> {
+        self.read_tx(|s| {
+            let total = s.history_count(q.respondent, q.questionnaire.as_deref())?;
+            let rows = Store::history_page(s, q)?;
+            Ok(HistorySlice { total, rows })
+        })
+    }
+
+    fn checkin(&mut self, me: i64, id: i64) -> Result<Option<CheckinRecord>> {
+        self.read_tx(|s| {
+            if s.owner_of(id)? != Some(me) {
+                return Ok(None);
+            }
+            Store::checkin(s, id)
+        })
+    }
+
+    fn delete_checkin(&mut self, me: i64, id: i64) -> Result<bool> {
+        Store::delete_checkin(self, me, id)
+    }
+
+    fn series(
+        &mut self,
+        me: i64,
+        questionnaire: &str,
+        score: &str,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Point>> {
+        Store::series(self, me, questionnaire, score, since)
+    }
+
+    fn pin_attempt(
+        &mut self,
+        key: &str,
+        target: PinTarget<'_>,
+        now: DateTime<Utc>,
+        verify: &mut dyn FnMut(Option<&str>) -> bool,
+    ) -> Result<PinOutcome> {
+        Store::pin_attempt(self, key, target, now, verify)
+    }
+
+    fn create_pin_holder(
+        &mut self,
+        code: &str,
+        pin_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>> {
+        Store::create_pin_holder(self, code, pin_hash, now)
+    }
+
+    fn suggest_free_code(&mut self, words: usize) -> Result<String> {
+        Store::suggest_free_code(self, words)
+    }
+
+    fn setting(&mut self, key: &str) -> Result<Option<String>> {
+        Store::setting(self, key)
+    }
+
+    fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        Store::set_setting(self, key, value)
+    }
+
+    fn counts(&mut self) -> Result<KioskCounts> {
+        self.kiosk_counts()
+    }
+
+    fn daily_chores(
+        &mut self,
+        now: DateTime<Utc>,
+        retention_days: u32,
+    ) -> Result<Option<ChoresReport>> {
+        self.kiosk_daily(now, retention_days)
+    }
+}
+
+impl TeamStore for Store {
+    fn submit(&mut self, entry: &NewCheckin) -> Result<i64> {
+        Store::save_checkin(self, entry)
+    }
+
+    fn teams(&mut self, questionnaire: Option<&str>) -> Result<Vec<String>> {
+        Store::teams(self, questionnaire)
+    }
+
+    fn team_questionnaires(&mut self, team: &str) -> Result<Vec<String>> {
+        Store::team_questionnaires(self, team)
+    }
+
+    fn team_period(
+        &mut self,
+        team: &str,
+        questionnaire: &str,
+        period: &str,
+        earlier: &[String],
+    ) -> Result<(Vec<Reflection>, Vec<PeriodSummary>)> {
+        self.read_tx(|s| {
+            let rows = s.reflections(team, questionnaire, period)?;
+            let trend = s.period_summaries(team, questionnaire, earlier)?;
+            Ok((rows, trend))
+        })
+    }
+
+    fn actions(&mut self, team: Option<&str>) -> Result<Vec<TeamAction>> {
+        Store::actions(self, team)
+    }
+
+    fn action(&mut self, id: i64) -> Result<Option<TeamAction>> {
+        Store::action(self, id)
+    }
+
+    fn add_action(&mut self, action: &NewAction, today: NaiveDate) -> Result<i64> {
+        Store::add_action(self, action, today)
+    }
+
+    fn update_action(&mut self, id: i64, change: &ActionChange, today: NaiveDate) -> Result<bool> {
+        Store::update_action(self, id, change, today)
+    }
+}

@@ -1,0 +1,218 @@
+//! One story of each storage trait, told only through the trait (no SQL,
+//! no `connection()`), so a second backend runs it unchanged: a PostgreSQL
+//! store implementing `TeamStore` runs `team_story`. Here both run on the
+//! SQLite store, in memory and on a file.
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use joy_kiosk::anonymity::Thresholds;
+use joy_kiosk::demo::Rng;
+use joy_kiosk::huddle::{ActionStatus, Content};
+use joy_kiosk::kiosk::{code_key, hash_pin, verify_or_dummy, LOCK_FOR};
+use joy_kiosk::model::{
+    ActionChange, HistoryQuery, HomeWanted, NewAction, NewCheckin, PageFrom, PinOutcome, PinTarget,
+};
+use joy_kiosk::period::{Period, PeriodKind};
+use joy_kiosk::questionnaire::answers::parse_pairs;
+use joy_kiosk::questionnaire::{score, Catalog};
+use joy_kiosk::reflection_gen;
+use joy_kiosk::store::{Store, TeamStore, TerminalStore};
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap()
+}
+
+fn who5(me: i64, at: DateTime<Utc>, level: &str) -> NewCheckin {
+    let cat = Catalog::bundled();
+    let q = cat.get("who5").unwrap();
+    let pairs: Vec<String> = ["cheerful", "calm", "active", "rested", "interest"]
+        .iter()
+        .map(|id| format!("{id}={level}"))
+        .collect();
+    let answers = parse_pairs(q, pairs.iter().map(String::as_str)).unwrap();
+    let outcome = score(q, &answers);
+    NewCheckin::from_outcome(q, &answers, &outcome, Some(me), at, at)
+}
+
+/// A person's own check-ins, a private code and its PIN, this terminal's
+/// settings and counts.
+fn terminal_story(s: &mut impl TerminalStore) {
+    let me = s.local_respondent().unwrap();
+    assert_eq!(s.local_respondent().unwrap(), me, "one local person");
+
+    // Three check-ins, a day apart: each save brings the one before it.
+    let mut ids = Vec::new();
+    for (day, level) in [(0, "1"), (1, "3"), (2, "5")] {
+        let saved = s
+            .save_checkin(&who5(me, t0() + Duration::days(day), level))
+            .unwrap();
+        match ids.last() {
+            None => assert_eq!(saved.previous, None, "the first has none before it"),
+            Some(&before) => assert_eq!(saved.previous.map(|p| p.id), Some(before)),
+        }
+        ids.push(saved.id);
+    }
+
+    let wanted = [HomeWanted {
+        questionnaire: "who5",
+        score: Some("wellbeing"),
+    }];
+    let home = s.home(me, &wanted, 12).unwrap();
+    assert_eq!(home[0].last_done, Some(t0() + Duration::days(2)));
+    let values: Vec<f64> = home[0].recent.iter().map(|p| p.value).collect();
+    assert_eq!(values, vec![20.0, 60.0, 100.0], "oldest first");
+
+    let page = s
+        .history_page(&HistoryQuery {
+            respondent: me,
+            questionnaire: None,
+            from: PageFrom::Newest,
+            limit: 2,
+        })
+        .unwrap();
+    assert_eq!(page.total, 3);
+    let shown: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
+    assert_eq!(shown, vec![ids[2], ids[1]], "newest first");
+
+    assert!(s.checkin(me, ids[0]).unwrap().is_some());
+    assert_eq!(s.checkin(me + 1000, ids[0]).unwrap(), None, "not theirs");
+    assert_eq!(s.series(me, "who5", "wellbeing", None).unwrap().len(), 3);
+    assert!(!s.delete_checkin(me + 1000, ids[0]).unwrap(), "not theirs");
+    assert!(s.delete_checkin(me, ids[0]).unwrap());
+    assert!(!s.delete_checkin(me, ids[0]).unwrap(), "already gone");
+    assert_eq!(s.home(me, &wanted, 12).unwrap()[0].recent.len(), 2);
+
+    // A private code: taken once, then refused; five wrong PINs lock it,
+    // the right one is refused while locked and works after.
+    let code = s.suggest_free_code(2).unwrap();
+    let hash = hash_pin("2468").unwrap();
+    let holder = s.create_pin_holder(&code, &hash, t0()).unwrap().unwrap();
+    assert_eq!(s.create_pin_holder(&code, &hash, t0()).unwrap(), None);
+    let key = code_key(&code);
+    let try_pin = |s: &mut dyn TerminalStore, pin: &str, at| {
+        s.pin_attempt(&key, PinTarget::Holder(&code), at, &mut |h| {
+            verify_or_dummy(h, pin)
+        })
+        .unwrap()
+    };
+    for _ in 0..4 {
+        assert_eq!(try_pin(s, "1111", t0()), PinOutcome::NoMatch);
+    }
+    assert!(matches!(try_pin(s, "1111", t0()), PinOutcome::Locked(_)));
+    assert!(matches!(try_pin(s, "2468", t0()), PinOutcome::Locked(_)));
+    let later = t0() + LOCK_FOR + Duration::seconds(1);
+    assert_eq!(try_pin(s, "2468", later), PinOutcome::Ok(holder));
+    // An unknown code is refused the same way.
+    let unknown = s
+        .pin_attempt(
+            &code_key("no-such-code"),
+            PinTarget::Holder("no-such-code"),
+            later,
+            &mut |h| verify_or_dummy(h, "2468"),
+        )
+        .unwrap();
+    assert_eq!(unknown, PinOutcome::NoMatch);
+    // No admin PIN set yet.
+    assert_eq!(
+        s.pin_attempt("admin", PinTarget::Admin, later, &mut |_| true)
+            .unwrap(),
+        PinOutcome::NoAdminPin
+    );
+
+    s.set_setting("story.key", "1").unwrap();
+    assert_eq!(s.setting("story.key").unwrap().as_deref(), Some("1"));
+    let counts = s.counts().unwrap();
+    assert_eq!(counts.personal_codes, 1);
+}
+
+/// Reflections submitted by a team, read back only as a period's rows for
+/// the anonymity rules, and the team's actions.
+fn team_story(s: &mut impl TeamStore) {
+    let cat = Catalog::bundled();
+    let q = cat.get("team-reflection").unwrap();
+    let day = NaiveDate::from_ymd_opt(2026, 11, 17).unwrap();
+    let mut rng = Rng::new(7);
+    let mut ids = Vec::new();
+    for (team, n) in [("Ward 7", 6), ("Theatres", 2)] {
+        for i in 0..n {
+            let a = reflection_gen::answers(q, 0.6, &mut rng, |_| format!("text {i}"));
+            let entry = reflection_gen::checkin(q, &a, team, PeriodKind::Week, day);
+            ids.push(s.submit(&entry).unwrap());
+        }
+    }
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(sorted.len(), ids.len(), "every id its own");
+    assert!(
+        sorted.windows(2).all(|w| w[1] - w[0] > 1),
+        "no id follows another: {ids:?}"
+    );
+
+    let teams = s.teams(None).unwrap();
+    assert!(teams.contains(&"Ward 7".to_string()) && teams.contains(&"Theatres".to_string()));
+    assert_eq!(
+        s.team_questionnaires("Ward 7").unwrap(),
+        vec!["team-reflection"]
+    );
+
+    let week = Period::containing(PeriodKind::Week, day);
+    let (rows, earlier) = s
+        .team_period("Ward 7", "team-reflection", &week.to_string(), &[])
+        .unwrap();
+    assert_eq!(rows.len(), 6);
+    assert!(earlier.is_empty());
+    let shown =
+        joy_kiosk::team_view::huddle(s, q, "Ward 7", week, Thresholds::new(5, 5), 1).unwrap();
+    assert!(matches!(shown.content, Content::Shown(_)));
+    let hidden =
+        joy_kiosk::team_view::huddle(s, q, "Theatres", week, Thresholds::new(5, 5), 1).unwrap();
+    assert!(matches!(hidden.content, Content::NotEnough { .. }));
+
+    let id = s
+        .add_action(
+            &NewAction {
+                team: "Ward 7".into(),
+                action: "Fix the fridge alarm".into(),
+                owner: "ward manager".into(),
+                review_on: Some(day + Duration::days(14)),
+            },
+            day,
+        )
+        .unwrap();
+    let done = ActionChange {
+        status: Some(ActionStatus::Done),
+        learned: Some("It was the door seal".into()),
+        ..Default::default()
+    };
+    assert!(s.update_action(id, &done, day).unwrap());
+    assert!(
+        !s.update_action(id + 1000, &done, day).unwrap(),
+        "no such action"
+    );
+    let a = s.action(id).unwrap().unwrap();
+    assert_eq!(a.status, ActionStatus::Done);
+    assert_eq!(s.actions(Some("Ward 7")).unwrap().len(), 1);
+    assert!(s.actions(Some("Theatres")).unwrap().is_empty());
+}
+
+#[test]
+fn terminal_story_in_memory() {
+    terminal_story(&mut Store::open_in_memory().unwrap());
+}
+
+#[test]
+fn terminal_story_on_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    terminal_story(&mut Store::open(&dir.path().join("joy.db")).unwrap());
+}
+
+#[test]
+fn team_story_in_memory() {
+    team_story(&mut Store::open_in_memory().unwrap());
+}
+
+#[test]
+fn team_story_on_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    team_story(&mut Store::open(&dir.path().join("joy.db")).unwrap());
+}
