@@ -41,7 +41,8 @@ fn locked_save(end_while_locked: bool) -> (State, i64) {
         site: "Ward 7 (test)".into(),
         teams: vec!["Ward 7".into()],
         inactivity: Duration::seconds(3),
-        min_interval: Duration::zero(),
+        // Saves from this terminal at least a minute apart.
+        min_interval: Duration::seconds(60),
         burst_window: Duration::zero(),
         ..Default::default()
     };
@@ -98,6 +99,16 @@ fn assert_wiped_and_saved(state: &State, saved: i64) {
     );
     assert!(state.status.is_none(), "{:?}", state.status);
     assert_eq!(saved, 1, "the save waited for the lock and landed");
+}
+
+#[test]
+fn a_save_that_lands_after_the_wipe_still_spaces_the_next_one() {
+    let (state, _) = locked_save(false);
+    let gate = &state.kiosk.as_ref().unwrap().gate;
+    assert!(
+        gate.check(chrono::Utc::now()).is_err(),
+        "the next save from this terminal must wait its interval"
+    );
 }
 
 #[test]

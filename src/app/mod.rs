@@ -117,6 +117,11 @@ pub enum Action {
         height: u16,
     },
     Loaded(Loaded),
+    /// A result that came back after the session that asked for it ended
+    /// (the kiosk wiped it meanwhile): nothing of it is shown; only what
+    /// belongs to the terminal is kept (a save still counts towards the
+    /// spacing of saves from this terminal).
+    Late(Loaded),
     /// Huddle: record a new action (opens the form).
     AddAction,
 }
@@ -453,6 +458,12 @@ pub fn update(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
             return vec![];
         }
         Action::Loaded(l) => return loaded(state, l.clone()),
+        Action::Late(Loaded::Saved { .. }) => {
+            if let Some(k) = state.kiosk.as_mut() {
+                k.gate.record(now);
+            }
+        }
+        Action::Late(_) => {}
         Action::Tick => return kiosk::tick(state, now),
         _ => {}
     }

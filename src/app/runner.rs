@@ -338,10 +338,13 @@ where
             Input::Done(done) => {
                 // A result for a session that has ended (the kiosk wiped it
                 // meanwhile) is not shown to whoever is there now.
-                if done.session.is_none_or(|s| s == state.session.id) {
-                    effects.extend(update(state, Action::Loaded(done.loaded), now));
-                    redraw = true;
-                }
+                let action = if done.session.is_none_or(|s| s == state.session.id) {
+                    Action::Loaded(done.loaded)
+                } else {
+                    Action::Late(done.loaded)
+                };
+                effects.extend(update(state, action, now));
+                redraw = true;
             }
             Input::Tick => {}
         }
