@@ -28,10 +28,12 @@ pub const ESC_WAIT: Duration = Duration::from_millis(100);
 /// of a click read as keys would type digits: answers nobody gave.
 pub const SEQUENCE_WAIT: Duration = Duration::from_millis(1000);
 
-/// After a lone Esc was read as the Esc key, a `[` that comes within this
-/// long starts the rest of that sequence (split from its Esc by a slow
-/// link or a busy machine), which is dropped, not typed.
-pub const ORPHAN_WINDOW: Duration = Duration::from_millis(1000);
+/// After the start of a sequence was given up on (a lone Esc read as the
+/// Esc key, `ESC [` as Alt+[, or an unfinished sequence dropped), bytes that
+/// continue it and come within this long are taken as its rest (split off
+/// by a slow link or a busy machine) and dropped, not typed. The price: a
+/// digit typed within this long after Alt+[ is lost too.
+pub const ORPHAN_WINDOW: Duration = Duration::from_millis(300);
 
 /// How long an unfinished bracketed paste waits for more before what came
 /// is taken as the whole paste.
@@ -54,9 +56,10 @@ pub struct Decoder {
     paste: Option<Vec<u8>>,
     /// When the last byte arrived.
     last: Option<Instant>,
-    /// Until when a `[` may be the rest of a sequence whose Esc was read as
-    /// the Esc key (see [`ORPHAN_WINDOW`]).
-    orphan_until: Option<Instant>,
+    /// The start of a sequence given up on (read as Esc or Alt+[, or
+    /// dropped), and until when bytes that continue it are taken as its
+    /// rest (see [`ORPHAN_WINDOW`]).
+    orphan: Option<(&'static [u8], Instant)>,
 }
 
 /// What the start of the pending bytes is.
@@ -121,7 +124,19 @@ impl Decoder {
     /// `ESC [` and more, or the rest of one whose Esc was read alone.
     fn sequence_begun(&self) -> bool {
         self.pending.starts_with(b"\x1b[") && self.pending.len() > 2
-            || (self.orphan_until.is_some() && self.pending.first() == Some(&b'['))
+            || self.orphan_prefix().is_some()
+    }
+
+    /// The start of the sequence the pending bytes continue, if they look
+    /// like its rest: `[` after a lone Esc, parameter bytes after `ESC [`.
+    fn orphan_prefix(&self) -> Option<&'static [u8]> {
+        let (prefix, _) = self.orphan?;
+        let first = *self.pending.first()?;
+        let continues = match prefix {
+            b"\x1b" => first == b'[',
+            _ => (0x30..=0x3f).contains(&first),
+        };
+        continues.then_some(prefix)
     }
 
     /// Nothing is waiting to be read.
@@ -130,8 +145,8 @@ impl Decoder {
     }
 
     fn drain(&mut self, out: &mut Vec<Event>, stale: bool, now: Instant) {
-        if self.orphan_until.is_some_and(|t| now > t) {
-            self.orphan_until = None;
+        if self.orphan.is_some_and(|(_, t)| now > t) {
+            self.orphan = None;
         }
         loop {
             if let Some(paste) = self.paste.as_mut() {
@@ -165,20 +180,22 @@ impl Decoder {
             if self.pending.is_empty() {
                 return;
             }
-            let orphan = self.orphan_until.take().is_some() && self.pending[0] == b'[';
-            let step = if orphan {
-                // The rest of a sequence whose Esc was read alone: read it
-                // with its Esc, and drop it (a lost click is better than
-                // its digits typed as answers).
-                let mut whole = vec![0x1b];
+            let orphan = self.orphan_prefix();
+            self.orphan = None;
+            let step = if let Some(prefix) = orphan {
+                // The rest of a sequence whose start was given up on: read
+                // it with its start, and drop it (a lost click is better
+                // than its digits typed as answers).
+                let mut whole = prefix.to_vec();
                 whole.extend_from_slice(&self.pending);
+                let n = prefix.len();
                 match parse_csi(&whole) {
-                    Step::Done(_, used) => Step::Drop(used - 1),
-                    Step::Drop(n) => Step::Drop(n.saturating_sub(1)),
-                    Step::PasteStart(used) => Step::PasteStart(used - 1),
+                    Step::Done(_, used) => Step::Drop(used - n),
+                    Step::Drop(k) => Step::Drop(k.saturating_sub(n).max(1)),
+                    Step::PasteStart(used) => Step::PasteStart(used - n),
                     Step::Wait if stale => Step::Drop(self.pending.len()),
                     Step::Wait => {
-                        self.orphan_until = Some(now + ORPHAN_WINDOW);
+                        self.orphan = Some((prefix, now + ORPHAN_WINDOW));
                         return;
                     }
                 }
@@ -199,8 +216,11 @@ impl Decoder {
                 }
                 Step::Wait if stale => {
                     let (event, used) = give_up(&self.pending);
-                    if self.pending.len() == 1 && self.pending[0] == 0x1b {
-                        self.orphan_until = Some(now + ORPHAN_WINDOW);
+                    // What comes next may be the rest of what was given up.
+                    if self.pending.starts_with(b"\x1b[") {
+                        self.orphan = Some((b"\x1b[", now + ORPHAN_WINDOW));
+                    } else if self.pending == b"\x1b" {
+                        self.orphan = Some((b"\x1b", now + ORPHAN_WINDOW));
                     }
                     out.extend(event);
                     self.pending.drain(..used);
@@ -656,8 +676,11 @@ mod tests {
             vec![k(KeyCode::Char('['), KeyModifiers::ALT)]
         );
         assert!(d.is_idle());
-        // The next keys are read, not swallowed.
-        assert_eq!(d.feed(b"1", start + ESC_WAIT * 2), vec![ch('1')]);
+        // The next keys are read, not swallowed: a letter at once, a digit
+        // once it cannot be the rest of a sequence.
+        assert_eq!(d.feed(b"a", start + ESC_WAIT * 2), vec![ch('a')]);
+        let after = start + ESC_WAIT + ORPHAN_WINDOW + ESC_WAIT;
+        assert_eq!(d.feed(b"1", after), vec![ch('1')]);
     }
 
     /// A click whose bytes came in two pieces, the second after the Esc
@@ -703,6 +726,36 @@ mod tests {
         assert!(d.feed(b"\x1b[<0;12", start).is_empty());
         assert!(d.flush(start + SEQUENCE_WAIT * 2).is_empty());
         assert!(d.is_idle());
+    }
+
+    /// A click cut in two anywhere, the second piece up to a second later:
+    /// never a typed character (at most the Esc or Alt+[ it began with,
+    /// when the cut comes right after them).
+    #[test]
+    fn a_click_cut_anywhere_types_no_character() {
+        let bytes = b"\x1b[<0;30;8M\x1b[<0;30;8m";
+        for cut in 1..bytes.len() {
+            for gap in [0, 60, 150, 400, 900] {
+                let start = t0();
+                let mut d = Decoder::new();
+                let mut out = d.feed(&bytes[..cut], start);
+                let later = start + Duration::from_millis(gap);
+                out.extend(d.flush(later));
+                out.extend(d.feed(&bytes[cut..], later));
+                out.extend(d.flush(later + Duration::from_secs(5)));
+                let typed: Vec<&Event> = out
+                    .iter()
+                    .filter(|e| match e {
+                        Event::Key(k) => {
+                            k.code != KeyCode::Esc && !k.modifiers.contains(KeyModifiers::ALT)
+                        }
+                        _ => false,
+                    })
+                    .collect();
+                assert!(typed.is_empty(), "cut {cut}, gap {gap} ms: {typed:?}");
+                assert!(d.is_idle());
+            }
+        }
     }
 
     #[test]
