@@ -58,7 +58,14 @@ fn kiosk_key(k: KeyEvent, state: &State) -> Option<Action> {
         _ => {}
     }
     if state.screen == Screen::Pin && state.confirm.is_none() && !state.help && !state.support {
+        // Making a code, the code is suggested (not typed): `s` asks for
+        // another, as the key bar says.
+        let suggesting = state.session.pin.as_ref().is_some_and(|f| {
+            f.purpose == crate::app::kiosk::PinPurpose::Create
+                && f.step == crate::app::kiosk::PinStep::Code
+        });
         return match k.code {
+            KeyCode::Char('s') | KeyCode::Char('S') if suggesting => Some(Action::Skip),
             KeyCode::Enter => Some(Action::Confirm),
             KeyCode::Esc => Some(Action::Back),
             KeyCode::Char('?') => Some(Action::Help),

@@ -321,10 +321,10 @@ fn kiosk_screens_survive_every_size() {
         retention_days: 365,
     });
     app.state.screen = Screen::Admin;
-    app.act(Action::Loaded(Loaded::Counts(vec![(
-        "check-ins".into(),
-        "12".into(),
-    )])));
+    app.act(Action::Loaded(Loaded::Counts {
+        counts: vec![("check-ins".into(), "12".into())],
+        retention_days: 365,
+    }));
     sweep_app(&mut app, "admin");
 }
 

@@ -146,3 +146,26 @@ fn space_while_typing_reaches_the_answer_logic() {
         Some(Action::Edit(_))
     ));
 }
+
+/// On the "make a private code" screen the key bar offers `s` for another
+/// suggestion: the key does what the bar says (as a click on it does).
+#[test]
+fn s_suggests_another_code_as_the_key_bar_says() {
+    use joy_kiosk::app::kiosk::{PinForm, PinPurpose};
+    use joy_kiosk::app::Screen;
+    let mut app = App::kiosk();
+    app.state.session.pin = Some(PinForm::new(PinPurpose::Create));
+    app.state.screen = Screen::Pin;
+    let bar = hints(&app.state);
+    assert!(bar.iter().any(|h| h.action == Action::Skip), "{bar:?}");
+    assert_eq!(
+        map(&key(KeyCode::Char('s'), KeyModifiers::NONE), &app.state),
+        Some(Action::Skip)
+    );
+    // Signing in, `s` is part of a code being typed.
+    app.state.session.pin = Some(PinForm::new(PinPurpose::SignIn));
+    assert!(matches!(
+        map(&key(KeyCode::Char('s'), KeyModifiers::NONE), &app.state),
+        Some(Action::Edit(_))
+    ));
+}

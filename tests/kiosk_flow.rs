@@ -587,3 +587,132 @@ fn reflections_from_the_kiosk_and_the_app_add_up_in_the_huddle() {
         .unwrap();
     assert_eq!(linked, 0);
 }
+
+/// A double tap (two taps 150 ms apart on one option) answers one question,
+/// not that one and the next, which the person never saw: the burst filter
+/// compares what was hit, not where. A tap one cell off counts the same.
+#[test]
+fn a_double_tap_on_an_option_answers_one_question() {
+    let mut app = App::kiosk();
+    let i = app.index_of("who5");
+    app.act(Action::Pick(i));
+    app.act(Action::Pick(0)); // the team
+    let lines = common::screen_lines(&app, 80, 24);
+    assert!(
+        lines.iter().any(|l| l.contains("Question 1 of 5")),
+        "{lines:#?}"
+    );
+    let row = lines
+        .iter()
+        .position(|l| l.contains("Some of the time"))
+        .expect("an option on screen") as u16;
+    app.act(Action::Click { column: 20, row });
+    app.act_after(150, Action::Click { column: 21, row });
+    let lines = common::screen_lines(&app, 80, 24);
+    assert!(
+        lines.iter().any(|l| l.contains("Question 2 of 5")),
+        "one tap answered more than one question: {lines:#?}"
+    );
+    // A tap after the burst window answers the next one.
+    app.act_after(600, Action::Click { column: 20, row });
+    let lines = common::screen_lines(&app, 80, 24);
+    assert!(
+        lines.iter().any(|l| l.contains("Question 3 of 5")),
+        "{lines:#?}"
+    );
+}
+
+/// A result that comes back after its session ended is not input: it does
+/// not keep the next session alive (the inactivity clock goes on), and a
+/// late save still spaces the terminal's next save.
+#[test]
+fn a_late_result_is_not_input_but_a_late_save_still_counts() {
+    use joy_kiosk::app::Loaded;
+    let mut app = App::kiosk();
+    let before = app.state.session.last_input;
+    app.act(Action::Late(Loaded::Saved {
+        id: 7,
+        previous: Box::new(None),
+    }));
+    assert_eq!(
+        app.state.session.last_input, before,
+        "a late result is not a key"
+    );
+    let gate = &app.state.kiosk.as_ref().unwrap().gate;
+    assert!(
+        gate.check(app.t).is_err(),
+        "the next save waits its interval"
+    );
+}
+
+/// The admin screen shows the retention in force: after 91 days was set
+/// there (and applied by the chores), opening it again shows 91, not the
+/// configuration's 365.
+#[test]
+fn the_admin_screen_shows_the_retention_in_force() {
+    use joy_kiosk::app::Effect;
+    let mut app = App::kiosk();
+    let hash = joy_kiosk::kiosk::hash_pin("97531").unwrap();
+    app.store.set_admin_pin_hash(&hash).unwrap();
+    let open_admin = |app: &mut App| {
+        for _ in 0..3 {
+            app.act(Action::AdminKey);
+        }
+        for d in [9, 7, 5, 3, 1] {
+            app.act_after(600, Action::Digit(d));
+        }
+        app.act(Action::Confirm);
+        assert_eq!(app.state.screen, Screen::Admin);
+    };
+    open_admin(&mut app);
+    let t = app.t;
+    joy_kiosk::app::runner::run_effects(
+        &mut app.state,
+        &mut app.store,
+        vec![Effect::SetRetention(91)],
+        t,
+    );
+    app.act(Action::Back);
+    open_admin(&mut app);
+    let view = app.state.session.admin.as_ref().unwrap();
+    assert_eq!(
+        view.retention_days, 91,
+        "the admin screen shows what is applied"
+    );
+}
+
+/// On the shared screen a result shows no answers: a flag (low answers)
+/// says what it means and where to get support, without listing which
+/// questions were answered how for any passer-by to read.
+#[test]
+fn a_kiosk_result_lists_no_answers_on_the_shared_screen() {
+    let mut app = App::kiosk();
+    let i = app.index_of("who5");
+    app.act(Action::Pick(i));
+    app.act(Action::Pick(0));
+    for _ in 0..5 {
+        app.act(Action::Pick(5)); // "At no time"
+    }
+    assert_eq!(app.state.screen, Screen::Review);
+    app.act(Action::Save);
+    assert_eq!(app.state.screen, Screen::Result);
+    let all = common::screen_lines(&app, 100, 60).join("\n");
+    assert!(
+        all.contains("it may help to talk"),
+        "the flag is shown:\n{all}"
+    );
+    assert!(
+        !all.contains("I have felt cheerful"),
+        "an answer is listed on the shared screen:\n{all}"
+    );
+    // The personal app, on the person's own screen, still lists them.
+    let mut mine = App::new();
+    let i = mine.index_of("who5");
+    mine.act(Action::Pick(i));
+    for _ in 0..5 {
+        mine.act(Action::Pick(5));
+    }
+    mine.act(Action::Save);
+    let own = common::screen_lines(&mine, 100, 60).join("\n");
+    assert!(own.contains("I have felt cheerful"), "{own}");
+}

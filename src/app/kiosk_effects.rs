@@ -40,7 +40,10 @@ pub fn perform(
         Effect::LoadCounts => Some(
             store
                 .counts()
-                .map(|c| Loaded::Counts(text::kiosk::counts(&c)))
+                .map(|c| Loaded::Counts {
+                    counts: text::kiosk::counts(&c),
+                    retention_days: retention_days(scope, store),
+                })
                 .unwrap_or_else(failed),
         ),
         Effect::AdminExport => Some(export(scope, store, now)),

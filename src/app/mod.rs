@@ -144,8 +144,12 @@ pub enum Loaded {
     Pin(kiosk::PinAnswer),
     /// The kiosk: a suggested private code.
     Code(String),
-    /// The kiosk's admin screen: data counts (label, value).
-    Counts(Vec<(String, String)>),
+    /// The kiosk's admin screen: data counts (label, value), and the
+    /// retention in force (the admin screen's setting, else the config's).
+    Counts {
+        counts: Vec<(String, String)>,
+        retention_days: u32,
+    },
     /// A message for the status line (e.g. where an export went).
     Notice(String),
     /// The huddle of a team and period (anonymised), with its actions.
@@ -462,10 +466,26 @@ pub fn update(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
             if let Some(k) = state.kiosk.as_mut() {
                 k.gate.record(now);
             }
+            // Not input: the inactivity clock goes on as it was.
+            return vec![];
         }
-        Action::Late(_) => {}
+        Action::Late(_) => return vec![],
         Action::Tick => return kiosk::tick(state, now),
         _ => {}
+    }
+    if let Action::Click { column, row } = action {
+        // A tap is what it hits: the kiosk's burst filter then compares
+        // that (two taps on one option are one press, a cell apart or not).
+        return match crate::ui::hit(state, column, row) {
+            Some(a) => update(state, a, now),
+            None => {
+                // A tap on nothing still says somebody is there.
+                if state.kiosk.is_some() {
+                    let _ = kiosk::before(state, &action, now);
+                }
+                vec![]
+            }
+        };
     }
     if state.kiosk.is_some() {
         if let Some(effects) = kiosk::before(state, &action, now) {
@@ -473,12 +493,6 @@ pub fn update(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
         }
     } else if action == Action::AdminKey {
         return vec![];
-    }
-    if let Action::Click { column, row } = action {
-        return match crate::ui::hit(state, column, row) {
-            Some(a) => update(state, a, now),
-            None => vec![],
-        };
     }
     if let Some(confirm) = state.confirm.clone() {
         return match action {
@@ -783,9 +797,13 @@ fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
         }
         Loaded::Pin(answer) => return kiosk::pin_checked(state, answer),
         Loaded::Code(code) => kiosk::code_suggested(state, code),
-        Loaded::Counts(c) => {
+        Loaded::Counts {
+            counts,
+            retention_days,
+        } => {
             if let Some(a) = state.session.admin.as_mut() {
-                a.counts = Some(c);
+                a.counts = Some(counts);
+                a.retention_days = retention_days;
             }
         }
         Loaded::Notice(n) => state.status = Some(n),

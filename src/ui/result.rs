@@ -105,8 +105,12 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
             format!("! {} {}", f.message, text::tone_word(f.tone)),
             style(tone(Some(f.tone.as_str())), nc),
         ));
-        for a in &f.answers {
-            out.push(Line::raw(format!("  - {}: {}", a.text, a.answer)));
+        // On a shared kiosk screen no answer is listed: anyone passing can
+        // read it. The person's own screen lists what raised the flag.
+        if state.kiosk.is_none() {
+            for a in &f.answers {
+                out.push(Line::raw(format!("  - {}: {}", a.text, a.answer)));
+            }
         }
     }
     out
