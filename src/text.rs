@@ -531,19 +531,20 @@ pub mod kiosk {
     pub const CREATE_NOTE: &str = "to keep your own history here";
     pub const TEAM_HEAD: &str = "Which team are you in? It is only used for team figures.";
     pub const NO_TEAM: &str = "Prefer not to say";
-    pub const TYPE_CODE: &str = "Type your private code, e.g. maple-otter-42, then press Enter.";
+    pub const TYPE_CODE: &str =
+        "Type your private code, e.g. maple-otter-42, then press Enter or OK.";
     pub const CODE_LABEL: &str = "Code";
     pub const PIN_LABEL: &str = "PIN";
     pub const REPEAT_LABEL: &str = "PIN again";
-    pub const TYPE_PIN: &str = "Type your PIN (4 to 12 digits), then press Enter.";
-    pub const REPEAT_PIN: &str = "Type the same PIN again to make sure, then press Enter.";
+    pub const TYPE_PIN: &str = "Type your PIN (4 to 12 digits), then press Enter or OK.";
+    pub const REPEAT_PIN: &str = "Type the same PIN again to make sure, then press Enter or OK.";
     pub const PIN_RULE: &str = "A PIN is 4 to 12 digits (0-9).";
     pub const PINS_DIFFER: &str = "The two PINs were different. Please type a new PIN again.";
     pub const CHECKING: &str = "Checking…";
     pub const YOUR_CODE: &str = "Your private code (write it down or remember it):";
     pub const CODE_NOTE: &str =
         "You need the code and a PIN to see your history here. Press s for another code.";
-    pub const ADMIN_PIN: &str = "Type the admin PIN, then press Enter.";
+    pub const ADMIN_PIN: &str = "Type the admin PIN, then press Enter or OK.";
     pub const NO_MATCH: &str = "That code and PIN do not match. Check both and try again.";
     pub const ADMIN_NO_MATCH: &str = "That is not the admin PIN.";
     pub const NO_ADMIN_PIN: &str =

@@ -716,3 +716,66 @@ fn a_kiosk_result_lists_no_answers_on_the_shared_screen() {
     let own = common::screen_lines(&mine, 100, 60).join("\n");
     assert!(own.contains("I have felt cheerful"), "{own}");
 }
+
+/// Where the key labelled `label` is drawn (its label's cell), found on
+/// the screen as a person finds it: a boxed key with the label centred.
+fn key_on_screen(app: &App, w: u16, h: u16, label: &str) -> (u16, u16) {
+    let lines = common::screen_lines(app, w, h);
+    for (y, line) in lines.iter().enumerate() {
+        let cells: Vec<char> = line.chars().collect();
+        for x in 0..cells.len() {
+            if cells[x] != '│' {
+                continue;
+            }
+            let Some(end) = (x + 1..cells.len()).find(|&i| cells[i] == '│') else {
+                continue;
+            };
+            let inside: String = cells[x + 1..end].iter().collect();
+            if inside.trim() == label {
+                return ((x + 1 + (end - x - 1) / 2) as u16, y as u16);
+            }
+        }
+    }
+    panic!("no key {label:?} on screen:\n{}", lines.join("\n"));
+}
+
+/// A private history opened by taps alone at 80x24: the code typed on the
+/// on-screen letter keypad, the PIN on the number keypad.
+#[test]
+fn a_private_history_opens_by_taps_alone() {
+    let mut app = App::kiosk();
+    let now = app.t;
+    let hash = joy_kiosk::kiosk::hash_pin("2468").unwrap();
+    let code = "maple-otter-42";
+    app.store
+        .create_pin_holder(code, &hash, now)
+        .unwrap()
+        .unwrap();
+    let row = common::screen_lines(&app, 80, 24)
+        .iter()
+        .position(|l| l.contains("Open my private history"))
+        .unwrap() as u16;
+    app.act(Action::Click { column: 30, row });
+    assert_eq!(app.state.screen, Screen::Pin);
+    for c in code.chars() {
+        let (x, y) = key_on_screen(&app, 80, 24, &c.to_string());
+        app.act_after(600, Action::Click { column: x, row: y });
+    }
+    assert_eq!(app.state.session.pin.as_ref().unwrap().code, code);
+    // A wrong letter and its delete.
+    let (x, y) = key_on_screen(&app, 80, 24, "z");
+    app.act_after(600, Action::Click { column: x, row: y });
+    let (x, y) = key_on_screen(&app, 80, 24, "⌫");
+    app.act_after(600, Action::Click { column: x, row: y });
+    assert_eq!(app.state.session.pin.as_ref().unwrap().code, code);
+    let (x, y) = key_on_screen(&app, 80, 24, "OK");
+    app.act_after(600, Action::Click { column: x, row: y });
+    for d in "2468".chars() {
+        let (x, y) = key_on_screen(&app, 80, 24, &d.to_string());
+        app.act_after(600, Action::Click { column: x, row: y });
+    }
+    let (x, y) = key_on_screen(&app, 80, 24, "OK");
+    app.act_after(600, Action::Click { column: x, row: y });
+    assert_eq!(app.state.screen, Screen::Home, "signed in by taps alone");
+    assert!(app.state.session.respondent.is_some());
+}

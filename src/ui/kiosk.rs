@@ -262,17 +262,41 @@ const KEYPAD: [[&str; 3]; 4] = [
 ];
 const KEY_W: u16 = 9;
 
-fn keypad_action(label: &str) -> Action {
-    match label {
-        "⌫" => Action::Edit(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)),
-        "OK" => Action::Confirm,
-        d => Action::Digit(d.parse().unwrap_or(0)),
+/// The code keypad (typing a private code by touch), row by row: the
+/// letters, the hyphen and the digits of a code, delete and OK.
+const CODE_KEYPAD: [&[&str]; 4] = [
+    &["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"],
+    &["k", "l", "m", "n", "o", "p", "q", "r", "s", "t"],
+    &["u", "v", "w", "x", "y", "z", "-", "0", "1", "2"],
+    &["3", "4", "5", "6", "7", "8", "9", "⌫", "OK"],
+];
+const CODE_KEY_W: u16 = 7;
+
+/// Which keypad a PIN form shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pad {
+    /// Digits, for a PIN.
+    Pin,
+    /// Letters, hyphen and digits, for a private code being typed.
+    Code,
+}
+
+fn keypad_action(pad: Pad, label: &str) -> Action {
+    match (pad, label) {
+        (_, "⌫") => Action::Edit(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)),
+        (_, "OK") => Action::Confirm,
+        (Pad::Pin, d) => Action::Digit(d.parse().unwrap_or(0)),
+        // Typed into the code as its key would be.
+        (Pad::Code, c) => Action::Edit(KeyEvent::new(
+            KeyCode::Char(c.chars().next().unwrap_or('-')),
+            KeyModifiers::NONE,
+        )),
     }
 }
 
 struct PinLayout {
     text: Rect,
-    keypad: Option<Rect>,
+    keypad: Option<(Pad, Rect)>,
 }
 
 fn pin_text(state: &State) -> Vec<Line<'static>> {
@@ -344,38 +368,52 @@ fn pin_layout(area: Rect, state: &State) -> PinLayout {
     let area = centre(area, BUTTON_WIDTH);
     let p = Paragraph::new(pin_text(state)).wrap(Wrap { trim: true });
     let text_h = (p.line_count(area.width).min(20) as u16).min(area.height);
-    let wants_keypad = state
+    let pad = state
         .session
         .pin
         .as_ref()
-        .is_some_and(|f| matches!(f.step, PinStep::Pin | PinStep::Repeat));
+        .and_then(|f| match (f.purpose, f.step) {
+            (_, PinStep::Pin | PinStep::Repeat) => Some(Pad::Pin),
+            (PinPurpose::SignIn, PinStep::Code) => Some(Pad::Code),
+            _ => None,
+        });
     let pad_h = 4 * BUTTON_ROWS;
-    let keypad = (wants_keypad && area.height >= text_h + 1 + pad_h).then(|| {
-        let w = 3 * KEY_W;
-        Rect::new(
-            area.x + area.width.saturating_sub(w) / 2,
-            area.y + text_h + 1,
-            w.min(area.width),
-            pad_h,
-        )
-    });
+    let keypad = pad
+        .filter(|_| area.height >= text_h + 1 + pad_h)
+        .map(|pad| {
+            let w = match pad {
+                Pad::Pin => 3 * KEY_W,
+                Pad::Code => 10 * CODE_KEY_W,
+            };
+            let r = Rect::new(
+                area.x + area.width.saturating_sub(w) / 2,
+                area.y + text_h + 1,
+                w.min(area.width),
+                pad_h,
+            );
+            (pad, r)
+        });
     PinLayout {
         text: Rect::new(area.x, area.y, area.width, text_h),
         keypad,
     }
 }
 
-fn keypad_keys(pad: Rect) -> Vec<(Rect, &'static str)> {
+fn keypad_keys(pad: Pad, area: Rect) -> Vec<(Rect, &'static str)> {
+    let (rows, w): (Vec<&[&'static str]>, u16) = match pad {
+        Pad::Pin => (KEYPAD.iter().map(|r| &r[..]).collect(), KEY_W),
+        Pad::Code => (CODE_KEYPAD.to_vec(), CODE_KEY_W),
+    };
     let mut v = Vec::new();
-    for (r, row) in KEYPAD.iter().enumerate() {
+    for (r, row) in rows.iter().enumerate() {
         for (c, label) in row.iter().enumerate() {
+            let x = area.x + c as u16 * w;
+            if x + w > area.right() {
+                // Too narrow for this key: it is not drawn, nor hit.
+                continue;
+            }
             v.push((
-                Rect::new(
-                    pad.x + c as u16 * KEY_W,
-                    pad.y + r as u16 * BUTTON_ROWS,
-                    KEY_W.min(pad.width),
-                    BUTTON_ROWS,
-                ),
+                Rect::new(x, area.y + r as u16 * BUTTON_ROWS, w, BUTTON_ROWS),
                 *label,
             ));
         }
@@ -389,8 +427,8 @@ pub fn draw_pin(frame: &mut Frame, area: Rect, state: &State) {
         Paragraph::new(pin_text(state)).wrap(Wrap { trim: true }),
         l.text,
     );
-    if let Some(pad) = l.keypad {
-        for (r, label) in keypad_keys(pad) {
+    if let Some((pad, pad_area)) = l.keypad {
+        for (r, label) in keypad_keys(pad, pad_area) {
             let block = Block::default()
                 .borders(Borders::ALL)
                 .border_style(style(Meaning::Muted, state.no_color));
@@ -406,11 +444,11 @@ pub fn draw_pin(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 pub fn pin_hit(area: Rect, state: &State, column: u16, row: u16) -> Option<Action> {
-    let pad = pin_layout(area, state).keypad?;
-    keypad_keys(pad)
+    let (pad, pad_area) = pin_layout(area, state).keypad?;
+    keypad_keys(pad, pad_area)
         .into_iter()
         .find(|(r, _)| column >= r.x && column < r.right() && row >= r.y && row < r.bottom())
-        .map(|(_, label)| keypad_action(label))
+        .map(|(_, label)| keypad_action(pad, label))
 }
 
 fn admin_label(item: AdminItem, state: &State) -> String {
