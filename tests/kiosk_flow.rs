@@ -779,3 +779,32 @@ fn a_private_history_opens_by_taps_alone() {
     assert_eq!(app.state.screen, Screen::Home, "signed in by taps alone");
     assert!(app.state.session.respondent.is_some());
 }
+
+/// A PIN may repeat a digit: four quick taps on one keypad key are four
+/// digits (a burst filter that took them for one would save 11234 as 1234).
+#[test]
+fn quick_taps_on_one_pin_key_are_each_a_digit() {
+    let mut app = App::kiosk();
+    for _ in 0..3 {
+        app.act(Action::AdminKey);
+    }
+    assert_eq!(app.state.screen, Screen::Pin);
+    let (x, y) = key_on_screen(&app, 80, 24, "1");
+    for _ in 0..4 {
+        app.act_after(200, Action::Click { column: x, row: y });
+    }
+    assert_eq!(app.state.session.pin.as_ref().unwrap().pin, "1111");
+}
+
+/// The keypad stays where it is when a message appears above it, so the
+/// next tap lands on the key the person sees.
+#[test]
+fn the_keypad_does_not_move_when_a_message_appears() {
+    let mut app = App::kiosk();
+    for _ in 0..3 {
+        app.act(Action::AdminKey);
+    }
+    let before = key_on_screen(&app, 80, 24, "5");
+    app.state.session.pin.as_mut().unwrap().message = Some("A PIN is 4 to 12 digits (0-9).".into());
+    assert_eq!(key_on_screen(&app, 80, 24, "5"), before);
+}

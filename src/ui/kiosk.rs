@@ -285,9 +285,9 @@ fn keypad_action(pad: Pad, label: &str) -> Action {
     match (pad, label) {
         (_, "⌫") => Action::Edit(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)),
         (_, "OK") => Action::Confirm,
-        (Pad::Pin, d) => Action::Digit(d.parse().unwrap_or(0)),
-        // Typed into the code as its key would be.
-        (Pad::Code, c) => Action::Edit(KeyEvent::new(
+        // Typed as its key would be: a PIN or a code may repeat a
+        // character, so these are not "presses" for the burst filter.
+        (_, c) => Action::Edit(KeyEvent::new(
             KeyCode::Char(c.chars().next().unwrap_or('-')),
             KeyModifiers::NONE,
         )),
@@ -355,8 +355,11 @@ fn pin_text(state: &State) -> Vec<Line<'static>> {
             ]));
         }
     }
-    if let Some(m) = &form.message {
-        lines.push(Line::styled(format!("! {m}"), style(Meaning::Alert, nc)));
+    // The message line is always there (empty without a message), so the
+    // keypad below never moves under a finger when one appears.
+    match &form.message {
+        Some(m) => lines.push(Line::styled(format!("! {m}"), style(Meaning::Alert, nc))),
+        None => lines.push(Line::raw("")),
     }
     if form.purpose != PinPurpose::Admin {
         lines.push(Line::styled(words::PROTECTS, style(Meaning::Muted, nc)));
