@@ -34,6 +34,17 @@ pub struct Done {
     pub loaded: Loaded,
 }
 
+/// Tells the loop to end if the worker's thread unwinds from a panic.
+struct EndOnPanic(Sender<Input>);
+
+impl Drop for EndOnPanic {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let _ = self.0.send(Input::End);
+        }
+    }
+}
+
 pub struct Worker {
     jobs: Option<Sender<Job>>,
     thread: Option<JoinHandle<()>>,
@@ -46,6 +57,10 @@ impl Worker {
         let thread = std::thread::Builder::new()
             .name("joy-store".into())
             .spawn(move || {
+                // A bug that panics here ends the app as it did when effects
+                // ran on the UI thread, rather than leaving it waiting for
+                // results that never come.
+                let _bye = EndOnPanic(out.clone());
                 for job in rx {
                     match job {
                         Job::Effect { effect, scope, now } => {
