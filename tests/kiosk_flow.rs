@@ -808,3 +808,55 @@ fn the_keypad_does_not_move_when_a_message_appears() {
     app.state.session.pin.as_mut().unwrap().message = Some("A PIN is 4 to 12 digits (0-9).".into());
     assert_eq!(key_on_screen(&app, 80, 24, "5"), before);
 }
+
+/// A wrong PIN keeps the code that was typed (on a touch screen it took a
+/// dozen taps): the person checks it, mends it if need be, and types the
+/// PIN again. The message is the same one for a wrong PIN and an unknown
+/// code, and the PIN itself is gone.
+#[test]
+fn a_wrong_pin_keeps_the_typed_code_to_check() {
+    let mut app = App::kiosk();
+    let now = app.t;
+    let hash = joy_kiosk::kiosk::hash_pin("2468").unwrap();
+    app.store
+        .create_pin_holder("maple-otter-42", &hash, now)
+        .unwrap()
+        .unwrap();
+    let row = common::screen_lines(&app, 80, 24)
+        .iter()
+        .position(|l| l.contains("Open my private history"))
+        .unwrap() as u16;
+    app.act(Action::Click { column: 30, row });
+    for c in "maple-otter-42".chars() {
+        app.act_after(
+            100,
+            Action::Edit(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    app.act(Action::Confirm);
+    for c in "1357".chars() {
+        app.act_after(
+            100,
+            Action::Edit(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    app.act(Action::Confirm);
+    let form = app.state.session.pin.as_ref().unwrap();
+    assert_eq!(
+        form.message.as_deref(),
+        Some(joy_kiosk::text::kiosk::NO_MATCH)
+    );
+    assert_eq!(form.code, "maple-otter-42", "the code is kept to check");
+    assert!(form.pin.is_empty(), "the PIN is gone");
+    assert_eq!(form.step, joy_kiosk::app::kiosk::PinStep::Code);
+    // OK on the kept code, then the right PIN: in.
+    app.act(Action::Confirm);
+    for c in "2468".chars() {
+        app.act_after(
+            100,
+            Action::Edit(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    app.act(Action::Confirm);
+    assert_eq!(app.state.screen, Screen::Home);
+}

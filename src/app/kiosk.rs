@@ -609,9 +609,9 @@ pub fn pin_checked(state: &mut State, answer: PinAnswer) -> Vec<Effect> {
             } else {
                 PinStep::Pin
             };
-            if purpose == PinPurpose::SignIn {
-                form.code.clear();
-            }
+            // Signing in, the code typed stays to be checked (and mended)
+            // before the PIN is typed again: on a touch screen it took a
+            // dozen taps. The message is the same whichever was wrong.
             form.message = Some(match refused {
                 PinAnswer::NoMatch if purpose == PinPurpose::Admin => {
                     text::kiosk::ADMIN_NO_MATCH.to_string()
