@@ -374,6 +374,8 @@ fn kiosk_hints(state: &State) -> Option<Vec<Hint>> {
         Screen::Welcome => vec![
             hint("↑↓", text::key::CHOOSE, Action::Down),
             hint("Enter", text::kiosk::KEY_START, Action::Confirm),
+            // Support is there before anybody starts (a tap reaches it).
+            hint("!", text::key::SUPPORT, Action::Support),
         ],
         Screen::Team => vec![
             hint("↑↓", text::key::MOVE, Action::Down),

@@ -169,3 +169,16 @@ fn s_suggests_another_code_as_the_key_bar_says() {
         Some(Action::Edit(_))
     ));
 }
+
+/// The kiosk's welcome screen offers support in its key bar, where a touch
+/// reaches it (before anybody starts a check-in), and `!` opens it.
+#[test]
+fn the_kiosk_welcome_key_bar_offers_support() {
+    let app = App::kiosk();
+    let bar = hints(&app.state);
+    assert!(bar.iter().any(|h| h.action == Action::Support), "{bar:?}");
+    assert_eq!(
+        map(&key(KeyCode::Char('!'), KeyModifiers::NONE), &app.state),
+        Some(Action::Support)
+    );
+}
