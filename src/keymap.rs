@@ -210,6 +210,10 @@ pub fn confirm_hints(c: &Confirm) -> Vec<Hint> {
             hint("y", text::kiosk::KEY_CLOSE, Action::Yes),
             hint("n", text::key::STAY, Action::No),
         ],
+        Confirm::ShortenRetention { .. } => vec![
+            hint("y", text::kiosk::KEY_SHORTEN, Action::Yes),
+            hint("n", text::key::KEEP, Action::No),
+        ],
     }
 }
 

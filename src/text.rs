@@ -564,6 +564,13 @@ pub mod kiosk {
     pub const EXIT_QUESTION: &str =
         "The terminal goes back to its shell (or its supervisor starts the kiosk again).";
     pub const KEY_CLOSE: &str = "close the kiosk";
+    pub const SHORTEN_TITLE: &str = "Keep entries for less time?";
+    pub const KEY_SHORTEN: &str = "shorten it";
+    pub fn shorten_question(days: u32, from: u32) -> String {
+        format!(
+            "Entries are kept for {from} days now. Keeping them for {days} days deletes those older than {days} days at the next daily clean-up (at start and once a day), for good."
+        )
+    }
     pub const KEY_START: &str = "start";
     pub const KEY_ANOTHER: &str = "another code";
     pub const KEY_CANCEL: &str = "cancel";

@@ -319,6 +319,7 @@ fn kiosk_screens_survive_every_size() {
         selected: 0,
         counts: None,
         retention_days: 365,
+        in_force: 365,
     });
     app.state.screen = Screen::Admin;
     app.act(Action::Loaded(Loaded::Counts {

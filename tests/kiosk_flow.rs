@@ -505,6 +505,7 @@ fn the_admin_export_writes_team_figures_only_above_the_threshold() {
         selected: 1,
         counts: None,
         retention_days: 365,
+        in_force: 365,
     });
     app.state.screen = Screen::Admin;
     app.act(Action::Confirm); // "Export this period's team figures"
@@ -859,4 +860,66 @@ fn a_wrong_pin_keeps_the_typed_code_to_check() {
     }
     app.act(Action::Confirm);
     assert_eq!(app.state.screen, Screen::Home);
+}
+
+/// Shortening the retention deletes entries that are kept today: the admin
+/// screen asks first (`n` keeps it as it is); lengthening it does not ask.
+#[test]
+fn shortening_the_retention_asks_first() {
+    use joy_kiosk::app::kiosk_effects::RETENTION_SETTING;
+    use joy_kiosk::app::Confirm;
+    let mut app = App::kiosk();
+    let hash = joy_kiosk::kiosk::hash_pin("97531").unwrap();
+    app.store.set_admin_pin_hash(&hash).unwrap();
+    for _ in 0..3 {
+        app.act(Action::AdminKey);
+    }
+    for d in [9, 7, 5, 3, 1] {
+        app.act_after(600, Action::Digit(d));
+    }
+    app.act(Action::Confirm);
+    assert_eq!(app.state.screen, Screen::Admin);
+    // The retention row (the third), then one step shorter than the 365 in force.
+    app.act(Action::Down);
+    app.act(Action::Down);
+    let lines = common::screen_lines(&app, 80, 24);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("▶") && l.contains("365 days")),
+        "{lines:#?}"
+    );
+    app.act(Action::Left);
+    app.act(Action::Confirm);
+    assert!(
+        matches!(
+            app.state.confirm,
+            Some(Confirm::ShortenRetention {
+                days: 335,
+                from: 365
+            })
+        ),
+        "{:?}",
+        app.state.confirm
+    );
+    app.act(Action::No);
+    assert_eq!(
+        app.store.setting(RETENTION_SETTING).unwrap(),
+        None,
+        "kept as it was"
+    );
+    app.act(Action::Confirm);
+    app.act(Action::Yes);
+    assert_eq!(
+        app.store.setting(RETENTION_SETTING).unwrap().as_deref(),
+        Some("335")
+    );
+    // Longer again: saved without a question.
+    app.act(Action::Right);
+    app.act(Action::Confirm);
+    assert!(app.state.confirm.is_none());
+    assert_eq!(
+        app.store.setting(RETENTION_SETTING).unwrap().as_deref(),
+        Some("365")
+    );
 }

@@ -121,7 +121,14 @@ fn admin_screen() {
             ("Oldest entry".into(), "2025-11-23".into()),
         ]),
         retention_days: 365,
+        in_force: 365,
     });
     app.state.screen = Screen::Admin;
     snap("admin", &mut app);
+    // Shortening the retention asks first.
+    app.state.confirm = Some(joy_kiosk::app::Confirm::ShortenRetention {
+        days: 91,
+        from: 365,
+    });
+    snap("admin_shorten_retention", &mut app);
 }

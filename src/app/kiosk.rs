@@ -198,6 +198,8 @@ pub struct AdminView {
     pub counts: Option<Vec<(String, String)>>,
     /// Retention being set (days).
     pub retention_days: u32,
+    /// Retention in force (days): shortening it asks first.
+    pub in_force: u32,
 }
 
 /// A row of the welcome screen.
@@ -594,6 +596,7 @@ pub fn pin_checked(state: &mut State, answer: PinAnswer) -> Vec<Effect> {
                     selected: 0,
                     counts: None,
                     retention_days: days,
+                    in_force: days,
                 });
                 state.screen = Screen::Admin;
                 vec![Effect::LoadCounts]
@@ -681,7 +684,19 @@ pub fn admin(state: &mut State, action: Action) -> Vec<Effect> {
     match chosen {
         Some(AdminItem::Counts) => vec![Effect::LoadCounts],
         Some(AdminItem::Export) => vec![Effect::AdminExport],
-        Some(AdminItem::Retention) => vec![Effect::SetRetention(view.retention_days)],
+        Some(AdminItem::Retention) if view.retention_days < view.in_force => {
+            state.confirm = Some(Confirm::ShortenRetention {
+                days: view.retention_days,
+                from: view.in_force,
+            });
+            vec![]
+        }
+        Some(AdminItem::Retention) => {
+            vec![
+                Effect::SetRetention(view.retention_days),
+                Effect::LoadCounts,
+            ]
+        }
         Some(AdminItem::Exit) => {
             state.confirm = Some(Confirm::ExitKiosk);
             vec![]

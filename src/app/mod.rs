@@ -237,6 +237,9 @@ pub enum Confirm {
     Delete { id: i64, what: String },
     /// The kiosk's admin asks to close the kiosk.
     ExitKiosk,
+    /// The kiosk's admin shortens the retention from `from` to `days`:
+    /// entries kept today will be deleted.
+    ShortenRetention { days: u32, from: u32 },
 }
 
 /// Where leaving an unsaved check-in goes.
@@ -588,6 +591,9 @@ fn confirmed(state: &mut State, confirm: Confirm) -> Vec<Effect> {
             state.quit = true;
             vec![Effect::ClearTerminal, Effect::Quit]
         }
+        Confirm::ShortenRetention { days, .. } => {
+            vec![Effect::SetRetention(days), Effect::LoadCounts]
+        }
     }
 }
 
@@ -804,6 +810,7 @@ fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
             if let Some(a) = state.session.admin.as_mut() {
                 a.counts = Some(counts);
                 a.retention_days = retention_days;
+                a.in_force = retention_days;
             }
         }
         Loaded::Notice(n) => state.status = Some(n),

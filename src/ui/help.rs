@@ -84,6 +84,9 @@ fn confirm_text(c: &Confirm) -> Vec<String> {
         } => vec![text::LEAVE_QUESTION.to_string()],
         Confirm::Delete { what, .. } => vec![what.clone(), text::DELETE_NOTE.to_string()],
         Confirm::ExitKiosk => vec![text::kiosk::EXIT_QUESTION.to_string()],
+        Confirm::ShortenRetention { days, from } => {
+            vec![text::kiosk::shorten_question(*days, *from)]
+        }
     }
 }
 
@@ -92,6 +95,7 @@ fn confirm_title(c: &Confirm) -> &'static str {
         Confirm::Leave { .. } => text::LEAVE_TITLE,
         Confirm::Delete { .. } => text::DELETE_TITLE,
         Confirm::ExitKiosk => text::kiosk::EXIT_TITLE,
+        Confirm::ShortenRetention { .. } => text::kiosk::SHORTEN_TITLE,
     }
 }
 
