@@ -646,6 +646,18 @@ fn a_late_result_is_not_input_but_a_late_save_still_counts() {
     );
 }
 
+/// The admin gesture and the admin PIN 97531 (set beforehand).
+fn open_admin(app: &mut App) {
+    for _ in 0..3 {
+        app.act(Action::AdminKey);
+    }
+    for d in [9, 7, 5, 3, 1] {
+        app.act_after(600, Action::Digit(d));
+    }
+    app.act(Action::Confirm);
+    assert_eq!(app.state.screen, Screen::Admin);
+}
+
 /// The admin screen shows the retention in force: after 91 days was set
 /// there (and applied by the chores), opening it again shows 91, not the
 /// configuration's 365.
@@ -655,16 +667,6 @@ fn the_admin_screen_shows_the_retention_in_force() {
     let mut app = App::kiosk();
     let hash = joy_kiosk::kiosk::hash_pin("97531").unwrap();
     app.store.set_admin_pin_hash(&hash).unwrap();
-    let open_admin = |app: &mut App| {
-        for _ in 0..3 {
-            app.act(Action::AdminKey);
-        }
-        for d in [9, 7, 5, 3, 1] {
-            app.act_after(600, Action::Digit(d));
-        }
-        app.act(Action::Confirm);
-        assert_eq!(app.state.screen, Screen::Admin);
-    };
     open_admin(&mut app);
     let t = app.t;
     joy_kiosk::app::runner::run_effects(
@@ -871,14 +873,7 @@ fn shortening_the_retention_asks_first() {
     let mut app = App::kiosk();
     let hash = joy_kiosk::kiosk::hash_pin("97531").unwrap();
     app.store.set_admin_pin_hash(&hash).unwrap();
-    for _ in 0..3 {
-        app.act(Action::AdminKey);
-    }
-    for d in [9, 7, 5, 3, 1] {
-        app.act_after(600, Action::Digit(d));
-    }
-    app.act(Action::Confirm);
-    assert_eq!(app.state.screen, Screen::Admin);
+    open_admin(&mut app);
     // The retention row (the third), then one step shorter than the 365 in force.
     app.act(Action::Down);
     app.act(Action::Down);
