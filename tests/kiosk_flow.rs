@@ -204,6 +204,18 @@ fn two_saves_from_this_terminal_are_spaced_by_the_minimum_interval() {
     app.act_after(3_000, Action::Tick);
     assert_eq!(app.store.count("checkin").unwrap(), 2);
     assert_eq!(app.state.screen, Screen::Result);
+    // Saved: the "saved in a moment" notice has done its work and goes.
+    let screen = text(&app);
+    assert!(!screen.contains("in a moment"), "a stale notice: {screen}");
+    assert!(
+        !app.state
+            .status
+            .as_deref()
+            .unwrap_or("")
+            .contains("in a moment"),
+        "{:?}",
+        app.state.status
+    );
 }
 
 #[test]

@@ -299,10 +299,15 @@ pub fn tick(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     }
     if let Some(at) = state.session.save_at {
         if state.screen != Screen::Review {
+            // Left the review: nothing is saved by itself, so the notice
+            // that said it would be goes too.
             state.session.save_at = None;
+            state.status = None;
         } else if now >= at {
             state.session.save_at = None;
             state.session.last_input = now;
+            // The "saved in a moment" notice has done its work.
+            state.status = None;
             effects.extend(super::finish(state, now));
             return effects;
         }
