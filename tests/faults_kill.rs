@@ -30,17 +30,7 @@ struct Rng(u64);
 
 impl Rng {
     fn seeded() -> Rng {
-        let seed = std::env::var("JOY_FAULT_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| {
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(1, |d| d.as_nanos() as u64)
-                    | 1
-            });
-        println!("seed {seed} (JOY_FAULT_SEED={seed} replays this run)");
-        Rng(seed)
+        Rng(tmux::seed_from_env("JOY_FAULT_SEED"))
     }
     fn below(&mut self, n: u64) -> u64 {
         self.0 ^= self.0 << 13;

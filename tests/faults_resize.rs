@@ -446,15 +446,7 @@ fn the_real_kiosk_resized_in_a_loop_on_every_screen() {
             (120, 40),
             (80, 24),
         ] {
-            t.cmd(&[
-                "resize-window",
-                "-t",
-                "joy",
-                "-x",
-                &w.to_string(),
-                "-y",
-                &h.to_string(),
-            ]);
+            t.resize(w, h);
             std::thread::sleep(std::time::Duration::from_millis(30));
         }
         std::thread::sleep(std::time::Duration::from_millis(200));

@@ -11,24 +11,13 @@
 #[path = "support/tmux.rs"]
 mod tmux;
 
+use joy_kiosk::demo::Rng;
 use std::time::{Duration, Instant};
-use tmux::{alive, start_kiosk};
+use tmux::{alive, seed_from_env, start_kiosk};
 
-/// xorshift64*: small, seeded, and the same sequence for the same seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
+/// A number below `n` from the library's seeded generator.
+fn below(rng: &mut Rng, n: u64) -> u64 {
+    rng.next_u64() % n.max(1)
 }
 
 const FRAGMENTS: &[&[u8]] = &[
@@ -55,16 +44,16 @@ const KEYS: &[&str] = &[
 ];
 
 fn one_step(t: &tmux::Tmux, rng: &mut Rng) {
-    match rng.below(100) {
+    match below(rng, 100) {
         0..=29 => {
-            let n = 1 + rng.below(24) as usize;
-            let bytes: Vec<u8> = (0..n).map(|_| rng.next() as u8).collect();
+            let n = 1 + below(rng, 24) as usize;
+            let bytes: Vec<u8> = (0..n).map(|_| rng.next_u64() as u8).collect();
             t.bytes(&bytes);
         }
-        30..=49 => t.bytes(FRAGMENTS[rng.below(FRAGMENTS.len() as u64) as usize]),
+        30..=49 => t.bytes(FRAGMENTS[below(rng, FRAGMENTS.len() as u64) as usize]),
         50..=67 => {
-            let (x, y) = (1 + rng.below(100), 1 + rng.below(40));
-            let button = [0, 0, 0, 2, 64, 65][rng.below(6) as usize];
+            let (x, y) = (1 + below(rng, 100), 1 + below(rng, 40));
+            let button = [0, 0, 0, 2, 64, 65][below(rng, 6) as usize];
             t.bytes(format!("\x1b[<{button};{x};{y}M\x1b[<{button};{x};{y}m").as_bytes());
         }
         68..=89 => t
@@ -72,25 +61,17 @@ fn one_step(t: &tmux::Tmux, rng: &mut Rng) {
                 "send-keys",
                 "-t",
                 "joy",
-                KEYS[rng.below(KEYS.len() as u64) as usize],
+                KEYS[below(rng, KEYS.len() as u64) as usize],
             ])
             .truncate(0),
         90..=95 => {
-            let (w, h) = (1 + rng.below(200), 1 + rng.below(60));
-            t.cmd(&[
-                "resize-window",
-                "-t",
-                "joy",
-                "-x",
-                &w.to_string(),
-                "-y",
-                &h.to_string(),
-            ]);
+            let (w, h) = (1 + below(rng, 200), 1 + below(rng, 60));
+            t.resize(w as u16, h as u16);
         }
         _ => {
-            let n = rng.below(300) as usize;
+            let n = below(rng, 300) as usize;
             let text: String = (0..n)
-                .map(|_| char::from_u32(32 + rng.below(0x2fff) as u32).unwrap_or('x'))
+                .map(|_| char::from_u32(32 + below(rng, 0x2fff) as u32).unwrap_or('x'))
                 .collect();
             t.paste(&text);
         }
@@ -103,16 +84,8 @@ fn random_input_never_ends_the_kiosk_and_the_wipe_still_comes() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(12);
-    let seed: u64 = std::env::var("JOY_PTY_FUZZ_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(1, |d| d.as_nanos() as u64)
-                | 1
-        });
-    println!("fuzz_pty seed {seed} for {secs} s (JOY_PTY_FUZZ_SEED={seed} repeats it)");
+    let seed = seed_from_env("JOY_PTY_FUZZ_SEED");
+    println!("fuzz_pty: {secs} s");
     let (_dir, _db, t) = start_kiosk(
         "fuzz",
         "inactivity_secs = 3\nresult_secs = 5\nmin_submit_interval_secs = 0",
@@ -120,14 +93,14 @@ fn random_input_never_ends_the_kiosk_and_the_wipe_still_comes() {
         24,
     );
     let pid = t.joy_pid();
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let start = Instant::now();
     let mut steps = 0u64;
     let mut last_check = Instant::now();
     while start.elapsed() < Duration::from_secs(secs) {
         one_step(&t, &mut rng);
         steps += 1;
-        std::thread::sleep(Duration::from_millis(rng.below(60)));
+        std::thread::sleep(Duration::from_millis(below(&mut rng, 60)));
         if last_check.elapsed() > Duration::from_millis(500) {
             last_check = Instant::now();
             assert!(
@@ -142,7 +115,7 @@ fn random_input_never_ends_the_kiosk_and_the_wipe_still_comes() {
         }
     }
     // Hands off: it must come back to the welcome screen by itself.
-    t.cmd(&["resize-window", "-t", "joy", "-x", "80", "-y", "24"]);
+    t.resize(80, 24);
     let quiet = Instant::now();
     loop {
         let s = t.screen();

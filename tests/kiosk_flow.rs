@@ -658,6 +658,15 @@ fn a_late_result_is_not_input_but_a_late_save_still_counts() {
     );
 }
 
+/// A kiosk whose admin PIN is 97531, on its admin screen.
+fn kiosk_admin() -> App {
+    let mut app = App::kiosk();
+    let hash = joy_kiosk::kiosk::hash_pin("97531").unwrap();
+    app.store.set_admin_pin_hash(&hash).unwrap();
+    open_admin(&mut app);
+    app
+}
+
 /// The admin gesture and the admin PIN 97531 (set beforehand).
 fn open_admin(app: &mut App) {
     for _ in 0..3 {
@@ -676,10 +685,7 @@ fn open_admin(app: &mut App) {
 #[test]
 fn the_admin_screen_shows_the_retention_in_force() {
     use joy_kiosk::app::Effect;
-    let mut app = App::kiosk();
-    let hash = joy_kiosk::kiosk::hash_pin("97531").unwrap();
-    app.store.set_admin_pin_hash(&hash).unwrap();
-    open_admin(&mut app);
+    let mut app = kiosk_admin();
     let t = app.t;
     joy_kiosk::app::runner::run_effects(
         &mut app.state,
@@ -882,10 +888,7 @@ fn a_wrong_pin_keeps_the_typed_code_to_check() {
 fn shortening_the_retention_asks_first() {
     use joy_kiosk::app::kiosk_effects::RETENTION_SETTING;
     use joy_kiosk::app::Confirm;
-    let mut app = App::kiosk();
-    let hash = joy_kiosk::kiosk::hash_pin("97531").unwrap();
-    app.store.set_admin_pin_hash(&hash).unwrap();
-    open_admin(&mut app);
+    let mut app = kiosk_admin();
     // The retention row (the third), then one step shorter than the 365 in force.
     app.act(Action::Down);
     app.act(Action::Down);

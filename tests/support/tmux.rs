@@ -35,6 +35,18 @@ impl Tmux {
             .trim()
             .to_string()
     }
+    /// Resize the pane's window to `w` x `h`.
+    pub fn resize(&self, w: u16, h: u16) {
+        self.cmd(&[
+            "resize-window",
+            "-t",
+            "joy",
+            "-x",
+            &w.to_string(),
+            "-y",
+            &h.to_string(),
+        ]);
+    }
     /// Raw bytes into the pane's terminal, exactly as given (tmux's
     /// `send-keys -H`): broken escape sequences, lone halves of UTF-8, NULs.
     pub fn bytes(&self, b: &[u8]) {
@@ -269,4 +281,20 @@ pub fn start_kiosk(name: &str, extra: &str, w: u16, h: u16) -> (tempfile::TempDi
     let t = start_with(&db, name, "", &args, w, h);
     t.wait_for("How are you doing today?");
     (dir, db, t)
+}
+
+/// A seed for a randomised test: `var` from the environment (to replay a
+/// run), else the clock. Printed, so a failure can be replayed.
+pub fn seed_from_env(var: &str) -> u64 {
+    let seed = std::env::var(var)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(1, |d| d.as_nanos() as u64)
+                | 1
+        });
+    println!("seed {seed} ({var}={seed} replays this run)");
+    seed
 }
