@@ -187,6 +187,17 @@ pub enum PinOutcome {
     NoAdminPin,
 }
 
+/// What the end-of-day rewrite did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayEnd {
+    /// The file was rebuilt (anonymous entries of a finished day were found).
+    pub rewritten: bool,
+    /// The WAL was emptied too. When a reader held it, this is retried by
+    /// the store's idle checkpoints and, failing that, SQLite empties it when
+    /// the last connection closes.
+    pub complete: bool,
+}
+
 /// What the daily chores did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChoresReport {
@@ -196,6 +207,8 @@ pub struct ChoresReport {
     pub purged: usize,
     /// Lockout rows that had nothing left to say (no lock in force).
     pub lockouts_cleared: usize,
+    /// The file was rewritten in an order-free layout (see `store::layout`).
+    pub rewritten: bool,
     /// The backup taken (None for an in-memory database or when it failed).
     pub backup: Option<PathBuf>,
     /// Why the backup failed: the chores still count as done today, so a

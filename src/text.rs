@@ -359,6 +359,13 @@ pub fn store_failed(e: &str) -> String {
     format!("Could not reach your history: {e}. Your answers are still here; try again (s), or quit and check the disk.")
 }
 
+/// A backup made before entries had random ids could not be re-keyed.
+pub fn backup_not_scrubbed(path: &str, e: &str) -> String {
+    format!(
+        "The backup {path} could not be rewritten with the new random ids ({e}); it still shows the order entries were saved in. Check it with `joy check --db {path}`, or delete it if it is not needed."
+    )
+}
+
 pub fn some_failed(n: usize) -> String {
     format!(
         "{} could not be loaded; run `joy list` to see why.",

@@ -312,7 +312,7 @@ fn actions_on_an_older_file_say_what_to_do_and_do_not_migrate_it() {
     {
         let c = rusqlite::Connection::open(&db).unwrap();
         for m in &MIGRATIONS[..MIGRATIONS.len() - 1] {
-            c.execute_batch(m).unwrap();
+            m.apply(&c).unwrap();
         }
         c.pragma_update(None, "application_id", APPLICATION_ID)
             .unwrap();

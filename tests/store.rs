@@ -67,7 +67,7 @@ fn migrates_from_every_earlier_version_keeping_data() {
         {
             let c = Connection::open(&path).unwrap();
             for m in &MIGRATIONS[..from] {
-                c.execute_batch(m).unwrap();
+                m.apply(&c).unwrap();
             }
             if from > 0 {
                 c.pragma_update(None, "application_id", APPLICATION_ID)
@@ -373,7 +373,7 @@ fn schema_4_backfills_the_series_of_an_existing_file() {
     {
         let c = Connection::open(&path).unwrap();
         for m in &MIGRATIONS[..3] {
-            c.execute_batch(m).unwrap();
+            m.apply(&c).unwrap();
         }
         c.pragma_update(None, "application_id", APPLICATION_ID)
             .unwrap();
@@ -415,7 +415,7 @@ fn schema_4_backfills_the_series_of_an_existing_file() {
         .unwrap();
     }
     let mut s = Store::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 4);
+    assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
     let series_rows: i64 = s
         .connection()
         .query_row("SELECT count(*) FROM series", [], |r| r.get(0))
@@ -438,7 +438,17 @@ fn schema_4_backfills_the_series_of_an_existing_file() {
         vec![12.0, 16.0]
     );
     // New saves and deletes keep the series in step, in the same transaction.
-    assert!(s.delete_checkin(1, 12).unwrap());
+    // Re-keyed by migration 5: the check-in that was id 12.
+    let twelve: i64 = s
+        .connection()
+        .query_row(
+            "SELECT id FROM checkin WHERE completed_at = 2000",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_ne!(twelve, 12);
+    assert!(s.delete_checkin(1, twelve).unwrap());
     assert_eq!(s.series(1, "who5", "wellbeing", None).unwrap().len(), 4);
     let c = who5_checkin(&mut s, &RAW_13, 0);
     s.save_checkin(&c).unwrap();

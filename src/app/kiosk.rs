@@ -291,6 +291,12 @@ pub fn tick(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let mut effects = Vec::new();
     let today = now.with_timezone(&Local).date_naive();
     let Some(k) = state.kiosk.as_mut() else {
+        // The personal app's end-of-day job (see `store::layout`); the
+        // huddle screen only reads.
+        if state.mode == super::Mode::Personal && state.chores_day != Some(today) {
+            state.chores_day = Some(today);
+            effects.push(Effect::DailyChores);
+        }
         return effects;
     };
     if k.chores_day != Some(today) {

@@ -69,6 +69,12 @@ pub fn retention_days(scope: &Scope, store: &mut dyn Storage) -> u32 {
 }
 
 fn chores(scope: &Scope, store: &mut dyn Storage, now: DateTime<Utc>) -> Option<Loaded> {
+    if scope.kiosk.is_none() {
+        return store
+            .end_of_day(now)
+            .err()
+            .map(|e| Loaded::Notice(text::store_failed(&e.to_string())));
+    }
     let days = retention_days(scope, store);
     match store.daily_chores(now, days) {
         Ok(Some(report)) => report

@@ -192,7 +192,8 @@ pub enum Effect {
     Quit,
     /// Clear the whole terminal, scrollback included (a kiosk session ended).
     ClearTerminal,
-    /// The kiosk's daily retention purge and backup.
+    /// Once a day: the kiosk's retention purge, end-of-day rewrite and
+    /// backup; the personal app's end-of-day rewrite (see `store::layout`).
     DailyChores,
     /// Suggest an easy-to-remember private code.
     SuggestCode,
@@ -373,6 +374,9 @@ pub struct State {
     pub now: DateTime<Utc>,
     /// The huddle screen (mode `Huddle`).
     pub huddle: Option<huddle::HuddleView>,
+    /// The local date the personal app last ran its end-of-day job (the
+    /// kiosk keeps its own, with its chores).
+    pub chores_day: Option<chrono::NaiveDate>,
 }
 
 impl State {
@@ -404,6 +408,7 @@ impl State {
             no_color: false,
             now,
             huddle: None,
+            chores_day: None,
         }
     }
 

@@ -33,6 +33,9 @@ impl Store {
     /// readers or writers (`PASSIVE`). A busy or read-only database is left
     /// for next time. Returns whether it checkpointed.
     pub fn checkpoint_idle(&mut self) -> bool {
+        if self.truncate_pending {
+            return self.finish_truncate();
+        }
         let Some(mark) = self.checkpoint_mark else {
             return false;
         };

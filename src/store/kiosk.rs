@@ -54,24 +54,6 @@ fn no_randomness(e: getrandom::Error) -> StoreError {
     }
 }
 
-/// A random positive 63-bit check-in id not in use, for an anonymous entry.
-pub(super) fn unused_random_id(tx: &rusqlite::Connection) -> rusqlite::Result<i64> {
-    loop {
-        let raw =
-            getrandom::u64().map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-        let id = (raw >> 1) as i64;
-        if id == 0 {
-            continue;
-        }
-        let taken: bool = tx
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM checkin WHERE id = ?1)")?
-            .query_row([id], |r| r.get(0))?;
-        if !taken {
-            return Ok(id);
-        }
-    }
-}
-
 impl Store {
     /// A setting's value.
     pub fn setting(&mut self, key: &str) -> Result<Option<String>> {
@@ -299,6 +281,8 @@ impl Store {
         }
         let lockouts_cleared = self.clear_expired_lockouts(now)?;
         let purged = self.purge_before(retention_cutoff(now, retention_days))?;
+        // After the purge, before the backup: see `layout.rs`.
+        let day_end = self.end_of_day_in(now, tz)?;
         self.set_setting(CHORES_DATE_SETTING, &stamp)?;
         let (backup, backup_error) = if self.path == ":memory:" {
             (None, None)
@@ -312,6 +296,7 @@ impl Store {
             date,
             purged,
             lockouts_cleared,
+            rewritten: day_end.rewritten,
             backup,
             backup_error,
         }))

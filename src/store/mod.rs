@@ -7,6 +7,7 @@ pub mod export;
 mod health;
 pub mod history;
 pub mod kiosk;
+pub mod layout;
 pub mod safety;
 pub mod schema;
 pub mod team;
@@ -90,6 +91,11 @@ pub struct SqliteStore {
     /// Checkpoints are left to [`Store::checkpoint_idle`]: the row
     /// changes counted at the last one (see `checkpoint.rs`).
     checkpoint_mark: Option<u64>,
+    /// A rewrite asked for the WAL to be emptied and a reader held it (see
+    /// `layout.rs`).
+    truncate_pending: bool,
+    /// This open re-keyed the file (migration [`schema::REKEY_VERSION`]).
+    rekeyed: bool,
 }
 
 /// Files up to this size get `PRAGMA quick_check` when opened; larger ones
@@ -113,6 +119,12 @@ impl Store {
     /// schema up to date. A newer or foreign database is refused unchanged.
     /// A damaged one opens for reading only (writes return [`StoreError::Damaged`]).
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_scrubbing(path, true)
+    }
+
+    /// [`Store::open`]; when the file is re-keyed by its migration (see
+    /// `layout.rs`) and `scrub` is set, the backups beside it are too.
+    pub(super) fn open_scrubbing(path: &Path, scrub: bool) -> Result<Store> {
         let shown = path.display().to_string();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             create_private_dir(parent).map_err(|cause| StoreError::Folder {
@@ -131,6 +143,10 @@ impl Store {
         })?;
         let mut store = Store::init(conn, shown, Some(path))?;
         store.notices.splice(0..0, notices);
+        if store.rekeyed && scrub {
+            let scrubbed = store.scrub_backups();
+            store.notices.extend(scrubbed);
+        }
         Ok(store)
     }
 
@@ -175,6 +191,8 @@ impl Store {
             read_only: true,
             notices,
             checkpoint_mark: None,
+            truncate_pending: false,
+            rekeyed: false,
         };
         store.sql(|c| c.busy_timeout(std::time::Duration::from_secs(5)))?;
         let (version, app_id, tables) = match store.identity() {
@@ -217,6 +235,8 @@ impl Store {
             read_only: false,
             notices: Vec::new(),
             checkpoint_mark: None,
+            truncate_pending: false,
+            rekeyed: false,
         };
         store.sql(|c| {
             c.busy_timeout(std::time::Duration::from_secs(5))?;
@@ -248,7 +268,7 @@ impl Store {
                 return Ok(store);
             }
         }
-        store.migrate()?;
+        let from = store.migrate()?;
         store.sql(|c| {
             // WAL for a second reader or writer; FULL so a saved check-in
             // survives power loss.
@@ -273,6 +293,11 @@ impl Store {
             c.pragma_update(None, "synchronous", "FULL")?;
             Ok(())
         })?;
+        if from.is_some_and(|v| v < schema::REKEY_VERSION) && file.is_some() {
+            // The old ids are gone from the rows, not yet from the pages.
+            store.rekeyed = true;
+            store.rewrite()?;
+        }
         Ok(store)
     }
 
@@ -418,10 +443,11 @@ impl Store {
     /// Bring the schema up to date in one IMMEDIATE transaction that reads
     /// the version inside it, so two processes opening a new file at the
     /// same moment cannot both migrate.
-    fn migrate(&mut self) -> Result<()> {
+    /// Returns the version migrated from (None when already current).
+    fn migrate(&mut self) -> Result<Option<i64>> {
         let supported = schema::MIGRATIONS.len() as i64;
         let path = self.path.clone();
-        let mut outcome = Ok(());
+        let mut outcome = Ok(None);
         self.sql(|c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -443,8 +469,9 @@ impl Store {
             if version == supported {
                 return Ok(());
             }
+            outcome = Ok(Some(version));
             for (i, step) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
-                tx.execute_batch(step)?;
+                step.apply(&tx)?;
                 tx.pragma_update(None, "user_version", i as i64 + 1)?;
             }
             tx.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
@@ -1078,7 +1105,8 @@ fn latest_id(
 }
 
 /// Insert check-ins with their answers and scores (inside the caller's
-/// transaction). Anonymous ones get a random id and only their date.
+/// transaction). Every one gets a random id (see `layout.rs`); anonymous
+/// ones keep only their date.
 fn insert_checkins(tx: &Connection, list: &[NewCheckin]) -> rusqlite::Result<Vec<i64>> {
     let mut ids = Vec::with_capacity(list.len());
     {
@@ -1095,12 +1123,13 @@ fn insert_checkins(tx: &Connection, list: &[NewCheckin]) -> rusqlite::Result<Vec
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         for c in list {
-            let (started, completed, fixed_id) = if c.respondent.is_none() {
+            let (started, completed) = if c.respondent.is_none() {
                 let day = crate::kiosk::anonymous_stamp(c.completed_at, &chrono::Local);
-                (day, day, Some(kiosk::unused_random_id(tx)?))
+                (day, day)
             } else {
-                (c.started_at, c.completed_at, None)
+                (c.started_at, c.completed_at)
             };
+            let fixed_id = layout::fresh_id(tx)?;
             ins_c.execute(params![
                 c.respondent,
                 c.team,

@@ -4,10 +4,31 @@
 /// `PRAGMA application_id` of a joy-kiosk database ("JOY!").
 pub const APPLICATION_ID: i32 = 0x4A4F_5921;
 
-pub const MIGRATIONS: &[&str] = &[
+/// One migration: SQL, or a step that needs Rust (random numbers).
+pub enum Step {
+    Sql(&'static str),
+    Rust(fn(&rusqlite::Connection) -> rusqlite::Result<()>),
+}
+
+impl Step {
+    /// Apply this step on `c` (inside the caller's transaction).
+    pub fn apply(&self, c: &rusqlite::Connection) -> rusqlite::Result<()> {
+        match self {
+            Step::Sql(sql) => c.execute_batch(sql),
+            Step::Rust(f) => f(c),
+        }
+    }
+}
+
+/// The migration that gives every entry a random id; `Store::open` rewrites
+/// the file and scrubs its backups after it.
+pub const REKEY_VERSION: i64 = 5;
+
+pub const MIGRATIONS: &[Step] = &[
     // 1: respondents, check-ins (personal, PIN-protected or anonymous; team
     // reflections carry a team), answers and scores.
-    r#"
+    Step::Sql(
+        r#"
     CREATE TABLE respondent (
         id          INTEGER PRIMARY KEY,
         kind        TEXT NOT NULL CHECK (kind IN ('local', 'pin')),
@@ -48,20 +69,24 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (checkin_id, score_id)
     ) WITHOUT ROWID;
     "#,
+    ),
     // 2: the trend query also reads `is_demo` (demo data is marked and never
     // compared with real data); keep it in the person index so the query is
     // answered from the index alone, as it was before.
-    r#"
+    Step::Sql(
+        r#"
     DROP INDEX checkin_by_person;
     CREATE INDEX checkin_by_person ON checkin (respondent_id, questionnaire_id, completed_at, is_demo);
     "#,
+    ),
     // 3: kiosk and huddle. A kiosk PIN holder has a personal code (always
     // suggested by the kiosk, never chosen, so creating one cannot reveal
     // whether another exists); wrong PINs are counted per code (known or
     // not) and for the admin PIN; settings hold the admin PIN's argon2id hash
     // and the kiosk's daily chores; team reflections carry their period
     // (ISO week "2026-W47" or month "2026-11"); teams record actions.
-    r#"
+    Step::Sql(
+        r#"
     ALTER TABLE respondent ADD COLUMN code TEXT;
     CREATE UNIQUE INDEX respondent_by_code ON respondent (code) WHERE code IS NOT NULL;
     CREATE TABLE pin_lockout (
@@ -88,6 +113,7 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX team_action_by_team ON team_action (team, status, review_on);
     "#,
+    ),
     // 4: at ward scale (a million check-ins). Trends read a small series
     // table kept by triggers in the same transaction as each score, so a
     // person's trend is one range scan over an index holding exactly the
@@ -96,7 +122,8 @@ pub const MIGRATIONS: &[&str] = &[
     // rows go with their check-in (ON DELETE CASCADE). History pages by
     // (completed_at, id) for one person: `checkin_by_person_time`.
     // Existing files are backfilled here.
-    r#"
+    Step::Sql(
+        r#"
     CREATE TABLE series (
         checkin_id       INTEGER NOT NULL REFERENCES checkin(id) ON DELETE CASCADE,
         score_id         TEXT NOT NULL,
@@ -134,4 +161,9 @@ pub const MIGRATIONS: &[&str] = &[
     WHERE c.respondent_id IS NOT NULL AND s.value IS NOT NULL;
     CREATE INDEX checkin_by_person_time ON checkin (respondent_id, completed_at) WHERE respondent_id IS NOT NULL;
     "#,
+    ),
+    // 5: every entry (check-in or reflection) gets a random id, so no id
+    // orders entries or ties an anonymous one to the private one saved next
+    // (see `layout.rs`).
+    Step::Rust(super::layout::rekey),
 ];

@@ -17,8 +17,9 @@
 use super::{Result, Store};
 use crate::huddle::{PeriodSummary, Reflection};
 use crate::model::{
-    ActionChange, CheckinRecord, ChoresReport, HistoryQuery, HistorySlice, HomeFacts, HomeWanted,
-    KioskCounts, NewAction, NewCheckin, PinOutcome, PinTarget, Point, Saved, TeamAction,
+    ActionChange, CheckinRecord, ChoresReport, DayEnd, HistoryQuery, HistorySlice, HomeFacts,
+    HomeWanted, KioskCounts, NewAction, NewCheckin, PinOutcome, PinTarget, Point, Saved,
+    TeamAction,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -78,6 +79,9 @@ pub trait TerminalStore {
         now: DateTime<Utc>,
         retention_days: u32,
     ) -> Result<Option<ChoresReport>>;
+    /// The end-of-day rewrite alone (the personal app's daily job): see
+    /// `store::layout`.
+    fn end_of_day(&mut self, now: DateTime<Utc>) -> Result<DayEnd>;
 }
 
 /// What a team shares.
@@ -234,6 +238,10 @@ impl TerminalStore for Store {
         retention_days: u32,
     ) -> Result<Option<ChoresReport>> {
         self.kiosk_daily(now, retention_days)
+    }
+
+    fn end_of_day(&mut self, now: DateTime<Utc>) -> Result<DayEnd> {
+        Store::end_of_day(self, now)
     }
 }
 
