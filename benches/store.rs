@@ -50,7 +50,7 @@ fn launch_to_first_frame(b: divan::Bencher) {
             .map(|e| e.questionnaire)
             .collect();
         let mut state = State::new(qs, Some(1), Utc::now());
-        let home = home_summaries(&state.questionnaires, &mut store, 1).unwrap();
+        let home = home_summaries(&state.questionnaires, &mut store, 1, None).unwrap();
         joy_kiosk::app::update(&mut state, Action::Loaded(Loaded::Home(home)), Utc::now());
         let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
         t.draw(|f| joy_kiosk::ui::draw(f, &state)).unwrap();

@@ -90,7 +90,7 @@ impl App {
         self.state.screen = Screen::Home;
         self.state.confirm = None;
         let me = self.state.session.respondent.unwrap();
-        let h = home_summaries(&self.state.questionnaires, &mut self.store, me).unwrap();
+        let h = home_summaries(&self.state.questionnaires, &mut self.store, me, None).unwrap();
         self.act(Action::Loaded(Loaded::Home(h)));
     }
     fn select(&mut self, id: &str) {
@@ -167,7 +167,7 @@ fn personal(db: &Path, rows: &mut Vec<Row>) {
             let t = Instant::now();
             let mut store = Store::open(db).unwrap();
             let mut state = State::new(questionnaires(), Some(1), now());
-            let home = home_summaries(&state.questionnaires, &mut store, 1).unwrap();
+            let home = home_summaries(&state.questionnaires, &mut store, 1, None).unwrap();
             joy_kiosk::app::update(&mut state, Action::Loaded(Loaded::Home(home)), now());
             let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
             term.draw(|f| joy_kiosk::ui::draw(f, &state)).unwrap();

@@ -1,5 +1,5 @@
 //! The ward-scale database (issue 10), made once and kept in
-//! `<target dir>/bench-data/ward-v1.db`: **1,000,000 personal check-ins**
+//! `<target dir>/bench-data/ward-v2.db`: **1,000,000 personal check-ins**
 //! across 4,000 people over ten years, and **1,000,000 anonymous team
 //! reflections** across 50 teams over the last five, in one file, written
 //! day by day in the order shared terminals would write them.
@@ -142,12 +142,12 @@ fn reflections_of_day(
 
 pub fn ward_db() -> PathBuf {
     let dir = bench_data_dir();
-    let path = dir.join("ward-v1.db");
+    let path = dir.join("ward-v2.db");
     if path.exists() {
         return path;
     }
     std::fs::create_dir_all(&dir).expect("bench-data folder");
-    let tmp = dir.join("ward-v1.db.partial");
+    let tmp = dir.join("ward-v2.db.partial");
     let _ = std::fs::remove_file(&tmp);
     let started = std::time::Instant::now();
     let mut store = Store::open(&tmp).expect("open");

@@ -158,7 +158,7 @@ pub enum Command {
 /// What `joy kiosk` does besides running the kiosk.
 #[derive(Debug, Subcommand)]
 pub enum KioskAction {
-    /// Set the PIN that opens the kiosk's hidden admin screen (4 to 12 digits). Asked twice
+    /// Set the PIN that opens the kiosk's hidden admin screen (6 to 12 digits, not a run or a repeat). Asked twice
     /// on the terminal without showing it; only its argon2id hash is stored in the database
     SetAdminPin {
         /// Read the PIN from standard input (its first line) instead of asking on the

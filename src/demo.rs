@@ -81,7 +81,10 @@ pub fn generate(
             let t = days_ago / 60.0 + n as f64;
             let level = 0.55 + 0.3 * (t * std::f64::consts::PI).sin() + (rng.unit() - 0.5) * 0.1;
             let answers = answers_at(q, level.clamp(0.0, 1.0), &mut rng);
-            let completed = now - Duration::minutes((days_ago * 24.0 * 60.0) as i64 + 30);
+            // One after another, a few minutes apart (never two at the same
+            // moment, whose order would be only their random ids').
+            let completed =
+                now - Duration::minutes((days_ago * 24.0 * 60.0) as i64 + 30 + 5 * n as i64);
             let started = completed - Duration::seconds(60 + (rng.unit() * 120.0) as i64);
             let outcome = score(q, &answers);
             let mut c = NewCheckin::from_outcome(

@@ -214,6 +214,10 @@ pub fn confirm_hints(c: &Confirm) -> Vec<Hint> {
             hint("y", text::kiosk::KEY_SHORTEN, Action::Yes),
             hint("n", text::key::KEEP, Action::No),
         ],
+        Confirm::DeleteCode => vec![
+            hint("y", text::kiosk::KEY_DELETE_CODE, Action::Yes),
+            hint("n", text::key::KEEP, Action::No),
+        ],
     }
 }
 
@@ -412,6 +416,7 @@ fn kiosk_hints(state: &State) -> Option<Vec<Hint>> {
             hint("Enter", text::key::START, Action::Confirm),
             hint("h", text::key::HISTORY, Action::OpenHistory),
             hint("t", text::key::TRENDS, Action::OpenTrends),
+            hint("d", text::kiosk::KEY_FORGET, Action::Delete),
             hint("Esc", text::kiosk::KEY_DONE, Action::Back),
         ],
         Screen::Result if anonymous => vec![

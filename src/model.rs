@@ -5,7 +5,9 @@
 //! logic. The storage traits in [`crate::store`] take and give these.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+pub use crate::kiosk::secret::HistoryKey;
 use std::path::PathBuf;
 
 /// A check-in ready to save.
@@ -23,9 +25,12 @@ pub struct NewCheckin {
     pub is_demo: bool,
     pub answers: Vec<SavedAnswer>,
     pub scores: Vec<SavedScore>,
+    /// A kiosk code holder's key: the answers and scores are kept sealed
+    /// under it, never in clear (see `kiosk::secret`).
+    pub seal: Option<HistoryKey>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedAnswer {
     pub question_id: String,
     pub position: i64,
@@ -34,7 +39,7 @@ pub struct SavedAnswer {
     pub label: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedScore {
     pub score_id: String,
     pub label: String,
@@ -112,6 +117,8 @@ pub enum PageFrom {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryQuery {
     pub respondent: i64,
+    /// The holder's key, for a sealed history (a kiosk code holder).
+    pub key: Option<HistoryKey>,
     pub questionnaire: Option<String>,
     pub from: PageFrom,
     pub limit: usize,
@@ -168,10 +175,29 @@ pub struct ActionChange {
 /// Whose secret a PIN attempt is checked against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PinTarget<'a> {
-    /// The holder of this private code (if there is one).
-    Holder(&'a str),
+    /// The holder of the private code with this tag (if there is one).
+    Holder(&'a [u8]),
     /// The kiosk's admin PIN.
     Admin,
+}
+
+/// What the store keeps to check a PIN against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredSecret {
+    /// An argon2id PHC string: the admin PIN, or a code holder made before
+    /// histories were sealed (their next sign-in seals it).
+    Phc(String),
+    /// A sealed history: the salt of its key and its check value.
+    Sealed { salt: Vec<u8>, check: Vec<u8> },
+}
+
+/// A new code holder as the store keeps it: the code's tag, the key's
+/// salt and check value (see `kiosk::secret`). No code, no PIN, no key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewHolder {
+    pub tag: [u8; 32],
+    pub key_salt: [u8; 16],
+    pub key_check: Vec<u8>,
 }
 
 /// What one PIN attempt came to.

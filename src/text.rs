@@ -543,9 +543,14 @@ pub mod kiosk {
     pub const CODE_LABEL: &str = "Code";
     pub const PIN_LABEL: &str = "PIN";
     pub const REPEAT_LABEL: &str = "PIN again";
-    pub const TYPE_PIN: &str = "Type your PIN (4 to 12 digits), then press Enter or OK.";
+    pub const TYPE_PIN: &str = "Type your PIN, then press Enter or OK.";
+    pub const CHOOSE_PIN: &str =
+        "Choose a PIN of 6 to 12 digits (not a run or a repeat), then press Enter or OK.";
     pub const REPEAT_PIN: &str = "Type the same PIN again to make sure, then press Enter or OK.";
-    pub const PIN_RULE: &str = "A PIN is 4 to 12 digits (0-9).";
+    pub const PIN_RULE: &str = "A PIN is 6 to 12 digits (0-9).";
+    pub const RENEW_PIN: &str = "Your PIN was made when 4 digits were enough. Choose a new PIN of 6 to 12 digits: your history will be locked with it.";
+    pub const PIN_WEAK: &str =
+        "That PIN is one of the first anybody would try (a repeat or a run). Choose another.";
     pub const PINS_DIFFER: &str = "The two PINs were different. Please type a new PIN again.";
     pub const CHECKING: &str = "Checking…";
     pub const YOUR_CODE: &str = "Your private code (write it down or remember it):";
@@ -572,6 +577,11 @@ pub mod kiosk {
         "The terminal goes back to its shell (or its supervisor starts the kiosk again).";
     pub const KEY_CLOSE: &str = "close the kiosk";
     pub const SHORTEN_TITLE: &str = "Keep entries for less time?";
+    pub const DELETE_CODE_TITLE: &str = "Delete your code and everything in it?";
+    pub const DELETE_CODE_QUESTION: &str = "Your code, your PIN and every check-in you saved with them are deleted from this kiosk now, for good. Copies in the kiosk's daily backups go as those backups are replaced, within 7 days; nobody can open them without your code and PIN.";
+    pub const KEY_DELETE_CODE: &str = "delete everything";
+    pub const KEY_FORGET: &str = "delete my code";
+    pub const CODE_DELETED: &str = "Your code and everything in it were deleted.";
     pub const KEY_SHORTEN: &str = "shorten it";
     pub fn shorten_question(days: u32, from: u32) -> String {
         format!(
@@ -656,7 +666,8 @@ pub mod kiosk {
         format!("Your private history. Press Esc when you are done. (Code: {code})")
     }
 
-    pub const ADMIN_PIN_PROMPT: &str = "New admin PIN (4 to 12 digits, not shown): ";
+    pub const ADMIN_PIN_PROMPT: &str =
+        "New admin PIN (6 to 12 digits, not a run or a repeat; not shown): ";
     pub const ADMIN_PIN_AGAIN: &str = "The same PIN again: ";
     pub const ADMIN_PIN_MISMATCH: &str =
         "the two PINs were different; nothing was stored. Run `joy kiosk set-admin-pin` again.";

@@ -266,15 +266,16 @@ fn a_newer_database_is_refused_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("x.db");
     joy_kiosk::store::Store::open(&db).unwrap();
+    let known = joy_kiosk::store::schema::MIGRATIONS.len();
     rusqlite::Connection::open(&db)
         .unwrap()
-        .pragma_update(None, "user_version", 7)
+        .pragma_update(None, "user_version", known as i64 + 1)
         .unwrap();
     let o = joy(&["history"], &db);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    let known = joy_kiosk::store::schema::MIGRATIONS.len();
-    assert!(err.contains(&format!("written by a newer version of joy-kiosk (database schema 7; this version knows up to {known})")), "{err}");
+    let newer = known + 1;
+    assert!(err.contains(&format!("written by a newer version of joy-kiosk (database schema {newer}; this version knows up to {known})")), "{err}");
 }
 
 /// Save one real (not demo) WHO-5 check-in into `db`, as the app would.

@@ -159,11 +159,11 @@ fn make_code(k: &Kiosk) -> String {
     let code = lines[i + 1].trim().to_string();
     assert!(code.contains('-'), "a suggested code: {code:?}");
     k.t.keys(&["Enter"]);
-    k.t.wait_for("Type your PIN");
-    k.t.literal("2468");
+    k.t.wait_for("Choose a PIN");
+    k.t.literal("246813");
     k.t.keys(&["Enter"]);
     k.t.wait_for("Type the same PIN again");
-    k.t.literal("2468");
+    k.t.literal("246813");
     k.t.keys(&["Enter"]);
     k.t.wait_for("Your check-ins");
     k.t.keys(&["Escape"]);
@@ -217,7 +217,7 @@ fn five_wrong_pins_lock_a_code_and_an_unknown_code_looks_the_same() {
     let fifth = try_pin(&k, &code, "1111");
     assert!(fifth.contains("locked"), "{fifth}");
     // Five wrong: locked, even for the right PIN.
-    let locked = try_pin(&k, &code, "2468");
+    let locked = try_pin(&k, &code, "246813");
     assert!(locked.contains("locked"), "{locked}");
     // An unknown code locks the same way after five tries (one made above).
     for _ in 0..3 {
@@ -231,7 +231,7 @@ fn five_wrong_pins_lock_a_code_and_an_unknown_code_looks_the_same() {
 fn the_admin_sequence_and_pin_close_the_kiosk() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("kiosk.db");
-    set_admin_pin(&db, "97531");
+    set_admin_pin(&db, "975318");
     let config = dir.path().join("joy.toml");
     std::fs::write(&config, "[kiosk]\nsite = \"Admin test\"\n").unwrap();
     let t = start_with(
@@ -253,7 +253,7 @@ fn the_admin_sequence_and_pin_close_the_kiosk() {
     t.literal("11111");
     t.keys(&["Enter"]);
     t.wait_for("That is not the admin PIN");
-    t.literal("97531");
+    t.literal("975318");
     t.keys(&["Enter"]);
     t.wait_for("Close the kiosk");
     t.keys(&["4"]);

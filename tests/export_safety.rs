@@ -375,6 +375,7 @@ fn hostile_checkin(store: &mut Store) -> NewCheckin {
             band_label: Some("@band".into()),
             band_tone: Some("alert".into()),
         }],
+        seal: None,
     }
 }
 

@@ -230,7 +230,7 @@ const COMMANDS: &[(&[&str], &str)] = &[
     (&["actions", "list"], ""),
     (&["actions", "add", "--team", "Ward 7", "Try a thing"], ""),
     (&["actions", "update", "1", "--status", "done"], ""),
-    (&["kiosk", "set-admin-pin", "--pin-stdin"], "97531\n"),
+    (&["kiosk", "set-admin-pin", "--pin-stdin"], "975318\n"),
 ];
 
 fn run_all(db: &Path, l: Limit, mut check: impl FnMut(&[&str], &Output)) {

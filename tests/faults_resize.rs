@@ -231,7 +231,7 @@ fn questions_of_every_kind_survive_every_size() {
 
 fn kiosk_with_admin_pin() -> App {
     let mut app = App::kiosk();
-    let hash = joy_kiosk::kiosk::hash_pin("97531").unwrap();
+    let hash = joy_kiosk::kiosk::hash_pin("975318").unwrap();
     app.store.set_admin_pin_hash(&hash).unwrap();
     app
 }
@@ -291,7 +291,7 @@ fn kiosk_screens_survive_every_size() {
     let t = app.t;
     let effects = joy_kiosk::app::update(
         &mut app.state,
-        Action::Loaded(Loaded::Pin(PinAnswer::Ok(me))),
+        Action::Loaded(Loaded::Pin(PinAnswer::Ok { id: me, key: None })),
         t,
     );
     run_effects(&mut app.state, &mut app.store, effects, t);

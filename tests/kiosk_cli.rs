@@ -55,22 +55,34 @@ fn set_admin_pin_from_stdin_stores_only_an_argon2id_hash() {
     let bytes = std::fs::read(&db).unwrap();
     assert!(!bytes.windows(6).any(|w| w == b"864213"));
     // Setting it again replaces it.
-    let o = joy(&["kiosk", "set-admin-pin", "--pin-stdin"], &db, "1111");
+    let o = joy(&["kiosk", "set-admin-pin", "--pin-stdin"], &db, "502197");
     assert!(o.status.success(), "{}", text(&o));
     let again = stored_hash(&db).unwrap();
-    assert!(joy_kiosk::kiosk::verify_pin(&again, "1111") && again != hash);
+    assert!(joy_kiosk::kiosk::verify_pin(&again, "502197") && again != hash);
 }
 
 #[test]
 fn a_bad_pin_is_refused_with_the_rule_and_nothing_is_stored() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("kiosk.db");
-    for bad in ["123\n", "12ab\n", "1234567890123\n", " 1234\n", "\n", ""] {
+    for bad in [
+        "123\n",
+        "12ab\n",
+        "1234567890123\n",
+        " 1234\n",
+        "\n",
+        "",
+        "2468\n",
+        "123456\n",
+        "000000\n",
+    ] {
         let o = joy(&["kiosk", "set-admin-pin", "--pin-stdin"], &db, bad);
         assert_eq!(o.status.code(), Some(2), "{bad:?}: {}", text(&o));
         let said = text(&o);
         assert!(
-            said.contains("A PIN is 4 to 12 digits") || said.contains("no PIN was given"),
+            said.contains("A PIN is 6 to 12 digits")
+                || said.contains("one of the first anybody would try")
+                || said.contains("no PIN was given"),
             "{bad:?}: {said}"
         );
         assert!(!db.exists(), "nothing is created for a refused PIN");
@@ -108,11 +120,11 @@ fn the_config_file_names_the_database() {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = o.spawn().unwrap();
-    child.stdin.take().unwrap().write_all(b"97531\n").unwrap();
+    child.stdin.take().unwrap().write_all(b"975318\n").unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", text(&out));
     let hash = stored_hash(&dir.path().join("ward.db")).expect("stored in the config's database");
-    assert!(joy_kiosk::kiosk::verify_pin(&hash, "97531"));
+    assert!(joy_kiosk::kiosk::verify_pin(&hash, "975318"));
     // A bad [kiosk] value stops it with file:line:column.
     std::fs::write(&cfg, "db = \"ward.db\"\n[kiosk]\ninactivity_secs = 1\n").unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_joy"))
@@ -167,24 +179,24 @@ fn on_a_terminal_the_pin_is_asked_twice_without_echo() {
         text(&child.wait_with_output().unwrap())
     };
     let db = dir.path().join("a.db");
-    let shown = run(&db, "7531\r7531\r");
+    let shown = run(&db, "753190\r753190\r");
     assert!(
         shown.contains("New admin PIN") && shown.contains("The same PIN again"),
         "{shown}"
     );
     assert!(shown.contains("rc=0"), "{shown}");
-    assert!(!shown.contains("7531"), "the PIN was echoed: {shown}");
+    assert!(!shown.contains("753190"), "the PIN was echoed: {shown}");
     assert!(
         shown.contains(" echo ") && shown.contains(" icanon") && !shown.contains("-echo "),
         "{shown}"
     );
     assert!(joy_kiosk::kiosk::verify_pin(
         &stored_hash(&db).unwrap(),
-        "7531"
+        "753190"
     ));
 
     let db = dir.path().join("b.db");
-    let shown = run(&db, "7531\r7532\r");
+    let shown = run(&db, "753190\r753191\r");
     assert!(
         shown.contains("the two PINs were different") && shown.contains("rc=2"),
         "{shown}"

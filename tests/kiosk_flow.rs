@@ -658,21 +658,21 @@ fn a_late_result_is_not_input_but_a_late_save_still_counts() {
     );
 }
 
-/// A kiosk whose admin PIN is 97531, on its admin screen.
+/// A kiosk whose admin PIN is 975318, on its admin screen.
 fn kiosk_admin() -> App {
     let mut app = App::kiosk();
-    let hash = joy_kiosk::kiosk::hash_pin("97531").unwrap();
+    let hash = joy_kiosk::kiosk::hash_pin("975318").unwrap();
     app.store.set_admin_pin_hash(&hash).unwrap();
     open_admin(&mut app);
     app
 }
 
-/// The admin gesture and the admin PIN 97531 (set beforehand).
+/// The admin gesture and the admin PIN 975318 (set beforehand).
 fn open_admin(app: &mut App) {
     for _ in 0..3 {
         app.act(Action::AdminKey);
     }
-    for d in [9, 7, 5, 3, 1] {
+    for d in [9, 7, 5, 3, 1, 8] {
         app.act_after(600, Action::Digit(d));
     }
     app.act(Action::Confirm);
@@ -766,12 +766,8 @@ fn key_on_screen(app: &App, w: u16, h: u16, label: &str) -> (u16, u16) {
 fn a_private_history_opens_by_taps_alone() {
     let mut app = App::kiosk();
     let now = app.t;
-    let hash = joy_kiosk::kiosk::hash_pin("2468").unwrap();
     let code = "maple-otter-42";
-    app.store
-        .create_pin_holder(code, &hash, now)
-        .unwrap()
-        .unwrap();
+    common::holder(&mut app.store, code, "246813", now);
     let row = common::screen_lines(&app, 80, 24)
         .iter()
         .position(|l| l.contains("Open my private history"))
@@ -791,7 +787,7 @@ fn a_private_history_opens_by_taps_alone() {
     assert_eq!(app.state.session.pin.as_ref().unwrap().code, code);
     let (x, y) = key_on_screen(&app, 80, 24, "OK");
     app.act_after(600, Action::Click { column: x, row: y });
-    for d in "2468".chars() {
+    for d in "246813".chars() {
         let (x, y) = key_on_screen(&app, 80, 24, &d.to_string());
         app.act_after(600, Action::Click { column: x, row: y });
     }
@@ -826,7 +822,7 @@ fn the_keypad_does_not_move_when_a_message_appears() {
         app.act(Action::AdminKey);
     }
     let before = key_on_screen(&app, 80, 24, "5");
-    app.state.session.pin.as_mut().unwrap().message = Some("A PIN is 4 to 12 digits (0-9).".into());
+    app.state.session.pin.as_mut().unwrap().message = Some(joy_kiosk::text::kiosk::PIN_RULE.into());
     assert_eq!(key_on_screen(&app, 80, 24, "5"), before);
 }
 
@@ -838,11 +834,7 @@ fn the_keypad_does_not_move_when_a_message_appears() {
 fn a_wrong_pin_keeps_the_typed_code_to_check() {
     let mut app = App::kiosk();
     let now = app.t;
-    let hash = joy_kiosk::kiosk::hash_pin("2468").unwrap();
-    app.store
-        .create_pin_holder("maple-otter-42", &hash, now)
-        .unwrap()
-        .unwrap();
+    common::holder(&mut app.store, "maple-otter-42", "246813", now);
     let row = common::screen_lines(&app, 80, 24)
         .iter()
         .position(|l| l.contains("Open my private history"))
@@ -855,7 +847,7 @@ fn a_wrong_pin_keeps_the_typed_code_to_check() {
         );
     }
     app.act(Action::Confirm);
-    for c in "1357".chars() {
+    for c in "135792".chars() {
         app.act_after(
             100,
             Action::Edit(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
@@ -872,7 +864,7 @@ fn a_wrong_pin_keeps_the_typed_code_to_check() {
     assert_eq!(form.step, joy_kiosk::app::kiosk::PinStep::Code);
     // OK on the kept code, then the right PIN: in.
     app.act(Action::Confirm);
-    for c in "2468".chars() {
+    for c in "246813".chars() {
         app.act_after(
             100,
             Action::Edit(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),

@@ -2,7 +2,8 @@
 //! holders, lockouts, the admin PIN, retention and the daily chores.
 
 use chrono::{DateTime, Duration, Local, TimeZone, Utc};
-use joy_kiosk::kiosk::{self, anonymous_stamp, code_key, Lockout, ADMIN_KEY, LOCK_FOR};
+use joy_kiosk::kiosk::{self, anonymous_stamp, secret, Lockout, ADMIN_KEY, LOCK_FOR};
+use joy_kiosk::model::StoredSecret;
 use joy_kiosk::questionnaire::answers::parse_pairs;
 use joy_kiosk::questionnaire::{score, Catalog};
 use joy_kiosk::store::kiosk::{KioskCounts, CHORES_DATE_SETTING};
@@ -35,6 +36,20 @@ fn rows(store: &mut Store) -> Vec<(i64, Option<i64>, i64, i64)> {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap()
+}
+
+/// The holder of `code` in `store`, found by its tag.
+fn found(store: &mut Store, code: &str) -> Option<(i64, StoredSecret)> {
+    let salt = store.code_salt().unwrap();
+    let tag = secret::code_tag(code, &salt).unwrap();
+    store.holder_by_tag(&tag).unwrap()
+}
+
+/// A code holder with the PIN 246813, made as the kiosk makes one.
+fn holder(store: &mut Store, code: &str, at: DateTime<Utc>) -> i64 {
+    let salt = store.code_salt().unwrap();
+    let (new, _) = secret::make_holder(code, "246813", &salt).unwrap();
+    store.create_pin_holder(&new, at).unwrap().unwrap()
 }
 
 #[test]
@@ -91,45 +106,53 @@ fn anonymous_entries_keep_only_their_date_and_get_random_ids() {
 }
 
 #[test]
-fn pin_holders_are_found_by_code_as_typed() {
+fn pin_holders_are_found_by_the_tag_of_their_code_as_typed() {
     let mut store = Store::open_in_memory().unwrap();
-    let hash = kiosk::hash_pin("2468").unwrap();
+    let salt = store.code_salt().unwrap();
+    let (new, _) = secret::make_holder("maple-otter-42", "246813", &salt).unwrap();
     let id = store
-        .create_pin_holder("maple-otter-42", &hash, t0())
+        .create_pin_holder(&new, t0())
         .unwrap()
         .expect("a free code");
+    let (again, _) =
+        secret::make_holder(&secret::tag_text("Maple Otter 42"), "903172", &salt).unwrap();
     assert_eq!(
-        store
-            .create_pin_holder("Maple Otter 42", &hash, t0())
-            .unwrap(),
+        store.create_pin_holder(&again, t0()).unwrap(),
         None,
         "taken"
     );
-    assert_eq!(
-        store.create_pin_holder("not!valid", &hash, t0()).unwrap(),
-        None
-    );
-    let (found, stored) = store.pin_holder("  MAPLE_otter 42").unwrap().unwrap();
+    let tag = |typed: &str| secret::code_tag(&secret::tag_text(typed), &salt).unwrap();
+    let (found, stored) = store
+        .holder_by_tag(&tag("  MAPLE_otter 42"))
+        .unwrap()
+        .unwrap();
     assert_eq!(found, id);
-    assert_eq!(stored, hash);
-    assert!(kiosk::verify_or_dummy(Some(&stored), "2468"));
-    assert_eq!(store.pin_holder("maple-otter-43").unwrap(), None);
-    assert_eq!(store.pin_holder("???").unwrap(), None);
-    // Only the hash is kept.
+    let StoredSecret::Sealed {
+        salt: key_salt,
+        check,
+    } = stored
+    else {
+        panic!("a new holder's history is sealed");
+    };
+    let key = secret::history_key("maple-otter-42", "246813", &key_salt).unwrap();
+    assert!(secret::key_fits(&key, &check));
+    assert_eq!(store.holder_by_tag(&tag("maple-otter-43")).unwrap(), None);
+    assert_eq!(store.holder_by_tag(&tag("???")).unwrap(), None);
+    // Neither the code nor the PIN is kept, in clear or as a hash of it.
     let kept: String = store
         .connection()
         .query_row(
-            "SELECT group_concat(coalesce(secret_hash, '') || code) FROM respondent",
+            "SELECT group_concat(coalesce(secret_hash, '') || coalesce(code, '') || hex(code_tag)) FROM respondent",
             [],
             |r| r.get(0),
         )
         .unwrap();
     assert!(
-        !kept.contains("2468") && kept.starts_with("$argon2id$"),
+        !kept.contains("maple") && !kept.contains("246813"),
         "{kept}"
     );
     let free = store.suggest_free_code(3).unwrap();
-    assert_eq!(store.pin_holder(&free).unwrap(), None);
+    assert_eq!(store.holder_by_tag(&tag(&free)).unwrap(), None);
     assert_eq!(free.split('-').count(), 4, "{free}");
     // A PIN holder's check-ins are theirs, with real times.
     let done = t0() + Duration::minutes(5);
@@ -143,7 +166,7 @@ fn pin_holders_are_found_by_code_as_typed() {
 fn lockouts_and_the_admin_pin_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kiosk.db");
-    let key = code_key("maple-otter-42");
+    let key = secret::lockout_key(&[7u8; 32]);
     let mut l = Lockout::default();
     for i in 0..5 {
         l = l.after_failure(t0() + Duration::seconds(i));
@@ -217,19 +240,9 @@ fn purging_deletes_old_entries_with_their_answers_and_scores() {
         .unwrap();
     assert_eq!(secure, 1, "deleted data is overwritten");
     let me = store.local_respondent().unwrap();
-    let hash = kiosk::hash_pin("2468").unwrap();
-    let old_holder = store
-        .create_pin_holder("old-code-11", &hash, t0() - Duration::days(400))
-        .unwrap()
-        .unwrap();
-    let busy_holder = store
-        .create_pin_holder("busy-code-22", &hash, t0() - Duration::days(400))
-        .unwrap()
-        .unwrap();
-    let new_holder = store
-        .create_pin_holder("new-code-33", &hash, t0() - Duration::days(2))
-        .unwrap()
-        .unwrap();
+    let old_holder = holder(&mut store, "old-code-11", t0() - Duration::days(400));
+    let busy_holder = holder(&mut store, "busy-code-22", t0() - Duration::days(400));
+    let new_holder = holder(&mut store, "new-code-33", t0() - Duration::days(2));
     for days in [500, 366, 364, 10, 0] {
         let at = t0() - Duration::days(days);
         store.save_checkin(&who5(Some(me), at)).unwrap();
@@ -261,14 +274,14 @@ fn purging_deletes_old_entries_with_their_answers_and_scores() {
         "only the anonymous midnight stamp may be earlier than the cutoff by under a day"
     );
     // A code with check-ins left, or made recently, stays.
-    assert!(store.pin_holder("old-code-11").unwrap().is_some());
-    assert!(store.pin_holder("busy-code-22").unwrap().is_some());
-    assert!(store.pin_holder("new-code-33").unwrap().map(|p| p.0) == Some(new_holder));
+    assert!(found(&mut store, "old-code-11").is_some());
+    assert!(found(&mut store, "busy-code-22").is_some());
+    assert!(found(&mut store, "new-code-33").map(|p| p.0) == Some(new_holder));
     // Once all its entries have gone, a code made before the cutoff goes too.
     assert_eq!(store.purge_before(t0() + Duration::days(1)).unwrap(), 10);
-    assert!(store.pin_holder("old-code-11").unwrap().is_none());
-    assert!(store.pin_holder("busy-code-22").unwrap().is_none());
-    assert!(store.pin_holder("new-code-33").unwrap().is_none());
+    assert!(found(&mut store, "old-code-11").is_none());
+    assert!(found(&mut store, "busy-code-22").is_none());
+    assert!(found(&mut store, "new-code-33").is_none());
     assert_eq!(
         store.count("answer").unwrap() + store.count("score").unwrap(),
         0
@@ -353,15 +366,8 @@ fn daily_chores_run_once_a_day_purge_and_keep_seven_backups() {
 fn counts_for_the_admin_screen() {
     let mut store = Store::open_in_memory().unwrap();
     assert_eq!(store.kiosk_counts().unwrap(), KioskCounts::default());
-    let hash = kiosk::hash_pin("2468").unwrap();
-    let holder = store
-        .create_pin_holder("maple-otter-42", &hash, t0())
-        .unwrap()
-        .unwrap();
-    store
-        .create_pin_holder("cedar-owl-07", &hash, t0())
-        .unwrap()
-        .unwrap();
+    let holder = self::holder(&mut store, "maple-otter-42", t0());
+    self::holder(&mut store, "cedar-owl-07", t0());
     for i in 0..3 {
         store
             .save_checkin(&who5(None, t0() + Duration::hours(i)))
@@ -409,8 +415,7 @@ fn wrong_pins_from_two_terminals_at_once_are_all_counted() {
     let code = {
         let mut s = Store::open(&db).unwrap();
         let code = s.suggest_free_code(2).unwrap();
-        let hash = kiosk::hash_pin("1234").unwrap();
-        s.create_pin_holder(&code, &hash, now).unwrap().unwrap();
+        holder(&mut s, &code, now);
         code
     };
     let scope = Scope::of(&State::kiosk(Vec::new(), KioskConfig::default(), now));
@@ -429,14 +434,22 @@ fn wrong_pins_from_two_terminals_at_once_are_all_counted() {
             s.spawn(|| {
                 let mut store = Store::open(&db).unwrap();
                 for _ in 0..2 {
-                    assert_eq!(attempt(&mut store, "0000"), PinAnswer::NoMatch);
+                    assert_eq!(attempt(&mut store, "000000"), PinAnswer::NoMatch);
                 }
             });
         }
     });
     let mut store = Store::open(&db).unwrap();
-    assert_eq!(store.lockout(&code_key(&code)).unwrap().failures, 4);
-    assert!(matches!(attempt(&mut store, "0000"), PinAnswer::Locked(_)));
+    let salt = store.code_salt().unwrap();
+    let key = secret::lockout_key(&secret::code_tag(&code, &salt).unwrap());
+    assert_eq!(store.lockout(&key).unwrap().failures, 4);
+    assert!(matches!(
+        attempt(&mut store, "000000"),
+        PinAnswer::Locked(_)
+    ));
     // Locked means locked: the right PIN is refused too, for now.
-    assert!(matches!(attempt(&mut store, "1234"), PinAnswer::Locked(_)));
+    assert!(matches!(
+        attempt(&mut store, "246813"),
+        PinAnswer::Locked(_)
+    ));
 }

@@ -493,6 +493,7 @@ fn history_pages_by_completed_at_and_id() {
     assert_eq!(s.history_count(me, Some("joy-in-work")).unwrap(), 0);
     for filter in [None, Some("who5".to_string())] {
         let query = |from, limit| HistoryQuery {
+            key: None,
             respondent: me,
             questionnaire: filter.clone(),
             from,
@@ -523,6 +524,7 @@ fn history_pages_by_completed_at_and_id() {
     // The row carries what the list shows: the first score and its band.
     let row = &s
         .history_page(&HistoryQuery {
+            key: None,
             respondent: me,
             questionnaire: None,
             from: PageFrom::Newest,

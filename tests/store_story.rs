@@ -7,9 +7,10 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use joy_kiosk::anonymity::Thresholds;
 use joy_kiosk::demo::Rng;
 use joy_kiosk::huddle::{ActionStatus, Content};
-use joy_kiosk::kiosk::{code_key, hash_pin, verify_or_dummy, LOCK_FOR};
+use joy_kiosk::kiosk::{secret, LOCK_FOR};
 use joy_kiosk::model::{
     ActionChange, HistoryQuery, HomeWanted, NewAction, NewCheckin, PageFrom, PinOutcome, PinTarget,
+    StoredSecret,
 };
 use joy_kiosk::period::{Period, PeriodKind};
 use joy_kiosk::questionnaire::answers::parse_pairs;
@@ -56,13 +57,14 @@ fn terminal_story(s: &mut impl TerminalStore) {
         questionnaire: "who5",
         score: Some("wellbeing"),
     }];
-    let home = s.home(me, &wanted, 12).unwrap();
+    let home = s.home(me, None, &wanted, 12).unwrap();
     assert_eq!(home[0].last_done, Some(t0() + Duration::days(2)));
     let values: Vec<f64> = home[0].recent.iter().map(|p| p.value).collect();
     assert_eq!(values, vec![20.0, 60.0, 100.0], "oldest first");
 
     let page = s
         .history_page(&HistoryQuery {
+            key: None,
             respondent: me,
             questionnaire: None,
             from: PageFrom::Newest,
@@ -73,41 +75,80 @@ fn terminal_story(s: &mut impl TerminalStore) {
     let shown: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
     assert_eq!(shown, vec![ids[2], ids[1]], "newest first");
 
-    assert!(s.checkin(me, ids[0]).unwrap().is_some());
-    assert_eq!(s.checkin(me + 1000, ids[0]).unwrap(), None, "not theirs");
-    assert_eq!(s.series(me, "who5", "wellbeing", None).unwrap().len(), 3);
+    assert!(s.checkin(me, None, ids[0]).unwrap().is_some());
+    assert_eq!(
+        s.checkin(me + 1000, None, ids[0]).unwrap(),
+        None,
+        "not theirs"
+    );
+    assert_eq!(
+        s.series(me, None, "who5", "wellbeing", None).unwrap().len(),
+        3
+    );
     assert!(!s.delete_checkin(me + 1000, ids[0]).unwrap(), "not theirs");
     assert!(s.delete_checkin(me, ids[0]).unwrap());
     assert!(!s.delete_checkin(me, ids[0]).unwrap(), "already gone");
-    assert_eq!(s.home(me, &wanted, 12).unwrap()[0].recent.len(), 2);
+    assert_eq!(s.home(me, None, &wanted, 12).unwrap()[0].recent.len(), 2);
 
     // A private code: taken once, then refused; five wrong PINs lock it,
     // the right one is refused while locked and works after.
     let code = s.suggest_free_code(2).unwrap();
-    let hash = hash_pin("2468").unwrap();
-    let holder = s.create_pin_holder(&code, &hash, t0()).unwrap().unwrap();
-    assert_eq!(s.create_pin_holder(&code, &hash, t0()).unwrap(), None);
-    let key = code_key(&code);
+    let salt = s.code_salt().unwrap();
+    assert_eq!(s.code_salt().unwrap(), salt, "one salt per store");
+    let (new, key) = secret::make_holder(&code, "246813", &salt).unwrap();
+    let holder = s.create_pin_holder(&new, t0()).unwrap().unwrap();
+    assert_eq!(s.create_pin_holder(&new, t0()).unwrap(), None);
+    let tag = secret::code_tag(&code, &salt).unwrap();
+    let lock = secret::lockout_key(&tag);
     let try_pin = |s: &mut dyn TerminalStore, pin: &str, at| {
-        s.pin_attempt(&key, PinTarget::Holder(&code), at, &mut |h| {
-            verify_or_dummy(h, pin)
-        })
+        s.pin_attempt(
+            &lock,
+            PinTarget::Holder(&tag),
+            at,
+            &mut |stored| match stored {
+                Some(StoredSecret::Sealed { salt, check }) => {
+                    secret::key_fits(&secret::history_key(&code, pin, salt).unwrap(), check)
+                }
+                _ => false,
+            },
+        )
         .unwrap()
     };
     for _ in 0..4 {
-        assert_eq!(try_pin(s, "1111", t0()), PinOutcome::NoMatch);
+        assert_eq!(try_pin(s, "111111", t0()), PinOutcome::NoMatch);
     }
-    assert!(matches!(try_pin(s, "1111", t0()), PinOutcome::Locked(_)));
-    assert!(matches!(try_pin(s, "2468", t0()), PinOutcome::Locked(_)));
+    assert!(matches!(try_pin(s, "111111", t0()), PinOutcome::Locked(_)));
+    assert!(matches!(try_pin(s, "246813", t0()), PinOutcome::Locked(_)));
     let later = t0() + LOCK_FOR + Duration::seconds(1);
-    assert_eq!(try_pin(s, "2468", later), PinOutcome::Ok(holder));
+    assert_eq!(try_pin(s, "246813", later), PinOutcome::Ok(holder));
+    // A sealed history: saved with the key, read only with it.
+    let mut c = who5(holder, later, "4");
+    c.seal = Some(key.clone());
+    let saved = s.save_checkin(&c).unwrap();
+    let mine = s.checkin(holder, Some(&key), saved.id).unwrap().unwrap();
+    assert_eq!(mine.answers.len(), 5);
+    assert!(!mine.unreadable);
+    let without = s.checkin(holder, None, saved.id).unwrap().unwrap();
+    assert!(
+        without.answers.is_empty() && without.unreadable,
+        "no key, nothing"
+    );
+    let points = s
+        .series(holder, Some(&key), "who5", "wellbeing", None)
+        .unwrap();
+    assert_eq!(points.len(), 1);
+    assert!(s
+        .series(holder, None, "who5", "wellbeing", None)
+        .unwrap()
+        .is_empty());
     // An unknown code is refused the same way.
+    let other = secret::code_tag("no-such-code", &salt).unwrap();
     let unknown = s
         .pin_attempt(
-            &code_key("no-such-code"),
-            PinTarget::Holder("no-such-code"),
+            &secret::lockout_key(&other),
+            PinTarget::Holder(&other),
             later,
-            &mut |h| verify_or_dummy(h, "2468"),
+            &mut |stored| stored.is_some(),
         )
         .unwrap();
     assert_eq!(unknown, PinOutcome::NoMatch);

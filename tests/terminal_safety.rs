@@ -84,6 +84,7 @@ fn hostile_db(dir: &Path) -> PathBuf {
             band_label: Some(EVIL.into()),
             band_tone: Some("alert".into()),
         }],
+        seal: None,
     })
     .unwrap();
     db

@@ -11,6 +11,7 @@
 
 use super::{Action, Confirm, Effect, Mode, Screen, Session, State};
 use crate::kiosk::gate::{BurstFilter, SubmitGate};
+use crate::kiosk::secret::HistoryKey;
 use crate::questionnaire::Questionnaire;
 use crate::text;
 use chrono::{DateTime, Duration, Local, NaiveDate, Utc};
@@ -127,6 +128,10 @@ pub enum PinPurpose {
     Create,
     /// The admin PIN.
     Admin,
+    /// A new PIN for this holder, whose PIN was made before 6 digits were
+    /// required (they just signed in with it): typed twice, then their
+    /// history is sealed under it.
+    Renew(i64),
 }
 
 /// Where a PIN form is.
@@ -527,13 +532,23 @@ fn pin_next(state: &mut State) -> Vec<Effect> {
             form.step = PinStep::Pin;
         }
         (_, PinStep::Pin) => {
-            if crate::kiosk::pin::valid_pin(&form.pin).is_err() {
-                form.message = Some(text::kiosk::PIN_RULE.to_string());
+            // A new PIN follows the rule; one typed to sign in may be an
+            // older, shorter one.
+            let refused = match form.purpose {
+                PinPurpose::Create | PinPurpose::Renew(_) => {
+                    crate::kiosk::pin::valid_pin(&form.pin).err()
+                }
+                PinPurpose::SignIn | PinPurpose::Admin => {
+                    (!crate::kiosk::pin::could_be_pin(&form.pin)).then_some(text::kiosk::PIN_RULE)
+                }
+            };
+            if let Some(rule) = refused {
+                form.message = Some(rule.to_string());
                 form.pin.clear();
                 return vec![];
             }
             match form.purpose {
-                PinPurpose::Create => {
+                PinPurpose::Create | PinPurpose::Renew(_) => {
                     form.first_pin = std::mem::take(&mut form.pin);
                     form.step = PinStep::Repeat;
                 }
@@ -552,7 +567,7 @@ fn pin_next(state: &mut State) -> Vec<Effect> {
                 }
             }
         }
-        (PinPurpose::Create, PinStep::Repeat) => {
+        (PinPurpose::Create | PinPurpose::Renew(_), PinStep::Repeat) => {
             if form.pin != form.first_pin {
                 form.message = Some(text::kiosk::PINS_DIFFER.to_string());
                 form.pin.clear();
@@ -560,9 +575,16 @@ fn pin_next(state: &mut State) -> Vec<Effect> {
                 form.step = PinStep::Pin;
             } else {
                 form.step = PinStep::Checking;
-                return vec![Effect::CreateHolder {
-                    code: form.code.clone(),
-                    pin: form.pin.clone(),
+                return vec![match form.purpose {
+                    PinPurpose::Renew(holder) => Effect::RenewPin {
+                        holder,
+                        code: form.code.clone(),
+                        pin: form.pin.clone(),
+                    },
+                    _ => Effect::CreateHolder {
+                        code: form.code.clone(),
+                        pin: form.pin.clone(),
+                    },
                 }];
             }
         }
@@ -574,11 +596,19 @@ fn pin_next(state: &mut State) -> Vec<Effect> {
 /// What the runner found when checking a PIN.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PinAnswer {
-    /// Right: the holder (or the admin, id 0) is signed in.
-    Ok(i64),
+    /// Right: the holder (with their history key) or the admin (id 0, no
+    /// key) is signed in.
+    Ok { id: i64, key: Option<HistoryKey> },
     /// A private code was made (the code may differ from the one shown if
     /// that was taken meanwhile) and its holder is signed in.
-    Created { id: i64, code: String },
+    Created {
+        id: i64,
+        code: String,
+        key: HistoryKey,
+    },
+    /// Right, but the PIN was made before 6 digits were required (or is
+    /// one of the first a guesser tries): a new one is chosen now.
+    Renew { id: i64 },
     /// Wrong PIN or unknown code: one message for both.
     NoMatch,
     /// Five wrong PINs: locked for this many more minutes.
@@ -596,7 +626,15 @@ pub fn pin_checked(state: &mut State, answer: PinAnswer) -> Vec<Effect> {
     };
     let purpose = form.purpose;
     match answer {
-        PinAnswer::Ok(id) => match purpose {
+        PinAnswer::Renew { id } => {
+            form.purpose = PinPurpose::Renew(id);
+            form.step = PinStep::Pin;
+            form.pin.clear();
+            form.first_pin.clear();
+            form.message = Some(text::kiosk::RENEW_PIN.to_string());
+            vec![]
+        }
+        PinAnswer::Ok { id, key } => match purpose {
             PinPurpose::Admin => {
                 state.session.pin = None;
                 let days = state
@@ -612,9 +650,9 @@ pub fn pin_checked(state: &mut State, answer: PinAnswer) -> Vec<Effect> {
                 state.screen = Screen::Admin;
                 vec![Effect::LoadCounts]
             }
-            _ => sign_in(state, id, None),
+            _ => sign_in(state, id, key, None),
         },
-        PinAnswer::Created { id, code } => sign_in(state, id, Some(code)),
+        PinAnswer::Created { id, code, key } => sign_in(state, id, Some(key), Some(code)),
         refused => {
             form.pin.clear();
             form.first_pin.clear();
@@ -623,6 +661,11 @@ pub fn pin_checked(state: &mut State, answer: PinAnswer) -> Vec<Effect> {
             } else {
                 PinStep::Pin
             };
+            if let PinPurpose::Renew(_) = purpose {
+                // A failure while sealing: sign in again from the start.
+                form.purpose = PinPurpose::SignIn;
+                form.step = PinStep::Code;
+            }
             // Signing in, the code typed stays to be checked (and mended)
             // before the PIN is typed again: on a touch screen it took a
             // dozen taps. The message is the same whichever was wrong.
@@ -637,7 +680,9 @@ pub fn pin_checked(state: &mut State, answer: PinAnswer) -> Vec<Effect> {
                 PinAnswer::Locked(min) => text::kiosk::locked(min),
                 PinAnswer::NoAdminPin => text::kiosk::NO_ADMIN_PIN.to_string(),
                 PinAnswer::Failed(e) => e,
-                PinAnswer::Ok(_) | PinAnswer::Created { .. } => String::new(),
+                PinAnswer::Ok { .. } | PinAnswer::Created { .. } | PinAnswer::Renew { .. } => {
+                    String::new()
+                }
             });
             vec![]
         }
@@ -646,9 +691,15 @@ pub fn pin_checked(state: &mut State, answer: PinAnswer) -> Vec<Effect> {
 
 /// The PIN was right: this person's own home, history and trends, until
 /// Done or the timeout.
-fn sign_in(state: &mut State, id: i64, new_code: Option<String>) -> Vec<Effect> {
+fn sign_in(
+    state: &mut State,
+    id: i64,
+    key: Option<HistoryKey>,
+    new_code: Option<String>,
+) -> Vec<Effect> {
     state.session.pin = None;
     state.session.respondent = Some(id);
+    state.session.key = key;
     state.session.selected = 0;
     state.screen = Screen::Home;
     state.status = new_code.map(|c| text::kiosk::signed_in(&c));

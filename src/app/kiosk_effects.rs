@@ -4,8 +4,9 @@
 use super::kiosk::PinAnswer;
 use super::runner::Scope;
 use super::{Effect, Loaded};
-use crate::kiosk::{code_key, pin, ADMIN_KEY};
-use crate::model::{PinOutcome, PinTarget};
+use crate::kiosk::secret::{self, HistoryKey};
+use crate::kiosk::{pin, ADMIN_KEY};
+use crate::model::{PinOutcome, PinTarget, StoredSecret};
 use crate::store::Storage;
 use crate::text;
 use chrono::{DateTime, Utc};
@@ -37,6 +38,15 @@ pub fn perform(
         Effect::SignIn { code, pin } => Some(Loaded::Pin(sign_in(store, code, pin, now))),
         Effect::AdminSignIn { pin } => Some(Loaded::Pin(admin_sign_in(store, pin, now))),
         Effect::CreateHolder { code, pin } => Some(Loaded::Pin(create(store, code, pin, now))),
+        Effect::DeleteHolder(holder) => Some(
+            store
+                .delete_holder(*holder)
+                .map(|_| Loaded::HolderDeleted)
+                .unwrap_or_else(failed),
+        ),
+        Effect::RenewPin { holder, code, pin } => {
+            Some(Loaded::Pin(renew(store, *holder, code, pin)))
+        }
         Effect::LoadCounts => Some(
             store
                 .counts()
@@ -85,27 +95,103 @@ fn chores(scope: &Scope, store: &mut dyn Storage, now: DateTime<Utc>) -> Option<
     }
 }
 
-/// Check a code and PIN, as one transaction ([`Store::pin_attempt`]). A
-/// locked code is refused before any hash is checked; an unknown code is
-/// checked against a dummy hash and locks the same way as a known one, so
-/// nothing tells them apart.
+/// Check a code and PIN, as one transaction ([`Store::pin_attempt`]). The
+/// code is looked up by its tag (argon2id, [`secret::code_tag`]); a locked
+/// code is refused before its PIN is checked; an unknown code does the work
+/// of a key derivation too and locks the same way, so nothing tells them
+/// apart. A sealed history's key comes back with the answer; a holder made
+/// before histories were sealed is sealed now under the PIN just typed, or
+/// (a PIN under 6 digits, or a weak one) asked for a new PIN first.
+///
+/// [`Store::pin_attempt`]: crate::store::Store::pin_attempt
 fn sign_in(store: &mut dyn Storage, code: &str, typed: &str, now: DateTime<Utc>) -> PinAnswer {
-    let outcome = store.pin_attempt(&code_key(code), PinTarget::Holder(code), now, &mut |hash| {
-        pin::verify_or_dummy(hash, typed)
-    });
-    answer(outcome)
+    let failed = |e: &dyn std::fmt::Display| PinAnswer::Failed(text::store_failed(&e.to_string()));
+    let salt = match store.code_salt() {
+        Ok(s) => s,
+        Err(e) => return failed(&e),
+    };
+    let code = secret::tag_text(code);
+    let tag = match secret::code_tag(&code, &salt) {
+        Ok(t) => t,
+        Err(e) => return failed(&e),
+    };
+    let mut key: Option<HistoryKey> = None;
+    let mut legacy = false;
+    let outcome = store.pin_attempt(
+        &secret::lockout_key(&tag),
+        PinTarget::Holder(&tag),
+        now,
+        &mut |stored| match stored {
+            Some(StoredSecret::Sealed { salt, check }) => {
+                let k = secret::history_key(&code, typed, salt).ok();
+                let right = k.as_ref().is_some_and(|k| secret::key_fits(k, check));
+                if right {
+                    key = k;
+                }
+                right
+            }
+            Some(StoredSecret::Phc(hash)) => {
+                legacy = pin::verify_pin(hash, typed);
+                legacy
+            }
+            None => {
+                secret::dummy_check(typed);
+                false
+            }
+        },
+    );
+    match outcome {
+        Ok(PinOutcome::Ok(id)) if legacy => {
+            if pin::valid_pin(typed).is_ok() {
+                renew(store, id, &code, typed)
+            } else {
+                PinAnswer::Renew { id }
+            }
+        }
+        Ok(PinOutcome::Ok(id)) => match key {
+            Some(key) => PinAnswer::Ok { id, key: Some(key) },
+            None => PinAnswer::NoMatch,
+        },
+        other => answer(other),
+    }
+}
+
+/// Seal a holder's clear history under a new key of their code and `pin`
+/// (see [`crate::store::Store::seal_history`]) and sign them in.
+fn renew(store: &mut dyn Storage, holder: i64, code: &str, typed: &str) -> PinAnswer {
+    let code = secret::tag_text(code);
+    let made = (|| {
+        let salt: [u8; secret::SALT_LEN] = secret::random()?;
+        let key = secret::history_key(&code, typed, &salt)?;
+        let check = secret::key_check(&key)?;
+        Ok::<_, secret::SecretError>((salt, key, check))
+    })();
+    let (salt, key, check) = match made {
+        Ok(m) => m,
+        Err(e) => return PinAnswer::Failed(e.to_string()),
+    };
+    match store.seal_history(holder, &salt, &check, &key) {
+        Ok(_) => PinAnswer::Ok {
+            id: holder,
+            key: Some(key),
+        },
+        Err(e) => PinAnswer::Failed(text::store_failed(&e.to_string())),
+    }
 }
 
 fn admin_sign_in(store: &mut dyn Storage, typed: &str, now: DateTime<Utc>) -> PinAnswer {
-    let outcome = store.pin_attempt(ADMIN_KEY, PinTarget::Admin, now, &mut |hash| {
-        hash.is_some_and(|h| pin::verify_pin(h, typed))
-    });
+    let outcome = store.pin_attempt(
+        ADMIN_KEY,
+        PinTarget::Admin,
+        now,
+        &mut |stored| matches!(stored, Some(StoredSecret::Phc(h)) if pin::verify_pin(h, typed)),
+    );
     answer(outcome)
 }
 
 fn answer(outcome: crate::store::Result<PinOutcome>) -> PinAnswer {
     match outcome {
-        Ok(PinOutcome::Ok(id)) => PinAnswer::Ok(id),
+        Ok(PinOutcome::Ok(id)) => PinAnswer::Ok { id, key: None },
         Ok(PinOutcome::NoMatch) => PinAnswer::NoMatch,
         Ok(PinOutcome::Locked(left)) => PinAnswer::Locked(minutes(left)),
         Ok(PinOutcome::NoAdminPin) => PinAnswer::NoAdminPin,
@@ -113,17 +199,25 @@ fn answer(outcome: crate::store::Result<PinOutcome>) -> PinAnswer {
     }
 }
 
-/// Make a PIN holder with the suggested code; if it was taken meanwhile,
+/// Make a code holder with the suggested code (its tag, and a sealed
+/// history under a key of the code and PIN); if it was taken meanwhile,
 /// another is suggested and used (the person sees it on their home screen).
 fn create(store: &mut dyn Storage, code: &str, typed: &str, now: DateTime<Utc>) -> PinAnswer {
-    let hash = match pin::hash_pin(typed) {
-        Ok(h) => h,
-        Err(e) => return PinAnswer::Failed(e.to_string()),
+    if let Err(rule) = pin::valid_pin(typed) {
+        return PinAnswer::Failed(rule.to_string());
+    }
+    let salt = match store.code_salt() {
+        Ok(s) => s,
+        Err(e) => return PinAnswer::Failed(text::store_failed(&e.to_string())),
     };
-    let mut code = code.to_string();
+    let mut code = secret::tag_text(code);
     for _ in 0..20 {
-        match store.create_pin_holder(&code, &hash, now) {
-            Ok(Some(id)) => return PinAnswer::Created { id, code },
+        let (holder, key) = match secret::make_holder(&code, typed, &salt) {
+            Ok(made) => made,
+            Err(e) => return PinAnswer::Failed(e.to_string()),
+        };
+        match store.create_pin_holder(&holder, now) {
+            Ok(Some(id)) => return PinAnswer::Created { id, code, key },
             Ok(None) => match store.suggest_free_code(CODE_WORDS) {
                 Ok(c) => code = c,
                 Err(e) => return PinAnswer::Failed(text::store_failed(&e.to_string())),

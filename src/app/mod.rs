@@ -129,6 +129,8 @@ pub enum Action {
 /// Results of effects, fed back by the runner.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Loaded {
+    /// A code holder and everything of theirs were deleted.
+    HolderDeleted,
     Home(Vec<HomeSummary>),
     /// A page of the History list, with the list's count.
     History(history::HistoryPage),
@@ -202,8 +204,17 @@ pub enum Effect {
         code: String,
         pin: String,
     },
+    /// Delete a code holder and everything of theirs.
+    DeleteHolder(i64),
     /// Make a private code with this PIN.
     CreateHolder {
+        code: String,
+        pin: String,
+    },
+    /// Seal the history of a holder made before histories were sealed
+    /// under a new PIN (they just signed in with their old one).
+    RenewPin {
+        holder: i64,
         code: String,
         pin: String,
     },
@@ -241,6 +252,8 @@ pub enum Confirm {
     /// The kiosk's admin shortens the retention from `from` to `days`:
     /// entries kept today will be deleted.
     ShortenRetention { days: u32, from: u32 },
+    /// A kiosk code holder deletes their code and everything in it.
+    DeleteCode,
 }
 
 /// Where leaving an unsaved check-in goes.
@@ -282,6 +295,9 @@ pub struct Session {
     /// Whose check-ins these are: the local person, a kiosk PIN holder, or
     /// nobody (an anonymous kiosk check-in).
     pub respondent: Option<i64>,
+    /// A kiosk code holder's history key (their history is sealed under
+    /// it); wiped when the session is dropped.
+    pub key: Option<crate::kiosk::secret::HistoryKey>,
     /// The team an anonymous kiosk check-in or a reflection is tagged with.
     pub team: Option<String>,
     pub selected: usize,
@@ -316,6 +332,7 @@ impl Session {
         Session {
             id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             respondent,
+            key: None,
             team: None,
             selected: 0,
             home: Vec::new(),
@@ -599,6 +616,10 @@ fn confirmed(state: &mut State, confirm: Confirm) -> Vec<Effect> {
         Confirm::ShortenRetention { days, .. } => {
             vec![Effect::SetRetention(days), Effect::LoadCounts]
         }
+        Confirm::DeleteCode => match state.session.respondent {
+            Some(holder) => vec![Effect::DeleteHolder(holder)],
+            None => vec![],
+        },
     }
 }
 
@@ -673,6 +694,10 @@ fn home(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
         }
         // A kiosk PIN holder is done: their session ends here.
         Action::Back if state.kiosk.is_some() => return kiosk::end_session(state),
+        // ...or deletes their code and everything in it (after a yes).
+        Action::Delete if state.kiosk.is_some() && state.session.respondent.is_some() => {
+            state.confirm = Some(Confirm::DeleteCode);
+        }
         // Esc on home does nothing: leaving the app is always `q`.
         Action::Back => {}
         _ => {}
@@ -749,6 +774,7 @@ pub(crate) fn finish(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         c.started_at,
         now.max(c.started_at),
     );
+    new.seal = state.session.key.clone();
     if q.kind == Kind::Team {
         // A team reflection belongs to the team and its period, never to a
         // person (the store keeps the date only, in no order).
@@ -793,6 +819,11 @@ fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
                 r.previous = *previous;
             }
             state.screen = Screen::Result;
+        }
+        Loaded::HolderDeleted => {
+            let effects = kiosk::end_session(state);
+            state.status = Some(crate::text::kiosk::CODE_DELETED.to_string());
+            return effects;
         }
         Loaded::Deleted(found) => {
             state.status = Some(if found {

@@ -33,6 +33,8 @@ pub struct Scope {
     pub session: u64,
     /// Whose check-ins these are (none: anonymous, or nobody signed in).
     pub respondent: Option<i64>,
+    /// A kiosk code holder's history key (see `kiosk::secret`).
+    pub key: Option<crate::kiosk::secret::HistoryKey>,
     /// A kiosk, and the retention of its configuration (days).
     pub kiosk: Option<u32>,
     /// The kiosk's database file, beside which the admin export goes.
@@ -58,6 +60,7 @@ impl Scope {
         Scope {
             session: state.session.id,
             respondent: state.session.respondent,
+            key: state.session.key.clone(),
             kiosk: state.kiosk.as_ref().map(|k| k.config.retention_days),
             db: state.kiosk.as_ref().and_then(|k| k.config.db.clone()),
             reflections: state.reflections,
@@ -162,16 +165,22 @@ pub fn perform(
 fn perform_personal(scope: &Scope, store: &mut dyn Storage, effect: Effect) -> Option<Loaded> {
     let me = scope.respondent?;
     let result = match effect {
-        Effect::LoadHome => home_summaries(&scope.questionnaires, store, me).map(Loaded::Home),
-        Effect::LoadHistory(request) => history_page(store, me, request).map(Loaded::History),
+        Effect::LoadHome => {
+            home_summaries(&scope.questionnaires, store, me, scope.key.as_ref()).map(Loaded::Home)
+        }
+        Effect::LoadHistory(request) => {
+            history_page(store, me, scope.key.clone(), request).map(Loaded::History)
+        }
         Effect::DeleteCheckin(id) => store.delete_checkin(me, id).map(Loaded::Deleted),
-        Effect::LoadDetail(id) => store.checkin(me, id).map(|d| Loaded::Detail(Box::new(d))),
+        Effect::LoadDetail(id) => store
+            .checkin(me, scope.key.as_ref(), id)
+            .map(|d| Loaded::Detail(Box::new(d))),
         Effect::LoadSeries {
             questionnaire,
             score,
             since,
         } => store
-            .series(me, &questionnaire, &score, since)
+            .series(me, scope.key.as_ref(), &questionnaire, &score, since)
             .map(Loaded::Series),
         _ => return None,
     };
@@ -182,10 +191,12 @@ fn perform_personal(scope: &Scope, store: &mut dyn Storage, effect: Effect) -> O
 fn history_page(
     store: &mut dyn Storage,
     me: i64,
+    key: Option<crate::kiosk::secret::HistoryKey>,
     request: super::history::HistoryRequest,
 ) -> crate::store::Result<super::history::HistoryPage> {
     let slice = store.history_page(&crate::model::HistoryQuery {
         respondent: me,
+        key,
         questionnaire: request.questionnaire.clone(),
         from: request.from,
         limit: request.limit,
@@ -240,6 +251,7 @@ pub fn home_summaries(
     questionnaires: &[Questionnaire],
     store: &mut (impl TerminalStore + ?Sized),
     me: i64,
+    key: Option<&crate::kiosk::secret::HistoryKey>,
 ) -> crate::store::Result<Vec<HomeSummary>> {
     let wanted: Vec<HomeWanted> = questionnaires
         .iter()
@@ -248,7 +260,7 @@ pub fn home_summaries(
             score: q.scores.first().map(|s| s.id.as_str()),
         })
         .collect();
-    let facts = store.home(me, &wanted, SPARK_POINTS)?;
+    let facts = store.home(me, key, &wanted, SPARK_POINTS)?;
     Ok(questionnaires
         .iter()
         .zip(facts)

@@ -7,8 +7,11 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use std::sync::OnceLock;
 
-/// Fewest digits in a PIN.
-pub const PIN_MIN: usize = 4;
+/// Fewest digits in a new PIN.
+pub const PIN_MIN: usize = 6;
+/// Fewest digits of a PIN made before 6 were required: still typed to sign
+/// in, once, to choose a new one (see `app::kiosk`, "renew").
+pub const LEGACY_PIN_MIN: usize = 4;
 /// Most digits in a PIN.
 pub const PIN_MAX: usize = 12;
 
@@ -16,13 +19,49 @@ pub const PIN_MAX: usize = 12;
 #[error("cannot protect the PIN: {0}")]
 pub struct PinError(String);
 
-/// The PIN rule: 4 to 12 digits. `Err` holds the rule, to show as it is.
+/// The rule for a new PIN: 6 to 12 digits, and not one of the first a
+/// guesser tries ([`weak_pin`]). `Err` holds what to show.
 pub fn valid_pin(pin: &str) -> Result<(), &'static str> {
-    if (PIN_MIN..=PIN_MAX).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
+    if !(PIN_MIN..=PIN_MAX).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
         Err(crate::text::kiosk::PIN_RULE)
+    } else if weak_pin(pin) {
+        Err(crate::text::kiosk::PIN_WEAK)
+    } else {
+        Ok(())
     }
+}
+
+/// Could this be a PIN to sign in with (new or made before 6 digits were
+/// required)? Only the form is checked; the store says whether it is right.
+pub fn could_be_pin(pin: &str) -> bool {
+    (LEGACY_PIN_MIN..=PIN_MAX).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// PINs a guesser tries first: one digit repeated or any repeated pattern
+/// (`000000`, `121212`, `123123`), runs up or down, wrapping past 9
+/// (`123456`, `654321`, `890123`), pairs in a run (`112233`), and the
+/// keypad patterns common in leaked PIN lists.
+pub fn weak_pin(pin: &str) -> bool {
+    const COMMON: [&str; 8] = [
+        "159753", "147258", "258369", "147852", "789456", "456123", "123654", "102030",
+    ];
+    let d: Vec<i32> = pin
+        .bytes()
+        .map(|b| i32::from(b) - i32::from(b'0'))
+        .collect();
+    let n = d.len();
+    let repeats = (1..=n / 2).any(|len| n % len == 0 && (len..n).all(|i| d[i] == d[i - len]));
+    let run = |step: i32| {
+        d.windows(2)
+            .all(|w| (w[1] - w[0]).rem_euclid(10) == step.rem_euclid(10))
+    };
+    let pairs = n % 2 == 0
+        && d.chunks(2).all(|c| c[0] == c[1])
+        && d.chunks(2).collect::<Vec<_>>().windows(2).all(|w| {
+            let step = (w[1][0] - w[0][0]).rem_euclid(10);
+            step == 1 || step == 9
+        });
+    repeats || run(1) || run(-1) || pairs || COMMON.contains(&pin)
 }
 
 /// Hash a PIN with argon2id and a random salt: a PHC string
@@ -95,23 +134,50 @@ mod tests {
     use std::time::{Duration, Instant};
 
     #[test]
-    fn the_rule_is_four_to_twelve_digits() {
-        for ok in ["0000", "1234", "123456789012"] {
+    fn the_rule_is_six_to_twelve_digits_and_not_a_weak_one() {
+        for ok in ["480261", "902417", "123456789013", "7305918"] {
             assert_eq!(valid_pin(ok), Ok(()), "{ok}");
         }
         for bad in [
             "",
-            "123",
+            "1234",
+            "48026",
             "1234567890123",
-            "12a4",
-            " 1234",
-            "1234 ",
-            "١٢٣٤",
-            "12.4",
+            "12a456",
+            " 480261",
+            "480261 ",
+            "١٢٣٤٥٦",
+            "4802.1",
         ] {
             let rule = valid_pin(bad).unwrap_err();
-            assert!(rule.contains("4 to 12 digits"), "{bad}: {rule}");
+            assert!(rule.contains("6 to 12 digits"), "{bad}: {rule}");
         }
+        for weak in [
+            "000000",
+            "999999",
+            "123456",
+            "654321",
+            "012345",
+            "890123",
+            "121212",
+            "123123",
+            "112233",
+            "998877",
+            "159753",
+            "123456789012",
+            "1111111",
+            "10101010",
+        ] {
+            assert_eq!(valid_pin(weak), Err(crate::text::kiosk::PIN_WEAK), "{weak}");
+        }
+    }
+
+    #[test]
+    fn pins_made_before_six_digits_can_still_be_typed_to_sign_in() {
+        assert!(could_be_pin("2468"));
+        assert!(could_be_pin("480261"));
+        assert!(!could_be_pin("246"));
+        assert!(!could_be_pin("24a8"));
     }
 
     #[test]

@@ -55,6 +55,7 @@ impl NewCheckin {
             is_demo: false,
             answers,
             scores,
+            seal: None,
         }
     }
 }

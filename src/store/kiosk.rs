@@ -10,7 +10,7 @@
 //! the deleted pages.
 
 use super::{from_ms, ms, Result, Store, StoreError};
-use crate::kiosk::{normalize_code, retention_cutoff, suggest_code, Lockout, ADMIN_KEY};
+use crate::kiosk::{retention_cutoff, suggest_code, Lockout, ADMIN_KEY};
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
@@ -45,7 +45,29 @@ fn write_lockout(c: &rusqlite::Connection, key: &str, lockout: &Lockout) -> rusq
     Ok(())
 }
 
-pub use crate::model::{ChoresReport, KioskCounts, PinOutcome, PinTarget};
+pub use crate::model::{ChoresReport, KioskCounts, NewHolder, PinOutcome, PinTarget, StoredSecret};
+
+/// The holder whose code has `tag`: a sealed history's salt and check, or
+/// (made before histories were sealed) their PIN hash.
+fn holder_in(
+    c: &rusqlite::Connection,
+    tag: &[u8],
+) -> rusqlite::Result<Option<(i64, StoredSecret)>> {
+    c.prepare_cached(
+        "SELECT id, key_salt, key_check, coalesce(secret_hash, '') FROM respondent
+         WHERE kind = 'pin' AND code_tag = ?1",
+    )?
+    .query_row([tag], |r| {
+        let salt: Option<Vec<u8>> = r.get(1)?;
+        let check: Option<Vec<u8>> = r.get(2)?;
+        let secret = match (salt, check) {
+            (Some(salt), Some(check)) => StoredSecret::Sealed { salt, check },
+            _ => StoredSecret::Phc(r.get(3)?),
+        };
+        Ok((r.get(0)?, secret))
+    })
+    .optional()
+}
 
 fn no_randomness(e: getrandom::Error) -> StoreError {
     StoreError::Io {
@@ -88,31 +110,33 @@ impl Store {
         self.setting(ADMIN_PIN_SETTING)
     }
 
-    /// A new PIN holder with `code` (normalized) and `pin_hash`. None when
-    /// the code is taken (or is not a valid code): suggest another and try
-    /// again, without telling anybody.
+    /// A new code holder (see [`crate::kiosk::secret::make_holder`]). None
+    /// when the code's tag is taken: suggest another and try again, without
+    /// telling anybody.
     pub fn create_pin_holder(
         &mut self,
-        code: &str,
-        pin_hash: &str,
+        holder: &NewHolder,
         now: DateTime<Utc>,
     ) -> Result<Option<i64>> {
-        let Some(code) = normalize_code(code) else {
-            return Ok(None);
-        };
         self.write("creating a personal code", |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let taken: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM respondent WHERE code = ?1)",
-                [&code],
+                "SELECT EXISTS (SELECT 1 FROM respondent WHERE code_tag = ?1)",
+                [holder.tag.to_vec()],
                 |r| r.get(0),
             )?;
             if taken {
                 return Ok(None);
             }
             tx.execute(
-                "INSERT INTO respondent (kind, secret_hash, code, created_at) VALUES ('pin', ?1, ?2, ?3)",
-                params![pin_hash, code, ms(now)],
+                "INSERT INTO respondent (kind, code_tag, key_salt, key_check, created_at)
+                 VALUES ('pin', ?1, ?2, ?3, ?4)",
+                params![
+                    holder.tag.to_vec(),
+                    holder.key_salt.to_vec(),
+                    holder.key_check,
+                    ms(now)
+                ],
             )?;
             let id = tx.last_insert_rowid();
             tx.commit()?;
@@ -121,31 +145,26 @@ impl Store {
     }
 
     /// Suggest a code of `words` words that nobody holds yet (see
-    /// [`crate::kiosk::suggest_code`]). The person never chooses a code, so
-    /// skipping taken ones reveals nothing.
+    /// [`crate::kiosk::suggest_code`]; one tag, argon2id, per code tried).
+    /// The person never chooses a code, so skipping taken ones reveals
+    /// nothing.
     pub fn suggest_free_code(&mut self, words: usize) -> Result<String> {
+        let salt = self.code_salt()?;
         loop {
             let code = suggest_code(words).map_err(no_randomness)?;
-            if self.pin_holder(&code)?.is_none() {
+            let tag = crate::kiosk::secret::code_tag(&code, &salt).map_err(|e| StoreError::Io {
+                path: crate::text::kiosk::RANDOM_SOURCE.into(),
+                cause: std::io::Error::other(e.to_string()),
+            })?;
+            if self.holder_by_tag(&tag)?.is_none() {
                 return Ok(code);
             }
         }
     }
 
-    /// The PIN holder with the code as typed (normalized first): their id
-    /// and PIN hash. Verify with [`crate::kiosk::verify_or_dummy`] whether
-    /// or not this finds one.
-    pub fn pin_holder(&mut self, code: &str) -> Result<Option<(i64, String)>> {
-        let Some(code) = normalize_code(code) else {
-            return Ok(None);
-        };
-        self.sql(|c| {
-            c.prepare_cached(
-                "SELECT id, coalesce(secret_hash, '') FROM respondent WHERE kind = 'pin' AND code = ?1",
-            )?
-            .query_row([code], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()
-        })
+    /// The code holder with this tag, and what their PIN is checked against.
+    pub fn holder_by_tag(&mut self, tag: &[u8]) -> Result<Option<(i64, StoredSecret)>> {
+        self.sql(|c| holder_in(c, tag))
     }
 
     /// The lockout kept under `key` ([`crate::kiosk::code_key`] or
@@ -170,7 +189,7 @@ impl Store {
         key: &str,
         target: PinTarget<'_>,
         now: DateTime<Utc>,
-        verify: impl FnOnce(Option<&str>) -> bool,
+        verify: impl FnOnce(Option<&StoredSecret>) -> bool,
     ) -> Result<PinOutcome> {
         self.write("checking a PIN", |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -178,28 +197,20 @@ impl Store {
             if let Some(left) = lock.remaining(now) {
                 return Ok(PinOutcome::Locked(left));
             }
-            let secret: Option<(i64, String)> = match target {
-                PinTarget::Holder(code) => match normalize_code(code) {
-                    Some(code) => tx
-                        .prepare_cached(
-                            "SELECT id, coalesce(secret_hash, '') FROM respondent WHERE kind = 'pin' AND code = ?1",
-                        )?
-                        .query_row([code], |r| Ok((r.get(0)?, r.get(1)?)))
-                        .optional()?,
-                    None => None,
-                },
+            let secret: Option<(i64, StoredSecret)> = match target {
+                PinTarget::Holder(tag) => holder_in(&tx, tag)?,
                 PinTarget::Admin => {
                     let hash: Option<String> = tx
                         .prepare_cached("SELECT value FROM setting WHERE key = ?1")?
                         .query_row([ADMIN_PIN_SETTING], |r| r.get(0))
                         .optional()?;
                     match hash {
-                        Some(h) => Some((0, h)),
+                        Some(h) => Some((0, StoredSecret::Phc(h))),
                         None => return Ok(PinOutcome::NoAdminPin),
                     }
                 }
             };
-            let right = verify(secret.as_ref().map(|(_, h)| h.as_str()));
+            let right = verify(secret.as_ref().map(|(_, h)| h));
             let outcome = match secret {
                 Some((id, _)) if right => {
                     write_lockout(&tx, key, &lock.after_success())?;

@@ -10,6 +10,7 @@ pub mod kiosk;
 pub mod layout;
 pub mod safety;
 pub mod schema;
+pub mod sealed;
 pub mod team;
 pub mod usecases;
 
@@ -94,7 +95,8 @@ pub struct SqliteStore {
     /// A rewrite asked for the WAL to be emptied and a reader held it (see
     /// `layout.rs`).
     truncate_pending: bool,
-    /// This open re-keyed the file (migration [`schema::REKEY_VERSION`]).
+    /// This open migrated the file (and rewrote it): its backups are
+    /// brought up to date too (see `layout.rs`).
     rekeyed: bool,
 }
 
@@ -293,8 +295,10 @@ impl Store {
             c.pragma_update(None, "synchronous", "FULL")?;
             Ok(())
         })?;
-        if from.is_some_and(|v| v < schema::REKEY_VERSION) && file.is_some() {
-            // The old ids are gone from the rows, not yet from the pages.
+        if from.is_some() && file.is_some() {
+            // What a migration changed (ids re-keyed, codes turned into
+            // tags) is gone from the rows, not yet from the pages and the
+            // log; the backups beside it hold it too.
             store.rekeyed = true;
             store.rewrite()?;
         }
@@ -1112,8 +1116,8 @@ fn insert_checkins(tx: &Connection, list: &[NewCheckin]) -> rusqlite::Result<Vec
     {
         let mut ins_c = tx.prepare_cached(
             "INSERT INTO checkin (respondent_id, team, questionnaire_id, questionnaire_version, file_hash,
-                                  started_at, completed_at, is_demo, period, id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                  started_at, completed_at, is_demo, period, id, sealed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
         let mut ins_a = tx.prepare_cached(
             "INSERT INTO answer (checkin_id, question_id, position, value_json, label) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -1130,6 +1134,10 @@ fn insert_checkins(tx: &Connection, list: &[NewCheckin]) -> rusqlite::Result<Vec
                 (c.started_at, c.completed_at)
             };
             let fixed_id = layout::fresh_id(tx)?;
+            let sealed = match (&c.seal, c.respondent) {
+                (Some(key), Some(_)) => Some(sealed::seal_body(key, &c.answers, &c.scores)?),
+                _ => None,
+            };
             ins_c.execute(params![
                 c.respondent,
                 c.team,
@@ -1140,9 +1148,15 @@ fn insert_checkins(tx: &Connection, list: &[NewCheckin]) -> rusqlite::Result<Vec
                 ms(completed),
                 c.is_demo,
                 c.period,
-                fixed_id
+                fixed_id,
+                sealed
             ])?;
             let id = tx.last_insert_rowid();
+            if sealed.is_some() {
+                // Nothing of a sealed check-in is kept in clear.
+                ids.push(id);
+                continue;
+            }
             for a in &c.answers {
                 ins_a.execute(params![
                     id,

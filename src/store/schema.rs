@@ -166,4 +166,22 @@ pub const MIGRATIONS: &[Step] = &[
     // orders entries or ties an anonymous one to the private one saved next
     // (see `layout.rs`).
     Step::Rust(super::layout::rekey),
+    // 6: private histories only their code and PIN open (see `sealed.rs`).
+    // A code is kept as its tag (argon2id with this database's salt, made
+    // here), never in clear; a holder keeps the salt and check value of
+    // their history key; a sealed check-in keeps its answers and scores in
+    // `sealed`, with no answer, score or series rows. Holders made before
+    // keep their argon2id PIN hash and clear rows until their next sign-in
+    // seals them. Lockout rows keyed by a fast hash of typed codes go.
+    Step::Sql(
+        r#"
+    ALTER TABLE respondent ADD COLUMN code_tag BLOB;
+    ALTER TABLE respondent ADD COLUMN key_salt BLOB;
+    ALTER TABLE respondent ADD COLUMN key_check BLOB;
+    CREATE UNIQUE INDEX respondent_by_tag ON respondent (code_tag) WHERE code_tag IS NOT NULL;
+    ALTER TABLE checkin ADD COLUMN sealed BLOB;
+    DELETE FROM pin_lockout WHERE key LIKE 'code:%';
+    "#,
+    ),
+    Step::Rust(super::sealed::tag_codes),
 ];

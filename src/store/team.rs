@@ -295,6 +295,7 @@ mod tests {
                 band_label: None,
                 band_tone: None,
             }],
+            seal: None,
         }
     }
 

@@ -17,9 +17,9 @@
 use super::{Result, Store};
 use crate::huddle::{PeriodSummary, Reflection};
 use crate::model::{
-    ActionChange, CheckinRecord, ChoresReport, DayEnd, HistoryQuery, HistorySlice, HomeFacts,
-    HomeWanted, KioskCounts, NewAction, NewCheckin, PinOutcome, PinTarget, Point, Saved,
-    TeamAction,
+    ActionChange, CheckinRecord, ChoresReport, DayEnd, HistoryKey, HistoryQuery, HistorySlice,
+    HomeFacts, HomeWanted, KioskCounts, NewAction, NewCheckin, NewHolder, PinOutcome, PinTarget,
+    Point, Saved, StoredSecret, TeamAction,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -32,18 +32,30 @@ pub trait TerminalStore {
     fn save_checkin(&mut self, new: &NewCheckin) -> Result<Saved>;
     /// The home screen of `me`: per questionnaire wanted, when it was last
     /// done and its last `points` values.
-    fn home(&mut self, me: i64, wanted: &[HomeWanted<'_>], points: usize)
-        -> Result<Vec<HomeFacts>>;
+    /// (`key`: a sealed history's key.)
+    fn home(
+        &mut self,
+        me: i64,
+        key: Option<&HistoryKey>,
+        wanted: &[HomeWanted<'_>],
+        points: usize,
+    ) -> Result<Vec<HomeFacts>>;
     /// A page of `q.respondent`'s history and the whole list's count.
     fn history_page(&mut self, q: &HistoryQuery) -> Result<HistorySlice>;
     /// One of `me`'s check-ins, whole; none if it is not theirs.
-    fn checkin(&mut self, me: i64, id: i64) -> Result<Option<CheckinRecord>>;
+    fn checkin(
+        &mut self,
+        me: i64,
+        key: Option<&HistoryKey>,
+        id: i64,
+    ) -> Result<Option<CheckinRecord>>;
     /// Delete one of `me`'s check-ins; false if it was not there (or not theirs).
     fn delete_checkin(&mut self, me: i64, id: i64) -> Result<bool>;
     /// `me`'s values of one score over time, since `since` (all: None).
     fn series(
         &mut self,
         me: i64,
+        key: Option<&HistoryKey>,
         questionnaire: &str,
         score: &str,
         since: Option<DateTime<Utc>>,
@@ -57,15 +69,23 @@ pub trait TerminalStore {
         key: &str,
         target: PinTarget<'_>,
         now: DateTime<Utc>,
-        verify: &mut dyn FnMut(Option<&str>) -> bool,
+        verify: &mut dyn FnMut(Option<&StoredSecret>) -> bool,
     ) -> Result<PinOutcome>;
-    /// A new private code with this PIN hash; none if the code is taken.
-    fn create_pin_holder(
+    /// A new code holder; none if the code's tag is taken.
+    fn create_pin_holder(&mut self, holder: &NewHolder, now: DateTime<Utc>) -> Result<Option<i64>>;
+    /// The salt of this terminal's code tags (made on first use).
+    fn code_salt(&mut self) -> Result<Vec<u8>>;
+    /// Delete a code holder and everything of theirs.
+    fn delete_holder(&mut self, holder: i64) -> Result<usize>;
+    /// Seal a holder's clear history (made before histories were sealed)
+    /// under a new key; returns how many check-ins were sealed.
+    fn seal_history(
         &mut self,
-        code: &str,
-        pin_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<i64>>;
+        holder: i64,
+        key_salt: &[u8],
+        key_check: &[u8],
+        key: &HistoryKey,
+    ) -> Result<usize>;
     /// An easy-to-remember code of `words` words that nobody holds.
     fn suggest_free_code(&mut self, words: usize) -> Result<String>;
     /// A setting of this terminal.
@@ -137,7 +157,7 @@ impl TerminalStore for Store {
     fn save_checkin(&mut self, new: &NewCheckin) -> Result<Saved> {
         let (id, previous) = self.save_after_previous(new)?;
         let previous = match previous {
-            Some(p) => Store::checkin(self, p)?,
+            Some(p) => self.checkin_with(p, new.seal.as_ref())?,
             None => None,
         };
         Ok(Saved { id, previous })
@@ -146,6 +166,7 @@ impl TerminalStore for Store {
     fn home(
         &mut self,
         me: i64,
+        key: Option<&HistoryKey>,
         wanted: &[HomeWanted<'_>],
         points: usize,
     ) -> Result<Vec<HomeFacts>> {
@@ -154,8 +175,12 @@ impl TerminalStore for Store {
                 .iter()
                 .map(|w| {
                     let last_done = s.last_done(me, w.questionnaire)?;
-                    let recent = match w.score {
-                        Some(score) if last_done.is_some() => {
+                    let recent = match (w.score, key) {
+                        (Some(score), Some(key)) if last_done.is_some() => {
+                            let all = s.sealed_series(me, key, w.questionnaire, score, None)?;
+                            all[all.len().saturating_sub(points)..].to_vec()
+                        }
+                        (Some(score), None) if last_done.is_some() => {
                             s.recent(me, w.questionnaire, score, points)?
                         }
                         _ => Vec::new(),
@@ -169,17 +194,25 @@ impl TerminalStore for Store {
     fn history_page(&mut self, q: &HistoryQuery) -> Result<HistorySlice> {
         self.read_tx(|s| {
             let total = s.history_count(q.respondent, q.questionnaire.as_deref())?;
-            let rows = Store::history_page(s, q)?;
+            let mut rows = Store::history_page(s, q)?;
+            if let Some(key) = &q.key {
+                s.unseal_rows(&mut rows, key)?;
+            }
             Ok(HistorySlice { total, rows })
         })
     }
 
-    fn checkin(&mut self, me: i64, id: i64) -> Result<Option<CheckinRecord>> {
+    fn checkin(
+        &mut self,
+        me: i64,
+        key: Option<&HistoryKey>,
+        id: i64,
+    ) -> Result<Option<CheckinRecord>> {
         self.read_tx(|s| {
             if s.owner_of(id)? != Some(me) {
                 return Ok(None);
             }
-            Store::checkin(s, id)
+            s.checkin_with(id, key)
         })
     }
 
@@ -190,11 +223,15 @@ impl TerminalStore for Store {
     fn series(
         &mut self,
         me: i64,
+        key: Option<&HistoryKey>,
         questionnaire: &str,
         score: &str,
         since: Option<DateTime<Utc>>,
     ) -> Result<Vec<Point>> {
-        Store::series(self, me, questionnaire, score, since)
+        match key {
+            Some(key) => self.sealed_series(me, key, questionnaire, score, since),
+            None => Store::series(self, me, questionnaire, score, since),
+        }
     }
 
     fn pin_attempt(
@@ -202,18 +239,31 @@ impl TerminalStore for Store {
         key: &str,
         target: PinTarget<'_>,
         now: DateTime<Utc>,
-        verify: &mut dyn FnMut(Option<&str>) -> bool,
+        verify: &mut dyn FnMut(Option<&StoredSecret>) -> bool,
     ) -> Result<PinOutcome> {
         Store::pin_attempt(self, key, target, now, verify)
     }
 
-    fn create_pin_holder(
+    fn create_pin_holder(&mut self, holder: &NewHolder, now: DateTime<Utc>) -> Result<Option<i64>> {
+        Store::create_pin_holder(self, holder, now)
+    }
+
+    fn code_salt(&mut self) -> Result<Vec<u8>> {
+        Store::code_salt(self)
+    }
+
+    fn delete_holder(&mut self, holder: i64) -> Result<usize> {
+        Store::delete_holder(self, holder)
+    }
+
+    fn seal_history(
         &mut self,
-        code: &str,
-        pin_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<i64>> {
-        Store::create_pin_holder(self, code, pin_hash, now)
+        holder: i64,
+        key_salt: &[u8],
+        key_check: &[u8],
+        key: &HistoryKey,
+    ) -> Result<usize> {
+        Store::seal_history(self, holder, key_salt, key_check, key)
     }
 
     fn suggest_free_code(&mut self, words: usize) -> Result<String> {

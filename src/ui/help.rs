@@ -87,6 +87,7 @@ fn confirm_text(c: &Confirm) -> Vec<String> {
         Confirm::ShortenRetention { days, from } => {
             vec![text::kiosk::shorten_question(*days, *from)]
         }
+        Confirm::DeleteCode => vec![text::kiosk::DELETE_CODE_QUESTION.to_string()],
     }
 }
 
@@ -96,6 +97,7 @@ fn confirm_title(c: &Confirm) -> &'static str {
         Confirm::Delete { .. } => text::DELETE_TITLE,
         Confirm::ExitKiosk => text::kiosk::EXIT_TITLE,
         Confirm::ShortenRetention { .. } => text::kiosk::SHORTEN_TITLE,
+        Confirm::DeleteCode => text::kiosk::DELETE_CODE_TITLE,
     }
 }
 

@@ -342,7 +342,8 @@ fn pin_text(state: &State) -> Vec<Line<'static>> {
             let (ask, label) = match (purpose, step) {
                 (PinPurpose::Admin, _) => (words::ADMIN_PIN, words::PIN_LABEL),
                 (_, PinStep::Repeat) => (words::REPEAT_PIN, words::REPEAT_LABEL),
-                _ => (words::TYPE_PIN, words::PIN_LABEL),
+                (PinPurpose::SignIn, _) => (words::TYPE_PIN, words::PIN_LABEL),
+                _ => (words::CHOOSE_PIN, words::PIN_LABEL),
             };
             if step == PinStep::Checking {
                 lines.push(Line::raw(words::CHECKING));

@@ -124,3 +124,12 @@ pub fn buffer_lines(b: &ratatui::buffer::Buffer) -> Vec<String> {
         })
         .collect()
 }
+
+/// A kiosk code holder of `code` and `pin` (a sealed history), made as the
+/// kiosk makes one.
+pub fn holder(store: &mut Store, code: &str, pin: &str, now: chrono::DateTime<Utc>) -> i64 {
+    use joy_kiosk::kiosk::secret;
+    let salt = store.code_salt().unwrap();
+    let (h, _) = secret::make_holder(&secret::tag_text(code), pin, &salt).unwrap();
+    store.create_pin_holder(&h, now).unwrap().unwrap()
+}
