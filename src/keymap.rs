@@ -408,7 +408,8 @@ fn kiosk_hints(state: &State) -> Option<Vec<Hint>> {
         Screen::Admin => vec![
             hint("↑↓", text::key::CHOOSE, Action::Down),
             hint("Enter", text::key::OPEN, Action::Confirm),
-            hint("←→", text::kiosk::KEY_CHANGE, Action::Right),
+            hint("←", text::kiosk::KEY_SHORTER, Action::Left),
+            hint("→", text::kiosk::KEY_LONGER, Action::Right),
             hint("Esc", text::kiosk::KEY_DONE, Action::Back),
         ],
         Screen::Home if !anonymous => vec![

@@ -563,7 +563,7 @@ pub mod kiosk {
         "No admin PIN is set on this terminal. Set one with: joy kiosk set-admin-pin";
     pub const STILL_THERE: &str = "Still there?";
     pub const PRESS_TO_STAY: &str = "Press any key or touch the screen to carry on.";
-    pub const PROTECTS: &str = "Your PIN keeps your history from the next person at this screen.";
+    pub const PROTECTS: &str = "Your code and PIN lock your history: nobody else can read it, here or in the kiosk's files. A forgotten PIN cannot be reset.";
     pub const ADMIN_COUNTS: &str = "Data counts";
     pub const ADMIN_EXPORT: &str = "Export this period's team figures (anonymous)";
     pub const ADMIN_RETENTION: &str = "Keep entries for";
@@ -576,6 +576,8 @@ pub mod kiosk {
     pub const EXIT_QUESTION: &str =
         "The terminal goes back to its shell (or its supervisor starts the kiosk again).";
     pub const KEY_CLOSE: &str = "close the kiosk";
+    pub const KEY_SHORTER: &str = "keep shorter";
+    pub const KEY_LONGER: &str = "keep longer";
     pub const SHORTEN_TITLE: &str = "Keep entries for less time?";
     pub const DELETE_CODE_TITLE: &str = "Delete your code and everything in it?";
     pub const DELETE_CODE_QUESTION: &str = "Your code, your PIN and every check-in you saved with them are deleted from this kiosk now, for good. Copies in the kiosk's daily backups go as those backups are replaced, within 7 days; nobody can open them without your code and PIN.";
@@ -594,7 +596,6 @@ pub mod kiosk {
     pub const KEY_DONE: &str = "done";
     pub const KEY_NEXT: &str = "next";
     pub const KEY_DELETE_DIGIT: &str = "delete";
-    pub const KEY_CHANGE: &str = "change";
 
     pub fn locked(minutes: i64) -> String {
         format!(
