@@ -257,6 +257,12 @@ pub struct KioskCounts {
     pub actions: usize,
     /// The date (UTC) of the oldest check-in of any kind.
     pub oldest: Option<NaiveDate>,
+    /// Codes (known or not) locked after five wrong PINs, now.
+    pub locked_codes: usize,
+    /// How often five wrong admin PINs locked the admin screen, and when
+    /// it last happened.
+    pub admin_lockouts: usize,
+    pub admin_last_lockout: Option<DateTime<Utc>>,
 }
 
 /// Where a team action stands.

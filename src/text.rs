@@ -355,6 +355,10 @@ pub fn legend_marks(m: &str) -> String {
     format!("█ change of {m} or more")
 }
 
+/// What begins a message line (a notice, a refusal, a flag), so it stands
+/// out without colour. Not `!`, which is the support key.
+pub const MARK: &str = "» ";
+
 pub fn store_failed(e: &str) -> String {
     format!("Could not reach your history: {e}. Your answers are still here; try again (s), or quit and check the disk.")
 }
@@ -567,6 +571,8 @@ pub mod kiosk {
     pub const ADMIN_COUNTS: &str = "Data counts";
     pub const ADMIN_EXPORT: &str = "Export this period's team figures (anonymous)";
     pub const ADMIN_RETENTION: &str = "Keep entries for";
+    pub const ADMIN_CHANGE_PIN: &str = "Change the admin PIN";
+    pub const ADMIN_LIFT: &str = "Lift every code lock (5 wrong PINs)";
     pub const ADMIN_EXIT: &str = "Close the kiosk";
     pub const ADMIN_LEAVE: &str = "Back to the welcome screen";
     pub const DONE: &str = "Done";
@@ -647,8 +653,40 @@ pub mod kiosk {
                 "Oldest entry".into(),
                 c.oldest.map_or_else(|| "none".into(), |d| d.to_string()),
             ),
+            (
+                "Codes locked now (5 wrong PINs)".into(),
+                c.locked_codes.to_string(),
+            ),
+            (
+                "Admin screen locked by wrong PINs".into(),
+                match (c.admin_lockouts, c.admin_last_lockout) {
+                    (0, _) | (_, None) => "never".into(),
+                    (n, Some(at)) => format!(
+                        "{}, last on {}",
+                        crate::text::count(n, "time", "times"),
+                        at.with_timezone(&chrono::Local)
+                            .format("%-d %b %Y at %H:%M")
+                    ),
+                },
+            ),
         ]
     }
+    pub fn no_admin_pin_paused(db: &str) -> String {
+        format!(
+            "No admin PIN is set for this kiosk yet, so nobody could close it or open its admin screen. On this machine, run: joy kiosk set-admin-pin --db '{db}' (or with the same --config as the kiosk). Check-ins start by themselves a few seconds later."
+        )
+    }
+    pub fn lockouts_lifted(n: usize) -> String {
+        format!(
+            "Lifted the lock on {}: their holders can try their PINs again now.",
+            crate::text::count(n, "code", "codes")
+        )
+    }
+    pub const ADMIN_PIN_CHANGED: &str =
+        "The admin PIN was changed. The old one no longer opens this screen.";
+    pub const NEW_ADMIN_PIN: &str =
+        "Choose a new admin PIN of 6 to 12 digits (not a run or a repeat), then press Enter or OK.";
+    pub const TITLE_NEW_ADMIN_PIN: &str = "New admin PIN";
     pub fn retention_saved(days: u32) -> String {
         format!(
             "Entries older than {days} days will be deleted from now on (at start and once a day)."

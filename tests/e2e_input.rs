@@ -187,6 +187,7 @@ fn silent_kiosk(inactivity: u32) -> (tempfile::TempDir, silent_pty::Pty) {
         ),
     )
     .unwrap();
+    tmux::admin_pin_for(&dir.path().join("k.db"));
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_joy"));
     cmd.args(["kiosk", "--config"])
         .arg(&config)

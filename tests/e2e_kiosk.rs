@@ -31,6 +31,7 @@ fn kiosk(name: &str, extra: &str, w: u16, h: u16) -> Kiosk {
         format!("[kiosk]\nsite = \"Ward 7 (test)\"\nteams = [\"Ward 7\", \"Theatres\"]\n{extra}\n"),
     )
     .unwrap();
+    tmux::admin_pin_for(&db);
     let args = format!("kiosk --config '{}'", config.display());
     let t = start_with(&db, name, "", &args, w, h);
     t.wait_for("How are you doing today?");
@@ -184,7 +185,10 @@ fn try_pin(k: &Kiosk, code: &str, pin: &str) -> String {
     let start = std::time::Instant::now();
     loop {
         let s = k.t.screen();
-        if let Some(l) = s.lines().find(|l| l.trim_start().starts_with("! ")) {
+        if let Some(l) = s
+            .lines()
+            .find(|l| l.trim_start().starts_with(joy_kiosk::text::MARK))
+        {
             let msg = l.trim().to_string();
             k.t.keys(&["Escape"]);
             k.t.wait_for("How are you doing today?");
@@ -347,4 +351,33 @@ fn the_idle_kiosk_uses_little_cpu() {
     let used = tmux::cpu_seconds(pid).unwrap() - before;
     println!("measured: idle kiosk {used:.3} CPU s in 2 s");
     assert!(used < 0.2, "idle kiosk used {used:.2} CPU s in 2 s");
+}
+
+/// A kiosk with no admin PIN yet waits on its paused screen, saying how to
+/// set one (it never exits: under a supervisor that would be a restart
+/// loop), takes keys without acting, and opens by itself once one is set.
+#[test]
+fn without_an_admin_pin_the_kiosk_waits_and_says_how_to_set_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.db");
+    let config = dir.path().join("joy.toml");
+    std::fs::write(&config, "[kiosk]\nsite = \"Ward 7 (test)\"\n").unwrap();
+    let args = format!("kiosk --config '{}'", config.display());
+    let t = start_with(&db, "noadmin", "", &args, 80, 24);
+    let s = t.wait_for("Check-ins are paused");
+    let flat = s
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(flat.contains("No admin PIN is set"), "{s}");
+    assert!(flat.contains("joy kiosk set-admin-pin"), "{s}");
+    t.keys(&["1", "Enter", "C-c", "q"]);
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        t.screen().contains("Check-ins are paused"),
+        "keys do nothing"
+    );
+    set_admin_pin(&db, "975318");
+    t.wait_for("How are you doing today?");
 }

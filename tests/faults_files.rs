@@ -42,6 +42,9 @@ fn good_db(path: &Path, n: i64) {
         })
         .collect();
     s.save_many(&list).unwrap();
+    // A kiosk's file has an admin PIN (without one the kiosk waits).
+    s.set_admin_pin_hash(&joy_kiosk::kiosk::hash_pin("975318").unwrap())
+        .unwrap();
     drop(s);
     // One file, no -wal beside it, so the checksum covers everything.
     let c = Connection::open(path).unwrap();

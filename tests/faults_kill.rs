@@ -319,6 +319,7 @@ fn real_kiosk(db: &Path, name: &str) -> tmux::Tmux {
         "[kiosk]\nsite = \"Fault test\"\nteams = [\"Ward 7\", \"Theatres\"]\nmin_submit_interval_secs = 0\nburst_ms = 0\n",
     )
     .unwrap();
+    tmux::admin_pin_for(db);
     let args = format!("kiosk --config '{}'", config.display());
     let t = tmux::start_with(db, name, "", &args, 80, 24);
     t.wait_for("How are you doing today?");

@@ -422,6 +422,7 @@ fn the_real_kiosk_resized_in_a_loop_on_every_screen() {
         "[kiosk]\nsite = \"Resize test\"\nteams = [\"Ward 7\"]\ninactivity_secs = 600\nburst_ms = 0\n",
     )
     .unwrap();
+    tmux::admin_pin_for(&db);
     let t = tmux::start_with(
         &db,
         "resize",

@@ -925,3 +925,69 @@ fn shortening_the_retention_asks_first() {
         Some("365")
     );
 }
+
+/// The admin changes the admin PIN on the admin screen (typed twice, the
+/// rule for new PINs applies), and lifts code locks; the counts say how
+/// often the admin screen itself was locked by wrong PINs.
+#[test]
+fn the_admin_changes_the_admin_pin_and_lifts_code_locks() {
+    use joy_kiosk::app::kiosk::{AdminItem, ADMIN_ITEMS};
+    let mut app = kiosk_admin();
+    let pick = |item| ADMIN_ITEMS.iter().position(|i| *i == item).unwrap();
+    // Esc from the new PIN goes back to the admin screen.
+    app.act(Action::Pick(pick(AdminItem::ChangePin)));
+    assert_eq!(app.state.screen, Screen::Pin);
+    app.act(Action::Back);
+    assert_eq!(app.state.screen, Screen::Admin);
+    app.act(Action::Pick(pick(AdminItem::ChangePin)));
+    for d in [1, 2, 3, 4, 5, 6] {
+        app.act_after(600, Action::Digit(d));
+    }
+    app.act(Action::Confirm);
+    assert_eq!(
+        app.state.session.pin.as_ref().unwrap().message.as_deref(),
+        Some(joy_kiosk::text::kiosk::PIN_WEAK)
+    );
+    for _ in 0..2 {
+        for d in [3, 0, 8, 1, 5, 2] {
+            app.act_after(600, Action::Digit(d));
+        }
+        app.act(Action::Confirm);
+    }
+    assert_eq!(app.state.screen, Screen::Admin);
+    assert_eq!(
+        app.state.status.as_deref(),
+        Some(joy_kiosk::text::kiosk::ADMIN_PIN_CHANGED)
+    );
+    let hash = app.store.admin_pin_hash().unwrap().unwrap();
+    assert!(joy_kiosk::kiosk::verify_pin(&hash, "308152"));
+    assert!(!joy_kiosk::kiosk::verify_pin(&hash, "975318"));
+    // A code locked by five wrong PINs, lifted here.
+    let tag = [9u8; 32];
+    for i in 0..5 {
+        app.store
+            .pin_attempt(
+                &joy_kiosk::kiosk::secret::lockout_key(&tag),
+                joy_kiosk::model::PinTarget::Holder(&tag),
+                app.t + chrono::Duration::seconds(i),
+                |_| false,
+            )
+            .unwrap();
+    }
+    app.act_after(100, Action::Pick(pick(AdminItem::Counts)));
+    assert!(
+        text(&app).contains("Codes locked now (5 wrong PINs): 1"),
+        "{}",
+        text(&app)
+    );
+    app.act_after(100, Action::Pick(pick(AdminItem::LiftLockouts)));
+    assert_eq!(
+        app.state.status.as_deref(),
+        Some(joy_kiosk::text::kiosk::lockouts_lifted(1).as_str())
+    );
+    assert!(
+        text(&app).contains("Codes locked now (5 wrong PINs): 0"),
+        "{}",
+        text(&app)
+    );
+}

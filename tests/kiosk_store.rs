@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Local, TimeZone, Utc};
 use joy_kiosk::kiosk::{self, anonymous_stamp, secret, Lockout, ADMIN_KEY, LOCK_FOR};
-use joy_kiosk::model::StoredSecret;
+use joy_kiosk::model::{PinTarget, StoredSecret};
 use joy_kiosk::questionnaire::answers::parse_pairs;
 use joy_kiosk::questionnaire::{score, Catalog};
 use joy_kiosk::store::kiosk::{KioskCounts, CHORES_DATE_SETTING};
@@ -365,7 +365,7 @@ fn daily_chores_run_once_a_day_purge_and_keep_seven_backups() {
 #[test]
 fn counts_for_the_admin_screen() {
     let mut store = Store::open_in_memory().unwrap();
-    assert_eq!(store.kiosk_counts().unwrap(), KioskCounts::default());
+    assert_eq!(store.kiosk_counts(t0()).unwrap(), KioskCounts::default());
     let holder = self::holder(&mut store, "maple-otter-42", t0());
     self::holder(&mut store, "cedar-owl-07", t0());
     for i in 0..3 {
@@ -387,8 +387,27 @@ fn counts_for_the_admin_screen() {
             [],
         )
         .unwrap();
+    // Five wrong PINs for a code nobody holds, and five for the admin.
+    store
+        .set_admin_pin_hash(&kiosk::hash_pin("975318").unwrap())
+        .unwrap();
+    let tag = [5u8; 32];
+    for i in 0..5 {
+        let at = t0() + Duration::seconds(i);
+        store
+            .pin_attempt(
+                &secret::lockout_key(&tag),
+                PinTarget::Holder(&tag),
+                at,
+                |_| false,
+            )
+            .unwrap();
+        store
+            .pin_attempt(ADMIN_KEY, PinTarget::Admin, at, |_| false)
+            .unwrap();
+    }
     assert_eq!(
-        store.kiosk_counts().unwrap(),
+        store.kiosk_counts(t0() + Duration::seconds(5)).unwrap(),
         KioskCounts {
             anonymous: 3,
             pin_checkins: 1,
@@ -396,8 +415,22 @@ fn counts_for_the_admin_screen() {
             team_reflections: 1,
             actions: 1,
             oldest: Some((t0() - Duration::days(3)).date_naive()),
+            locked_codes: 1,
+            admin_lockouts: 1,
+            admin_last_lockout: Some(t0() + Duration::seconds(4)),
         }
     );
+    // Lifting the code locks leaves the admin's; the count is history.
+    assert_eq!(store.lift_code_lockouts().unwrap(), 1);
+    let after = store.kiosk_counts(t0() + Duration::seconds(5)).unwrap();
+    assert_eq!((after.locked_codes, after.admin_lockouts), (0, 1));
+    assert!(store
+        .lockout(ADMIN_KEY)
+        .unwrap()
+        .is_locked(t0() + Duration::seconds(5)));
+    // A lock that has ended is not counted as locked now.
+    let later = store.kiosk_counts(t0() + Duration::hours(1)).unwrap();
+    assert_eq!(later.locked_codes, 0);
 }
 
 /// Two terminals on one file, wrong PINs for one code at the same moment:

@@ -161,7 +161,7 @@ fn terminal_story(s: &mut impl TerminalStore) {
 
     s.set_setting("story.key", "1").unwrap();
     assert_eq!(s.setting("story.key").unwrap().as_deref(), Some("1"));
-    let counts = s.counts().unwrap();
+    let counts = s.counts(later).unwrap();
     assert_eq!(counts.personal_codes, 1);
 }
 

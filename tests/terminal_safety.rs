@@ -346,7 +346,11 @@ fn a_long_status_message_wraps_instead_of_being_cut() {
     let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
     let shown = words(&screen).join(" ");
     assert!(
-        shown.contains(&format!("! {}", words(&long).join(" "))),
+        shown.contains(&format!(
+            "{}{}",
+            joy_kiosk::text::MARK,
+            words(&long).join(" ")
+        )),
         "the whole message is on screen:\n{screen}"
     );
     // The key bar is still at the bottom, under the message.

@@ -132,6 +132,8 @@ pub enum PinPurpose {
     /// required (they just signed in with it): typed twice, then their
     /// history is sealed under it.
     Renew(i64),
+    /// A new admin PIN, typed twice on the admin screen.
+    NewAdmin,
 }
 
 /// Where a PIN form is.
@@ -161,7 +163,7 @@ impl PinForm {
     pub fn new(purpose: PinPurpose) -> PinForm {
         PinForm {
             purpose,
-            step: if purpose == PinPurpose::Admin {
+            step: if matches!(purpose, PinPurpose::Admin | PinPurpose::NewAdmin) {
                 PinStep::Pin
             } else {
                 PinStep::Code
@@ -183,14 +185,18 @@ pub enum AdminItem {
     Counts,
     Export,
     Retention,
+    ChangePin,
+    LiftLockouts,
     Exit,
     Leave,
 }
 
-pub const ADMIN_ITEMS: [AdminItem; 5] = [
+pub const ADMIN_ITEMS: [AdminItem; 7] = [
     AdminItem::Counts,
     AdminItem::Export,
     AdminItem::Retention,
+    AdminItem::ChangePin,
+    AdminItem::LiftLockouts,
     AdminItem::Exit,
     AdminItem::Leave,
 ];
@@ -500,6 +506,11 @@ pub fn pin(state: &mut State, action: Action) -> Vec<Effect> {
                     form.pin.clear();
                     form.first_pin.clear();
                 }
+                PinStep::Pin if form.purpose == PinPurpose::NewAdmin => {
+                    // Back to the admin screen, nothing changed.
+                    state.session.pin = None;
+                    state.screen = Screen::Admin;
+                }
                 PinStep::Pin if form.purpose != PinPurpose::Admin => {
                     form.step = PinStep::Code;
                     form.pin.clear();
@@ -535,7 +546,7 @@ fn pin_next(state: &mut State) -> Vec<Effect> {
             // A new PIN follows the rule; one typed to sign in may be an
             // older, shorter one.
             let refused = match form.purpose {
-                PinPurpose::Create | PinPurpose::Renew(_) => {
+                PinPurpose::Create | PinPurpose::Renew(_) | PinPurpose::NewAdmin => {
                     crate::kiosk::pin::valid_pin(&form.pin).err()
                 }
                 PinPurpose::SignIn | PinPurpose::Admin => {
@@ -548,7 +559,7 @@ fn pin_next(state: &mut State) -> Vec<Effect> {
                 return vec![];
             }
             match form.purpose {
-                PinPurpose::Create | PinPurpose::Renew(_) => {
+                PinPurpose::Create | PinPurpose::Renew(_) | PinPurpose::NewAdmin => {
                     form.first_pin = std::mem::take(&mut form.pin);
                     form.step = PinStep::Repeat;
                 }
@@ -567,7 +578,7 @@ fn pin_next(state: &mut State) -> Vec<Effect> {
                 }
             }
         }
-        (PinPurpose::Create | PinPurpose::Renew(_), PinStep::Repeat) => {
+        (PinPurpose::Create | PinPurpose::Renew(_) | PinPurpose::NewAdmin, PinStep::Repeat) => {
             if form.pin != form.first_pin {
                 form.message = Some(text::kiosk::PINS_DIFFER.to_string());
                 form.pin.clear();
@@ -579,6 +590,9 @@ fn pin_next(state: &mut State) -> Vec<Effect> {
                     PinPurpose::Renew(holder) => Effect::RenewPin {
                         holder,
                         code: form.code.clone(),
+                        pin: form.pin.clone(),
+                    },
+                    PinPurpose::NewAdmin => Effect::SetAdminPin {
                         pin: form.pin.clone(),
                     },
                     _ => Effect::CreateHolder {
@@ -609,6 +623,8 @@ pub enum PinAnswer {
     /// Right, but the PIN was made before 6 digits were required (or is
     /// one of the first a guesser tries): a new one is chosen now.
     Renew { id: i64 },
+    /// The new admin PIN is kept.
+    AdminPinSet,
     /// Wrong PIN or unknown code: one message for both.
     NoMatch,
     /// Five wrong PINs: locked for this many more minutes.
@@ -626,6 +642,12 @@ pub fn pin_checked(state: &mut State, answer: PinAnswer) -> Vec<Effect> {
     };
     let purpose = form.purpose;
     match answer {
+        PinAnswer::AdminPinSet => {
+            state.session.pin = None;
+            state.screen = Screen::Admin;
+            state.status = Some(text::kiosk::ADMIN_PIN_CHANGED.to_string());
+            vec![]
+        }
         PinAnswer::Renew { id } => {
             form.purpose = PinPurpose::Renew(id);
             form.step = PinStep::Pin;
@@ -680,9 +702,10 @@ pub fn pin_checked(state: &mut State, answer: PinAnswer) -> Vec<Effect> {
                 PinAnswer::Locked(min) => text::kiosk::locked(min),
                 PinAnswer::NoAdminPin => text::kiosk::NO_ADMIN_PIN.to_string(),
                 PinAnswer::Failed(e) => e,
-                PinAnswer::Ok { .. } | PinAnswer::Created { .. } | PinAnswer::Renew { .. } => {
-                    String::new()
-                }
+                PinAnswer::Ok { .. }
+                | PinAnswer::Created { .. }
+                | PinAnswer::Renew { .. }
+                | PinAnswer::AdminPinSet => String::new(),
             });
             vec![]
         }
@@ -759,6 +782,12 @@ pub fn admin(state: &mut State, action: Action) -> Vec<Effect> {
                 Effect::LoadCounts,
             ]
         }
+        Some(AdminItem::ChangePin) => {
+            state.session.pin = Some(PinForm::new(PinPurpose::NewAdmin));
+            state.screen = Screen::Pin;
+            vec![]
+        }
+        Some(AdminItem::LiftLockouts) => vec![Effect::LiftLockouts, Effect::LoadCounts],
         Some(AdminItem::Exit) => {
             state.confirm = Some(Confirm::ExitKiosk);
             vec![]

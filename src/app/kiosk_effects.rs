@@ -38,6 +38,13 @@ pub fn perform(
         Effect::SignIn { code, pin } => Some(Loaded::Pin(sign_in(store, code, pin, now))),
         Effect::AdminSignIn { pin } => Some(Loaded::Pin(admin_sign_in(store, pin, now))),
         Effect::CreateHolder { code, pin } => Some(Loaded::Pin(create(store, code, pin, now))),
+        Effect::SetAdminPin { pin } => Some(Loaded::Pin(set_admin_pin(store, pin))),
+        Effect::LiftLockouts => Some(
+            store
+                .lift_code_lockouts()
+                .map(|n| Loaded::Notice(text::kiosk::lockouts_lifted(n)))
+                .unwrap_or_else(failed),
+        ),
         Effect::DeleteHolder(holder) => Some(
             store
                 .delete_holder(*holder)
@@ -49,7 +56,7 @@ pub fn perform(
         }
         Effect::LoadCounts => Some(
             store
-                .counts()
+                .counts(now)
                 .map(|c| Loaded::Counts {
                     counts: text::kiosk::counts(&c),
                     retention_days: retention_days(scope, store),
@@ -226,6 +233,25 @@ fn create(store: &mut dyn Storage, code: &str, typed: &str, now: DateTime<Utc>) 
         }
     }
     PinAnswer::Failed(text::kiosk::NO_FREE_CODE.to_string())
+}
+
+/// Keep a new admin PIN (the rule checked again here: the store never
+/// keeps one that breaks it) and lift the admin lockout.
+fn set_admin_pin(store: &mut dyn Storage, typed: &str) -> PinAnswer {
+    if let Err(rule) = pin::valid_pin(typed) {
+        return PinAnswer::Failed(rule.to_string());
+    }
+    let hash = match pin::hash_pin(typed) {
+        Ok(h) => h,
+        Err(e) => return PinAnswer::Failed(e.to_string()),
+    };
+    let kept = store
+        .set_setting(crate::store::kiosk::ADMIN_PIN_SETTING, &hash)
+        .and_then(|()| store.lift_admin_lockout());
+    match kept {
+        Ok(()) => PinAnswer::AdminPinSet,
+        Err(e) => PinAnswer::Failed(text::store_failed(&e.to_string())),
+    }
 }
 
 fn minutes(d: chrono::Duration) -> i64 {

@@ -206,6 +206,12 @@ pub enum Effect {
     },
     /// Delete a code holder and everything of theirs.
     DeleteHolder(i64),
+    /// Keep a new admin PIN (its argon2id hash).
+    SetAdminPin {
+        pin: String,
+    },
+    /// Lift every code lockout.
+    LiftLockouts,
     /// Make a private code with this PIN.
     CreateHolder {
         code: String,

@@ -24,10 +24,19 @@ pub const RETRY: Duration = Duration::from_secs(3);
 /// Open the database for a kiosk: a store that can take writes, or why not
 /// (the message a person or IT reads).
 pub fn try_open(settings: &Settings) -> Result<Store, String> {
-    let store = Store::open(&settings.db).map_err(|e| e.to_string())?;
-    match store.write_refusal("saving a check-in") {
-        Some(e) => Err(e.to_string()),
-        None => Ok(store),
+    let mut store = Store::open(&settings.db).map_err(|e| e.to_string())?;
+    if let Some(e) = store.write_refusal("saving a check-in") {
+        return Err(e.to_string());
+    }
+    // Without an admin PIN nobody could close the kiosk or see its admin
+    // screen: the first person to try would learn there is none. It waits
+    // here, saying how to set one, until one is set.
+    match store.admin_pin_hash() {
+        Ok(Some(_)) => Ok(store),
+        Ok(None) => Err(crate::text::kiosk::no_admin_pin_paused(
+            &settings.db.display().to_string(),
+        )),
+        Err(e) => Err(e.to_string()),
     }
 }
 

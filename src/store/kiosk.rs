@@ -16,6 +16,10 @@ use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
 /// Setting key of the admin PIN's argon2id hash.
 pub const ADMIN_PIN_SETTING: &str = "kiosk.admin_pin_hash";
+/// Setting keys: how often five wrong admin PINs locked the admin screen,
+/// and when last (milliseconds since 1970, UTC).
+pub const ADMIN_LOCKOUTS_SETTING: &str = "kiosk.admin_lockouts";
+pub const ADMIN_LAST_LOCKOUT_SETTING: &str = "kiosk.admin_last_lockout";
 /// Setting key of the local date (YYYY-MM-DD) the daily chores last ran.
 pub const CHORES_DATE_SETTING: &str = "kiosk.chores_date";
 
@@ -219,6 +223,20 @@ impl Store {
                 _ => {
                     let lock = lock.after_failure(now);
                     write_lockout(&tx, key, &lock)?;
+                    if matches!(target, PinTarget::Admin) && lock.remaining(now).is_some() {
+                        // Recorded for the admin screen: a passer-by
+                        // guessing locks the admin out too.
+                        tx.execute(
+                            "INSERT INTO setting (key, value) VALUES (?1, '1')
+                             ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+                            [ADMIN_LOCKOUTS_SETTING],
+                        )?;
+                        tx.execute(
+                            "INSERT INTO setting (key, value) VALUES (?1, ?2)
+                             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            params![ADMIN_LAST_LOCKOUT_SETTING, ms(now).to_string()],
+                        )?;
+                    }
                     match lock.remaining(now) {
                         Some(left) => PinOutcome::Locked(left),
                         None => PinOutcome::NoMatch,
@@ -313,9 +331,29 @@ impl Store {
         }))
     }
 
-    /// Counts for the admin screen.
-    pub fn kiosk_counts(&mut self) -> Result<KioskCounts> {
+    /// Lift every code lockout (the admin's stays); returns how many.
+    pub fn lift_code_lockouts(&mut self) -> Result<usize> {
+        self.write("lifting code lockouts", |c| {
+            c.execute("DELETE FROM pin_lockout WHERE key LIKE 'code:%'", [])
+        })
+    }
+
+    /// Counts for the admin screen, at `now`.
+    pub fn kiosk_counts(&mut self, now: DateTime<Utc>) -> Result<KioskCounts> {
+        let admin_lockouts = self
+            .setting(ADMIN_LOCKOUTS_SETTING)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let admin_last_lockout = self
+            .setting(ADMIN_LAST_LOCKOUT_SETTING)?
+            .and_then(|v| v.parse().ok())
+            .map(from_ms);
         self.sql(|c| {
+            let locked_codes: i64 = c.query_row(
+                "SELECT count(*) FROM pin_lockout WHERE key LIKE 'code:%' AND locked_until > ?1",
+                [ms(now)],
+                |r| r.get(0),
+            )?;
             let (anonymous, pin_checkins, team_reflections, oldest) = c.query_row(
                 "SELECT
                    count(*) FILTER (WHERE respondent_id IS NULL AND period IS NULL),
@@ -343,6 +381,9 @@ impl Store {
                 team_reflections: team_reflections as usize,
                 actions: actions as usize,
                 oldest: oldest.map(|t| from_ms(t).date_naive()),
+                locked_codes: locked_codes as usize,
+                admin_lockouts,
+                admin_last_lockout,
             })
         })
     }

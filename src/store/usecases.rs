@@ -92,7 +92,11 @@ pub trait TerminalStore {
     fn setting(&mut self, key: &str) -> Result<Option<String>>;
     fn set_setting(&mut self, key: &str, value: &str) -> Result<()>;
     /// What this terminal holds, for the admin screen.
-    fn counts(&mut self) -> Result<KioskCounts>;
+    fn counts(&mut self, now: DateTime<Utc>) -> Result<KioskCounts>;
+    /// Lift every code lockout (not the admin's); returns how many.
+    fn lift_code_lockouts(&mut self) -> Result<usize>;
+    /// Lift the admin lockout (a new admin PIN was set).
+    fn lift_admin_lockout(&mut self) -> Result<()>;
     /// Once a day: retention and a backup (none if already done today).
     fn daily_chores(
         &mut self,
@@ -278,8 +282,16 @@ impl TerminalStore for Store {
         Store::set_setting(self, key, value)
     }
 
-    fn counts(&mut self) -> Result<KioskCounts> {
-        self.kiosk_counts()
+    fn counts(&mut self, now: DateTime<Utc>) -> Result<KioskCounts> {
+        self.kiosk_counts(now)
+    }
+
+    fn lift_code_lockouts(&mut self) -> Result<usize> {
+        Store::lift_code_lockouts(self)
+    }
+
+    fn lift_admin_lockout(&mut self) -> Result<()> {
+        self.save_lockout(crate::kiosk::ADMIN_KEY, &crate::kiosk::Lockout::default())
     }
 
     fn daily_chores(

@@ -333,7 +333,7 @@ fn pin_text(state: &State) -> Vec<Line<'static>> {
             ]));
         }
         (purpose, step) => {
-            if purpose != PinPurpose::Admin {
+            if !matches!(purpose, PinPurpose::Admin | PinPurpose::NewAdmin) {
                 lines.push(Line::from(vec![
                     Span::styled(format!("{}: ", words::CODE_LABEL), style(Meaning::Key, nc)),
                     Span::raw(text::safe_for_terminal(&form.code).into_owned()),
@@ -341,6 +341,7 @@ fn pin_text(state: &State) -> Vec<Line<'static>> {
             }
             let (ask, label) = match (purpose, step) {
                 (PinPurpose::Admin, _) => (words::ADMIN_PIN, words::PIN_LABEL),
+                (PinPurpose::NewAdmin, PinStep::Pin) => (words::NEW_ADMIN_PIN, words::PIN_LABEL),
                 (_, PinStep::Repeat) => (words::REPEAT_PIN, words::REPEAT_LABEL),
                 (PinPurpose::SignIn, _) => (words::TYPE_PIN, words::PIN_LABEL),
                 _ => (words::CHOOSE_PIN, words::PIN_LABEL),
@@ -359,10 +360,13 @@ fn pin_text(state: &State) -> Vec<Line<'static>> {
     // The message line is always there (empty without a message), so the
     // keypad below never moves under a finger when one appears.
     match &form.message {
-        Some(m) => lines.push(Line::styled(format!("! {m}"), style(Meaning::Alert, nc))),
+        Some(m) => lines.push(Line::styled(
+            format!("{}{m}", text::MARK),
+            style(Meaning::Alert, nc),
+        )),
         None => lines.push(Line::raw("")),
     }
-    if form.purpose != PinPurpose::Admin {
+    if !matches!(form.purpose, PinPurpose::Admin | PinPurpose::NewAdmin) {
         lines.push(Line::styled(words::PROTECTS, style(Meaning::Muted, nc)));
     }
     lines
@@ -464,6 +468,8 @@ fn admin_label(item: AdminItem, state: &State) -> String {
             words::ADMIN_RETENTION,
             words::retention(state.session.admin.as_ref().map_or(0, |a| a.retention_days))
         ),
+        AdminItem::ChangePin => words::ADMIN_CHANGE_PIN.to_string(),
+        AdminItem::LiftLockouts => words::ADMIN_LIFT.to_string(),
         AdminItem::Exit => words::ADMIN_EXIT.to_string(),
         AdminItem::Leave => words::ADMIN_LEAVE.to_string(),
     }

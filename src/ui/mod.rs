@@ -46,6 +46,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Screen::Pin => match state.session.pin.as_ref().map(|f| f.purpose) {
             Some(crate::app::kiosk::PinPurpose::Create) => text::kiosk::TITLE_CREATE,
             Some(crate::app::kiosk::PinPurpose::Admin) => text::kiosk::TITLE_ADMIN_PIN,
+            Some(crate::app::kiosk::PinPurpose::NewAdmin) => text::kiosk::TITLE_NEW_ADMIN_PIN,
             _ => text::kiosk::TITLE_PIN,
         },
         Screen::Admin => text::kiosk::TITLE_ADMIN,
@@ -117,7 +118,7 @@ fn status_paragraph(state: &State) -> Option<Paragraph<'static>> {
     let s = state.status.as_ref()?;
     Some(
         Paragraph::new(Line::styled(
-            format!("! {s}"),
+            format!("{}{s}", text::MARK),
             style(Meaning::Alert, state.no_color),
         ))
         .wrap(ratatui::widgets::Wrap { trim: true }),

@@ -55,7 +55,7 @@ fn layout(area: Rect, state: &State) -> Option<Layout> {
     let message_h = c
         .message
         .as_deref()
-        .map(|m| wrapped_height(&format!("! {m}"), w).min(2))
+        .map(|m| wrapped_height(&format!("{}{m}", text::MARK), w).min(2))
         .unwrap_or(1);
     // Header and bar, a gap, the question (at least a line), the message.
     let base = 3 + 1 + message_h;
@@ -278,8 +278,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     }
     if let Some(m) = &c.message {
         frame.render_widget(
-            Paragraph::new(Line::styled(format!("! {m}"), style(Meaning::Caution, nc)))
-                .wrap(Wrap { trim: true }),
+            Paragraph::new(Line::styled(
+                format!("{}{m}", text::MARK),
+                style(Meaning::Caution, nc),
+            ))
+            .wrap(Wrap { trim: true }),
             l.message,
         );
     }

@@ -102,7 +102,7 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
     for f in &r.outcome.flags {
         out.push(Line::raw(""));
         out.push(Line::styled(
-            format!("! {} {}", f.message, text::tone_word(f.tone)),
+            format!("{}{} {}", text::MARK, f.message, text::tone_word(f.tone)),
             style(tone(Some(f.tone.as_str())), nc),
         ));
         // On a shared kiosk screen no answer is listed: anyone passing can

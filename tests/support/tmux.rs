@@ -277,10 +277,21 @@ pub fn start_kiosk(name: &str, extra: &str, w: u16, h: u16) -> (tempfile::TempDi
         format!("[kiosk]\nsite = \"Ward 7 (test)\"\nteams = [\"Ward 7\", \"Theatres\"]\n{extra}\n"),
     )
     .expect("the config is written");
+    admin_pin_for(&db);
     let args = format!("kiosk --config '{}'", config.display());
     let t = start_with(&db, name, "", &args, w, h);
     t.wait_for("How are you doing today?");
     (dir, db, t)
+}
+
+/// Give the kiosk database `db` an admin PIN (975318), as whoever sets a
+/// kiosk up does first: without one the kiosk waits on its paused screen.
+pub fn admin_pin_for(db: &Path) {
+    let hash = joy_kiosk::kiosk::hash_pin("975318").expect("a PIN hash");
+    joy_kiosk::store::Store::open(db)
+        .expect("the kiosk database")
+        .set_admin_pin_hash(&hash)
+        .expect("the admin PIN is kept");
 }
 
 /// A seed for a randomised test: `var` from the environment (to replay a
