@@ -224,6 +224,16 @@ pub struct DayEnd {
     pub complete: bool,
 }
 
+/// How many anonymous entries one team gave in one ISO week: check-ins
+/// (tagged with the team) and team reflections. Counts only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participation {
+    pub team: String,
+    pub week: crate::period::Period,
+    pub checkins: usize,
+    pub reflections: usize,
+}
+
 /// What the daily chores did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChoresReport {

@@ -266,6 +266,14 @@ pub fn too_small(w: u16, h: u16, min_w: u16, min_h: u16) -> String {
     format!("This window is {w} x {h}. Please make it at least {min_w} x {min_h} to use joy-kiosk.")
 }
 
+/// Whose answers these are, on the review screen.
+pub fn for_team(team: Option<&str>) -> String {
+    match team {
+        Some(t) => format!("for team {t}"),
+        None => "no team given".into(),
+    }
+}
+
 pub fn question_of(pos: usize, total: usize) -> String {
     format!("Question {pos} of {total}")
 }
@@ -540,7 +548,8 @@ pub mod kiosk {
     pub const SIGN_IN_NOTE: &str = "with your code and PIN";
     pub const CREATE: &str = "Make a private code";
     pub const CREATE_NOTE: &str = "to keep your own history here";
-    pub const TEAM_HEAD: &str = "Which team are you in? It is only used for team figures.";
+    pub const TEAM_HEAD: &str =
+        "Which team are you in? It is only used to count how many from each team take part.";
     pub const NO_TEAM: &str = "Prefer not to say";
     pub const TYPE_CODE: &str =
         "Type your private code, e.g. maple-otter-42, then press Enter or OK.";
@@ -675,6 +684,27 @@ pub mod kiosk {
         format!(
             "No admin PIN is set for this kiosk yet, so nobody could close it or open its admin screen. On this machine, run: joy kiosk set-admin-pin --db '{db}' (or with the same --config as the kiosk). Check-ins start by themselves a few seconds later."
         )
+    }
+    pub const ADMIN_PARTICIPATION: &str =
+        "Taking part, by team and week (anonymous check-ins / team reflections)";
+    pub const ADMIN_PARTICIPATION_ROW: &str = "Taking part by team and week";
+    /// Participation rows: counts under k say only "fewer than k".
+    pub fn participation(rows: &[crate::model::Participation], k: usize) -> Vec<(String, String)> {
+        let shown = |n: usize| match crate::anonymity::shown_count(n, k) {
+            Some(n) => n.to_string(),
+            None => format!("fewer than {k}"),
+        };
+        if rows.is_empty() {
+            return vec![("None in the last 4 weeks".into(), "0".into())];
+        }
+        rows.iter()
+            .map(|r| {
+                (
+                    format!("{}, {}", r.team, r.week),
+                    format!("{} / {}", shown(r.checkins), shown(r.reflections)),
+                )
+            })
+            .collect()
     }
     pub fn lockouts_lifted(n: usize) -> String {
         format!(

@@ -151,14 +151,27 @@ fn row_key(k: &Kiosk, label: &str) -> String {
 fn make_code(k: &Kiosk) -> String {
     let key = row_key(k, "Make a private code");
     k.t.keys(&[&key]);
-    let screen = k.t.wait_for("Your private code");
-    let lines: Vec<&str> = screen.lines().collect();
-    let i = lines
-        .iter()
-        .position(|l| l.contains("Your private code"))
-        .unwrap();
-    let code = lines[i + 1].trim().to_string();
-    assert!(code.contains('-'), "a suggested code: {code:?}");
+    k.t.wait_for("Your private code");
+    // The code is suggested on the store's thread (its tag is checked
+    // against the holders): it appears a moment after the screen.
+    let start = std::time::Instant::now();
+    let code = loop {
+        let screen = k.t.screen();
+        let lines: Vec<&str> = screen.lines().collect();
+        let i = lines
+            .iter()
+            .position(|l| l.contains("Your private code"))
+            .unwrap();
+        let code = lines[i + 1].trim().to_string();
+        if code.contains('-') {
+            break code;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "no code suggested:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
     k.t.keys(&["Enter"]);
     k.t.wait_for("Choose a PIN");
     k.t.literal("246813");
@@ -259,8 +272,17 @@ fn the_admin_sequence_and_pin_close_the_kiosk() {
     t.wait_for("That is not the admin PIN");
     t.literal("975318");
     t.keys(&["Enter"]);
-    t.wait_for("Close the kiosk");
-    t.keys(&["4"]);
+    let screen = t.wait_for("Close the kiosk");
+    let line = screen
+        .lines()
+        .find(|l| l.contains("Close the kiosk"))
+        .unwrap();
+    let key = line
+        .split_whitespace()
+        .find(|w| w.chars().all(|c| c.is_ascii_digit()))
+        .unwrap()
+        .to_string();
+    t.keys(&[&key]);
     t.wait_for("Close the kiosk?");
     t.keys(&["y"]);
     t.wait_for("JOY-EXITED-0");

@@ -320,6 +320,7 @@ fn kiosk_screens_survive_every_size() {
         counts: None,
         retention_days: 365,
         in_force: 365,
+        panel: joy_kiosk::text::kiosk::ADMIN_COUNTS,
     });
     app.state.screen = Screen::Admin;
     app.act(Action::Loaded(Loaded::Counts {

@@ -514,10 +514,14 @@ fn the_admin_export_writes_team_figures_only_above_the_threshold() {
         }
     }
     app.state.session.admin = Some(AdminView {
-        selected: 1,
+        selected: joy_kiosk::app::kiosk::ADMIN_ITEMS
+            .iter()
+            .position(|i| *i == joy_kiosk::app::kiosk::AdminItem::Export)
+            .unwrap(),
         counts: None,
         retention_days: 365,
         in_force: 365,
+        panel: joy_kiosk::text::kiosk::ADMIN_COUNTS,
     });
     app.state.screen = Screen::Admin;
     app.act(Action::Confirm); // "Export this period's team figures"
@@ -881,9 +885,14 @@ fn shortening_the_retention_asks_first() {
     use joy_kiosk::app::kiosk_effects::RETENTION_SETTING;
     use joy_kiosk::app::Confirm;
     let mut app = kiosk_admin();
-    // The retention row (the third), then one step shorter than the 365 in force.
-    app.act(Action::Down);
-    app.act(Action::Down);
+    // The retention row, then one step shorter than the 365 in force.
+    let row = joy_kiosk::app::kiosk::ADMIN_ITEMS
+        .iter()
+        .position(|i| *i == joy_kiosk::app::kiosk::AdminItem::Retention)
+        .unwrap();
+    for _ in 0..row {
+        app.act(Action::Down);
+    }
     let lines = common::screen_lines(&app, 80, 24);
     assert!(
         lines
@@ -989,5 +998,80 @@ fn the_admin_changes_the_admin_pin_and_lifts_code_locks() {
         text(&app).contains("Codes locked now (5 wrong PINs): 0"),
         "{}",
         text(&app)
+    );
+}
+
+/// Ticking a pebble shows one more question ("which could the team fix?"):
+/// the count says "of 5" from the start, so the header never changes its
+/// total and the bar never goes back; without pebbles it jumps past it. The
+/// review says which team the answers are for.
+#[test]
+fn a_conditional_question_never_changes_the_count_and_the_review_names_the_team() {
+    let mut app = App::kiosk();
+    let i = app.index_of("team-reflection");
+    app.act(Action::Pick(i));
+    app.act(Action::Pick(0)); // Ward 7
+    let progress = |app: &App| {
+        let c = app.state.session.checkin.as_ref().unwrap();
+        c.progress(&app.state.questionnaires[c.questionnaire])
+    };
+    assert_eq!(progress(&app), (1, 5));
+    app.act(Action::Confirm);
+    app.act(Action::Confirm);
+    assert_eq!(progress(&app), (3, 5), "the pebbles");
+    app.act(Action::Pick(0));
+    let c = app.state.session.checkin.as_ref().unwrap();
+    assert!(c.answers.contains_key("pebbles"), "a pebble ticked");
+    assert_eq!(progress(&app), (3, 5), "ticking one changes nothing");
+    app.act(Action::Confirm);
+    assert_eq!(progress(&app), (4, 5), "the question it shows");
+    app.act(Action::Back);
+    app.act(Action::Pick(0));
+    app.act(Action::Confirm);
+    assert_eq!(progress(&app), (5, 5), "without pebbles, past it");
+    app.act(Action::Pick(1));
+    assert_eq!(app.state.screen, Screen::Review);
+    assert!(text(&app).contains("for team Ward 7"), "{}", text(&app));
+}
+
+/// The admin screen counts who took part, by team and week: anonymous
+/// check-ins (the team they gave is used here) and team reflections.
+/// Counts under k say only "fewer than k".
+#[test]
+fn participation_by_team_and_week_holds_small_counts_back() {
+    use joy_kiosk::app::kiosk::{AdminItem, ADMIN_ITEMS};
+    let mut app = App::kiosk();
+    // Six anonymous WHO-5 check-ins for Ward 7, two for Theatres.
+    for team in [0, 0, 0, 0, 0, 0, 1, 1] {
+        let i = app.index_of("who5");
+        app.act_after(11_000, Action::Pick(i));
+        app.act(Action::Pick(team));
+        for _ in 0..5 {
+            app.act(Action::Pick(0));
+        }
+        app.act(Action::Save);
+        assert_eq!(app.state.screen, Screen::Result);
+        app.act(Action::Confirm);
+    }
+    let hash = joy_kiosk::kiosk::hash_pin("975318").unwrap();
+    app.store.set_admin_pin_hash(&hash).unwrap();
+    open_admin(&mut app);
+    let row = ADMIN_ITEMS
+        .iter()
+        .position(|i| *i == AdminItem::Participation)
+        .unwrap();
+    app.act(Action::Pick(row));
+    let week = joy_kiosk::period::Period::containing(
+        joy_kiosk::period::PeriodKind::Week,
+        app.t.with_timezone(&chrono::Local).date_naive(),
+    );
+    let screen = text(&app);
+    assert!(
+        screen.contains(&format!("Ward 7, {week}: 6 / 0")),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(&format!("Theatres, {week}: fewer than 5 / 0")),
+        "{screen}"
     );
 }

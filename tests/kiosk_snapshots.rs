@@ -111,7 +111,7 @@ fn admin_pin() {
 fn admin_screen() {
     let mut app = App::kiosk();
     app.state.session.admin = Some(AdminView {
-        selected: 2,
+        selected: 3,
         counts: Some(vec![
             ("Anonymous check-ins".into(), "1,204".into()),
             ("Check-ins by code holders".into(), "310".into()),
@@ -122,6 +122,7 @@ fn admin_screen() {
         ]),
         retention_days: 365,
         in_force: 365,
+        panel: joy_kiosk::text::kiosk::ADMIN_COUNTS,
     });
     app.state.screen = Screen::Admin;
     snap("admin", &mut app);

@@ -132,9 +132,19 @@ impl Checkin {
         v
     }
 
-    /// (position from 1, count) among the questions shown.
+    /// (position from 1, count) among the questions that may be shown:
+    /// a question shown only after some answers (skip logic) is counted
+    /// from the start, so an answer never changes "Question 3 of 5" into
+    /// "3 of 4" nor moves the bar back; skipping it jumps past its number.
     pub fn progress(&self, q: &Questionnaire) -> (usize, usize) {
-        let v = self.visible(q);
+        let v: Vec<usize> = (0..q.questions.len())
+            .filter(|&i| {
+                let question = &q.questions[i];
+                !self.no_private_notes
+                    || question.required
+                    || !matches!(question.kind, QuestionKind::Text { .. })
+            })
+            .collect();
         let pos = v
             .iter()
             .position(|&i| i == self.index)

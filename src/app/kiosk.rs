@@ -183,6 +183,7 @@ pub const MAX_PIN_LEN: usize = 12;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AdminItem {
     Counts,
+    Participation,
     Export,
     Retention,
     ChangePin,
@@ -191,8 +192,9 @@ pub enum AdminItem {
     Leave,
 }
 
-pub const ADMIN_ITEMS: [AdminItem; 7] = [
+pub const ADMIN_ITEMS: [AdminItem; 8] = [
     AdminItem::Counts,
+    AdminItem::Participation,
     AdminItem::Export,
     AdminItem::Retention,
     AdminItem::ChangePin,
@@ -205,8 +207,10 @@ pub const ADMIN_ITEMS: [AdminItem; 7] = [
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminView {
     pub selected: usize,
-    /// Data counts, once loaded.
+    /// The panel below the rows (data counts or participation), once
+    /// loaded: its title and (label, value) lines.
     pub counts: Option<Vec<(String, String)>>,
+    pub panel: &'static str,
     /// Retention being set (days).
     pub retention_days: u32,
     /// Retention in force (days): shortening it asks first.
@@ -666,6 +670,7 @@ pub fn pin_checked(state: &mut State, answer: PinAnswer) -> Vec<Effect> {
                 state.session.admin = Some(AdminView {
                     selected: 0,
                     counts: None,
+                    panel: text::kiosk::ADMIN_COUNTS,
                     retention_days: days,
                     in_force: days,
                 });
@@ -768,6 +773,7 @@ pub fn admin(state: &mut State, action: Action) -> Vec<Effect> {
     };
     match chosen {
         Some(AdminItem::Counts) => vec![Effect::LoadCounts],
+        Some(AdminItem::Participation) => vec![Effect::LoadParticipation],
         Some(AdminItem::Export) => vec![Effect::AdminExport],
         Some(AdminItem::Retention) if view.retention_days < view.in_force => {
             state.confirm = Some(Confirm::ShortenRetention {

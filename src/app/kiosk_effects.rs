@@ -15,6 +15,9 @@ use chrono::{DateTime, Utc};
 /// wins over the configuration file's.
 pub const RETENTION_SETTING: &str = "kiosk.retention_days";
 
+/// Weeks of participation on the admin screen (this one and the ones before).
+const PARTICIPATION_WEEKS: i64 = 4;
+
 /// Words in a suggested private code.
 const CODE_WORDS: usize = 2;
 
@@ -39,6 +42,15 @@ pub fn perform(
         Effect::AdminSignIn { pin } => Some(Loaded::Pin(admin_sign_in(store, pin, now))),
         Effect::CreateHolder { code, pin } => Some(Loaded::Pin(create(store, code, pin, now))),
         Effect::SetAdminPin { pin } => Some(Loaded::Pin(set_admin_pin(store, pin))),
+        Effect::LoadParticipation => Some(
+            store
+                .participation(now - chrono::Duration::weeks(PARTICIPATION_WEEKS))
+                .map(|rows| Loaded::Panel {
+                    title: text::kiosk::ADMIN_PARTICIPATION,
+                    rows: text::kiosk::participation(&rows, scope.reflections.min_group),
+                })
+                .unwrap_or_else(failed),
+        ),
         Effect::LiftLockouts => Some(
             store
                 .lift_code_lockouts()

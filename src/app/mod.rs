@@ -131,6 +131,11 @@ pub enum Action {
 pub enum Loaded {
     /// A code holder and everything of theirs were deleted.
     HolderDeleted,
+    /// A panel of the admin screen other than the counts.
+    Panel {
+        title: &'static str,
+        rows: Vec<(String, String)>,
+    },
     Home(Vec<HomeSummary>),
     /// A page of the History list, with the list's count.
     History(history::HistoryPage),
@@ -212,6 +217,8 @@ pub enum Effect {
     },
     /// Lift every code lockout.
     LiftLockouts,
+    /// The admin screen's participation by team and week.
+    LoadParticipation,
     /// Make a private code with this PIN.
     CreateHolder {
         code: String,
@@ -845,12 +852,19 @@ fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
         }
         Loaded::Pin(answer) => return kiosk::pin_checked(state, answer),
         Loaded::Code(code) => kiosk::code_suggested(state, code),
+        Loaded::Panel { title, rows } => {
+            if let Some(a) = state.session.admin.as_mut() {
+                a.counts = Some(rows);
+                a.panel = title;
+            }
+        }
         Loaded::Counts {
             counts,
             retention_days,
         } => {
             if let Some(a) = state.session.admin.as_mut() {
                 a.counts = Some(counts);
+                a.panel = crate::text::kiosk::ADMIN_COUNTS;
                 a.retention_days = retention_days;
                 a.in_force = retention_days;
             }

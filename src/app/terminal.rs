@@ -97,12 +97,6 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
     // Everything that can fail before the screen changes, so errors print plainly.
     let catalog = Catalog::load(&settings.questionnaire_dirs);
     let is_new = !settings.db.exists();
-    // A kiosk that cannot use its database shows so and waits, rather than
-    // exiting into its supervisor's restart loop (see `out_of_order`).
-    let mut store = match kiosk {
-        Some(_) => super::out_of_order::kiosk_store(settings)?,
-        None => Store::open(&settings.db)?,
-    };
     let mut questionnaires: Vec<_> = catalog
         .entries
         .into_iter()
@@ -124,6 +118,12 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
         }
         questionnaires = offered;
     }
+    // A kiosk that cannot use its database shows so and waits, rather than
+    // exiting into its supervisor's restart loop (see `out_of_order`).
+    let mut store = match kiosk {
+        Some(_) => super::out_of_order::kiosk_store(settings)?,
+        None => Store::open(&settings.db)?,
+    };
     let mut state = match kiosk {
         Some(config) => {
             // The dummy hash for unknown codes is made now, so the first

@@ -49,7 +49,9 @@ fn write_lockout(c: &rusqlite::Connection, key: &str, lockout: &Lockout) -> rusq
     Ok(())
 }
 
-pub use crate::model::{ChoresReport, KioskCounts, NewHolder, PinOutcome, PinTarget, StoredSecret};
+pub use crate::model::{
+    ChoresReport, KioskCounts, NewHolder, Participation, PinOutcome, PinTarget, StoredSecret,
+};
 
 /// The holder whose code has `tag`: a sealed history's salt and check, or
 /// (made before histories were sealed) their PIN hash.
@@ -329,6 +331,42 @@ impl Store {
             backup,
             backup_error,
         }))
+    }
+
+    /// Anonymous entries by team and ISO week (of their date), completed at
+    /// or after `since`: counts only, teams and weeks in order.
+    pub fn participation(&mut self, since: DateTime<Utc>) -> Result<Vec<Participation>> {
+        use crate::period::{Period, PeriodKind};
+        let rows: Vec<(String, i64, bool)> = self.sql(|c| {
+            c.prepare_cached(
+                "SELECT team, completed_at, period IS NOT NULL FROM checkin
+                 WHERE team IS NOT NULL AND respondent_id IS NULL AND completed_at >= ?1",
+            )?
+            .query_map([ms(since)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect()
+        })?;
+        let mut by: std::collections::BTreeMap<(String, Period), (usize, usize)> =
+            std::collections::BTreeMap::new();
+        for (team, at, reflection) in rows {
+            // Anonymous entries keep their local date only (see
+            // `kiosk::anonymous_stamp`).
+            let week = Period::containing(PeriodKind::Week, from_ms(at).date_naive());
+            let cell = by.entry((team, week)).or_default();
+            if reflection {
+                cell.1 += 1;
+            } else {
+                cell.0 += 1;
+            }
+        }
+        Ok(by
+            .into_iter()
+            .map(|((team, week), (checkins, reflections))| Participation {
+                team,
+                week,
+                checkins,
+                reflections,
+            })
+            .collect())
     }
 
     /// Lift every code lockout (the admin's stays); returns how many.

@@ -95,6 +95,8 @@ pub trait TerminalStore {
     fn counts(&mut self, now: DateTime<Utc>) -> Result<KioskCounts>;
     /// Lift every code lockout (not the admin's); returns how many.
     fn lift_code_lockouts(&mut self) -> Result<usize>;
+    /// Anonymous entries by team and week since `since` (counts only).
+    fn participation(&mut self, since: DateTime<Utc>) -> Result<Vec<crate::model::Participation>>;
     /// Lift the admin lockout (a new admin PIN was set).
     fn lift_admin_lockout(&mut self) -> Result<()>;
     /// Once a day: retention and a backup (none if already done today).
@@ -288,6 +290,10 @@ impl TerminalStore for Store {
 
     fn lift_code_lockouts(&mut self) -> Result<usize> {
         Store::lift_code_lockouts(self)
+    }
+
+    fn participation(&mut self, since: DateTime<Utc>) -> Result<Vec<crate::model::Participation>> {
+        Store::participation(self, since)
     }
 
     fn lift_admin_lockout(&mut self) -> Result<()> {

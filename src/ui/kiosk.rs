@@ -462,6 +462,7 @@ pub fn pin_hit(area: Rect, state: &State, column: u16, row: u16) -> Option<Actio
 fn admin_label(item: AdminItem, state: &State) -> String {
     match item {
         AdminItem::Counts => words::ADMIN_COUNTS.to_string(),
+        AdminItem::Participation => words::ADMIN_PARTICIPATION_ROW.to_string(),
         AdminItem::Export => words::ADMIN_EXPORT.to_string(),
         AdminItem::Retention => format!(
             "{}: {}",
@@ -502,7 +503,7 @@ pub fn draw_admin(frame: &mut Frame, area: Rect, state: &State) {
         .collect();
     lines.push(Line::raw(""));
     if let Some(counts) = &view.counts {
-        lines.push(Line::styled(words::ADMIN_COUNTS, style(Meaning::Title, nc)));
+        lines.push(Line::styled(view.panel, style(Meaning::Title, nc)));
         for (label, value) in counts {
             lines.push(Line::raw(format!("  {label}: {value}")));
         }

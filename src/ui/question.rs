@@ -317,9 +317,22 @@ pub fn draw_review(frame: &mut Frame, area: Rect, state: &State) {
         return;
     };
     let q = &state.questionnaires[c.questionnaire];
+    // Who the answers are for, where a team is asked: a team reflection,
+    // or an anonymous kiosk check-in.
+    let asked_team = q.kind == crate::questionnaire::Kind::Team
+        || (state.kiosk.is_some() && state.session.respondent.is_none() && !state.teams.is_empty());
+    let title = if asked_team {
+        format!(
+            "{} · {}",
+            q.title,
+            text::for_team(state.session.team.as_deref())
+        )
+    } else {
+        q.title.clone()
+    };
     frame.render_widget(
         Paragraph::new(vec![
-            Line::styled(q.title.clone(), style(Meaning::Title, nc)),
+            Line::styled(fit(&title, area.width as usize), style(Meaning::Title, nc)),
             Line::styled(text::REVIEW_INTRO, style(Meaning::Muted, nc)),
         ]),
         Rect::new(area.x, area.y, area.width, 2),
