@@ -203,6 +203,10 @@ pub struct KioskConfig {
     pub burst_ms: Option<toml::Spanned<i64>>,
     #[serde(default)]
     pub retention_days: Option<toml::Spanned<i64>>,
+    #[serde(default)]
+    pub export_to: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    pub print_command: Vec<toml::Spanned<String>>,
 }
 
 /// How `joy kiosk` behaves: `[kiosk]` with defaults for what it leaves out.
@@ -224,6 +228,12 @@ pub struct KioskSettings {
     pub burst_ms: u32,
     /// Days entries are kept.
     pub retention_days: u32,
+    /// A folder on a removable drive the admin export is copied to (an
+    /// absolute path), when the drive is there.
+    pub export_to: Option<std::path::PathBuf>,
+    /// The command that prints the one-page summary (given it on standard
+    /// input), e.g. `["lp", "-d", "ward-printer"]`; empty = no printer.
+    pub print_command: Vec<String>,
 }
 
 impl Default for KioskSettings {
@@ -237,6 +247,8 @@ impl Default for KioskSettings {
             min_submit_interval_secs: 10,
             burst_ms: 500,
             retention_days: 365,
+            export_to: None,
+            print_command: Vec::new(),
         }
     }
 }
@@ -311,6 +323,22 @@ impl KioskConfig {
             }
             seen.push(name.to_string());
         }
+        if let Some(dir) = &self.export_to {
+            if !std::path::Path::new(dir.get_ref().trim()).is_absolute() {
+                return Err(at(
+                    dir.span(),
+                    crate::text::kiosk::EXPORT_TO_ABSOLUTE.to_string(),
+                ));
+            }
+        }
+        if let Some(first) = self.print_command.first() {
+            if first.get_ref().trim().is_empty() {
+                return Err(at(
+                    first.span(),
+                    crate::text::kiosk::PRINT_COMMAND_EMPTY.to_string(),
+                ));
+            }
+        }
         for q in &self.questionnaires {
             if q.get_ref().trim().is_empty() {
                 return Err(at(
@@ -360,6 +388,15 @@ impl KioskConfig {
             ),
             burst_ms: num(&self.burst_ms, d.burst_ms, 3),
             retention_days: num(&self.retention_days, d.retention_days, 4),
+            export_to: self
+                .export_to
+                .as_ref()
+                .map(|p| std::path::PathBuf::from(p.get_ref().trim())),
+            print_command: self
+                .print_command
+                .iter()
+                .map(|a| a.get_ref().clone())
+                .collect(),
         }
     }
 }
@@ -833,6 +870,8 @@ mod tests {
                 min_submit_interval_secs: 0,
                 burst_ms: 250,
                 retention_days: 30,
+                export_to: None,
+                print_command: Vec::new(),
             }
         );
     }
@@ -848,6 +887,8 @@ mod tests {
             min_submit_interval_secs: 10,
             burst_ms: 500,
             retention_days: 365,
+            export_to: None,
+            print_command: Vec::new(),
         };
         assert_eq!(KioskSettings::default(), defaults);
         for text in [

@@ -48,6 +48,55 @@ fn bars_md(out: &mut String, head: &str, bars: &[Bar]) {
 
 /// The huddles and the team's actions (already ordered, see
 /// [`crate::huddle::order_actions`]) as a markdown document.
+/// Lines a printed page holds.
+pub const PAGE_LINES: usize = 60;
+
+/// A one-page summary of every team's period, to print: per team and
+/// questionnaire the count of reflections and, where the rules show them,
+/// each score's average; never a text or a tally. At most [`PAGE_LINES`]
+/// lines (a last line says how many teams were left off).
+pub fn one_page(site: &str, teams: &[(String, Vec<Huddle>)], today: NaiveDate) -> String {
+    let mut lines = vec![
+        text::kiosk::page_heading(site, &today.format("%-d %b %Y").to_string()),
+        String::new(),
+    ];
+    for (n, (team, huddles)) in teams.iter().enumerate() {
+        let mut block = Vec::new();
+        for h in huddles {
+            block.push(format!(
+                "{} · {} · {}: {}",
+                team,
+                h.title,
+                h.period,
+                text::huddle_count(h.reflections)
+            ));
+            match &h.content {
+                Content::NotEnough { have, need } => {
+                    block.push(format!("  {}", text::not_enough(*have, *need)))
+                }
+                Content::Shown(p) => {
+                    for s in &p.scores {
+                        if let Ok(f) = &s.figures {
+                            let band = f
+                                .band
+                                .as_ref()
+                                .map(|(l, t)| format!(" ({l} {})", text::tone_word(*t)))
+                                .unwrap_or_default();
+                            block.push(format!("  {}: {}{band}", s.label, fmt_number(f.mean)));
+                        }
+                    }
+                }
+            }
+        }
+        if lines.len() + block.len() + 1 > PAGE_LINES {
+            lines.push(text::kiosk::more_teams(teams.len() - n));
+            break;
+        }
+        lines.extend(block);
+    }
+    lines.join("\n") + "\n"
+}
+
 pub fn to_markdown(
     team: &str,
     huddles: &[Huddle],

@@ -706,6 +706,40 @@ pub mod kiosk {
             })
             .collect()
     }
+    pub fn page_heading(site: &str, date: &str) -> String {
+        if site.is_empty() {
+            format!("joy-kiosk · team figures · printed {date} (anonymous: counts under the team threshold are not shown)")
+        } else {
+            format!("joy-kiosk · {site} · team figures · printed {date} (anonymous: counts under the team threshold are not shown)")
+        }
+    }
+    pub fn more_teams(n: usize) -> String {
+        format!(
+            "… and {} more: see the export file.",
+            crate::text::count(n, "team", "teams")
+        )
+    }
+    pub const EXPORT_TO_ABSOLUTE: &str =
+        "export_to must be a whole path starting with / (the folder on the removable drive, e.g. \"/media/ward-usb\").";
+    pub const PRINT_COMMAND_EMPTY: &str =
+        "print_command must start with the program to run, e.g. [\"lp\", \"-d\", \"ward-printer\"].";
+    pub const ADMIN_PRINT: &str = "Print a one-page summary of the team figures";
+    pub const NO_PRINTER: &str =
+        "No printer is set up: add print_command to [kiosk] in the config file (e.g. [\"lp\"]).";
+    pub fn printed(command: &str) -> String {
+        format!("Sent a one-page summary to the printer ({command}).")
+    }
+    pub fn print_failed(command: &str, e: &str) -> String {
+        format!("Printing failed ({command}): {e}. Check the printer, or export to a file instead.")
+    }
+    pub fn exported_to_drive(what: &str, path: &str, drive: &str) -> String {
+        format!("Exported {what} to {path} and to the drive at {drive}.")
+    }
+    pub fn no_drive(what: &str, path: &str, drive: &str, why: &str) -> String {
+        format!(
+            "Exported {what} to {path} on this terminal only: the drive at {drive} {why}. Plug it in and export again."
+        )
+    }
     pub fn lockouts_lifted(n: usize) -> String {
         format!(
             "Lifted the lock on {}: their holders can try their PINs again now.",

@@ -536,6 +536,55 @@ fn the_admin_export_writes_team_figures_only_above_the_threshold() {
     assert!(report.contains("Theatres"), "{report}");
     assert!(report.contains("Ward 7"), "{report}");
     assert!(report.contains("Not enough reflections yet"), "{report}");
+
+    // A removable drive named in the configuration: absent, then there.
+    let usb = dir.path().join("usb");
+    app.state.kiosk.as_mut().unwrap().config.export_to = Some(usb.clone());
+    app.act_after(1_000, Action::Confirm);
+    let status = app.state.status.clone().unwrap_or_default();
+    assert!(status.contains("on this terminal only"), "{status}");
+    assert!(status.contains("is not there"), "{status}");
+    std::fs::create_dir(&usb).unwrap();
+    app.act_after(1_000, Action::Confirm);
+    let status = app.state.status.clone().unwrap_or_default();
+    assert!(status.contains("and to the drive at"), "{status}");
+    let copies: Vec<_> = std::fs::read_dir(&usb).unwrap().collect();
+    assert_eq!(copies.len(), 1);
+
+    // A one-page summary to the printer (here a command that keeps it).
+    let page = dir.path().join("printed.txt");
+    app.state.kiosk.as_mut().unwrap().config.print_command = vec![
+        "sh".into(),
+        "-c".into(),
+        format!("cat > '{}'", page.display()),
+    ];
+    let print = joy_kiosk::app::kiosk::ADMIN_ITEMS
+        .iter()
+        .position(|i| *i == joy_kiosk::app::kiosk::AdminItem::Print)
+        .unwrap();
+    app.act_after(1_000, Action::Pick(print));
+    let status = app.state.status.clone().unwrap_or_default();
+    assert!(status.starts_with("Sent a one-page summary"), "{status}");
+    let printed = std::fs::read_to_string(&page).unwrap();
+    assert!(printed.lines().count() <= joy_kiosk::huddle_export::PAGE_LINES);
+    assert!(
+        printed.contains("Theatres") && printed.contains("Ward 7"),
+        "{printed}"
+    );
+    assert!(printed.contains("Not enough reflections yet"), "{printed}");
+    assert!(
+        !printed.contains("what-matters") && !printed.contains("\"x\""),
+        "no texts: {printed}"
+    );
+    // A printer that fails says so.
+    app.state.kiosk.as_mut().unwrap().config.print_command = vec![
+        "sh".into(),
+        "-c".into(),
+        "echo out of paper >&2; exit 1".into(),
+    ];
+    app.act_after(1_000, Action::Pick(print));
+    let status = app.state.status.clone().unwrap_or_default();
+    assert!(status.contains("out of paper"), "{status}");
 }
 
 #[test]

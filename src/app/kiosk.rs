@@ -35,6 +35,10 @@ pub struct KioskConfig {
     /// The database file (the admin export goes into `exports/` beside
     /// it); none for a database in memory.
     pub db: Option<std::path::PathBuf>,
+    /// Where the admin export is copied too (a removable drive), if set.
+    pub export_to: Option<std::path::PathBuf>,
+    /// The command that prints the one-page summary; empty = none.
+    pub print_command: Vec<String>,
 }
 
 impl Default for KioskConfig {
@@ -48,6 +52,8 @@ impl Default for KioskConfig {
             burst_window: Duration::milliseconds(500),
             retention_days: 365,
             db: None,
+            export_to: None,
+            print_command: Vec::new(),
         }
     }
 }
@@ -65,6 +71,8 @@ impl KioskConfig {
             burst_window: Duration::milliseconds(i64::from(k.burst_ms)),
             retention_days: k.retention_days,
             db: Some(settings.db.clone()),
+            export_to: k.export_to.clone(),
+            print_command: k.print_command.clone(),
         }
     }
 }
@@ -186,16 +194,18 @@ pub enum AdminItem {
     Participation,
     Export,
     Retention,
+    Print,
     ChangePin,
     LiftLockouts,
     Exit,
     Leave,
 }
 
-pub const ADMIN_ITEMS: [AdminItem; 8] = [
+pub const ADMIN_ITEMS: [AdminItem; 9] = [
     AdminItem::Counts,
     AdminItem::Participation,
     AdminItem::Export,
+    AdminItem::Print,
     AdminItem::Retention,
     AdminItem::ChangePin,
     AdminItem::LiftLockouts,
@@ -775,6 +785,7 @@ pub fn admin(state: &mut State, action: Action) -> Vec<Effect> {
         Some(AdminItem::Counts) => vec![Effect::LoadCounts],
         Some(AdminItem::Participation) => vec![Effect::LoadParticipation],
         Some(AdminItem::Export) => vec![Effect::AdminExport],
+        Some(AdminItem::Print) => vec![Effect::AdminPrint],
         Some(AdminItem::Retention) if view.retention_days < view.in_force => {
             state.confirm = Some(Confirm::ShortenRetention {
                 days: view.retention_days,

@@ -76,6 +76,7 @@ pub fn perform(
                 .unwrap_or_else(failed),
         ),
         Effect::AdminExport => Some(export(scope, store, now)),
+        Effect::AdminPrint => Some(print(scope, store, now)),
         Effect::SetRetention(days) => Some(
             store
                 .set_setting(RETENTION_SETTING, &days.to_string())
@@ -274,12 +275,96 @@ fn minutes(d: chrono::Duration) -> i64 {
 /// under the same anonymity rules: no row of anybody's answers ever
 /// leaves the kiosk this way), into `exports/` beside the database.
 fn export(scope: &Scope, store: &mut dyn Storage, now: DateTime<Utc>) -> Loaded {
-    match write_team_report(scope, store, now) {
-        Ok((teams, file)) => Loaded::Notice(text::kiosk::exported(
-            &text::count(teams, "team", "teams"),
-            &file.display().to_string(),
+    let (teams, file) = match write_team_report(scope, store, now) {
+        Ok(done) => done,
+        Err(e) => return Loaded::Notice(text::kiosk::export_failed(&format!("{e:#}"))),
+    };
+    let what = text::count(teams, "team", "teams");
+    let path = file.display().to_string();
+    let Some(drive) = &scope.export_to else {
+        return Loaded::Notice(text::kiosk::exported(&what, &path));
+    };
+    // A copy onto the removable drive the configuration names, if it is
+    // there now (a folder that can be written); the same private, never
+    // overwriting, all-or-nothing write as the file beside the database.
+    let shown = drive.display().to_string();
+    if !drive.is_dir() {
+        return Loaded::Notice(text::kiosk::no_drive(&what, &path, &shown, "is not there"));
+    }
+    let copy = drive.join(file.file_name().unwrap_or_default());
+    let bytes = match std::fs::read(&file) {
+        Ok(b) => b,
+        Err(e) => return Loaded::Notice(text::kiosk::export_failed(&e.to_string())),
+    };
+    let db = scope.db.clone().unwrap_or_default();
+    match crate::store::export::write_export(&copy, &bytes, &db, false) {
+        Ok(()) => Loaded::Notice(text::kiosk::exported_to_drive(&what, &path, &shown)),
+        Err(e) => Loaded::Notice(text::kiosk::no_drive(
+            &what,
+            &path,
+            &shown,
+            &format!("could not be written ({e})"),
         )),
-        Err(e) => Loaded::Notice(text::kiosk::export_failed(&format!("{e:#}"))),
+    }
+}
+
+/// Every team's huddle of the current period, under the anonymity rules.
+fn team_huddles(
+    scope: &Scope,
+    store: &mut dyn Storage,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<(String, crate::team_view::TeamView)>> {
+    let today = now.with_timezone(&chrono::Local).date_naive();
+    let period = crate::period::Period::containing(scope.reflections.period, today);
+    let t = crate::anonymity::Thresholds::from_settings(&scope.reflections);
+    let mut out = Vec::new();
+    for team in store.teams(None)? {
+        let view =
+            crate::team_view::load(store, &scope.questionnaires, None, &team, period, t, today)?;
+        out.push((team, view));
+    }
+    Ok(out)
+}
+
+/// Print the one-page summary with the configured command (the page on its
+/// standard input).
+fn print(scope: &Scope, store: &mut dyn Storage, now: DateTime<Utc>) -> Loaded {
+    use std::io::Write;
+    let Some((program, args)) = scope.print_command.split_first() else {
+        return Loaded::Notice(text::kiosk::NO_PRINTER.to_string());
+    };
+    let shown = scope.print_command.join(" ");
+    let today = now.with_timezone(&chrono::Local).date_naive();
+    let page = match team_huddles(scope, store, now) {
+        Ok(views) => crate::huddle_export::one_page(
+            &scope.site,
+            &views
+                .into_iter()
+                .map(|(team, v)| (team, v.huddles))
+                .collect::<Vec<_>>(),
+            today,
+        ),
+        Err(e) => return Loaded::Notice(text::kiosk::print_failed(&shown, &format!("{e:#}"))),
+    };
+    let run = std::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            if let Some(mut input) = child.stdin.take() {
+                input.write_all(page.as_bytes())?;
+            }
+            child.wait_with_output()
+        });
+    match run {
+        Ok(out) if out.status.success() => Loaded::Notice(text::kiosk::printed(&shown)),
+        Ok(out) => Loaded::Notice(text::kiosk::print_failed(
+            &shown,
+            String::from_utf8_lossy(&out.stderr).trim(),
+        )),
+        Err(e) => Loaded::Notice(text::kiosk::print_failed(&shown, &e.to_string())),
     }
 }
 
@@ -289,13 +374,10 @@ fn write_team_report(
     now: DateTime<Utc>,
 ) -> anyhow::Result<(usize, std::path::PathBuf)> {
     let today = now.with_timezone(&chrono::Local).date_naive();
-    let period = crate::period::Period::containing(scope.reflections.period, today);
-    let t = crate::anonymity::Thresholds::from_settings(&scope.reflections);
-    let teams = store.teams(None)?;
+    let views = team_huddles(scope, store, now)?;
+    let teams: Vec<String> = views.iter().map(|(t, _)| t.clone()).collect();
     let mut doc = String::new();
-    for team in &teams {
-        let view =
-            crate::team_view::load(store, &scope.questionnaires, None, team, period, t, today)?;
+    for (team, view) in &views {
         doc.push_str(&crate::huddle_export::to_markdown(
             team,
             &view.huddles,

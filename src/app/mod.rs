@@ -219,6 +219,8 @@ pub enum Effect {
     LiftLockouts,
     /// The admin screen's participation by team and week.
     LoadParticipation,
+    /// Print the one-page summary of the team figures.
+    AdminPrint,
     /// Make a private code with this PIN.
     CreateHolder {
         code: String,

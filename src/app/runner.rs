@@ -39,6 +39,10 @@ pub struct Scope {
     pub kiosk: Option<u32>,
     /// The kiosk's database file, beside which the admin export goes.
     pub db: Option<std::path::PathBuf>,
+    /// The kiosk's site, export drive and print command.
+    pub site: String,
+    pub export_to: Option<std::path::PathBuf>,
+    pub print_command: Vec<String>,
     pub reflections: HuddleSettings,
     pub questionnaires: Vec<Questionnaire>,
     /// The huddle screen's team, period and rules.
@@ -63,6 +67,20 @@ impl Scope {
             key: state.session.key.clone(),
             kiosk: state.kiosk.as_ref().map(|k| k.config.retention_days),
             db: state.kiosk.as_ref().and_then(|k| k.config.db.clone()),
+            site: state
+                .kiosk
+                .as_ref()
+                .map(|k| k.config.site.clone())
+                .unwrap_or_default(),
+            export_to: state
+                .kiosk
+                .as_ref()
+                .and_then(|k| k.config.export_to.clone()),
+            print_command: state
+                .kiosk
+                .as_ref()
+                .map(|k| k.config.print_command.clone())
+                .unwrap_or_default(),
             reflections: state.reflections,
             questionnaires: state.questionnaires.clone(),
             huddle: state.huddle.as_ref().map(|v| HuddleScope {

@@ -464,6 +464,7 @@ fn admin_label(item: AdminItem, state: &State) -> String {
         AdminItem::Counts => words::ADMIN_COUNTS.to_string(),
         AdminItem::Participation => words::ADMIN_PARTICIPATION_ROW.to_string(),
         AdminItem::Export => words::ADMIN_EXPORT.to_string(),
+        AdminItem::Print => words::ADMIN_PRINT.to_string(),
         AdminItem::Retention => format!(
             "{}: {}",
             words::ADMIN_RETENTION,
