@@ -686,25 +686,35 @@ pub mod kiosk {
         )
     }
     pub const ADMIN_PARTICIPATION: &str =
-        "Taking part, by team and week (anonymous check-ins / team reflections)";
+        "Taking part, by team and ISO week: anonymous check-ins / team reflections";
     pub const ADMIN_PARTICIPATION_ROW: &str = "Taking part by team and week";
-    /// Participation rows: counts under k say only "fewer than k".
+    /// Participation, one line per team, its weeks side by side ("W47
+    /// 6/0": anonymous check-ins / team reflections); a count under k says
+    /// only "<k".
     pub fn participation(rows: &[crate::model::Participation], k: usize) -> Vec<(String, String)> {
         let shown = |n: usize| match crate::anonymity::shown_count(n, k) {
             Some(n) => n.to_string(),
-            None => format!("fewer than {k}"),
+            None => format!("<{k}"),
         };
         if rows.is_empty() {
             return vec![("None in the last 4 weeks".into(), "0".into())];
         }
-        rows.iter()
-            .map(|r| {
-                (
-                    format!("{}, {}", r.team, r.week),
-                    format!("{} / {}", shown(r.checkins), shown(r.reflections)),
-                )
-            })
-            .collect()
+        let mut out: Vec<(String, String)> = Vec::new();
+        for r in rows {
+            let week = match r.week {
+                crate::period::Period::Week { week, .. } => format!("W{week:02}"),
+                other => other.to_string(),
+            };
+            let cell = format!("{week} {}/{}", shown(r.checkins), shown(r.reflections));
+            match out.last_mut() {
+                Some((team, cells)) if *team == r.team => {
+                    cells.push_str(" · ");
+                    cells.push_str(&cell);
+                }
+                _ => out.push((r.team.clone(), cell)),
+            }
+        }
+        out
     }
     pub fn page_heading(site: &str, date: &str) -> String {
         if site.is_empty() {

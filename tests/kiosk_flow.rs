@@ -1114,13 +1114,16 @@ fn participation_by_team_and_week_holds_small_counts_back() {
         joy_kiosk::period::PeriodKind::Week,
         app.t.with_timezone(&chrono::Local).date_naive(),
     );
+    let joy_kiosk::period::Period::Week { week, .. } = week else {
+        panic!("a week");
+    };
     let screen = text(&app);
     assert!(
-        screen.contains(&format!("Ward 7, {week}: 6 / 0")),
+        screen.contains(&format!("Ward 7: W{week:02} 6/0")),
         "{screen}"
     );
     assert!(
-        screen.contains(&format!("Theatres, {week}: fewer than 5 / 0")),
+        screen.contains(&format!("Theatres: W{week:02} <5/0")),
         "{screen}"
     );
 }

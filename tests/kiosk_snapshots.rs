@@ -111,7 +111,10 @@ fn admin_pin() {
 fn admin_screen() {
     let mut app = App::kiosk();
     app.state.session.admin = Some(AdminView {
-        selected: 3,
+        selected: joy_kiosk::app::kiosk::ADMIN_ITEMS
+            .iter()
+            .position(|i| *i == joy_kiosk::app::kiosk::AdminItem::Retention)
+            .unwrap(),
         counts: Some(vec![
             ("Anonymous check-ins".into(), "1,204".into()),
             ("Check-ins by code holders".into(), "310".into()),
