@@ -445,6 +445,35 @@ fn review_shows_whole_questions_when_there_is_room() {
     assert!(save > last && save - last <= 2, "{screen}");
 }
 
+/// At 80 columns a question and its answer do not fit side by side: each
+/// row takes two lines (the question, then the answer), so neither is cut,
+/// and a click on either line opens that question.
+#[test]
+fn review_at_80_columns_cuts_nothing_and_both_lines_of_a_row_are_its_target() {
+    let mut app = App::new();
+    app.select("who5");
+    app.act(Action::Confirm);
+    for _ in 0..5 {
+        app.act(Action::Pick(2));
+    }
+    assert_eq!(app.state.screen, Screen::Review);
+    let screen = text(&app, 80, 24);
+    assert!(
+        screen.contains("My daily life has been filled with things that interest me"),
+        "{screen}"
+    );
+    assert!(!screen.contains('…'), "{screen}");
+    let lines = screen_lines(&app, 80, 24);
+    let q4 = lines
+        .iter()
+        .position(|l| l.contains("4. I woke up"))
+        .unwrap() as u16;
+    app.act(Action::Click { column: 10, row: q4 + 1 });
+    assert_eq!(app.state.screen, Screen::Question);
+    let c = app.state.session.checkin.as_ref().unwrap();
+    assert_eq!(c.question(&app.state.questionnaires[c.questionnaire]).id, "rested");
+}
+
 #[test]
 fn home_has_no_gap_between_list_and_description_at_200x60() {
     let mut app = App::new();

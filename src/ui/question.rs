@@ -299,15 +299,58 @@ fn review_list(area: Rect, rows: usize) -> Rect {
     )
 }
 
+/// The answer the review shows for question `i`.
+fn review_answer(c: &crate::app::checkin::Checkin, q: &crate::questionnaire::Questionnaire, i: usize) -> String {
+    let question = &q.questions[i];
+    c.answers
+        .get(&question.id)
+        .map(|a| a.label(question))
+        .unwrap_or_else(|| {
+            if question.required {
+                text::NOT_ANSWERED.into()
+            } else {
+                text::SKIPPED.into()
+            }
+        })
+}
+
+/// Lines each review row takes at width `w`: one (question and answer side
+/// by side) when both fit, else two (the question, then its answer below),
+/// so neither is cut to fit the other.
+fn review_row_lines(state: &State, w: usize) -> usize {
+    let Some(c) = state.session.checkin.as_ref() else {
+        return 1;
+    };
+    let q = &state.questionnaires[c.questionnaire];
+    let v = c.visible(q);
+    let longest_q = v
+        .iter()
+        .map(|&i| q.questions[i].text.chars().count())
+        .max()
+        .unwrap_or(0);
+    let longest_a = v
+        .iter()
+        .map(|&i| review_answer(c, q, i).chars().count())
+        .max()
+        .unwrap_or(0);
+    if longest_q + longest_a <= w.saturating_sub(6 + 2) {
+        1
+    } else {
+        2
+    }
+}
+
 pub fn review_row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
     let c = state.session.checkin.as_ref()?;
     let q = &state.questionnaires[c.questionnaire];
     let n = c.visible(q).len();
-    let list = review_list(area, n);
+    let per = review_row_lines(state, area.width as usize);
+    let list = review_list(area, n * per);
     if row < list.y || row >= list.bottom() {
         return None;
     }
-    let i = scroll_offset(c.review_selected, n, list.height as usize) + (row - list.y) as usize;
+    let fits = (list.height as usize / per).max(1);
+    let i = scroll_offset(c.review_selected, n, fits) + (row - list.y) as usize / per;
     (i < n).then_some(i)
 }
 
@@ -338,62 +381,38 @@ pub fn draw_review(frame: &mut Frame, area: Rect, state: &State) {
         Rect::new(area.x, area.y, area.width, 2),
     );
     let v = c.visible(q);
-    let list = review_list(area, v.len());
+    let per = review_row_lines(state, area.width as usize);
+    let list = review_list(area, v.len() * per);
     let w = list.width as usize;
-    let off = scroll_offset(c.review_selected, v.len(), list.height as usize);
-    let answer_of = |i: usize| {
-        let question = &q.questions[i];
-        c.answers
-            .get(&question.id)
-            .map(|a| a.label(question))
-            .unwrap_or_else(|| {
-                if question.required {
-                    text::NOT_ANSWERED.into()
-                } else {
-                    text::SKIPPED.into()
-                }
-            })
-    };
-    // The question column is as wide as the longest question when the
-    // answers still fit beside it; otherwise half the width, or what the
-    // answers leave.
+    let fits = (list.height as usize / per).max(1);
+    let off = scroll_offset(c.review_selected, v.len(), fits);
     let longest_q = v
         .iter()
         .map(|&i| q.questions[i].text.chars().count())
         .max()
         .unwrap_or(0);
-    let longest_a = v
-        .iter()
-        .map(|&i| answer_of(i).chars().count())
-        .max()
-        .unwrap_or(0);
-    let room = w.saturating_sub(6 + 2);
-    let qw = if longest_q + longest_a <= room {
-        longest_q
-    } else {
-        (room / 2)
-            .max(room.saturating_sub(longest_a))
-            .min(longest_q)
-    };
     let mut lines = Vec::new();
-    for (n, &i) in v.iter().enumerate().skip(off).take(list.height as usize) {
+    for (n, &i) in v.iter().enumerate().skip(off).take(fits) {
         let question = &q.questions[i];
-        let answer = answer_of(i);
+        let answer = review_answer(c, q, i);
         let cursor = if n == c.review_selected { "›" } else { " " };
-        let s = fit(
-            &format!(
-                "{cursor} {:>2}. {:<qw$}  {answer}",
-                n + 1,
-                fit(&question.text, qw)
-            ),
-            w,
-        );
         let st = if n == c.review_selected {
             style(Meaning::Selected, nc)
         } else {
             style(Meaning::Normal, nc)
         };
-        lines.push(Line::styled(format!("{s:<w$}"), st));
+        if per == 1 {
+            let s = fit(
+                &format!("{cursor} {:>2}. {:<longest_q$}  {answer}", n + 1, question.text),
+                w,
+            );
+            lines.push(Line::styled(format!("{s:<w$}"), st));
+        } else {
+            let first = fit(&format!("{cursor} {:>2}. {}", n + 1, question.text), w);
+            let second = fit(&format!("      {}", answer), w);
+            lines.push(Line::styled(format!("{first:<w$}"), st));
+            lines.push(Line::styled(format!("{second:<w$}"), st));
+        }
     }
     frame.render_widget(Paragraph::new(lines), list);
     frame.render_widget(
