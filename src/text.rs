@@ -551,6 +551,10 @@ pub mod kiosk {
     pub const TEAM_HEAD: &str =
         "Which team are you in? It is only used to count how many from each team take part.";
     pub const NO_TEAM: &str = "Prefer not to say";
+    pub const MORE_TEAMS: &str = "More teams";
+    pub fn page_of(page: usize, pages: usize) -> String {
+        format!("page {page} of {pages}")
+    }
     pub const TYPE_CODE: &str =
         "Type your private code, e.g. maple-otter-42, then press Enter or OK.";
     pub const CODE_LABEL: &str = "Code";

@@ -468,10 +468,16 @@ fn review_at_80_columns_cuts_nothing_and_both_lines_of_a_row_are_its_target() {
         .iter()
         .position(|l| l.contains("4. I woke up"))
         .unwrap() as u16;
-    app.act(Action::Click { column: 10, row: q4 + 1 });
+    app.act(Action::Click {
+        column: 10,
+        row: q4 + 1,
+    });
     assert_eq!(app.state.screen, Screen::Question);
     let c = app.state.session.checkin.as_ref().unwrap();
-    assert_eq!(c.question(&app.state.questionnaires[c.questionnaire]).id, "rested");
+    assert_eq!(
+        c.question(&app.state.questionnaires[c.questionnaire]).id,
+        "rested"
+    );
 }
 
 #[test]

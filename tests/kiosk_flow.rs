@@ -1127,3 +1127,29 @@ fn participation_by_team_and_week_holds_small_counts_back() {
         "{screen}"
     );
 }
+
+/// Twelve teams and "Prefer not to say": pages of nine, numbered 1-9, and
+/// "0 More teams" to turn the page, so every row on screen has its key.
+#[test]
+fn more_than_ten_teams_are_paged_and_every_row_has_a_key() {
+    let mut app = App::kiosk();
+    app.state.teams = (1..=12).map(|i| format!("Team {i:02}")).collect();
+    if let Some(k) = app.state.kiosk.as_mut() {
+        k.config.teams = app.state.teams.clone();
+    }
+    let i = app.index_of("who5");
+    app.act(Action::Pick(i));
+    assert_eq!(app.state.screen, Screen::Team);
+    let screen = common::screen_lines(&app, 100, 40).join("\n");
+    assert!(screen.contains("9  Team 09"), "{screen}");
+    assert!(screen.contains("0  More teams"), "{screen}");
+    assert!(!screen.contains("Team 10"), "{screen}");
+    app.act(Action::Digit(0));
+    let screen = common::screen_lines(&app, 100, 40).join("\n");
+    assert!(screen.contains("1  Team 10"), "{screen}");
+    assert!(screen.contains("4  Prefer not to say"), "{screen}");
+    assert!(screen.contains("page 2 of 2"), "{screen}");
+    app.act(Action::Digit(2));
+    assert_eq!(app.state.screen, Screen::Question);
+    assert_eq!(app.state.session.team.as_deref(), Some("Team 11"));
+}

@@ -246,8 +246,42 @@ pub fn welcome_items(state: &State) -> Vec<WelcomeItem> {
 }
 
 /// The rows of the team question: each team, then "prefer not to say".
+/// Teams on one page of the team screen when there are more than ten
+/// rows: nine, numbered 1-9, and "0 More teams" for the next page.
+pub const TEAM_PAGE: usize = 9;
+
+/// The team screen's page: its entries (a team's index, or None for
+/// "Prefer not to say") and whether a "More teams" row follows them. Up to
+/// ten rows fit one page (numbered 1-9 and 0); more are paged by nine, so
+/// every row on screen has a number key.
+pub fn team_page(state: &State) -> (Vec<Option<usize>>, bool) {
+    let mut all: Vec<Option<usize>> = (0..state.teams.len()).map(Some).collect();
+    if !team_required(state) {
+        all.push(None);
+    }
+    if all.len() <= 10 {
+        return (all, false);
+    }
+    let pages = all.len().div_ceil(TEAM_PAGE);
+    let page = state.session.team_page % pages;
+    let end = ((page + 1) * TEAM_PAGE).min(all.len());
+    (all[page * TEAM_PAGE..end].to_vec(), true)
+}
+
+/// (page from 1, pages) of the team screen.
+pub fn team_pages(state: &State) -> (usize, usize) {
+    let all = state.teams.len() + usize::from(!team_required(state));
+    let pages = if all <= 10 {
+        1
+    } else {
+        all.div_ceil(TEAM_PAGE)
+    };
+    (state.session.team_page % pages + 1, pages)
+}
+
 pub fn team_rows(state: &State) -> usize {
-    state.teams.len() + usize::from(!team_required(state))
+    let (entries, more) = team_page(state);
+    entries.len() + usize::from(more)
 }
 
 /// A team reflection needs its team; an anonymous check-in may skip it.
@@ -460,8 +494,20 @@ pub fn team(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect
         _ => None,
     };
     let Some(i) = pick else { return vec![] };
-    state.session.team = state.teams.get(i).cloned();
-    super::start(state, now)
+    let (entries, more) = team_page(state);
+    match entries.get(i) {
+        Some(entry) => {
+            state.session.team = entry.and_then(|t| state.teams.get(t).cloned());
+            super::start(state, now)
+        }
+        None if more => {
+            // "More teams": the next page (after the last, the first).
+            state.session.team_page += 1;
+            state.session.team_selected = 0;
+            vec![]
+        }
+        None => vec![],
+    }
 }
 
 /// A key typed into the PIN form.

@@ -328,8 +328,10 @@ pub struct Session {
     pub detail: Option<CheckinRecord>,
     pub detail_scroll: u16,
     pub trends: TrendsView,
-    /// The kiosk's team question: highlighted row.
+    /// The kiosk's team question: highlighted row, and the page shown
+    /// (more than ten teams are paged by nine).
     pub team_selected: usize,
+    pub team_page: usize,
     /// The kiosk's code and PIN form, while it is open.
     pub pin: Option<kiosk::PinForm>,
     /// The kiosk's admin screen, once the admin PIN was right.
@@ -366,6 +368,7 @@ impl Session {
                 loaded: false,
             },
             team_selected: 0,
+            team_page: 0,
             pin: None,
             admin: None,
             save_at: None,
@@ -735,6 +738,7 @@ pub(crate) fn choose(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     }
     if team_kind || (anonymous && !state.teams.is_empty()) {
         state.session.team_selected = 0;
+        state.session.team_page = 0;
         state.session.team = None;
         state.screen = Screen::Team;
         return vec![];

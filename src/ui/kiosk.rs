@@ -82,10 +82,12 @@ fn draw_buttons(
         let (label, note) = &labels[i];
         let chosen = i == selected;
         let marker = if chosen { "▶ " } else { "  " };
-        let number = if i < 9 {
-            format!("{}  ", i + 1)
-        } else {
-            String::new()
+        // Keys 1-9, then 0 for a tenth row (lists longer than ten are
+        // paged, so every row has its key).
+        let number = match i {
+            0..=8 => format!("{}  ", i + 1),
+            9 => "0  ".to_string(),
+            _ => "   ".to_string(),
         };
         let mut spans = vec![
             Span::raw(marker),
@@ -210,13 +212,20 @@ fn hit_button(list: Rect, n: usize, selected: usize, column: u16, row: u16) -> O
 }
 
 fn team_labels(state: &State) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = state
-        .teams
+    let (entries, more) = kiosk::team_page(state);
+    let mut v: Vec<(String, String)> = entries
         .iter()
-        .map(|t| (text::safe_for_terminal(t).into_owned(), String::new()))
+        .map(|e| match e {
+            Some(t) => (
+                text::safe_for_terminal(&state.teams[*t]).into_owned(),
+                String::new(),
+            ),
+            None => (words::NO_TEAM.to_string(), String::new()),
+        })
         .collect();
-    if !kiosk::team_required(state) {
-        v.push((words::NO_TEAM.to_string(), String::new()));
+    if more {
+        let (page, pages) = kiosk::team_pages(state);
+        v.push((words::MORE_TEAMS.to_string(), words::page_of(page, pages)));
     }
     v
 }

@@ -300,7 +300,11 @@ fn review_list(area: Rect, rows: usize) -> Rect {
 }
 
 /// The answer the review shows for question `i`.
-fn review_answer(c: &crate::app::checkin::Checkin, q: &crate::questionnaire::Questionnaire, i: usize) -> String {
+fn review_answer(
+    c: &crate::app::checkin::Checkin,
+    q: &crate::questionnaire::Questionnaire,
+    i: usize,
+) -> String {
     let question = &q.questions[i];
     c.answers
         .get(&question.id)
@@ -403,7 +407,11 @@ pub fn draw_review(frame: &mut Frame, area: Rect, state: &State) {
         };
         if per == 1 {
             let s = fit(
-                &format!("{cursor} {:>2}. {:<longest_q$}  {answer}", n + 1, question.text),
+                &format!(
+                    "{cursor} {:>2}. {:<longest_q$}  {answer}",
+                    n + 1,
+                    question.text
+                ),
                 w,
             );
             lines.push(Line::styled(format!("{s:<w$}"), st));
