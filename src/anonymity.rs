@@ -19,13 +19,6 @@
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 
-/// A count of entries as a screen may show it: none, or at least `k`;
-/// between them only "fewer than k" (a team of one or two would otherwise
-/// show who took part).
-pub fn shown_count(n: usize, k: usize) -> Option<usize> {
-    (n == 0 || n >= k).then_some(n)
-}
-
 /// The smallest k allowed anywhere.
 pub const MIN_K: usize = crate::config::MIN_GROUP_FLOOR;
 

@@ -14,13 +14,30 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let settings = Settings::load(&Overrides {
+    let overrides = Overrides {
         config: cli.config.clone(),
         db: cli.db.clone(),
         questionnaires: cli.questionnaires.clone(),
         no_color: cli.no_color,
-    })
-    .map_err(anyhow::Error::msg)?;
+    };
+    if matches!(cli.command, Some(Command::Kiosk { action: None }))
+        && std::io::stdout().is_terminal()
+    {
+        // A kiosk runs under a supervisor: a configuration it cannot use
+        // pauses it on screen (saying why, for IT) and is read again every
+        // few seconds, rather than exiting into a restart loop.
+        let load = || {
+            let settings = Settings::load(&overrides)?;
+            crate::app::terminal::kiosk_questionnaires(&settings)?;
+            Ok::<_, String>(settings)
+        };
+        let settings = match load() {
+            Ok(s) => s,
+            Err(reason) => crate::app::out_of_order::wait_until(reason, &[], cli.no_color, load)?,
+        };
+        return crate::app::terminal::run_kiosk(&settings).map(|_| ExitCode::SUCCESS);
+    }
+    let settings = Settings::load(&overrides).map_err(anyhow::Error::msg)?;
     let to_terminal = std::io::stdout().is_terminal();
     let result = run_with(
         &settings,

@@ -521,7 +521,7 @@ pub mod kiosk {
     /// The kiosk while it cannot use its database (`app::out_of_order`).
     pub const PAUSED_TITLE: &str = " Check-ins are paused ";
     pub const PAUSED_HEAD: &str = "This check-in station cannot save check-ins just now.";
-    pub const PAUSED_BODY: &str = "Nothing has been changed, and nothing typed here is kept. Please tell the ward manager or IT. The station starts again by itself once its database is put right.";
+    pub const PAUSED_BODY: &str = "Nothing has been changed, and nothing typed here is kept. Please tell the ward manager or IT. The station starts again by itself once what IT is told below is put right.";
     pub const PAUSED_SUPPORT: &str = "Support is still there for you:";
     pub const PAUSED_RETRY: &str = "Trying again every 3 seconds.";
     /// A kiosk save that failed (the answers stay on the review screen).
@@ -539,7 +539,7 @@ pub mod kiosk {
     pub const TITLE_ADMIN: &str = "Admin";
     pub const WELCOME_HEAD: &str = "How are you doing today?";
     pub const WELCOME_NOTE: &str =
-        "Check-ins here are anonymous: no name, no time, only the date. Nobody sees your answers.";
+        "Anonymous: no name, no time, only the date. Nobody sees your answers.";
     pub const ANONYMOUS: &str = "anonymous";
     pub const TEAM_REFLECTION: &str = "team reflection, anonymous";
     pub const TEAM_REQUIRED_HEAD: &str =
@@ -552,6 +552,7 @@ pub mod kiosk {
         "Which team are you in? It is only used to count how many from each team take part.";
     pub const NO_TEAM: &str = "Prefer not to say";
     pub const MORE_TEAMS: &str = "More teams";
+    pub const FLAG_ON_SHARED_SCREEN: &str = "One or more of your answers suggest that talking to someone could help, whatever your total.";
     pub fn page_of(page: usize, pages: usize) -> String {
         format!("page {page} of {pages}")
     }
@@ -692,33 +693,44 @@ pub mod kiosk {
     pub const ADMIN_PARTICIPATION: &str =
         "Taking part, by team and ISO week: anonymous check-ins / team reflections";
     pub const ADMIN_PARTICIPATION_ROW: &str = "Taking part by team and week";
-    /// Participation, one line per team, its weeks side by side ("W47
-    /// 6/0": anonymous check-ins / team reflections); a count under k says
-    /// only "<k".
-    pub fn participation(rows: &[crate::model::Participation], k: usize) -> Vec<(String, String)> {
-        let shown = |n: usize| match crate::anonymity::shown_count(n, k) {
-            Some(n) => n.to_string(),
-            None => format!("<{k}"),
-        };
-        if rows.is_empty() {
-            return vec![("None in the last 4 weeks".into(), "0".into())];
-        }
-        let mut out: Vec<(String, String)> = Vec::new();
+    /// Participation, one line per team (every configured team, and any
+    /// other with entries), its weeks side by side ("W47 6/0": anonymous
+    /// check-ins / team reflections). Counts, as the huddle shows them for
+    /// any period: what was answered needs k, how many took part does not.
+    pub fn participation(
+        rows: &[crate::model::Participation],
+        teams: &[String],
+        weeks: &[crate::period::Period],
+    ) -> Vec<(String, String)> {
+        let mut names: Vec<String> = teams.to_vec();
         for r in rows {
-            let week = match r.week {
-                crate::period::Period::Week { week, .. } => format!("W{week:02}"),
-                other => other.to_string(),
-            };
-            let cell = format!("{week} {}/{}", shown(r.checkins), shown(r.reflections));
-            match out.last_mut() {
-                Some((team, cells)) if *team == r.team => {
-                    cells.push_str(" · ");
-                    cells.push_str(&cell);
-                }
-                _ => out.push((r.team.clone(), cell)),
+            if !names.contains(&r.team) {
+                names.push(r.team.clone());
             }
         }
-        out
+        if names.is_empty() {
+            return vec![("No teams yet".into(), "0".into())];
+        }
+        names
+            .into_iter()
+            .map(|team| {
+                let cells: Vec<String> = weeks
+                    .iter()
+                    .map(|w| {
+                        let (c, r) = rows
+                            .iter()
+                            .find(|p| p.team == team && p.week == *w)
+                            .map_or((0, 0), |p| (p.checkins, p.reflections));
+                        let label = match w {
+                            crate::period::Period::Week { week, .. } => format!("W{week:02}"),
+                            other => other.to_string(),
+                        };
+                        format!("{label} {c}/{r}")
+                    })
+                    .collect();
+                (team, cells.join(" · "))
+            })
+            .collect()
     }
     pub fn page_heading(site: &str, date: &str) -> String {
         if site.is_empty() {
@@ -753,6 +765,15 @@ pub mod kiosk {
         format!(
             "Exported {what} to {path} on this terminal only: the drive at {drive} {why}. Plug it in and export again."
         )
+    }
+    /// Where the retention in force comes from.
+    pub fn retention_source(days: u32, set_here: bool, config: u32) -> (String, String) {
+        let value = if set_here {
+            format!("{days} days, set on this screen (the config file says {config})")
+        } else {
+            format!("{days} days, from the config file")
+        };
+        ("Entries kept for".into(), value)
     }
     pub fn lockouts_lifted(n: usize) -> String {
         format!(

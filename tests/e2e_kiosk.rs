@@ -403,3 +403,31 @@ fn without_an_admin_pin_the_kiosk_waits_and_says_how_to_set_one() {
     set_admin_pin(&db, "975318");
     t.wait_for("How are you doing today?");
 }
+
+/// A configuration the kiosk cannot use (a value out of range, an unknown
+/// questionnaire) pauses it on screen with the file:line:column for IT;
+/// it never exits into its supervisor's restart loop, and it starts by
+/// itself once the file is mended.
+#[test]
+fn a_bad_config_pauses_the_kiosk_until_it_is_mended() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.db");
+    tmux::admin_pin_for(&db);
+    let config = dir.path().join("joy.toml");
+    std::fs::write(&config, "[kiosk]\ninactivity_secs = 1\n").unwrap();
+    let args = format!("kiosk --config '{}'", config.display());
+    let t = start_with(&db, "badconfig", "", &args, 100, 30);
+    let s = t.wait_for("Check-ins are paused");
+    let flat = s
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(flat.contains("joy.toml:2:19"), "{s}");
+    assert!(flat.contains("inactivity_secs"), "{s}");
+    // Another mistake: still paused, the new reason shown.
+    std::fs::write(&config, "[kiosk]\nquestionnaires = [\"nope\"]\n").unwrap();
+    t.wait_for("\"nope\"");
+    std::fs::write(&config, "[kiosk]\ninactivity_secs = 30\n").unwrap();
+    t.wait_for("How are you doing today?");
+}

@@ -772,9 +772,13 @@ fn a_kiosk_result_lists_no_answers_on_the_shared_screen() {
     assert_eq!(app.state.screen, Screen::Result);
     let all = common::screen_lines(&app, 100, 60).join("\n");
     assert!(
-        all.contains("it may help to talk"),
+        all.contains(joy_kiosk::text::kiosk::FLAG_ON_SHARED_SCREEN),
         "the flag is shown:\n{all}"
     );
+    // Not even the questionnaire's flag message, which names the answers
+    // that raise it ("You answered 'Some of the time' or 'At no time'").
+    assert!(!all.contains("You answered"), "{all}");
+    assert!(!all.contains("At no time"), "{all}");
     assert!(
         !all.contains("I have felt cheerful"),
         "an answer is listed on the shared screen:\n{all}"
@@ -974,6 +978,13 @@ fn shortening_the_retention_asks_first() {
         app.store.setting(RETENTION_SETTING).unwrap().as_deref(),
         Some("335")
     );
+    // The counts say where the retention in force comes from.
+    assert!(
+        text(&app)
+            .contains("Entries kept for: 335 days, set on this screen (the config file says 365)"),
+        "{}",
+        text(&app)
+    );
     // Longer again: saved without a question.
     app.act(Action::Right);
     app.act(Action::Confirm);
@@ -1084,10 +1095,10 @@ fn a_conditional_question_never_changes_the_count_and_the_review_names_the_team(
 }
 
 /// The admin screen counts who took part, by team and week: anonymous
-/// check-ins (the team they gave is used here) and team reflections.
-/// Counts under k say only "fewer than k".
+/// check-ins (the team they gave is used here) and team reflections, for
+/// every configured team, this ISO week and the three before it.
 #[test]
-fn participation_by_team_and_week_holds_small_counts_back() {
+fn participation_by_team_and_week_on_the_admin_screen() {
     use joy_kiosk::app::kiosk::{AdminItem, ADMIN_ITEMS};
     let mut app = App::kiosk();
     // Six anonymous WHO-5 check-ins for Ward 7, two for Theatres.
@@ -1118,14 +1129,28 @@ fn participation_by_team_and_week_holds_small_counts_back() {
         panic!("a week");
     };
     let screen = text(&app);
+    let line = |team: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(&format!("{team}: W")))
+            .unwrap_or_else(|| panic!("no line for {team}:\n{screen}"))
+            .to_string()
+    };
+    // Four weeks side by side, this one last; counts as the huddle shows
+    // them (how many took part; what they answered needs k).
     assert!(
-        screen.contains(&format!("Ward 7: W{week:02} 6/0")),
+        line("Ward 7")
+            .trim_end()
+            .ends_with(&format!("W{week:02} 6/0")),
         "{screen}"
     );
     assert!(
-        screen.contains(&format!("Theatres: W{week:02} <5/0")),
+        line("Theatres")
+            .trim_end()
+            .ends_with(&format!("W{week:02} 2/0")),
         "{screen}"
     );
+    assert_eq!(line("Ward 7").matches(" · ").count(), 3, "{screen}");
 }
 
 /// Twelve teams and "Prefer not to say": pages of nine, numbered 1-9, and
@@ -1152,4 +1177,46 @@ fn more_than_ten_teams_are_paged_and_every_row_has_a_key() {
     app.act(Action::Digit(2));
     assert_eq!(app.state.screen, Screen::Question);
     assert_eq!(app.state.session.team.as_deref(), Some("Team 11"));
+}
+
+/// A notice on the welcome screen ("Your code and everything in it were
+/// deleted.") never moves a button: a tap lands where the person saw it.
+#[test]
+fn a_notice_never_moves_the_welcome_buttons() {
+    for (w, h) in [(80, 24), (100, 30)] {
+        let mut app = App::kiosk();
+        let row_of = |app: &App| {
+            common::screen_lines(app, w, h)
+                .iter()
+                .position(|l| l.contains("Open my private history"))
+                .unwrap()
+        };
+        let before = row_of(&app);
+        app.state.status = Some(joy_kiosk::text::kiosk::CODE_DELETED.to_string());
+        let with_notice = common::screen_lines(&app, w, h).join("\n");
+        assert!(with_notice.contains(joy_kiosk::text::kiosk::CODE_DELETED));
+        assert_eq!(row_of(&app), before, "{w}x{h}:\n{with_notice}");
+    }
+}
+
+/// A notice of two lines on the welcome screen at 80x24 covers the body's
+/// last line rather than moving the buttons.
+#[test]
+fn a_long_notice_covers_rather_than_moves() {
+    let mut app = App::kiosk();
+    let row_of = |app: &App| {
+        common::screen_lines(app, 80, 24)
+            .iter()
+            .position(|l| l.contains("Open my private history"))
+            .unwrap()
+    };
+    let before = row_of(&app);
+    let long = "This notice is long enough to need two lines of the screen at eighty columns, so it wraps onto a second line.";
+    app.state.status = Some(long.to_string());
+    let screen = common::screen_lines(&app, 80, 24).join("\n");
+    assert!(
+        screen.contains("so it wraps onto a second line"),
+        "{screen}"
+    );
+    assert_eq!(row_of(&app), before, "{screen}");
 }

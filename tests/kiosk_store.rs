@@ -421,7 +421,27 @@ fn counts_for_the_admin_screen() {
         }
     );
     // Lifting the code locks leaves the admin's; the count is history.
-    assert_eq!(store.lift_code_lockouts().unwrap(), 1);
+    // One wrong PIN for another code: counted, not locked.
+    let other = [6u8; 32];
+    store
+        .pin_attempt(
+            &secret::lockout_key(&other),
+            PinTarget::Holder(&other),
+            t0(),
+            |_| false,
+        )
+        .unwrap();
+    assert_eq!(
+        store
+            .lift_code_lockouts(t0() + Duration::seconds(5))
+            .unwrap(),
+        1,
+        "only locks in force are counted as lifted"
+    );
+    assert_eq!(
+        store.lockout(&secret::lockout_key(&other)).unwrap(),
+        Lockout::default()
+    );
     let after = store.kiosk_counts(t0() + Duration::seconds(5)).unwrap();
     assert_eq!((after.locked_codes, after.admin_lockouts), (0, 1));
     assert!(store

@@ -42,18 +42,32 @@ pub fn perform(
         Effect::AdminSignIn { pin } => Some(Loaded::Pin(admin_sign_in(store, pin, now))),
         Effect::CreateHolder { code, pin } => Some(Loaded::Pin(create(store, code, pin, now))),
         Effect::SetAdminPin { pin } => Some(Loaded::Pin(set_admin_pin(store, pin))),
-        Effect::LoadParticipation => Some(
-            store
-                .participation(now - chrono::Duration::weeks(PARTICIPATION_WEEKS))
-                .map(|rows| Loaded::Panel {
-                    title: text::kiosk::ADMIN_PARTICIPATION,
-                    rows: text::kiosk::participation(&rows, scope.reflections.min_group),
+        Effect::LoadParticipation => {
+            let today = now.with_timezone(&chrono::Local).date_naive();
+            // This ISO week and the three before it, oldest first.
+            let weeks: Vec<crate::period::Period> = (0..PARTICIPATION_WEEKS)
+                .rev()
+                .map(|n| {
+                    crate::period::Period::containing(
+                        crate::period::PeriodKind::Week,
+                        today - chrono::Duration::weeks(n),
+                    )
                 })
-                .unwrap_or_else(failed),
-        ),
+                .collect();
+            let since = now - chrono::Duration::weeks(PARTICIPATION_WEEKS);
+            Some(
+                store
+                    .participation(since)
+                    .map(|rows| Loaded::Panel {
+                        title: text::kiosk::ADMIN_PARTICIPATION,
+                        rows: text::kiosk::participation(&rows, &scope.teams, &weeks),
+                    })
+                    .unwrap_or_else(failed),
+            )
+        }
         Effect::LiftLockouts => Some(
             store
-                .lift_code_lockouts()
+                .lift_code_lockouts(now)
                 .map(|n| Loaded::Notice(text::kiosk::lockouts_lifted(n)))
                 .unwrap_or_else(failed),
         ),
@@ -69,9 +83,19 @@ pub fn perform(
         Effect::LoadCounts => Some(
             store
                 .counts(now)
-                .map(|c| Loaded::Counts {
-                    counts: text::kiosk::counts(&c),
-                    retention_days: retention_days(scope, store),
+                .map(|c| {
+                    let days = retention_days(scope, store);
+                    let set_here = store.setting(RETENTION_SETTING).ok().flatten().is_some();
+                    let mut counts = text::kiosk::counts(&c);
+                    counts.push(text::kiosk::retention_source(
+                        days,
+                        set_here,
+                        scope.kiosk.unwrap_or(365),
+                    ));
+                    Loaded::Counts {
+                        counts,
+                        retention_days: days,
+                    }
                 })
                 .unwrap_or_else(failed),
         ),

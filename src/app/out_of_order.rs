@@ -49,7 +49,22 @@ pub fn kiosk_store(settings: &Settings) -> anyhow::Result<Store> {
     }
 }
 
-fn wait_on_screen(settings: &Settings, mut reason: String) -> anyhow::Result<Store> {
+fn wait_on_screen(settings: &Settings, reason: String) -> anyhow::Result<Store> {
+    wait_until(reason, &settings.local_support, settings.no_color, || {
+        try_open(settings)
+    })
+}
+
+/// Show the paused screen with `reason` (and the support lines), taking
+/// every key without acting on it, and try `again` every [`RETRY`] until it
+/// succeeds; its error is the next reason shown. Without a terminal the
+/// reason goes to standard error at once.
+pub fn wait_until<T>(
+    mut reason: String,
+    local_support: &[String],
+    no_color: bool,
+    mut again: impl FnMut() -> Result<T, String>,
+) -> anyhow::Result<T> {
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         // No screen to show it on: the message goes to standard error.
         anyhow::bail!("{reason}");
@@ -58,9 +73,7 @@ fn wait_on_screen(settings: &Settings, mut reason: String) -> anyhow::Result<Sto
     let mut terminal = ratatui::try_init().context(crate::text::NEEDS_TERMINAL)?;
     let reader = super::reader::Reader::spawn().context("cannot read the terminal")?;
     let result = (|| loop {
-        terminal.draw(|f| {
-            crate::ui::out_of_order::draw(f, &reason, &settings.local_support, settings.no_color)
-        })?;
+        terminal.draw(|f| crate::ui::out_of_order::draw(f, &reason, local_support, no_color))?;
         let until = Instant::now() + RETRY;
         while Instant::now() < until {
             match reader.next(Duration::from_millis(250)) {
@@ -68,12 +81,7 @@ fn wait_on_screen(settings: &Settings, mut reason: String) -> anyhow::Result<Sto
                 // redraws.
                 Input::Event(Event::Resize(..)) => {
                     terminal.draw(|f| {
-                        crate::ui::out_of_order::draw(
-                            f,
-                            &reason,
-                            &settings.local_support,
-                            settings.no_color,
-                        )
+                        crate::ui::out_of_order::draw(f, &reason, local_support, no_color)
                     })?;
                 }
                 Input::Event(_) | Input::Tick | Input::Done(_) => {}
@@ -81,8 +89,8 @@ fn wait_on_screen(settings: &Settings, mut reason: String) -> anyhow::Result<Sto
                 Input::End => anyhow::bail!("{reason}"),
             }
         }
-        match try_open(settings) {
-            Ok(store) => return Ok(store),
+        match again() {
+            Ok(done) => return Ok(done),
             Err(now) => reason = now,
         }
     })();

@@ -39,8 +39,9 @@ pub struct Scope {
     pub kiosk: Option<u32>,
     /// The kiosk's database file, beside which the admin export goes.
     pub db: Option<std::path::PathBuf>,
-    /// The kiosk's site, export drive and print command.
+    /// The kiosk's site, teams, export drive and print command.
     pub site: String,
+    pub teams: Vec<String>,
     pub export_to: Option<std::path::PathBuf>,
     pub print_command: Vec<String>,
     pub reflections: HuddleSettings,
@@ -72,6 +73,7 @@ impl Scope {
                 .as_ref()
                 .map(|k| k.config.site.clone())
                 .unwrap_or_default(),
+            teams: state.teams.clone(),
             export_to: state
                 .kiosk
                 .as_ref()

@@ -86,6 +86,45 @@ pub fn run(settings: &Settings) -> anyhow::Result<()> {
 }
 
 /// `joy kiosk`: the shared ward terminal.
+/// The questionnaires a kiosk offers: the configured ones, in that order
+/// (all when none are named); an unknown id is an error at its place in
+/// the configuration file.
+fn offered(
+    settings: &Settings,
+    mut questionnaires: Vec<crate::questionnaire::Questionnaire>,
+) -> Result<Vec<crate::questionnaire::Questionnaire>, String> {
+    if settings.kiosk.questionnaires.is_empty() {
+        return Ok(questionnaires);
+    }
+    let known: Vec<String> = questionnaires.iter().map(|q| q.id.clone()).collect();
+    let mut offered = Vec::new();
+    for id in &settings.kiosk.questionnaires {
+        let Some(i) = questionnaires.iter().position(|q| &q.id == id) else {
+            return Err(format!(
+                "{}{}",
+                where_in_config(settings, id),
+                crate::text::kiosk::unknown_questionnaire(id, &known.join(", "))
+            ));
+        };
+        offered.push(questionnaires.remove(i));
+    }
+    Ok(offered)
+}
+
+/// Check a kiosk's configured questionnaires before it starts.
+pub fn kiosk_questionnaires(settings: &Settings) -> Result<(), String> {
+    let catalog = Catalog::load(&settings.questionnaire_dirs);
+    offered(
+        settings,
+        catalog
+            .entries
+            .into_iter()
+            .map(|e| e.questionnaire)
+            .collect(),
+    )
+    .map(|_| ())
+}
+
 pub fn run_kiosk(settings: &Settings) -> anyhow::Result<()> {
     run_mode(
         settings,
@@ -102,21 +141,8 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
         .into_iter()
         .map(|e| e.questionnaire)
         .collect();
-    if kiosk.is_some() && !settings.kiosk.questionnaires.is_empty() {
-        // The kiosk offers the configured questionnaires, in that order.
-        let known: Vec<String> = questionnaires.iter().map(|q| q.id.clone()).collect();
-        let mut offered = Vec::new();
-        for id in &settings.kiosk.questionnaires {
-            let Some(i) = questionnaires.iter().position(|q| &q.id == id) else {
-                anyhow::bail!(
-                    "{}{}",
-                    where_in_config(settings, id),
-                    crate::text::kiosk::unknown_questionnaire(id, &known.join(", "))
-                );
-            };
-            offered.push(questionnaires.remove(i));
-        }
-        questionnaires = offered;
+    if kiosk.is_some() {
+        questionnaires = offered(settings, questionnaires).map_err(anyhow::Error::msg)?;
     }
     // A kiosk that cannot use its database shows so and waits, rather than
     // exiting into its supervisor's restart loop (see `out_of_order`).

@@ -134,14 +134,30 @@ impl Store {
             if taken {
                 return Ok(None);
             }
+            // A random id and the date only, as for entries: the table
+            // does not say in which order, or when in a day, codes were made.
+            let id = loop {
+                let raw = getrandom::u64()
+                    .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+                let id = (raw >> 1) as i64;
+                let taken: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM respondent WHERE id = ?1)",
+                    [id],
+                    |r| r.get(0),
+                )?;
+                if id != 0 && !taken {
+                    break id;
+                }
+            };
             tx.execute(
-                "INSERT INTO respondent (kind, code_tag, key_salt, key_check, created_at)
-                 VALUES ('pin', ?1, ?2, ?3, ?4)",
+                "INSERT INTO respondent (id, kind, code_tag, key_salt, key_check, created_at)
+                 VALUES (?1, 'pin', ?2, ?3, ?4, ?5)",
                 params![
+                    id,
                     holder.tag.to_vec(),
                     holder.key_salt.to_vec(),
                     holder.key_check,
-                    ms(now)
+                    ms(crate::kiosk::anonymous_stamp(now, &chrono::Local))
                 ],
             )?;
             let id = tx.last_insert_rowid();
@@ -369,10 +385,19 @@ impl Store {
             .collect())
     }
 
-    /// Lift every code lockout (the admin's stays); returns how many.
-    pub fn lift_code_lockouts(&mut self) -> Result<usize> {
+    /// Lift every code lockout (the admin's stays), and forget wrong PINs
+    /// counted towards one; returns how many codes were locked at `now`.
+    pub fn lift_code_lockouts(&mut self, now: DateTime<Utc>) -> Result<usize> {
         self.write("lifting code lockouts", |c| {
-            c.execute("DELETE FROM pin_lockout WHERE key LIKE 'code:%'", [])
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let locked: i64 = tx.query_row(
+                "SELECT count(*) FROM pin_lockout WHERE key LIKE 'code:%' AND locked_until > ?1",
+                [ms(now)],
+                |r| r.get(0),
+            )?;
+            tx.execute("DELETE FROM pin_lockout WHERE key LIKE 'code:%'", [])?;
+            tx.commit()?;
+            Ok(locked as usize)
         })
     }
 

@@ -15,6 +15,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
+/// Sealed bodies are padded to a multiple of this many bytes.
+pub const SEAL_BLOCK: usize = 1024;
+
 /// Setting key: the hex salt of this database's code tags.
 pub const CODE_SALT_SETTING: &str = "kiosk.code_salt";
 
@@ -84,11 +87,16 @@ pub(super) fn seal_body(
     answers: &[SavedAnswer],
     scores: &[SavedScore],
 ) -> rusqlite::Result<Vec<u8>> {
-    let plain = serde_json::to_vec(&Body {
+    let mut plain = serde_json::to_vec(&Body {
         answers: answers.to_vec(),
         scores: scores.to_vec(),
     })
     .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    // Padded with spaces (which JSON ignores) to a whole number of blocks,
+    // so the size of a sealed check-in says little about what it holds
+    // (the length of a note, which answers were given).
+    let padded = plain.len().div_ceil(SEAL_BLOCK).max(1) * SEAL_BLOCK;
+    plain.resize(padded, b' ');
     secret::seal(key, &plain).map_err(to_sql_error)
 }
 

@@ -94,7 +94,7 @@ pub trait TerminalStore {
     /// What this terminal holds, for the admin screen.
     fn counts(&mut self, now: DateTime<Utc>) -> Result<KioskCounts>;
     /// Lift every code lockout (not the admin's); returns how many.
-    fn lift_code_lockouts(&mut self) -> Result<usize>;
+    fn lift_code_lockouts(&mut self, now: DateTime<Utc>) -> Result<usize>;
     /// Anonymous entries by team and week since `since` (counts only).
     fn participation(&mut self, since: DateTime<Utc>) -> Result<Vec<crate::model::Participation>>;
     /// Lift the admin lockout (a new admin PIN was set).
@@ -288,8 +288,8 @@ impl TerminalStore for Store {
         self.kiosk_counts(now)
     }
 
-    fn lift_code_lockouts(&mut self) -> Result<usize> {
-        Store::lift_code_lockouts(self)
+    fn lift_code_lockouts(&mut self, now: DateTime<Utc>) -> Result<usize> {
+        Store::lift_code_lockouts(self, now)
     }
 
     fn participation(&mut self, since: DateTime<Utc>) -> Result<Vec<crate::model::Participation>> {

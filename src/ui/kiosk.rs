@@ -514,8 +514,23 @@ pub fn draw_admin(frame: &mut Frame, area: Rect, state: &State) {
     lines.push(Line::raw(""));
     if let Some(counts) = &view.counts {
         lines.push(Line::styled(view.panel, style(Meaning::Title, nc)));
-        for (label, value) in counts {
-            lines.push(Line::raw(format!("  {label}: {value}")));
+        // Two short rows to a line, so the panel fits under the rows at
+        // 80x24; a long one has its line to itself.
+        let half = (area.width as usize).saturating_sub(4) / 2;
+        let cells: Vec<String> = counts.iter().map(|(l, v)| format!("{l}: {v}")).collect();
+        let mut i = 0;
+        while i < cells.len() {
+            let first = &cells[i];
+            match cells.get(i + 1) {
+                Some(next) if first.chars().count() < half && next.chars().count() < half => {
+                    lines.push(Line::raw(format!("  {first:<half$}  {next}")));
+                    i += 2;
+                }
+                _ => {
+                    lines.push(Line::raw(format!("  {first}")));
+                    i += 1;
+                }
+            }
         }
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);

@@ -87,6 +87,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Screen::Huddle => huddle::draw(frame, l.body, state),
     }
     if let Some(p) = status_paragraph(state) {
+        frame.render_widget(ratatui::widgets::Clear, l.status);
         frame.render_widget(p, l.status);
     }
     draw_keybar(frame, l.keybar, state);
@@ -137,17 +138,29 @@ fn status_height(state: &State, width: u16, height: u16) -> u16 {
     }
 }
 
+/// Status lines a kiosk screen always keeps; a longer notice is drawn over
+/// the bottom of the body instead of shrinking it, so nothing moves.
+pub const KIOSK_STATUS_ROWS: u16 = 1;
+
 pub fn frame_layout(area: Rect, state: &State) -> FrameLayout {
     let bar = keybar_cells(area.width, &hints(state));
     let bar_h = bar.iter().map(|c| c.y + 1).max().unwrap_or(1).min(3);
     let status_h = status_height(state, area.width.saturating_sub(2), area.height);
-    let body_h = area.height.saturating_sub(1 + bar_h + status_h + 1);
+    // A touch screen: the body's size never depends on a notice, so a
+    // notice appearing or going never moves a button under a finger (a
+    // line is kept for it; a longer one covers the body's last lines).
+    let kept = if state.kiosk.is_some() {
+        KIOSK_STATUS_ROWS.min(area.height / 3)
+    } else {
+        status_h
+    };
+    let body_h = area.height.saturating_sub(1 + bar_h + kept + 1);
     FrameLayout {
         title: Rect::new(area.x, area.y, area.width, 1),
         body: Rect::new(area.x + 1, area.y + 1, area.width.saturating_sub(2), body_h),
         status: Rect::new(
             area.x + 1,
-            area.y + 1 + body_h,
+            (area.y + 1 + body_h + kept).saturating_sub(status_h),
             area.width.saturating_sub(2),
             status_h,
         ),
@@ -239,7 +252,7 @@ pub fn hit(state: &State, column: u16, row: u16) -> Option<Action> {
     if state.help || state.support || state.confirm.is_some() {
         return None;
     }
-    if !inside_rect(l.body) {
+    if inside_rect(l.status) || !inside_rect(l.body) {
         return None;
     }
     if state.screen == Screen::Huddle {

@@ -101,8 +101,16 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
     }
     for f in &r.outcome.flags {
         out.push(Line::raw(""));
+        // A questionnaire's flag message may name the answers that raised
+        // it ("You answered 'At no time' here"): on a shared kiosk screen
+        // one sentence for every flag says what it means instead.
+        let message = if state.kiosk.is_some() {
+            text::kiosk::FLAG_ON_SHARED_SCREEN
+        } else {
+            f.message.as_str()
+        };
         out.push(Line::styled(
-            format!("{}{} {}", text::MARK, f.message, text::tone_word(f.tone)),
+            format!("{}{} {}", text::MARK, message, text::tone_word(f.tone)),
             style(tone(Some(f.tone.as_str())), nc),
         ));
         // On a shared kiosk screen no answer is listed: anyone passing can
