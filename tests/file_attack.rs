@@ -368,3 +368,20 @@ fn the_personal_app_rewrites_on_its_first_tick_of_a_new_day() {
         }
     }
 }
+
+/// A kiosk killed mid-day (its terminal closed) leaves its log on disk;
+/// the next open copies it back and empties it.
+#[test]
+fn a_log_left_by_a_killed_process_is_emptied_at_the_next_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("joy.db");
+    let mut store = Store::open(&db).unwrap();
+    store.defer_checkpoints().unwrap();
+    a_shift(&mut store, 6);
+    // As if killed: the connection is never closed.
+    std::mem::forget(store);
+    assert!(Image::read(&db).wal_bytes > 0);
+    let mut again = Store::open(&db).unwrap();
+    assert_eq!(Image::read(&db).wal_bytes, 0);
+    assert_eq!(again.count("checkin").unwrap(), 6, "nothing lost");
+}

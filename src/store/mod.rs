@@ -295,6 +295,20 @@ impl Store {
             c.pragma_update(None, "synchronous", "FULL")?;
             Ok(())
         })?;
+        if let Some(file) = file {
+            // A log left by a process that did not close the file (killed,
+            // its terminal gone) holds that day's saves in order: copy it
+            // back and empty it now (best effort; another process may hold
+            // it, and the end-of-day rewrite empties it anyway).
+            let wal = file.with_file_name(format!(
+                "{}-wal",
+                file.file_name().unwrap_or_default().to_string_lossy()
+            ));
+            if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+                store.truncate_pending = true;
+                store.finish_truncate();
+            }
+        }
         if from.is_some() && file.is_some() {
             // What a migration changed (ids re-keyed, codes turned into
             // tags) is gone from the rows, not yet from the pages and the
