@@ -724,3 +724,21 @@ fn deleting_a_checkin_that_is_gone_says_so_and_deletes_nothing_else() {
     );
     assert_eq!(app.state.session.history.len(), 230);
 }
+
+/// At 80 columns a History row never shows half a word: the band's name is
+/// shown whole when it fits, else left to Detail; the tone word always.
+#[test]
+fn history_rows_at_80_columns_cut_no_word() {
+    let mut app = App::new();
+    let me = app.state.session.respondent.unwrap();
+    let cat = joy_kiosk::questionnaire::Catalog::bundled();
+    let list = joy_kiosk::demo::generate(&cat, me, 120, app.t, 7);
+    app.store.save_many(&list).unwrap();
+    app.act(Action::OpenHistory);
+    let screen = text(&app, 80, 24);
+    assert!(!screen.contains('…'), "{screen}");
+    assert!(
+        screen.contains("[caution]") || screen.contains("[good]"),
+        "{screen}"
+    );
+}

@@ -110,7 +110,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 .format("%-d %b %Y %H:%M"),
             fit(&title, 30)
         );
-        let rest = format!("{} {band}", text::tone_word_str(t.as_deref()));
+        // The tone word always (colour never carries meaning alone); the
+        // band's name only when it fits whole (Detail shows it anyway), so
+        // a narrow screen never shows half a word.
+        let tone_word = text::tone_word_str(t.as_deref());
+        let room = w.saturating_sub(main.chars().count());
+        let rest = if band.is_empty() || tone_word.chars().count() + 1 + band.chars().count() > room
+        {
+            tone_word.to_string()
+        } else {
+            format!("{tone_word} {band}")
+        };
         if sel {
             let s = fit(&format!("{main}{rest}"), w);
             lines.push(Line::styled(
@@ -120,10 +130,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         } else {
             lines.push(Line::from(vec![
                 Span::raw(main),
-                Span::styled(
-                    fit(&rest, w.saturating_sub(58)),
-                    style(tone(t.as_deref()), nc),
-                ),
+                Span::styled(fit(&rest, room), style(tone(t.as_deref()), nc)),
             ]));
         }
     }
