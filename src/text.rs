@@ -734,9 +734,9 @@ pub mod kiosk {
     }
     pub fn page_heading(site: &str, date: &str) -> String {
         if site.is_empty() {
-            format!("joy-kiosk · team figures · printed {date} (anonymous: counts under the team threshold are not shown)")
+            format!("joy-kiosk · team figures · printed {date} (anonymous: no figure from fewer reflections than the team threshold)")
         } else {
-            format!("joy-kiosk · {site} · team figures · printed {date} (anonymous: counts under the team threshold are not shown)")
+            format!("joy-kiosk · {site} · team figures · printed {date} (anonymous: no figure from fewer reflections than the team threshold)")
         }
     }
     pub fn more_teams(n: usize) -> String {

@@ -972,6 +972,7 @@ fn shortening_the_retention_asks_first() {
         None,
         "kept as it was"
     );
+    app.act(Action::Left);
     app.act(Action::Confirm);
     app.act(Action::Yes);
     assert_eq!(
@@ -1219,4 +1220,49 @@ fn a_long_notice_covers_rather_than_moves() {
         "{screen}"
     );
     assert_eq!(row_of(&app), before, "{screen}");
+}
+
+/// "n keep" leaves the retention row showing what is in force, and Enter
+/// on an unchanged value saves nothing (the configuration keeps deciding).
+#[test]
+fn keeping_or_not_changing_the_retention_saves_nothing() {
+    use joy_kiosk::app::kiosk::{AdminItem, ADMIN_ITEMS};
+    use joy_kiosk::app::kiosk_effects::RETENTION_SETTING;
+    let mut app = kiosk_admin();
+    let row = ADMIN_ITEMS
+        .iter()
+        .position(|i| *i == AdminItem::Retention)
+        .unwrap();
+    app.act(Action::Pick(row));
+    assert_eq!(
+        app.store.setting(RETENTION_SETTING).unwrap(),
+        None,
+        "unchanged: not saved"
+    );
+    app.act(Action::Left);
+    app.act(Action::Confirm);
+    assert!(app.state.confirm.is_some());
+    app.act(Action::No);
+    assert_eq!(
+        app.state.session.admin.as_ref().unwrap().retention_days,
+        365
+    );
+    assert!(
+        text(&app).contains("Keep entries for: 365 days"),
+        "{}",
+        text(&app)
+    );
+    assert_eq!(app.store.setting(RETENTION_SETTING).unwrap(), None);
+}
+
+/// Without teams in the configuration the kiosk offers no team reflection
+/// (a person at the screen could not answer one).
+#[test]
+fn no_team_reflection_is_offered_without_teams() {
+    let mut app = App::kiosk();
+    app.state.teams.clear();
+    let screen = text(&app);
+    assert!(!screen.contains("team reflection"), "{screen}");
+    assert!(screen.contains("WHO-5"), "{screen}");
+    assert!(screen.contains("Open my private history"), "{screen}");
 }

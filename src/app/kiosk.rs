@@ -237,7 +237,13 @@ pub enum WelcomeItem {
 }
 
 pub fn welcome_items(state: &State) -> Vec<WelcomeItem> {
+    // A team reflection needs a team: without teams in the configuration
+    // the kiosk does not offer one (nobody at the screen could fix that).
     let mut v: Vec<WelcomeItem> = (0..state.questionnaires.len())
+        .filter(|&i| {
+            !state.teams.is_empty()
+                || state.questionnaires[i].kind != crate::questionnaire::Kind::Team
+        })
         .map(WelcomeItem::Anonymous)
         .collect();
     v.push(WelcomeItem::SignIn);
@@ -839,6 +845,8 @@ pub fn admin(state: &mut State, action: Action) -> Vec<Effect> {
             });
             vec![]
         }
+        // Unchanged: nothing is saved (the configuration keeps deciding).
+        Some(AdminItem::Retention) if view.retention_days == view.in_force => vec![],
         Some(AdminItem::Retention) => {
             vec![
                 Effect::SetRetention(view.retention_days),

@@ -545,6 +545,12 @@ pub fn update(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
             }
             Action::No | Action::Back => {
                 state.confirm = None;
+                if let (Confirm::ShortenRetention { from, .. }, Some(view)) =
+                    (&confirm, state.session.admin.as_mut())
+                {
+                    // Kept as it was: the row shows what is in force.
+                    view.retention_days = *from;
+                }
                 vec![]
             }
             Action::Quit => {
