@@ -387,11 +387,7 @@ fn without_an_admin_pin_the_kiosk_waits_and_says_how_to_set_one() {
     let args = format!("kiosk --config '{}'", config.display());
     let t = start_with(&db, "noadmin", "", &args, 80, 24);
     let s = t.wait_for("Check-ins are paused");
-    let flat = s
-        .replace('│', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let flat = tmux::flat(&s);
     assert!(flat.contains("No admin PIN is set"), "{s}");
     assert!(flat.contains("joy kiosk set-admin-pin"), "{s}");
     t.keys(&["1", "Enter", "C-c", "q"]);
@@ -418,11 +414,7 @@ fn a_bad_config_pauses_the_kiosk_until_it_is_mended() {
     let args = format!("kiosk --config '{}'", config.display());
     let t = start_with(&db, "badconfig", "", &args, 100, 30);
     let s = t.wait_for("Check-ins are paused");
-    let flat = s
-        .replace('│', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let flat = tmux::flat(&s);
     assert!(flat.contains("joy.toml:2:19"), "{s}");
     assert!(flat.contains("inactivity_secs"), "{s}");
     // Another mistake: still paused, the new reason shown.

@@ -795,27 +795,7 @@ fn a_kiosk_result_lists_no_answers_on_the_shared_screen() {
     assert!(own.contains("I have felt cheerful"), "{own}");
 }
 
-/// Where the key labelled `label` is drawn (its label's cell), found on
-/// the screen as a person finds it: a boxed key with the label centred.
-fn key_on_screen(app: &App, w: u16, h: u16, label: &str) -> (u16, u16) {
-    let lines = common::screen_lines(app, w, h);
-    for (y, line) in lines.iter().enumerate() {
-        let cells: Vec<char> = line.chars().collect();
-        for x in 0..cells.len() {
-            if cells[x] != '│' {
-                continue;
-            }
-            let Some(end) = (x + 1..cells.len()).find(|&i| cells[i] == '│') else {
-                continue;
-            };
-            let inside: String = cells[x + 1..end].iter().collect();
-            if inside.trim() == label {
-                return ((x + 1 + (end - x - 1) / 2) as u16, y as u16);
-            }
-        }
-    }
-    panic!("no key {label:?} on screen:\n{}", lines.join("\n"));
-}
+use common::key_on_screen;
 
 /// A private history opened by taps alone at 80x24: the code typed on the
 /// on-screen letter keypad, the PIN on the number keypad.

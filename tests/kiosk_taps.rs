@@ -36,34 +36,8 @@ fn tap(app: &mut App, w: u16, h: u16, text: &str) {
 
 /// Tap a boxed keypad key labelled `label`.
 fn tap_key(app: &mut App, w: u16, h: u16, label: &str) {
-    let lines = screen_lines(app, w, h);
-    for (y, line) in lines.iter().enumerate() {
-        let cells: Vec<char> = line.chars().collect();
-        for x in 0..cells.len() {
-            if cells[x] != '│' {
-                continue;
-            }
-            let Some(end) = (x + 1..cells.len()).find(|&i| cells[i] == '│') else {
-                continue;
-            };
-            let inside: String = cells[x + 1..end].iter().collect();
-            if inside.trim() == label {
-                let column = (x + 1 + (end - x - 1) / 2) as u16;
-                app.act_after(
-                    700,
-                    Action::Click {
-                        column,
-                        row: y as u16,
-                    },
-                );
-                return;
-            }
-        }
-    }
-    panic!(
-        "no key {label:?} on screen ({w}x{h}):\n{}",
-        lines.join("\n")
-    );
+    let (column, row) = common::key_on_screen(app, w, h, label);
+    app.act_after(700, Action::Click { column, row });
 }
 
 fn screen(app: &App, w: u16, h: u16) -> String {

@@ -133,3 +133,28 @@ pub fn holder(store: &mut Store, code: &str, pin: &str, now: chrono::DateTime<Ut
     let (h, _) = secret::make_holder(&secret::tag_text(code), pin, &salt).unwrap();
     store.create_pin_holder(&h, now).unwrap().unwrap()
 }
+
+/// Where the boxed key labelled `label` is drawn at `w` x `h` (the middle
+/// of its label's cell), found on the screen as a person finds it.
+pub fn key_on_screen(app: &App, w: u16, h: u16, label: &str) -> (u16, u16) {
+    let lines = screen_lines(app, w, h);
+    for (y, line) in lines.iter().enumerate() {
+        let cells: Vec<char> = line.chars().collect();
+        for x in 0..cells.len() {
+            if cells[x] != '│' {
+                continue;
+            }
+            let Some(end) = (x + 1..cells.len()).find(|&i| cells[i] == '│') else {
+                continue;
+            };
+            let inside: String = cells[x + 1..end].iter().collect();
+            if inside.trim() == label {
+                return ((x + 1 + (end - x - 1) / 2) as u16, y as u16);
+            }
+        }
+    }
+    panic!(
+        "no key {label:?} on screen ({w}x{h}):\n{}",
+        lines.join("\n")
+    );
+}

@@ -309,3 +309,13 @@ pub fn seed_from_env(var: &str) -> u64 {
     println!("seed {seed} ({var}={seed} replays this run)");
     seed
 }
+
+/// A screen's words in one line: box borders and line breaks gone, so a
+/// phrase is found however it was wrapped.
+pub fn flat(screen: &str) -> String {
+    screen
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
