@@ -28,6 +28,9 @@ impl PeriodKind {
     }
 }
 
+/// Days after a period's last day before it may be released.
+pub const RELEASE_GRACE_DAYS: u64 = 1;
+
 /// One fixed period. Ordered in time (a week's `year` is its ISO year).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Period {
@@ -80,6 +83,20 @@ impl Period {
             .first_day()
             .checked_sub_days(Days::new(1))
             .unwrap_or_default()
+    }
+
+    /// The first local date on which this period may be released (issue
+    /// 16): its last day is over, plus [`RELEASE_GRACE_DAYS`] for entries
+    /// still on their way (a terminal offline, an outbox not yet sent).
+    pub fn release_day(&self) -> NaiveDate {
+        self.last_day()
+            .checked_add_days(Days::new(1 + RELEASE_GRACE_DAYS))
+            .unwrap_or_default()
+    }
+
+    /// Has this period closed by local date `today` (may it be released)?
+    pub fn closed_by(&self, today: NaiveDate) -> bool {
+        today >= self.release_day()
     }
 
     /// Is `date` inside this period?
@@ -179,6 +196,19 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_period_closes_the_day_after_its_last_day_is_over() {
+        // 2026-W47 runs Monday 16 to Sunday 22 November.
+        let w = Period::containing(PeriodKind::Week, d(2026, 11, 22));
+        assert_eq!(w.release_day(), d(2026, 11, 24));
+        assert!(!w.closed_by(d(2026, 11, 22)), "its last day");
+        assert!(!w.closed_by(d(2026, 11, 23)), "the day of grace");
+        assert!(w.closed_by(d(2026, 11, 24)));
+        // A month, across a year end.
+        let m = Period::containing(PeriodKind::Month, d(2026, 12, 31));
+        assert_eq!(m.release_day(), d(2027, 1, 2));
     }
 
     #[test]

@@ -19,12 +19,12 @@
 //!   in place by the migration that re-keys the database ([`rekey`],
 //!   [`Store::scrub_backups`]).
 //!
-//! The end-of-day rewrite is the first of the jobs at the end of a day or a
-//! period, in this order: retention purge, (period release, issue 16),
-//! rewrite, backup, (outbox of whole past days, issue 17). Each runs once
-//! per local day, in the first chores after midnight (a kiosk: within a
-//! second of its first tick; the personal app: on its first tick of the
-//! day, so at its next start when it was closed).
+//! The end-of-day rewrite is one of the jobs at the end of a day or a
+//! period; `docs/day-end.md` gives their order (retention purge, period
+//! release, rewrite, backup, outbox) and the rules they share. Each runs
+//! once per local day, in the first chores after midnight (a kiosk: at its
+//! first tick of the day; the personal app: on its first tick of the day,
+//! so at its next start when it was closed).
 
 use super::{Result, Store};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
