@@ -494,7 +494,7 @@ fn wrong_pins_from_two_terminals_at_once_are_all_counted() {
     });
     let mut store = Store::open(&db).unwrap();
     let salt = store.code_salt().unwrap();
-    let key = secret::lockout_key(&secret::code_tag(&code, &salt).unwrap());
+    let key = secret::lockout_key(&secret::code_tags(&code, &salt).unwrap().lock);
     assert_eq!(store.lockout(&key).unwrap().failures, 4);
     assert!(matches!(
         attempt(&mut store, "000000"),

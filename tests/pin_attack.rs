@@ -319,3 +319,45 @@ fn a_holder_deletes_their_code_and_everything_in_it() {
         Some(joy_kiosk::text::kiosk::NO_MATCH)
     );
 }
+
+/// Wrong PINs are counted under a key that the holder's stored tag does not
+/// give: a lockout row in a copied file does not say which holder was
+/// guessed at.
+#[test]
+fn a_lockout_row_does_not_name_the_holder_guessed_at() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.db");
+    let mut app = kiosk_on(&db);
+    let holder = common::holder(&mut app.store, "maple-otter-42", "480261", app.t);
+    let n = app.state.questionnaires.len();
+    app.act(Action::Pick(n));
+    type_str(&mut app, "maple-otter-42");
+    app.act(Action::Confirm);
+    type_str(&mut app, "111111");
+    app.act(Action::Confirm);
+    assert_eq!(
+        app.state.session.pin.as_ref().unwrap().message.as_deref(),
+        Some(joy_kiosk::text::kiosk::NO_MATCH)
+    );
+    let c = app.store.connection();
+    let keys: Vec<String> = c
+        .prepare("SELECT key FROM pin_lockout")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(keys.len(), 1, "the wrong PIN was counted");
+    let tag: Vec<u8> = c
+        .query_row(
+            "SELECT code_tag FROM respondent WHERE id = ?1",
+            [holder],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let hex: String = tag.iter().map(|b| format!("{b:02x}")).collect();
+    assert!(
+        !keys[0].contains(&hex),
+        "the lockout key is the holder's tag"
+    );
+}

@@ -155,14 +155,14 @@ fn sign_in(store: &mut dyn Storage, code: &str, typed: &str, now: DateTime<Utc>)
         Err(e) => return failed(&e),
     };
     let code = secret::tag_text(code);
-    let tag = match secret::code_tag(&code, &salt) {
-        Ok(t) => t,
+    let (tag, lock) = match secret::code_tags(&code, &salt) {
+        Ok(t) => (t.tag, t.lock),
         Err(e) => return failed(&e),
     };
     let mut key: Option<HistoryKey> = None;
     let mut legacy = false;
     let outcome = store.pin_attempt(
-        &secret::lockout_key(&tag),
+        &secret::lockout_key(&lock),
         PinTarget::Holder(&tag),
         now,
         &mut |stored| match stored {

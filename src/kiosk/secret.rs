@@ -3,7 +3,8 @@
 //! - **Finding a code.** A code is never kept in clear nor as a fast hash:
 //!   the store keeps its *tag*, argon2id of the code with a random salt of
 //!   this database ([`TAG_PARAMS`]), and looks a typed code up by its tag.
-//!   Wrong PINs are counted under the same tag, typos included.
+//!   Wrong PINs are counted under a second tag of the same run (typos
+//!   included), which the stored tag does not give ([`CodeTags`]).
 //! - **Opening a history.** The history key is argon2id of the code and the
 //!   PIN with a random salt of the holder ([`KEY_PARAMS`]); the store keeps
 //!   only that salt and a check value (a constant sealed under the key), so
@@ -54,7 +55,7 @@ impl std::fmt::Debug for HistoryKey {
 }
 
 fn argon((m, t, p): (u32, u32, u32)) -> Result<Argon2<'static>, SecretError> {
-    let params = Params::new(m, t, p, Some(32)).map_err(|e| SecretError::Derive(e.to_string()))?;
+    let params = Params::new(m, t, p, None).map_err(|e| SecretError::Derive(e.to_string()))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
@@ -65,14 +66,34 @@ pub fn random<const N: usize>() -> Result<[u8; N], SecretError> {
     Ok(b)
 }
 
-/// The tag a normalized code is kept and found under, with the database's
-/// code salt.
-pub fn code_tag(code: &str, salt: &[u8]) -> Result<[u8; 32], SecretError> {
-    let mut out = [0u8; 32];
+/// What one argon2id run of a code gives (64 bytes, split): the tag its
+/// holder is kept and found under, and the key its wrong PINs are counted
+/// under. Neither can be had from the other without the code, so a
+/// lockout row in the file does not say which holder was guessed at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeTags {
+    pub tag: [u8; 32],
+    pub lock: [u8; 32],
+}
+
+/// The tags of a normalized code, with the database's code salt.
+pub fn code_tags(code: &str, salt: &[u8]) -> Result<CodeTags, SecretError> {
+    let mut out = [0u8; 64];
     argon(TAG_PARAMS)?
         .hash_password_into(code.as_bytes(), salt, &mut out)
         .map_err(|e| SecretError::Derive(e.to_string()))?;
-    Ok(out)
+    let mut tags = CodeTags {
+        tag: [0u8; 32],
+        lock: [0u8; 32],
+    };
+    tags.tag.copy_from_slice(&out[..32]);
+    tags.lock.copy_from_slice(&out[32..]);
+    Ok(tags)
+}
+
+/// The tag a normalized code is kept and found under (see [`code_tags`]).
+pub fn code_tag(code: &str, salt: &[u8]) -> Result<[u8; 32], SecretError> {
+    Ok(code_tags(code, salt)?.tag)
 }
 
 /// The history key of a normalized code and a PIN, with the holder's salt.
@@ -159,7 +180,8 @@ pub fn make_holder(
     ))
 }
 
-/// The lockout key of a code's tag (known and unknown codes alike).
+/// The lockout key of a code's lock tag ([`CodeTags::lock`]; known and
+/// unknown codes alike).
 pub fn lockout_key(tag: &[u8]) -> String {
     let mut key = String::with_capacity(5 + 2 * tag.len());
     key.push_str("code:");
@@ -213,7 +235,7 @@ mod tests {
     #[test]
     fn lockout_keys_hide_the_code_and_ignore_how_it_was_typed() {
         let salt = [3u8; SALT_LEN];
-        let key = |typed: &str| lockout_key(&code_tag(&tag_text(typed), &salt).unwrap());
+        let key = |typed: &str| lockout_key(&code_tags(&tag_text(typed), &salt).unwrap().lock);
         let k = key("maple-otter-42");
         assert!(k.starts_with("code:") && k.len() == 5 + 64, "{k}");
         assert!(!k.contains("maple"));
@@ -229,5 +251,8 @@ mod tests {
         let b = code_tag("maple-otter-42", &[2u8; SALT_LEN]).unwrap();
         assert_ne!(a, b);
         assert_eq!(a, code_tag("maple-otter-42", &[1u8; SALT_LEN]).unwrap());
+        let both = code_tags("maple-otter-42", &[1u8; SALT_LEN]).unwrap();
+        assert_eq!(both.tag, a);
+        assert_ne!(both.lock, both.tag);
     }
 }
