@@ -51,6 +51,16 @@ impl Thresholds {
         Thresholds::new(h.min_group, h.min_group_text)
     }
 
+    /// These thresholds, raised to the ward's rules kept in its store (a
+    /// reader may raise k for their own view, never lower it below the
+    /// ward's).
+    pub fn at_least(self, ward: Option<crate::model::TeamRules>) -> Thresholds {
+        match ward {
+            Some(r) => Thresholds::new(self.k.max(r.min_group), self.text.max(r.min_group_text)),
+            None => self,
+        }
+    }
+
     pub fn k(&self) -> usize {
         self.k
     }
@@ -224,6 +234,13 @@ mod tests {
         let t = Thresholds::new(6, 4);
         assert_eq!((t.k(), t.text()), (6, 6));
         assert_eq!(Thresholds::default(), Thresholds::new(5, 5));
+        let ward = Some(crate::model::TeamRules {
+            min_group: 5,
+            min_group_text: 6,
+        });
+        assert_eq!(Thresholds::new(3, 3).at_least(ward), Thresholds::new(5, 6));
+        assert_eq!(Thresholds::new(7, 7).at_least(ward), Thresholds::new(7, 7));
+        assert_eq!(Thresholds::new(3, 3).at_least(None), Thresholds::new(3, 3));
         assert_eq!(t.gate(5), Err(Hidden::TooFew { have: 5, need: 6 }));
         assert_eq!(t.gate(0), Err(Hidden::NoReflections));
         assert_eq!(t.gate(6), Ok(()));

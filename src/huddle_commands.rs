@@ -123,7 +123,7 @@ pub fn load(
     today: NaiveDate,
 ) -> Result<crate::team_view::TeamView> {
     let catalog = Catalog::load(&settings.questionnaire_dirs);
-    let t = Thresholds::from_settings(&settings.huddle);
+    let t = Thresholds::from_settings(&settings.huddle).at_least(store.team_rules()?);
     let offered: Vec<Questionnaire> = catalog
         .entries
         .iter()
@@ -213,11 +213,17 @@ fn open_screen(
     // Writable so actions can be recorded; a database that cannot be
     // written (read-only media) is still shown, and saving an action then
     // says why it could not.
-    let store = match crate::data_commands::open_write_as_is(settings) {
+    let mut store = match crate::data_commands::open_write_as_is(settings) {
         Ok(w) => w,
         Err(_) => store,
     };
     let mut state = huddle_state(settings, team, period, today, chrono::Utc::now());
+    // The ward's rules kept in the store: this reader's config may raise
+    // them, never lower them.
+    let ward = store.team_rules()?;
+    if let Some(view) = state.huddle.as_mut() {
+        view.thresholds = view.thresholds.at_least(ward);
+    }
     crate::app::terminal::present(&mut state, store)
 }
 

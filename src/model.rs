@@ -224,6 +224,15 @@ pub struct DayEnd {
     pub complete: bool,
 }
 
+/// The ward's anonymity rules as its store keeps them (issue 16): k and the
+/// free-text threshold. A reader's configuration may raise them for its own
+/// view, never lower them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TeamRules {
+    pub min_group: usize,
+    pub min_group_text: usize,
+}
+
 /// How many anonymous entries one team gave in one ISO week: check-ins
 /// (tagged with the team) and team reflections. Counts only.
 #[derive(Debug, Clone, PartialEq, Eq)]

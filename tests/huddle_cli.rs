@@ -331,3 +331,56 @@ fn actions_on_an_older_file_say_what_to_do_and_do_not_migrate_it() {
         .unwrap();
     assert_eq!(v, MIGRATIONS.len() as i64 - 1, "the file was migrated");
 }
+
+/// The reader sets k: a `--config` with `min_group = 3` must not show a
+/// week that the ward's k = 5 hides. The ward's rules are kept in the store
+/// (recorded by its kiosk); a reader's config may raise them for its own
+/// view, never lower them.
+#[test]
+fn a_reader_cannot_lower_the_wards_k() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("joy.db");
+    seed(&db, "Ward 7", 4);
+    {
+        let mut store = Store::open(&db).unwrap();
+        let rules = joy_kiosk::model::TeamRules {
+            min_group: 5,
+            min_group_text: 5,
+        };
+        store.set_team_rules(&rules, chrono::Utc::now()).unwrap();
+    }
+    let low = dir.path().join("low.toml");
+    std::fs::write(&low, "[huddle]\nmin_group = 3\nmin_group_text = 3\n").unwrap();
+    let o = joy(
+        &[
+            "--config",
+            low.to_str().unwrap(),
+            "huddle",
+            "--period",
+            "2026-W47",
+            "--export",
+            "md",
+        ],
+        &db,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = stdout(&o);
+    assert!(md.contains("(4 of 5)"), "the ward's k holds:\n{md}");
+    assert!(!md.contains("matters number"), "{md}");
+    // A reader may raise it for their own view.
+    let high = dir.path().join("high.toml");
+    std::fs::write(&high, "[huddle]\nmin_group = 7\n").unwrap();
+    let o = joy(
+        &[
+            "--config",
+            high.to_str().unwrap(),
+            "huddle",
+            "--period",
+            "2026-W47",
+            "--export",
+            "md",
+        ],
+        &db,
+    );
+    assert!(stdout(&o).contains("(4 of 7)"), "{}", stdout(&o));
+}

@@ -168,6 +168,32 @@ fn terminal_story(s: &mut impl TerminalStore) {
 /// Reflections submitted by a team, read back only as a period's rows for
 /// the anonymity rules, and the team's actions.
 fn team_story(s: &mut impl TeamStore) {
+    // The ward's rules: none until recorded; recorded again only when they
+    // change; the newest in force; never below k = 3.
+    use joy_kiosk::model::TeamRules;
+    assert_eq!(s.rules().unwrap(), None);
+    let five = TeamRules {
+        min_group: 5,
+        min_group_text: 5,
+    };
+    assert!(s.set_rules(&five, t0()).unwrap());
+    assert!(
+        !s.set_rules(&five, t0() + Duration::days(1)).unwrap(),
+        "unchanged"
+    );
+    let seven = TeamRules {
+        min_group: 7,
+        min_group_text: 6,
+    };
+    assert!(s.set_rules(&seven, t0() + Duration::days(2)).unwrap());
+    assert_eq!(
+        s.rules().unwrap(),
+        Some(TeamRules {
+            min_group: 7,
+            min_group_text: 7
+        }),
+        "the text threshold is never below k"
+    );
     let cat = Catalog::bundled();
     let q = cat.get("team-reflection").unwrap();
     let day = NaiveDate::from_ymd_opt(2026, 11, 17).unwrap();

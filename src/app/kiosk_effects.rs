@@ -340,7 +340,8 @@ fn team_huddles(
 ) -> anyhow::Result<Vec<(String, crate::team_view::TeamView)>> {
     let today = now.with_timezone(&chrono::Local).date_naive();
     let period = crate::period::Period::containing(scope.reflections.period, today);
-    let t = crate::anonymity::Thresholds::from_settings(&scope.reflections);
+    let t =
+        crate::anonymity::Thresholds::from_settings(&scope.reflections).at_least(store.rules()?);
     let mut out = Vec::new();
     for team in store.teams(None)? {
         let view =

@@ -146,10 +146,23 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
     }
     // A kiosk that cannot use its database shows so and waits, rather than
     // exiting into its supervisor's restart loop (see `out_of_order`).
+    let mut store_notice: Option<String> = None;
     let mut store = match kiosk {
         Some(_) => super::out_of_order::kiosk_store(settings)?,
         None => Store::open(&settings.db)?,
     };
+    if kiosk.is_some() {
+        // The kiosk is its ward's writer: its configuration's k and text
+        // threshold become the ward's rules in the store (recorded with
+        // the date when they change), which every reader then keeps to.
+        let rules = crate::model::TeamRules {
+            min_group: settings.huddle.min_group,
+            min_group_text: settings.huddle.min_group_text,
+        };
+        if let Err(e) = store.set_team_rules(&rules, chrono::Utc::now()) {
+            store_notice = Some(e.to_string());
+        }
+    }
     let mut state = match kiosk {
         Some(config) => {
             // The dummy hash for unknown codes is made now, so the first
@@ -171,6 +184,7 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
     state.reflections = settings.huddle;
     state.local_support = settings.local_support.clone();
     let mut notes = store.take_notices();
+    notes.extend(store_notice);
     if is_new && !settings.db_is_default {
         // A mistyped --db must not look like lost history.
         notes.push(crate::text::new_database(

@@ -184,4 +184,16 @@ pub const MIGRATIONS: &[Step] = &[
     "#,
     ),
     Step::Rust(super::sealed::tag_codes),
+    // 8: the ward's anonymity rules belong to the store (issue 16): each
+    // change of k and the free-text threshold, with when it was made; the
+    // newest is in force. Readers may raise them, never lower them.
+    Step::Sql(
+        r#"
+    CREATE TABLE team_rules (
+        changed_at     INTEGER NOT NULL,
+        min_group      INTEGER NOT NULL CHECK (min_group >= 3),
+        min_group_text INTEGER NOT NULL CHECK (min_group_text >= min_group)
+    );
+    "#,
+    ),
 ];

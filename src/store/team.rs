@@ -7,7 +7,8 @@
 
 use super::{Result, Store};
 use crate::huddle::{ActionStatus, PeriodSummary, Reflection, ScoreSum, TeamAction};
-use chrono::NaiveDate;
+use crate::model::TeamRules;
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use std::collections::HashMap;
 
@@ -230,6 +231,46 @@ impl Store {
             )?;
             tx.commit()?;
             Ok(true)
+        })
+    }
+
+    /// The ward's rules in force (the newest recorded), if any.
+    pub fn team_rules(&mut self) -> Result<Option<TeamRules>> {
+        self.sql(|c| {
+            c.prepare_cached(
+                "SELECT min_group, min_group_text FROM team_rules
+                 ORDER BY changed_at DESC, rowid DESC LIMIT 1",
+            )?
+            .query_row([], |r| {
+                Ok(TeamRules {
+                    min_group: r.get::<_, i64>(0)?.max(0) as usize,
+                    min_group_text: r.get::<_, i64>(1)?.max(0) as usize,
+                })
+            })
+            .optional()
+        })
+    }
+
+    /// Record the ward's rules at `now`, when they differ from those in
+    /// force (k at least 3, the text threshold at least k). Returns whether
+    /// anything was recorded.
+    pub fn set_team_rules(&mut self, rules: &TeamRules, now: DateTime<Utc>) -> Result<bool> {
+        let k = rules.min_group.max(crate::anonymity::MIN_K);
+        let text = rules.min_group_text.max(k);
+        if self.team_rules()?
+            == Some(TeamRules {
+                min_group: k,
+                min_group_text: text,
+            })
+        {
+            return Ok(false);
+        }
+        self.write("recording the team rules", |c| {
+            c.execute(
+                "INSERT INTO team_rules (changed_at, min_group, min_group_text) VALUES (?1, ?2, ?3)",
+                params![now.timestamp_millis(), k as i64, text as i64],
+            )
+            .map(|_| true)
         })
     }
 

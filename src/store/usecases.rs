@@ -128,6 +128,10 @@ pub trait TeamStore {
         period: &str,
         earlier: &[String],
     ) -> Result<(Vec<Reflection>, Vec<PeriodSummary>)>;
+    /// The ward's anonymity rules in force, if recorded.
+    fn rules(&mut self) -> Result<Option<crate::model::TeamRules>>;
+    /// Record the ward's rules (when they differ from those in force).
+    fn set_rules(&mut self, rules: &crate::model::TeamRules, now: DateTime<Utc>) -> Result<bool>;
     /// The actions of `team` (all teams: None).
     fn actions(&mut self, team: Option<&str>) -> Result<Vec<TeamAction>>;
     fn action(&mut self, id: i64) -> Result<Option<TeamAction>>;
@@ -314,6 +318,14 @@ impl TerminalStore for Store {
 }
 
 impl TeamStore for Store {
+    fn rules(&mut self) -> Result<Option<crate::model::TeamRules>> {
+        self.team_rules()
+    }
+
+    fn set_rules(&mut self, rules: &crate::model::TeamRules, now: DateTime<Utc>) -> Result<bool> {
+        self.set_team_rules(rules, now)
+    }
+
     fn submit(&mut self, entry: &NewCheckin) -> Result<i64> {
         Store::save_checkin(self, entry)
     }
