@@ -371,6 +371,8 @@ pub fn store_failed(e: &str) -> String {
     format!("Could not reach your history: {e}. Your answers are still here; try again (s), or quit and check the disk.")
 }
 
+pub const REWRITE_LATER: &str = "This database was brought up to date; another program is using it, so its file will be rewritten (to keep no order of entries) at the next daily clean-up instead of now.";
+
 /// A backup made before entries had random ids could not be re-keyed.
 pub fn backup_not_scrubbed(path: &str, e: &str) -> String {
     format!(

@@ -309,12 +309,17 @@ impl Store {
                 store.finish_truncate();
             }
         }
-        if from.is_some() && file.is_some() {
+        if from.is_some_and(|v| v > 0) && file.is_some() {
             // What a migration changed (ids re-keyed, codes turned into
             // tags) is gone from the rows, not yet from the pages and the
-            // log; the backups beside it hold it too.
+            // log; the backups beside it hold it too. (A new file has
+            // nothing to rewrite.) Another process holding the file may
+            // refuse the rewrite for now: the end-of-day rewrite, which has
+            // not run on this file yet, then does it at the next chores.
             store.rekeyed = true;
-            store.rewrite()?;
+            if store.rewrite().is_err() {
+                store.notices.push(crate::text::REWRITE_LATER.to_string());
+            }
         }
         Ok(store)
     }
