@@ -370,7 +370,7 @@ fn the_personal_app_rewrites_on_its_first_tick_of_a_new_day() {
 }
 
 /// A kiosk killed mid-day (its terminal closed) leaves its log on disk;
-/// the next open copies it back and empties it.
+/// the next app to open the file copies it back and empties it when idle.
 #[test]
 fn a_log_left_by_a_killed_process_is_emptied_at_the_next_open() {
     let dir = tempfile::tempdir().unwrap();
@@ -382,6 +382,8 @@ fn a_log_left_by_a_killed_process_is_emptied_at_the_next_open() {
     std::mem::forget(store);
     assert!(Image::read(&db).wal_bytes > 0);
     let mut again = Store::open(&db).unwrap();
+    // The app checkpoints when idle, after its first frame.
+    assert!(again.checkpoint_idle());
     assert_eq!(Image::read(&db).wal_bytes, 0);
     assert_eq!(again.count("checkin").unwrap(), 6, "nothing lost");
 }

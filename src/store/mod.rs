@@ -297,16 +297,18 @@ impl Store {
         })?;
         if let Some(file) = file {
             // A log left by a process that did not close the file (killed,
-            // its terminal gone) holds that day's saves in order: copy it
-            // back and empty it now (best effort; another process may hold
-            // it, and the end-of-day rewrite empties it anyway).
+            // its terminal gone) holds that day's saves in order: it is
+            // copied back and emptied at the app's first idle checkpoint
+            // ([`Store::checkpoint_idle`]; best effort, and the end-of-day
+            // rewrite empties it anyway).
             let wal = file.with_file_name(format!(
                 "{}-wal",
                 file.file_name().unwrap_or_default().to_string_lossy()
             ));
+            // Not here: other processes may be opening the file at this
+            // moment. The app's first idle checkpoint does it.
             if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
                 store.truncate_pending = true;
-                store.finish_truncate();
             }
         }
         if from.is_some_and(|v| v > 0) && file.is_some() {
