@@ -132,10 +132,12 @@ pub fn to_markdown(
             out.push_str(&format!("### {}\n\n", md(&s.label)));
             match &s.figures {
                 Ok(f) => {
+                    // A plain word for the tone: markdown would show
+                    // "[good]" escaped as "\[good\]".
                     let band = f
                         .band
                         .as_ref()
-                        .map(|(l, t)| format!(" ({l} {})", text::tone_word(*t)))
+                        .map(|(l, t)| format!(" ({l}, {})", text::tone_plain(*t)))
                         .unwrap_or_default();
                     out.push_str(&format!(
                         "{}\n\n",

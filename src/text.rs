@@ -22,6 +22,15 @@ pub fn tone_word(t: Tone) -> &'static str {
     }
 }
 
+/// The tone as a plain word, for markdown (where brackets are markup).
+pub fn tone_plain(t: Tone) -> &'static str {
+    match t {
+        Tone::Good => "good",
+        Tone::Caution => "caution",
+        Tone::Alert => "alert",
+    }
+}
+
 pub fn tone_word_str(t: Option<&str>) -> &'static str {
     t.and_then(Tone::parse).map(tone_word).unwrap_or("")
 }

@@ -161,6 +161,16 @@ fn above_the_threshold_the_export_shows_aggregates_and_safe_text() {
         "{md}"
     );
     assert!(md.contains("In a shuffled order"), "{md}");
+    // The minutes read cleanly: a band's tone is a plain word, not an
+    // escaped bracket.
+    assert!(
+        !md.contains("\\[good\\]") && !md.contains("\\[caution\\]"),
+        "{md}"
+    );
+    assert!(
+        md.contains(", good)") || md.contains(", caution)") || md.contains(", alert)"),
+        "{md}"
+    );
 }
 
 #[test]

@@ -228,3 +228,26 @@ fn an_action_is_recorded_and_moved_on_from_the_screen() {
     );
     assert!(h.screen(200, 60).contains("testing  Fix the fridge alarm"));
 }
+
+/// `]` moves on up to the open period (the one holding today) and stops
+/// there; `[` goes back.
+#[test]
+fn next_period_stops_at_the_open_one() {
+    let mut h = huddle(6, [5, 5, 5]);
+    let open = h.state.huddle.as_ref().unwrap().period;
+    assert_eq!(open.to_string(), "2026-W47", "today is in 2026-W47");
+    h.key(']');
+    assert_eq!(
+        h.state.huddle.as_ref().unwrap().period,
+        open,
+        "no future week"
+    );
+    h.key('[');
+    assert_eq!(
+        h.state.huddle.as_ref().unwrap().period.to_string(),
+        "2026-W46"
+    );
+    h.key(']');
+    h.key(']');
+    assert_eq!(h.state.huddle.as_ref().unwrap().period, open);
+}

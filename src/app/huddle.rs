@@ -200,6 +200,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::NextPeriod => v.presenting = !v.presenting,
         Action::Back if v.presenting => v.presenting = false,
         Action::NextScore => {
+            // Up to the open period (the one holding today), never past it:
+            // a future period has nothing to show.
+            let open = crate::period::Period::containing(v.period.kind(), v.today);
+            if v.period >= open {
+                return vec![];
+            }
             v.period = v.period.next();
             return load(state);
         }
