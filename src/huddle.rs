@@ -506,7 +506,7 @@ mod tests {
         let h = build(q, "Ward 7", week(), &rows, &[], Thresholds::default(), 1);
         assert_eq!(h.content, Content::NotEnough { have: 3, need: 5 });
         assert_eq!(
-            crate::text::not_enough(3, 5),
+            crate::text::not_enough(3, 5, false),
             "Not enough reflections yet to keep them anonymous (3 of 5)"
         );
     }

@@ -71,9 +71,10 @@ pub fn one_page(site: &str, teams: &[(String, Vec<Huddle>)], today: NaiveDate) -
                 text::huddle_count(h.reflections)
             ));
             match &h.content {
-                Content::NotEnough { have, need } => {
-                    block.push(format!("  {}", text::not_enough(*have, *need)))
-                }
+                Content::NotEnough { have, need } => block.push(format!(
+                    "  {}",
+                    text::not_enough(*have, *need, h.period.closed_by(today))
+                )),
                 Content::Shown(p) => {
                     for s in &p.scores {
                         if let Ok(f) = &s.figures {
@@ -120,7 +121,10 @@ pub fn to_markdown(
         out.push_str(&format!("{}\n\n", text::huddle_count(h.reflections)));
         let panels = match &h.content {
             Content::NotEnough { have, need } => {
-                out.push_str(&format!("{}\n\n", text::not_enough(*have, *need)));
+                out.push_str(&format!(
+                    "{}\n\n",
+                    text::not_enough(*have, *need, h.period.closed_by(today))
+                ));
                 continue;
             }
             Content::Shown(p) => p,
@@ -252,7 +256,7 @@ pub fn to_csv(
                     "",
                     "",
                     "",
-                    &text::not_enough(*have, *need),
+                    &text::not_enough(*have, *need, h.period.closed_by(today)),
                 ])?;
                 continue;
             }

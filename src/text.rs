@@ -865,9 +865,14 @@ pub fn hidden_reason(h: crate::anonymity::Hidden) -> String {
     }
 }
 
-/// The only thing shown for a group under k.
-pub fn not_enough(have: usize, need: usize) -> String {
-    format!("Not enough reflections yet to keep them anonymous ({have} of {need})")
+/// The only thing shown for a group under k: "yet" while its period can
+/// still get reflections, not once it has closed.
+pub fn not_enough(have: usize, need: usize, closed: bool) -> String {
+    if closed {
+        format!("Not enough reflections to keep them anonymous ({have} of {need})")
+    } else {
+        format!("Not enough reflections yet to keep them anonymous ({have} of {need})")
+    }
 }
 
 /// The bar for ticked "Other" answers in a tally.

@@ -235,7 +235,7 @@ fn draw_panel(frame: &mut Frame, area: Rect, v: &HuddleView, p: Panel, nc: bool)
     match p {
         Panel::Summary(i) => {
             let Some(h) = v.huddles.get(i) else { return };
-            draw_summary(frame, area, h, nc);
+            draw_summary(frame, area, h, v.today, nc);
             return;
         }
         Panel::Score(i, s) => {
@@ -313,14 +313,14 @@ fn draw_panel(frame: &mut Frame, area: Rect, v: &HuddleView, p: Panel, nc: bool)
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
-fn draw_summary(frame: &mut Frame, area: Rect, h: &Huddle, nc: bool) {
+fn draw_summary(frame: &mut Frame, area: Rect, h: &Huddle, today: chrono::NaiveDate, nc: bool) {
     let mut lines = vec![title(&h.title, nc), Line::raw("")];
     lines.extend(figure(&h.reflections.to_string(), area, nc));
     lines.push(Line::raw(text::HUDDLE_REFLECTIONS_THIS_PERIOD));
     lines.push(Line::raw(""));
     match &h.content {
         Content::NotEnough { have, need } => lines.push(Line::styled(
-            text::not_enough(*have, *need),
+            text::not_enough(*have, *need, h.period.closed_by(today)),
             style(Meaning::Caution, nc),
         )),
         Content::Shown(p) => {
