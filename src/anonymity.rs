@@ -78,13 +78,27 @@ impl Thresholds {
     pub fn gate_text(&self, n: usize) -> Result<(), Hidden> {
         gate(n, self.text)
     }
+
+    /// [`Self::gate`] for the answers to one question of a group that has
+    /// reflections: none is "no answers", not "no reflections".
+    pub fn gate_answers(&self, n: usize) -> Result<(), Hidden> {
+        no_answers(gate(n, self.k))
+    }
+
+    /// [`Self::gate_text`] for the answers to one free-text question.
+    pub fn gate_text_answers(&self, n: usize) -> Result<(), Hidden> {
+        no_answers(gate(n, self.text))
+    }
 }
 
 /// Why something is not shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Hidden {
-    /// Nothing to show: no reflections (or no answers).
+    /// Nothing to show: no reflections.
     NoReflections,
+    /// Reflections, but none answered this question (an optional one, or
+    /// "Other" that nobody ticked).
+    NoAnswers,
     /// Fewer than the threshold: `have` of `need`.
     TooFew { have: usize, need: usize },
     /// Enough on its own, but hidden so that a hidden neighbour cannot be
@@ -97,6 +111,13 @@ impl Hidden {
     pub fn reason(&self) -> String {
         crate::text::hidden_reason(*self)
     }
+}
+
+fn no_answers(r: Result<(), Hidden>) -> Result<(), Hidden> {
+    r.map_err(|h| match h {
+        Hidden::NoReflections => Hidden::NoAnswers,
+        other => other,
+    })
 }
 
 fn gate(n: usize, need: usize) -> Result<(), Hidden> {
@@ -243,6 +264,9 @@ mod tests {
         assert_eq!(Thresholds::new(3, 3).at_least(None), Thresholds::new(3, 3));
         assert_eq!(t.gate(5), Err(Hidden::TooFew { have: 5, need: 6 }));
         assert_eq!(t.gate(0), Err(Hidden::NoReflections));
+        assert_eq!(t.gate_answers(0), Err(Hidden::NoAnswers));
+        assert_eq!(t.gate_text_answers(0), Err(Hidden::NoAnswers));
+        assert_eq!(t.gate_answers(2), Err(Hidden::TooFew { have: 2, need: 6 }));
         assert_eq!(t.gate(6), Ok(()));
         assert_eq!(
             Thresholds::new(5, 8).gate_text(7),

@@ -181,7 +181,7 @@ pub fn build(
             })
             .filter(|v| v.is_finite())
             .collect();
-        let figures = t.gate(values.len()).map(|()| {
+        let figures = t.gate_answers(values.len()).map(|()| {
             let mean = values.iter().sum::<f64>() / values.len() as f64;
             ScoreFigures {
                 mean,
@@ -357,7 +357,7 @@ fn tally_panel(
         question_id: question.id.clone(),
         text: question.text.clone(),
         answered,
-        bars: t.gate(answered).map(|()| bars),
+        bars: t.gate_answers(answered).map(|()| bars),
     }
 }
 
@@ -368,7 +368,7 @@ fn text_panel(id: &str, text: &str, texts: Vec<String>, t: Thresholds, seed: u64
         text: text.to_string(),
         answered,
         texts: t
-            .gate_text(answered)
+            .gate_text_answers(answered)
             .map(|()| anonymity::shuffled(texts, seed)),
     }
 }
@@ -576,6 +576,15 @@ mod tests {
         assert_eq!(matters.texts, Err(Hidden::TooFew { have: 4, need: 5 }));
         let other = p.texts.iter().find(|t| t.text.contains("Other")).unwrap();
         assert_eq!(other.texts, Err(Hidden::TooFew { have: 2, need: 5 }));
+        // Nobody wrote about a good day: "nobody answered", not "no
+        // reflections" (there are six).
+        let good = p
+            .texts
+            .iter()
+            .find(|t| t.question_id == "good-day")
+            .unwrap();
+        assert_eq!(good.texts, Err(Hidden::NoAnswers));
+        assert_eq!(Hidden::NoAnswers.reason(), "Nobody answered this");
         // With a threshold of 3 they show, shuffled but complete.
         let h = build(q, "Ward 7", week(), &rows, &trend, Thresholds::new(3, 4), 9);
         let Content::Shown(p) = &h.content else {

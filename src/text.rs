@@ -858,6 +858,7 @@ pub fn hidden_reason(h: crate::anonymity::Hidden) -> String {
     use crate::anonymity::Hidden;
     match h {
         Hidden::NoReflections => "No reflections".to_string(),
+        Hidden::NoAnswers => "Nobody answered this".to_string(),
         Hidden::TooFew { have, need } => format!("Hidden: {have} of {need} needed"),
         Hidden::Complementary => {
             "Hidden so a smaller group cannot be worked out from the total".to_string()

@@ -187,6 +187,7 @@ proptest! {
                             Err(Hidden::NoReflections) => prop_assert_eq!(n, 0),
                             Err(Hidden::TooFew { have, need }) => prop_assert_eq!((have, need), (n, t.k())),
                             Err(Hidden::Complementary) => prop_assert!(false, "no totals in a trend"),
+                            Err(Hidden::NoAnswers) => prop_assert!(false, "a trend point counts reflections"),
                         }
                     }
                     // The panel and the trend's last point are one figure.
