@@ -180,15 +180,15 @@ pub fn make_holder(
     ))
 }
 
+/// Bytes as lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The lockout key of a code's lock tag ([`CodeTags::lock`]; known and
 /// unknown codes alike).
 pub fn lockout_key(tag: &[u8]) -> String {
-    let mut key = String::with_capacity(5 + 2 * tag.len());
-    key.push_str("code:");
-    for b in tag {
-        key.push_str(&format!("{b:02x}"));
-    }
-    key
+    format!("code:{}", hex(tag))
 }
 
 /// A typed code as it is tagged: normalized, or (not a valid code) trimmed

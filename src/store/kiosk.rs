@@ -136,19 +136,10 @@ impl Store {
             }
             // A random id and the date only, as for entries: the table
             // does not say in which order, or when in a day, codes were made.
-            let id = loop {
-                let raw = getrandom::u64()
-                    .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-                let id = (raw >> 1) as i64;
-                let taken: bool = tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM respondent WHERE id = ?1)",
-                    [id],
-                    |r| r.get(0),
-                )?;
-                if id != 0 && !taken {
-                    break id;
-                }
-            };
+            let id = super::layout::random_id(
+                &tx,
+                "SELECT EXISTS (SELECT 1 FROM respondent WHERE id = ?1)",
+            )?;
             tx.execute(
                 "INSERT INTO respondent (id, kind, code_tag, key_salt, key_check, created_at)
                  VALUES (?1, 'pin', ?2, ?3, ?4, ?5)",

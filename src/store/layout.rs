@@ -38,6 +38,12 @@ pub use crate::model::DayEnd;
 
 /// A random positive 63-bit id not used by any check-in.
 pub(super) fn fresh_id(c: &Connection) -> rusqlite::Result<i64> {
+    random_id(c, "SELECT EXISTS (SELECT 1 FROM checkin WHERE id = ?1)")
+}
+
+/// A random positive 63-bit id for which `taken` (a query of one `?1`
+/// parameter) says no.
+pub(super) fn random_id(c: &Connection, taken: &str) -> rusqlite::Result<i64> {
     loop {
         let raw =
             getrandom::u64().map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
@@ -45,10 +51,8 @@ pub(super) fn fresh_id(c: &Connection) -> rusqlite::Result<i64> {
         if id == 0 {
             continue;
         }
-        let taken: bool = c
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM checkin WHERE id = ?1)")?
-            .query_row([id], |r| r.get(0))?;
-        if !taken {
+        let used: bool = c.prepare_cached(taken)?.query_row([id], |r| r.get(0))?;
+        if !used {
             return Ok(id);
         }
     }

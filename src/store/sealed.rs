@@ -27,10 +27,6 @@ struct Body {
     scores: Vec<SavedScore>,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn unhex(s: &str) -> Option<Vec<u8>> {
     (0..s.len())
         .step_by(2)
@@ -56,7 +52,7 @@ pub(super) fn code_salt_in(c: &Connection) -> rusqlite::Result<Vec<u8>> {
     c.execute(
         "INSERT INTO setting (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![CODE_SALT_SETTING, hex(&salt)],
+        params![CODE_SALT_SETTING, secret::hex(&salt)],
     )?;
     Ok(salt.to_vec())
 }
@@ -120,6 +116,11 @@ fn unseal_into(rec: &mut CheckinRecord, blob: Option<Vec<u8>>, key: Option<&Hist
 impl Store {
     /// This database's code salt (made on first use).
     pub fn code_salt(&mut self) -> Result<Vec<u8>> {
+        // Read first: a sign-in needs no write once the salt exists.
+        let kept = self.setting(CODE_SALT_SETTING)?;
+        if let Some(salt) = kept.as_deref().and_then(unhex) {
+            return Ok(salt);
+        }
         self.write("keeping the code salt", |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let salt = code_salt_in(&tx)?;
