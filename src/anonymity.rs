@@ -92,7 +92,7 @@ impl Thresholds {
 }
 
 /// Why something is not shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Hidden {
     /// Nothing to show: no reflections.
     NoReflections,
@@ -104,6 +104,9 @@ pub enum Hidden {
     /// Enough on its own, but hidden so that a hidden neighbour cannot be
     /// worked out by subtraction from a total.
     Complementary,
+    /// Released, then deleted with the period's reflections (retention):
+    /// released figures outlive the raw rows, released texts do not.
+    Removed,
 }
 
 impl Hidden {

@@ -115,14 +115,18 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<KioskAction>,
     },
-    /// The team huddle: a team's anonymous reflections for one period, with
-    /// its actions. With --export, writes them for the minutes
+    /// The team huddle: a team's released figures for one period, with
+    /// its actions. With --export, writes them for the minutes. `joy huddle
+    /// release` and `joy huddle rules` are for the ward's admin
+    #[command(args_conflicts_with_subcommands = true)]
     Huddle {
+        #[command(subcommand)]
+        action: Option<HuddleAction>,
         /// The team [default: the only team with reflections]
         #[arg(long, value_name = "TEAM")]
         team: Option<String>,
-        /// The period, an ISO week (2026-W47) or a month (2026-11), as the
-        /// config's [huddle] period says [default: this period]
+        /// The period, an ISO week (2026-W47) or a month (2026-11)
+        /// [default: the last one released]
         #[arg(long, value_name = "PERIOD")]
         period: Option<String>,
         /// Only this team questionnaire [default: every one the team has answered]
@@ -152,6 +156,31 @@ pub enum Command {
         /// that holds real check-ins (for scripts)
         #[arg(long)]
         yes: bool,
+    },
+}
+
+/// The ward admin's huddle commands (they write to the database).
+#[derive(Debug, Subcommand)]
+pub enum HuddleAction {
+    /// Release every period that has closed (its last day over, plus a day of grace):
+    /// its figures are computed once, with the rules in force, and kept as released.
+    /// A kiosk does this in its daily chores; use this for a database no kiosk runs on
+    Release,
+    /// Show the ward's rules kept in the database, or change them: k, the free-text
+    /// threshold, the period kind (from the next period on) and the time zone
+    Rules {
+        /// Hide every figure made from fewer reflections than this (at least 3)
+        #[arg(long, value_name = "K")]
+        min_group: Option<usize>,
+        /// Hide free text answered by fewer than this (at least K)
+        #[arg(long, value_name = "N")]
+        min_group_text: Option<usize>,
+        /// Group reflections by week or by month (applies from the next period on)
+        #[arg(long, value_name = "KIND")]
+        period: Option<crate::period::PeriodKind>,
+        /// The ward's time zone, which files every reflection (e.g. Europe/London)
+        #[arg(long, value_name = "ZONE")]
+        time_zone: Option<String>,
     },
 }
 

@@ -138,6 +138,11 @@ pub fn run_with(
             action: Some(KioskAction::SetAdminPin { pin_stdin }),
         }) => crate::kiosk_commands::set_admin_pin(settings, pin_stdin, out),
         Some(Command::Huddle {
+            action: Some(action),
+            ..
+        }) => crate::huddle_commands::admin(settings, action, chrono::Utc::now(), out),
+        Some(Command::Huddle {
+            action: None,
             team,
             period,
             questionnaire,

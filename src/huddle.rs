@@ -21,22 +21,6 @@ pub struct Reflection {
     pub scores: Vec<(String, Option<f64>)>,
 }
 
-/// A period's counts for the trend: how many reflections, and per score
-/// how many had a value and their sum.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PeriodSummary {
-    pub period: String,
-    pub reflections: usize,
-    pub scores: Vec<ScoreSum>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScoreSum {
-    pub score_id: String,
-    pub n: usize,
-    pub sum: f64,
-}
-
 /// Everything the huddle may show for one team, questionnaire and period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Huddle {
@@ -47,6 +31,9 @@ pub struct Huddle {
     /// How many reflections the group holds (a count, always shown).
     pub reflections: usize,
     pub thresholds: Thresholds,
+    /// When the figures were released (None: the period is still open, or
+    /// closed and not yet released).
+    pub released_on: Option<NaiveDate>,
     pub content: Content,
 }
 
@@ -57,10 +44,17 @@ pub enum Content {
         have: usize,
         need: usize,
     },
+    /// The open period (or a closed one not yet released): how many
+    /// reflections so far and the first day it may be released; nothing
+    /// else.
+    Open {
+        have: usize,
+        release_day: NaiveDate,
+    },
     Shown(Panels),
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Panels {
     pub scores: Vec<ScorePanel>,
     /// With two or more scores shown (e.g. one per element), the label of
@@ -73,13 +67,13 @@ pub struct Panels {
 }
 
 /// A bar: a label and how many.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Bar {
     pub label: String,
     pub count: usize,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScorePanel {
     pub id: String,
     pub label: String,
@@ -90,7 +84,7 @@ pub struct ScorePanel {
     pub trend: Vec<TrendPoint>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScoreFigures {
     pub mean: f64,
     pub band: Option<(String, Tone)>,
@@ -100,14 +94,14 @@ pub struct ScoreFigures {
     pub range: (f64, f64),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TrendPoint {
     pub period: Period,
     /// The mean, or why this period is a gap.
     pub mean: Result<f64, Hidden>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TallyPanel {
     pub question_id: String,
     pub text: String,
@@ -116,7 +110,7 @@ pub struct TallyPanel {
     pub bars: Result<Vec<Bar>, Hidden>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TextPanel {
     pub question_id: String,
     pub text: String,
@@ -125,16 +119,16 @@ pub struct TextPanel {
     pub texts: Result<Vec<String>, Hidden>,
 }
 
-/// Build the huddle of `team` on `q` for `period` from that period's
-/// reflections (`rows`) and the trend summaries of earlier periods
-/// (`trend`; the current period's is taken from `rows`). `seed` orders
-/// the free text ([`anonymity::os_seed`] in the app; fixed in tests).
+/// Build the figures of `team` on `q` for `period` from that period's
+/// reflections (`rows`), under thresholds `t`: what a release keeps (see
+/// [`crate::release::compute`]; the trend is added when it is read, from
+/// the earlier releases). `seed` orders the free text
+/// ([`anonymity::os_seed`] in the app; fixed in tests).
 pub fn build(
     q: &Questionnaire,
     team: &str,
     period: Period,
     rows: &[Reflection],
-    trend: &[PeriodSummary],
     t: Thresholds,
     seed: u64,
 ) -> Huddle {
@@ -145,6 +139,7 @@ pub fn build(
         period,
         reflections: rows.len(),
         thresholds: t,
+        released_on: None,
         content: Content::NotEnough {
             have: rows.len(),
             need: t.k(),
@@ -169,7 +164,6 @@ pub fn build(
         })
         .collect();
     let mut panels = Panels::default();
-    let periods = period.last_n(TREND_PERIODS);
     for s in &q.scores {
         let values: Vec<f64> = rows
             .iter()
@@ -193,45 +187,15 @@ pub fn build(
                 range: s.range,
             }
         });
-        let trend_points = periods
-            .iter()
-            .map(|p| {
-                let mean = if *p == period {
-                    figures.as_ref().map(|f| f.mean).map_err(|h| *h)
-                } else {
-                    let summary = trend.iter().find(|x| x.period == p.to_string());
-                    let n = summary.map_or(0, |x| x.reflections);
-                    let sum = summary.and_then(|x| x.scores.iter().find(|y| y.score_id == s.id));
-                    t.gate(n)
-                        .and_then(|()| t.gate(sum.map_or(0, |y| y.n)))
-                        .map(|()| sum.map_or(0.0, |y| y.sum / y.n as f64))
-                };
-                TrendPoint { period: *p, mean }
-            })
-            .collect();
         panels.scores.push(ScorePanel {
             id: s.id.clone(),
             label: s.label.clone(),
             answered: values.len(),
             figures,
-            trend: trend_points,
+            trend: Vec::new(),
         });
     }
-    let shown: Vec<(&ScorePanel, f64)> = panels
-        .scores
-        .iter()
-        .filter_map(|p| {
-            let f = p.figures.as_ref().ok()?;
-            let width = f.range.1 - f.range.0;
-            (width > 0.0).then(|| (p, (f.mean - f.range.0) / width))
-        })
-        .collect();
-    if shown.len() >= 2 {
-        panels.lowest = shown
-            .iter()
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(p, _)| p.label.clone());
-    }
+    panels.lowest = lowest(&panels.scores);
     let scored: Vec<&str> = q
         .scores
         .iter()
@@ -342,6 +306,26 @@ pub fn build(
     }
     h.content = Content::Shown(panels);
     h
+}
+
+/// With two or more scores shown (one per element), the label of the one
+/// rated lowest for its range.
+pub fn lowest(scores: &[ScorePanel]) -> Option<String> {
+    let shown: Vec<(&ScorePanel, f64)> = scores
+        .iter()
+        .filter_map(|p| {
+            let f = p.figures.as_ref().ok()?;
+            let width = f.range.1 - f.range.0;
+            (width > 0.0).then(|| (p, (f.mean - f.range.0) / width))
+        })
+        .collect();
+    if shown.len() < 2 {
+        return None;
+    }
+    shown
+        .iter()
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(p, _)| p.label.clone())
 }
 
 fn tally_panel(
@@ -503,7 +487,7 @@ mod tests {
         let rows: Vec<Reflection> = (0..3)
             .map(|i| reflection(i + 1, &["it"], None, "x"))
             .collect();
-        let h = build(q, "Ward 7", week(), &rows, &[], Thresholds::default(), 1);
+        let h = build(q, "Ward 7", week(), &rows, Thresholds::default(), 1);
         assert_eq!(h.content, Content::NotEnough { have: 3, need: 5 });
         assert_eq!(
             crate::text::not_enough(3, 5, false),
@@ -522,27 +506,7 @@ mod tests {
             reflection(2, &["staffing"], None, ""),
             reflection(1, &[], Some("rota"), "being heard"),
         ];
-        let trend = vec![
-            PeriodSummary {
-                period: "2026-W46".into(),
-                reflections: 6,
-                scores: vec![ScoreSum {
-                    score_id: "team-joy".into(),
-                    n: 6,
-                    sum: 18.0,
-                }],
-            },
-            PeriodSummary {
-                period: "2026-W45".into(),
-                reflections: 2,
-                scores: vec![ScoreSum {
-                    score_id: "team-joy".into(),
-                    n: 2,
-                    sum: 8.0,
-                }],
-            },
-        ];
-        let h = build(q, "Ward 7", week(), &rows, &trend, Thresholds::default(), 9);
+        let h = build(q, "Ward 7", week(), &rows, Thresholds::default(), 9);
         let Content::Shown(p) = &h.content else {
             panic!("{h:?}")
         };
@@ -552,11 +516,6 @@ mod tests {
         let counts: Vec<usize> = f.bars.iter().map(|b| b.count).collect();
         assert_eq!(counts, [1, 1, 0, 2, 1]);
         assert_eq!(f.bars[4].label, "5 A great deal of joy");
-        assert_eq!(joy.trend.len(), TREND_PERIODS);
-        assert_eq!(joy.trend[7].mean, Ok(f.mean));
-        assert_eq!(joy.trend[6].mean, Ok(3.0));
-        assert_eq!(joy.trend[5].mean, Err(Hidden::TooFew { have: 2, need: 5 }));
-        assert_eq!(joy.trend[0].mean, Err(Hidden::NoReflections));
         let pebbles = p
             .tallies
             .iter()
@@ -586,7 +545,7 @@ mod tests {
         assert_eq!(good.texts, Err(Hidden::NoAnswers));
         assert_eq!(Hidden::NoAnswers.reason(), "Nobody answered this");
         // With a threshold of 3 they show, shuffled but complete.
-        let h = build(q, "Ward 7", week(), &rows, &trend, Thresholds::new(3, 4), 9);
+        let h = build(q, "Ward 7", week(), &rows, Thresholds::new(3, 4), 9);
         let Content::Shown(p) = &h.content else {
             panic!()
         };

@@ -30,24 +30,29 @@ pub struct HuddleArgs {
     pub force: bool,
 }
 
-/// The period asked for (or the one holding `today`), of the site's kind.
+/// The period asked for, or the last one released for `team` (else the
+/// one open on `today`). Weeks and months alike: the kind is the store's.
 pub fn resolve_period(
-    settings: &Settings,
+    store: &mut Store,
+    team: &str,
     given: Option<&str>,
     today: NaiveDate,
 ) -> Result<Period> {
-    let kind = settings.huddle.period;
     match given {
-        None => Ok(Period::containing(kind, today)),
+        None => {
+            let kind = store.period_kind_on(today)?;
+            Ok(crate::team_view::default_period(store, team, kind, today)?)
+        }
         Some(s) => {
             let p = Period::parse(s)?;
-            if p.kind() != kind {
+            let kind = store.period_kind_on(p.first_day())?;
+            if p.kind() != kind && !store.released_periods(team)?.contains(&p) {
                 bail!(
-                    "{s} is a {}, but reflections here are grouped by {} ([huddle] period in the config): give a {} such as {}",
+                    "{s} is a {}, but reflections here are grouped by {}: give a {} such as {}",
                     p.kind().as_str(),
                     kind.as_str(),
                     kind.as_str(),
-                    Period::containing(kind, today)
+                    Period::containing(kind, p.first_day())
                 );
             }
             Ok(p)
@@ -164,9 +169,13 @@ pub fn huddle(
     to_terminal: bool,
     out: &mut impl Write,
 ) -> Result<ExitCode> {
-    let period = resolve_period(settings, args.period.as_deref(), today)?;
+    if let Some(p) = &args.period {
+        // Refused before anything is opened.
+        Period::parse(p)?;
+    }
     let mut store = crate::data_commands::open_read(settings)?;
     let team = resolve_team(settings, &mut store, args.team.as_deref())?;
+    let period = resolve_period(&mut store, &team, args.period.as_deref(), today)?;
     if args.export.is_none() && to_terminal {
         return open_screen(settings, store, &team, period, today).map(|()| ExitCode::SUCCESS);
     }
@@ -255,6 +264,102 @@ pub fn huddle_state(
         today,
     ));
     state
+}
+
+/// `joy huddle release` and `joy huddle rules`: the ward admin's writes.
+pub fn admin(
+    settings: &Settings,
+    action: crate::cli::HuddleAction,
+    now: chrono::DateTime<chrono::Utc>,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    use crate::cli::HuddleAction;
+    let mut store = crate::data_commands::open_write(settings)?;
+    match action {
+        HuddleAction::Release => {
+            let catalog = Catalog::load(&settings.questionnaire_dirs);
+            let offered: Vec<Questionnaire> = catalog
+                .entries
+                .into_iter()
+                .map(|e| e.questionnaire)
+                .collect();
+            let t = Thresholds::from_settings(&settings.huddle);
+            let report = store.release_closed(now, &offered, t)?;
+            for (team, q, p) in &report.released {
+                writeln!(out, "{}", text::released_line(team, q, &p.to_string()))?;
+            }
+            for (team, q, p) in &report.no_definition {
+                writeln!(
+                    out,
+                    "{}",
+                    text::release_no_definition(team, q, &p.to_string())
+                )?;
+            }
+            let today = now.with_timezone(&store.time_zone()?).date_naive();
+            let kind = store.period_kind_on(today)?;
+            writeln!(
+                out,
+                "{}",
+                text::release_summary(
+                    report.released.len(),
+                    Period::containing(kind, today).release_day()
+                )
+            )?;
+        }
+        HuddleAction::Rules {
+            min_group,
+            min_group_text,
+            period,
+            time_zone,
+        } => {
+            if let Some(z) = &time_zone {
+                store.set_time_zone(z)?;
+            }
+            let today = now.with_timezone(&store.time_zone()?).date_naive();
+            if min_group.is_some() || min_group_text.is_some() {
+                let now_rules = store.team_rules()?.unwrap_or(crate::model::TeamRules {
+                    min_group: settings.huddle.min_group,
+                    min_group_text: settings.huddle.min_group_text,
+                });
+                let k = min_group.unwrap_or(now_rules.min_group);
+                if k < crate::anonymity::MIN_K {
+                    bail!(
+                        "--min-group {k} is too small: k is at least {} so that no figure comes from one or two people",
+                        crate::anonymity::MIN_K
+                    );
+                }
+                let text_k = min_group_text.unwrap_or(now_rules.min_group_text.max(k));
+                if text_k < k {
+                    bail!("--min-group-text {text_k} is below k ({k}): free text needs at least as many answers as any figure");
+                }
+                store.set_team_rules(
+                    &crate::model::TeamRules {
+                        min_group: k,
+                        min_group_text: text_k,
+                    },
+                    now,
+                )?;
+            }
+            if let Some(kind) = period {
+                if let Some(from) = store.set_period_kind(kind, today, now)? {
+                    writeln!(out, "{}", text::period_kind_from(kind.as_str(), from))?;
+                }
+            }
+            let rules = store.team_rules()?;
+            let tz = store.time_zone()?;
+            let kind = store.period_kind_on(today)?;
+            writeln!(
+                out,
+                "{}",
+                text::rules_summary(
+                    rules.map(|r| (r.min_group, r.min_group_text)),
+                    kind.as_str(),
+                    tz.name()
+                )
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn date_arg(s: &str) -> Result<NaiveDate> {

@@ -73,7 +73,15 @@ pub fn one_page(site: &str, teams: &[(String, Vec<Huddle>)], today: NaiveDate) -
             match &h.content {
                 Content::NotEnough { have, need } => block.push(format!(
                     "  {}",
-                    text::not_enough(*have, *need, h.period.closed_by(today))
+                    text::not_enough(
+                        *have,
+                        *need,
+                        h.released_on.is_some() || h.period.closed_by(today)
+                    )
+                )),
+                Content::Open { have, release_day } => block.push(format!(
+                    "  {}",
+                    text::open_period(*have, *release_day, today)
                 )),
                 Content::Shown(p) => {
                     for s in &p.scores {
@@ -123,7 +131,18 @@ pub fn to_markdown(
             Content::NotEnough { have, need } => {
                 out.push_str(&format!(
                     "{}\n\n",
-                    text::not_enough(*have, *need, h.period.closed_by(today))
+                    text::not_enough(
+                        *have,
+                        *need,
+                        h.released_on.is_some() || h.period.closed_by(today)
+                    )
+                ));
+                continue;
+            }
+            Content::Open { have, release_day } => {
+                out.push_str(&format!(
+                    "{}\n\n",
+                    text::open_period(*have, *release_day, today)
                 ));
                 continue;
             }
@@ -256,7 +275,25 @@ pub fn to_csv(
                     "",
                     "",
                     "",
-                    &text::not_enough(*have, *need, h.period.closed_by(today)),
+                    &text::not_enough(
+                        *have,
+                        *need,
+                        h.released_on.is_some() || h.period.closed_by(today),
+                    ),
+                ])?;
+                continue;
+            }
+            Content::Open { have, release_day } => {
+                row([
+                    team,
+                    &p,
+                    q,
+                    "open",
+                    "",
+                    "",
+                    "",
+                    "",
+                    &text::open_period(*have, *release_day, today),
                 ])?;
                 continue;
             }

@@ -20,6 +20,7 @@ pub mod model;
 pub mod period;
 pub mod questionnaire;
 pub mod reflection_gen;
+pub mod release;
 pub mod store;
 pub mod team_view;
 pub mod text;

@@ -20,6 +20,9 @@ pub struct NewCheckin {
     pub questionnaire_id: String,
     pub questionnaire_version: String,
     pub file_hash: String,
+    /// The questionnaire file's text (kept once per hash; empty when not
+    /// known, as in tests that make rows by hand).
+    pub definition: std::sync::Arc<str>,
     pub started_at: DateTime<Utc>,
     pub completed_at: DateTime<Utc>,
     pub is_demo: bool,
@@ -250,6 +253,8 @@ pub struct ChoresReport {
     pub date: NaiveDate,
     /// Check-ins deleted by retention.
     pub purged: usize,
+    /// Periods released.
+    pub released: usize,
     /// Lockout rows that had nothing left to say (no lock in force).
     pub lockouts_cleared: usize,
     /// The file was rewritten in an order-free layout (see `store::layout`).

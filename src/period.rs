@@ -9,7 +9,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Which kind of period a site uses (`[huddle] period` in the config).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum PeriodKind {
     /// ISO 8601 weeks, Monday to Sunday ("2026-W47").
@@ -180,6 +180,19 @@ impl fmt::Display for Period {
             Period::Week { year, week } => write!(f, "{year:04}-W{week:02}"),
             Period::Month { year, month } => write!(f, "{year:04}-{month:02}"),
         }
+    }
+}
+
+impl serde::Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Period {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Period, D::Error> {
+        let s = String::deserialize(d)?;
+        Period::parse(&s).map_err(serde::de::Error::custom)
     }
 }
 

@@ -62,7 +62,8 @@ pub fn checkin(
     date: NaiveDate,
 ) -> NewCheckin {
     let outcome = score(q, answers);
-    let at = Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default());
+    // Noon UTC: the same date in every ward time zone from UTC-11 to UTC+11.
+    let at = Utc.from_utc_datetime(&date.and_hms_opt(12, 0, 0).unwrap_or_default());
     let mut c = NewCheckin::from_outcome(q, answers, &outcome, None, at, at);
     c.team = Some(team.to_string());
     c.period = Some(Period::containing(kind, date).to_string());

@@ -1,14 +1,15 @@
 //! The one place a team's huddle is loaded, for the huddle screen, `joy
 //! huddle` and the kiosk's admin export alike: which team questionnaires
 //! are shown (those the team has answered, else the bundled reflection so
-//! an empty period still says so), each one's figures through the
-//! anonymity rules ([`huddle`]), and the team's actions, overdue first.
+//! an empty period still says so), each one's released figures ([`huddle`],
+//! see [`crate::release`]) or, not yet released, only its count; and the
+//! team's actions, overdue first.
 
-use crate::anonymity::{os_seed, Thresholds};
-use crate::huddle::TREND_PERIODS;
+use crate::anonymity::Thresholds;
 use crate::huddle::{order_actions, Huddle, TeamAction};
 use crate::period::Period;
 use crate::questionnaire::{Kind, Questionnaire};
+use crate::release::PeriodView;
 use crate::store::{Result, TeamStore};
 use chrono::NaiveDate;
 
@@ -49,36 +50,43 @@ pub fn load(
         Some(q) => vec![q],
         None => shown(offered, &answered),
     };
-    let seed = os_seed();
     let huddles = picked
         .into_iter()
-        .map(|q| huddle(store, q, team, period, t, seed))
+        .map(|q| huddle(store, q, team, period, t))
         .collect::<Result<Vec<_>>>()?;
     let mut actions = store.actions(Some(team))?;
     order_actions(&mut actions, today);
     Ok(TeamView { huddles, actions })
 }
 
-/// Everything the huddle may show for `team` on `q` in `period`: that
-/// period's reflections and the earlier periods' summaries, read together,
-/// through [`crate::huddle::build`] (the anonymity rules). `seed` orders the
-/// free text ([`crate::anonymity::os_seed`]).
+/// Everything the huddle may show for `team` on `q` in `period`: its
+/// release, read with the reader's thresholds `t` (which may raise the
+/// released k, never lower it) and the trend of the earlier releases; or,
+/// not released, how many reflections it has and when it will be shown.
 pub fn huddle(
     store: &mut (impl TeamStore + ?Sized),
     q: &Questionnaire,
     team: &str,
     period: Period,
     t: Thresholds,
-    seed: u64,
 ) -> Result<Huddle> {
-    let earlier: Vec<String> = period
-        .last_n(TREND_PERIODS)
-        .iter()
-        .filter(|p| **p != period)
-        .map(ToString::to_string)
-        .collect();
-    let (rows, trend) = store.team_period(team, &q.id, &period.to_string(), &earlier)?;
-    Ok(crate::huddle::build(
-        q, team, period, &rows, &trend, t, seed,
-    ))
+    Ok(match store.team_period(team, &q.id, period)? {
+        PeriodView::Released { release, earlier } => crate::release::view(&release, &earlier, t),
+        PeriodView::Open { have } => crate::release::open(q, team, period, have, t),
+    })
+}
+
+/// The period a huddle opens on: the last one released for `team`, else
+/// the one open on `today` (of the kind `kind`).
+pub fn default_period(
+    store: &mut (impl TeamStore + ?Sized),
+    team: &str,
+    kind: crate::period::PeriodKind,
+    today: NaiveDate,
+) -> Result<Period> {
+    Ok(store
+        .released_periods(team)?
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| Period::containing(kind, today)))
 }

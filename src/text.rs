@@ -594,7 +594,7 @@ pub mod kiosk {
     pub const PRESS_TO_STAY: &str = "Press any key or touch the screen to carry on.";
     pub const PROTECTS: &str = "Your code and PIN lock your history: nobody else can read it, here or in the kiosk's files. A forgotten PIN cannot be reset.";
     pub const ADMIN_COUNTS: &str = "Data counts";
-    pub const ADMIN_EXPORT: &str = "Export this period's team figures (anonymous)";
+    pub const ADMIN_EXPORT: &str = "Export the last released team figures (anonymous)";
     pub const ADMIN_RETENTION: &str = "Keep entries for";
     pub const ADMIN_CHANGE_PIN: &str = "Change the admin PIN";
     pub const ADMIN_LIFT: &str = "Lift every code lock (5 wrong PINs)";
@@ -863,6 +863,7 @@ pub fn hidden_reason(h: crate::anonymity::Hidden) -> String {
         Hidden::Complementary => {
             "Hidden so a smaller group cannot be worked out from the total".to_string()
         }
+        Hidden::Removed => "Deleted with the period's reflections (retention)".to_string(),
     }
 }
 
@@ -873,6 +874,88 @@ pub fn not_enough(have: usize, need: usize, closed: bool) -> String {
         format!("Not enough reflections to keep them anonymous ({have} of {need})")
     } else {
         format!("Not enough reflections yet to keep them anonymous ({have} of {need})")
+    }
+}
+
+/// `joy huddle release`: one period released.
+pub fn released_line(team: &str, questionnaire: &str, period: &str) -> String {
+    format!(
+        "Released {} · {} · {}",
+        safe_for_terminal(team),
+        safe_for_terminal(questionnaire),
+        period
+    )
+}
+
+/// `joy huddle release`: a closed period that could not be released.
+pub fn release_no_definition(team: &str, questionnaire: &str, period: &str) -> String {
+    format!(
+        "Not released {} · {} · {}: the questionnaire \"{}\" is not kept in the database and not among the questionnaire files here. Put its file in a questionnaire folder and run this again.",
+        safe_for_terminal(team),
+        safe_for_terminal(questionnaire),
+        period,
+        safe_for_terminal(questionnaire)
+    )
+}
+
+/// `joy huddle release`: how many, and when the open period is due.
+pub fn release_summary(n: usize, next: chrono::NaiveDate) -> String {
+    let what = match n {
+        0 => "No period was due for release.".to_string(),
+        1 => "1 period released.".to_string(),
+        n => format!("{n} periods released."),
+    };
+    format!(
+        "{what} The open period is due for release on {}.",
+        next.format("%a %-d %b %Y")
+    )
+}
+
+/// `joy huddle rules --period`: when the new kind starts.
+pub fn period_kind_from(kind: &str, from: chrono::NaiveDate) -> String {
+    format!(
+        "Reflections are grouped by {kind} from {} on (periods already released stay as they are).",
+        from.format("%a %-d %b %Y")
+    )
+}
+
+/// `joy huddle rules`: the ward's rules kept in the database.
+pub fn rules_summary(rules: Option<(usize, usize)>, kind: &str, zone: &str) -> String {
+    let k = match rules {
+        Some((k, t)) => format!("k = {k} (free text: {t})"),
+        None => "k not recorded yet (the reader's config applies, at least 3)".to_string(),
+    };
+    format!("Ward rules: {k}; periods: {kind}; time zone: {zone}.")
+}
+
+/// A time zone name that is not in the IANA database.
+pub fn unknown_time_zone(name: &str) -> String {
+    format!("\"{name}\" is not a time zone name: write one like Europe/London or Europe/Dublin")
+}
+
+/// All that is shown of an open period (or a closed one not yet
+/// released): how many so far, and when its figures may be shown.
+pub fn open_period(
+    have: usize,
+    release_day: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> String {
+    let so_far = match have {
+        1 => "1 reflection".to_string(),
+        n => format!("{n} reflections"),
+    };
+    if today >= release_day && have == 0 {
+        "No reflections in this period.".to_string()
+    } else if today >= release_day {
+        format!(
+            "Closed, not released yet: {so_far}. A kiosk releases it in its daily chores; \
+             on a database no kiosk runs on, the ward's admin runs `joy huddle release`."
+        )
+    } else {
+        format!(
+            "Still open: {so_far} so far. Figures are shown once the period has closed, from {}.",
+            release_day.format("%a %-d %b %Y")
+        )
     }
 }
 

@@ -30,11 +30,27 @@ fn joy_huddle_presents_panels_by_space_and_click() {
             .collect();
         store.save_many(&rows).unwrap();
     }
+    // The ward admin releases the closed week (what a kiosk's daily chores
+    // do); the huddle then opens on it without being told the period.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(["huddle", "release"])
+        .env("JOY_DB", &db)
+        .env("JOY_QUESTIONNAIRES", db.with_extension("q"))
+        .env("XDG_CONFIG_HOME", db.with_extension("config"))
+        .env_remove("JOY_CONFIG")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("2026-W47"),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     let t = Tmux {
         socket: format!("joy-e2e-huddle-{}", std::process::id()),
     };
     let cmd = format!(
-        "env JOY_DB='{}' JOY_QUESTIONNAIRES='{}' XDG_CONFIG_HOME='{}' NO_COLOR=1 TERM=xterm-256color '{}' huddle --period 2026-W47; echo JOY-EXITED-$?; sleep 30",
+        "env JOY_DB='{}' JOY_QUESTIONNAIRES='{}' XDG_CONFIG_HOME='{}' NO_COLOR=1 TERM=xterm-256color '{}' huddle; echo JOY-EXITED-$?; sleep 30",
         db.display(),
         db.with_extension("q").display(),
         db.with_extension("config").display(),

@@ -354,6 +354,7 @@ fn hostile_checkin(store: &mut Store) -> NewCheckin {
         questionnaire_id: "notes".into(),
         questionnaire_version: "1".into(),
         file_hash: "h".into(),
+        definition: "".into(),
         started_at: at,
         completed_at: at,
         is_demo: false,

@@ -350,6 +350,10 @@ fn huddle_panels_survive_every_size() {
     let settings =
         Settings::resolve(Some("unused.db".into()), Some("/nonexistent-joy-q".into())).unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+    let tuesday = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+    store
+        .release_closed(tuesday, &[], joy_kiosk::anonymity::Thresholds::default())
+        .unwrap();
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
     let mut state = joy_kiosk::huddle_commands::huddle_state(&settings, "Ward 7", week, today, now);
     let effects = joy_kiosk::app::huddle::load(&mut state);

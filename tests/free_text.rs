@@ -360,6 +360,14 @@ fn today() -> NaiveDate {
 
 /// `n` reflections of `team` this week, each text answer `texts[i]`, and
 /// `actions` recorded for the team.
+/// The kiosk's daily chores on the Tuesday after week 47: it is released.
+fn released(store: &mut Store) {
+    let at = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+    store
+        .release_closed(at, &[], joy_kiosk::anonymity::Thresholds::default())
+        .expect("released");
+}
+
 fn huddle_store(team: &str, texts: &[String], actions: &[(String, String)]) -> Store {
     let cat = Catalog::bundled();
     let q = cat.get("team-reflection").expect("bundled");
@@ -379,6 +387,7 @@ fn huddle_store(team: &str, texts: &[String], actions: &[(String, String)]) -> S
         ));
     }
     store.save_many(&rows).expect("saved");
+    released(&mut store);
     for (action, owner) in actions {
         store
             .add_action(
@@ -772,6 +781,7 @@ proptest! {
             })
             .collect();
         store.save_many(&rows).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        released(&mut store);
         let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).single().ok_or_else(|| TestCaseError::fail("time"))?;
         let mut state = huddle_state(&settings(dir.path()), "Ward 7", week(), today(), now);
         let effects = joy_kiosk::app::huddle::load(&mut state);

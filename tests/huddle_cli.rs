@@ -2,6 +2,7 @@
 //! reflections saved as the kiosk saves them.
 
 use chrono::NaiveDate;
+use joy_kiosk::anonymity::Thresholds;
 use joy_kiosk::demo::Rng;
 use joy_kiosk::period::PeriodKind;
 use joy_kiosk::questionnaire::Catalog;
@@ -54,6 +55,10 @@ fn seed(db: &Path, team: &str, n: usize) {
         })
         .collect();
     store.save_many(&rows).unwrap();
+    // What the kiosk's daily chores do once the week has closed.
+    store
+        .release_closed(chrono::Utc::now(), &[], Thresholds::default())
+        .unwrap();
 }
 
 #[test]

@@ -23,8 +23,9 @@ struct Huddle {
     store: Store,
 }
 
+/// Tuesday after week 47: the week has closed and is released.
 fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+    NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
 }
 
 /// `n` reflections from Ward 7 this week, and `earlier` in each of the
@@ -60,9 +61,13 @@ fn huddle(n: usize, earlier: [usize; 3]) -> Huddle {
         }
     }
     store.save_many(&rows).unwrap();
+    // The kiosk's daily chores on the Tuesday.
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+    store
+        .release_closed(now, &[], joy_kiosk::anonymity::Thresholds::default())
+        .unwrap();
     let settings =
         Settings::resolve(Some("unused.db".into()), Some("/nonexistent-joy-q".into())).unwrap();
-    let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
     let mut state = huddle_state(&settings, "Ward 7", week, today(), now);
     let effects = joy_kiosk::app::huddle::load(&mut state);
     run_effects(&mut state, &mut store, effects, now);
@@ -71,7 +76,7 @@ fn huddle(n: usize, earlier: [usize; 3]) -> Huddle {
 
 impl Huddle {
     fn act(&mut self, a: Action) {
-        let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
         dispatch(&mut self.state, &mut self.store, a, now);
     }
     fn screen(&mut self, w: u16, h: u16) -> String {
@@ -108,7 +113,7 @@ fn below_the_threshold_only_the_count_and_the_message_at_both_sizes() {
     for (w, ht) in [(80, 24), (200, 60)] {
         let s = h.words(w, ht);
         assert!(
-            s.contains("Not enough reflections yet to keep them anonymous (3 of 5)"),
+            s.contains("Not enough reflections to keep them anonymous (3 of 5)"),
             "{s}"
         );
         assert!(s.contains("Team huddle: Ward 7, week 2026-W47"), "{s}");
@@ -218,7 +223,7 @@ fn an_action_is_recorded_and_moved_on_from_the_screen() {
     let saved = h.store.actions(Some("Ward 7")).unwrap();
     assert_eq!(saved.len(), 1);
     assert_eq!(saved[0].action, "Fix the fridge alarm");
-    assert_eq!(saved[0].review_on, NaiveDate::from_ymd_opt(2026, 12, 6));
+    assert_eq!(saved[0].review_on, NaiveDate::from_ymd_opt(2026, 12, 8));
     let s = h.screen(80, 24);
     assert!(s.contains("open  Fix the fridge alarm"), "{s}");
     h.key('s');
@@ -230,18 +235,30 @@ fn an_action_is_recorded_and_moved_on_from_the_screen() {
 }
 
 /// `]` moves on up to the open period (the one holding today) and stops
-/// there; `[` goes back.
+/// there; `[` goes back. The open period shows its count and when it will
+/// be released, nothing else.
 #[test]
 fn next_period_stops_at_the_open_one() {
     let mut h = huddle(6, [5, 5, 5]);
+    let released = h.state.huddle.as_ref().unwrap().period;
+    assert_eq!(
+        released.to_string(),
+        "2026-W47",
+        "opens on the last released"
+    );
+    h.key(']');
     let open = h.state.huddle.as_ref().unwrap().period;
-    assert_eq!(open.to_string(), "2026-W47", "today is in 2026-W47");
+    assert_eq!(open.to_string(), "2026-W48", "today is in 2026-W48");
+    let s = h.words(80, 24);
+    assert!(s.contains("Still open: 0 reflections so far"), "{s}");
+    assert!(s.contains("from Tue 1 Dec 2026"), "{s}");
     h.key(']');
     assert_eq!(
         h.state.huddle.as_ref().unwrap().period,
         open,
         "no future week"
     );
+    h.key('[');
     h.key('[');
     assert_eq!(
         h.state.huddle.as_ref().unwrap().period.to_string(),

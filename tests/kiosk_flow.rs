@@ -513,6 +513,16 @@ fn the_admin_export_writes_team_figures_only_above_the_threshold() {
             app.act(Action::Confirm);
         }
     }
+    // The export holds released periods only: before the week has
+    // closed, its counts alone.
+    let week = joy_kiosk::period::Period::containing(
+        Default::default(),
+        app.t.with_timezone(&chrono::Local).date_naive(),
+    );
+    let released = week.release_day().and_hms_opt(9, 0, 0).unwrap().and_utc();
+    app.store
+        .release_closed(released, &[], joy_kiosk::anonymity::Thresholds::default())
+        .unwrap();
     app.state.session.admin = Some(AdminView {
         selected: joy_kiosk::app::kiosk::ADMIN_ITEMS
             .iter()
@@ -535,7 +545,11 @@ fn the_admin_export_writes_team_figures_only_above_the_threshold() {
     let report = std::fs::read_to_string(&files[0]).unwrap();
     assert!(report.contains("Theatres"), "{report}");
     assert!(report.contains("Ward 7"), "{report}");
-    assert!(report.contains("Not enough reflections yet"), "{report}");
+    assert!(
+        report.contains("Not enough reflections to keep"),
+        "{report}"
+    );
+    assert!(report.contains("Average"), "Theatres' figures: {report}");
 
     // A removable drive named in the configuration: absent, then there.
     let usb = dir.path().join("usb");
@@ -571,7 +585,10 @@ fn the_admin_export_writes_team_figures_only_above_the_threshold() {
         printed.contains("Theatres") && printed.contains("Ward 7"),
         "{printed}"
     );
-    assert!(printed.contains("Not enough reflections yet"), "{printed}");
+    assert!(
+        printed.contains("Not enough reflections to keep"),
+        "{printed}"
+    );
     assert!(
         !printed.contains("what-matters") && !printed.contains("\"x\""),
         "no texts: {printed}"
@@ -627,8 +644,12 @@ fn reflections_from_the_kiosk_and_the_app_add_up_in_the_huddle() {
         Default::default(),
         personal.t.with_timezone(&chrono::Local).date_naive(),
     );
-    let h = joy_kiosk::team_view::huddle(store, &q, "Theatres", period, Thresholds::new(5, 5), 7)
+    let at = period.release_day().and_hms_opt(9, 0, 0).unwrap().and_utc();
+    store
+        .release_closed(at, &[], Thresholds::new(5, 5))
         .unwrap();
+    let h =
+        joy_kiosk::team_view::huddle(store, &q, "Theatres", period, Thresholds::new(5, 5)).unwrap();
     assert_eq!(h.reflections, 6);
     let Content::Shown(panels) = &h.content else {
         panic!("6 reflections are above k = 5: {:?}", h.content)
@@ -639,9 +660,13 @@ fn reflections_from_the_kiosk_and_the_app_add_up_in_the_huddle() {
     assert_eq!(counts.iter().sum::<usize>(), 6, "{counts:?}");
     assert_eq!(counts.iter().filter(|&&c| c == 3).count(), 2, "{counts:?}");
     // Below k for the other team: nothing but the count.
-    let other = joy_kiosk::team_view::huddle(store, &q, "Ward 7", period, Thresholds::new(5, 5), 7)
-        .unwrap();
-    assert!(matches!(other.content, Content::NotEnough { .. }));
+    let other =
+        joy_kiosk::team_view::huddle(store, &q, "Ward 7", period, Thresholds::new(5, 5)).unwrap();
+    assert!(
+        matches!(other.content, Content::Open { have: 0, .. }),
+        "{:?}",
+        other.content
+    );
     // Nobody's: no respondent on any reflection.
     let linked: i64 = store
         .connection()

@@ -6,7 +6,7 @@ use joy_kiosk::kiosk::{self, anonymous_stamp, secret, Lockout, ADMIN_KEY, LOCK_F
 use joy_kiosk::model::{PinTarget, StoredSecret};
 use joy_kiosk::questionnaire::answers::parse_pairs;
 use joy_kiosk::questionnaire::{score, Catalog};
-use joy_kiosk::store::kiosk::{KioskCounts, CHORES_DATE_SETTING};
+use joy_kiosk::store::kiosk::{DayJobs, KioskCounts, CHORES_DATE_SETTING};
 use joy_kiosk::store::safety::{list_backups, KEEP_BACKUPS};
 use joy_kiosk::store::{backup_dir, NewCheckin, Store};
 
@@ -305,7 +305,7 @@ fn daily_chores_run_once_a_day_purge_and_keep_seven_backups() {
         .unwrap();
 
     let first = store
-        .kiosk_daily_in(t0(), 30, &Utc)
+        .kiosk_daily_in(t0(), &DayJobs::retention(30), &Utc)
         .unwrap()
         .expect("first run");
     assert_eq!(first.date, t0().date_naive());
@@ -322,7 +322,7 @@ fn daily_chores_run_once_a_day_purge_and_keep_seven_backups() {
     for h in [1, 5, 14] {
         assert_eq!(
             store
-                .kiosk_daily_in(t0() + Duration::hours(h), 30, &Utc)
+                .kiosk_daily_in(t0() + Duration::hours(h), &DayJobs::retention(30), &Utc)
                 .unwrap(),
             None
         );
@@ -335,7 +335,10 @@ fn daily_chores_run_once_a_day_purge_and_keep_seven_backups() {
     for day in 1..=30 {
         for h in [0, 6, 12] {
             let now = t0() + Duration::days(day) + Duration::hours(h);
-            if let Some(r) = store.kiosk_daily_in(now, 30, &Utc).unwrap() {
+            if let Some(r) = store
+                .kiosk_daily_in(now, &DayJobs::retention(30), &Utc)
+                .unwrap()
+            {
                 runs += 1;
                 purged += r.purged;
                 assert!(r.backup.is_some() && r.backup_error.is_none(), "{r:?}");
@@ -353,12 +356,15 @@ fn daily_chores_run_once_a_day_purge_and_keep_seven_backups() {
     );
     // A clock set back a day runs them again (for that day).
     assert!(store
-        .kiosk_daily_in(t0() + Duration::days(29), 30, &Utc)
+        .kiosk_daily_in(t0() + Duration::days(29), &DayJobs::retention(30), &Utc)
         .unwrap()
         .is_some());
     // In memory: chores without a backup.
     let mut mem = Store::open_in_memory().unwrap();
-    let r = mem.kiosk_daily(t0(), 365).unwrap().unwrap();
+    let r = mem
+        .kiosk_daily(t0(), &DayJobs::retention(365))
+        .unwrap()
+        .unwrap();
     assert_eq!((r.backup, r.backup_error), (None, None));
 }
 

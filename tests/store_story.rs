@@ -16,6 +16,7 @@ use joy_kiosk::period::{Period, PeriodKind};
 use joy_kiosk::questionnaire::answers::parse_pairs;
 use joy_kiosk::questionnaire::{score, Catalog};
 use joy_kiosk::reflection_gen;
+use joy_kiosk::release::PeriodView;
 use joy_kiosk::store::{Store, TeamStore, TerminalStore};
 
 fn t0() -> DateTime<Utc> {
@@ -199,7 +200,8 @@ fn team_story(s: &mut impl TeamStore) {
     let day = NaiveDate::from_ymd_opt(2026, 11, 17).unwrap();
     let mut rng = Rng::new(7);
     let mut ids = Vec::new();
-    for (team, n) in [("Ward 7", 6), ("Theatres", 2)] {
+    // The ward's k is 7 (above): Ward 7 has 8, Theatres 2.
+    for (team, n) in [("Ward 7", 8), ("Theatres", 2)] {
         for i in 0..n {
             let a = reflection_gen::answers(q, 0.6, &mut rng, |_| format!("text {i}"));
             let entry = reflection_gen::checkin(q, &a, team, PeriodKind::Week, day);
@@ -223,16 +225,28 @@ fn team_story(s: &mut impl TeamStore) {
     );
 
     let week = Period::containing(PeriodKind::Week, day);
-    let (rows, earlier) = s
-        .team_period("Ward 7", "team-reflection", &week.to_string(), &[])
+    // Open: a count, nothing else.
+    assert_eq!(
+        s.team_period("Ward 7", "team-reflection", week).unwrap(),
+        PeriodView::Open { have: 8 }
+    );
+    let open = joy_kiosk::team_view::huddle(s, q, "Ward 7", week, Thresholds::new(5, 5)).unwrap();
+    assert!(matches!(open.content, Content::Open { have: 8, .. }));
+    // Released once it has closed, by a writer.
+    let closed = week.release_day().and_hms_opt(9, 0, 0).unwrap().and_utc();
+    let report = s
+        .release_closed(closed, &[], Thresholds::new(5, 5))
         .unwrap();
-    assert_eq!(rows.len(), 6);
-    assert!(earlier.is_empty());
-    let shown =
-        joy_kiosk::team_view::huddle(s, q, "Ward 7", week, Thresholds::new(5, 5), 1).unwrap();
+    assert_eq!(report.released.len(), 2, "{report:?}");
+    let again = s
+        .release_closed(closed, &[], Thresholds::new(3, 3))
+        .unwrap();
+    assert!(again.released.is_empty(), "never twice");
+    assert_eq!(s.released_periods("Ward 7").unwrap(), vec![week]);
+    let shown = joy_kiosk::team_view::huddle(s, q, "Ward 7", week, Thresholds::new(5, 5)).unwrap();
     assert!(matches!(shown.content, Content::Shown(_)));
     let hidden =
-        joy_kiosk::team_view::huddle(s, q, "Theatres", week, Thresholds::new(5, 5), 1).unwrap();
+        joy_kiosk::team_view::huddle(s, q, "Theatres", week, Thresholds::new(5, 5)).unwrap();
     assert!(matches!(hidden.content, Content::NotEnough { .. }));
 
     let id = s

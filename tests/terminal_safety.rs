@@ -67,6 +67,7 @@ fn hostile_db(dir: &Path) -> PathBuf {
         questionnaire_id: format!("q{EVIL}"),
         questionnaire_version: "1".into(),
         file_hash: "h".into(),
+        definition: "".into(),
         started_at: at,
         completed_at: at,
         is_demo: false,

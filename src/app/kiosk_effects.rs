@@ -130,7 +130,13 @@ fn chores(scope: &Scope, store: &mut dyn Storage, now: DateTime<Utc>) -> Option<
             .map(|e| Loaded::Notice(text::store_failed(&e.to_string())));
     }
     let days = retention_days(scope, store);
-    match store.daily_chores(now, days) {
+    let thresholds = crate::anonymity::Thresholds::from_settings(&scope.reflections);
+    let jobs = crate::store::kiosk::DayJobs {
+        retention_days: days,
+        questionnaires: &scope.questionnaires,
+        thresholds,
+    };
+    match store.daily_chores(now, &jobs) {
         Ok(Some(report)) => report
             .backup_error
             .map(|e| Loaded::Notice(text::kiosk::backup_failed(&e))),
@@ -332,18 +338,21 @@ fn export(scope: &Scope, store: &mut dyn Storage, now: DateTime<Utc>) -> Loaded 
     }
 }
 
-/// Every team's huddle of the current period, under the anonymity rules.
+/// Every team's huddle of its last released period, under the anonymity
+/// rules.
 fn team_huddles(
     scope: &Scope,
     store: &mut dyn Storage,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<(String, crate::team_view::TeamView)>> {
     let today = now.with_timezone(&chrono::Local).date_naive();
-    let period = crate::period::Period::containing(scope.reflections.period, today);
     let t =
         crate::anonymity::Thresholds::from_settings(&scope.reflections).at_least(store.rules()?);
     let mut out = Vec::new();
     for team in store.teams(None)? {
+        // The last period released (the open one shows only its count).
+        let period =
+            crate::team_view::default_period(store, &team, scope.reflections.period, today)?;
         let view =
             crate::team_view::load(store, &scope.questionnaires, None, &team, period, t, today)?;
         out.push((team, view));

@@ -159,7 +159,13 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
             min_group: settings.huddle.min_group,
             min_group_text: settings.huddle.min_group_text,
         };
-        if let Err(e) = store.set_team_rules(&rules, chrono::Utc::now()) {
+        let now = chrono::Utc::now();
+        let kept = store.set_team_rules(&rules, now).and_then(|_| {
+            // And its period kind, from the next period on.
+            let today = now.with_timezone(&store.time_zone()?).date_naive();
+            store.set_period_kind(settings.huddle.period, today, now)
+        });
+        if let Err(e) = kept {
             store_notice = Some(e.to_string());
         }
     }

@@ -499,6 +499,7 @@ impl Validator<'_> {
             scores,
             flags,
             hash: hex_sha256(text),
+            source: std::sync::Arc::from(text),
         }
     }
 

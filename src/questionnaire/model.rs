@@ -313,6 +313,9 @@ pub struct Questionnaire {
     pub flags: Vec<Flag>,
     /// SHA-256 of the file text, so saved answers can name the exact file.
     pub hash: String,
+    /// The file text itself: the store keeps it, by its hash, the first
+    /// time something is saved on it (the questionnaire as answered).
+    pub source: std::sync::Arc<str>,
 }
 
 impl Questionnaire {

@@ -50,6 +50,7 @@ impl NewCheckin {
             questionnaire_id: q.id.clone(),
             questionnaire_version: q.version.clone(),
             file_hash: q.hash.clone(),
+            definition: q.source.clone(),
             started_at,
             completed_at,
             is_demo: false,

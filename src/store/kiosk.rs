@@ -20,6 +20,27 @@ pub const ADMIN_PIN_SETTING: &str = "kiosk.admin_pin_hash";
 /// and when last (milliseconds since 1970, UTC).
 pub const ADMIN_LOCKOUTS_SETTING: &str = "kiosk.admin_lockouts";
 pub const ADMIN_LAST_LOCKOUT_SETTING: &str = "kiosk.admin_last_lockout";
+/// What the daily chores need besides the clock: the retention, and for
+/// releases the questionnaires at hand (for entries saved before their
+/// definitions were kept) and the thresholds (raised to the ward's).
+#[derive(Debug, Clone, Copy)]
+pub struct DayJobs<'a> {
+    pub retention_days: u32,
+    pub questionnaires: &'a [crate::questionnaire::Questionnaire],
+    pub thresholds: crate::anonymity::Thresholds,
+}
+
+impl DayJobs<'static> {
+    /// Retention alone (releases use the stored definitions and rules).
+    pub fn retention(days: u32) -> DayJobs<'static> {
+        DayJobs {
+            retention_days: days,
+            questionnaires: &[],
+            thresholds: crate::anonymity::Thresholds::default(),
+        }
+    }
+}
+
 /// Setting key of the local date (YYYY-MM-DD) the daily chores last ran.
 pub const CHORES_DATE_SETTING: &str = "kiosk.chores_date";
 
@@ -270,14 +291,23 @@ impl Store {
     }
 
     /// Delete every check-in completed before `cutoff` (their answers and
-    /// scores go with them: `ON DELETE CASCADE`, foreign keys are on), and
+    /// scores go with them: `ON DELETE CASCADE`, foreign keys are on), team
+    /// reflections by whole periods only (a period whose last day is before
+    /// the cutoff's date; its released figures stay, its texts go), and
     /// personal codes made before `cutoff` that have no check-ins left, in
     /// one transaction; then truncate the write-ahead log. Returns the
     /// number of check-ins deleted.
     pub fn purge_before(&mut self, cutoff: DateTime<Utc>) -> Result<usize> {
         let n = self.write("deleting old entries", |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let n = tx.execute("DELETE FROM checkin WHERE completed_at < ?1", [ms(cutoff)])?;
+            // Team reflections go by whole periods only (issue 16).
+            let day = cutoff.with_timezone(&super::release::zone(&tx)?).date_naive();
+            let mut n = super::release::purge_periods(&tx, day)?;
+            n += tx.execute(
+                "DELETE FROM checkin WHERE completed_at < ?1 AND NOT (team IS NOT NULL AND period IS NOT NULL)",
+                [ms(cutoff)],
+            )?;
+            super::release::forget_unused_definitions(&tx)?;
             tx.execute(
                 "DELETE FROM respondent WHERE kind = 'pin' AND created_at < ?1
                    AND NOT EXISTS (SELECT 1 FROM checkin WHERE respondent_id = respondent.id)",
@@ -292,24 +322,27 @@ impl Store {
         Ok(n)
     }
 
-    /// The kiosk's daily chores, at most once per local calendar day: clear
-    /// stale lockouts, delete entries older than `retention_days`, take a
-    /// backup beside the database keeping the newest
-    /// [`super::safety::KEEP_BACKUPS`]. None when already done today. Call
-    /// at start and on ticks.
+    /// The kiosk's daily chores, at most once per local calendar day (in
+    /// the store's time zone), in the order of `docs/day-end.md`: clear
+    /// stale lockouts, release the periods that have closed, delete entries
+    /// older than the retention (team reflections by whole periods), the
+    /// end-of-day rewrite, and a backup beside the database keeping the
+    /// newest [`super::safety::KEEP_BACKUPS`]. None when already done
+    /// today. Call at start and on ticks.
     pub fn kiosk_daily(
         &mut self,
         now: DateTime<Utc>,
-        retention_days: u32,
+        jobs: &DayJobs<'_>,
     ) -> Result<Option<ChoresReport>> {
-        self.kiosk_daily_in(now, retention_days, &chrono::Local)
+        let tz = self.time_zone()?;
+        self.kiosk_daily_in(now, jobs, &tz)
     }
 
     /// [`Self::kiosk_daily`] with the days counted in `tz`.
     pub fn kiosk_daily_in<Tz: TimeZone>(
         &mut self,
         now: DateTime<Utc>,
-        retention_days: u32,
+        jobs: &DayJobs<'_>,
         tz: &Tz,
     ) -> Result<Option<ChoresReport>> {
         let date = now.with_timezone(tz).date_naive();
@@ -318,7 +351,10 @@ impl Store {
             return Ok(None);
         }
         let lockouts_cleared = self.clear_expired_lockouts(now)?;
-        let purged = self.purge_before(retention_cutoff(now, retention_days))?;
+        // Release before the purge, so that no period is deleted before
+        // its figures are kept.
+        let release = self.release_closed(now, jobs.questionnaires, jobs.thresholds)?;
+        let purged = self.purge_before(retention_cutoff(now, jobs.retention_days))?;
         // After the purge, before the backup: see `layout.rs`.
         let day_end = self.end_of_day_in(now, tz)?;
         self.set_setting(CHORES_DATE_SETTING, &stamp)?;
@@ -333,6 +369,7 @@ impl Store {
         Ok(Some(ChoresReport {
             date,
             purged,
+            released: release.released.len(),
             lockouts_cleared,
             rewritten: day_end.rewritten,
             backup,

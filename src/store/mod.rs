@@ -8,6 +8,7 @@ mod health;
 pub mod history;
 pub mod kiosk;
 pub mod layout;
+pub mod release;
 pub mod safety;
 pub mod schema;
 pub mod sealed;
@@ -761,6 +762,7 @@ impl Store {
                 "DELETE FROM checkin WHERE id = ?1 AND respondent_id = ?2",
                 params![id, respondent],
             )?;
+            release::forget_unused_definitions(&tx)?;
             tx.commit()?;
             Ok(n == 1)
         })
@@ -780,6 +782,7 @@ impl Store {
                 scores: count(&format!("SELECT count(*) FROM score WHERE checkin_id IN ({mine})"))?,
             };
             tx.execute(&format!("DELETE FROM checkin WHERE id IN ({mine})"), [])?;
+            release::forget_unused_definitions(&tx)?;
             tx.execute(
                 "UPDATE respondent SET created_at = ?1 WHERE kind = 'local'",
                 [ms(Utc::now())],
@@ -831,6 +834,7 @@ impl Store {
                 ))?,
             };
             tx.execute("DELETE FROM checkin WHERE is_demo = 1", [])?;
+            release::forget_unused_definitions(&tx)?;
             tx.commit()?;
             Ok(report)
         })?;
@@ -1147,12 +1151,34 @@ fn insert_checkins(tx: &Connection, list: &[NewCheckin]) -> rusqlite::Result<Vec
             "INSERT INTO score (checkin_id, score_id, position, label, raw, value, band_label, band_tone)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
+        // One clock and time zone, the store's, date every anonymous entry
+        // and file every team reflection (see `release.rs`).
+        let tz = release::keep_zone(tx)?;
         for c in list {
+            release::keep_definition(
+                tx,
+                &c.file_hash,
+                &c.questionnaire_id,
+                &c.questionnaire_version,
+                &c.definition,
+            )?;
             let (started, completed) = if c.respondent.is_none() {
-                let day = crate::kiosk::anonymous_stamp(c.completed_at, &chrono::Local);
+                let day = crate::kiosk::anonymous_stamp(c.completed_at, &tz);
                 (day, day)
             } else {
                 (c.started_at, c.completed_at)
+            };
+            let period = match (&c.team, &c.period, c.respondent) {
+                (Some(team), Some(_), None) => Some(
+                    release::file_period(
+                        tx,
+                        team,
+                        &c.questionnaire_id,
+                        c.completed_at.with_timezone(&tz).date_naive(),
+                    )?
+                    .to_string(),
+                ),
+                _ => c.period.clone(),
             };
             let fixed_id = layout::fresh_id(tx)?;
             let sealed = match (&c.seal, c.respondent) {
@@ -1168,7 +1194,7 @@ fn insert_checkins(tx: &Connection, list: &[NewCheckin]) -> rusqlite::Result<Vec
                 ms(started),
                 ms(completed),
                 c.is_demo,
-                c.period,
+                period,
                 fixed_id,
                 sealed
             ])?;

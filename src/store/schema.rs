@@ -196,4 +196,36 @@ pub const MIGRATIONS: &[Step] = &[
     );
     "#,
     ),
+    // 9: released periods (issue 16). Each questionnaire definition is kept
+    // the first time something is saved on it, by its hash, so readings use
+    // the questionnaire as answered. The period kind belongs to the store,
+    // each change with the first day it applies to. A team's figures for a
+    // closed period are released once (the primary key: never twice) and
+    // kept as released; `texts` goes when retention deletes the period's
+    // reflections, the figures stay.
+    Step::Sql(
+        r#"
+    CREATE TABLE questionnaire_def (
+        hash             TEXT PRIMARY KEY,
+        questionnaire_id TEXT NOT NULL,
+        version          TEXT NOT NULL,
+        source           TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE period_rule (
+        effective_from TEXT PRIMARY KEY,
+        kind           TEXT NOT NULL CHECK (kind IN ('week', 'month')),
+        changed_at     INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE team_release (
+        team             TEXT NOT NULL,
+        questionnaire_id TEXT NOT NULL,
+        period           TEXT NOT NULL,
+        released_on      TEXT NOT NULL,
+        reflections      INTEGER NOT NULL,
+        figures          TEXT NOT NULL,
+        texts            TEXT,
+        PRIMARY KEY (team, questionnaire_id, period)
+    ) WITHOUT ROWID;
+    "#,
+    ),
 ];

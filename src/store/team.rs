@@ -6,33 +6,20 @@
 //! in [`crate::huddle`] and [`crate::anonymity`].
 
 use super::{Result, Store};
-use crate::huddle::{ActionStatus, PeriodSummary, Reflection, ScoreSum, TeamAction};
+use crate::huddle::{ActionStatus, TeamAction};
 use crate::model::TeamRules;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
-use std::collections::HashMap;
 
 pub use crate::model::{ActionChange, NewAction, MAX_ACTION_TEXT};
 
 /// The check-ins of one team, questionnaire (?2) and period (?3).
 pub const REFLECTION_IDS_SQL: &str =
     "SELECT id FROM checkin WHERE team = ?1 AND questionnaire_id = ?2 AND period = ?3";
-const TEAM_IDS: &str = REFLECTION_IDS_SQL;
 /// Their answers.
 pub const REFLECTION_ANSWERS_SQL: &str = "SELECT checkin_id, question_id, value_json FROM answer WHERE checkin_id IN (SELECT id FROM checkin WHERE team = ?1 AND questionnaire_id = ?2 AND period = ?3)";
 /// Their scores.
 pub const REFLECTION_SCORES_SQL: &str = "SELECT checkin_id, score_id, value FROM score WHERE checkin_id IN (SELECT id FROM checkin WHERE team = ?1 AND questionnaire_id = ?2 AND period = ?3)";
-/// Reflections per period between ?3 and ?4 (the trend).
-pub const PERIOD_COUNTS_SQL: &str = "SELECT period, count(*) FROM checkin
-                 WHERE team = ?1 AND questionnaire_id = ?2 AND period BETWEEN ?3 AND ?4
-                 GROUP BY period";
-/// Score values and sums per period between ?3 and ?4 (the trend).
-pub const PERIOD_SCORES_SQL: &str =
-    "SELECT c.period, s.score_id, count(s.value), total(s.value) FROM checkin c
-                 JOIN score s ON s.checkin_id = c.id
-                 WHERE c.team = ?1 AND c.questionnaire_id = ?2 AND c.period BETWEEN ?3 AND ?4
-                 GROUP BY c.period, s.score_id";
-
 fn day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
@@ -57,100 +44,6 @@ fn action_row(r: &rusqlite::Row) -> rusqlite::Result<TeamAction> {
 const ACTION_SQL: &str = "SELECT id, team, action, owner, review_on, status, learned, created_on, updated_on FROM team_action";
 
 impl Store {
-    /// The reflections of `team` on `questionnaire` in `period` ("2026-W47"):
-    /// each one's answers (stored JSON) and score values. Three indexed
-    /// queries, whatever the size of the database.
-    pub fn reflections(
-        &mut self,
-        team: &str,
-        questionnaire: &str,
-        period: &str,
-    ) -> Result<Vec<Reflection>> {
-        self.sql(|c| {
-            let p = params![team, questionnaire, period];
-            let mut index: HashMap<i64, usize> = HashMap::new();
-            let mut out: Vec<Reflection> = Vec::new();
-            {
-                let mut st = c.prepare_cached(TEAM_IDS)?;
-                let mut rows = st.query(p)?;
-                while let Some(r) = rows.next()? {
-                    index.insert(r.get(0)?, out.len());
-                    out.push(Reflection::default());
-                }
-            }
-            if out.is_empty() {
-                return Ok(out);
-            }
-            {
-                let mut st = c.prepare_cached(REFLECTION_ANSWERS_SQL)?;
-                let mut rows = st.query(p)?;
-                while let Some(r) = rows.next()? {
-                    let Some(&i) = index.get(&r.get::<_, i64>(0)?) else {
-                        continue;
-                    };
-                    let json: String = r.get(2).unwrap_or_default();
-                    if let Ok(v) = serde_json::from_str(&json) {
-                        out[i].answers.push((r.get(1)?, v));
-                    }
-                }
-            }
-            {
-                let mut st = c.prepare_cached(REFLECTION_SCORES_SQL)?;
-                let mut rows = st.query(p)?;
-                while let Some(r) = rows.next()? {
-                    if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
-                        out[i].scores.push((r.get(1)?, r.get(2).ok().flatten()));
-                    }
-                }
-            }
-            Ok(out)
-        })
-    }
-
-    /// For the trend: per period in `periods` (of one kind), how many
-    /// reflections `team` gave on `questionnaire`, and per score how many
-    /// values and their sum. Periods without any are left out.
-    pub fn period_summaries(
-        &mut self,
-        team: &str,
-        questionnaire: &str,
-        periods: &[String],
-    ) -> Result<Vec<PeriodSummary>> {
-        let (Some(first), Some(last)) = (periods.iter().min(), periods.iter().max()) else {
-            return Ok(Vec::new());
-        };
-        self.sql(|c| {
-            let p = params![team, questionnaire, first, last];
-            let mut out: Vec<PeriodSummary> = Vec::new();
-            let mut st = c.prepare_cached(PERIOD_COUNTS_SQL)?;
-            let mut rows = st.query(p)?;
-            while let Some(r) = rows.next()? {
-                let period: String = r.get(0)?;
-                if periods.contains(&period) {
-                    out.push(PeriodSummary {
-                        period,
-                        reflections: r.get::<_, i64>(1)? as usize,
-                        scores: Vec::new(),
-                    });
-                }
-            }
-            drop(rows);
-            let mut st = c.prepare_cached(PERIOD_SCORES_SQL)?;
-            let mut rows = st.query(p)?;
-            while let Some(r) = rows.next()? {
-                let period: String = r.get(0)?;
-                if let Some(summary) = out.iter_mut().find(|s| s.period == period) {
-                    summary.scores.push(ScoreSum {
-                        score_id: r.get(1)?,
-                        n: r.get::<_, i64>(2)? as usize,
-                        sum: r.get(3)?,
-                    });
-                }
-            }
-            Ok(out)
-        })
-    }
-
     /// The teams that have given reflections (on `questionnaire`, if
     /// given) or recorded actions, sorted.
     pub fn teams(&mut self, questionnaire: Option<&str>) -> Result<Vec<String>> {
@@ -302,15 +195,16 @@ mod tests {
     use crate::store::{NewCheckin, SavedAnswer, SavedScore};
     use chrono::{TimeZone, Utc};
 
-    fn checkin(team: &str, q: &str, period: &str, joy: f64, text: &str) -> NewCheckin {
-        let at = Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap();
+    fn checkin(team: &str, q: &str, day: (u32, u32), joy: f64, text: &str) -> NewCheckin {
+        let at = Utc.with_ymd_and_hms(2026, day.0, day.1, 12, 0, 0).unwrap();
         NewCheckin {
             respondent: None,
             team: Some(team.into()),
-            period: Some(period.into()),
+            period: Some("filed by the store".into()),
             questionnaire_id: q.into(),
             questionnaire_version: "1".into(),
             file_hash: "h".into(),
+            definition: "".into(),
             started_at: at,
             completed_at: at,
             is_demo: false,
@@ -341,49 +235,42 @@ mod tests {
     }
 
     #[test]
-    fn reflections_and_summaries_are_cut_by_team_questionnaire_and_period() {
+    fn reflections_are_cut_by_team_questionnaire_and_period() {
         let mut s = Store::open_in_memory().unwrap();
+        s.set_time_zone("Europe/London").unwrap();
         let mut v = Vec::new();
         for i in 0..6 {
-            v.push(checkin("A", "team-reflection", "2026-W47", i as f64, "x"));
+            v.push(checkin("A", "team-reflection", (11, 20), i as f64, "x"));
         }
-        v.push(checkin("A", "team-reflection", "2026-W46", 2.0, "y"));
-        v.push(checkin("A", "team-reflection", "2026-11", 2.0, "month"));
-        v.push(checkin("B", "team-reflection", "2026-W47", 1.0, "b"));
-        v.push(checkin("A", "other", "2026-W47", 1.0, "o"));
+        v.push(checkin("A", "team-reflection", (11, 13), 2.0, "y"));
+        v.push(checkin("B", "team-reflection", (11, 20), 1.0, "b"));
+        v.push(checkin("A", "other", (11, 20), 1.0, "o"));
         s.save_many(&v).unwrap();
-        let r = s.reflections("A", "team-reflection", "2026-W47").unwrap();
+        let r = s
+            .sql(|c| {
+                super::super::release::stored_reflections(c, "A", "team-reflection", "2026-W47")
+            })
+            .unwrap();
         assert_eq!(r.len(), 6);
         assert!(r
             .iter()
-            .all(|x| x.answers.len() == 2 && x.scores.len() == 1));
-        let mut joys: Vec<f64> = r.iter().map(|x| x.scores[0].1.unwrap()).collect();
+            .all(|x| x.reflection.answers.len() == 2 && x.reflection.scores.len() == 1));
+        let mut joys: Vec<f64> = r
+            .iter()
+            .map(|x| x.reflection.scores[0].1.unwrap())
+            .collect();
         joys.sort_by(f64::total_cmp);
         assert_eq!(joys, [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
-        assert!(s
-            .reflections("A", "team-reflection", "2026-W45")
-            .unwrap()
-            .is_empty());
-        let periods: Vec<String> = ["2025-W50", "2026-W46", "2026-W47"]
-            .map(String::from)
-            .to_vec();
-        let sums = s
-            .period_summaries("A", "team-reflection", &periods)
-            .unwrap();
+        let w = |p: &str| crate::period::Period::parse(p).unwrap();
         assert_eq!(
-            sums.len(),
-            2,
-            "the month between the weeks is not counted: {sums:?}"
+            s.period_count("A", "team-reflection", w("2026-W46"))
+                .unwrap(),
+            1
         );
-        let w47 = sums.iter().find(|x| x.period == "2026-W47").unwrap();
-        assert_eq!(w47.reflections, 6);
         assert_eq!(
-            w47.scores,
-            vec![ScoreSum {
-                score_id: "team-joy".into(),
-                n: 6,
-                sum: 15.0
-            }]
+            s.period_count("A", "team-reflection", w("2026-W45"))
+                .unwrap(),
+            0
         );
         assert_eq!(s.teams(None).unwrap(), ["A", "B"]);
         assert_eq!(s.teams(Some("other")).unwrap(), ["A"]);

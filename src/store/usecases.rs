@@ -15,12 +15,13 @@
 //! for any backend.
 
 use super::{Result, Store};
-use crate::huddle::{PeriodSummary, Reflection};
 use crate::model::{
     ActionChange, CheckinRecord, ChoresReport, DayEnd, HistoryKey, HistoryQuery, HistorySlice,
     HomeFacts, HomeWanted, KioskCounts, NewAction, NewCheckin, NewHolder, PinOutcome, PinTarget,
     Point, Saved, StoredSecret, TeamAction,
 };
+use crate::period::Period;
+use crate::release::PeriodView;
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// What stays on one terminal.
@@ -99,11 +100,12 @@ pub trait TerminalStore {
     fn participation(&mut self, since: DateTime<Utc>) -> Result<Vec<crate::model::Participation>>;
     /// Lift the admin lockout (a new admin PIN was set).
     fn lift_admin_lockout(&mut self) -> Result<()>;
-    /// Once a day: retention and a backup (none if already done today).
+    /// Once a day: releases, retention, the rewrite and a backup (none if
+    /// already done today).
     fn daily_chores(
         &mut self,
         now: DateTime<Utc>,
-        retention_days: u32,
+        jobs: &super::kiosk::DayJobs<'_>,
     ) -> Result<Option<ChoresReport>>;
     /// The end-of-day rewrite alone (the personal app's daily job): see
     /// `store::layout`.
@@ -119,15 +121,25 @@ pub trait TeamStore {
     fn teams(&mut self, questionnaire: Option<&str>) -> Result<Vec<String>>;
     /// The team questionnaires `team` has answered.
     fn team_questionnaires(&mut self, team: &str) -> Result<Vec<String>>;
-    /// The reflections of `team` on `questionnaire` in `period`, and the
-    /// summaries of the `earlier` periods, read together.
+    /// What may be read of `team`'s `period` on `questionnaire`: its
+    /// release and the earlier releases of the trend, or, not released,
+    /// only how many reflections it has. Read together.
     fn team_period(
         &mut self,
         team: &str,
         questionnaire: &str,
-        period: &str,
-        earlier: &[String],
-    ) -> Result<(Vec<Reflection>, Vec<PeriodSummary>)>;
+        period: Period,
+    ) -> Result<PeriodView>;
+    /// The periods released for `team`, newest first.
+    fn released_periods(&mut self, team: &str) -> Result<Vec<Period>>;
+    /// Release every closed period not yet released (a writer's job: the
+    /// kiosk's daily chores, `joy huddle release`).
+    fn release_closed(
+        &mut self,
+        now: DateTime<Utc>,
+        fallback: &[crate::questionnaire::Questionnaire],
+        t: crate::anonymity::Thresholds,
+    ) -> Result<super::release::ReleaseReport>;
     /// The ward's anonymity rules in force, if recorded.
     fn rules(&mut self) -> Result<Option<crate::model::TeamRules>>;
     /// Record the ward's rules (when they differ from those in force).
@@ -307,9 +319,9 @@ impl TerminalStore for Store {
     fn daily_chores(
         &mut self,
         now: DateTime<Utc>,
-        retention_days: u32,
+        jobs: &super::kiosk::DayJobs<'_>,
     ) -> Result<Option<ChoresReport>> {
-        self.kiosk_daily(now, retention_days)
+        self.kiosk_daily(now, jobs)
     }
 
     fn end_of_day(&mut self, now: DateTime<Utc>) -> Result<DayEnd> {
@@ -342,14 +354,41 @@ impl TeamStore for Store {
         &mut self,
         team: &str,
         questionnaire: &str,
-        period: &str,
-        earlier: &[String],
-    ) -> Result<(Vec<Reflection>, Vec<PeriodSummary>)> {
+        period: Period,
+    ) -> Result<PeriodView> {
         self.read_tx(|s| {
-            let rows = s.reflections(team, questionnaire, period)?;
-            let trend = s.period_summaries(team, questionnaire, earlier)?;
-            Ok((rows, trend))
+            let mine = s.releases(team, questionnaire, &[period])?;
+            match mine.into_iter().next() {
+                Some(release) => {
+                    let earlier: Vec<Period> = period
+                        .last_n(crate::huddle::TREND_PERIODS)
+                        .into_iter()
+                        .filter(|p| *p != period)
+                        .collect();
+                    let earlier = s.releases(team, questionnaire, &earlier)?;
+                    Ok(PeriodView::Released {
+                        release: Box::new(release),
+                        earlier,
+                    })
+                }
+                None => Ok(PeriodView::Open {
+                    have: s.period_count(team, questionnaire, period)?,
+                }),
+            }
         })
+    }
+
+    fn released_periods(&mut self, team: &str) -> Result<Vec<Period>> {
+        Store::released_periods(self, team)
+    }
+
+    fn release_closed(
+        &mut self,
+        now: DateTime<Utc>,
+        fallback: &[crate::questionnaire::Questionnaire],
+        t: crate::anonymity::Thresholds,
+    ) -> Result<super::release::ReleaseReport> {
+        Store::release_closed(self, now, fallback, t)
     }
 
     fn actions(&mut self, team: Option<&str>) -> Result<Vec<TeamAction>> {

@@ -320,8 +320,16 @@ fn draw_summary(frame: &mut Frame, area: Rect, h: &Huddle, today: chrono::NaiveD
     lines.push(Line::raw(""));
     match &h.content {
         Content::NotEnough { have, need } => lines.push(Line::styled(
-            text::not_enough(*have, *need, h.period.closed_by(today)),
+            text::not_enough(
+                *have,
+                *need,
+                h.released_on.is_some() || h.period.closed_by(today),
+            ),
             style(Meaning::Caution, nc),
+        )),
+        Content::Open { have, release_day } => lines.push(Line::styled(
+            text::open_period(*have, *release_day, today),
+            style(Meaning::Muted, nc),
         )),
         Content::Shown(p) => {
             if let Some(l) = &p.lowest {

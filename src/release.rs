@@ -1,0 +1,375 @@
+//! Released periods (issue 16): a team's figures for one questionnaire and
+//! period are computed once, when the period has closed
+//! ([`Period::closed_by`]), with the rules in force then (k, the text
+//! threshold, the questionnaire as answered), and kept as released. Nothing
+//! added, deleted, reconfigured or swapped later changes what a released
+//! period shows. The open period shows only how many reflections it has so
+//! far and when it will be shown.
+//!
+//! Pure: rows and definitions in, a [`Release`] out; a release and the
+//! earlier ones in, a [`Huddle`] out. The store keeps releases
+//! (`store/release.rs`); [`crate::huddle::build`] applies the anonymity
+//! rules when a release is computed, and [`view`] applies a reader's
+//! (higher) k again when it is shown.
+
+use crate::anonymity::{Hidden, Thresholds};
+use crate::huddle::{
+    build, Content, Huddle, Panels, Reflection, ScorePanel, TrendPoint, TREND_PERIODS,
+};
+use crate::period::Period;
+use crate::questionnaire::{QuestionKind, Questionnaire};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A team's figures for one questionnaire and period, as released.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Release {
+    pub team: String,
+    pub questionnaire_id: String,
+    /// The questionnaire's title as answered.
+    pub title: String,
+    pub period: Period,
+    pub released_on: NaiveDate,
+    /// How many reflections the period held when it was released.
+    pub reflections: usize,
+    /// The thresholds in force when it was released.
+    pub k: usize,
+    pub text_k: usize,
+    /// The hash of the questionnaire definition the figures were read with.
+    pub definition: String,
+    /// The figures (None: fewer than k reflections). Free texts are kept
+    /// apart by the store, so that they can go with the raw rows.
+    pub panels: Option<Panels>,
+}
+
+/// What a reader may have of one period.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PeriodView {
+    /// Released: its figures, and the releases of the periods before it
+    /// (for the trend).
+    Released {
+        release: Box<Release>,
+        earlier: Vec<Release>,
+    },
+    /// Open, or closed and not yet released: a count only.
+    Open { have: usize },
+}
+
+/// A reflection as stored, with the hash of the definition it was
+/// answered on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredReflection {
+    pub definition: String,
+    pub reflection: Reflection,
+}
+
+/// Which definition a period is read with: the one most of its
+/// reflections were answered on (ties: the first in `defs`, which the
+/// store gives oldest first). None when no reflection has a known one.
+pub fn choose<'a>(
+    defs: &'a BTreeMap<String, Questionnaire>,
+    rows: &[StoredReflection],
+) -> Option<&'a Questionnaire> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in rows {
+        if let Some(q) = defs.get(&r.definition) {
+            *counts.entry(q.hash.as_str()).or_default() += 1;
+        }
+    }
+    let best = counts.values().copied().max()?;
+    defs.values()
+        .find(|q| counts.get(q.hash.as_str()) == Some(&best))
+}
+
+/// Compute the release of `team`'s `period` from its reflections. Each
+/// reflection is read with the definition it was answered on (`defs`, by
+/// row hash): an answer counts only where its question is asked the same
+/// way in the chosen definition (same kind, same options), so a file with
+/// the same id but a free-text question declared as a choice can never
+/// turn texts into tally labels. `seed` orders the free text.
+#[allow(clippy::too_many_arguments)]
+pub fn compute(
+    defs: &BTreeMap<String, Questionnaire>,
+    team: &str,
+    period: Period,
+    rows: &[StoredReflection],
+    t: Thresholds,
+    today: NaiveDate,
+    seed: u64,
+) -> Option<Release> {
+    let q = choose(defs, rows)?;
+    let read: Vec<Reflection> = rows
+        .iter()
+        .map(|r| {
+            let own = defs.get(&r.definition);
+            let mut x = r.reflection.clone();
+            if own.map(|d| d.hash.as_str()) != Some(q.hash.as_str()) {
+                x.answers.retain(|(id, _)| {
+                    match (own.and_then(|d| d.question(id)), q.question(id)) {
+                        (Some(a), Some(b)) => same_shape(&a.kind, &b.kind),
+                        _ => false,
+                    }
+                });
+                // A score computed on another definition counts only if
+                // the chosen definition has a score of that id.
+                x.scores.retain(|(id, _)| q.score(id).is_some());
+            }
+            x
+        })
+        .collect();
+    let h = build(q, team, period, &read, t, seed);
+    Some(Release {
+        team: team.to_string(),
+        questionnaire_id: q.id.clone(),
+        title: q.title.clone(),
+        period,
+        released_on: today,
+        reflections: rows.len(),
+        k: t.k(),
+        text_k: t.text(),
+        definition: q.hash.clone(),
+        panels: match h.content {
+            Content::Shown(mut p) => {
+                for s in &mut p.scores {
+                    s.trend.clear();
+                }
+                Some(p)
+            }
+            _ => None,
+        },
+    })
+}
+
+/// Is a question asked the same way in two definitions: both free text,
+/// both numbers, or the same kind with the same options?
+fn same_shape(a: &QuestionKind, b: &QuestionKind) -> bool {
+    match (a, b) {
+        (QuestionKind::Text { .. }, QuestionKind::Text { .. })
+        | (QuestionKind::Number { .. }, QuestionKind::Number { .. }) => true,
+        _ => a.type_name() == b.type_name() && a.options() == b.options(),
+    }
+}
+
+/// What the huddle shows of a released period: its figures, under the
+/// reader's thresholds where they are higher than those it was released
+/// with, and the trend of the releases before it (`earlier`, any order).
+pub fn view(r: &Release, earlier: &[Release], reader: Thresholds) -> Huddle {
+    let t = Thresholds::new(reader.k().max(r.k), reader.text().max(r.text_k));
+    let mut h = Huddle {
+        team: r.team.clone(),
+        questionnaire_id: r.questionnaire_id.clone(),
+        title: r.title.clone(),
+        period: r.period,
+        reflections: r.reflections,
+        thresholds: t,
+        released_on: Some(r.released_on),
+        content: Content::NotEnough {
+            have: r.reflections,
+            need: t.k(),
+        },
+    };
+    let Some(panels) = r.panels.as_ref().filter(|_| t.gate(r.reflections).is_ok()) else {
+        return h;
+    };
+    let mut p = panels.clone();
+    for s in &mut p.scores {
+        if s.figures.is_ok() {
+            if let Err(hidden) = t.gate_answers(s.answered) {
+                s.figures = Err(hidden);
+            }
+        }
+        s.trend = trend(r, s, earlier, t);
+    }
+    for x in &mut p.tallies {
+        if x.bars.is_ok() {
+            if let Err(hidden) = t.gate_answers(x.answered) {
+                x.bars = Err(hidden);
+            }
+        }
+    }
+    for x in &mut p.texts {
+        if x.texts.is_ok() {
+            if let Err(hidden) = t.gate_text_answers(x.answered) {
+                x.texts = Err(hidden);
+            }
+        }
+    }
+    p.lowest = crate::huddle::lowest(&p.scores);
+    h.content = Content::Shown(p);
+    h
+}
+
+/// The score's means over the [`TREND_PERIODS`] periods ending with the
+/// release's, from the releases of those periods (a period not released,
+/// or under the thresholds, is a gap).
+fn trend(r: &Release, s: &ScorePanel, earlier: &[Release], t: Thresholds) -> Vec<TrendPoint> {
+    r.period
+        .last_n(TREND_PERIODS)
+        .into_iter()
+        .map(|p| {
+            let mean = if p == r.period {
+                s.figures.as_ref().map(|f| f.mean).map_err(|h| *h)
+            } else {
+                match earlier.iter().find(|e| e.period == p) {
+                    None => Err(Hidden::NoReflections),
+                    Some(e) => t.gate(e.reflections).and_then(|()| {
+                        let panel = e
+                            .panels
+                            .as_ref()
+                            .and_then(|x| x.scores.iter().find(|y| y.id == s.id));
+                        match panel {
+                            None => Err(Hidden::TooFew {
+                                have: e.reflections.min(e.k.saturating_sub(1)),
+                                need: t.k(),
+                            }),
+                            Some(y) => t
+                                .gate_answers(y.answered)
+                                .and_then(|()| y.figures.as_ref().map(|f| f.mean).map_err(|h| *h)),
+                        }
+                    }),
+                }
+            };
+            TrendPoint { period: p, mean }
+        })
+        .collect()
+}
+
+/// The open (or closed, not yet released) period: how many reflections it
+/// has so far and when it will be shown; nothing else.
+pub fn open(q: &Questionnaire, team: &str, period: Period, have: usize, t: Thresholds) -> Huddle {
+    Huddle {
+        team: team.to_string(),
+        questionnaire_id: q.id.clone(),
+        title: q.title.clone(),
+        period,
+        reflections: have,
+        thresholds: t,
+        released_on: None,
+        content: Content::Open {
+            have,
+            release_day: period.release_day(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::questionnaire::Catalog;
+    use serde_json::json;
+
+    fn row(def: &str, joy: i64, matters: &str) -> StoredReflection {
+        StoredReflection {
+            definition: def.to_string(),
+            reflection: Reflection {
+                answers: vec![
+                    ("team-joy".into(), json!(joy)),
+                    ("what-matters".into(), json!(matters)),
+                ],
+                scores: vec![("team-joy".into(), Some(joy as f64))],
+            },
+        }
+    }
+
+    fn defs(qs: &[&Questionnaire]) -> BTreeMap<String, Questionnaire> {
+        qs.iter().map(|q| (q.hash.clone(), (*q).clone())).collect()
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_reader_may_raise_k_over_a_release_never_lower_it() {
+        let cat = Catalog::bundled();
+        let q = cat.get("team-reflection").unwrap();
+        let w = Period::parse("2026-W47").unwrap();
+        let rows: Vec<StoredReflection> = (0..6).map(|i| row(&q.hash, i % 5 + 1, "x")).collect();
+        let r = compute(
+            &defs(&[q]),
+            "W",
+            w,
+            &rows,
+            Thresholds::new(5, 5),
+            d("2026-11-24"),
+            1,
+        )
+        .unwrap();
+        assert_eq!((r.k, r.reflections), (5, 6));
+        let seen = view(&r, &[], Thresholds::new(3, 3));
+        assert_eq!(seen.thresholds.k(), 5, "a lower k is not taken");
+        assert!(matches!(seen.content, Content::Shown(_)));
+        let higher = view(&r, &[], Thresholds::new(7, 7));
+        assert_eq!(higher.content, Content::NotEnough { have: 6, need: 7 });
+    }
+
+    #[test]
+    fn the_trend_comes_from_earlier_releases() {
+        let cat = Catalog::bundled();
+        let q = cat.get("team-reflection").unwrap();
+        let w47 = Period::parse("2026-W47").unwrap();
+        let t = Thresholds::default();
+        let make = |p: Period, n: usize, joy: i64| {
+            let rows: Vec<StoredReflection> = (0..n).map(|_| row(&q.hash, joy, "x")).collect();
+            compute(&defs(&[q]), "W", p, &rows, t, p.release_day(), 1).unwrap()
+        };
+        let earlier = vec![
+            make(w47.previous(), 5, 2),
+            make(w47.previous().previous(), 3, 4),
+        ];
+        let r = make(w47, 5, 4);
+        let h = view(&r, &earlier, t);
+        let Content::Shown(p) = &h.content else {
+            panic!("{h:?}")
+        };
+        let tr = &p.scores[0].trend;
+        assert_eq!(tr.len(), TREND_PERIODS);
+        assert_eq!(tr[7].mean, Ok(4.0));
+        assert_eq!(tr[6].mean, Ok(2.0));
+        assert_eq!(tr[5].mean, Err(Hidden::TooFew { have: 3, need: 5 }));
+        assert_eq!(tr[4].mean, Err(Hidden::NoReflections));
+    }
+
+    #[test]
+    fn an_answer_counts_only_where_its_question_was_asked_the_same_way() {
+        let cat = Catalog::bundled();
+        let q = cat.get("team-reflection").unwrap();
+        // The same id, the free-text question declared as a choice.
+        let mut swapped = q.clone();
+        swapped.hash = "swapped".into();
+        if let Some(x) = swapped
+            .questions
+            .iter_mut()
+            .find(|x| x.id == "what-matters")
+        {
+            x.kind = crate::questionnaire::QuestionKind::Choice { options: vec![] };
+        }
+        let mut rows: Vec<StoredReflection> = (0..5)
+            .map(|i| row(&q.hash, 3, &format!("secret {i}")))
+            .collect();
+        rows.push(row("swapped", 3, "secret 5"));
+        let r = compute(
+            &defs(&[q, &swapped]),
+            "W",
+            Period::parse("2026-W47").unwrap(),
+            &rows,
+            Thresholds::new(5, 10),
+            d("2026-11-24"),
+            1,
+        )
+        .unwrap();
+        assert_eq!(r.definition, q.hash, "most were answered on the real file");
+        let p = r.panels.unwrap();
+        assert!(
+            p.tallies.iter().all(|x| x.question_id != "what-matters"),
+            "no tally of the texts"
+        );
+        let m = p
+            .texts
+            .iter()
+            .find(|x| x.question_id == "what-matters")
+            .unwrap();
+        assert_eq!(m.texts, Err(Hidden::TooFew { have: 5, need: 10 }));
+    }
+}

@@ -1,0 +1,458 @@
+//! Issue 16, §1: attacks that combine two views of a team's reflections,
+//! each written as the attacker would try it. Every one must fail to
+//! isolate a reflection: figures are released once, when a period has
+//! closed, and never change (see `src/release.rs`, `docs/day-end.md`).
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use joy_kiosk::anonymity::{Hidden, Thresholds};
+use joy_kiosk::demo::Rng;
+use joy_kiosk::huddle::{Content, Huddle};
+use joy_kiosk::huddle_export;
+use joy_kiosk::model::NewCheckin;
+use joy_kiosk::period::{Period, PeriodKind};
+use joy_kiosk::questionnaire::{load, Catalog, Questionnaire};
+use joy_kiosk::reflection_gen;
+use joy_kiosk::store::kiosk::DayJobs;
+use joy_kiosk::store::Store;
+
+fn team_q() -> Questionnaire {
+    Catalog::bundled().get("team-reflection").unwrap().clone()
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn at(d: NaiveDate, h: u32) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&d.and_hms_opt(h, 0, 0).unwrap())
+}
+
+/// One reflection of `team` completed at noon UTC on `d`, "what matters"
+/// written as `text`.
+fn reflection(q: &Questionnaire, team: &str, d: NaiveDate, text: &str, seed: u64) -> NewCheckin {
+    let mut rng = Rng::new(seed);
+    let a = reflection_gen::answers(q, 0.5, &mut rng, |qid| {
+        if qid == "what-matters" {
+            text.to_string()
+        } else {
+            String::new()
+        }
+    });
+    reflection_gen::checkin(q, &a, team, PeriodKind::Week, d)
+}
+
+fn store_in_london() -> Store {
+    let mut s = Store::open_in_memory().unwrap();
+    s.set_time_zone("Europe/London").unwrap();
+    s
+}
+
+fn view(s: &mut Store, q: &Questionnaire, p: Period, t: Thresholds) -> Huddle {
+    joy_kiosk::team_view::huddle(s, q, "Ward 7", p, t).unwrap()
+}
+
+fn minutes(h: &Huddle) -> String {
+    huddle_export::to_markdown("Ward 7", std::slice::from_ref(h), &[], day("2026-12-06"))
+}
+
+const W47: &str = "2026-W47";
+
+/// Two views of the open week, one reflection apart: the difference is a
+/// count, never an answer or a text.
+#[test]
+fn one_more_reflection_between_two_views_of_the_open_week_shows_only_a_count() {
+    let q = team_q();
+    let mut s = store_in_london();
+    let w = Period::parse(W47).unwrap();
+    let rows: Vec<NewCheckin> = (0..6)
+        .map(|i| {
+            reflection(
+                &q,
+                "Ward 7",
+                day("2026-11-17"),
+                &format!("secretword {i}"),
+                i,
+            )
+        })
+        .collect();
+    s.save_many(&rows).unwrap();
+    let before = view(&mut s, &q, w, Thresholds::default());
+    s.save_many(&[reflection(
+        &q,
+        "Ward 7",
+        day("2026-11-18"),
+        "the victim's words",
+        99,
+    )])
+    .unwrap();
+    let after = view(&mut s, &q, w, Thresholds::default());
+    for h in [&before, &after] {
+        assert!(matches!(h.content, Content::Open { .. }), "{h:?}");
+        let md = minutes(h);
+        assert!(!md.contains("secretword") && !md.contains("victim"), "{md}");
+        assert!(!md.contains("Average"), "{md}");
+    }
+    assert_eq!(
+        (before.reflections, after.reflections),
+        (6, 7),
+        "counts only"
+    );
+}
+
+/// After release, a reflection dated in the released week (a clock behind,
+/// an entry long on its way) is filed into the open period: the released
+/// view is the same, byte for byte, and nothing is released twice.
+#[test]
+fn a_released_period_never_changes_and_nothing_is_filed_into_it() {
+    let q = team_q();
+    let mut s = store_in_london();
+    let w = Period::parse(W47).unwrap();
+    let rows: Vec<NewCheckin> = (0..5)
+        .map(|i| reflection(&q, "Ward 7", day("2026-11-17"), &format!("text {i}"), i))
+        .collect();
+    s.save_many(&rows).unwrap();
+    // Not on its last day, nor on the day of grace.
+    for d in ["2026-11-22", "2026-11-23"] {
+        let r = s
+            .release_closed(at(day(d), 23), &[], Thresholds::default())
+            .unwrap();
+        assert!(r.released.is_empty(), "{d}: {r:?}");
+    }
+    let r = s
+        .release_closed(at(day("2026-11-24"), 9), &[], Thresholds::default())
+        .unwrap();
+    assert_eq!(r.released.len(), 1);
+    let first = minutes(&view(&mut s, &q, w, Thresholds::default()));
+    assert!(first.contains("Average"), "{first}");
+    // One more, dated in the released week.
+    s.save_many(&[reflection(
+        &q,
+        "Ward 7",
+        day("2026-11-19"),
+        "late words",
+        77,
+    )])
+    .unwrap();
+    let periods: Vec<String> = s
+        .connection()
+        .prepare("SELECT period FROM checkin WHERE team = 'Ward 7' ORDER BY period")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(periods.iter().filter(|p| *p == W47).count(), 5);
+    assert_eq!(periods.last().map(String::as_str), Some("2026-W48"));
+    // Released again (another writer, lower k): refused by design.
+    let r = s
+        .release_closed(at(day("2026-12-01"), 9), &[], Thresholds::new(3, 3))
+        .unwrap();
+    assert!(r.released.iter().all(|(_, _, p)| *p != w), "{r:?}");
+    assert_eq!(minutes(&view(&mut s, &q, w, Thresholds::default())), first);
+}
+
+/// Retention deletes by date. Part-way through a week it would change the
+/// week's figures by one day's reflections; it deletes whole periods only,
+/// and the released figures outlive the rows (their texts do not).
+#[test]
+fn retention_never_deletes_part_of_a_period_and_released_figures_stay() {
+    let q = team_q();
+    let mut s = store_in_london();
+    let w = Period::parse(W47).unwrap();
+    let mut rows = Vec::new();
+    for (i, d) in [
+        "2026-11-16",
+        "2026-11-17",
+        "2026-11-20",
+        "2026-11-22",
+        "2026-11-22",
+    ]
+    .iter()
+    .enumerate()
+    {
+        rows.push(reflection(
+            &q,
+            "Ward 7",
+            day(d),
+            &format!("words {i}"),
+            i as u64,
+        ));
+    }
+    s.save_many(&rows).unwrap();
+    s.release_closed(at(day("2026-11-24"), 9), &[], Thresholds::new(5, 5))
+        .unwrap();
+    let released = minutes(&view(&mut s, &q, w, Thresholds::new(5, 5)));
+    assert!(released.contains("words 3"), "{released}");
+    // A cutoff on Thursday of that week: nothing of it goes.
+    let purged = s.purge_before(at(day("2026-11-19"), 12)).unwrap();
+    assert_eq!(purged, 0);
+    assert_eq!(s.period_count("Ward 7", &q.id, w).unwrap(), 5);
+    assert_eq!(
+        minutes(&view(&mut s, &q, w, Thresholds::new(5, 5))),
+        released
+    );
+    // A cutoff after its last day: all of it, and the texts with it.
+    let purged = s.purge_before(at(day("2026-11-23"), 12)).unwrap();
+    assert_eq!(purged, 5);
+    let h = view(&mut s, &q, w, Thresholds::new(5, 5));
+    let Content::Shown(p) = &h.content else {
+        panic!("{h:?}")
+    };
+    assert!(p.scores[0].figures.is_ok(), "the figures stay");
+    let m = p
+        .texts
+        .iter()
+        .find(|t| t.question_id == "what-matters")
+        .unwrap();
+    assert_eq!(m.texts, Err(Hidden::Removed));
+    assert!(!minutes(&h).contains("words "), "the texts went");
+}
+
+/// Retention as the kiosk runs it: the chores release a closed period
+/// before they purge, so a period older than the retention is released,
+/// then deleted whole.
+#[test]
+fn the_daily_chores_release_before_they_purge() {
+    let q = team_q();
+    let mut s = store_in_london();
+    let w = Period::parse(W47).unwrap();
+    let rows: Vec<NewCheckin> = (0..5)
+        .map(|i| reflection(&q, "Ward 7", day("2026-11-17"), &format!("t{i}"), i))
+        .collect();
+    s.save_many(&rows).unwrap();
+    let jobs = DayJobs {
+        retention_days: 2,
+        questionnaires: &[],
+        thresholds: Thresholds::default(),
+    };
+    let r = s
+        .kiosk_daily_in(at(day("2026-11-26"), 9), &jobs, &chrono_tz::Europe::London)
+        .unwrap()
+        .unwrap();
+    assert_eq!((r.released, r.purged), (1, 5));
+    let h = view(&mut s, &q, w, Thresholds::default());
+    assert!(matches!(h.content, Content::Shown(_)), "{h:?}");
+}
+
+/// Backups taken each day of a week: each shows the open week as a count,
+/// and the released week identically.
+#[test]
+fn daily_backups_of_one_week_differ_only_in_counts() {
+    let q = team_q();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("joy.db");
+    let w = Period::parse(W47).unwrap();
+    let mut copies = Vec::new();
+    {
+        let mut s = Store::open(&db).unwrap();
+        s.set_time_zone("Europe/London").unwrap();
+        for (i, d) in [
+            "2026-11-16",
+            "2026-11-17",
+            "2026-11-18",
+            "2026-11-19",
+            "2026-11-20",
+            "2026-11-21",
+        ]
+        .iter()
+        .enumerate()
+        {
+            s.save_many(&[reflection(
+                &q,
+                "Ward 7",
+                day(d),
+                &format!("day {i}"),
+                i as u64,
+            )])
+            .unwrap();
+            let copy = dir.path().join(format!("copy-{i}.db"));
+            s.backup_to(&copy).unwrap();
+            copies.push(copy);
+        }
+    }
+    for (i, c) in copies.iter().enumerate() {
+        let mut s = Store::open(c).unwrap();
+        let h = view(&mut s, &q, w, Thresholds::new(3, 3));
+        assert_eq!(
+            h.content,
+            Content::Open {
+                have: i + 1,
+                release_day: day("2026-11-24")
+            }
+        );
+        assert!(!minutes(&h).contains("day "), "backup {i}");
+    }
+}
+
+/// A reader who lowers k in their own config sees no more than the ward's
+/// k allowed when the period was released.
+#[test]
+fn a_reader_cannot_lower_k_below_the_release() {
+    let q = team_q();
+    let mut s = store_in_london();
+    let w = Period::parse(W47).unwrap();
+    let rows: Vec<NewCheckin> = (0..4)
+        .map(|i| reflection(&q, "Ward 7", day("2026-11-17"), &format!("t{i}"), i))
+        .collect();
+    s.save_many(&rows).unwrap();
+    s.release_closed(at(day("2026-11-24"), 9), &[], Thresholds::new(5, 5))
+        .unwrap();
+    let h = view(&mut s, &q, w, Thresholds::new(3, 3));
+    assert_eq!(h.content, Content::NotEnough { have: 4, need: 5 });
+}
+
+/// The same id, the free-text question declared as a choice: given as the
+/// reader's file, or installed on a terminal that then saves one more
+/// reflection, it never turns the texts into tally labels.
+#[test]
+fn a_swapped_questionnaire_file_cannot_turn_texts_into_tallies() {
+    let q = team_q();
+    let swapped_src = q.source.replace(
+        "id = \"what-matters\"\ntype = \"text\"\nrequired = false\nmax_length = 300",
+        "id = \"what-matters\"\ntype = \"choice\"\nrequired = false\noptions = [{ value = \"a\", label = \"A\" }]",
+    );
+    let swapped = load::load_str("swapped.toml", &swapped_src);
+    let mut s = store_in_london();
+    let w = Period::parse(W47).unwrap();
+    let rows: Vec<NewCheckin> = (0..5)
+        .map(|i| reflection(&q, "Ward 7", day("2026-11-17"), &format!("secret {i}"), i))
+        .collect();
+    s.save_many(&rows).unwrap();
+    let fallback: Vec<Questionnaire> = match &swapped {
+        Ok(sw) => {
+            assert_ne!(sw.hash, q.hash);
+            // A sixth saved on the swapped file.
+            let mut extra = rows[0].clone();
+            extra.file_hash = sw.hash.clone();
+            extra.definition = sw.source.clone();
+            s.save_many(&[extra]).unwrap();
+            vec![sw.clone()]
+        }
+        Err(e) => panic!("the swapped file should load: {e:?}"),
+    };
+    s.release_closed(at(day("2026-11-24"), 9), &fallback, Thresholds::new(5, 10))
+        .unwrap();
+    let h = view(&mut s, &q, w, Thresholds::new(5, 10));
+    let Content::Shown(p) = &h.content else {
+        panic!("{h:?}")
+    };
+    assert!(p.tallies.iter().all(|t| t.question_id != "what-matters"));
+    let md = minutes(&h);
+    assert!(!md.contains("secret"), "{md}");
+}
+
+/// A terminal in another time zone saves on the ward's Monday morning: the
+/// store, not the terminal, files it, by the ward's date.
+#[test]
+fn a_terminal_in_another_time_zone_files_by_the_wards_date() {
+    let q = team_q();
+    let mut s = store_in_london();
+    // Monday 23 November 00:30 in London is still Sunday in New York: the
+    // terminal there would call it week 47.
+    let mut c = reflection(&q, "Ward 7", day("2026-11-22"), "x", 1);
+    let when = Utc.with_ymd_and_hms(2026, 11, 23, 0, 30, 0).unwrap();
+    c.completed_at = when;
+    c.started_at = when - Duration::minutes(2);
+    c.period = Some(W47.into());
+    s.save_many(&[c]).unwrap();
+    let p: String = s
+        .connection()
+        .query_row("SELECT period FROM checkin", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(p, "2026-W48");
+}
+
+/// Weeks and months overlap: a change of kind applies from the next period
+/// on, earlier periods stay as they were, and no reflection is in two.
+#[test]
+fn a_change_of_period_kind_waits_for_the_next_period() {
+    let q = team_q();
+    let mut s = store_in_london();
+    let now = at(day("2026-12-09"), 9);
+    assert_eq!(
+        s.set_period_kind(PeriodKind::Week, day("2026-12-09"), now)
+            .unwrap(),
+        Some(day("2026-12-09")),
+        "the first kind recorded is the one used all along"
+    );
+    // Changed on Wednesday of 2026-W50: months from the first month that
+    // starts after that week ends.
+    let from = s
+        .set_period_kind(PeriodKind::Month, day("2026-12-09"), now)
+        .unwrap();
+    assert_eq!(from, Some(day("2027-01-01")));
+    for (d, want) in [
+        ("2026-12-09", "2026-W50"),
+        ("2026-12-20", "2026-W51"),
+        ("2026-12-31", "2026-W53"),
+        ("2027-01-01", "2027-01"),
+        ("2027-01-04", "2027-01"),
+    ] {
+        let mut c = reflection(&q, "Ward 7", day(d), "x", 1);
+        c.period = Some("2020-W01".into());
+        s.save_many(&[c]).unwrap();
+        let p: String = s
+            .connection()
+            .query_row(
+                "SELECT period FROM checkin WHERE completed_at = (SELECT max(completed_at) FROM checkin)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(p, want, "{d}");
+    }
+    // Setting the kind in force again changes nothing.
+    assert_eq!(
+        s.set_period_kind(PeriodKind::Month, day("2027-01-05"), now)
+            .unwrap(),
+        None
+    );
+}
+
+/// A reading command never writes: `joy huddle` on a file with a closed,
+/// unreleased week leaves the file as it was and says the week is waiting.
+#[test]
+fn a_reading_command_never_releases() {
+    let q = team_q();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("joy.db");
+    {
+        let mut s = Store::open(&db).unwrap();
+        let rows: Vec<NewCheckin> = (0..6)
+            .map(|i| reflection(&q, "Ward 7", day("2026-11-17"), &format!("t{i}"), i))
+            .collect();
+        s.save_many(&rows).unwrap();
+    }
+    let bytes = std::fs::read(&db).unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
+            .args(args)
+            .env("JOY_DB", &db)
+            .env("JOY_QUESTIONNAIRES", dir.path().join("none"))
+            .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+            .env_remove("JOY_CONFIG")
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let o = run(&["huddle", "--period", W47, "--export", "md"]);
+    let md = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(md.contains("not released yet"), "{md}");
+    assert!(!md.contains("Average"), "{md}");
+    assert_eq!(std::fs::read(&db).unwrap(), bytes, "the file is untouched");
+    // The admin's command releases it.
+    let o = run(&["huddle", "release"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("Released Ward 7 · team-reflection · 2026-W47"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let o = run(&["huddle", "--export", "md"]);
+    let md = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        md.contains("2026-W47") && md.contains("Average"),
+        "opens on the last released:\n{md}"
+    );
+}
