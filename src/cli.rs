@@ -181,6 +181,12 @@ pub enum HuddleAction {
         /// The ward's time zone, which files every reflection (e.g. Europe/London)
         #[arg(long, value_name = "ZONE")]
         time_zone: Option<String>,
+        /// A team's number of staff, for its response rate ("6 of 14 staff"); with --team
+        #[arg(long, value_name = "N", requires = "team", value_parser = clap::value_parser!(u32).range(1..=100000))]
+        headcount: Option<u32>,
+        /// The team whose --headcount this is
+        #[arg(long, value_name = "TEAM", requires = "headcount")]
+        team: Option<String>,
     },
 }
 

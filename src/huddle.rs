@@ -31,6 +31,9 @@ pub struct Huddle {
     /// How many reflections the group holds (a count, always shown).
     pub reflections: usize,
     pub thresholds: Thresholds,
+    /// The team's headcount (set by the admin), for the response rate; a
+    /// period with more reflections than staff is marked as padded.
+    pub headcount: Option<usize>,
     /// When the figures were released (None: the period is still open, or
     /// closed and not yet released).
     pub released_on: Option<NaiveDate>,
@@ -139,6 +142,7 @@ pub fn build(
         period,
         reflections: rows.len(),
         thresholds: t,
+        headcount: None,
         released_on: None,
         content: Content::NotEnough {
             have: rows.len(),
@@ -424,6 +428,14 @@ fn distribution(q: &Questionnaire, s: &Score, values: &[f64]) -> Vec<Bar> {
 // ---- Actions ----
 
 pub use crate::model::{ActionStatus, TeamAction};
+
+impl Huddle {
+    /// More reflections than the team has staff: some gave more than one
+    /// (padding), or the headcount is out of date.
+    pub fn more_than_staff(&self) -> bool {
+        self.headcount.is_some_and(|n| self.reflections > n)
+    }
+}
 
 impl TeamAction {
     /// Still active and its review date has passed.

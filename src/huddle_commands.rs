@@ -311,9 +311,17 @@ pub fn admin(
             min_group_text,
             period,
             time_zone,
+            headcount,
+            team,
         } => {
             if let Some(z) = &time_zone {
                 store.set_time_zone(z)?;
+            }
+            if let (Some(n), Some(t)) = (headcount, team.as_deref()) {
+                let known = known_teams(settings, &mut store)?;
+                let team = match_team(t, &known)?;
+                store.set_headcount(&team, n as usize, now)?;
+                writeln!(out, "{}", text::headcount_set(&team, n as usize))?;
             }
             let today = now.with_timezone(&store.time_zone()?).date_naive();
             if min_group.is_some() || min_group_text.is_some() {

@@ -70,6 +70,9 @@ pub fn one_page(site: &str, teams: &[(String, Vec<Huddle>)], today: NaiveDate) -
                 h.period,
                 text::huddle_count(h.reflections)
             ));
+            if h.more_than_staff() {
+                block.push(format!("  {}", text::MORE_THAN_STAFF));
+            }
             match &h.content {
                 Content::NotEnough { have, need } => block.push(format!(
                     "  {}",
@@ -127,6 +130,15 @@ pub fn to_markdown(
     for h in huddles {
         out.push_str(&format!("## {}\n\n", md(&h.title)));
         out.push_str(&format!("{}\n\n", text::huddle_count(h.reflections)));
+        if let Some(staff) = h.headcount {
+            out.push_str(&format!(
+                "{}\n\n",
+                text::response_rate(h.reflections, staff)
+            ));
+        }
+        if h.more_than_staff() {
+            out.push_str(&format!("**{}**\n\n", text::MORE_THAN_STAFF));
+        }
         let panels = match &h.content {
             Content::NotEnough { have, need } => {
                 out.push_str(&format!(
@@ -264,6 +276,14 @@ pub fn to_csv(
         let q = h.questionnaire_id.as_str();
         let n = h.reflections.to_string();
         row([team, &p, q, "reflections", "", "", "", &n, ""])?;
+        if let Some(staff) = h.headcount {
+            let note = if h.more_than_staff() {
+                text::MORE_THAN_STAFF
+            } else {
+                ""
+            };
+            row([team, &p, q, "staff", "", "", "", &staff.to_string(), note])?;
+        }
         let panels = match &h.content {
             Content::NotEnough { have, need } => {
                 row([

@@ -38,6 +38,9 @@ pub struct Release {
     pub text_k: usize,
     /// The hash of the questionnaire definition the figures were read with.
     pub definition: String,
+    /// The team's headcount in force when it was released, if set.
+    #[serde(default)]
+    pub headcount: Option<usize>,
     /// The figures (None: fewer than k reflections). Free texts are kept
     /// apart by the store, so that they can go with the raw rows.
     pub panels: Option<Panels>,
@@ -52,8 +55,12 @@ pub enum PeriodView {
         release: Box<Release>,
         earlier: Vec<Release>,
     },
-    /// Open, or closed and not yet released: a count only.
-    Open { have: usize },
+    /// Open, or closed and not yet released: a count only (and the team's
+    /// headcount, for the response rate).
+    Open {
+        have: usize,
+        headcount: Option<usize>,
+    },
 }
 
 /// A reflection as stored, with the hash of the definition it was
@@ -98,6 +105,21 @@ pub fn compute(
     today: NaiveDate,
     seed: u64,
 ) -> Option<Release> {
+    compute_with(defs, team, period, rows, t, today, seed, None)
+}
+
+/// [`compute`] with the team's headcount in force.
+#[allow(clippy::too_many_arguments)]
+pub fn compute_with(
+    defs: &BTreeMap<String, Questionnaire>,
+    team: &str,
+    period: Period,
+    rows: &[StoredReflection],
+    t: Thresholds,
+    today: NaiveDate,
+    seed: u64,
+    headcount: Option<usize>,
+) -> Option<Release> {
     let q = choose(defs, rows)?;
     let read: Vec<Reflection> = rows
         .iter()
@@ -129,6 +151,7 @@ pub fn compute(
         k: t.k(),
         text_k: t.text(),
         definition: q.hash.clone(),
+        headcount,
         panels: match h.content {
             Content::Shown(mut p) => {
                 for s in &mut p.scores {
@@ -163,6 +186,7 @@ pub fn view(r: &Release, earlier: &[Release], reader: Thresholds) -> Huddle {
         period: r.period,
         reflections: r.reflections,
         thresholds: t,
+        headcount: r.headcount,
         released_on: Some(r.released_on),
         content: Content::NotEnough {
             have: r.reflections,
@@ -237,7 +261,14 @@ fn trend(r: &Release, s: &ScorePanel, earlier: &[Release], t: Thresholds) -> Vec
 
 /// The open (or closed, not yet released) period: how many reflections it
 /// has so far and when it will be shown; nothing else.
-pub fn open(q: &Questionnaire, team: &str, period: Period, have: usize, t: Thresholds) -> Huddle {
+pub fn open(
+    q: &Questionnaire,
+    team: &str,
+    period: Period,
+    have: usize,
+    headcount: Option<usize>,
+    t: Thresholds,
+) -> Huddle {
     Huddle {
         team: team.to_string(),
         questionnaire_id: q.id.clone(),
@@ -245,6 +276,7 @@ pub fn open(q: &Questionnaire, team: &str, period: Period, have: usize, t: Thres
         period,
         reflections: have,
         thresholds: t,
+        headcount,
         released_on: None,
         content: Content::Open {
             have,

@@ -72,7 +72,9 @@ pub fn huddle(
 ) -> Result<Huddle> {
     Ok(match store.team_period(team, &q.id, period)? {
         PeriodView::Released { release, earlier } => crate::release::view(&release, &earlier, t),
-        PeriodView::Open { have } => crate::release::open(q, team, period, have, t),
+        PeriodView::Open { have, headcount } => {
+            crate::release::open(q, team, period, have, headcount, t)
+        }
     })
 }
 

@@ -928,6 +928,26 @@ pub fn rules_summary(rules: Option<(usize, usize)>, kind: &str, zone: &str) -> S
     format!("Ward rules: {k}; periods: {kind}; time zone: {zone}.")
 }
 
+/// The response rate against the team's headcount.
+pub fn response_rate(reflections: usize, staff: usize) -> String {
+    let pct = (reflections * 100 + staff / 2)
+        .checked_div(staff)
+        .unwrap_or(0);
+    format!("{reflections} of {staff} staff ({pct}%)")
+}
+
+/// `joy huddle rules --team --headcount`.
+pub fn headcount_set(team: &str, n: usize) -> String {
+    format!(
+        "{} has {n} staff: periods released from now on give their response rate against it.",
+        safe_for_terminal(team)
+    )
+}
+
+/// A period with more reflections than the team has staff.
+pub const MORE_THAN_STAFF: &str = "More reflections than staff: some people gave more than one, \
+     or the headcount is out of date. Read these figures with care.";
+
 /// A time zone name that is not in the IANA database.
 pub fn unknown_time_zone(name: &str) -> String {
     format!("\"{name}\" is not a time zone name: write one like Europe/London or Europe/Dublin")

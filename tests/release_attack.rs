@@ -456,3 +456,43 @@ fn a_reading_command_never_releases() {
         "opens on the last released:\n{md}"
     );
 }
+
+/// Padding cannot be prevented where answers are anonymous: a person adds
+/// reflections of known content to a group under k until it reaches k. It
+/// is made visible: the response rate against the team's headcount, and a
+/// period with more reflections than staff is marked on screen and in
+/// every export.
+#[test]
+fn padding_shows_as_more_reflections_than_staff() {
+    let q = team_q();
+    let mut s = store_in_london();
+    let w = Period::parse(W47).unwrap();
+    s.set_headcount("Ward 7", 4, at(day("2026-11-01"), 9))
+        .unwrap();
+    // Three real reflections, and two more from one person.
+    let rows: Vec<NewCheckin> = (0..5)
+        .map(|i| reflection(&q, "Ward 7", day("2026-11-17"), &format!("t{i}"), i))
+        .collect();
+    s.save_many(&rows).unwrap();
+    s.release_closed(at(day("2026-11-24"), 9), &[], Thresholds::default())
+        .unwrap();
+    let h = view(&mut s, &q, w, Thresholds::default());
+    assert!(h.more_than_staff());
+    let md = minutes(&h);
+    assert!(md.contains("5 of 4 staff (125%)"), "{md}");
+    assert!(md.contains(joy_kiosk::text::MORE_THAN_STAFF), "{md}");
+    let csv =
+        huddle_export::to_csv("Ward 7", std::slice::from_ref(&h), &[], day("2026-12-06")).unwrap();
+    assert!(
+        csv.contains("staff") && csv.contains("More reflections than staff"),
+        "{csv}"
+    );
+    // The headcount is the one in force at release: a later change does
+    // not alter a released period.
+    s.set_headcount("Ward 7", 14, at(day("2026-12-01"), 9))
+        .unwrap();
+    assert!(view(&mut s, &q, w, Thresholds::default()).more_than_staff());
+    // The one-page summary marks it too.
+    let page = huddle_export::one_page("Ward 7", &[("Ward 7".into(), vec![h])], day("2026-12-06"));
+    assert!(page.contains("More reflections than staff"), "{page}");
+}

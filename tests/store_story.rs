@@ -228,7 +228,10 @@ fn team_story(s: &mut impl TeamStore) {
     // Open: a count, nothing else.
     assert_eq!(
         s.team_period("Ward 7", "team-reflection", week).unwrap(),
-        PeriodView::Open { have: 8 }
+        PeriodView::Open {
+            have: 8,
+            headcount: None
+        }
     );
     let open = joy_kiosk::team_view::huddle(s, q, "Ward 7", week, Thresholds::new(5, 5)).unwrap();
     assert!(matches!(open.content, Content::Open { have: 8, .. }));

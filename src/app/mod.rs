@@ -415,6 +415,19 @@ pub struct State {
 }
 
 impl State {
+    /// The personal app: the person's own check-ins only. Team reflections
+    /// are not offered here: saved into a private file, no huddle would
+    /// ever count them, so they are given at the ward's kiosk (or, with a
+    /// team server, sent there: issue 17).
+    pub fn personal(
+        mut questionnaires: Vec<Questionnaire>,
+        respondent: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> State {
+        questionnaires.retain(|q| q.kind != Kind::Team);
+        State::new(questionnaires, respondent, now)
+    }
+
     pub fn new(
         questionnaires: Vec<Questionnaire>,
         respondent: Option<i64>,

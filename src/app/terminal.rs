@@ -182,7 +182,7 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
             let me = store
                 .local_respondent()
                 .map_err(|e| store.write_refusal("creating your history").unwrap_or(e))?;
-            State::new(questionnaires, Some(me), chrono::Utc::now())
+            State::personal(questionnaires, Some(me), chrono::Utc::now())
         }
     };
     state.no_color = settings.no_color;

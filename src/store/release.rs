@@ -216,6 +216,17 @@ pub(crate) fn purge_periods(c: &Connection, cutoff: NaiveDate) -> rusqlite::Resu
     Ok(n)
 }
 
+/// The team's headcount in force (the newest set), if any.
+fn headcount_in(c: &Connection, team: &str) -> rusqlite::Result<Option<usize>> {
+    c.prepare_cached(
+        "SELECT headcount FROM team_headcount WHERE team = ?1
+         ORDER BY changed_at DESC, rowid DESC LIMIT 1",
+    )?
+    .query_row([team], |r| r.get::<_, i64>(0))
+    .optional()
+    .map(|n| n.map(|n| n.max(0) as usize))
+}
+
 /// What [`Store::release_closed`] did.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReleaseReport {
@@ -281,6 +292,23 @@ impl Store {
         })?;
         self.set_setting(TIME_ZONE_SETTING, tz.name())?;
         Ok(tz)
+    }
+
+    /// `team`'s headcount in force, if set.
+    pub fn headcount(&mut self, team: &str) -> Result<Option<usize>> {
+        self.sql(|c| headcount_in(c, team))
+    }
+
+    /// Set `team`'s headcount (at least 1) at `now`; later releases give
+    /// their response rate against it.
+    pub fn set_headcount(&mut self, team: &str, n: usize, now: DateTime<Utc>) -> Result<()> {
+        self.write("recording a headcount", |c| {
+            c.execute(
+                "INSERT INTO team_headcount (team, headcount, changed_at) VALUES (?1, ?2, ?3)",
+                params![team, n.max(1) as i64, now.timestamp_millis()],
+            )
+            .map(|_| ())
+        })
     }
 
     /// The period kind in force on `date`.
@@ -381,9 +409,10 @@ impl Store {
                 }
                 let rows = stored_reflections(&tx, &team, &q, &period)?;
                 let defs = definitions(&tx, &rows, &q, fallback)?;
-                let Some(release) =
-                    crate::release::compute(&defs, &team, p, &rows, t, today, seed)
-                else {
+                let headcount = headcount_in(&tx, &team)?;
+                let Some(release) = crate::release::compute_with(
+                    &defs, &team, p, &rows, t, today, seed, headcount,
+                ) else {
                     return Ok(None);
                 };
                 let (figures, texts) = split_texts(&release);

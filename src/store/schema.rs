@@ -202,7 +202,8 @@ pub const MIGRATIONS: &[Step] = &[
     // each change with the first day it applies to. A team's figures for a
     // closed period are released once (the primary key: never twice) and
     // kept as released; `texts` goes when retention deletes the period's
-    // reflections, the figures stay.
+    // reflections, the figures stay. Each team's headcount (set by the
+    // admin, with when) gives a response rate and marks padding.
     Step::Sql(
         r#"
     CREATE TABLE questionnaire_def (
@@ -216,6 +217,11 @@ pub const MIGRATIONS: &[Step] = &[
         kind           TEXT NOT NULL CHECK (kind IN ('week', 'month')),
         changed_at     INTEGER NOT NULL
     ) WITHOUT ROWID;
+    CREATE TABLE team_headcount (
+        team       TEXT NOT NULL,
+        headcount  INTEGER NOT NULL CHECK (headcount > 0),
+        changed_at INTEGER NOT NULL
+    );
     CREATE TABLE team_release (
         team             TEXT NOT NULL,
         questionnaire_id TEXT NOT NULL,

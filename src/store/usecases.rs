@@ -373,6 +373,7 @@ impl TeamStore for Store {
                 }
                 None => Ok(PeriodView::Open {
                     have: s.period_count(team, questionnaire, period)?,
+                    headcount: s.headcount(team)?,
                 }),
             }
         })

@@ -317,6 +317,16 @@ fn draw_summary(frame: &mut Frame, area: Rect, h: &Huddle, today: chrono::NaiveD
     let mut lines = vec![title(&h.title, nc), Line::raw("")];
     lines.extend(figure(&h.reflections.to_string(), area, nc));
     lines.push(Line::raw(text::HUDDLE_REFLECTIONS_THIS_PERIOD));
+    if let Some(staff) = h.headcount {
+        lines.push(Line::raw(text::response_rate(h.reflections, staff)));
+    }
+    if h.more_than_staff() {
+        // A word and a mark, not colour alone.
+        lines.push(Line::styled(
+            format!("! {}", text::MORE_THAN_STAFF),
+            style(Meaning::Caution, nc),
+        ));
+    }
     lines.push(Line::raw(""));
     match &h.content {
         Content::NotEnough { have, need } => lines.push(Line::styled(

@@ -25,7 +25,7 @@ impl App {
             .map(|e| e.questionnaire)
             .collect();
         let mut app = App {
-            state: State::new(qs, Some(me), t),
+            state: State::personal(qs, Some(me), t),
             store,
             t,
         };
