@@ -123,8 +123,12 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<HuddleAction>,
         /// The team [default: the only team with reflections]
-        #[arg(long, value_name = "TEAM")]
+        #[arg(long, value_name = "TEAM", conflicts_with = "ward")]
         team: Option<String>,
+        /// Every team beside the ward total, for one released period (a team under k
+        /// stays hidden, and so does the next smallest where the total would give it away)
+        #[arg(long)]
+        ward: bool,
         /// The period, an ISO week (2026-W47) or a month (2026-11)
         /// [default: the last one released]
         #[arg(long, value_name = "PERIOD")]

@@ -143,12 +143,35 @@ pub fn run_with(
         }) => crate::huddle_commands::admin(settings, action, chrono::Utc::now(), out),
         Some(Command::Huddle {
             action: None,
+            ward: true,
+            period,
+            questionnaire,
+            export,
+            out: file,
+            force,
+            ..
+        }) => crate::huddle_commands::ward(
+            settings,
+            &crate::huddle_commands::HuddleArgs {
+                team: None,
+                period,
+                questionnaire,
+                export,
+                out: file,
+                force,
+            },
+            to_terminal,
+            out,
+        ),
+        Some(Command::Huddle {
+            action: None,
             team,
             period,
             questionnaire,
             export,
             out: file,
             force,
+            ward: false,
         }) => crate::huddle_commands::huddle(
             settings,
             &crate::huddle_commands::HuddleArgs {

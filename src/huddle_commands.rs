@@ -266,6 +266,63 @@ pub fn huddle_state(
     state
 }
 
+/// `joy huddle --ward`: every team beside the ward total for one released
+/// period (the last one, unless `--period` names another), per team
+/// questionnaire released then (or the one asked for).
+pub fn ward(
+    settings: &Settings,
+    args: &HuddleArgs,
+    to_terminal: bool,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    let mut store = crate::data_commands::open_read(settings)?;
+    let t = Thresholds::from_settings(&settings.huddle).at_least(store.team_rules()?);
+    let period = match &args.period {
+        Some(p) => Period::parse(p)?,
+        None => match store.released_periods(crate::ward::WARD_TOTAL)?.first() {
+            Some(p) => *p,
+            None => bail!("{}", text::NO_WARD_RELEASE),
+        },
+    };
+    let mut ids = store.released_questionnaires(crate::ward::WARD_TOTAL, period)?;
+    if let Some(only) = &args.questionnaire {
+        ids.retain(|id| id == only);
+        if ids.is_empty() {
+            bail!("nothing of \"{only}\" was released for {period}: run `joy huddle --ward` without --questionnaire to see what was");
+        }
+    }
+    if ids.is_empty() {
+        bail!(
+            "nothing was released for {period}. {}",
+            text::NO_WARD_RELEASE
+        );
+    }
+    let mut views = Vec::new();
+    for id in ids {
+        if let (Some(total), teams) = store.ward_releases(&id, period)? {
+            views.push(crate::ward::view(&total, &teams, t));
+        }
+    }
+    let body = match args.export {
+        Some(HuddleFormat::Csv) => huddle_export::ward_csv(&views)?,
+        Some(HuddleFormat::Md) | None => huddle_export::ward_markdown(&views),
+    };
+    match &args.out {
+        Some(p) => {
+            export::write_export(p, body.as_bytes(), &settings.db, args.force)?;
+            eprintln!(
+                "Wrote the ward view to {}.",
+                text::safe_for_terminal(&p.display().to_string())
+            );
+        }
+        None if to_terminal || args.export.is_none() => {
+            out.write_all(text::safe_for_terminal(&body.replace("\r\n", "\n")).as_bytes())?
+        }
+        None => out.write_all(body.as_bytes())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `joy huddle release` and `joy huddle rules`: the ward admin's writes.
 pub fn admin(
     settings: &Settings,

@@ -436,6 +436,87 @@ pub fn to_csv(
     Ok(format!("{UTF8_BOM}{}", String::from_utf8_lossy(&bytes)))
 }
 
+/// The ward view as markdown: one table per questionnaire, each team's
+/// count and score means (or why hidden) beside the ward total.
+pub fn ward_markdown(views: &[crate::ward::WardView]) -> String {
+    let mut out = String::new();
+    for v in views {
+        out.push_str(&format!(
+            "# {}\n\n",
+            md(&text::ward_heading(&v.title, &v.period))
+        ));
+        out.push_str(&format!("{}\n\n", text::ward_rules(v.thresholds.k())));
+        let mut head = vec!["Team".to_string(), "Reflections".to_string()];
+        head.extend(v.scores.iter().map(|(_, l)| md(l)));
+        out.push_str(&format!("| {} |\n", head.join(" | ")));
+        out.push_str(&format!(
+            "|{}\n",
+            head.iter()
+                .enumerate()
+                .map(|(i, _)| if i == 0 { " --- |" } else { " ---: |" })
+                .collect::<String>()
+        ));
+        for r in v.teams.iter().chain(std::iter::once(&v.total)) {
+            let name = r
+                .team
+                .as_deref()
+                .map(md)
+                .unwrap_or_else(|| format!("**{}**", text::WARD_TOTAL_ROW));
+            let mut cells = vec![name, r.reflections.to_string()];
+            cells.extend(r.means.iter().map(|m| match m {
+                Ok(x) => fmt_number(*x),
+                Err(h) => md(&h.reason()),
+            }));
+            out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The ward view as CSV: one row per team and score (and the total).
+pub fn ward_csv(views: &[crate::ward::WardView]) -> Result<String, csv::Error> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    w.write_record([
+        "period",
+        "questionnaire",
+        "team",
+        "reflections",
+        "score",
+        "mean",
+        "hidden",
+    ])?;
+    for v in views {
+        let p = v.period.to_string();
+        for r in v.teams.iter().chain(std::iter::once(&v.total)) {
+            let team = r
+                .team
+                .clone()
+                .unwrap_or_else(|| text::WARD_TOTAL_ROW.to_string());
+            for ((id, _), m) in v.scores.iter().zip(&r.means) {
+                let (mean, hidden) = match m {
+                    Ok(x) => (fmt_number(*x), String::new()),
+                    Err(h) => (String::new(), h.reason()),
+                };
+                let cells = [
+                    p.as_str(),
+                    v.questionnaire_id.as_str(),
+                    team.as_str(),
+                    &r.reflections.to_string(),
+                    id.as_str(),
+                    &mean,
+                    &hidden,
+                ];
+                w.write_record(cells.iter().map(|c| spreadsheet_cell(c).into_owned()))?;
+            }
+        }
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(format!("{UTF8_BOM}{}", String::from_utf8_lossy(&bytes)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,3 +26,4 @@ pub mod team_view;
 pub mod text;
 pub mod trends;
 pub mod ui;
+pub mod ward;

@@ -928,6 +928,30 @@ pub fn rules_summary(rules: Option<(usize, usize)>, kind: &str, zone: &str) -> S
     format!("Ward rules: {k}; periods: {kind}; time zone: {zone}.")
 }
 
+/// `joy huddle --ward` with nothing released.
+pub const NO_WARD_RELEASE: &str = "No period has been released yet. Periods are released once they have closed: by a kiosk's daily chores, or by `joy huddle release`.";
+
+/// The ward view's heading.
+pub fn ward_heading(title: &str, period: &crate::period::Period) -> String {
+    format!(
+        "Ward view: {title}, {} {period} ({} to {})",
+        period.kind().as_str(),
+        period.first_day().format("%-d %b"),
+        period.last_day().format("%-d %b %Y")
+    )
+}
+
+/// The ward total's row.
+pub const WARD_TOTAL_ROW: &str = "Ward total";
+
+/// How the ward view hides.
+pub fn ward_rules(k: usize) -> String {
+    format!(
+        "Anonymous: every figure comes from at least {k} reflections. A team under {k} is hidden, \
+         and so is the next smallest where the ward total would give it away."
+    )
+}
+
 /// The response rate against the team's headcount.
 pub fn response_rate(reflections: usize, staff: usize) -> String {
     let pct = (reflections * 100 + staff / 2)

@@ -496,3 +496,62 @@ fn padding_shows_as_more_reflections_than_staff() {
     let page = huddle_export::one_page("Ward 7", &[("Ward 7".into(), vec![h])], day("2026-12-06"));
     assert!(page.contains("More reflections than staff"), "{page}");
 }
+
+/// The ward view: a team under k cannot be recovered as the ward total
+/// minus the other teams. `joy huddle --ward`, run for real.
+#[test]
+fn the_ward_view_hides_the_next_smallest_team_with_a_small_one() {
+    let q = team_q();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("joy.db");
+    {
+        let mut s = Store::open(&db).unwrap();
+        let mut rows = Vec::new();
+        for (team, n, joy) in [("Ward 7", 9, 0.9), ("Theatres", 6, 0.5), ("Nights", 2, 0.1)] {
+            let mut rng = Rng::new(n as u64);
+            for _ in 0..n {
+                let a = reflection_gen::answers(&q, joy, &mut rng, |_| String::new());
+                rows.push(reflection_gen::checkin(
+                    &q,
+                    &a,
+                    team,
+                    PeriodKind::Week,
+                    day("2026-11-18"),
+                ));
+            }
+        }
+        s.save_many(&rows).unwrap();
+        let r = s
+            .release_closed(at(day("2026-11-24"), 9), &[], Thresholds::default())
+            .unwrap();
+        assert_eq!((r.released.len(), r.ward_totals), (3, 1), "{r:?}");
+    }
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(["huddle", "--ward", "--export", "md"])
+        .env("JOY_DB", &db)
+        .env("JOY_QUESTIONNAIRES", dir.path().join("none"))
+        .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+        .env_remove("JOY_CONFIG")
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let line = |name: &str| {
+        md.lines()
+            .find(|l| l.starts_with(&format!("| {name} ")) || l.starts_with(&format!("| **{name}")))
+            .unwrap_or_else(|| panic!("no row {name}:\n{md}"))
+            .to_string()
+    };
+    assert!(line("Nights").contains("Hidden: 2 of 5 needed"), "{md}");
+    assert!(
+        line("Theatres").contains("cannot be worked out from the total"),
+        "the next smallest goes with it:\n{md}"
+    );
+    let ward7 = line("Ward 7");
+    assert!(!ward7.contains("Hidden"), "{md}");
+    let total = line("Ward total");
+    assert!(
+        total.contains("| 17 |") && !total.contains("Hidden"),
+        "{md}"
+    );
+}

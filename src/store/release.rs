@@ -87,8 +87,8 @@ fn is_released(c: &Connection, team: &str, q: &str, p: Period) -> rusqlite::Resu
 
 /// The period a team reflection on `q` completed on local `date` is filed
 /// into: the period of the kind in force then, or, when that one has been
-/// released (a clock behind, an entry long on its way), the first one after
-/// it that has not.
+/// released for the team or the ward (a clock behind, an entry long on its
+/// way), the first one after it that has not.
 pub(crate) fn file_period(
     c: &Connection,
     team: &str,
@@ -96,7 +96,7 @@ pub(crate) fn file_period(
     date: NaiveDate,
 ) -> rusqlite::Result<Period> {
     let mut p = Period::containing(kind_on(c, date)?, date);
-    while is_released(c, team, q, p)? {
+    while is_released(c, team, q, p)? || is_released(c, crate::ward::WARD_TOTAL, q, p)? {
         p = p.next();
     }
     Ok(p)
@@ -139,13 +139,45 @@ pub(crate) fn stored_reflections(
     q: &str,
     period: &str,
 ) -> rusqlite::Result<Vec<StoredReflection>> {
-    let p = params![team, q, period];
+    read_reflections(
+        c,
+        [
+            "SELECT id, file_hash FROM checkin WHERE team = ?1 AND questionnaire_id = ?2 AND period = ?3",
+            super::team::REFLECTION_ANSWERS_SQL,
+            super::team::REFLECTION_SCORES_SQL,
+        ],
+        params![team, q, period],
+    )
+}
+
+/// Every team's reflections on `q` in `period` (the ward total).
+pub(crate) fn ward_reflections(
+    c: &Connection,
+    q: &str,
+    period: &str,
+) -> rusqlite::Result<Vec<StoredReflection>> {
+    const OF: &str =
+        "SELECT id FROM checkin WHERE team IS NOT NULL AND questionnaire_id = ?1 AND period = ?2";
+    read_reflections(
+        c,
+        [
+            "SELECT id, file_hash FROM checkin WHERE team IS NOT NULL AND questionnaire_id = ?1 AND period = ?2",
+            &format!("SELECT checkin_id, question_id, value_json FROM answer WHERE checkin_id IN ({OF})"),
+            &format!("SELECT checkin_id, score_id, value FROM score WHERE checkin_id IN ({OF})"),
+        ],
+        params![q, period],
+    )
+}
+
+fn read_reflections(
+    c: &Connection,
+    [ids_sql, answers_sql, scores_sql]: [&str; 3],
+    p: &[&dyn rusqlite::ToSql],
+) -> rusqlite::Result<Vec<StoredReflection>> {
     let mut index: HashMap<i64, usize> = HashMap::new();
     let mut out: Vec<StoredReflection> = Vec::new();
     {
-        let mut st = c.prepare_cached(
-            "SELECT id, file_hash FROM checkin WHERE team = ?1 AND questionnaire_id = ?2 AND period = ?3",
-        )?;
+        let mut st = c.prepare_cached(ids_sql)?;
         let mut rows = st.query(p)?;
         while let Some(r) = rows.next()? {
             index.insert(r.get(0)?, out.len());
@@ -159,7 +191,7 @@ pub(crate) fn stored_reflections(
         return Ok(out);
     }
     {
-        let mut st = c.prepare_cached(super::team::REFLECTION_ANSWERS_SQL)?;
+        let mut st = c.prepare_cached(answers_sql)?;
         let mut rows = st.query(p)?;
         while let Some(r) = rows.next()? {
             let Some(&i) = index.get(&r.get::<_, i64>(0)?) else {
@@ -172,7 +204,7 @@ pub(crate) fn stored_reflections(
         }
     }
     {
-        let mut st = c.prepare_cached(super::team::REFLECTION_SCORES_SQL)?;
+        let mut st = c.prepare_cached(scores_sql)?;
         let mut rows = st.query(p)?;
         while let Some(r) = rows.next()? {
             if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
@@ -232,6 +264,8 @@ fn headcount_in(c: &Connection, team: &str) -> rusqlite::Result<Option<usize>> {
 pub struct ReleaseReport {
     /// (team, questionnaire, period) released now.
     pub released: Vec<(String, String, Period)>,
+    /// Ward totals released now (one per questionnaire and period).
+    pub ward_totals: usize,
     /// Closed periods that could not be released: no definition of their
     /// questionnaire is kept or given (they stay until one is).
     pub no_definition: Vec<(String, String, Period)>,
@@ -393,8 +427,20 @@ impl Store {
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect()
         })?;
+        // And each (questionnaire, period) across the ward: its total,
+        // for the ward view (no texts are kept of it).
+        let wards: Vec<(String, String, String)> = self.sql(|c| {
+            c.prepare_cached(
+                "SELECT DISTINCT '', c.questionnaire_id, c.period FROM checkin c
+                 WHERE c.team IS NOT NULL AND c.period IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM team_release r WHERE r.team = ''
+                        AND r.questionnaire_id = c.questionnaire_id AND r.period = c.period)",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect()
+        })?;
         let mut report = ReleaseReport::default();
-        for (team, q, period) in groups {
+        for (team, q, period) in groups.into_iter().chain(wards) {
             let Ok(p) = Period::parse(&period) else {
                 continue;
             };
@@ -407,14 +453,25 @@ impl Store {
                 if is_released(&tx, &team, &q, p)? {
                     return Ok(Some(false));
                 }
-                let rows = stored_reflections(&tx, &team, &q, &period)?;
+                let ward = team == crate::ward::WARD_TOTAL;
+                let rows = if ward {
+                    ward_reflections(&tx, &q, &period)?
+                } else {
+                    stored_reflections(&tx, &team, &q, &period)?
+                };
                 let defs = definitions(&tx, &rows, &q, fallback)?;
                 let headcount = headcount_in(&tx, &team)?;
-                let Some(release) = crate::release::compute_with(
+                let Some(mut release) = crate::release::compute_with(
                     &defs, &team, p, &rows, t, today, seed, headcount,
                 ) else {
                     return Ok(None);
                 };
+                if ward {
+                    // The ward view shows scores and counts only.
+                    if let Some(panels) = release.panels.as_mut() {
+                        panels.texts.clear();
+                    }
+                }
                 let (figures, texts) = split_texts(&release);
                 let figures = serde_json::to_string(&figures)
                     .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
@@ -437,6 +494,7 @@ impl Store {
                 Ok(Some(true))
             })?;
             match done {
+                Some(true) if team == crate::ward::WARD_TOTAL => report.ward_totals += 1,
                 Some(true) => report.released.push((team, q, p)),
                 Some(false) => {}
                 None => report.no_definition.push((team, q, p)),
@@ -466,6 +524,45 @@ impl Store {
                 }
             }
             Ok(out)
+        })
+    }
+
+    /// The ward total's release of `questionnaire` in `period`, and the
+    /// release of every team that gave reflections then.
+    pub fn ward_releases(
+        &mut self,
+        questionnaire: &str,
+        period: Period,
+    ) -> Result<(Option<Release>, Vec<Release>)> {
+        let key = period.to_string();
+        self.sql(|c| {
+            let mut total = None;
+            let mut teams = Vec::new();
+            let mut st = c.prepare_cached(
+                "SELECT figures, texts, team FROM team_release WHERE questionnaire_id = ?1 AND period = ?2",
+            )?;
+            let mut rows = st.query([questionnaire, key.as_str()])?;
+            while let Some(r) = rows.next()? {
+                let team: String = r.get(2)?;
+                let release = release_row(r)?;
+                if team == crate::ward::WARD_TOTAL {
+                    total = release;
+                } else {
+                    teams.extend(release);
+                }
+            }
+            Ok((total, teams))
+        })
+    }
+
+    /// The questionnaires released for `team` in `period`, sorted.
+    pub fn released_questionnaires(&mut self, team: &str, period: Period) -> Result<Vec<String>> {
+        self.sql(|c| {
+            c.prepare_cached(
+                "SELECT questionnaire_id FROM team_release WHERE team = ?1 AND period = ?2 ORDER BY 1",
+            )?
+            .query_map(params![team, period.to_string()], |r| r.get(0))?
+            .collect()
         })
     }
 

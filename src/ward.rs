@@ -1,0 +1,191 @@
+//! The ward view (issue 16): each team beside the ward total for one
+//! released period, with complementary suppression
+//! ([`anonymity::suppress_table`]): no team under k can be recovered as the
+//! total minus the others, for the reflection counts' figures and for each
+//! score's answers. Pure: releases in, rows out. Counts of reflections are
+//! not content and are always shown.
+
+use crate::anonymity::{self, Hidden, Thresholds};
+use crate::period::Period;
+use crate::release::Release;
+
+/// The ward total's release is kept under this team name (no real team
+/// may be called "", the config refuses empty names).
+pub const WARD_TOTAL: &str = "";
+
+/// One row of the ward view: a team, or the ward total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WardRow {
+    /// None: the ward total.
+    pub team: Option<String>,
+    pub reflections: usize,
+    /// One per score of the view, in order: the mean, or why it is hidden.
+    pub means: Vec<Result<f64, Hidden>>,
+}
+
+/// A released period of one questionnaire across the ward's teams.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WardView {
+    pub period: Period,
+    pub questionnaire_id: String,
+    pub title: String,
+    pub thresholds: Thresholds,
+    /// The scores' labels, in the order of each row's `means`.
+    pub scores: Vec<(String, String)>,
+    /// Teams, by name.
+    pub teams: Vec<WardRow>,
+    pub total: WardRow,
+}
+
+/// The ward view of the ward total's release `total` and the releases of
+/// each team that gave reflections (`teams`), under the reader's `reader`
+/// thresholds (raised to those each was released with).
+pub fn view(total: &Release, teams: &[Release], reader: Thresholds) -> WardView {
+    let k = teams
+        .iter()
+        .map(|r| r.k)
+        .chain([total.k, reader.k()])
+        .max()
+        .unwrap_or(reader.k());
+    let t = Thresholds::new(k, reader.text());
+    let mut teams: Vec<&Release> = teams.iter().collect();
+    teams.sort_by(|a, b| a.team.cmp(&b.team));
+    let counts: Vec<usize> = teams.iter().map(|r| r.reflections).collect();
+    let table = anonymity::suppress_table(total.reflections, &counts, k);
+    let scores: Vec<(String, String)> = total
+        .panels
+        .as_ref()
+        .map(|p| {
+            p.scores
+                .iter()
+                .map(|s| (s.id.clone(), s.label.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let panel_of = |r: &Release, id: &str| {
+        r.panels
+            .as_ref()
+            .and_then(|p| p.scores.iter().find(|s| s.id == id).cloned())
+    };
+    let mut rows: Vec<WardRow> = teams
+        .iter()
+        .map(|r| WardRow {
+            team: Some(r.team.clone()),
+            reflections: r.reflections,
+            means: Vec::new(),
+        })
+        .collect();
+    let mut total_row = WardRow {
+        team: None,
+        reflections: total.reflections,
+        means: Vec::new(),
+    };
+    for (id, _) in &scores {
+        let total_panel = panel_of(total, id);
+        let total_answered = total_panel.as_ref().map_or(0, |p| p.answered);
+        // A team hidden at the level of its reflections adds its answers
+        // to the never-shown rest (0 here), as does one without figures.
+        let parts: Vec<usize> = teams
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                if table.part_shown(i) {
+                    panel_of(r, id).map_or(0, |p| p.answered)
+                } else {
+                    0
+                }
+            })
+            .collect();
+        let by_score = anonymity::suppress_table(total_answered, &parts, k);
+        for (i, r) in teams.iter().enumerate() {
+            let mean = match (&table.parts[i], &by_score.parts[i]) {
+                (Some(h), _) => Err(*h),
+                (None, Some(h)) => Err(*h),
+                (None, None) => match panel_of(r, id) {
+                    Some(p) => p.figures.as_ref().map(|f| f.mean).map_err(|h| *h),
+                    None => Err(Hidden::TooFew {
+                        have: r.reflections,
+                        need: k,
+                    }),
+                },
+            };
+            rows[i].means.push(mean);
+        }
+        let total_mean = match (&table.total, &by_score.total) {
+            (Some(h), _) | (None, Some(h)) => Err(*h),
+            (None, None) => match &total_panel {
+                Some(p) => t
+                    .gate_answers(p.answered)
+                    .and_then(|()| p.figures.as_ref().map(|f| f.mean).map_err(|h| *h)),
+                None => Err(Hidden::TooFew {
+                    have: total.reflections,
+                    need: k,
+                }),
+            },
+        };
+        total_row.means.push(total_mean);
+    }
+    WardView {
+        period: total.period,
+        questionnaire_id: total.questionnaire_id.clone(),
+        title: total.title.clone(),
+        thresholds: t,
+        scores,
+        teams: rows,
+        total: total_row,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::huddle::Reflection;
+    use crate::questionnaire::Catalog;
+    use crate::release::{compute, StoredReflection};
+    use chrono::NaiveDate;
+    use std::collections::BTreeMap;
+
+    fn rows(q: &crate::questionnaire::Questionnaire, n: usize, joy: i64) -> Vec<StoredReflection> {
+        (0..n)
+            .map(|_| StoredReflection {
+                definition: q.hash.clone(),
+                reflection: Reflection {
+                    answers: vec![("team-joy".into(), serde_json::json!(joy))],
+                    scores: vec![("team-joy".into(), Some(joy as f64))],
+                },
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_team_under_k_cannot_be_recovered_from_the_total() {
+        let cat = Catalog::bundled();
+        let q = cat.get("team-reflection").unwrap();
+        let defs: BTreeMap<String, _> = [(q.hash.clone(), q.clone())].into();
+        let p = Period::parse("2026-W47").unwrap();
+        let t = Thresholds::default();
+        let d = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let rel = |team: &str, r: &[StoredReflection]| compute(&defs, team, p, r, t, d, 1).unwrap();
+        let (a, b, c) = (rows(q, 9, 4), rows(q, 6, 3), rows(q, 2, 1));
+        let all: Vec<StoredReflection> = a.iter().chain(&b).chain(&c).cloned().collect();
+        let total = rel(WARD_TOTAL, &all);
+        let teams = [rel("A", &a), rel("B", &b), rel("C", &c)];
+        let v = view(&total, &teams, t);
+        let by = |name: &str| {
+            v.teams
+                .iter()
+                .find(|r| r.team.as_deref() == Some(name))
+                .unwrap()
+        };
+        assert_eq!(by("C").means[0], Err(Hidden::TooFew { have: 2, need: 5 }));
+        assert_eq!(
+            by("B").means[0],
+            Err(Hidden::Complementary),
+            "the next smallest goes with it"
+        );
+        assert_eq!(by("A").means[0], Ok(4.0));
+        assert!(v.total.means[0].is_ok());
+        // Total minus the shown teams leaves 8 reflections: at least k.
+        assert_eq!(v.teams.iter().map(|r| r.reflections).sum::<usize>(), 17);
+    }
+}
