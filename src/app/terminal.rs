@@ -159,13 +159,7 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
             min_group: settings.huddle.min_group,
             min_group_text: settings.huddle.min_group_text,
         };
-        let now = chrono::Utc::now();
-        let kept = store.set_team_rules(&rules, now).and_then(|_| {
-            // And its period kind, from the next period on.
-            let today = now.with_timezone(&store.time_zone()?).date_naive();
-            store.set_period_kind(settings.huddle.period, today, now)
-        });
-        if let Err(e) = kept {
+        if let Err(e) = record_config_rules(&mut store, &rules, settings.huddle.period) {
             store_notice = Some(e.to_string());
         }
     }
@@ -244,4 +238,58 @@ pub fn present(state: &mut State, store: Store) -> anyhow::Result<()> {
     drop(reader);
     drop(_restore);
     result
+}
+
+/// Setting key: the rules the kiosk last recorded from its configuration.
+pub const CONFIG_RULES_SETTING: &str = "kiosk.config_rules";
+
+/// Record the kiosk configuration's k, text threshold and period kind as
+/// the ward's rules, when the configuration has changed since it last did:
+/// a change made since with `joy huddle rules` stays until the
+/// configuration itself changes.
+fn record_config_rules(
+    store: &mut Store,
+    rules: &crate::model::TeamRules,
+    kind: crate::period::PeriodKind,
+) -> crate::store::Result<()> {
+    let stamp = format!(
+        "{},{},{}",
+        rules.min_group,
+        rules.min_group_text,
+        kind.as_str()
+    );
+    if store.setting(CONFIG_RULES_SETTING)?.as_deref() == Some(stamp.as_str()) {
+        return Ok(());
+    }
+    let now = chrono::Utc::now();
+    store.set_team_rules(rules, now)?;
+    let today = now.with_timezone(&store.time_zone()?).date_naive();
+    store.set_period_kind(kind, today, now)?;
+    store.set_setting(CONFIG_RULES_SETTING, &stamp)
+}
+
+#[cfg(test)]
+mod rules_tests {
+    use super::*;
+    use crate::model::TeamRules;
+    use crate::period::PeriodKind;
+
+    #[test]
+    fn the_kiosk_records_its_config_only_when_the_config_changed() {
+        let mut s = Store::open_in_memory().unwrap();
+        let r = |k| TeamRules {
+            min_group: k,
+            min_group_text: k,
+        };
+        record_config_rules(&mut s, &r(5), PeriodKind::Week).unwrap();
+        assert_eq!(s.team_rules().unwrap(), Some(r(5)));
+        // The admin raises k with `joy huddle rules`; the kiosk restarts
+        // with the same configuration: the admin's k stays.
+        s.set_team_rules(&r(7), chrono::Utc::now()).unwrap();
+        record_config_rules(&mut s, &r(5), PeriodKind::Week).unwrap();
+        assert_eq!(s.team_rules().unwrap(), Some(r(7)));
+        // The configuration itself changes: it is recorded.
+        record_config_rules(&mut s, &r(6), PeriodKind::Week).unwrap();
+        assert_eq!(s.team_rules().unwrap(), Some(r(6)));
+    }
 }
