@@ -256,13 +256,16 @@ pub fn huddle_state(
     state.screen = crate::app::Screen::Huddle;
     state.no_color = settings.no_color;
     state.local_support = settings.local_support.clone();
-    state.huddle = Some(crate::app::huddle::HuddleView::new(
+    let mut view = crate::app::huddle::HuddleView::new(
         team,
         period,
         team_qs,
         Thresholds::from_settings(&settings.huddle),
         today,
-    ));
+    );
+    // Loaded as the screen opens; read again every REFRESH_SECS.
+    view.loaded_at = Some(now);
+    state.huddle = Some(view);
     state
 }
 

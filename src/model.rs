@@ -267,7 +267,7 @@ pub struct ChoresReport {
 }
 
 /// What the database holds, for the kiosk's admin screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct KioskCounts {
     /// Check-ins without a respondent that are not team reflections.
     pub anonymous: usize,
@@ -287,6 +287,15 @@ pub struct KioskCounts {
     /// it last happened.
     pub admin_lockouts: usize,
     pub admin_last_lockout: Option<DateTime<Utc>>,
+    /// The ward's rules kept in the database (k, free-text threshold), if
+    /// recorded; the period kind and time zone in force.
+    pub ward_rules: Option<TeamRules>,
+    pub period_kind: &'static str,
+    pub time_zone: String,
+    /// The newest period released (any team) and the day it was released.
+    pub last_release: Option<(String, NaiveDate)>,
+    /// The first day the open period may be released.
+    pub next_release: Option<NaiveDate>,
 }
 
 /// Where a team action stands.

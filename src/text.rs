@@ -694,6 +694,33 @@ pub mod kiosk {
                     ),
                 },
             ),
+            (
+                "Ward rules (k, free text)".into(),
+                format!(
+                    "{}; by {}; {}",
+                    c.ward_rules.map_or_else(
+                        || "not recorded".to_string(),
+                        |r| format!("{}, {}", r.min_group, r.min_group_text)
+                    ),
+                    c.period_kind,
+                    c.time_zone
+                ),
+            ),
+            (
+                "Team figures released".into(),
+                match (&c.last_release, c.next_release) {
+                    (Some((p, on)), Some(next)) => format!(
+                        "{p} on {}; next on {}",
+                        on.format("%-d %b"),
+                        next.format("%a %-d %b")
+                    ),
+                    (None, Some(next)) => {
+                        format!("none yet; first on {}", next.format("%a %-d %b"))
+                    }
+                    (Some((p, on)), None) => format!("{p} on {}", on.format("%-d %b")),
+                    (None, None) => "none yet".to_string(),
+                },
+            ),
         ]
     }
     pub fn no_admin_pin_paused(db: &str) -> String {

@@ -268,3 +268,48 @@ fn next_period_stops_at_the_open_one() {
     h.key(']');
     assert_eq!(h.state.huddle.as_ref().unwrap().period, open);
 }
+
+/// The huddle screen reads its figures and actions again every minute: an
+/// action recorded elsewhere (`joy actions add` on another terminal) and a
+/// period released meanwhile show without a restart.
+#[test]
+fn the_screen_picks_up_new_data_without_a_restart() {
+    let mut h = huddle(6, [5, 5, 5]);
+    h.key(']');
+    assert!(h.words(80, 24).contains("Still open: 0 reflections so far"));
+    h.store
+        .add_action(
+            &joy_kiosk::model::NewAction {
+                team: "Ward 7".into(),
+                action: "Agreed at the other screen".into(),
+                owner: String::new(),
+                review_on: None,
+            },
+            today(),
+        )
+        .unwrap();
+    let start = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+    // Within the minute: not yet.
+    dispatch(
+        &mut h.state,
+        &mut h.store,
+        Action::Tick,
+        start + chrono::Duration::seconds(30),
+    );
+    assert!(h.state.huddle.as_ref().unwrap().actions.is_empty());
+    let effects = dispatch(
+        &mut h.state,
+        &mut h.store,
+        Action::Tick,
+        start + chrono::Duration::seconds(61),
+    );
+    run_effects(
+        &mut h.state,
+        &mut h.store,
+        effects,
+        start + chrono::Duration::seconds(61),
+    );
+    let v = h.state.huddle.as_ref().unwrap();
+    assert_eq!(v.actions.len(), 1, "the new action is read");
+    assert_eq!(v.period.to_string(), "2026-W48", "the period shown stays");
+}

@@ -371,7 +371,16 @@ fn daily_chores_run_once_a_day_purge_and_keep_seven_backups() {
 #[test]
 fn counts_for_the_admin_screen() {
     let mut store = Store::open_in_memory().unwrap();
-    assert_eq!(store.kiosk_counts(t0()).unwrap(), KioskCounts::default());
+    let empty = store.kiosk_counts(t0()).unwrap();
+    assert_eq!(
+        empty,
+        KioskCounts {
+            period_kind: empty.period_kind,
+            time_zone: empty.time_zone.clone(),
+            next_release: empty.next_release,
+            ..KioskCounts::default()
+        }
+    );
     let holder = self::holder(&mut store, "maple-otter-42", t0());
     self::holder(&mut store, "cedar-owl-07", t0());
     for i in 0..3 {
@@ -412,8 +421,9 @@ fn counts_for_the_admin_screen() {
             .pin_attempt(ADMIN_KEY, PinTarget::Admin, at, |_| false)
             .unwrap();
     }
+    let counts = store.kiosk_counts(t0() + Duration::seconds(5)).unwrap();
     assert_eq!(
-        store.kiosk_counts(t0() + Duration::seconds(5)).unwrap(),
+        counts,
         KioskCounts {
             anonymous: 3,
             pin_checkins: 1,
@@ -424,8 +434,13 @@ fn counts_for_the_admin_screen() {
             locked_codes: 1,
             admin_lockouts: 1,
             admin_last_lockout: Some(t0() + Duration::seconds(4)),
+            ..counts.clone()
         }
     );
+    // The ward's rules and releases, for the admin.
+    assert_eq!(counts.period_kind, "week");
+    assert_eq!(counts.last_release, None);
+    assert!(counts.next_release.is_some());
     // Lifting the code locks leaves the admin's; the count is history.
     // One wrong PIN for another code: counted, not locked.
     let other = [6u8; 32];

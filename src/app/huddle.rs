@@ -17,6 +17,10 @@ use ratatui::crossterm::event::KeyCode;
 /// How long after today a new action's review date is set.
 pub const REVIEW_AFTER_DAYS: u64 = 14;
 
+/// How often the huddle screen reads its figures and actions again, so a
+/// period released or an action changed elsewhere shows without a restart.
+pub const REFRESH_SECS: i64 = 60;
+
 /// The huddle screen's state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HuddleView {
@@ -40,6 +44,8 @@ pub struct HuddleView {
     pub adding: Option<String>,
     /// The local date, for overdue actions and new review dates.
     pub today: NaiveDate,
+    /// When the figures were last asked for (None: not yet).
+    pub loaded_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl HuddleView {
@@ -63,6 +69,7 @@ impl HuddleView {
             action_selected: 0,
             adding: None,
             today,
+            loaded_at: None,
         }
     }
 }
@@ -113,6 +120,27 @@ pub fn load(state: &mut State) -> Vec<Effect> {
     };
     v.loaded = false;
     state.screen = Screen::Huddle;
+    vec![Effect::LoadHuddle {
+        team: v.team.clone(),
+        period: v.period,
+    }]
+}
+
+/// On a tick: every [`REFRESH_SECS`], read the figures and actions again
+/// (in place: the panel shown stays), and move `today` on at midnight. Not
+/// while an action is being typed.
+pub fn refresh(state: &mut State, now: chrono::DateTime<chrono::Utc>) -> Vec<Effect> {
+    let Some(v) = state.huddle.as_mut() else {
+        return vec![];
+    };
+    let due = v
+        .loaded_at
+        .is_none_or(|t| now - t >= chrono::Duration::seconds(REFRESH_SECS));
+    if !due || v.adding.is_some() {
+        return vec![];
+    }
+    v.loaded_at = Some(now);
+    v.today = now.with_timezone(&chrono::Local).date_naive();
     vec![Effect::LoadHuddle {
         team: v.team.clone(),
         period: v.period,

@@ -357,10 +357,13 @@ pub fn tick(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let today = now.with_timezone(&Local).date_naive();
     let Some(k) = state.kiosk.as_mut() else {
         // The personal app's end-of-day job (see `store::layout`); the
-        // huddle screen only reads.
+        // huddle screen reads its figures again now and then.
         if state.mode == super::Mode::Personal && state.chores_day != Some(today) {
             state.chores_day = Some(today);
             effects.push(Effect::DailyChores);
+        }
+        if state.mode == super::Mode::Huddle {
+            effects.extend(super::huddle::refresh(state, now));
         }
         return effects;
     };

@@ -439,6 +439,24 @@ impl Store {
             .setting(ADMIN_LAST_LOCKOUT_SETTING)?
             .and_then(|v| v.parse().ok())
             .map(from_ms);
+        let ward_rules = self.team_rules()?;
+        let tz = self.time_zone()?;
+        let today = now.with_timezone(&tz).date_naive();
+        let kind = self.period_kind_on(today)?;
+        let next_release = Some(crate::period::Period::containing(kind, today).release_day());
+        let last_release: Option<(String, String)> = self.sql(|c| {
+            c.query_row(
+                "SELECT period, released_on FROM team_release ORDER BY released_on DESC, period DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+        })?;
+        let last_release = last_release.and_then(|(p, d)| {
+            chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .ok()
+                .map(|d| (p, d))
+        });
         self.sql(|c| {
             let locked_codes: i64 = c.query_row(
                 "SELECT count(*) FROM pin_lockout WHERE key LIKE 'code:%' AND locked_until > ?1",
@@ -475,6 +493,11 @@ impl Store {
                 locked_codes: locked_codes as usize,
                 admin_lockouts,
                 admin_last_lockout,
+                ward_rules,
+                period_kind: kind.as_str(),
+                time_zone: tz.name().to_string(),
+                last_release,
+                next_release,
             })
         })
     }
