@@ -364,6 +364,9 @@ fn question_hints(state: &State) -> Vec<Hint> {
     if multi {
         h.push(hint("Space", text::key::TICK, Action::Toggle));
         h.push(hint("Enter", text::key::NEXT, Action::Confirm));
+    } else if checkin::digits_are_values(question) {
+        // The number beside each option is its value (and its key).
+        h.push(hint("Enter/0-9", text::key::CHOOSE, Action::Confirm));
     } else {
         h.push(hint("Enter/1-9", text::key::CHOOSE, Action::Confirm));
     }

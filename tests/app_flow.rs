@@ -316,7 +316,7 @@ fn every_question_type_by_keys() {
         width: 80,
         height: 24,
     });
-    app.acts(&[Action::Confirm, Action::Digit(2)]); // mood: "Sometimes" (row 2)
+    app.acts(&[Action::Confirm, Action::Digit(1)]); // mood: "Sometimes" (its value, 1)
     app.act(Action::Digit(1)); // role: Nurse -> ward hours shown
     assert!(app.state.editing_text(), "typed number");
     app.type_text("75");
@@ -486,4 +486,55 @@ fn home_and_trends_mark_demo_data_in_words() {
     app.store.erase_demo().unwrap();
     app.act(Action::Back);
     assert!(!screen(&app).contains("[demo"), "{}", screen(&app));
+}
+
+/// A scale reads the same way everywhere (issue 16): WHO-5 lists "All of
+/// the time" (5) first and may not be reordered, so the number beside each
+/// option, and the digit that chooses it, is its value: "4" is "Most of
+/// the time" on the screen, in the saved row and in the huddle's bars.
+#[test]
+fn a_digit_on_a_scale_chooses_the_option_worth_that_number() {
+    let mut app = App::new();
+    app.select("who5");
+    app.act(Action::Confirm);
+    let screen = common::screen_lines(&app, 80, 24).join("\n");
+    assert!(
+        screen.contains("5  ( ) All of the time") || screen.contains("5 ( ) All of the time"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("0  ( ) At no time") || screen.contains("0 ( ) At no time"),
+        "{screen}"
+    );
+    assert!(screen.contains("Enter/0-9"), "{screen}");
+    app.acts(&[
+        Action::Digit(4),
+        Action::Digit(5),
+        Action::Digit(0),
+        Action::Digit(1),
+        Action::Digit(3),
+    ]);
+    assert_eq!(app.state.screen, Screen::Review);
+    app.act(Action::Save);
+    let h = app.store.history(None, None).unwrap();
+    let got: Vec<(serde_json::Value, String)> = h[0]
+        .answers
+        .iter()
+        .map(|a| (a.value.clone(), a.label.clone()))
+        .collect();
+    assert_eq!(got[0], (serde_json::json!(4.0), "Most of the time".into()));
+    assert_eq!(got[1], (serde_json::json!(5.0), "All of the time".into()));
+    assert_eq!(got[2], (serde_json::json!(0.0), "At no time".into()));
+    assert_eq!(h[0].scores[0].raw, Some(13.0));
+    // A choice that is not a scale of 0-9 keeps numbering by position.
+    let cat = Catalog::bundled();
+    let q = cat.get("team-reflection").unwrap();
+    let pebbles = q.question("pebbles").unwrap();
+    assert!(!joy_kiosk::app::checkin::digits_are_values(pebbles));
+    assert_eq!(joy_kiosk::app::checkin::key_label(pebbles, 0), "1");
+    // The team joy scale: "A great deal of joy" (5) listed first, shown as 5,
+    // as the huddle's bar for 5 is labelled.
+    let joy = q.question("team-joy").unwrap();
+    assert!(joy_kiosk::app::checkin::digits_are_values(joy));
+    assert_eq!(joy_kiosk::app::checkin::key_label(joy, 0), "5");
 }

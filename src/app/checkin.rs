@@ -213,13 +213,51 @@ impl Checkin {
 /// A digit key is a value, not a row number: on a number question shown
 /// as a list (that number), and on the kiosk's PIN form (a PIN digit).
 pub fn digit_is_value(state: &State) -> bool {
-    let listed_number = state.screen == Screen::Question
+    let by_value = state.screen == Screen::Question
         && state.session.checkin.as_ref().is_some_and(|c| {
             let q = &state.questionnaires[c.questionnaire];
-            let question = c.question(q);
-            matches!(question.kind, QuestionKind::Number { .. }) && !choices(question).is_empty()
+            digits_are_values(c.question(q))
         });
-    listed_number || state.screen == Screen::Pin
+    by_value || state.screen == Screen::Pin
+}
+
+/// Do digit keys choose a question's option by its value? For a listed
+/// number, and for a scale whose options are all whole numbers from 0 to 9:
+/// then "4" is the option worth 4 on the question screen, in the huddle and
+/// in every export, in whatever order the instrument lists them (WHO-5's
+/// licence forbids reordering it: "All of the time" = 5 stays first). Any
+/// other question is chosen by position (1 for the first row).
+pub fn digits_are_values(q: &Question) -> bool {
+    match &q.kind {
+        QuestionKind::Number { .. } => !choices(q).is_empty(),
+        QuestionKind::Scale { options, .. } => {
+            let mut seen = [false; 10];
+            options.iter().all(|c| match c.value {
+                Scalar::Number(v) if v.fract() == 0.0 && (0.0..=9.0).contains(&v) => {
+                    !std::mem::replace(&mut seen[v as usize], true)
+                }
+                _ => false,
+            })
+        }
+        _ => false,
+    }
+}
+
+/// The key shown beside option `i` of `q`: its value for a scale chosen by
+/// value, its position (1-9, then 0) otherwise; blank for a listed number
+/// (its label is the number) and past the tenth row.
+pub fn key_label(q: &Question, i: usize) -> String {
+    let rows = choices(q);
+    match (&q.kind, rows.get(i)) {
+        (QuestionKind::Number { .. }, _) => " ".to_string(),
+        (QuestionKind::Scale { .. }, Some(c)) if digits_are_values(q) => match c.value {
+            Scalar::Number(v) => fmt_number(v),
+            _ => " ".to_string(),
+        },
+        _ if i < 9 => (i + 1).to_string(),
+        _ if i == 9 => "0".to_string(),
+        _ => " ".to_string(),
+    }
 }
 
 fn current(state: &mut State) -> Option<(&mut Checkin, &Questionnaire)> {

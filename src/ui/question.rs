@@ -180,7 +180,6 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let rows = choices(question);
     let answer = c.answers.get(&question.id);
     let is_multi = matches!(question.kind, QuestionKind::Multi { .. });
-    let is_number = matches!(question.kind, QuestionKind::Number { .. });
     let chosen = |v: &Scalar| match answer {
         Some(AnswerValue::Choice(a)) => a == v,
         Some(AnswerValue::Number(n)) => *v == Scalar::Number(*n),
@@ -196,15 +195,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             (false, true) => "(•)",
             (false, false) => "( )",
         };
-        let key = if is_number {
-            " ".to_string()
-        } else if i < 9 {
-            format!("{}", i + 1)
-        } else if i == 9 {
-            "0".into()
-        } else {
-            " ".into()
-        };
+        let key = crate::app::checkin::key_label(question, i);
         let end_label = match &question.kind {
             QuestionKind::Number {
                 min_label: Some(l), ..
