@@ -37,6 +37,10 @@ pub struct Huddle {
     /// When the figures were released (None: the period is still open, or
     /// closed and not yet released).
     pub released_on: Option<NaiveDate>,
+    /// The first score's label and its means in the released periods
+    /// before this one (oldest first; gaps say why), for the summary: a
+    /// period under k still shows how the team has been.
+    pub earlier: Option<(String, Vec<TrendPoint>)>,
     pub content: Content,
 }
 
@@ -144,6 +148,7 @@ pub fn build(
         thresholds: t,
         headcount: None,
         released_on: None,
+        earlier: None,
         content: Content::NotEnough {
             have: rows.len(),
             need: t.k(),

@@ -149,6 +149,12 @@ pub fn to_markdown(
                         h.released_on.is_some() || h.period.closed_by(today)
                     )
                 ));
+                if let Some((label, points)) = &h.earlier {
+                    out.push_str(&format!(
+                        "{}\n\n",
+                        md(&text::huddle_earlier(label, &text::earlier_words(points)))
+                    ));
+                }
                 continue;
             }
             Content::Open { have, release_day } => {

@@ -188,6 +188,7 @@ pub fn view(r: &Release, earlier: &[Release], reader: Thresholds) -> Huddle {
         thresholds: t,
         headcount: r.headcount,
         released_on: Some(r.released_on),
+        earlier: earlier_of_first_score(r, earlier, t),
         content: Content::NotEnough {
             have: r.reflections,
             need: t.k(),
@@ -222,6 +223,24 @@ pub fn view(r: &Release, earlier: &[Release], reader: Thresholds) -> Huddle {
     p.lowest = crate::huddle::lowest(&p.scores);
     h.content = Content::Shown(p);
     h
+}
+
+/// The first score's means in the periods before `r` (from their
+/// releases), for the summary.
+fn earlier_of_first_score(
+    r: &Release,
+    earlier: &[Release],
+    t: Thresholds,
+) -> Option<(String, Vec<TrendPoint>)> {
+    // The first score any of these releases names, with its label.
+    let first = r
+        .panels
+        .iter()
+        .chain(earlier.iter().filter_map(|e| e.panels.as_ref()))
+        .find_map(|p| p.scores.first())?;
+    let mut points = trend(r, first, earlier, t);
+    points.pop(); // this period's own point
+    Some((first.label.clone(), points))
 }
 
 /// The score's means over the [`TREND_PERIODS`] periods ending with the
@@ -278,6 +297,7 @@ pub fn open(
         thresholds: t,
         headcount,
         released_on: None,
+        earlier: None,
         content: Content::Open {
             have,
             release_day: period.release_day(),

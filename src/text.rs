@@ -955,6 +955,71 @@ pub fn rules_summary(rules: Option<(usize, usize)>, kind: &str, zone: &str) -> S
     format!("Ward rules: {k}; periods: {kind}; time zone: {zone}.")
 }
 
+/// The summary's average and its change since the last released period.
+pub fn huddle_change(label: &str, mean: &str, change: Option<(String, String)>) -> String {
+    match change {
+        Some((d, since)) if d == "0" || d == "-0" => {
+            format!("{label}: {mean}, the same as {since}")
+        }
+        Some((d, since)) if d.starts_with('-') => {
+            format!("{label}: {mean}, down {} since {since}", &d[1..])
+        }
+        Some((d, since)) => format!("{label}: {mean}, up {d} since {since}"),
+        None => format!("{label}: {mean}"),
+    }
+}
+
+/// The summary's most named tally answers ("pebbles").
+pub fn huddle_top(named: &[(String, usize)]) -> String {
+    let list: Vec<String> = named.iter().map(|(l, n)| format!("{l} ({n})")).collect();
+    format!("Most named: {}", list.join(", "))
+}
+
+/// The summary's actions line.
+pub fn huddle_actions_due(due: usize, overdue: usize) -> String {
+    match (due, overdue) {
+        (0, _) => "Actions due for review: none".to_string(),
+        (d, 0) => format!("Actions due for review: {d}"),
+        (d, o) => format!("Actions due for review: {d} ({o} overdue)"),
+    }
+}
+
+/// The summary of a period under k: how the team has been before.
+pub fn huddle_earlier(label: &str, points: &str) -> String {
+    format!("{label} in earlier periods: {points}")
+}
+
+/// Earlier periods as words: "W45 3.2, W46 hidden" (periods nobody
+/// answered in are left out).
+pub fn earlier_words(points: &[crate::huddle::TrendPoint]) -> String {
+    let short = |p: &crate::period::Period| match p {
+        crate::period::Period::Week { week, .. } => format!("W{week:02}"),
+        crate::period::Period::Month { .. } => p.first_day().format("%b").to_string(),
+    };
+    let shown: Vec<String> = points
+        .iter()
+        .filter(|p| !matches!(p.mean, Err(crate::anonymity::Hidden::NoReflections)))
+        .map(|p| match p.mean {
+            Ok(m) => format!(
+                "{} {}",
+                short(&p.period),
+                crate::questionnaire::fmt_number(m)
+            ),
+            Err(_) => format!("{} {HIDDEN_SHORT}", short(&p.period)),
+        })
+        .collect();
+    if shown.is_empty() {
+        NONE_RELEASED_BEFORE.to_string()
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// A hidden trend point, in a list.
+pub const HIDDEN_SHORT: &str = "hidden";
+/// No earlier period was released.
+pub const NONE_RELEASED_BEFORE: &str = "none released";
+
 /// `joy huddle --ward` with nothing released.
 pub const NO_WARD_RELEASE: &str = "No period has been released yet. Periods are released once they have closed: by a kiosk's daily chores, or by `joy huddle release`.";
 

@@ -117,8 +117,14 @@ fn below_the_threshold_only_the_count_and_the_message_at_both_sizes() {
             "{s}"
         );
         assert!(s.contains("Team huddle: Ward 7, week 2026-W47"), "{s}");
+        // Nothing of this period's figures; the earlier released weeks
+        // still show how the team has been.
         assert!(
-            !s.contains("Team joy rating") && !s.contains("matters"),
+            !s.contains("Team joy rating:") && !s.contains("matters"),
+            "{s}"
+        );
+        assert!(
+            s.contains("Team joy rating in earlier periods: W46 "),
             "{s}"
         );
         assert!(s.contains("panel 1 of 2"), "{s}");
@@ -312,4 +318,33 @@ fn the_screen_picks_up_new_data_without_a_restart() {
     let v = h.state.huddle.as_ref().unwrap();
     assert_eq!(v.actions.len(), 1, "the new action is read");
     assert_eq!(v.period.to_string(), "2026-W48", "the period shown stays");
+}
+
+/// The summary panel comes first: the count, the average and its change
+/// since the last released period, the most named pebbles and the actions
+/// due; a period under k still shows how the earlier periods went.
+#[test]
+fn the_summary_panel_says_what_matters_first() {
+    let mut h = huddle(6, [5, 5, 0]);
+    let s = h.words(80, 24);
+    assert!(s.contains("panel 1 of"), "{s}");
+    assert!(s.contains("Team joy rating: "), "{s}");
+    assert!(
+        s.contains(" since 2026-W46"),
+        "the change since the last released week: {s}"
+    );
+    assert!(s.contains("Most named: "), "{s}");
+    assert!(s.contains("Actions due for review: none"), "{s}");
+    let mut low = huddle(3, [6, 5, 0]);
+    let s = low.words(80, 24);
+    assert!(
+        s.contains("Not enough reflections to keep them anonymous (3 of 5)"),
+        "{s}"
+    );
+    assert!(s.contains("in earlier periods: W45 "), "{s}");
+    assert!(s.contains("W46 "), "{s}");
+    assert!(
+        !s.contains("Most named"),
+        "nothing of the period itself: {s}"
+    );
 }

@@ -235,7 +235,7 @@ fn draw_panel(frame: &mut Frame, area: Rect, v: &HuddleView, p: Panel, nc: bool)
     match p {
         Panel::Summary(i) => {
             let Some(h) = v.huddles.get(i) else { return };
-            draw_summary(frame, area, h, v.today, nc);
+            draw_summary(frame, area, h, &v.actions, v.today, nc);
             return;
         }
         Panel::Score(i, s) => {
@@ -313,7 +313,17 @@ fn draw_panel(frame: &mut Frame, area: Rect, v: &HuddleView, p: Panel, nc: bool)
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
-fn draw_summary(frame: &mut Frame, area: Rect, h: &Huddle, today: chrono::NaiveDate, nc: bool) {
+/// The summary panel, first: the count and response rate, the first
+/// score's average and its change since the last released period, the
+/// most named pebbles, the actions due; under k, the earlier periods.
+fn draw_summary(
+    frame: &mut Frame,
+    area: Rect,
+    h: &Huddle,
+    actions: &[crate::huddle::TeamAction],
+    today: chrono::NaiveDate,
+    nc: bool,
+) {
     let mut lines = vec![title(&h.title, nc), Line::raw("")];
     lines.extend(figure(&h.reflections.to_string(), area, nc));
     lines.push(Line::raw(text::HUDDLE_REFLECTIONS_THIS_PERIOD));
@@ -329,30 +339,72 @@ fn draw_summary(frame: &mut Frame, area: Rect, h: &Huddle, today: chrono::NaiveD
     }
     lines.push(Line::raw(""));
     match &h.content {
-        Content::NotEnough { have, need } => lines.push(Line::styled(
-            text::not_enough(
-                *have,
-                *need,
-                h.released_on.is_some() || h.period.closed_by(today),
-            ),
-            style(Meaning::Caution, nc),
-        )),
+        Content::NotEnough { have, need } => {
+            lines.push(Line::styled(
+                text::not_enough(
+                    *have,
+                    *need,
+                    h.released_on.is_some() || h.period.closed_by(today),
+                ),
+                style(Meaning::Caution, nc),
+            ));
+            if let Some((label, points)) = &h.earlier {
+                lines.push(Line::raw(text::huddle_earlier(
+                    label,
+                    &text::earlier_words(points),
+                )));
+            }
+        }
         Content::Open { have, release_day } => lines.push(Line::styled(
             text::open_period(*have, *release_day, today),
             style(Meaning::Muted, nc),
         )),
         Content::Shown(p) => {
+            if let Some(s) = p.scores.first() {
+                if let Ok(f) = &s.figures {
+                    let before = h.earlier.as_ref().and_then(|(_, pts)| {
+                        pts.iter()
+                            .rev()
+                            .find_map(|x| x.mean.ok().map(|m| (m, x.period)))
+                    });
+                    lines.push(Line::raw(text::huddle_change(
+                        &s.label,
+                        &fmt_number(f.mean),
+                        before.map(|(m, p)| (fmt_number(f.mean - m), p.to_string())),
+                    )));
+                }
+            }
+            if let Some(top) = p
+                .tallies
+                .iter()
+                .find_map(|t| t.bars.as_ref().ok().filter(|b| !b.is_empty()))
+            {
+                let named: Vec<(String, usize)> = top
+                    .iter()
+                    .take(3)
+                    .map(|b| (b.label.clone(), b.count))
+                    .collect();
+                lines.push(Line::raw(text::huddle_top(&named)));
+            }
             if let Some(l) = &p.lowest {
                 lines.push(Line::styled(
                     text::huddle_lowest(l),
                     style(Meaning::Caution, nc),
                 ));
             }
-            lines.push(Line::styled(
-                text::huddle_rules(h.thresholds.k(), h.thresholds.text()),
-                style(Meaning::Muted, nc),
-            ));
         }
+    }
+    let due = actions
+        .iter()
+        .filter(|a| a.status.is_active() && a.review_on.is_some_and(|d| d <= today))
+        .count();
+    let overdue = actions.iter().filter(|a| a.is_overdue(today)).count();
+    lines.push(Line::raw(text::huddle_actions_due(due, overdue)));
+    if matches!(h.content, Content::Shown(_)) {
+        lines.push(Line::styled(
+            text::huddle_rules(h.thresholds.k(), h.thresholds.text()),
+            style(Meaning::Muted, nc),
+        ));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
