@@ -449,19 +449,28 @@ fn huddle_hints(state: &State) -> Vec<Hint> {
             hint("Esc", k::CANCEL, Action::Back),
         ];
     }
+    // A panel longer than the screen pages (with "more below" on it).
+    let long = crate::ui::huddle::max_scroll(state) > 0;
     if v.presenting {
-        return vec![
+        let mut h = vec![
             hint("Space", k::NEXT, Action::Toggle),
             hint("←", k::PREVIOUS, Action::Left),
-            hint("Esc", k::STOP_PRESENTING, Action::Back),
         ];
+        if long {
+            h.push(hint("PgUp/PgDn", text::key::PAGE, Action::PageDown));
+        }
+        h.push(hint("Esc", k::STOP_PRESENTING, Action::Back));
+        return h;
     }
-    let mut h = vec![
-        hint("←→", k::PANEL, Action::Right),
+    let mut h = vec![hint("←→", k::PANEL, Action::Right)];
+    if long {
+        h.push(hint("PgUp/PgDn", text::key::PAGE, Action::PageDown));
+    }
+    h.extend([
         hint("p", k::PRESENT, Action::NextPeriod),
         hint("[ ]", k::PERIOD, Action::NextScore),
         hint("a", k::ADD_ACTION, Action::AddAction),
-    ];
+    ]);
     if crate::app::huddle::current(v) == crate::app::huddle::Panel::Actions && !v.actions.is_empty()
     {
         h.push(hint("↑↓", text::key::CHOOSE, Action::Down));

@@ -348,3 +348,51 @@ fn the_summary_panel_says_what_matters_first() {
         "nothing of the period itself: {s}"
     );
 }
+
+/// Nothing is cut off without a way to reach it: a text panel longer than
+/// the screen says "more below", and PgDn (or a tap on the key) pages to
+/// its end, at 80x24 and in presentation mode.
+#[test]
+fn a_long_text_panel_pages_to_its_end() {
+    let mut h = huddle(30, [0, 0, 0]);
+    use joy_kiosk::app::huddle::{panels, Panel};
+    use joy_kiosk::huddle::Content;
+    let v = h.state.huddle.as_ref().unwrap();
+    let texts = panels(v)
+        .iter()
+        .position(|p| match p {
+            Panel::Texts(i, t) => matches!(&v.huddles[*i].content,
+                Content::Shown(x) if x.texts[*t].question_id == "what-matters"),
+            _ => false,
+        })
+        .expect("a what-matters panel");
+    for presenting in [false, true] {
+        h.act(Action::Pick(texts));
+        if presenting {
+            h.key('p');
+        }
+        let first = h.screen(80, 24);
+        assert!(first.contains("more below"), "{first}");
+        assert!(first.contains("PgUp/PgDn"), "the key is shown: {first}");
+        let mut seen = first.clone();
+        for _ in 0..40 {
+            h.act(Action::PageDown);
+            seen.push_str(&h.screen(80, 24));
+        }
+        let last = h.screen(80, 24);
+        assert!(
+            last.contains("more above") && !last.contains("more below"),
+            "{last}"
+        );
+        for i in 0..30 {
+            assert!(
+                seen.contains(&format!("matters {i} in 2026-W47")),
+                "text {i} reached (presenting: {presenting})"
+            );
+        }
+        h.act(Action::PageUp);
+        if presenting {
+            h.act(Action::Back);
+        }
+    }
+}

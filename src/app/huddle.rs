@@ -46,6 +46,9 @@ pub struct HuddleView {
     pub today: NaiveDate,
     /// When the figures were last asked for (None: not yet).
     pub loaded_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// How far the panel showing is scrolled (tallies, texts and actions
+    /// longer than the screen); back to the top on another panel.
+    pub scroll: u16,
 }
 
 impl HuddleView {
@@ -70,6 +73,7 @@ impl HuddleView {
             adding: None,
             today,
             loaded_at: None,
+            scroll: 0,
         }
     }
 }
@@ -175,8 +179,6 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(v) = state.huddle.as_mut() else {
         return vec![];
     };
-    let last = panels(v).len().saturating_sub(1);
-    let on_actions = current(v) == Panel::Actions;
     if let Some(typed) = v.adding.as_mut() {
         match action {
             Action::Edit(k) => match k.code {
@@ -213,6 +215,47 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         return vec![];
     }
+    let before = (v.panel, v.presenting, v.period);
+    let effects = move_on(state, action);
+    if let Some(v) = state.huddle.as_mut() {
+        // Another panel, layout or period starts at its top.
+        if (v.panel, v.presenting, v.period) != before {
+            v.scroll = 0;
+        }
+    }
+    effects
+}
+
+fn page_and_stay(state: &mut State, down: bool) -> Vec<Effect> {
+    page(state, down);
+    vec![]
+}
+
+/// Page through a panel longer than the screen; the page is the panel's
+/// height less a line, so the line last seen is seen again.
+fn page(state: &mut State, down: bool) {
+    let max = crate::ui::huddle::max_scroll(state);
+    let step = state.size.1.saturating_sub(8).max(3);
+    if let Some(v) = state.huddle.as_mut() {
+        v.scroll = if down {
+            v.scroll.saturating_add(step).min(max)
+        } else {
+            v.scroll.saturating_sub(step)
+        };
+    }
+}
+
+fn move_on(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::PageDown => return page_and_stay(state, true),
+        Action::PageUp => return page_and_stay(state, false),
+        _ => {}
+    }
+    let Some(v) = state.huddle.as_mut() else {
+        return vec![];
+    };
+    let last = panels(v).len().saturating_sub(1);
+    let on_actions = current(v) == Panel::Actions;
     match action {
         Action::Right | Action::Toggle | Action::Confirm => v.panel = (v.panel + 1).min(last),
         Action::Down if !on_actions => v.panel = (v.panel + 1).min(last),

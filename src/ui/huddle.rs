@@ -227,38 +227,55 @@ fn hidden_line(h: &Hidden, nc: bool) -> Line<'static> {
 }
 
 fn draw_panel(frame: &mut Frame, area: Rect, v: &HuddleView, p: Panel, nc: bool) {
+    match p {
+        Panel::Summary(i) => {
+            if let Some(h) = v.huddles.get(i) {
+                draw_summary(frame, area, h, &v.actions, v.today, nc);
+            }
+        }
+        Panel::Score(i, s) => {
+            let sp = match v.huddles.get(i).map(|x| &x.content) {
+                Some(Content::Shown(p)) => p.scores.get(s),
+                _ => None,
+            };
+            if let Some(sp) = sp {
+                draw_score(frame, area, sp, nc);
+            }
+        }
+        _ => super::draw_scrolled(
+            frame,
+            area,
+            Paragraph::new(panel_lines(v, p, area.width, nc)).wrap(Wrap { trim: false }),
+            v.scroll,
+            nc,
+        ),
+    }
+}
+
+/// The lines of a panel that scrolls (tallies, texts, actions).
+fn panel_lines(v: &HuddleView, p: Panel, width: u16, nc: bool) -> Vec<Line<'static>> {
     let shown = |i: usize| match v.huddles.get(i).map(|x| &x.content) {
         Some(Content::Shown(p)) => Some(p),
         _ => None,
     };
     let mut lines: Vec<Line> = Vec::new();
     match p {
-        Panel::Summary(i) => {
-            let Some(h) = v.huddles.get(i) else { return };
-            draw_summary(frame, area, h, &v.actions, v.today, nc);
-            return;
-        }
-        Panel::Score(i, s) => {
-            if let Some(sp) = shown(i).and_then(|p| p.scores.get(s)) {
-                draw_score(frame, area, sp, nc);
-            }
-            return;
-        }
+        Panel::Summary(_) | Panel::Score(..) => {}
         Panel::Tally(i, s) => {
             let Some(t) = shown(i).and_then(|p| p.tallies.get(s)) else {
-                return;
+                return lines;
             };
             lines.push(title(&t.text, nc));
             lines.push(Line::raw(""));
             match &t.bars {
                 Ok(b) if b.is_empty() => lines.push(Line::raw(text::HUDDLE_NONE_TICKED)),
-                Ok(b) => lines.extend(bar_lines(b, area.width, nc)),
+                Ok(b) => lines.extend(bar_lines(b, width, nc)),
                 Err(h) => lines.push(hidden_line(h, nc)),
             }
         }
         Panel::Texts(i, s) => {
             let Some(t) = shown(i).and_then(|p| p.texts.get(s)) else {
-                return;
+                return lines;
             };
             lines.push(title(&t.text, nc));
             match &t.texts {
@@ -310,7 +327,29 @@ fn draw_panel(frame: &mut Frame, area: Rect, v: &HuddleView, p: Panel, nc: bool)
             }
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    lines
+}
+
+/// How far the panel showing can scroll on a screen of the state's size
+/// (0: it fits).
+pub fn max_scroll(state: &State) -> u16 {
+    let Some(v) = state.huddle.as_ref() else {
+        return 0;
+    };
+    let p = current(v);
+    if matches!(p, Panel::Summary(_) | Panel::Score(..)) {
+        return 0;
+    }
+    // The body as `frame_layout` makes it, with the key bar at its
+    // tallest (its height depends on the keys, which depend on this).
+    let (w, h) = state.size;
+    let body = Rect::new(1, 1, w.saturating_sub(2), h.saturating_sub(1 + 3 + 1 + 1));
+    let area = layout(body, v).panel;
+    let total = Paragraph::new(panel_lines(v, p, area.width, true))
+        .wrap(Wrap { trim: false })
+        .line_count(area.width)
+        .min(u16::MAX as usize) as u16;
+    super::scroll_view(total, area.height).1
 }
 
 /// The summary panel, first: the count and response rate, the first

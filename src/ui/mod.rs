@@ -302,7 +302,13 @@ pub fn scroll_view(total: u16, height: u16) -> (u16, u16) {
 
 /// Draw a scrolled paragraph in `area`, never past its end, with a hint
 /// line when some of it lies below (or above).
-fn draw_scrolled(frame: &mut Frame, area: Rect, p: Paragraph, scroll: u16, no_color: bool) {
+pub(crate) fn draw_scrolled(
+    frame: &mut Frame,
+    area: Rect,
+    p: Paragraph,
+    scroll: u16,
+    no_color: bool,
+) {
     let total = p.line_count(area.width).min(u16::MAX as usize) as u16;
     let (view, max) = scroll_view(total, area.height);
     let scroll = scroll.min(max);
