@@ -156,6 +156,10 @@ pub enum Command {
         /// How many days of history to generate
         #[arg(long, default_value_t = 180, value_name = "N")]
         days: u32,
+        /// Instead: a demo ward's anonymous team reflections (three teams named "Demo
+        /// team A/B/C"), with every period that has closed released, to try the huddle
+        #[arg(long)]
+        teams: bool,
         /// Do not ask before writing into your default database or into one
         /// that holds real check-ins (for scripts)
         #[arg(long)]

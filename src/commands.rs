@@ -123,7 +123,7 @@ pub fn run_with(
             force,
         }) => export_cmd(settings, format, file.as_deref(), force, to_terminal, out),
         Some(Command::Erase { yes, demo }) => erase(settings, yes, demo, out),
-        Some(Command::Demo { days, yes }) => demo(settings, days, yes, out),
+        Some(Command::Demo { days, yes, teams }) => demo(settings, days, yes, teams, out),
         Some(Command::Backup { out: file }) => {
             crate::data_commands::backup(settings, file.as_deref(), out)
         }
@@ -560,7 +560,13 @@ fn confirm(warning: &str, prompt: &str, word: &str, out: &mut impl Write) -> Res
     Ok(line.trim() == word)
 }
 
-fn demo(settings: &Settings, days: u32, yes: bool, out: &mut impl Write) -> Result<ExitCode> {
+fn demo(
+    settings: &Settings,
+    days: u32,
+    yes: bool,
+    teams: bool,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
     let db = settings.db.display().to_string();
     // Real check-ins already there? (The file is not created just to look.)
     let real = if settings.db.exists() {
@@ -581,6 +587,35 @@ fn demo(settings: &Settings, days: u32, yes: bool, out: &mut impl Write) -> Resu
     }
     let catalog = Catalog::load(&settings.questionnaire_dirs);
     let mut store = Store::open(&settings.db)?;
+    if teams {
+        let Some(q) = catalog.get(crate::team_view::FALLBACK) else {
+            anyhow::bail!("the bundled team reflection is missing: reinstall joy-kiosk");
+        };
+        let now = chrono::Utc::now();
+        let rows = crate::reflection_gen::demo_ward(q, days, now, 2026);
+        store.save_many(&rows)?;
+        let offered: Vec<_> = catalog
+            .entries
+            .iter()
+            .map(|e| e.questionnaire.clone())
+            .collect();
+        let report = store.release_closed(
+            now,
+            &offered,
+            crate::anonymity::Thresholds::from_settings(&settings.huddle),
+        )?;
+        writeln!(
+            out,
+            "{}",
+            text::demo_teams_added(
+                rows.len(),
+                days,
+                report.released.len(),
+                &settings.db.display().to_string()
+            )
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let me = store.local_respondent()?;
     let checkins = crate::demo::generate(&catalog, me, days, chrono::Utc::now(), 2026);
     store.save_many(&checkins)?;

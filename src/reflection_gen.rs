@@ -69,3 +69,61 @@ pub fn checkin(
     c.period = Some(Period::containing(kind, date).to_string());
     c
 }
+
+/// The teams of a demo ward (their names say they are demo data).
+pub const DEMO_TEAMS: [&str; 3] = ["Demo team A", "Demo team B", "Demo team C"];
+
+/// Synthetic free text for demo reflections, marked as such.
+const DEMO_TEXTS: [&str; 8] = [
+    "(demo) time for a proper break",
+    "(demo) the new starter was brilliant",
+    "(demo) the drug fridge alarm again",
+    "(demo) a thank-you card from a family",
+    "(demo) short-staffed on nights",
+    "(demo) the printer on bay 2",
+    "(demo) good handover this morning",
+    "(demo) a patient went home walking",
+];
+
+/// A demo ward's team reflections on `q` over the `days` before `now`:
+/// team A gives 7-12 a week, B 3-8, C 1-4 (so the huddle shows groups above
+/// and below k, and the ward view's complementary suppression), every row
+/// marked as demo data.
+pub fn demo_ward(
+    q: &Questionnaire,
+    days: u32,
+    now: chrono::DateTime<Utc>,
+    seed: u64,
+) -> Vec<NewCheckin> {
+    let mut rng = Rng::new(seed);
+    let mut texts = Rng::new(seed.rotate_left(17) ^ 0x5eed);
+    let today = now.date_naive();
+    let mut out = Vec::new();
+    for back in 0..days {
+        let Some(date) = today.checked_sub_days(chrono::Days::new(u64::from(back))) else {
+            continue;
+        };
+        for (i, team) in DEMO_TEAMS.iter().enumerate() {
+            // Per week 7-12, 3-8, 1-4: spread over the days of the week.
+            let (lo, span) = [(7, 6), (3, 6), (1, 4)][i];
+            let weekly = lo + rng.next_u64() % span;
+            let n = (0..weekly).filter(|_| rng.next_u64() % 7 == 0).count();
+            for _ in 0..n {
+                let level = 0.45 + 0.4 * rng.unit() - 0.1 * i as f64;
+                let a = answers(q, level.clamp(0.0, 1.0), &mut rng, |_| {
+                    // About half write something.
+                    let r = texts.next_u64();
+                    if r % 2 == 0 {
+                        DEMO_TEXTS[(r / 2) as usize % DEMO_TEXTS.len()].to_string()
+                    } else {
+                        String::new()
+                    }
+                });
+                let mut c = checkin(q, &a, team, PeriodKind::Week, date);
+                c.is_demo = true;
+                out.push(c);
+            }
+        }
+    }
+    out
+}

@@ -1020,6 +1020,13 @@ pub const HIDDEN_SHORT: &str = "hidden";
 /// No earlier period was released.
 pub const NONE_RELEASED_BEFORE: &str = "none released";
 
+/// `joy demo --teams` done.
+pub fn demo_teams_added(rows: usize, days: u32, released: usize, db: &str) -> String {
+    format!(
+        "Added {rows} demo team reflection(s) over {days} days to {db} (teams named \"Demo team A\", \"B\" and \"C\"; every row marked as demo data), and released {released} period(s) that have closed.\nSee them with: joy --db {db} huddle --team \"Demo team A\"   or   joy --db {db} huddle --ward"
+    )
+}
+
 /// `joy huddle --ward` with nothing released.
 pub const NO_WARD_RELEASE: &str = "No period has been released yet. Periods are released once they have closed: by a kiosk's daily chores, or by `joy huddle release`.";
 

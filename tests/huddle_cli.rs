@@ -400,3 +400,28 @@ fn a_reader_cannot_lower_the_wards_k() {
     );
     assert!(stdout(&o).contains("(4 of 7)"), "{}", stdout(&o));
 }
+
+/// `joy demo --teams` makes a demo ward to try the huddle with: synthetic
+/// reflections of three "Demo team" teams, every row marked as demo data,
+/// the closed weeks released.
+#[test]
+fn a_demo_ward_is_made_released_and_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ward.db");
+    let o = joy(&["demo", "--teams", "--days", "42", "--yes"], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("released"), "{}", stdout(&o));
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let (all, demo, named): (i64, i64, i64) = c
+        .query_row(
+            "SELECT count(*), sum(is_demo), sum(team LIKE 'Demo team %') FROM checkin",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert!(all > 20, "{all}");
+    assert_eq!((demo, named), (all, all), "every row marked as demo");
+    let o = joy(&["huddle", "--ward", "--export", "md"], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Ward total"), "{}", stdout(&o));
+}
