@@ -68,6 +68,11 @@ pub struct CheckinRecord {
     /// UTF-8): what could be read is shown, the rest replaced.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub unreadable: bool,
+    /// The questions as they were asked (id, wording), from the definition
+    /// kept when this was saved; empty when none was kept. Filled for the
+    /// detail view only.
+    #[serde(skip)]
+    pub asked: Vec<(String, String)>,
 }
 
 /// One point of a trend series.

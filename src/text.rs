@@ -253,6 +253,8 @@ pub const HOME_DEMO_NOTE: &str = "[demo data] Some of this history is demo data 
 pub const NOT_FOUND: &str = "That check-in could not be found.";
 pub const FILE_CHANGED: &str =
     "The questionnaire file has changed since; the answers and scores below are as saved then.";
+pub const FILE_CHANGED_AS_ASKED: &str =
+    "The questionnaire file has changed since; the questions, answers and scores below are as they were then.";
 pub const ANSWERS_HEADING: &str = "Answers";
 pub const NO_SCORES: &str = "This questionnaire has no scores to chart.";
 pub const LOADING: &str = "Loading…";

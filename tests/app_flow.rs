@@ -538,3 +538,36 @@ fn a_digit_on_a_scale_chooses_the_option_worth_that_number() {
     assert!(joy_kiosk::app::checkin::digits_are_values(joy));
     assert_eq!(joy_kiosk::app::checkin::key_label(joy, 0), "5");
 }
+
+/// History shows questions as they were asked (issue 16): the file a
+/// check-in was answered on is kept by its hash, so a changed file with
+/// the same id does not put new wording beside old answers.
+#[test]
+fn history_shows_the_questions_as_they_were_asked() {
+    let mut app = App::new();
+    answer_who5_raw_13(&mut app);
+    app.acts(&[Action::Save, Action::Confirm]);
+    // The file is changed on disk: same id, new wording.
+    let i = app.index_of("who5");
+    let old = app.state.questionnaires[i].clone();
+    let changed_src = old.source.replace(
+        "I have felt cheerful and in good spirits",
+        "CHANGED WORDING of the first statement",
+    );
+    let changed = joy_kiosk::questionnaire::load_str("who5.toml", &changed_src).unwrap();
+    assert_ne!(changed.hash, old.hash);
+    app.state.questionnaires[i] = changed;
+    app.act(Action::OpenHistory);
+    app.act(Action::Confirm);
+    assert_eq!(app.state.screen, Screen::Detail);
+    let screen = common::screen_lines(&app, 120, 40).join("\n");
+    assert!(
+        screen.contains("I have felt cheerful and in good spirits"),
+        "{screen}"
+    );
+    assert!(!screen.contains("CHANGED WORDING"), "{screen}");
+    assert!(
+        screen.contains("the questions, answers and scores below are as they"),
+        "{screen}"
+    );
+}

@@ -432,6 +432,7 @@ mod tests {
             completed_at: at,
             is_demo: false,
             unreadable: false,
+            asked: Vec::new(),
             answers: answers
                 .iter()
                 .map(|(qid, pos, label)| SavedAnswer {

@@ -929,6 +929,7 @@ fn head_row(r: &rusqlite::Row) -> rusqlite::Result<CheckinRecord> {
         answers: Vec::new(),
         scores: Vec::new(),
         unreadable: bad,
+        asked: Vec::new(),
     })
 }
 

@@ -328,6 +328,20 @@ impl Store {
         Ok(tz)
     }
 
+    /// The questions of the definition kept under `hash` (id, wording), as
+    /// they were asked; empty when none was kept (or it no longer loads).
+    pub fn questions_as_asked(&mut self, hash: &str) -> Result<Vec<(String, String)>> {
+        let source: Option<String> = self.sql(|c| {
+            c.prepare_cached("SELECT source FROM questionnaire_def WHERE hash = ?1")?
+                .query_row([hash], |r| r.get(0))
+                .optional()
+        })?;
+        Ok(source
+            .and_then(|s| crate::questionnaire::load::load_str("as answered", &s).ok())
+            .map(|q| q.questions.into_iter().map(|x| (x.id, x.text)).collect())
+            .unwrap_or_default())
+    }
+
     /// `team`'s headcount in force, if set.
     pub fn headcount(&mut self, team: &str) -> Result<Option<usize>> {
         self.sql(|c| headcount_in(c, team))

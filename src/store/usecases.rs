@@ -234,7 +234,11 @@ impl TerminalStore for Store {
             if s.owner_of(id)? != Some(me) {
                 return Ok(None);
             }
-            s.checkin_with(id, key)
+            let mut r = s.checkin_with(id, key)?;
+            if let Some(r) = r.as_mut() {
+                r.asked = s.questions_as_asked(&r.file_hash)?;
+            }
+            Ok(r)
         })
     }
 

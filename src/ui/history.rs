@@ -172,7 +172,14 @@ pub fn detail_paragraph(state: &State) -> Paragraph<'static> {
         ),
     ];
     if q.is_some_and(|q| q.hash != r.file_hash) {
-        lines.push(Line::styled(text::FILE_CHANGED, style(Meaning::Muted, nc)));
+        lines.push(Line::styled(
+            if r.asked.is_empty() {
+                text::FILE_CHANGED
+            } else {
+                text::FILE_CHANGED_AS_ASKED
+            },
+            style(Meaning::Muted, nc),
+        ));
     }
     lines.push(Line::raw(""));
     for s in &r.scores {
@@ -198,9 +205,18 @@ pub fn detail_paragraph(state: &State) -> Paragraph<'static> {
         style(Meaning::Title, nc),
     ));
     for a in &r.answers {
-        let qtext = q
-            .and_then(|q| q.question(&a.question_id))
-            .map(|x| x.text.clone())
+        // The question as it was asked, where the file it was answered on
+        // is kept; else as the file now asks it.
+        let asked = r
+            .asked
+            .iter()
+            .find(|(id, _)| *id == a.question_id)
+            .map(|(_, t)| t.clone());
+        let qtext = asked
+            .or_else(|| {
+                q.and_then(|q| q.question(&a.question_id))
+                    .map(|x| x.text.clone())
+            })
             .unwrap_or_else(|| a.question_id.clone());
         lines.push(Line::raw(format!("- {qtext}: {}", a.label)));
     }
