@@ -125,8 +125,8 @@ pub enum Command {
         /// The team [default: the only team with reflections]
         #[arg(long, value_name = "TEAM", conflicts_with = "ward")]
         team: Option<String>,
-        /// Every team beside the ward total, for one released period (a team under k
-        /// stays hidden, and so does the next smallest where the total would give it away)
+        /// Every team beside the ward total, for one released period (a team under k stays
+        /// hidden, and so does the total's figure where it would give a hidden team away)
         #[arg(long)]
         ward: bool,
         /// The period, an ISO week (2026-W47) or a month (2026-11)
@@ -248,9 +248,20 @@ pub enum ActionsCommand {
         /// Who will do it (a role is enough)
         #[arg(long, value_name = "WHO", default_value = "")]
         owner: String,
-        /// When to look at it again (YYYY-MM-DD)
+        /// When to look at it again (YYYY-MM-DD; today or later)
         #[arg(long, value_name = "DATE")]
         review: Option<String>,
+        /// The pebble it answers, as the reflection names it (e.g. "IT systems and logins")
+        #[arg(long, value_name = "PEBBLE", default_value = "")]
+        pebble: String,
+        /// Who can remove that pebble: "team" (the team itself) or "system" (the wider system)
+        #[arg(long, value_name = "WHO")]
+        scope: Option<String>,
+    },
+    /// Undo the last change to an action (its status, owner, review date...)
+    Undo {
+        /// The action's number, as `joy actions list` shows it
+        id: i64,
     },
     /// Change an action's status, owner, review date, wording or learned note
     Update {
@@ -270,5 +281,11 @@ pub enum ActionsCommand {
         /// New wording for the action
         #[arg(long, value_name = "TEXT")]
         action: Option<String>,
+        /// The pebble it answers
+        #[arg(long, value_name = "PEBBLE")]
+        pebble: Option<String>,
+        /// "team", "system" or "none"
+        #[arg(long, value_name = "WHO")]
+        scope: Option<String>,
     },
 }

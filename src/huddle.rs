@@ -594,6 +594,8 @@ mod tests {
             learned: String::new(),
             created_on: d("2026-01-01"),
             updated_on: d("2026-01-01"),
+            pebble: String::new(),
+            scope: None,
         };
         let today = d("2026-11-22");
         let mut v = vec![

@@ -45,6 +45,13 @@ pub fn resolve_period(
         }
         Some(s) => {
             let p = Period::parse(s)?;
+            if p.first_day() > today {
+                let kind = store.period_kind_on(today)?;
+                bail!(
+                    "{s} has not started yet: the open period is {}. Released periods are shown; give one that has ended.",
+                    Period::containing(kind, today)
+                );
+            }
             let kind = store.period_kind_on(p.first_day())?;
             if p.kind() != kind && !store.released_periods(team)?.contains(&p) {
                 bail!(
@@ -179,7 +186,10 @@ pub fn huddle(
     if args.export.is_none() && to_terminal {
         return open_screen(settings, store, &team, period, today).map(|()| ExitCode::SUCCESS);
     }
-    let crate::team_view::TeamView { huddles, actions } = load(
+    let crate::team_view::TeamView {
+        huddles,
+        mut actions,
+    } = load(
         settings,
         &mut store,
         &team,
@@ -187,6 +197,11 @@ pub fn huddle(
         args.questionnaire.as_deref(),
         today,
     )?;
+    // Minutes of a past period show the actions as they stood at its end.
+    if period.last_day() < today {
+        actions = store.actions_as_of(&team, period.last_day())?;
+        order_actions(&mut actions, period.last_day());
+    }
     let body = match args.export {
         Some(HuddleFormat::Csv) => huddle_export::to_csv(&team, &huddles, &actions, today)?,
         // Without --export and not to a terminal: the same content as text.
@@ -295,9 +310,11 @@ pub fn ward(
         }
     }
     if ids.is_empty() {
+        let last = store.released_periods(crate::ward::WARD_TOTAL)?;
+        let last = last.first().map(ToString::to_string);
         bail!(
-            "nothing was released for {period}. {}",
-            text::NO_WARD_RELEASE
+            "{}",
+            text::ward_nothing_for(&period.to_string(), last.as_deref())
         );
     }
     let mut views = Vec::new();
@@ -375,7 +392,10 @@ pub fn admin(
             team,
         } => {
             if let Some(z) = &time_zone {
-                store.set_time_zone(z)?;
+                let Some(tz) = crate::store::release::parse_zone(z) else {
+                    bail!("{}", text::unknown_time_zone(z));
+                };
+                store.set_time_zone(tz.name())?;
             }
             if let (Some(n), Some(t)) = (headcount, team.as_deref()) {
                 let known = known_teams(settings, &mut store)?;
@@ -396,6 +416,9 @@ pub fn admin(
                         crate::anonymity::MIN_K
                     );
                 }
+                if k == crate::anonymity::MIN_K {
+                    writeln!(out, "{}", text::SMALL_K)?;
+                }
                 let text_k = min_group_text.unwrap_or(now_rules.min_group_text.max(k));
                 if text_k < k {
                     bail!("--min-group-text {text_k} is below k ({k}): free text needs at least as many answers as any figure");
@@ -409,22 +432,31 @@ pub fn admin(
                 )?;
             }
             if let Some(kind) = period {
-                if let Some(from) = store.set_period_kind(kind, today, now)? {
-                    writeln!(out, "{}", text::period_kind_from(kind.as_str(), from))?;
+                match store.set_period_kind(kind, today, now)? {
+                    Some(from) => writeln!(out, "{}", text::period_kind_from(kind.as_str(), from))?,
+                    None => writeln!(out, "{}", text::period_kind_unchanged(kind.as_str()))?,
                 }
             }
             let rules = store.team_rules()?;
             let tz = store.time_zone()?;
             let kind = store.period_kind_on(today)?;
+            let pending = store.pending_period_kind(today)?;
             writeln!(
                 out,
                 "{}",
                 text::rules_summary(
                     rules.map(|r| (r.min_group, r.min_group_text)),
                     kind.as_str(),
-                    tz.name()
+                    pending.map(|(d, k)| (d, k.as_str())),
+                    tz.name(),
+                    settings.huddle.min_group
                 )
             )?;
+            for team in store.teams(None)? {
+                if let Some(n) = store.headcount(&team)? {
+                    writeln!(out, "{}", text::headcount_line(&team, n))?;
+                }
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -474,6 +506,12 @@ pub fn action_line(a: &TeamAction, today: NaiveDate) -> String {
     if let Some(d) = a.review_on {
         s.push_str(&format!(" | review: {d}"));
     }
+    if !a.pebble.is_empty() {
+        s.push_str(&format!(" | pebble: {}", one_line(&a.pebble)));
+    }
+    if let Some(scope) = a.scope {
+        s.push_str(&format!(" | {}", text::action_scope(scope)));
+    }
     if !a.learned.is_empty() {
         s.push_str(&format!(" | learned: {}", one_line(&a.learned)));
     }
@@ -503,12 +541,23 @@ pub fn actions(
             action,
             owner,
             review,
+            pebble,
+            scope,
         } => {
+            let review_on = review.as_deref().map(date_arg).transpose()?;
+            if let Some(d) = review_on.filter(|d| *d < today) {
+                bail!(
+                    "the review date {d} has passed: give today ({today}) or a later date, e.g. --review {}",
+                    today + chrono::Days::new(crate::app::huddle::REVIEW_AFTER_DAYS)
+                );
+            }
             let mut new = NewAction {
                 team: text_arg("team", &team, true)?,
                 action: text_arg("action", &action, true)?,
                 owner: text_arg("owner", &owner, false)?,
-                review_on: review.as_deref().map(date_arg).transpose()?,
+                review_on,
+                pebble: text_arg("pebble", &pebble, false)?,
+                scope: scope.as_deref().map(scope_arg).transpose()?.flatten(),
             };
             let mut store = crate::data_commands::open_write_as_is(settings)?;
             let known = known_teams(settings, &mut store)?;
@@ -523,6 +572,8 @@ pub fn actions(
             review,
             learned,
             action,
+            pebble,
+            scope,
         } => {
             let status = match status.as_deref() {
                 None => None,
@@ -543,6 +594,8 @@ pub fn actions(
                 learned: learned
                     .map(|l| text_arg("learned note", &l, false))
                     .transpose()?,
+                pebble: pebble.map(|p| text_arg("pebble", &p, false)).transpose()?,
+                scope: scope.as_deref().map(scope_arg).transpose()?,
             };
             let mut store = crate::data_commands::open_write_as_is(settings)?;
             if !store.update_action(id, &change, today)? {
@@ -552,6 +605,28 @@ pub fn actions(
                 say(out, &action_line(&a, today))?;
             }
         }
+        ActionsCommand::Undo { id } => {
+            let mut store = crate::data_commands::open_write_as_is(settings)?;
+            if store.action(id)?.is_none() {
+                bail!("there is no action #{id}. `joy actions list` shows their numbers.");
+            }
+            if !store.undo_action(id, today)? {
+                bail!("action #{id} has not been changed since it was recorded: nothing to undo.");
+            }
+            if let Some(a) = store.action(id)? {
+                say(out, &action_line(&a, today))?;
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// "team", "system" or "none" (clears it).
+fn scope_arg(s: &str) -> Result<Option<crate::model::ActionScope>> {
+    if s.trim().eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    crate::model::ActionScope::parse(s)
+        .map(Some)
+        .ok_or_else(|| anyhow::anyhow!("\"{s}\" is not a scope: use team (the team can remove it itself), system (it needs the wider system) or none"))
 }

@@ -130,7 +130,7 @@ pub fn to_markdown(
     for h in huddles {
         out.push_str(&format!("## {}\n\n", md(&h.title)));
         out.push_str(&format!("{}\n\n", text::huddle_count(h.reflections)));
-        if let Some(staff) = h.headcount {
+        if let Some(staff) = h.headcount.filter(|_| h.released_on.is_some()) {
             out.push_str(&format!(
                 "{}\n\n",
                 text::response_rate(h.reflections, staff)
@@ -233,15 +233,17 @@ pub fn to_markdown(
         out.push_str(&format!("{}\n", text::HUDDLE_NO_ACTIONS));
         return out;
     }
-    out.push_str("| # | Status | Action | Owner | Review | Learned |\n| ---: | --- | --- | --- | --- | --- |\n");
+    out.push_str("| # | Status | Action | Owner | Review | Pebble | Who can remove it | Learned |\n| ---: | --- | --- | --- | --- | --- | --- | --- |\n");
     for a in actions {
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
             a.id,
             text::action_status(a, today),
             md(&a.action),
             md(&a.owner),
             a.review_on.map(|d| d.to_string()).unwrap_or_default(),
+            md(&a.pebble),
+            a.scope.map(text::action_scope).unwrap_or(""),
             md(&a.learned)
         ));
     }
@@ -249,7 +251,7 @@ pub fn to_markdown(
 }
 
 /// The CSV columns of `joy huddle --export csv`.
-pub const CSV_HEADER: [&str; 9] = [
+pub const CSV_HEADER: [&str; 15] = [
     "team",
     "period",
     "questionnaire",
@@ -259,7 +261,24 @@ pub const CSV_HEADER: [&str; 9] = [
     "value",
     "count",
     "note",
+    "trend_period",
+    "owner",
+    "review_on",
+    "learned",
+    "pebble",
+    "scope",
 ];
+
+/// Write one CSV row, padded with empty cells to the header's width.
+fn put(w: &mut csv::Writer<Vec<u8>>, cells: &[&str]) -> Result<(), csv::Error> {
+    let empty = CSV_HEADER.len().saturating_sub(cells.len());
+    w.write_record(
+        cells
+            .iter()
+            .chain(std::iter::repeat_n(&"", empty))
+            .map(|c| spreadsheet_cell(c).into_owned()),
+    )
+}
 
 /// The same content as [`to_markdown`], one row per figure, for a
 /// spreadsheet: CRLF, a UTF-8 byte order mark, formula-like cells as text.
@@ -272,171 +291,200 @@ pub fn to_csv(
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    let mut row = |cells: [&str; 9]| -> Result<(), csv::Error> {
-        w.write_record(cells.iter().map(|c| spreadsheet_cell(c).into_owned()))
-    };
-    row(CSV_HEADER)?;
+    put(&mut w, &CSV_HEADER)?;
     let reason = |h: &Hidden| h.reason();
     for h in huddles {
         let p = h.period.to_string();
         let q = h.questionnaire_id.as_str();
         let n = h.reflections.to_string();
-        row([team, &p, q, "reflections", "", "", "", &n, ""])?;
-        if let Some(staff) = h.headcount {
+        put(&mut w, &[team, &p, q, "reflections", "", "", "", &n, ""])?;
+        if let Some(staff) = h.headcount.filter(|_| h.released_on.is_some()) {
             let note = if h.more_than_staff() {
                 text::MORE_THAN_STAFF
             } else {
                 ""
             };
-            row([team, &p, q, "staff", "", "", "", &staff.to_string(), note])?;
+            put(
+                &mut w,
+                &[team, &p, q, "staff", "", "", "", &staff.to_string(), note],
+            )?;
         }
         let panels = match &h.content {
             Content::NotEnough { have, need } => {
-                row([
-                    team,
-                    &p,
-                    q,
-                    "hidden",
-                    "",
-                    "",
-                    "",
-                    "",
-                    &text::not_enough(
-                        *have,
-                        *need,
-                        h.released_on.is_some() || h.period.closed_by(today),
-                    ),
-                ])?;
+                put(
+                    &mut w,
+                    &[
+                        team,
+                        &p,
+                        q,
+                        "hidden",
+                        "",
+                        "",
+                        "",
+                        "",
+                        &text::not_enough(
+                            *have,
+                            *need,
+                            h.released_on.is_some() || h.period.closed_by(today),
+                        ),
+                    ],
+                )?;
                 continue;
             }
             Content::Open { have, release_day } => {
-                row([
-                    team,
-                    &p,
-                    q,
-                    "open",
-                    "",
-                    "",
-                    "",
-                    "",
-                    &text::open_period(*have, *release_day, today),
-                ])?;
+                put(
+                    &mut w,
+                    &[
+                        team,
+                        &p,
+                        q,
+                        "open",
+                        "",
+                        "",
+                        "",
+                        "",
+                        &text::open_period(*have, *release_day, today),
+                    ],
+                )?;
                 continue;
             }
             Content::Shown(x) => x,
         };
         if let Some(l) = &panels.lowest {
-            row([team, &p, q, "lowest", "", l, "", "", ""])?;
+            put(&mut w, &[team, &p, q, "lowest", "", l, "", "", ""])?;
         }
         for s in &panels.scores {
             let answered = s.answered.to_string();
             match &s.figures {
                 Ok(f) => {
                     let band = f.band.as_ref().map(|b| b.0.as_str()).unwrap_or("");
-                    row([
-                        team,
-                        &p,
-                        q,
-                        "average",
-                        &s.id,
-                        &s.label,
-                        &fmt_number(f.mean),
-                        &answered,
-                        band,
-                    ])?;
-                    for b in &f.bars {
-                        row([
+                    put(
+                        &mut w,
+                        &[
                             team,
                             &p,
                             q,
-                            "distribution",
+                            "average",
                             &s.id,
-                            &b.label,
-                            "",
-                            &b.count.to_string(),
-                            "",
-                        ])?;
+                            &s.label,
+                            &fmt_number(f.mean),
+                            &answered,
+                            band,
+                        ],
+                    )?;
+                    for b in &f.bars {
+                        put(
+                            &mut w,
+                            &[
+                                team,
+                                &p,
+                                q,
+                                "distribution",
+                                &s.id,
+                                &b.label,
+                                "",
+                                &b.count.to_string(),
+                                "",
+                            ],
+                        )?;
                     }
                 }
-                Err(hd) => row([team, &p, q, "average", &s.id, &s.label, "", "", &reason(hd)])?,
+                Err(hd) => put(
+                    &mut w,
+                    &[team, &p, q, "average", &s.id, &s.label, "", "", &reason(hd)],
+                )?,
             }
             for t in &s.trend {
+                // The trend point's own period has its own column.
                 let tp = t.period.to_string();
-                match &t.mean {
-                    Ok(m) => row([
-                        team,
-                        &tp,
-                        q,
-                        "trend",
-                        &s.id,
-                        &s.label,
-                        &fmt_number(*m),
-                        "",
-                        "",
-                    ])?,
-                    Err(hd) => row([team, &tp, q, "trend", &s.id, &s.label, "", "", &reason(hd)])?,
-                }
+                let (value, note) = match &t.mean {
+                    Ok(m) => (fmt_number(*m), String::new()),
+                    Err(hd) => (String::new(), reason(hd)),
+                };
+                put(
+                    &mut w,
+                    &[
+                        team, &p, q, "trend", &s.id, &s.label, &value, "", &note, &tp,
+                    ],
+                )?;
             }
         }
         for t in &panels.tallies {
             match &t.bars {
                 Ok(bars) => {
                     for b in bars {
-                        row([
-                            team,
-                            &p,
-                            q,
-                            "tally",
-                            &t.question_id,
-                            &b.label,
-                            "",
-                            &b.count.to_string(),
-                            "",
-                        ])?;
+                        put(
+                            &mut w,
+                            &[
+                                team,
+                                &p,
+                                q,
+                                "tally",
+                                &t.question_id,
+                                &b.label,
+                                "",
+                                &b.count.to_string(),
+                                "",
+                            ],
+                        )?;
                     }
                 }
-                Err(hd) => row([
-                    team,
-                    &p,
-                    q,
-                    "tally",
-                    &t.question_id,
-                    "",
-                    "",
-                    "",
-                    &reason(hd),
-                ])?,
+                Err(hd) => put(
+                    &mut w,
+                    &[
+                        team,
+                        &p,
+                        q,
+                        "tally",
+                        &t.question_id,
+                        "",
+                        "",
+                        "",
+                        &reason(hd),
+                    ],
+                )?,
             }
         }
         for t in &panels.texts {
             match &t.texts {
                 Ok(v) => {
                     for s in v {
-                        row([team, &p, q, "text", &t.question_id, "", s, "", ""])?;
+                        put(
+                            &mut w,
+                            &[team, &p, q, "text", &t.question_id, "", s, "", ""],
+                        )?;
                     }
                 }
-                Err(hd) => row([team, &p, q, "text", &t.question_id, "", "", "", &reason(hd)])?,
+                Err(hd) => put(
+                    &mut w,
+                    &[team, &p, q, "text", &t.question_id, "", "", "", &reason(hd)],
+                )?,
             }
         }
     }
     for a in actions {
         let review = a.review_on.map(|d| d.to_string()).unwrap_or_default();
         let status = text::action_status(a, today);
-        let note = format!(
-            "owner: {}; review: {review}; learned: {}",
-            a.owner, a.learned
-        );
-        row([
-            &a.team,
-            "",
-            "",
-            "action",
-            &a.id.to_string(),
-            &a.action,
-            &status,
-            "",
-            &note,
-        ])?;
+        put(
+            &mut w,
+            &[
+                &a.team,
+                "",
+                "",
+                "action",
+                &a.id.to_string(),
+                &a.action,
+                &status,
+                "",
+                "",
+                "",
+                &a.owner,
+                &review,
+                &a.learned,
+                &a.pebble,
+                a.scope.map(crate::model::ActionScope::as_str).unwrap_or(""),
+            ],
+        )?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(format!("{UTF8_BOM}{}", String::from_utf8_lossy(&bytes)))

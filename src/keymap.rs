@@ -137,6 +137,7 @@ fn personal_key(k: KeyEvent, state: &State) -> Option<Action> {
         }
         KeyCode::Char('s') if state.screen == Screen::Review => Action::Save,
         KeyCode::Char('a') if state.screen == Screen::Huddle => Action::AddAction,
+        KeyCode::Char('u') if state.screen == Screen::Huddle => Action::Undo,
         KeyCode::Char('s') => Action::Skip,
         KeyCode::Char(c @ '1'..='4') if state.screen == Screen::Trends => {
             Action::SetPeriod(Period::ALL[c as usize - '1' as usize])
@@ -457,14 +458,16 @@ fn huddle_hints(state: &State) -> Vec<Hint> {
             hint("←", k::PREVIOUS, Action::Left),
         ];
         if long {
-            h.push(hint("PgUp/PgDn", text::key::PAGE, Action::PageDown));
+            h.push(hint("PgUp", k::PAGE_UP, Action::PageUp));
+            h.push(hint("PgDn", text::key::PAGE, Action::PageDown));
         }
         h.push(hint("Esc", k::STOP_PRESENTING, Action::Back));
         return h;
     }
     let mut h = vec![hint("←→", k::PANEL, Action::Right)];
     if long {
-        h.push(hint("PgUp/PgDn", text::key::PAGE, Action::PageDown));
+        h.push(hint("PgUp", k::PAGE_UP, Action::PageUp));
+        h.push(hint("PgDn", text::key::PAGE, Action::PageDown));
     }
     h.extend([
         hint("p", k::PRESENT, Action::NextPeriod),
@@ -475,6 +478,7 @@ fn huddle_hints(state: &State) -> Vec<Hint> {
     {
         h.push(hint("↑↓", text::key::CHOOSE, Action::Down));
         h.push(hint("s", k::STATUS, Action::Skip));
+        h.push(hint("u", k::UNDO, Action::Undo));
     }
     h
 }

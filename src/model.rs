@@ -167,6 +167,9 @@ pub struct NewAction {
     pub action: String,
     pub owner: String,
     pub review_on: Option<NaiveDate>,
+    /// The pebble it answers (empty: none said).
+    pub pebble: String,
+    pub scope: Option<ActionScope>,
 }
 
 /// Changes to an action: `None` leaves a field as it is.
@@ -178,6 +181,9 @@ pub struct ActionChange {
     pub review_on: Option<Option<NaiveDate>>,
     pub status: Option<ActionStatus>,
     pub learned: Option<String>,
+    pub pebble: Option<String>,
+    /// `Some(None)` clears it.
+    pub scope: Option<Option<ActionScope>>,
 }
 
 /// Whose secret a PIN attempt is checked against.
@@ -352,6 +358,37 @@ pub struct TeamAction {
     pub learned: String,
     pub created_on: NaiveDate,
     pub updated_on: NaiveDate,
+    /// The pebble (what got in the way) it answers, as the reflection
+    /// names it; empty when none was given.
+    pub pebble: String,
+    /// Whether the team can remove that pebble itself or needs the wider
+    /// system (IHI's sorting of pebbles); None when not said.
+    pub scope: Option<ActionScope>,
+}
+
+/// Who can remove a pebble (IHI's framework asks a team to sort them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActionScope {
+    /// The team can remove it itself.
+    Team,
+    /// It needs the wider system (estates, IT, the trust).
+    System,
+}
+
+impl ActionScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionScope::Team => "team",
+            ActionScope::System => "system",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ActionScope> {
+        match s.trim().to_lowercase().as_str() {
+            "team" => Some(ActionScope::Team),
+            "system" | "wider" | "wider system" => Some(ActionScope::System),
+            _ => None,
+        }
+    }
 }
 
 /// A personal check-in once saved: its id, and the one of its kind before

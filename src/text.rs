@@ -265,6 +265,11 @@ Mouse clicks and touches work on options, list rows and the keys at the bottom.\
 Your answers are kept only in a private file on this computer.\n\
 If things are hard, talk to your manager or occupational health.\n\
 Samaritans: 116 123 (free, any time). NHS 111. 999 in an emergency.";
+pub const HUDDLE_HELP_TEXT: &str = "Press ! at any time to see where to get support.\n\
+Mouse clicks and touches work on the panel list and the keys at the bottom.\n\
+p presents one panel at a time: Space or a click steps on, \u{2190} back, Esc stops.\n\
+Only released figures are shown: a week is released once it has closed, with at least k reflections behind every figure.\n\
+Nobody's own answers are shown, and free text is shuffled.";
 pub const LEAVE_TITLE: &str = " Leave this check-in? ";
 pub const LEAVE_QUESTION: &str = "Your answers have not been saved. Leave anyway?";
 pub const LEAVE_YES: &str = " leave without saving    ";
@@ -949,12 +954,65 @@ pub fn period_kind_from(kind: &str, from: chrono::NaiveDate) -> String {
 }
 
 /// `joy huddle rules`: the ward's rules kept in the database.
-pub fn rules_summary(rules: Option<(usize, usize)>, kind: &str, zone: &str) -> String {
+pub fn rules_summary(
+    rules: Option<(usize, usize)>,
+    kind: &str,
+    pending: Option<(chrono::NaiveDate, &str)>,
+    zone: &str,
+    reader_k: usize,
+) -> String {
     let k = match rules {
         Some((k, t)) => format!("k = {k} (free text: {t})"),
-        None => "k not recorded yet (the reader's config applies, at least 3)".to_string(),
+        None => format!(
+            "k not recorded yet (each reader uses its own configuration's: {reader_k} here; a kiosk records its own when it starts)"
+        ),
     };
-    format!("Ward rules: {k}; periods: {kind}; time zone: {zone}.")
+    let periods = match pending {
+        Some((from, next)) => format!(
+            "periods: {kind}, then {next} from {}",
+            from.format("%a %-d %b %Y")
+        ),
+        None => format!("periods: {kind}"),
+    };
+    format!("Ward rules: {k}; {periods}; time zone: {zone}.")
+}
+
+/// `joy huddle rules --period` with the kind already in force.
+pub fn period_kind_unchanged(kind: &str) -> String {
+    format!(
+        "Reflections are grouped by {kind} already (a change still to come, if any, is dropped)."
+    )
+}
+
+/// k at its floor.
+pub const SMALL_K: &str = "k = 3 is the least allowed. In a small team, three reflections can still point to people: keep k higher where you can.";
+
+/// `joy huddle rules`: one team's headcount.
+pub fn headcount_line(team: &str, n: usize) -> String {
+    format!("{}: {n} staff", safe_for_terminal(team))
+}
+
+/// An action's review date on the huddle screen.
+pub fn review_on(d: chrono::NaiveDate) -> String {
+    format!("review {}", d.format("%-d %b"))
+}
+
+/// The pebble an action answers.
+pub fn pebble_of(p: &str) -> String {
+    format!("pebble: {p}")
+}
+
+/// What was learned from an action.
+pub fn learned_of(l: &str) -> String {
+    format!("learned: {l}")
+}
+
+/// Who can remove an action's pebble, in words.
+pub fn action_scope(s: crate::model::ActionScope) -> &'static str {
+    match s {
+        crate::model::ActionScope::Team => "the team can remove it",
+        crate::model::ActionScope::System => "needs the wider system",
+    }
 }
 
 /// The summary's average and its change since the last released period.
@@ -976,6 +1034,10 @@ pub fn huddle_top(named: &[(String, usize)]) -> String {
     let list: Vec<String> = named.iter().map(|(l, n)| format!("{l} ({n})")).collect();
     format!("Most named: {}", list.join(", "))
 }
+
+/// `]` on the open period.
+pub const HUDDLE_OPEN_IS_LAST: &str =
+    "This is the open period: there is nothing after it yet. [ goes back.";
 
 /// The summary's actions line.
 pub fn huddle_actions_due(due: usize, overdue: usize) -> String {
@@ -1032,6 +1094,14 @@ pub fn demo_teams_added(rows: usize, days: u32, released: usize, db: &str) -> St
 /// `joy huddle --ward` with nothing released.
 pub const NO_WARD_RELEASE: &str = "No period has been released yet. Periods are released once they have closed: by a kiosk's daily chores, or by `joy huddle release`.";
 
+/// `joy huddle --ward --period P` with nothing released for P.
+pub fn ward_nothing_for(period: &str, last: Option<&str>) -> String {
+    match last {
+        Some(l) => format!("nothing was released for {period}. The last period released is {l}: run `joy huddle --ward` to see it, or give --period {l}."),
+        None => NO_WARD_RELEASE.to_string(),
+    }
+}
+
 /// The ward view's heading.
 pub fn ward_heading(title: &str, period: &crate::period::Period) -> String {
     format!(
@@ -1048,8 +1118,9 @@ pub const WARD_TOTAL_ROW: &str = "Ward total";
 /// How the ward view hides.
 pub fn ward_rules(k: usize) -> String {
     format!(
-        "Anonymous: every figure comes from at least {k} reflections. A team under {k} is hidden, \
-         and so is the next smallest where the ward total would give it away."
+        "Anonymous: every figure comes from at least {k} reflections. A team under {k} is hidden; \
+         each team is shown as its own huddle shows it, so where the ward total minus the teams \
+         shown would give a hidden team away, the total's figure is hidden."
     )
 }
 
@@ -1204,4 +1275,6 @@ pub mod huddle_key {
     pub const STOP_PRESENTING: &str = "stop presenting";
     pub const SAVE_ACTION: &str = "save action";
     pub const CANCEL: &str = "cancel";
+    pub const UNDO: &str = "undo";
+    pub const PAGE_UP: &str = "page up";
 }

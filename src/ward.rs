@@ -1,11 +1,12 @@
 //! The ward view (issue 16): each team beside the ward total for one
-//! released period, with complementary suppression
-//! ([`anonymity::suppress_table`]): no team under k can be recovered as the
-//! total minus the others, for the reflection counts' figures and for each
-//! score's answers. Pure: releases in, rows out. Counts of reflections are
-//! not content and are always shown.
+//! released period, with complementary suppression: no team under k can be
+//! recovered as the total minus the others. Every team's own huddle is
+//! public, so a team is shown here exactly as its huddle shows it, and it
+//! is the **total** that is hidden when it minus the shown teams would
+//! leave between 1 and k - 1 answers (for each score). Pure: releases in,
+//! rows out. Counts of reflections are not content and are always shown.
 
-use crate::anonymity::{self, Hidden, Thresholds};
+use crate::anonymity::{Hidden, Thresholds};
 use crate::period::Period;
 use crate::release::Release;
 
@@ -50,8 +51,6 @@ pub fn view(total: &Release, teams: &[Release], reader: Thresholds) -> WardView 
     let t = Thresholds::new(k, reader.text());
     let mut teams: Vec<&Release> = teams.iter().collect();
     teams.sort_by(|a, b| a.team.cmp(&b.team));
-    let counts: Vec<usize> = teams.iter().map(|r| r.reflections).collect();
-    let table = anonymity::suppress_table(total.reflections, &counts, k);
     let scores: Vec<(String, String)> = total
         .panels
         .as_ref()
@@ -81,47 +80,40 @@ pub fn view(total: &Release, teams: &[Release], reader: Thresholds) -> WardView 
         means: Vec::new(),
     };
     for (id, _) in &scores {
-        let total_panel = panel_of(total, id);
-        let total_answered = total_panel.as_ref().map_or(0, |p| p.answered);
-        // A team hidden at the level of its reflections adds its answers
-        // to the never-shown rest (0 here), as does one without figures.
-        let parts: Vec<usize> = teams
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                if table.part_shown(i) {
-                    panel_of(r, id).map_or(0, |p| p.answered)
-                } else {
-                    0
-                }
-            })
-            .collect();
-        let by_score = anonymity::suppress_table(total_answered, &parts, k);
+        // Each team's figure exactly as its own huddle shows it: a team's
+        // huddle is public, so hiding a team here that is shown there
+        // protects nothing.
+        let mut public_answers = 0usize;
         for (i, r) in teams.iter().enumerate() {
-            let mean = match (&table.parts[i], &by_score.parts[i]) {
-                (Some(h), _) => Err(*h),
-                (None, Some(h)) => Err(*h),
-                (None, None) => match panel_of(r, id) {
-                    Some(p) => p.figures.as_ref().map(|f| f.mean).map_err(|h| *h),
-                    None => Err(Hidden::TooFew {
-                        have: r.reflections,
-                        need: k,
-                    }),
-                },
-            };
-            rows[i].means.push(mean);
-        }
-        let total_mean = match (&table.total, &by_score.total) {
-            (Some(h), _) | (None, Some(h)) => Err(*h),
-            (None, None) => match &total_panel {
+            let mean = t.gate(r.reflections).and_then(|()| match panel_of(r, id) {
                 Some(p) => t
                     .gate_answers(p.answered)
                     .and_then(|()| p.figures.as_ref().map(|f| f.mean).map_err(|h| *h)),
                 None => Err(Hidden::TooFew {
-                    have: total.reflections,
+                    have: r.reflections,
                     need: k,
                 }),
-            },
+            });
+            if mean.is_ok() {
+                public_answers += panel_of(r, id).map_or(0, |p| p.answered);
+            }
+            rows[i].means.push(mean);
+        }
+        // The total, unless it minus the public teams leaves between 1 and
+        // k - 1 answers: those of the hidden teams, which it would give away.
+        let total_panel = panel_of(total, id);
+        let total_answers = total_panel.as_ref().map_or(0, |p| p.answered);
+        let rest = total_answers.saturating_sub(public_answers);
+        let total_mean = match &total_panel {
+            _ if rest > 0 && rest < k => Err(Hidden::Complementary),
+            Some(p) => t
+                .gate(total.reflections)
+                .and_then(|()| t.gate_answers(p.answered))
+                .and_then(|()| p.figures.as_ref().map(|f| f.mean).map_err(|h| *h)),
+            None => Err(Hidden::TooFew {
+                have: total.reflections,
+                need: k,
+            }),
         };
         total_row.means.push(total_mean);
     }
@@ -178,14 +170,22 @@ mod tests {
                 .unwrap()
         };
         assert_eq!(by("C").means[0], Err(Hidden::TooFew { have: 2, need: 5 }));
-        assert_eq!(
-            by("B").means[0],
-            Err(Hidden::Complementary),
-            "the next smallest goes with it"
-        );
+        assert_eq!(by("B").means[0], Ok(3.0), "public in its own huddle");
         assert_eq!(by("A").means[0], Ok(4.0));
+        assert_eq!(
+            v.total.means[0],
+            Err(Hidden::Complementary),
+            "the total minus A and B would be C's two"
+        );
+        // With C at 5 there is nothing to give away.
+        let c5 = rows(q, 5, 1);
+        let all: Vec<StoredReflection> = a.iter().chain(&b).chain(&c5).cloned().collect();
+        let v = view(
+            &rel(WARD_TOTAL, &all),
+            &[rel("A", &a), rel("B", &b), rel("C", &c5)],
+            t,
+        );
         assert!(v.total.means[0].is_ok());
-        // Total minus the shown teams leaves 8 reflections: at least k.
-        assert_eq!(v.teams.iter().map(|r| r.reflections).sum::<usize>(), 17);
+        assert!(v.teams.iter().all(|r| r.means[0].is_ok()));
     }
 }

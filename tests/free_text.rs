@@ -396,6 +396,8 @@ fn huddle_store(team: &str, texts: &[String], actions: &[(String, String)]) -> S
                     action: action.clone(),
                     owner: owner.clone(),
                     review_on: Some(today()),
+                    pebble: action.clone(),
+                    scope: None,
                 },
                 today(),
             )
@@ -622,9 +624,13 @@ proptest! {
             dispatch(&mut state, &mut store, Action::Save, now);
             prop_assert_eq!(state.screen, Screen::Result);
         }
-        let o = joy(&["actions", "add", "--team", &team, &action, "--owner", &action, "--review", "2026-11-01"], &db);
+        let o = joy(&["actions", "add", "--team", &team, &action, "--owner", &action, "--review", "2999-11-01", "--pebble", &action], &db);
         prop_assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         printed_clean("actions add", &String::from_utf8_lossy(&o.stdout))?;
+        // Overdue, as it would be in time (a past date is refused when adding).
+        let o = joy(&["actions", "update", "1", "--review", "2026-11-01"], &db);
+        prop_assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        printed_clean("actions update", &String::from_utf8_lossy(&o.stdout))?;
 
         let o = joy(&["actions", "list"], &db);
         prop_assert!(o.status.success());
@@ -823,6 +829,8 @@ fn a_text_cannot_break_out_of_its_markdown_cell() {
         learned: "<b>&".into(),
         created_on: today(),
         updated_on: today(),
+        pebble: "p|q *x*".into(),
+        scope: Some(joy_kiosk::model::ActionScope::System),
     };
     let md = joy_kiosk::huddle_export::to_markdown("Ward 7", &[], &[a], today());
     let row = md
@@ -831,7 +839,7 @@ fn a_text_cannot_break_out_of_its_markdown_cell() {
         .expect("the action's row");
     assert_eq!(
         row,
-        "| 1 | open | a\\\\\\|b \\[click\\](http://evil.example) \\*loud\\*  esrever line two\\\\ | x\\|y |  | &lt;b&gt;&amp; |"
+        "| 1 | open | a\\\\\\|b \\[click\\](http://evil.example) \\*loud\\*  esrever line two\\\\ | x\\|y |  | p\\|q \\*x\\* | needs the wider system | &lt;b&gt;&amp; |"
     );
     markdown_safe(&md).unwrap();
 }

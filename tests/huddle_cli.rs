@@ -236,8 +236,40 @@ fn actions_add_update_and_list_overdue_first_in_words() {
         ],
         &db,
     );
+    // A review date in the past is refused when adding, with what to do.
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("has passed: give today"),
+        "{}",
+        stderr(&o)
+    );
+    let o = joy(
+        &[
+            "actions",
+            "add",
+            "--team",
+            "Ward 7",
+            "Fix the fridge alarm",
+            "--owner",
+            "ward manager",
+            "--review",
+            "2999-06-01",
+            "--pebble",
+            "Equipment",
+            "--scope",
+            "system",
+        ],
+        &db,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Its review date then passes (set here as it would be in time).
+    let o = joy(&["actions", "update", "2", "--review", "2020-01-01"], &db);
     assert!(o.status.success(), "{}", stderr(&o));
     let list = stdout(&joy(&["actions", "list"], &db));
+    assert!(
+        list.contains("pebble: Equipment | needs the wider system"),
+        "{list}"
+    );
     let lines: Vec<&str> = list.lines().collect();
     assert!(
         lines[0].contains("#2") && lines[0].contains("OVERDUE (review was due 2020-01-01)"),
@@ -276,10 +308,14 @@ fn actions_add_update_and_list_overdue_first_in_words() {
     );
     let o = joy(&["actions", "add", "--team", "Ward 7", "  "], &db);
     assert_eq!(o.status.code(), Some(2));
-    // Actions export with the huddle.
+    // Actions export with the huddle: this week's minutes show them as
+    // they are...
+    let this_week =
+        joy_kiosk::period::Period::containing(PeriodKind::Week, chrono::Local::now().date_naive())
+            .to_string();
     let md = stdout(&joy(
         &[
-            "huddle", "--team", "Ward 7", "--period", "2026-W47", "--export", "md",
+            "huddle", "--team", "Ward 7", "--period", &this_week, "--export", "md",
         ],
         &db,
     ));
@@ -287,6 +323,15 @@ fn actions_add_update_and_list_overdue_first_in_words() {
         md.contains("Fix the fridge alarm") && md.contains("## Actions"),
         "{md}"
     );
+    // ...and the minutes of a week long past show them as they stood at
+    // its end: not recorded yet.
+    let md = stdout(&joy(
+        &[
+            "huddle", "--team", "Ward 7", "--period", "2026-W01", "--export", "md",
+        ],
+        &db,
+    ));
+    assert!(!md.contains("Fix the fridge alarm"), "{md}");
 }
 
 #[test]

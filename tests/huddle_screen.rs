@@ -290,6 +290,8 @@ fn the_screen_picks_up_new_data_without_a_restart() {
                 action: "Agreed at the other screen".into(),
                 owner: String::new(),
                 review_on: None,
+                pebble: String::new(),
+                scope: None,
             },
             today(),
         )
@@ -373,7 +375,7 @@ fn a_long_text_panel_pages_to_its_end() {
         }
         let first = h.screen(80, 24);
         assert!(first.contains("more below"), "{first}");
-        assert!(first.contains("PgUp/PgDn"), "the key is shown: {first}");
+        assert!(first.contains("PgDn"), "the key is shown: {first}");
         let mut seen = first.clone();
         for _ in 0..40 {
             h.act(Action::PageDown);
@@ -395,4 +397,63 @@ fn a_long_text_panel_pages_to_its_end() {
             h.act(Action::Back);
         }
     }
+}
+
+/// The actions panel keeps the chosen action in sight (↑↓ and PgDn move
+/// it, the list scrolls after it), `s` changes the action on screen, the
+/// choice follows that action when the list is sorted again, and `u`
+/// undoes the change.
+#[test]
+fn the_chosen_action_stays_in_sight_follows_its_action_and_undoes() {
+    let mut h = huddle(6, [0, 0, 0]);
+    for i in 0..24 {
+        h.store
+            .add_action(
+                &joy_kiosk::model::NewAction {
+                    team: "Ward 7".into(),
+                    action: format!("Action number {i:02}"),
+                    owner: String::new(),
+                    review_on: None,
+                    pebble: String::new(),
+                    scope: None,
+                },
+                today(),
+            )
+            .unwrap();
+    }
+    let effects = joy_kiosk::app::huddle::load(&mut h.state);
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+    run_effects(&mut h.state, &mut h.store, effects, now);
+    h.act(Action::Last);
+    for _ in 0..15 {
+        h.act(Action::Down);
+    }
+    h.act(Action::PageDown);
+    let v = h.state.huddle.as_ref().unwrap();
+    let chosen = v.actions[v.action_selected].clone();
+    let screen = h.screen(80, 24);
+    assert!(
+        screen.contains(&chosen.action),
+        "the chosen action is on screen: {}\n{screen}",
+        chosen.action
+    );
+    h.key('s');
+    let now_status = h.store.action(chosen.id).unwrap().unwrap().status;
+    assert_eq!(
+        now_status,
+        ActionStatus::Testing,
+        "the action on screen changed"
+    );
+    let v = h.state.huddle.as_ref().unwrap();
+    assert_eq!(
+        v.actions[v.action_selected].id, chosen.id,
+        "the choice follows the action after the list is sorted again"
+    );
+    assert!(h.screen(80, 24).contains(&chosen.action));
+    h.key('u');
+    assert_eq!(
+        h.store.action(chosen.id).unwrap().unwrap().status,
+        ActionStatus::Open,
+        "undone"
+    );
 }

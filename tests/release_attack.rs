@@ -498,9 +498,11 @@ fn padding_shows_as_more_reflections_than_staff() {
 }
 
 /// The ward view: a team under k cannot be recovered as the ward total
-/// minus the other teams. `joy huddle --ward`, run for real.
+/// minus the other teams. Those other teams' figures are public in their
+/// own huddles, so hiding them in the ward view protects nothing: the
+/// total itself must go. `joy huddle --ward`, run for real.
 #[test]
-fn the_ward_view_hides_the_next_smallest_team_with_a_small_one() {
+fn the_ward_view_hides_the_total_when_it_would_give_a_small_team_away() {
     let q = team_q();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("joy.db");
@@ -526,16 +528,19 @@ fn the_ward_view_hides_the_next_smallest_team_with_a_small_one() {
             .unwrap();
         assert_eq!((r.released.len(), r.ward_totals), (3, 1), "{r:?}");
     }
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
-        .args(["huddle", "--ward", "--export", "md"])
-        .env("JOY_DB", &db)
-        .env("JOY_QUESTIONNAIRES", dir.path().join("none"))
-        .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
-        .env_remove("JOY_CONFIG")
-        .output()
-        .unwrap();
-    let md = String::from_utf8_lossy(&o.stdout).to_string();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
+            .args(args)
+            .env("JOY_DB", &db)
+            .env("JOY_QUESTIONNAIRES", dir.path().join("none"))
+            .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+            .env_remove("JOY_CONFIG")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    let md = run(&["huddle", "--ward", "--export", "md"]);
     let line = |name: &str| {
         md.lines()
             .find(|l| l.starts_with(&format!("| {name} ")) || l.starts_with(&format!("| **{name}")))
@@ -543,15 +548,83 @@ fn the_ward_view_hides_the_next_smallest_team_with_a_small_one() {
             .to_string()
     };
     assert!(line("Nights").contains("Hidden: 2 of 5 needed"), "{md}");
+    // Theatres' average is public in its own huddle...
+    let theatres = run(&["huddle", "--team", "Theatres", "--export", "md"]);
+    assert!(theatres.contains("Average"), "{theatres}");
     assert!(
-        line("Theatres").contains("cannot be worked out from the total"),
-        "the next smallest goes with it:\n{md}"
+        !line("Theatres").contains("Hidden"),
+        "so the ward view shows it too:\n{md}"
     );
-    let ward7 = line("Ward 7");
-    assert!(!ward7.contains("Hidden"), "{md}");
+    // ...so the total minus Ward 7 and Theatres would be Nights' two.
     let total = line("Ward total");
+    assert!(total.contains("| 17 |"), "the count stays: {md}");
     assert!(
-        total.contains("| 17 |") && !total.contains("Hidden"),
-        "{md}"
+        total.contains("cannot be worked out from the total"),
+        "the total's figures go:\n{md}"
     );
+}
+
+/// For many sizes of two to four teams: whenever the ward view shows the
+/// total's figure for a score, the teams whose own huddle hides that score
+/// hold none or at least k reflections between them, so no combination of
+/// the ward view and the teams' own views isolates fewer than k.
+#[test]
+fn no_ward_total_isolates_hidden_teams_across_views() {
+    let q = team_q();
+    let t = Thresholds::default();
+    let sizes: Vec<Vec<usize>> = vec![
+        vec![9, 6, 2],
+        vec![6, 5, 3],
+        vec![7, 7, 7],
+        vec![5, 5, 5, 1],
+        vec![12, 4, 4],
+        vec![3, 3, 3],
+        vec![20, 1],
+        vec![5, 2, 2, 2],
+    ];
+    let w = Period::parse(W47).unwrap();
+    for (case, teams) in sizes.iter().enumerate() {
+        let mut s = store_in_london();
+        let mut rows = Vec::new();
+        for (i, n) in teams.iter().enumerate() {
+            let mut rng = Rng::new((case * 10 + i) as u64);
+            for _ in 0..*n {
+                let a =
+                    reflection_gen::answers(&q, 0.2 + 0.2 * i as f64, &mut rng, |_| String::new());
+                rows.push(reflection_gen::checkin(
+                    &q,
+                    &a,
+                    &format!("T{i}"),
+                    PeriodKind::Week,
+                    day("2026-11-18"),
+                ));
+            }
+        }
+        s.save_many(&rows).unwrap();
+        s.release_closed(at(day("2026-11-24"), 9), &[], t).unwrap();
+        let (Some(total), team_releases) = s.ward_releases(&q.id, w).unwrap() else {
+            panic!("case {teams:?}: no ward total released");
+        };
+        let v = joy_kiosk::ward::view(&total, &team_releases, t);
+        for (si, (id, _)) in v.scores.iter().enumerate() {
+            if v.total.means[si].is_err() {
+                continue;
+            }
+            let mut hidden = 0usize;
+            for r in &team_releases {
+                let h = joy_kiosk::team_view::huddle(&mut s, &q, &r.team, w, t).unwrap();
+                let public = match &h.content {
+                    Content::Shown(p) => p.scores.iter().any(|x| &x.id == id && x.figures.is_ok()),
+                    _ => false,
+                };
+                if !public {
+                    hidden += r.reflections;
+                }
+            }
+            assert!(
+                hidden == 0 || hidden >= t.k(),
+                "case {teams:?}: the total's {id} minus the public teams leaves {hidden}"
+            );
+        }
+    }
 }

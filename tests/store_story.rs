@@ -259,6 +259,8 @@ fn team_story(s: &mut impl TeamStore) {
                 action: "Fix the fridge alarm".into(),
                 owner: "ward manager".into(),
                 review_on: Some(day + Duration::days(14)),
+                pebble: String::new(),
+                scope: None,
             },
             day,
         )
@@ -299,4 +301,64 @@ fn team_story_in_memory() {
 fn team_story_on_a_file() {
     let dir = tempfile::tempdir().unwrap();
     team_story(&mut Store::open(&dir.path().join("joy.db")).unwrap());
+}
+
+/// Actions keep every version: a change is undone to the one before, and
+/// minutes of a past week show actions as they stood at its end.
+#[test]
+fn actions_are_versioned_undone_and_read_as_of_a_day() {
+    let mut s = Store::open_in_memory().unwrap();
+    let d = |x: &str| NaiveDate::parse_from_str(x, "%Y-%m-%d").unwrap();
+    let id = s
+        .add_action(
+            &NewAction {
+                team: "Ward 7".into(),
+                action: "Fix the fridge alarm".into(),
+                owner: "ward manager".into(),
+                review_on: Some(d("2026-11-30")),
+                pebble: "Equipment".into(),
+                scope: Some(joy_kiosk::model::ActionScope::System),
+            },
+            d("2026-11-16"),
+        )
+        .unwrap();
+    let later = s
+        .add_action(
+            &NewAction {
+                team: "Ward 7".into(),
+                action: "Agreed later".into(),
+                owner: String::new(),
+                review_on: None,
+                pebble: String::new(),
+                scope: None,
+            },
+            d("2026-11-25"),
+        )
+        .unwrap();
+    assert!(
+        !s.undo_action(id, d("2026-11-17")).unwrap(),
+        "nothing to undo yet"
+    );
+    let testing = ActionChange {
+        status: Some(ActionStatus::Testing),
+        ..Default::default()
+    };
+    s.update_action(id, &testing, d("2026-11-20")).unwrap();
+    let done = ActionChange {
+        status: Some(ActionStatus::Done),
+        learned: Some("It was the door seal".into()),
+        ..Default::default()
+    };
+    s.update_action(id, &done, d("2026-11-26")).unwrap();
+    // As at the end of week 47 (Sunday 22 November): testing, no later action.
+    let then = s.actions_as_of("Ward 7", d("2026-11-22")).unwrap();
+    assert_eq!(then.len(), 1);
+    assert_eq!(then[0].status, ActionStatus::Testing);
+    assert_eq!(then[0].learned, "");
+    assert_eq!(then[0].pebble, "Equipment");
+    assert!(then.iter().all(|a| a.id != later));
+    // Undo the last change: back to testing.
+    assert!(s.undo_action(id, d("2026-11-27")).unwrap());
+    let a = s.action(id).unwrap().unwrap();
+    assert_eq!((a.status, a.learned.as_str()), (ActionStatus::Testing, ""));
 }

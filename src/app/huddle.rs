@@ -40,6 +40,9 @@ pub struct HuddleView {
     pub presenting: bool,
     /// The highlighted action on the actions panel.
     pub action_selected: usize,
+    /// The chosen action's id: the selection follows the action, not the
+    /// row, when the list is sorted again (a status changed, a reload).
+    pub selected_action: Option<i64>,
     /// The wording of a new action being typed, while the form is open.
     pub adding: Option<String>,
     /// The local date, for overdue actions and new review dates.
@@ -70,6 +73,7 @@ impl HuddleView {
             panel: 0,
             presenting: false,
             action_selected: 0,
+            selected_action: None,
             adding: None,
             today,
             loaded_at: None,
@@ -161,7 +165,13 @@ pub fn loaded(state: &mut State, l: Loaded) {
         v.actions = actions;
         v.loaded = true;
         v.panel = v.panel.min(panels(v).len().saturating_sub(1));
-        v.action_selected = v.action_selected.min(v.actions.len().saturating_sub(1));
+        v.action_selected = match v
+            .selected_action
+            .and_then(|id| v.actions.iter().position(|a| a.id == id))
+        {
+            Some(i) => i,
+            None => v.action_selected.min(v.actions.len().saturating_sub(1)),
+        };
     }
 }
 
@@ -207,6 +217,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                         action: wording,
                         owner: String::new(),
                         review_on: v.today.checked_add_days(Days::new(REVIEW_AFTER_DAYS)),
+                        pebble: String::new(),
+                        scope: None,
                     })];
                 }
             }
@@ -246,7 +258,26 @@ fn page(state: &mut State, down: bool) {
 }
 
 fn move_on(state: &mut State, action: Action) -> Vec<Effect> {
+    let on_actions = state
+        .huddle
+        .as_ref()
+        .is_some_and(|v| current(v) == Panel::Actions);
+    let page_rows = usize::from(state.size.1.saturating_sub(10).max(3));
     match action {
+        // On the actions panel a page moves the chosen action, and the
+        // list follows it.
+        Action::PageDown | Action::PageUp if on_actions => {
+            if let Some(v) = state.huddle.as_mut() {
+                let last = v.actions.len().saturating_sub(1);
+                v.action_selected = if action == Action::PageDown {
+                    (v.action_selected + page_rows).min(last)
+                } else {
+                    v.action_selected.saturating_sub(page_rows)
+                };
+                v.selected_action = v.actions.get(v.action_selected).map(|a| a.id);
+            }
+            return vec![];
+        }
         Action::PageDown => return page_and_stay(state, true),
         Action::PageUp => return page_and_stay(state, false),
         _ => {}
@@ -261,9 +292,13 @@ fn move_on(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Down if !on_actions => v.panel = (v.panel + 1).min(last),
         Action::Left => v.panel = v.panel.saturating_sub(1),
         Action::Up if !on_actions => v.panel = v.panel.saturating_sub(1),
-        Action::Up => v.action_selected = v.action_selected.saturating_sub(1),
+        Action::Up => {
+            v.action_selected = v.action_selected.saturating_sub(1);
+            v.selected_action = v.actions.get(v.action_selected).map(|a| a.id);
+        }
         Action::Down => {
-            v.action_selected = (v.action_selected + 1).min(v.actions.len().saturating_sub(1))
+            v.action_selected = (v.action_selected + 1).min(v.actions.len().saturating_sub(1));
+            v.selected_action = v.actions.get(v.action_selected).map(|a| a.id);
         }
         Action::First => v.panel = 0,
         Action::Last => v.panel = last,
@@ -275,6 +310,7 @@ fn move_on(state: &mut State, action: Action) -> Vec<Effect> {
             // a future period has nothing to show.
             let open = crate::period::Period::containing(v.period.kind(), v.today);
             if v.period >= open {
+                state.status = Some(crate::text::HUDDLE_OPEN_IS_LAST.to_string());
                 return vec![];
             }
             v.period = v.period.next();
@@ -288,8 +324,15 @@ fn move_on(state: &mut State, action: Action) -> Vec<Effect> {
             v.panel = last;
             v.adding = Some(String::new());
         }
+        Action::Undo if on_actions => {
+            if let Some(a) = v.actions.get(v.action_selected) {
+                v.selected_action = Some(a.id);
+                return vec![Effect::UndoAction { id: a.id }];
+            }
+        }
         Action::Skip if on_actions => {
             if let Some(a) = v.actions.get(v.action_selected) {
+                v.selected_action = Some(a.id);
                 return vec![Effect::UpdateAction {
                     id: a.id,
                     change: ActionChange {

@@ -124,6 +124,8 @@ pub enum Action {
     Late(Loaded),
     /// Huddle: record a new action (opens the form).
     AddAction,
+    /// Huddle: undo the last change to the chosen action.
+    Undo,
 }
 
 /// Results of effects, fed back by the runner.
@@ -195,6 +197,10 @@ pub enum Effect {
     UpdateAction {
         id: i64,
         change: crate::model::ActionChange,
+    },
+    /// Undo the last change to an action, then reload the huddle.
+    UndoAction {
+        id: i64,
     },
     Quit,
     /// Clear the whole terminal, scrollback included (a kiosk session ended).

@@ -245,6 +245,7 @@ fn perform_huddle(
         Effect::UpdateAction { id, change } => {
             store.update_action(id, &change, v.today).map(|_| ())
         }
+        Effect::UndoAction { id } => store.undo_action(id, v.today).map(|_| ()),
         other => return Err(other),
     };
     let result = done.and_then(|()| {
@@ -380,11 +381,15 @@ where
             }
             Input::Tick => {}
         }
-        // Time passes for the kiosk even while events keep coming.
-        if state.kiosk.is_some() && (now - last_tick).num_milliseconds() >= TICK_MS {
+        // Time passes even while events keep coming: the kiosk's idle wipe,
+        // every mode's daily job, the huddle screen's refresh.
+        if (now - last_tick).num_milliseconds() >= TICK_MS {
             last_tick = now;
-            effects.extend(update(state, Action::Tick, now));
-            redraw = true;
+            let ticked = update(state, Action::Tick, now);
+            // The kiosk's countdowns change every tick; elsewhere only
+            // what a tick starts is drawn.
+            redraw |= state.kiosk.is_some() || !ticked.is_empty();
+            effects.extend(ticked);
         }
         // The size the last frame was drawn at is the size now, or the
         // screen is drawn again (a resize event can be missed in a burst of

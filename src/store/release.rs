@@ -42,6 +42,17 @@ pub fn system_zone() -> Tz {
         .unwrap_or(Tz::UTC)
 }
 
+/// A time zone by its IANA name, in any case ("europe/london").
+pub fn parse_zone(name: &str) -> Option<Tz> {
+    let name = name.trim();
+    name.parse::<Tz>().ok().or_else(|| {
+        chrono_tz::TZ_VARIANTS
+            .iter()
+            .copied()
+            .find(|tz| tz.name().eq_ignore_ascii_case(name))
+    })
+}
+
 /// The store's time zone (the system's while none is recorded).
 pub(crate) fn zone(c: &Connection) -> rusqlite::Result<Tz> {
     let name: Option<String> = c
@@ -320,7 +331,7 @@ impl Store {
 
     /// Record the store's time zone (an IANA name); refused when unknown.
     pub fn set_time_zone(&mut self, name: &str) -> Result<Tz> {
-        let tz: Tz = name.parse().map_err(|_| super::StoreError::Io {
+        let tz: Tz = parse_zone(name).ok_or_else(|| super::StoreError::Io {
             path: self.path.clone(),
             cause: std::io::Error::other(crate::text::unknown_time_zone(name)),
         })?;
@@ -359,6 +370,31 @@ impl Store {
         })
     }
 
+    /// A change of period kind recorded to come after `date`: its first day
+    /// and kind.
+    pub fn pending_period_kind(
+        &mut self,
+        date: NaiveDate,
+    ) -> Result<Option<(NaiveDate, PeriodKind)>> {
+        let row: Option<(String, String)> = self.sql(|c| {
+            c.prepare_cached(
+                "SELECT effective_from, kind FROM period_rule WHERE effective_from > ?1
+                 ORDER BY effective_from LIMIT 1",
+            )?
+            .query_row([date.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+        })?;
+        Ok(row.and_then(|(d, k)| {
+            let d = NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()?;
+            let k = if k == "month" {
+                PeriodKind::Month
+            } else {
+                PeriodKind::Week
+            };
+            Some((d, k))
+        }))
+    }
+
     /// The period kind in force on `date`.
     pub fn period_kind_on(&mut self, date: NaiveDate) -> Result<PeriodKind> {
         self.sql(|c| kind_on(c, date))
@@ -368,9 +404,10 @@ impl Store {
     /// overlap, so the new kind starts on the first day of its first
     /// period that begins after the period open on `today` ends (the last
     /// period of the old kind may be cut short; no reflection is in two
-    /// periods). The first kind recorded applies from the start. Returns the
-    /// first day of the new kind, None when it is the kind in force (a
-    /// change still to come is then dropped).
+    /// periods). On a store with no kind recorded, the kind its reflections
+    /// were filed by so far is recorded first (none filed: the new kind
+    /// applies at once). Returns the first day of the new kind, None when
+    /// it is the kind in force (a change still to come is then dropped).
     pub fn set_period_kind(
         &mut self,
         kind: PeriodKind,
@@ -388,12 +425,39 @@ impl Store {
                 "DELETE FROM period_rule WHERE effective_from > ?1",
                 [today.to_string()],
             )?;
+            if !any_rule {
+                // Before any kind was recorded, reflections were filed by
+                // the kind their period strings show (weeks when none was
+                // filed yet): that is the kind in force until now.
+                let filed: Option<String> = tx
+                    .query_row(
+                        "SELECT period FROM checkin WHERE team IS NOT NULL AND period IS NOT NULL
+                         ORDER BY completed_at DESC LIMIT 1",
+                        [],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                let so_far = filed.as_deref().and_then(|p| Period::parse(p).ok()).map(|p| p.kind());
+                match so_far {
+                    // Nothing filed yet: the kind asked for, from the start.
+                    None => {
+                        tx.execute(
+                            "INSERT INTO period_rule (effective_from, kind, changed_at) VALUES (?1, ?2, ?3)",
+                            params![NaiveDate::MIN.to_string(), kind.as_str(), now.timestamp_millis()],
+                        )?;
+                        tx.commit()?;
+                        return Ok(Some(today));
+                    }
+                    Some(k) => {
+                        tx.execute(
+                            "INSERT INTO period_rule (effective_from, kind, changed_at) VALUES (?1, ?2, ?3)",
+                            params![NaiveDate::MIN.to_string(), k.as_str(), now.timestamp_millis()],
+                        )?;
+                    }
+                }
+            }
             let now_kind = kind_on(&tx, today)?;
-            // The first kind recorded is the one the store has used all
-            // along (the configuration's, before kinds were kept).
-            let from = if !any_rule {
-                Some(NaiveDate::MIN)
-            } else if now_kind == kind {
+            let from = if now_kind == kind {
                 None
             } else {
                 let after = Period::containing(now_kind, today).next().first_day();
@@ -411,7 +475,7 @@ impl Store {
                 )?;
             }
             tx.commit()?;
-            Ok(from.filter(|d| *d != NaiveDate::MIN).or(from.map(|_| today)))
+            Ok(from)
         })
     }
 

@@ -203,7 +203,11 @@ pub const MIGRATIONS: &[Step] = &[
     // closed period are released once (the primary key: never twice) and
     // kept as released; `texts` goes when retention deletes the period's
     // reflections, the figures stay. Each team's headcount (set by the
-    // admin, with when) gives a response rate and marks padding.
+    // admin, with when) gives a response rate and marks padding. Actions
+    // say which pebble they answer and whether the team can remove it
+    // itself or needs the wider system; each version of an action is
+    // logged, so a status change can be undone and minutes of a past
+    // period show actions as they stood at its end.
     Step::Sql(
         r#"
     CREATE TABLE questionnaire_def (
@@ -216,6 +220,21 @@ pub const MIGRATIONS: &[Step] = &[
         effective_from TEXT PRIMARY KEY,
         kind           TEXT NOT NULL CHECK (kind IN ('week', 'month')),
         changed_at     INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    ALTER TABLE team_action ADD COLUMN pebble TEXT NOT NULL DEFAULT '';
+    ALTER TABLE team_action ADD COLUMN scope TEXT CHECK (scope IN ('team', 'system'));
+    CREATE TABLE team_action_log (
+        action_id  INTEGER NOT NULL REFERENCES team_action (id) ON DELETE CASCADE,
+        seq        INTEGER NOT NULL,
+        changed_on TEXT NOT NULL,
+        action     TEXT NOT NULL,
+        owner      TEXT NOT NULL,
+        review_on  TEXT,
+        status     TEXT NOT NULL,
+        learned    TEXT NOT NULL,
+        pebble     TEXT NOT NULL,
+        scope      TEXT,
+        PRIMARY KEY (action_id, seq)
     ) WITHOUT ROWID;
     CREATE TABLE team_headcount (
         team       TEXT NOT NULL,

@@ -7,6 +7,7 @@
 
 use super::{Result, Store};
 use crate::huddle::{ActionStatus, TeamAction};
+use crate::model::ActionScope;
 use crate::model::TeamRules;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
@@ -28,7 +29,10 @@ fn action_row(r: &rusqlite::Row) -> rusqlite::Result<TeamAction> {
     let status: String = r.get(5)?;
     let created: String = r.get(7)?;
     let updated: String = r.get(8)?;
+    let scope: Option<String> = r.get(10)?;
     Ok(TeamAction {
+        pebble: r.get(9)?,
+        scope: scope.as_deref().and_then(ActionScope::parse),
         id: r.get(0)?,
         team: r.get(1)?,
         action: r.get(2)?,
@@ -41,7 +45,20 @@ fn action_row(r: &rusqlite::Row) -> rusqlite::Result<TeamAction> {
     })
 }
 
-const ACTION_SQL: &str = "SELECT id, team, action, owner, review_on, status, learned, created_on, updated_on FROM team_action";
+const ACTION_SQL: &str = "SELECT id, team, action, owner, review_on, status, learned, created_on, updated_on, pebble, scope FROM team_action";
+
+/// Log the action's current state as its next version (inside the
+/// caller's transaction).
+fn log_action(c: &rusqlite::Connection, id: i64, on: &str) -> rusqlite::Result<()> {
+    c.execute(
+        "INSERT INTO team_action_log (action_id, seq, changed_on, action, owner, review_on, status, learned, pebble, scope)
+         SELECT id, coalesce((SELECT max(seq) FROM team_action_log WHERE action_id = ?1), 0) + 1, ?2,
+                action, owner, review_on, status, learned, pebble, scope
+         FROM team_action WHERE id = ?1",
+        params![id, on],
+    )
+    .map(|_| ())
+}
 
 impl Store {
     /// The teams that have given reflections (on `questionnaire`, if
@@ -74,12 +91,24 @@ impl Store {
         let today = today.to_string();
         let review = a.review_on.map(|d| d.to_string());
         self.write("recording an action", |c| {
-            c.execute(
-                "INSERT INTO team_action (team, action, owner, review_on, status, learned, created_on, updated_on)
-                 VALUES (?1, ?2, ?3, ?4, 'open', '', ?5, ?5)",
-                params![a.team.trim(), a.action.trim(), a.owner.trim(), review, today],
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
+                "INSERT INTO team_action (team, action, owner, review_on, status, learned, created_on, updated_on, pebble, scope)
+                 VALUES (?1, ?2, ?3, ?4, 'open', '', ?5, ?5, ?6, ?7)",
+                params![
+                    a.team.trim(),
+                    a.action.trim(),
+                    a.owner.trim(),
+                    review,
+                    today,
+                    a.pebble.trim(),
+                    a.scope.map(ActionScope::as_str)
+                ],
             )?;
-            Ok(c.last_insert_rowid())
+            let id = tx.last_insert_rowid();
+            log_action(&tx, id, &today)?;
+            tx.commit()?;
+            Ok(id)
         })
     }
 
@@ -94,6 +123,18 @@ impl Store {
             else {
                 return Ok(false);
             };
+            let logged: bool = tx
+                .query_row(
+                    "SELECT 1 FROM team_action_log WHERE action_id = ?1 LIMIT 1",
+                    [id],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            if !logged {
+                // Made before actions were logged: its state until now.
+                log_action(&tx, id, &a.updated_on.to_string())?;
+            }
             if let Some(v) = &ch.action {
                 a.action = v.trim().to_string();
             }
@@ -109,8 +150,15 @@ impl Store {
             if let Some(v) = &ch.learned {
                 a.learned = v.trim().to_string();
             }
+            if let Some(v) = &ch.pebble {
+                a.pebble = v.trim().to_string();
+            }
+            if let Some(v) = ch.scope {
+                a.scope = v;
+            }
             tx.execute(
-                "UPDATE team_action SET action = ?2, owner = ?3, review_on = ?4, status = ?5, learned = ?6, updated_on = ?7
+                "UPDATE team_action SET action = ?2, owner = ?3, review_on = ?4, status = ?5, learned = ?6, updated_on = ?7,
+                        pebble = ?8, scope = ?9
                  WHERE id = ?1",
                 params![
                     id,
@@ -119,12 +167,89 @@ impl Store {
                     a.review_on.map(|d| d.to_string()),
                     a.status.as_str(),
                     a.learned,
-                    today
+                    today,
+                    a.pebble,
+                    a.scope.map(ActionScope::as_str)
                 ],
+            )?;
+            log_action(&tx, id, &today)?;
+            tx.commit()?;
+            Ok(true)
+        })
+    }
+
+    /// Undo the last change to action `id` (its state goes back to the
+    /// version before); false when there is nothing to undo (it has not
+    /// been changed since it was recorded).
+    pub fn undo_action(&mut self, id: i64, today: NaiveDate) -> Result<bool> {
+        let today = today.to_string();
+        self.write("undoing a change to an action", |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let versions: i64 = tx.query_row(
+                "SELECT count(*) FROM team_action_log WHERE action_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            if versions < 2 {
+                return Ok(false);
+            }
+            tx.execute(
+                "DELETE FROM team_action_log WHERE action_id = ?1
+                   AND seq = (SELECT max(seq) FROM team_action_log WHERE action_id = ?1)",
+                [id],
+            )?;
+            tx.execute(
+                "UPDATE team_action SET (action, owner, review_on, status, learned, pebble, scope) =
+                   (SELECT action, owner, review_on, status, learned, pebble, scope FROM team_action_log
+                    WHERE action_id = ?1 ORDER BY seq DESC LIMIT 1),
+                   updated_on = ?2
+                 WHERE id = ?1",
+                params![id, today],
             )?;
             tx.commit()?;
             Ok(true)
         })
+    }
+
+    /// The actions of `team` as they stood at the end of `day`: those
+    /// recorded by then, each in its last version of that day or before.
+    pub fn actions_as_of(&mut self, team: &str, day: NaiveDate) -> Result<Vec<TeamAction>> {
+        let day_s = day.to_string();
+        let now = self.actions(Some(team))?;
+        let mut out = Vec::new();
+        for mut a in now.into_iter().filter(|a| a.created_on <= day) {
+            let then = self.sql(|c| {
+                c.prepare_cached(
+                    "SELECT action, owner, review_on, status, learned, pebble, scope, changed_on FROM team_action_log
+                     WHERE action_id = ?1 AND changed_on <= ?2 ORDER BY seq DESC LIMIT 1",
+                )?
+                .query_row(params![a.id, day_s], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, Option<String>>(6)?,
+                        r.get::<_, String>(7)?,
+                    ))
+                })
+                .optional()
+            })?;
+            if let Some((action, owner, review, status, learned, pebble, scope, on)) = then {
+                a.action = action;
+                a.owner = owner;
+                a.review_on = review.as_deref().and_then(self::day);
+                a.status = ActionStatus::parse(&status).unwrap_or(ActionStatus::Open);
+                a.learned = learned;
+                a.pebble = pebble;
+                a.scope = scope.as_deref().and_then(ActionScope::parse);
+                a.updated_on = self::day(&on).unwrap_or(a.updated_on);
+            }
+            out.push(a);
+        }
+        Ok(out)
     }
 
     /// The ward's rules in force (the newest recorded), if any.
@@ -291,6 +416,8 @@ mod tests {
                     action: "Fix the drug fridge alarm".into(),
                     owner: "ward manager".into(),
                     review_on: Some(d("2026-12-01")),
+                    pebble: "IT systems and logins".into(),
+                    scope: Some(ActionScope::System),
                 },
                 d("2026-11-22"),
             )

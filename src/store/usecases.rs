@@ -150,6 +150,10 @@ pub trait TeamStore {
     fn add_action(&mut self, action: &NewAction, today: NaiveDate) -> Result<i64>;
     /// Change an action; false if there is none with that id.
     fn update_action(&mut self, id: i64, change: &ActionChange, today: NaiveDate) -> Result<bool>;
+    /// Undo the last change to an action; false when there is none.
+    fn undo_action(&mut self, id: i64, today: NaiveDate) -> Result<bool>;
+    /// `team`'s actions as they stood at the end of `day`.
+    fn actions_as_of(&mut self, team: &str, day: NaiveDate) -> Result<Vec<TeamAction>>;
 }
 
 /// Both: what the app's effects are performed on.
@@ -406,6 +410,14 @@ impl TeamStore for Store {
 
     fn add_action(&mut self, action: &NewAction, today: NaiveDate) -> Result<i64> {
         Store::add_action(self, action, today)
+    }
+
+    fn undo_action(&mut self, id: i64, today: NaiveDate) -> Result<bool> {
+        Store::undo_action(self, id, today)
+    }
+
+    fn actions_as_of(&mut self, team: &str, day: NaiveDate) -> Result<Vec<TeamAction>> {
+        Store::actions_as_of(self, team, day)
     }
 
     fn update_action(&mut self, id: i64, change: &ActionChange, today: NaiveDate) -> Result<bool> {

@@ -159,7 +159,12 @@ fn help_lines(state: &State) -> Vec<Line<'static>> {
         ]));
     }
     lines.push(Line::raw(""));
-    for l in text::HELP_TEXT.lines() {
+    let body = if state.screen == crate::app::Screen::Huddle {
+        text::HUDDLE_HELP_TEXT
+    } else {
+        text::HELP_TEXT
+    };
+    for l in body.lines() {
         lines.push(Line::raw(l));
     }
     lines

@@ -242,13 +242,22 @@ fn draw_panel(frame: &mut Frame, area: Rect, v: &HuddleView, p: Panel, nc: bool)
                 draw_score(frame, area, sp, nc);
             }
         }
-        _ => super::draw_scrolled(
-            frame,
-            area,
-            Paragraph::new(panel_lines(v, p, area.width, nc)).wrap(Wrap { trim: false }),
-            v.scroll,
-            nc,
-        ),
+        _ => {
+            let lines = panel_lines(v, p, area.width, nc);
+            // The actions list scrolls to keep the chosen action in sight.
+            let scroll = if p == Panel::Actions && !v.actions.is_empty() {
+                selection_scroll(&lines, 2 + v.action_selected, area)
+            } else {
+                v.scroll
+            };
+            super::draw_scrolled(
+                frame,
+                area,
+                Paragraph::new(lines).wrap(Wrap { trim: false }),
+                scroll,
+                nc,
+            )
+        }
     }
 }
 
@@ -306,8 +315,17 @@ fn panel_lines(v: &HuddleView, p: Panel, width: u16, nc: bool) -> Vec<Line<'stat
                 if !a.owner.is_empty() {
                     s.push_str(&format!(" · {}", a.owner));
                 }
+                if let Some(d) = a.review_on {
+                    s.push_str(&format!(" · {}", text::review_on(d)));
+                }
+                if !a.pebble.is_empty() {
+                    s.push_str(&format!(" · {}", text::pebble_of(&a.pebble)));
+                }
+                if let Some(scope) = a.scope {
+                    s.push_str(&format!(" · {}", text::action_scope(scope)));
+                }
                 if !a.learned.is_empty() {
-                    s.push_str(&format!(" · {}", a.learned));
+                    s.push_str(&format!(" · {}", text::learned_of(&a.learned)));
                 }
                 let m = if i == v.action_selected {
                     Meaning::Selected
@@ -328,6 +346,22 @@ fn panel_lines(v: &HuddleView, p: Panel, width: u16, nc: bool) -> Vec<Line<'stat
         }
     }
     lines
+}
+
+/// The scroll that shows line `at` of `lines` (wrapped to `area`) whole,
+/// with the line kept for "more below".
+fn selection_scroll(lines: &[Line<'static>], at: usize, area: Rect) -> u16 {
+    let height = |ls: &[Line<'static>]| {
+        Paragraph::new(ls.to_vec())
+            .wrap(Wrap { trim: false })
+            .line_count(area.width)
+            .min(u16::MAX as usize) as u16
+    };
+    let at = at.min(lines.len().saturating_sub(1));
+    let above = height(&lines[..at]);
+    let own = height(&lines[at..=at]);
+    let view = area.height.saturating_sub(1);
+    (above + own).saturating_sub(view)
 }
 
 /// How far the panel showing can scroll on a screen of the state's size
@@ -366,7 +400,7 @@ fn draw_summary(
     let mut lines = vec![title(&h.title, nc), Line::raw("")];
     lines.extend(figure(&h.reflections.to_string(), area, nc));
     lines.push(Line::raw(text::HUDDLE_REFLECTIONS_THIS_PERIOD));
-    if let Some(staff) = h.headcount {
+    if let Some(staff) = h.headcount.filter(|_| h.released_on.is_some()) {
         lines.push(Line::raw(text::response_rate(h.reflections, staff)));
     }
     if h.more_than_staff() {
