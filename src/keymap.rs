@@ -444,11 +444,19 @@ fn huddle_hints(state: &State) -> Vec<Hint> {
     let Some(v) = state.huddle.as_ref() else {
         return vec![];
     };
-    if v.adding.is_some() {
-        return vec![
-            hint("Enter", k::SAVE_ACTION, Action::Confirm),
-            hint("Esc", k::CANCEL, Action::Back),
-        ];
+    if let Some(form) = &v.adding {
+        use crate::app::huddle::FormStep;
+        let mut h = Vec::new();
+        if matches!(form.step, FormStep::Pebble | FormStep::Scope) {
+            h.push(hint("↑↓", text::key::CHOOSE, Action::Down));
+        }
+        if form.step == FormStep::Scope {
+            h.push(hint("Enter", k::SAVE_ACTION, Action::Confirm));
+        } else {
+            h.push(hint("Enter", k::NEXT, Action::Confirm));
+        }
+        h.push(hint("Esc", k::CANCEL, Action::Back));
+        return h;
     }
     // A panel longer than the screen pages (with "more below" on it).
     let long = crate::ui::huddle::max_scroll(state) > 0;

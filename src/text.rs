@@ -1246,6 +1246,31 @@ pub const HUDDLE_DISTRIBUTION: &str = "How the team answered";
 pub const HUDDLE_TREND: &str = "Average over the last periods";
 pub const HUDDLE_GAP: &str = "gap";
 pub const HUDDLE_NEW_ACTION: &str = "New action: ";
+pub const ACTION_FORM_OWNER: &str = "Owner (a person or a role): ";
+pub const ACTION_FORM_REVIEW: &str = "Review on (YYYY-MM-DD, empty for none): ";
+pub const ACTION_FORM_PEBBLE: &str = "Pebble it answers (↑↓ or 1-9, 0 none): ";
+pub const ACTION_FORM_SCOPE: &str =
+    "Who can remove it (t the team, w the wider system, n not said): ";
+pub const ACTION_EMPTY: &str = "Type what the team will do, then press Enter.";
+pub const NOT_SAID: &str = "not said";
+
+/// A review date that has passed, typed in the action form.
+pub fn review_passed(d: chrono::NaiveDate, today: chrono::NaiveDate) -> String {
+    format!("{d} has passed: give today ({today}) or a later date.")
+}
+
+/// A review date that is not a date.
+pub fn review_not_a_date(t: &str) -> String {
+    format!(
+        "\"{}\" is not a date: write it as YYYY-MM-DD, e.g. 2026-12-20.",
+        safe_for_terminal(t)
+    )
+}
+
+/// After an action was saved from the huddle screen.
+pub fn action_recorded(action: &str) -> String {
+    format!("Recorded: {}", safe_for_terminal(action))
+}
 pub const HUDDLE_NO_ACTIONS_ADD: &str = "No actions recorded yet. Press a to add one.";
 
 /// "panel 3 of 9".

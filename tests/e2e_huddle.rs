@@ -81,3 +81,93 @@ fn joy_huddle_presents_panels_by_space_and_click() {
     t.keys(&["q"]);
     t.wait_for("JOY-EXITED-0");
 }
+
+/// A huddle run for real at 80x24 and at 160x45: from the summary panel,
+/// through the panels by keys and by clicks on the panel list, to a new
+/// action recorded with the form (owner, review date, pebble, who can
+/// remove it), then its status moved on by a tap on the key bar.
+#[test]
+fn a_huddle_from_the_summary_to_a_new_action_at_two_sizes() {
+    for (w, h) in [(80u16, 24u16), (160, 45)] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("huddle.db");
+        {
+            let cat = Catalog::bundled();
+            let q = cat.get("team-reflection").unwrap();
+            let mut store = Store::open(&db).unwrap();
+            let mut rng = Rng::new(3);
+            let day = Period::parse("2026-W47").unwrap().first_day();
+            let rows: Vec<_> = (0..7)
+                .map(|_| {
+                    let a = reflection_gen::answers(q, 0.6, &mut rng, |_| String::new());
+                    reflection_gen::checkin(q, &a, "Ward 7", PeriodKind::Week, day)
+                })
+                .collect();
+            store.save_many(&rows).unwrap();
+            store
+                .release_closed(
+                    chrono::Utc::now(),
+                    &[],
+                    joy_kiosk::anonymity::Thresholds::default(),
+                )
+                .unwrap();
+        }
+        let t = tmux::start_with(&db, &format!("sum{w}"), "", "huddle", w, h);
+        // The summary comes first.
+        let s = t.wait_for("Team huddle: Ward 7, week 2026-W47");
+        assert!(s.contains("Team joy rating: "), "{w}x{h}: {s}");
+        assert!(s.contains("Actions due for review"), "{w}x{h}: {s}");
+        // → to the next panel by key, then a click on the list's last row.
+        t.keys(&["Right"]);
+        t.wait_for("panel 2 of");
+        let screen = t.screen();
+        let (row, col) = screen
+            .lines()
+            .enumerate()
+            .find_map(|(y, l)| {
+                l.find(" Actions")
+                    .map(|x| (y + 1, l[..x].chars().count() + 2))
+            })
+            .expect("the Actions row in the panel list");
+        t.click(col, row);
+        t.wait_for("No actions recorded yet");
+        // The form: action, owner, review date (kept), pebble, scope.
+        t.keys(&["a"]);
+        t.wait_for("New action:");
+        t.literal("Fix the fridge alarm");
+        t.keys(&["Enter"]);
+        t.literal("ward manager");
+        t.keys(&["Enter"]);
+        t.wait_for("Review on");
+        t.keys(&["Enter"]);
+        t.keys(&["2", "Enter"]);
+        t.wait_for("Who can remove it");
+        t.keys(&["t", "Enter"]);
+        let s = t.wait_for("open  Fix the fridge alarm");
+        assert!(s.contains("Recorded: Fix the fridge alarm"), "{w}x{h}: {s}");
+        // A tap on the key bar's "s status" moves it on.
+        let screen = t.screen();
+        let (row, col) = screen
+            .lines()
+            .enumerate()
+            .find_map(|(y, l)| {
+                l.find("s status")
+                    .map(|x| (y + 1, l[..x].chars().count() + 1))
+            })
+            .expect("the status key in the key bar");
+        t.click(col, row);
+        t.wait_for("testing  Fix the fridge alarm");
+        t.keys(&["q"]);
+        t.wait_for("JOY-EXITED-0");
+        t.kill_session();
+        let mut store = Store::open(&db).unwrap();
+        let a = &store.actions(Some("Ward 7")).unwrap()[0];
+        assert_eq!(a.owner, "ward manager", "{w}x{h}");
+        assert_eq!(
+            a.scope,
+            Some(joy_kiosk::model::ActionScope::Team),
+            "{w}x{h}"
+        );
+        assert!(!a.pebble.is_empty(), "{w}x{h}");
+    }
+}

@@ -218,20 +218,69 @@ fn an_action_is_recorded_and_moved_on_from_the_screen() {
     let mut h = huddle(6, [0, 0, 0]);
     h.key('a');
     let s = h.screen(80, 24);
-    assert!(
-        s.contains("New action:") && s.contains("Enter save action"),
-        "{s}"
-    );
+    assert!(s.contains("New action:") && s.contains("Enter next"), "{s}");
+    // Enter on nothing says what to do.
+    h.act(Action::Confirm);
+    assert!(h.screen(80, 24).contains("Type what the team will do"));
     for c in "Fix the fridge alarm".chars() {
         h.key(c);
     }
     h.act(Action::Confirm);
+    for c in "ward manager".chars() {
+        h.key(c);
+    }
+    h.act(Action::Confirm);
+    // The review date: two weeks ahead, editable; a past one is refused.
+    let s = h.screen(80, 24);
+    assert!(s.contains("2026-12-08"), "{s}");
+    for _ in 0..10 {
+        h.act(Action::Edit(KeyEvent::new(
+            KeyCode::Backspace,
+            KeyModifiers::NONE,
+        )));
+    }
+    for c in "2026-11-01".chars() {
+        h.key(c);
+    }
+    h.act(Action::Confirm);
+    assert!(
+        h.screen(80, 24).contains("has passed"),
+        "a past review date is refused"
+    );
+    for _ in 0..10 {
+        h.act(Action::Edit(KeyEvent::new(
+            KeyCode::Backspace,
+            KeyModifiers::NONE,
+        )));
+    }
+    for c in "2026-12-15".chars() {
+        h.key(c);
+    }
+    h.act(Action::Confirm);
+    // The pebble it answers (the reflection's list), then who can remove it.
+    h.key('1');
+    let s = h.screen(200, 60);
+    assert!(s.contains("1 Equipment missing or not working"), "{s}");
+    h.act(Action::Confirm);
+    h.key('w');
+    let s = h.screen(80, 24);
+    assert!(s.contains("Enter save action"), "{s}");
+    h.act(Action::Confirm);
     let saved = h.store.actions(Some("Ward 7")).unwrap();
     assert_eq!(saved.len(), 1);
-    assert_eq!(saved[0].action, "Fix the fridge alarm");
-    assert_eq!(saved[0].review_on, NaiveDate::from_ymd_opt(2026, 12, 8));
-    let s = h.screen(80, 24);
-    assert!(s.contains("open  Fix the fridge alarm"), "{s}");
+    let a = &saved[0];
+    assert_eq!(a.action, "Fix the fridge alarm");
+    assert_eq!(a.owner, "ward manager");
+    assert_eq!(a.review_on, NaiveDate::from_ymd_opt(2026, 12, 15));
+    assert_eq!(a.pebble, "Equipment missing or not working");
+    assert_eq!(a.scope, Some(joy_kiosk::model::ActionScope::System));
+    // Owners, review dates and who can remove it are on screen.
+    let s = h.screen(200, 60);
+    assert!(
+        s.contains("open  Fix the fridge alarm · ward manager · review 15 Dec"),
+        "{s}"
+    );
+    assert!(s.contains("needs the wider system"), "{s}");
     h.key('s');
     assert_eq!(
         h.store.actions(None).unwrap()[0].status,
@@ -456,4 +505,31 @@ fn the_chosen_action_stays_in_sight_follows_its_action_and_undoes() {
         ActionStatus::Open,
         "undone"
     );
+}
+
+/// Snapshots of the panels this issue added: the summary above k, a long
+/// text panel with "more below", and the new-action form.
+#[test]
+fn new_panels_snapshots() {
+    let mut h = huddle(30, [6, 5, 0]);
+    insta::assert_snapshot!("huddle_summary_80x24", h.screen(80, 24));
+    use joy_kiosk::app::huddle::{panels, Panel};
+    use joy_kiosk::huddle::Content;
+    let v = h.state.huddle.as_ref().unwrap();
+    let texts = panels(v)
+        .iter()
+        .position(|p| match p {
+            Panel::Texts(i, t) => matches!(&v.huddles[*i].content,
+                Content::Shown(x) if x.texts[*t].question_id == "what-matters"),
+            _ => false,
+        })
+        .unwrap();
+    h.act(Action::Pick(texts));
+    insta::assert_snapshot!("huddle_long_texts_80x24", h.screen(80, 24));
+    h.key('a');
+    for c in "Fix the fridge alarm".chars() {
+        h.key(c);
+    }
+    h.act(Action::Confirm);
+    insta::assert_snapshot!("huddle_action_form_80x24", h.screen(80, 24));
 }

@@ -44,7 +44,7 @@ pub struct HuddleView {
     /// row, when the list is sorted again (a status changed, a reload).
     pub selected_action: Option<i64>,
     /// The wording of a new action being typed, while the form is open.
-    pub adding: Option<String>,
+    pub adding: Option<ActionForm>,
     /// The local date, for overdue actions and new review dates.
     pub today: NaiveDate,
     /// When the figures were last asked for (None: not yet).
@@ -82,6 +82,72 @@ impl HuddleView {
     }
 }
 
+/// The new-action form: the action, an owner, a review date (two weeks
+/// ahead, editable), which pebble it answers and who can remove it. Enter
+/// moves on a step and saves after the last; Esc cancels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionForm {
+    pub step: FormStep,
+    pub action: String,
+    pub owner: String,
+    /// As typed (YYYY-MM-DD); empty: no review date.
+    pub review: String,
+    /// The pebbles to choose from (the team questionnaire's), and which is
+    /// chosen (None: not said).
+    pub pebbles: Vec<String>,
+    pub pebble: Option<usize>,
+    pub scope: Option<crate::model::ActionScope>,
+    /// Why the step could not be left (a date that is not one, or past).
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormStep {
+    Action,
+    Owner,
+    Review,
+    Pebble,
+    Scope,
+}
+
+impl ActionForm {
+    pub fn new(today: NaiveDate, pebbles: Vec<String>) -> ActionForm {
+        ActionForm {
+            step: FormStep::Action,
+            action: String::new(),
+            owner: String::new(),
+            review: today
+                .checked_add_days(Days::new(REVIEW_AFTER_DAYS))
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            pebbles,
+            pebble: None,
+            scope: None,
+            message: None,
+        }
+    }
+
+    /// The text field being typed in, if the step is one.
+    fn field(&mut self) -> Option<(&mut String, usize)> {
+        match self.step {
+            FormStep::Action => Some((&mut self.action, MAX_ACTION_TEXT)),
+            FormStep::Owner => Some((&mut self.owner, MAX_ACTION_TEXT)),
+            FormStep::Review => Some((&mut self.review, 10)),
+            _ => None,
+        }
+    }
+}
+
+/// The pebbles a new action may answer: the options of the first
+/// multiple-choice question of the team questionnaires offered.
+fn pebbles_of(qs: &[Questionnaire]) -> Vec<String> {
+    qs.iter()
+        .flat_map(|q| q.questions.iter())
+        .find(|x| matches!(x.kind, crate::questionnaire::QuestionKind::Multi { .. }))
+        .map(|x| x.kind.options().iter().map(|c| c.label.clone()).collect())
+        .unwrap_or_default()
+}
+
 /// One panel of the huddle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Panel {
@@ -95,6 +161,19 @@ pub enum Panel {
     Texts(usize, usize),
     /// The team's actions.
     Actions,
+}
+
+/// A review date as typed: empty is none; a date must be today or later.
+pub fn review_date(typed: &str, today: NaiveDate) -> Result<Option<NaiveDate>, String> {
+    let t = typed.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        Ok(d) if d < today => Err(crate::text::review_passed(d, today)),
+        Ok(d) => Ok(Some(d)),
+        Err(_) => Err(crate::text::review_not_a_date(t)),
+    }
 }
 
 /// The panels in order: for each questionnaire its count, then (at or
@@ -189,39 +268,110 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(v) = state.huddle.as_mut() else {
         return vec![];
     };
-    if let Some(typed) = v.adding.as_mut() {
+    if let Some(form) = v.adding.as_mut() {
+        let today = v.today;
+        form.message = None;
         match action {
-            Action::Edit(k) => match k.code {
-                KeyCode::Char(c) if !c.is_control() && typed.chars().count() < MAX_ACTION_TEXT => {
-                    typed.push(c)
+            Action::Edit(k) => match (form.step, k.code) {
+                (FormStep::Pebble, KeyCode::Char(c @ '0'..='9')) => {
+                    let n = c as usize - '0' as usize;
+                    form.pebble = if n == 0 || n > form.pebbles.len() {
+                        None
+                    } else {
+                        Some(n - 1)
+                    };
                 }
-                KeyCode::Backspace => {
-                    typed.pop();
+                (FormStep::Scope, KeyCode::Char('t' | 'T' | '1')) => {
+                    form.scope = Some(crate::model::ActionScope::Team)
+                }
+                (FormStep::Scope, KeyCode::Char('w' | 'W' | 's' | 'S' | '2')) => {
+                    form.scope = Some(crate::model::ActionScope::System)
+                }
+                (FormStep::Scope, KeyCode::Char('n' | 'N' | '0')) => form.scope = None,
+                (_, KeyCode::Char(c)) if !c.is_control() => {
+                    if let Some((f, max)) = form.field() {
+                        if f.chars().count() < max {
+                            f.push(c);
+                        }
+                    }
+                }
+                (_, KeyCode::Backspace) => {
+                    if let Some((f, _)) = form.field() {
+                        f.pop();
+                    }
                 }
                 _ => {}
             },
             Action::Paste(s) => {
-                let room = MAX_ACTION_TEXT.saturating_sub(typed.chars().count());
-                typed.extend(
-                    s.chars()
-                        .map(|c| if c.is_control() { ' ' } else { c })
-                        .take(room),
-                );
-            }
-            Action::Confirm => {
-                let wording = typed.trim().to_string();
-                v.adding = None;
-                if !wording.is_empty() {
-                    return vec![Effect::AddAction(NewAction {
-                        team: v.team.clone(),
-                        action: wording,
-                        owner: String::new(),
-                        review_on: v.today.checked_add_days(Days::new(REVIEW_AFTER_DAYS)),
-                        pebble: String::new(),
-                        scope: None,
-                    })];
+                if let Some((f, max)) = form.field() {
+                    let room = max.saturating_sub(f.chars().count());
+                    f.extend(
+                        s.chars()
+                            .map(|c| if c.is_control() { ' ' } else { c })
+                            .take(room),
+                    );
                 }
             }
+            Action::Up | Action::Down => {
+                let down = action == Action::Down;
+                match form.step {
+                    FormStep::Pebble => {
+                        let n = form.pebbles.len();
+                        form.pebble = match (form.pebble, down) {
+                            (None, true) if n > 0 => Some(0),
+                            (Some(i), true) if i + 1 < n => Some(i + 1),
+                            (Some(i), true) => Some(i),
+                            (Some(0), false) | (None, false) => None,
+                            (Some(i), false) => Some(i - 1),
+                            (None, true) => None,
+                        };
+                    }
+                    FormStep::Scope => {
+                        use crate::model::ActionScope::{System, Team};
+                        form.scope = match (form.scope, down) {
+                            (None, true) => Some(Team),
+                            (Some(Team), true) | (Some(System), _) => Some(System),
+                            (Some(Team), false) | (None, false) => None,
+                        };
+                    }
+                    _ => {}
+                }
+            }
+            Action::Confirm => match form.step {
+                FormStep::Action if form.action.trim().is_empty() => {
+                    form.message = Some(crate::text::ACTION_EMPTY.to_string());
+                }
+                FormStep::Action => form.step = FormStep::Owner,
+                FormStep::Owner => form.step = FormStep::Review,
+                FormStep::Review => match review_date(&form.review, today) {
+                    Ok(_) => {
+                        form.step = if form.pebbles.is_empty() {
+                            FormStep::Scope
+                        } else {
+                            FormStep::Pebble
+                        }
+                    }
+                    Err(m) => form.message = Some(m),
+                },
+                FormStep::Pebble => form.step = FormStep::Scope,
+                FormStep::Scope => {
+                    let review_on = review_date(&form.review, today).ok().flatten();
+                    let new = NewAction {
+                        team: v.team.clone(),
+                        action: form.action.trim().to_string(),
+                        owner: form.owner.trim().to_string(),
+                        review_on,
+                        pebble: form
+                            .pebble
+                            .and_then(|i| form.pebbles.get(i).cloned())
+                            .unwrap_or_default(),
+                        scope: form.scope,
+                    };
+                    v.adding = None;
+                    state.status = Some(crate::text::action_recorded(&new.action));
+                    return vec![Effect::AddAction(new)];
+                }
+            },
             Action::Back => v.adding = None,
             _ => {}
         }
@@ -322,7 +472,7 @@ fn move_on(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::AddAction => {
             v.panel = last;
-            v.adding = Some(String::new());
+            v.adding = Some(ActionForm::new(v.today, pebbles_of(&v.questionnaires)));
         }
         Action::Undo if on_actions => {
             if let Some(a) = v.actions.get(v.action_selected) {

@@ -245,7 +245,10 @@ fn draw_panel(frame: &mut Frame, area: Rect, v: &HuddleView, p: Panel, nc: bool)
         _ => {
             let lines = panel_lines(v, p, area.width, nc);
             // The actions list scrolls to keep the chosen action in sight.
-            let scroll = if p == Panel::Actions && !v.actions.is_empty() {
+            let scroll = if p == Panel::Actions && v.adding.is_some() {
+                // The form is at the end: show it.
+                u16::MAX
+            } else if p == Panel::Actions && !v.actions.is_empty() {
                 selection_scroll(&lines, 2 + v.action_selected, area)
             } else {
                 v.scroll
@@ -336,12 +339,62 @@ fn panel_lines(v: &HuddleView, p: Panel, width: u16, nc: bool) -> Vec<Line<'stat
                 };
                 lines.push(Line::styled(s, style(m, nc)));
             }
-            if let Some(typed) = &v.adding {
+            if let Some(form) = &v.adding {
+                use crate::app::huddle::FormStep;
                 lines.push(Line::raw(""));
-                lines.push(Line::from(vec![
-                    Span::styled(text::HUDDLE_NEW_ACTION, style(Meaning::Key, nc)),
-                    Span::raw(format!("{typed}▏")),
-                ]));
+                let field = |label: &'static str, value: String, step: FormStep| {
+                    let here = form.step == step;
+                    let mark = if here { "▶ " } else { "  " };
+                    let cursor = if here
+                        && matches!(step, FormStep::Action | FormStep::Owner | FormStep::Review)
+                    {
+                        "▏"
+                    } else {
+                        ""
+                    };
+                    Line::from(vec![
+                        Span::raw(mark),
+                        Span::styled(
+                            label,
+                            style(if here { Meaning::Key } else { Meaning::Muted }, nc),
+                        ),
+                        Span::raw(format!("{value}{cursor}")),
+                    ])
+                };
+                lines.push(field(
+                    text::HUDDLE_NEW_ACTION,
+                    form.action.clone(),
+                    FormStep::Action,
+                ));
+                lines.push(field(
+                    text::ACTION_FORM_OWNER,
+                    form.owner.clone(),
+                    FormStep::Owner,
+                ));
+                lines.push(field(
+                    text::ACTION_FORM_REVIEW,
+                    form.review.clone(),
+                    FormStep::Review,
+                ));
+                if !form.pebbles.is_empty() {
+                    let chosen = form
+                        .pebble
+                        .and_then(|i| form.pebbles.get(i).map(|p| format!("{} {p}", i + 1)))
+                        .unwrap_or_else(|| text::NOT_SAID.to_string());
+                    lines.push(field(text::ACTION_FORM_PEBBLE, chosen, FormStep::Pebble));
+                }
+                let scope = form
+                    .scope
+                    .map(text::action_scope)
+                    .unwrap_or(text::NOT_SAID)
+                    .to_string();
+                lines.push(field(text::ACTION_FORM_SCOPE, scope, FormStep::Scope));
+                if let Some(m) = &form.message {
+                    lines.push(Line::styled(
+                        format!("{}{m}", text::MARK),
+                        style(Meaning::Caution, nc),
+                    ));
+                }
             }
         }
     }
