@@ -495,6 +495,12 @@ proptest! {
         dispatch(&mut state, &mut store, Action::Paste(typed.clone()), now);
         screen_clean(&state, size, "the new-action form")?;
         dispatch(&mut state, &mut store, Action::Confirm, now);
+        // The owner, pasted too; the review date, pebble and scope as offered.
+        dispatch(&mut state, &mut store, Action::Paste(typed.clone()), now);
+        screen_clean(&state, size, "the new-action form's owner")?;
+        for _ in 0..4 {
+            dispatch(&mut state, &mut store, Action::Confirm, now);
+        }
         screen_clean(&state, size, "after recording an action")?;
         let want: String = typed.chars().map(|c| if c.is_control() { ' ' } else { c }).take(MAX_ACTION_TEXT).collect::<String>().trim().to_string();
         let saved: Vec<TeamAction> = store.actions(Some(&team)).map_err(|e| TestCaseError::fail(e.to_string()))?;
