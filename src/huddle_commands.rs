@@ -116,7 +116,7 @@ pub fn resolve_team(settings: &Settings, store: &mut Store, given: Option<&str>)
             "there are no team reflections or actions yet. Give --team TEAM to choose a team."
         ),
         many => bail!(
-            "there are reflections from {} teams: choose one with --team ({})",
+            "there are reflections from {} teams: choose one with --team ({}), or see them all beside the ward total with --ward",
             many.len(),
             many.join(", ")
         ),

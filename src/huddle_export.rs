@@ -178,7 +178,15 @@ pub fn to_markdown(
                     let band = f
                         .band
                         .as_ref()
-                        .map(|(l, t)| format!(" ({l}, {})", text::tone_plain(*t)))
+                        .map(|(l, t)| {
+                            // Not twice: "Good team joy" needs no ", good".
+                            let word = text::tone_plain(*t);
+                            if l.to_lowercase().contains(word) {
+                                format!(" ({l})")
+                            } else {
+                                format!(" ({l}, {word})")
+                            }
+                        })
                         .unwrap_or_default();
                     out.push_str(&format!(
                         "{}\n\n",

@@ -464,10 +464,13 @@ fn move_on(state: &mut State, action: Action) -> Vec<Effect> {
                 return vec![];
             }
             v.period = v.period.next();
+            // Another period has other panels: start at its summary.
+            v.panel = 0;
             return load(state);
         }
         Action::PrevScore => {
             v.period = v.period.previous();
+            v.panel = 0;
             return load(state);
         }
         Action::AddAction => {
