@@ -59,12 +59,11 @@ fn main() {
         rows.len(),
         saved.elapsed().as_secs_f64()
     );
-    let after = Utc
-        .from_utc_datetime(
-            &(first + Duration::days((WEEKS * 7 + 2) as i64))
-                .and_hms_opt(9, 0, 0)
-                .expect("time"),
-        );
+    let after = Utc.from_utc_datetime(
+        &(first + Duration::days((WEEKS * 7 + 2) as i64))
+            .and_hms_opt(9, 0, 0)
+            .expect("time"),
+    );
     let t0 = Instant::now();
     let report = store
         .release_closed(after, &[], Thresholds::default())

@@ -46,11 +46,7 @@ pub fn resolve_period(
         Some(s) => {
             let p = Period::parse(s)?;
             if p.first_day() > today {
-                let kind = store.period_kind_on(today)?;
-                bail!(
-                    "{s} has not started yet: the open period is {}. Released periods are shown; give one that has ended.",
-                    Period::containing(kind, today)
-                );
+                bail!("{}", text::period_not_started(s));
             }
             let kind = store.period_kind_on(p.first_day())?;
             if p.kind() != kind && !store.released_periods(team)?.contains(&p) {
@@ -197,10 +193,14 @@ pub fn huddle(
         args.questionnaire.as_deref(),
         today,
     )?;
-    // Minutes of a past period show the actions as they stood at its end.
-    if period.last_day() < today {
-        actions = store.actions_as_of(&team, period.last_day())?;
-        order_actions(&mut actions, period.last_day());
+    // Minutes of a past period show the actions as they stood when its
+    // huddle was over: the day before the next period's figures came out
+    // (so actions agreed at the huddle are in its minutes, and later
+    // changes are not).
+    let as_of = huddle_export::minutes_as_of(period);
+    if as_of < today {
+        actions = store.actions_as_of(&team, as_of)?;
+        order_actions(&mut actions, as_of);
     }
     let body = match args.export {
         Some(HuddleFormat::Csv) => huddle_export::to_csv(&team, &huddles, &actions, today)?,
@@ -295,8 +295,21 @@ pub fn ward(
 ) -> Result<ExitCode> {
     let mut store = crate::data_commands::open_read(settings)?;
     let t = Thresholds::from_settings(&settings.huddle).at_least(store.team_rules()?);
+    let today = chrono::Local::now().date_naive();
     let period = match &args.period {
-        Some(p) => Period::parse(p)?,
+        Some(p) => {
+            let p = Period::parse(p)?;
+            if p.first_day() > today {
+                bail!("{}", text::period_not_started(&p.to_string()));
+            }
+            if !p.closed_by(today) {
+                bail!(
+                    "{}",
+                    text::period_still_open(&p.to_string(), p.release_day())
+                );
+            }
+            p
+        }
         None => match store.released_periods(crate::ward::WARD_TOTAL)?.first() {
             Some(p) => *p,
             None => bail!("{}", text::NO_WARD_RELEASE),

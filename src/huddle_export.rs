@@ -109,6 +109,16 @@ pub fn one_page(site: &str, teams: &[(String, Vec<Huddle>)], today: NaiveDate) -
     lines.join("\n") + "\n"
 }
 
+/// The day a period's minutes show the actions as of: the day before the
+/// next period's figures come out, when its huddle is over.
+pub fn minutes_as_of(period: crate::period::Period) -> NaiveDate {
+    period
+        .next()
+        .release_day()
+        .pred_opt()
+        .unwrap_or(period.last_day())
+}
+
 pub fn to_markdown(
     team: &str,
     huddles: &[Huddle],
@@ -237,6 +247,12 @@ pub fn to_markdown(
         }
     }
     out.push_str(&format!("## {}\n\n", text::HUDDLE_ACTIONS));
+    if let Some(p) = period {
+        let as_of = minutes_as_of(p);
+        if as_of < today {
+            out.push_str(&format!("{}\n\n", text::actions_as_of(as_of)));
+        }
+    }
     if actions.is_empty() {
         out.push_str(&format!("{}\n", text::HUDDLE_NO_ACTIONS));
         return out;

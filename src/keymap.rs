@@ -467,7 +467,7 @@ fn huddle_hints(state: &State) -> Vec<Hint> {
         ];
         if long {
             h.push(hint("PgUp", k::PAGE_UP, Action::PageUp));
-            h.push(hint("PgDn", text::key::PAGE, Action::PageDown));
+            h.push(hint("PgDn", k::PAGE_DOWN, Action::PageDown));
         }
         h.push(hint("Esc", k::STOP_PRESENTING, Action::Back));
         return h;
@@ -475,7 +475,7 @@ fn huddle_hints(state: &State) -> Vec<Hint> {
     let mut h = vec![hint("←→", k::PANEL, Action::Right)];
     if long {
         h.push(hint("PgUp", k::PAGE_UP, Action::PageUp));
-        h.push(hint("PgDn", text::key::PAGE, Action::PageDown));
+        h.push(hint("PgDn", k::PAGE_DOWN, Action::PageDown));
     }
     h.extend([
         hint("p", k::PRESENT, Action::NextPeriod),

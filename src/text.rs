@@ -266,10 +266,8 @@ Your answers are kept only in a private file on this computer.\n\
 If things are hard, talk to your manager or occupational health.\n\
 Samaritans: 116 123 (free, any time). NHS 111. 999 in an emergency.";
 pub const HUDDLE_HELP_TEXT: &str = "Press ! at any time to see where to get support.\n\
-Mouse clicks and touches work on the panel list and the keys at the bottom.\n\
-p presents one panel at a time: Space or a click steps on, \u{2190} back, Esc stops.\n\
-Only released figures are shown: a week is released once it has closed, with at least k reflections behind every figure.\n\
-Nobody's own answers are shown, and free text is shuffled.";
+Clicks work on the panel list and the keys.\n\
+Figures are shown once a week has closed, from k or more.";
 pub const LEAVE_TITLE: &str = " Leave this check-in? ";
 pub const LEAVE_QUESTION: &str = "Your answers have not been saved. Leave anyway?";
 pub const LEAVE_YES: &str = " leave without saving    ";
@@ -1094,6 +1092,27 @@ pub fn demo_teams_added(rows: usize, days: u32, released: usize, db: &str) -> St
 /// `joy huddle --ward` with nothing released.
 pub const NO_WARD_RELEASE: &str = "No period has been released yet. Periods are released once they have closed: by a kiosk's daily chores, or by `joy huddle release`.";
 
+/// A period asked for that has not started.
+pub fn period_not_started(p: &str) -> String {
+    format!("{p} has not started yet. Released periods are shown: give one that has ended, or leave out --period for the last one released.")
+}
+
+/// A period asked for in the ward view that is still open.
+pub fn period_still_open(p: &str, release_day: chrono::NaiveDate) -> String {
+    format!(
+        "{p} is still open: its figures are released once it has closed, from {}. Leave out --period for the last one released.",
+        release_day.format("%a %-d %b %Y")
+    )
+}
+
+/// The minutes of a past period: whose actions they list.
+pub fn actions_as_of(d: chrono::NaiveDate) -> String {
+    format!(
+        "As they stood on {}, when this period's huddle was over.",
+        d.format("%-d %b %Y")
+    )
+}
+
 /// `joy huddle --ward --period P` with nothing released for P.
 pub fn ward_nothing_for(period: &str, last: Option<&str>) -> String {
     match last {
@@ -1302,4 +1321,5 @@ pub mod huddle_key {
     pub const CANCEL: &str = "cancel";
     pub const UNDO: &str = "undo";
     pub const PAGE_UP: &str = "page up";
+    pub const PAGE_DOWN: &str = "page down";
 }

@@ -377,6 +377,12 @@ fn panel_lines(v: &HuddleView, p: Panel, width: u16, nc: bool) -> Vec<Line<'stat
                     FormStep::Review,
                 ));
                 if !form.pebbles.is_empty() {
+                    if form.step == FormStep::Pebble {
+                        // The numbers, so a key means what it says.
+                        for (i, p) in form.pebbles.iter().enumerate().take(9) {
+                            lines.push(Line::raw(format!("      {} {p}", i + 1)));
+                        }
+                    }
                     let chosen = form
                         .pebble
                         .and_then(|i| form.pebbles.get(i).map(|p| format!("{} {p}", i + 1)))
