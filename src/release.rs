@@ -94,23 +94,10 @@ pub fn choose<'a>(
 /// row hash): an answer counts only where its question is asked the same
 /// way in the chosen definition (same kind, same options), so a file with
 /// the same id but a free-text question declared as a choice can never
-/// turn texts into tally labels. `seed` orders the free text.
+/// turn texts into tally labels. `seed` orders the free text; `headcount`
+/// is the team's, in force now (for the response rate).
 #[allow(clippy::too_many_arguments)]
 pub fn compute(
-    defs: &BTreeMap<String, Questionnaire>,
-    team: &str,
-    period: Period,
-    rows: &[StoredReflection],
-    t: Thresholds,
-    today: NaiveDate,
-    seed: u64,
-) -> Option<Release> {
-    compute_with(defs, team, period, rows, t, today, seed, None)
-}
-
-/// [`compute`] with the team's headcount in force.
-#[allow(clippy::too_many_arguments)]
-pub fn compute_with(
     defs: &BTreeMap<String, Questionnaire>,
     team: &str,
     period: Period,
@@ -346,6 +333,7 @@ mod tests {
             Thresholds::new(5, 5),
             d("2026-11-24"),
             1,
+            None,
         )
         .unwrap();
         assert_eq!((r.k, r.reflections), (5, 6));
@@ -364,7 +352,7 @@ mod tests {
         let t = Thresholds::default();
         let make = |p: Period, n: usize, joy: i64| {
             let rows: Vec<StoredReflection> = (0..n).map(|_| row(&q.hash, joy, "x")).collect();
-            compute(&defs(&[q]), "W", p, &rows, t, p.release_day(), 1).unwrap()
+            compute(&defs(&[q]), "W", p, &rows, t, p.release_day(), 1, None).unwrap()
         };
         let earlier = vec![
             make(w47.previous(), 5, 2),
@@ -409,6 +397,7 @@ mod tests {
             Thresholds::new(5, 10),
             d("2026-11-24"),
             1,
+            None,
         )
         .unwrap();
         assert_eq!(r.definition, q.hash, "most were answered on the real file");

@@ -157,7 +157,8 @@ mod tests {
         let p = Period::parse("2026-W47").unwrap();
         let t = Thresholds::default();
         let d = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-        let rel = |team: &str, r: &[StoredReflection]| compute(&defs, team, p, r, t, d, 1).unwrap();
+        let rel =
+            |team: &str, r: &[StoredReflection]| compute(&defs, team, p, r, t, d, 1, None).unwrap();
         let (a, b, c) = (rows(q, 9, 4), rows(q, 6, 3), rows(q, 2, 1));
         let all: Vec<StoredReflection> = a.iter().chain(&b).chain(&c).cloned().collect();
         let total = rel(WARD_TOTAL, &all);

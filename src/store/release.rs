@@ -539,7 +539,7 @@ impl Store {
                 };
                 let defs = definitions(&tx, &rows, &q, fallback)?;
                 let headcount = headcount_in(&tx, &team)?;
-                let Some(mut release) = crate::release::compute_with(
+                let Some(mut release) = crate::release::compute(
                     &defs, &team, p, &rows, t, today, seed, headcount,
                 ) else {
                     return Ok(None);
