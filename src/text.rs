@@ -1131,6 +1131,9 @@ pub fn ward_heading(title: &str, period: &crate::period::Period) -> String {
     )
 }
 
+/// The huddle screen's ward panel, in the panel list.
+pub const WARD_PANEL: &str = "Ward: every team";
+
 /// The ward total's row.
 pub const WARD_TOTAL_ROW: &str = "Ward total";
 

@@ -544,3 +544,60 @@ fn new_panels_snapshots() {
     h.act(Action::Confirm);
     insta::assert_snapshot!("huddle_action_form_80x24", h.screen(80, 24));
 }
+
+/// The ward panel: each team beside the ward total, on the huddle screen,
+/// under the same rule as `joy huddle --ward` (a team as its own huddle
+/// shows it; the total hidden where it would give a hidden team away).
+#[test]
+fn the_ward_panel_shows_each_team_beside_the_total() {
+    let cat = Catalog::bundled();
+    let q = cat.get("team-reflection").unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    let week = Period::parse("2026-W47").unwrap();
+    let mut rows = Vec::new();
+    for (team, n) in [("Ward 7", 9), ("Theatres", 6), ("Nights", 2)] {
+        let mut rng = Rng::new(n);
+        for _ in 0..n {
+            let a = reflection_gen::answers(q, 0.6, &mut rng, |_| String::new());
+            rows.push(reflection_gen::checkin(
+                q,
+                &a,
+                team,
+                PeriodKind::Week,
+                week.first_day(),
+            ));
+        }
+    }
+    store.save_many(&rows).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+    store
+        .release_closed(now, &[], joy_kiosk::anonymity::Thresholds::default())
+        .unwrap();
+    let settings =
+        Settings::resolve(Some("unused.db".into()), Some("/nonexistent-joy-q".into())).unwrap();
+    let mut state = huddle_state(&settings, "Ward 7", week, today(), now);
+    let effects = joy_kiosk::app::huddle::load(&mut state);
+    run_effects(&mut state, &mut store, effects, now);
+    let mut h = Huddle { state, store };
+    let v = h.state.huddle.as_ref().unwrap();
+    let ward = joy_kiosk::app::huddle::panels(v)
+        .iter()
+        .position(|p| *p == joy_kiosk::app::huddle::Panel::Ward)
+        .expect("a ward panel");
+    h.act(Action::Pick(ward));
+    let s = h.screen(80, 24);
+    assert!(s.contains("Ward: every team"), "{s}");
+    assert!(
+        s.contains("Nights") && s.contains("Hidden: 2 of 5 needed"),
+        "{s}"
+    );
+    assert!(s.contains("Theatres"), "{s}");
+    assert!(s.contains("Ward total"), "{s}");
+    let wide = h.screen(200, 60);
+    let total = wide
+        .lines()
+        .find(|l| l.contains("Ward total   "))
+        .unwrap_or_default();
+    assert!(total.contains("cannot be worked out"), "{wide}");
+    insta::assert_snapshot!("huddle_ward_panel_80x24", h.screen(80, 24));
+}

@@ -33,6 +33,9 @@ pub struct HuddleView {
     pub huddles: Vec<Huddle>,
     /// The team's actions, overdue first.
     pub actions: Vec<TeamAction>,
+    /// The ward view of the period (each team beside the ward total), when
+    /// its total was released.
+    pub ward: Option<Box<crate::ward::WardView>>,
     pub loaded: bool,
     /// Which panel is shown (an index into [`panels`]).
     pub panel: usize,
@@ -69,6 +72,7 @@ impl HuddleView {
             thresholds,
             huddles: Vec::new(),
             actions: Vec::new(),
+            ward: None,
             loaded: false,
             panel: 0,
             presenting: false,
@@ -159,6 +163,8 @@ pub enum Panel {
     Tally(usize, usize),
     /// Huddle `.0`, free-text question `.1`.
     Texts(usize, usize),
+    /// Each team beside the ward total (when released).
+    Ward,
     /// The team's actions.
     Actions,
 }
@@ -187,6 +193,10 @@ pub fn panels(v: &HuddleView) -> Vec<Panel> {
             out.extend((0..p.tallies.len()).map(|s| Panel::Tally(i, s)));
             out.extend((0..p.texts.len()).map(|s| Panel::Texts(i, s)));
         }
+    }
+    // A ward of one team has nothing to set beside it.
+    if v.ward.as_ref().is_some_and(|w| w.teams.len() > 1) {
+        out.push(Panel::Ward);
     }
     out.push(Panel::Actions);
     out
@@ -239,9 +249,15 @@ pub fn loaded(state: &mut State, l: Loaded) {
     let Some(v) = state.huddle.as_mut() else {
         return;
     };
-    if let Loaded::Huddle { huddles, actions } = l {
+    if let Loaded::Huddle {
+        huddles,
+        actions,
+        ward,
+    } = l
+    {
         v.huddles = huddles;
         v.actions = actions;
+        v.ward = ward;
         v.loaded = true;
         v.panel = v.panel.min(panels(v).len().saturating_sub(1));
         v.action_selected = match v

@@ -165,6 +165,8 @@ pub enum Loaded {
     Huddle {
         huddles: Vec<crate::huddle::Huddle>,
         actions: Vec<crate::huddle::TeamAction>,
+        /// The ward view of the same period, where its total was released.
+        ward: Option<Box<crate::ward::WardView>>,
     },
     Error(String),
 }

@@ -258,9 +258,20 @@ fn perform_huddle(
             v.thresholds,
             v.today,
         )?;
+        // The ward beside the team, for the first questionnaire shown.
+        let ward = match view.huddles.first() {
+            Some(h) => match store.ward_period(&h.questionnaire_id, period)? {
+                (Some(total), teams) => {
+                    Some(Box::new(crate::ward::view(&total, &teams, v.thresholds)))
+                }
+                _ => None,
+            },
+            None => None,
+        };
         Ok(Loaded::Huddle {
             huddles: view.huddles,
             actions: view.actions,
+            ward,
         })
     });
     Ok(Some(result.unwrap_or_else(|e| failed(&e))))

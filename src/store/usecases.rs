@@ -132,6 +132,16 @@ pub trait TeamStore {
     ) -> Result<PeriodView>;
     /// The periods released for `team`, newest first.
     fn released_periods(&mut self, team: &str) -> Result<Vec<Period>>;
+    /// The ward total's release of `questionnaire` in `period` and its
+    /// teams' releases (the ward view).
+    fn ward_period(
+        &mut self,
+        questionnaire: &str,
+        period: Period,
+    ) -> Result<(
+        Option<crate::release::Release>,
+        Vec<crate::release::Release>,
+    )>;
     /// Release every closed period not yet released (a writer's job: the
     /// kiosk's daily chores, `joy huddle release`).
     fn release_closed(
@@ -389,6 +399,17 @@ impl TeamStore for Store {
 
     fn released_periods(&mut self, team: &str) -> Result<Vec<Period>> {
         Store::released_periods(self, team)
+    }
+
+    fn ward_period(
+        &mut self,
+        questionnaire: &str,
+        period: Period,
+    ) -> Result<(
+        Option<crate::release::Release>,
+        Vec<crate::release::Release>,
+    )> {
+        Store::ward_releases(self, questionnaire, period)
     }
 
     fn release_closed(

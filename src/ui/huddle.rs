@@ -112,6 +112,7 @@ fn panel_name(v: &HuddleView, p: Panel) -> String {
             .and_then(|p| p.texts.get(s))
             .map(|x| x.text.clone())
             .unwrap_or_default(),
+        Panel::Ward => text::WARD_PANEL.to_string(),
         Panel::Actions => text::HUDDLE_ACTIONS.to_string(),
     }
 }
@@ -305,6 +306,46 @@ fn panel_lines(v: &HuddleView, p: Panel, width: u16, nc: bool) -> Vec<Line<'stat
                     lines.push(Line::raw(""));
                     lines.push(hidden_line(h, nc));
                 }
+            }
+        }
+        Panel::Ward => {
+            let Some(w) = &v.ward else {
+                return lines;
+            };
+            lines.push(title(&text::ward_heading(&w.title, &w.period), nc));
+            lines.push(Line::styled(
+                text::ward_rules(w.thresholds.k()),
+                style(Meaning::Muted, nc),
+            ));
+            lines.push(Line::raw(""));
+            let name_w = (width as usize / 3).clamp(8, 24);
+            for (si, (_, label)) in w.scores.iter().enumerate() {
+                lines.push(title(label, nc));
+                for r in w.teams.iter().chain(std::iter::once(&w.total)) {
+                    let name = r
+                        .team
+                        .clone()
+                        .unwrap_or_else(|| text::WARD_TOTAL_ROW.to_string());
+                    let shown = match r.means.get(si) {
+                        Some(Ok(m)) => fmt_number(*m),
+                        Some(Err(h)) => h.reason(),
+                        None => String::new(),
+                    };
+                    let m = if r.team.is_none() {
+                        Meaning::Title
+                    } else {
+                        Meaning::Normal
+                    };
+                    lines.push(Line::styled(
+                        format!(
+                            "{:<name_w$} {:>4}  {shown}",
+                            fit(&name, name_w),
+                            r.reflections
+                        ),
+                        style(m, nc),
+                    ));
+                }
+                lines.push(Line::raw(""));
             }
         }
         Panel::Actions => {
