@@ -1247,3 +1247,18 @@ fn no_team_reflection_is_offered_without_teams() {
     assert!(screen.contains("WHO-5"), "{screen}");
     assert!(screen.contains("Open my private history"), "{screen}");
 }
+
+/// The admin's data counts show the ward's rules and its releases, and
+/// every line of them fits the admin screen at 80x24.
+#[test]
+fn the_admin_counts_show_the_ward_rules_and_releases_at_80x24() {
+    let mut app = kiosk_admin();
+    app.act(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    let screen = screen_lines(&app, 80, 24).join("\n");
+    assert!(screen.contains("Ward rules (k, free text)"), "{screen}");
+    assert!(screen.contains("Team figures released"), "{screen}");
+    assert!(screen.contains("none yet; first on"), "{screen}");
+}
