@@ -50,6 +50,8 @@ pub struct HuddleSettings {
 
 /// The smallest `min_group` the config may set.
 pub const MIN_GROUP_FLOOR: usize = 3;
+/// The largest k the kiosk's admin screen offers (a ward's team sizes).
+pub const MAX_MIN_GROUP: usize = 50;
 /// `min_group` when the config does not say.
 pub const DEFAULT_MIN_GROUP: usize = 5;
 

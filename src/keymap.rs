@@ -409,13 +409,27 @@ fn kiosk_hints(state: &State) -> Option<Vec<Hint>> {
             h.push(hint("Esc", text::kiosk::KEY_CANCEL, Action::Back));
             h
         }
-        Screen::Admin => vec![
-            hint("↑↓", text::key::CHOOSE, Action::Down),
-            hint("Enter", text::key::OPEN, Action::Confirm),
-            hint("←", text::kiosk::KEY_SHORTER, Action::Left),
-            hint("→", text::kiosk::KEY_LONGER, Action::Right),
-            hint("Esc", text::kiosk::KEY_DONE, Action::Back),
-        ],
+        Screen::Admin => {
+            use crate::app::kiosk::{AdminItem, ADMIN_ITEMS};
+            let on_k = state
+                .session
+                .admin
+                .as_ref()
+                .and_then(|a| ADMIN_ITEMS.get(a.selected))
+                == Some(&AdminItem::WardK);
+            let (less, more) = if on_k {
+                (text::kiosk::KEY_FEWER, text::kiosk::KEY_MORE)
+            } else {
+                (text::kiosk::KEY_SHORTER, text::kiosk::KEY_LONGER)
+            };
+            vec![
+                hint("↑↓", text::key::CHOOSE, Action::Down),
+                hint("Enter", text::key::OPEN, Action::Confirm),
+                hint("←", less, Action::Left),
+                hint("→", more, Action::Right),
+                hint("Esc", text::kiosk::KEY_DONE, Action::Back),
+            ]
+        }
         Screen::Home if !anonymous => vec![
             hint("↑↓", text::key::CHOOSE, Action::Down),
             hint("Enter", text::key::START, Action::Confirm),

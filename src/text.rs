@@ -601,6 +601,15 @@ pub mod kiosk {
     pub const ADMIN_COUNTS: &str = "Data counts";
     pub const ADMIN_EXPORT: &str = "Export the last released team figures (anonymous)";
     pub const ADMIN_RETENTION: &str = "Keep entries for";
+    pub const ADMIN_WARD_K: &str = "Team figures from at least";
+    pub const KEY_FEWER: &str = "fewer";
+    pub const KEY_MORE: &str = "more";
+    pub fn ward_k(k: usize) -> String {
+        format!("{k} reflections  (←→ to change, Enter to save)")
+    }
+    pub fn ward_k_set(k: usize) -> String {
+        format!("The ward's k is now {k}: periods released from now on show figures from at least {k} reflections. Periods already released stay as they are.")
+    }
     pub const ADMIN_CHANGE_PIN: &str = "Change the admin PIN";
     pub const ADMIN_LIFT: &str = "Lift every code lock (5 wrong PINs)";
     pub const ADMIN_EXIT: &str = "Close the kiosk";
@@ -700,19 +709,7 @@ pub mod kiosk {
                 },
             ),
             (
-                "Ward rules (k, free text)".into(),
-                format!(
-                    "{}; by {}; {}",
-                    c.ward_rules.map_or_else(
-                        || "not recorded".to_string(),
-                        |r| format!("{}, {}", r.min_group, r.min_group_text)
-                    ),
-                    c.period_kind,
-                    c.time_zone
-                ),
-            ),
-            (
-                "Team figures released".into(),
+                format!("Team figures released ({}, {})", c.period_kind, c.time_zone),
                 match (&c.last_release, c.next_release) {
                     (Some((p, on)), Some(next)) => format!(
                         "{p} on {}; next on {}",

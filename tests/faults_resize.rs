@@ -320,12 +320,15 @@ fn kiosk_screens_survive_every_size() {
         counts: None,
         retention_days: 365,
         in_force: 365,
+        k: 5,
+        k_in_force: 5,
         panel: joy_kiosk::text::kiosk::ADMIN_COUNTS,
     });
     app.state.screen = Screen::Admin;
     app.act(Action::Loaded(Loaded::Counts {
         counts: vec![("check-ins".into(), "12".into())],
         retention_days: 365,
+        k: 5,
     }));
     sweep_app(&mut app, "admin");
 }

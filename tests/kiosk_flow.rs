@@ -507,6 +507,8 @@ fn the_admin_export_writes_team_figures_only_above_the_threshold() {
         counts: None,
         retention_days: 365,
         in_force: 365,
+        k: 5,
+        k_in_force: 5,
         panel: joy_kiosk::text::kiosk::ADMIN_COUNTS,
     });
     app.state.screen = Screen::Admin;
@@ -1258,7 +1260,43 @@ fn the_admin_counts_show_the_ward_rules_and_releases_at_80x24() {
         height: 24,
     });
     let screen = screen_lines(&app, 80, 24).join("\n");
-    assert!(screen.contains("Ward rules (k, free text)"), "{screen}");
-    assert!(screen.contains("Team figures released"), "{screen}");
+    assert!(
+        screen.contains("Team figures from at least: 5 reflections"),
+        "{screen}"
+    );
+    assert!(screen.contains("Team figures released (week, "), "{screen}");
     assert!(screen.contains("none yet; first on"), "{screen}");
+}
+
+/// k belongs to the ward's database and its admin sets it on the kiosk:
+/// ←→ on "Team figures from at least", Enter to save; it is recorded with
+/// its date, and unchanged saves nothing.
+#[test]
+fn the_admin_sets_the_wards_k_on_the_kiosk() {
+    use joy_kiosk::app::kiosk::{AdminItem, ADMIN_ITEMS};
+    let mut app = kiosk_admin();
+    let i = ADMIN_ITEMS
+        .iter()
+        .position(|x| *x == AdminItem::WardK)
+        .unwrap();
+    // Enter on the value in force records nothing.
+    app.act(Action::Pick(i));
+    assert_eq!(app.store.team_rules().unwrap(), None);
+    app.act(Action::Right);
+    app.act(Action::Right);
+    let screen = screen_lines(&app, 80, 24).join("\n");
+    assert!(
+        screen.contains("Team figures from at least: 7 reflections"),
+        "{screen}"
+    );
+    app.act(Action::Confirm);
+    let rules = app.store.team_rules().unwrap().unwrap();
+    assert_eq!((rules.min_group, rules.min_group_text), (7, 7));
+    let status = app.state.status.clone().unwrap_or_default();
+    assert!(status.contains("The ward's k is now 7"), "{status}");
+    // Never below 3.
+    for _ in 0..10 {
+        app.act(Action::Left);
+    }
+    assert_eq!(app.state.session.admin.as_ref().unwrap().k, 3);
 }

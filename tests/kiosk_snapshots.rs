@@ -125,6 +125,8 @@ fn admin_screen() {
         ]),
         retention_days: 365,
         in_force: 365,
+        k: 5,
+        k_in_force: 5,
         panel: joy_kiosk::text::kiosk::ADMIN_COUNTS,
     });
     app.state.screen = Screen::Admin;

@@ -194,6 +194,8 @@ pub enum AdminItem {
     Participation,
     Export,
     Retention,
+    /// The ward's k (every figure from at least k reflections).
+    WardK,
     Print,
     ChangePin,
     LiftLockouts,
@@ -201,12 +203,13 @@ pub enum AdminItem {
     Leave,
 }
 
-pub const ADMIN_ITEMS: [AdminItem; 9] = [
+pub const ADMIN_ITEMS: [AdminItem; 10] = [
     AdminItem::Counts,
     AdminItem::Participation,
     AdminItem::Export,
     AdminItem::Print,
     AdminItem::Retention,
+    AdminItem::WardK,
     AdminItem::ChangePin,
     AdminItem::LiftLockouts,
     AdminItem::Exit,
@@ -225,6 +228,10 @@ pub struct AdminView {
     pub retention_days: u32,
     /// Retention in force (days): shortening it asks first.
     pub in_force: u32,
+    /// The ward's k being set, and the k in force (from the database, or
+    /// the configuration while none is recorded).
+    pub k: usize,
+    pub k_in_force: usize,
 }
 
 /// A row of the welcome screen.
@@ -732,12 +739,15 @@ pub fn pin_checked(state: &mut State, answer: PinAnswer) -> Vec<Effect> {
                     .kiosk
                     .as_ref()
                     .map_or(365, |k| k.config.retention_days);
+                let k = state.reflections.min_group;
                 state.session.admin = Some(AdminView {
                     selected: 0,
                     counts: None,
                     panel: text::kiosk::ADMIN_COUNTS,
                     retention_days: days,
                     in_force: days,
+                    k,
+                    k_in_force: k,
                 });
                 state.screen = Screen::Admin;
                 vec![Effect::LoadCounts]
@@ -833,10 +843,21 @@ pub fn admin(state: &mut State, action: Action) -> Vec<Effect> {
             };
             None
         }
+        Action::Left | Action::Right if item(view.selected) == AdminItem::WardK => {
+            view.k = if action == Action::Right {
+                (view.k + 1).min(crate::config::MAX_MIN_GROUP)
+            } else {
+                view.k.saturating_sub(1).max(crate::anonymity::MIN_K)
+            };
+            None
+        }
         Action::Back => return end_session(state),
         _ => None,
     };
     match chosen {
+        // Unchanged: nothing is recorded.
+        Some(AdminItem::WardK) if view.k == view.k_in_force => vec![],
+        Some(AdminItem::WardK) => vec![Effect::SetWardK(view.k), Effect::LoadCounts],
         Some(AdminItem::Counts) => vec![Effect::LoadCounts],
         Some(AdminItem::Participation) => vec![Effect::LoadParticipation],
         Some(AdminItem::Export) => vec![Effect::AdminExport],

@@ -95,10 +95,30 @@ pub fn perform(
                     Loaded::Counts {
                         counts,
                         retention_days: days,
+                        k: c.ward_rules
+                            .map_or(scope.reflections.min_group, |r| r.min_group),
                     }
                 })
                 .unwrap_or_else(failed),
         ),
+        Effect::SetWardK(k) => {
+            let text_k = store
+                .rules()
+                .ok()
+                .flatten()
+                .map_or(scope.reflections.min_group_text, |r| r.min_group_text)
+                .max(*k);
+            let rules = crate::model::TeamRules {
+                min_group: *k,
+                min_group_text: text_k,
+            };
+            Some(
+                store
+                    .set_rules(&rules, now)
+                    .map(|_| Loaded::Notice(text::kiosk::ward_k_set(*k)))
+                    .unwrap_or_else(failed),
+            )
+        }
         Effect::AdminExport => Some(export(scope, store, now)),
         Effect::AdminPrint => Some(print(scope, store, now)),
         Effect::SetRetention(days) => Some(

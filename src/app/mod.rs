@@ -158,6 +158,8 @@ pub enum Loaded {
     Counts {
         counts: Vec<(String, String)>,
         retention_days: u32,
+        /// The ward's k in force.
+        k: usize,
     },
     /// A message for the status line (e.g. where an export went).
     Notice(String),
@@ -247,6 +249,8 @@ pub enum Effect {
     LoadCounts,
     AdminExport,
     SetRetention(u32),
+    /// Record the ward's k (the text threshold raised to it if below).
+    SetWardK(usize),
 }
 
 /// What the home screen shows for one questionnaire.
@@ -894,12 +898,15 @@ fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
         Loaded::Counts {
             counts,
             retention_days,
+            k,
         } => {
             if let Some(a) = state.session.admin.as_mut() {
                 a.counts = Some(counts);
                 a.panel = crate::text::kiosk::ADMIN_COUNTS;
                 a.retention_days = retention_days;
                 a.in_force = retention_days;
+                a.k = k;
+                a.k_in_force = k;
             }
         }
         Loaded::Notice(n) => state.status = Some(n),

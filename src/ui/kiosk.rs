@@ -479,6 +479,11 @@ fn admin_label(item: AdminItem, state: &State) -> String {
             words::ADMIN_RETENTION,
             words::retention(state.session.admin.as_ref().map_or(0, |a| a.retention_days))
         ),
+        AdminItem::WardK => format!(
+            "{}: {}",
+            words::ADMIN_WARD_K,
+            words::ward_k(state.session.admin.as_ref().map_or(0, |a| a.k))
+        ),
         AdminItem::ChangePin => words::ADMIN_CHANGE_PIN.to_string(),
         AdminItem::LiftLockouts => words::ADMIN_LIFT.to_string(),
         AdminItem::Exit => words::ADMIN_EXIT.to_string(),
@@ -499,7 +504,8 @@ pub fn draw_admin(frame: &mut Frame, area: Rect, state: &State) {
             let chosen = i == view.selected;
             Line::from(vec![
                 Span::raw(if chosen { "▶ " } else { "  " }),
-                Span::styled(format!("{}  ", i + 1), style(Meaning::Key, nc)),
+                // Keys 1-9, then 0 for the tenth.
+                Span::styled(format!("{}  ", (i + 1) % 10), style(Meaning::Key, nc)),
                 Span::styled(
                     admin_label(*item, state),
                     if chosen {
