@@ -9,10 +9,14 @@
 //! - **Free text** needs its own threshold (never below `k`) of answers to
 //!   that question, and is shown only shuffled ([`shuffled`]), never per
 //!   person, without dates or any order clue.
-//! - **Complementary suppression** ([`suppress_table`]): where a total is
-//!   shown beside its parts, the hidden parts together must hold at least
-//!   `k` reflections (or none at all), or the total minus the shown parts
-//!   would reveal them.
+//! - **Complementary suppression**: where a total is shown beside its parts,
+//!   the hidden parts together must hold at least `k` reflections (or none
+//!   at all), or the total minus the shown parts would reveal them. When
+//!   the parts are published elsewhere too (a ward's teams each have their
+//!   own huddle), hiding another part protects nothing: the total goes
+//!   ([`total_beside_public_parts`], the ward view). [`suppress_table`]
+//!   hides the next-smallest part instead, for parts shown nowhere else; it
+//!   has no caller yet.
 //!
 //! Counts of reflections are not content and are always shown ("3 of 5").
 
@@ -207,6 +211,17 @@ pub fn suppress_table(total: usize, parts: &[usize], k: usize) -> Table {
     table
 }
 
+/// May a total of `total` be shown beside parts that are public elsewhere
+/// and hold `public` of it? Not when the rest, the hidden parts, holds
+/// between 1 and `k - 1`: the total minus the public parts would give
+/// them away.
+pub fn total_beside_public_parts(total: usize, public: usize, k: usize) -> Result<(), Hidden> {
+    match total.saturating_sub(public) {
+        rest if rest > 0 && rest < k.max(MIN_K) => Err(Hidden::Complementary),
+        _ => Ok(()),
+    }
+}
+
 /// Parts shown side by side with no total beside them (a trend over
 /// periods): each needs `k` on its own; nothing can be subtracted.
 pub fn suppress_parts(parts: &[usize], k: usize) -> Vec<Option<Hidden>> {
@@ -274,6 +289,24 @@ mod tests {
         assert_eq!(
             Thresholds::new(5, 8).gate_text(7),
             Err(Hidden::TooFew { have: 7, need: 8 })
+        );
+    }
+
+    #[test]
+    fn a_total_beside_public_parts_goes_when_it_would_give_the_rest_away() {
+        assert_eq!(
+            total_beside_public_parts(17, 15, 5),
+            Err(Hidden::Complementary)
+        );
+        assert_eq!(total_beside_public_parts(17, 12, 5), Ok(()));
+        assert_eq!(
+            total_beside_public_parts(17, 17, 5),
+            Ok(()),
+            "nothing hidden"
+        );
+        assert_eq!(
+            total_beside_public_parts(4, 0, 5),
+            Err(Hidden::Complementary)
         );
     }
 

@@ -103,9 +103,12 @@ pub fn view(total: &Release, teams: &[Release], reader: Thresholds) -> WardView 
         // k - 1 answers: those of the hidden teams, which it would give away.
         let total_panel = panel_of(total, id);
         let total_answers = total_panel.as_ref().map_or(0, |p| p.answered);
-        let rest = total_answers.saturating_sub(public_answers);
         let total_mean = match &total_panel {
-            _ if rest > 0 && rest < k => Err(Hidden::Complementary),
+            _ if crate::anonymity::total_beside_public_parts(total_answers, public_answers, k)
+                .is_err() =>
+            {
+                Err(Hidden::Complementary)
+            }
             Some(p) => t
                 .gate(total.reflections)
                 .and_then(|()| t.gate_answers(p.answered))

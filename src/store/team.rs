@@ -11,6 +11,7 @@ use crate::model::ActionScope;
 use crate::model::TeamRules;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use std::collections::HashMap;
 
 pub use crate::model::{ActionChange, NewAction, MAX_ACTION_TEXT};
 
@@ -215,29 +216,51 @@ impl Store {
     /// recorded by then, each in its last version of that day or before.
     pub fn actions_as_of(&mut self, team: &str, day: NaiveDate) -> Result<Vec<TeamAction>> {
         let day_s = day.to_string();
-        let now = self.actions(Some(team))?;
+        type Version = (
+            String,
+            String,
+            Option<String>,
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+        );
+        // Each action's last version of `day` or before, in one query.
+        let versions: HashMap<i64, Version> = self.sql(|c| {
+            c.prepare_cached(
+                "SELECT l.action_id, l.action, l.owner, l.review_on, l.status, l.learned, l.pebble, l.scope, l.changed_on
+                 FROM team_action_log l JOIN team_action a ON a.id = l.action_id
+                 WHERE a.team = ?1 AND l.changed_on <= ?2
+                   AND l.seq = (SELECT max(seq) FROM team_action_log
+                                WHERE action_id = l.action_id AND changed_on <= ?2)",
+            )?
+            .query_map(params![team, day_s], |r| {
+                Ok((
+                    r.get(0)?,
+                    (
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                        r.get(8)?,
+                    ),
+                ))
+            })?
+            .collect()
+        })?;
         let mut out = Vec::new();
-        for mut a in now.into_iter().filter(|a| a.created_on <= day) {
-            let then = self.sql(|c| {
-                c.prepare_cached(
-                    "SELECT action, owner, review_on, status, learned, pebble, scope, changed_on FROM team_action_log
-                     WHERE action_id = ?1 AND changed_on <= ?2 ORDER BY seq DESC LIMIT 1",
-                )?
-                .query_row(params![a.id, day_s], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, Option<String>>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, String>(5)?,
-                        r.get::<_, Option<String>>(6)?,
-                        r.get::<_, String>(7)?,
-                    ))
-                })
-                .optional()
-            })?;
-            if let Some((action, owner, review, status, learned, pebble, scope, on)) = then {
+        for mut a in self
+            .actions(Some(team))?
+            .into_iter()
+            .filter(|a| a.created_on <= day)
+        {
+            if let Some((action, owner, review, status, learned, pebble, scope, on)) =
+                versions.get(&a.id).cloned()
+            {
                 a.action = action;
                 a.owner = owner;
                 a.review_on = review.as_deref().and_then(self::day);
