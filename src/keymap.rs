@@ -410,23 +410,36 @@ fn kiosk_hints(state: &State) -> Option<Vec<Hint>> {
             h
         }
         Screen::Admin => {
-            use crate::app::kiosk::{AdminItem, ADMIN_ITEMS};
-            let on_k = state
-                .session
-                .admin
-                .as_ref()
-                .and_then(|a| ADMIN_ITEMS.get(a.selected))
-                == Some(&AdminItem::WardK);
-            let (less, more) = if on_k {
-                (text::kiosk::KEY_FEWER, text::kiosk::KEY_MORE)
-            } else {
-                (text::kiosk::KEY_SHORTER, text::kiosk::KEY_LONGER)
-            };
+            use crate::app::ward_rules::RulesRow;
+            let admin = state.session.admin.as_ref();
+            if let Some(form) = admin.and_then(|a| a.rules.as_ref()) {
+                let mut h = vec![hint("↑↓", text::key::CHOOSE, Action::Down)];
+                match form.row() {
+                    RulesRow::Period => {
+                        h.push(hint("←→", text::kiosk::KEY_OTHER, Action::Right));
+                    }
+                    RulesRow::Back => {}
+                    row => {
+                        h.push(hint("←", text::kiosk::KEY_FEWER, Action::Left));
+                        h.push(hint("→", text::kiosk::KEY_MORE, Action::Right));
+                        if matches!(row, RulesRow::Headcount(_)) {
+                            h.push(hint("PgDn", text::kiosk::KEY_BY_TEN, Action::PageDown));
+                        }
+                    }
+                }
+                if form.row() == RulesRow::Back {
+                    h.push(hint("Enter", text::key::BACK, Action::Confirm));
+                } else {
+                    h.push(hint("Enter", text::kiosk::KEY_SAVE_ROW, Action::Confirm));
+                }
+                h.push(hint("Esc", text::key::BACK, Action::Back));
+                return Some(h);
+            }
             vec![
                 hint("↑↓", text::key::CHOOSE, Action::Down),
                 hint("Enter", text::key::OPEN, Action::Confirm),
-                hint("←", less, Action::Left),
-                hint("→", more, Action::Right),
+                hint("←", text::kiosk::KEY_SHORTER, Action::Left),
+                hint("→", text::kiosk::KEY_LONGER, Action::Right),
                 hint("Esc", text::kiosk::KEY_DONE, Action::Back),
             ]
         }

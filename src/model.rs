@@ -247,6 +247,20 @@ pub struct TeamRules {
     pub min_group_text: usize,
 }
 
+/// The ward's settings as the store holds them: what a kiosk admin (and,
+/// later, a terminal reading its ward's settings) sees and changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WardSettings {
+    /// k and the free-text threshold, if recorded (else the configuration's).
+    pub rules: Option<TeamRules>,
+    /// The period kind in force today, and a change still to come (its
+    /// first day and kind).
+    pub kind: crate::period::PeriodKind,
+    pub pending: Option<(NaiveDate, crate::period::PeriodKind)>,
+    /// Each team asked about, with its headcount in force (None: not set).
+    pub headcounts: Vec<(String, Option<usize>)>,
+}
+
 /// How many anonymous entries one team gave in one ISO week: check-ins
 /// (tagged with the team) and team reflections. Counts only.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -601,14 +601,65 @@ pub mod kiosk {
     pub const ADMIN_COUNTS: &str = "Data counts";
     pub const ADMIN_EXPORT: &str = "Export the last released team figures (anonymous)";
     pub const ADMIN_RETENTION: &str = "Keep entries for";
-    pub const ADMIN_WARD_K: &str = "Team figures from at least";
+    pub const ADMIN_WARD_RULES: &str = "Ward rules: k, free texts, weeks or months, staff numbers";
+    pub const RULES_TITLE: &str = "Ward rules (kept in this kiosk's database, each change dated)";
     pub const KEY_FEWER: &str = "fewer";
     pub const KEY_MORE: &str = "more";
-    pub fn ward_k(k: usize) -> String {
-        format!("{k} reflections  (←→ to change, Enter to save)")
+    pub const KEY_OTHER: &str = "week/month";
+    pub const KEY_BY_TEN: &str = "by ten";
+    pub const KEY_SAVE_ROW: &str = "save this row";
+    pub const MORE_ABOVE: &str = "  (more above)";
+    pub const MORE_BELOW: &str = "  (more below)";
+    pub const RULES_BACK: &str = "Back to the admin rows";
+    /// Beside a value changed but not yet recorded.
+    pub const NOT_SAVED: &str = "(not saved: press Enter)";
+    pub fn rules_k(k: usize) -> String {
+        format!("Team figures from at least: {k} reflections")
     }
-    pub fn ward_k_set(k: usize) -> String {
-        format!("The ward's k is now {k}: periods released from now on show figures from at least {k} reflections. Periods already released stay as they are.")
+    pub fn rules_text(t: usize) -> String {
+        format!("Free texts from at least: {t} reflections")
+    }
+    pub fn rules_period(
+        kind: crate::period::PeriodKind,
+        in_force: crate::period::PeriodKind,
+        pending: Option<(chrono::NaiveDate, crate::period::PeriodKind)>,
+    ) -> String {
+        match pending {
+            Some((from, next)) if next == kind => format!(
+                "Reflections grouped by: {} from {} ({} until then)",
+                kind.as_str(),
+                from.format("%a %-d %b %Y"),
+                in_force.as_str()
+            ),
+            _ => format!("Reflections grouped by: {}", kind.as_str()),
+        }
+    }
+    pub fn rules_headcount(team: &str, n: Option<usize>) -> String {
+        let team = super::safe_for_terminal(team);
+        match n {
+            Some(n) => format!("{team}: {n} staff"),
+            None => format!("{team}: staff number not set"),
+        }
+    }
+    pub const RULES_WHY_K: &str = "No team's figures or tallies are shown from fewer reflections. Periods already released stay as they are.";
+    pub const RULES_WHY_TEXT: &str =
+        "Free texts are shown only from this many reflections (never fewer than the figures).";
+    pub const RULES_WHY_PERIOD: &str = "A change applies from the first period after the open one, so no days are counted twice. Released periods stay as they are.";
+    pub const RULES_WHY_HEADCOUNT: &str = "Gives each period's response rate (6 of 14 staff) and marks a period with more reflections than staff.";
+    pub const RULES_NO_TEAMS: &str =
+        "No teams are set in this kiosk's configuration, so there are no staff numbers to set.";
+    /// The ward rules line of the admin's data counts.
+    pub fn rules_in_force(k: usize, text: usize, recorded: bool) -> (String, String) {
+        (
+            "Ward rules".into(),
+            format!(
+                "figures from {k}, texts from {text} reflections ({})",
+                if recorded { "set here" } else { "config file" }
+            ),
+        )
+    }
+    pub fn ward_rules_set(k: usize, text: usize) -> String {
+        format!("The ward's rules are now: figures from {k} and free texts from {text} reflections, for periods released from now on. Periods already released stay as they are.")
     }
     pub const ADMIN_CHANGE_PIN: &str = "Change the admin PIN";
     pub const ADMIN_LIFT: &str = "Lift every code lock (5 wrong PINs)";
@@ -693,11 +744,11 @@ pub mod kiosk {
                 c.oldest.map_or_else(|| "none".into(), |d| d.to_string()),
             ),
             (
-                "Codes locked now (5 wrong PINs)".into(),
+                "Codes locked (5 wrong PINs)".into(),
                 c.locked_codes.to_string(),
             ),
             (
-                "Admin screen locked by wrong PINs".into(),
+                "Admin PIN lockouts".into(),
                 match (c.admin_lockouts, c.admin_last_lockout) {
                     (0, _) | (_, None) => "never".into(),
                     (n, Some(at)) => format!(

@@ -320,17 +320,32 @@ fn kiosk_screens_survive_every_size() {
         counts: None,
         retention_days: 365,
         in_force: 365,
-        k: 5,
-        k_in_force: 5,
+        rules: None,
         panel: joy_kiosk::text::kiosk::ADMIN_COUNTS,
     });
     app.state.screen = Screen::Admin;
     app.act(Action::Loaded(Loaded::Counts {
         counts: vec![("check-ins".into(), "12".into())],
         retention_days: 365,
-        k: 5,
     }));
     sweep_app(&mut app, "admin");
+    // The ward rules form, with more teams than fit.
+    app.act(Action::Loaded(Loaded::WardRules {
+        held: joy_kiosk::model::WardSettings {
+            rules: None,
+            kind: joy_kiosk::period::PeriodKind::Week,
+            pending: None,
+            headcounts: (0..30)
+                .map(|i| (format!("Team {i}"), Some(i + 1)))
+                .collect(),
+        },
+        config: joy_kiosk::model::TeamRules {
+            min_group: 5,
+            min_group_text: 5,
+        },
+    }));
+    app.act(Action::Last);
+    sweep_app(&mut app, "admin rules");
 }
 
 #[test]

@@ -507,8 +507,7 @@ fn the_admin_export_writes_team_figures_only_above_the_threshold() {
         counts: None,
         retention_days: 365,
         in_force: 365,
-        k: 5,
-        k_in_force: 5,
+        rules: None,
         panel: joy_kiosk::text::kiosk::ADMIN_COUNTS,
     });
     app.state.screen = Screen::Admin;
@@ -1029,7 +1028,7 @@ fn the_admin_changes_the_admin_pin_and_lifts_code_locks() {
     }
     app.act_after(100, Action::Pick(pick(AdminItem::Counts)));
     assert!(
-        text(&app).contains("Codes locked now (5 wrong PINs): 1"),
+        text(&app).contains("Codes locked (5 wrong PINs): 1"),
         "{}",
         text(&app)
     );
@@ -1039,7 +1038,7 @@ fn the_admin_changes_the_admin_pin_and_lifts_code_locks() {
         Some(joy_kiosk::text::kiosk::lockouts_lifted(1).as_str())
     );
     assert!(
-        text(&app).contains("Codes locked now (5 wrong PINs): 0"),
+        text(&app).contains("Codes locked (5 wrong PINs): 0"),
         "{}",
         text(&app)
     );
@@ -1261,7 +1260,7 @@ fn the_admin_counts_show_the_ward_rules_and_releases_at_80x24() {
     });
     let screen = screen_lines(&app, 80, 24).join("\n");
     assert!(
-        screen.contains("Team figures from at least: 5 reflections"),
+        screen.contains("Ward rules: figures from 5, texts from 5 reflections (config file)"),
         "{screen}"
     );
     assert!(screen.contains("Team figures released (week, "), "{screen}");
@@ -1272,31 +1271,119 @@ fn the_admin_counts_show_the_ward_rules_and_releases_at_80x24() {
 /// ←→ on "Team figures from at least", Enter to save; it is recorded with
 /// its date, and unchanged saves nothing.
 #[test]
-fn the_admin_sets_the_wards_k_on_the_kiosk() {
+fn the_admin_sets_the_ward_rules_on_the_kiosk() {
     use joy_kiosk::app::kiosk::{AdminItem, ADMIN_ITEMS};
+    use joy_kiosk::period::PeriodKind;
     let mut app = kiosk_admin();
     let i = ADMIN_ITEMS
         .iter()
-        .position(|x| *x == AdminItem::WardK)
+        .position(|x| *x == AdminItem::WardRules)
         .unwrap();
-    // Enter on the value in force records nothing.
     app.act(Action::Pick(i));
+    let screen = screen_lines(&app, 80, 24).join("\n");
+    for want in [
+        "Team figures from at least: 5 reflections",
+        "Free texts from at least: 5 reflections",
+        "Reflections grouped by: week",
+        "Ward 7: staff number not set",
+        "Theatres: staff number not set",
+        "Enter save this row",
+    ] {
+        assert!(screen.contains(want), "{want}\n{screen}");
+    }
+    // Enter on the value in force records nothing.
+    app.act(Action::Confirm);
     assert_eq!(app.store.team_rules().unwrap(), None);
+    // k 7: the text threshold follows it up, and both are recorded.
     app.act(Action::Right);
     app.act(Action::Right);
     let screen = screen_lines(&app, 80, 24).join("\n");
     assert!(
-        screen.contains("Team figures from at least: 7 reflections"),
+        screen.contains("Team figures from at least: 7 reflections  (not saved"),
         "{screen}"
     );
     app.act(Action::Confirm);
     let rules = app.store.team_rules().unwrap().unwrap();
     assert_eq!((rules.min_group, rules.min_group_text), (7, 7));
     let status = app.state.status.clone().unwrap_or_default();
-    assert!(status.contains("The ward's k is now 7"), "{status}");
-    // Never below 3.
-    for _ in 0..10 {
+    assert!(status.contains("figures from 7"), "{status}");
+    // Texts from 9, never below k.
+    app.act(Action::Down);
+    for _ in 0..12 {
         app.act(Action::Left);
     }
-    assert_eq!(app.state.session.admin.as_ref().unwrap().k, 3);
+    app.act(Action::Right);
+    app.act(Action::Right);
+    app.act(Action::Confirm);
+    let rules = app.store.team_rules().unwrap().unwrap();
+    assert_eq!((rules.min_group, rules.min_group_text), (7, 9));
+    // Months, from the next period on: the week open now stays a week (a
+    // reflection was filed in it).
+    app.store
+        .save_checkin(&team_reflection("Ward 7", app.t))
+        .unwrap();
+    app.act(Action::Down);
+    app.act(Action::Right);
+    app.act(Action::Confirm);
+    let (from, kind) = app
+        .store
+        .pending_period_kind(app.t.date_naive())
+        .unwrap()
+        .expect("a change to come");
+    assert_eq!(kind, PeriodKind::Month);
+    assert!(from > app.t.date_naive());
+    let screen = screen_lines(&app, 80, 24).join("\n");
+    assert!(
+        screen.contains("Reflections grouped by: month from")
+            && screen.contains("(week until then)"),
+        "{screen}"
+    );
+    // Theatres has 14 staff: a tap on its row, ten, then four.
+    app.act(Action::Click { column: 10, row: 7 });
+    assert_eq!(
+        app.state
+            .session
+            .admin
+            .as_ref()
+            .unwrap()
+            .rules
+            .as_ref()
+            .unwrap()
+            .selected,
+        4
+    );
+    app.act(Action::PageDown);
+    for _ in 0..4 {
+        app.act(Action::Right);
+    }
+    app.act(Action::Confirm);
+    assert_eq!(app.store.headcount("Theatres").unwrap(), Some(14));
+    assert_eq!(app.store.headcount("Ward 7").unwrap(), None);
+    let screen = screen_lines(&app, 80, 24).join("\n");
+    assert!(screen.contains("Theatres: 14 staff"), "{screen}");
+    assert!(!screen.contains("not saved"), "{screen}");
+    // Esc goes back to the admin rows, whose counts show the rules.
+    app.act(Action::Back);
+    assert_eq!(app.state.screen, Screen::Admin);
+    assert!(app.state.session.admin.as_ref().unwrap().rules.is_none());
+}
+
+/// A bare team reflection of `team` saved at `at` (filed by the store).
+fn team_reflection(team: &str, at: chrono::DateTime<chrono::Utc>) -> joy_kiosk::model::NewCheckin {
+    joy_kiosk::model::NewCheckin {
+        respondent: None,
+        team: Some(team.into()),
+        // Any period: the store files it into the one open at `at`.
+        period: Some("2026-W01".into()),
+        questionnaire_id: "joy-in-work".into(),
+        questionnaire_version: "1".into(),
+        file_hash: "test".into(),
+        definition: "".into(),
+        started_at: at,
+        completed_at: at,
+        is_demo: true,
+        answers: vec![],
+        scores: vec![],
+        seal: None,
+    }
 }

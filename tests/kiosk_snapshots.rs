@@ -125,8 +125,7 @@ fn admin_screen() {
         ]),
         retention_days: 365,
         in_force: 365,
-        k: 5,
-        k_in_force: 5,
+        rules: None,
         panel: joy_kiosk::text::kiosk::ADMIN_COUNTS,
     });
     app.state.screen = Screen::Admin;
@@ -137,4 +136,47 @@ fn admin_screen() {
         from: 365,
     });
     snap("admin_shorten_retention", &mut app);
+}
+
+/// The ward rules form: k, texts, a change of period kind still to come,
+/// headcounts (one changed, not saved yet), and many teams scrolling.
+#[test]
+fn admin_ward_rules() {
+    use joy_kiosk::app::ward_rules::RulesForm;
+    use joy_kiosk::model::{TeamRules, WardSettings};
+    use joy_kiosk::period::PeriodKind;
+    let mut app = App::kiosk();
+    let mut teams: Vec<(String, Option<usize>)> =
+        vec![("Ward 7".into(), Some(14)), ("Theatres".into(), None)];
+    teams.extend((1..=14).map(|i| (format!("Demo team {i}"), Some(10 + i))));
+    let mut form = RulesForm::new(
+        WardSettings {
+            rules: Some(TeamRules {
+                min_group: 5,
+                min_group_text: 7,
+            }),
+            kind: PeriodKind::Week,
+            pending: Some((
+                chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+                PeriodKind::Month,
+            )),
+            headcounts: teams,
+        },
+        TeamRules {
+            min_group: 5,
+            min_group_text: 5,
+        },
+    );
+    form.selected = 4;
+    form.headcounts[1] = Some(9);
+    app.state.session.admin = Some(AdminView {
+        selected: 5,
+        counts: None,
+        retention_days: 365,
+        in_force: 365,
+        rules: Some(form),
+        panel: joy_kiosk::text::kiosk::ADMIN_COUNTS,
+    });
+    app.state.screen = Screen::Admin;
+    snap("admin_ward_rules", &mut app);
 }

@@ -194,8 +194,9 @@ pub enum AdminItem {
     Participation,
     Export,
     Retention,
-    /// The ward's k (every figure from at least k reflections).
-    WardK,
+    /// The ward's rules: k, the free-text threshold, the period kind and
+    /// headcounts (a form of its own).
+    WardRules,
     Print,
     ChangePin,
     LiftLockouts,
@@ -209,7 +210,7 @@ pub const ADMIN_ITEMS: [AdminItem; 10] = [
     AdminItem::Export,
     AdminItem::Print,
     AdminItem::Retention,
-    AdminItem::WardK,
+    AdminItem::WardRules,
     AdminItem::ChangePin,
     AdminItem::LiftLockouts,
     AdminItem::Exit,
@@ -228,10 +229,8 @@ pub struct AdminView {
     pub retention_days: u32,
     /// Retention in force (days): shortening it asks first.
     pub in_force: u32,
-    /// The ward's k being set, and the k in force (from the database, or
-    /// the configuration while none is recorded).
-    pub k: usize,
-    pub k_in_force: usize,
+    /// The ward rules form, while it is open (it replaces the rows).
+    pub rules: Option<super::ward_rules::RulesForm>,
 }
 
 /// A row of the welcome screen.
@@ -739,15 +738,13 @@ pub fn pin_checked(state: &mut State, answer: PinAnswer) -> Vec<Effect> {
                     .kiosk
                     .as_ref()
                     .map_or(365, |k| k.config.retention_days);
-                let k = state.reflections.min_group;
                 state.session.admin = Some(AdminView {
                     selected: 0,
                     counts: None,
                     panel: text::kiosk::ADMIN_COUNTS,
                     retention_days: days,
                     in_force: days,
-                    k,
-                    k_in_force: k,
+                    rules: None,
                 });
                 state.screen = Screen::Admin;
                 vec![Effect::LoadCounts]
@@ -822,6 +819,15 @@ pub fn admin(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(view) = state.session.admin.as_mut() else {
         return end_session(state);
     };
+    if let Some(form) = view.rules.as_mut() {
+        return match super::ward_rules::update(form, action) {
+            super::ward_rules::RulesStep::Stay(effects) => effects,
+            super::ward_rules::RulesStep::Close => {
+                view.rules = None;
+                vec![Effect::LoadCounts]
+            }
+        };
+    }
     let n = ADMIN_ITEMS.len();
     let item = |i: usize| ADMIN_ITEMS[i.min(n - 1)];
     let chosen = match action {
@@ -843,21 +849,11 @@ pub fn admin(state: &mut State, action: Action) -> Vec<Effect> {
             };
             None
         }
-        Action::Left | Action::Right if item(view.selected) == AdminItem::WardK => {
-            view.k = if action == Action::Right {
-                (view.k + 1).min(crate::config::MAX_MIN_GROUP)
-            } else {
-                view.k.saturating_sub(1).max(crate::anonymity::MIN_K)
-            };
-            None
-        }
         Action::Back => return end_session(state),
         _ => None,
     };
     match chosen {
-        // Unchanged: nothing is recorded.
-        Some(AdminItem::WardK) if view.k == view.k_in_force => vec![],
-        Some(AdminItem::WardK) => vec![Effect::SetWardK(view.k), Effect::LoadCounts],
+        Some(AdminItem::WardRules) => vec![Effect::LoadWardRules],
         Some(AdminItem::Counts) => vec![Effect::LoadCounts],
         Some(AdminItem::Participation) => vec![Effect::LoadParticipation],
         Some(AdminItem::Export) => vec![Effect::AdminExport],

@@ -87,6 +87,16 @@ pub fn perform(
                     let days = retention_days(scope, store);
                     let set_here = store.setting(RETENTION_SETTING).ok().flatten().is_some();
                     let mut counts = text::kiosk::counts(&c);
+                    let rules = c.ward_rules;
+                    counts.push(text::kiosk::rules_in_force(
+                        rules
+                            .as_ref()
+                            .map_or(scope.reflections.min_group, |r| r.min_group),
+                        rules
+                            .as_ref()
+                            .map_or(scope.reflections.min_group_text, |r| r.min_group_text),
+                        rules.is_some(),
+                    ));
                     counts.push(text::kiosk::retention_source(
                         days,
                         set_here,
@@ -95,30 +105,50 @@ pub fn perform(
                     Loaded::Counts {
                         counts,
                         retention_days: days,
-                        k: c.ward_rules
-                            .map_or(scope.reflections.min_group, |r| r.min_group),
                     }
                 })
                 .unwrap_or_else(failed),
         ),
-        Effect::SetWardK(k) => {
-            let text_k = store
-                .rules()
-                .ok()
-                .flatten()
-                .map_or(scope.reflections.min_group_text, |r| r.min_group_text)
-                .max(*k);
-            let rules = crate::model::TeamRules {
-                min_group: *k,
-                min_group_text: text_k,
-            };
-            Some(
-                store
-                    .set_rules(&rules, now)
-                    .map(|_| Loaded::Notice(text::kiosk::ward_k_set(*k)))
-                    .unwrap_or_else(failed),
-            )
-        }
+        Effect::LoadWardRules => Some(
+            store
+                .ward_settings(&scope.teams, now)
+                .map(|held| Loaded::WardRules {
+                    held,
+                    config: crate::model::TeamRules {
+                        min_group: scope.reflections.min_group,
+                        min_group_text: scope.reflections.min_group_text,
+                    },
+                })
+                .unwrap_or_else(failed),
+        ),
+        Effect::SetWardRules(rules) => Some(
+            store
+                .set_rules(rules, now)
+                .map(|_| {
+                    Loaded::Notice(text::kiosk::ward_rules_set(
+                        rules.min_group,
+                        rules.min_group_text.max(rules.min_group),
+                    ))
+                })
+                .unwrap_or_else(failed),
+        ),
+        Effect::SetPeriodKind(kind) => Some(
+            store
+                .set_period_kind(*kind, now)
+                .map(|from| {
+                    Loaded::Notice(match from {
+                        Some(day) => text::period_kind_from(kind.as_str(), day),
+                        None => text::period_kind_unchanged(kind.as_str()),
+                    })
+                })
+                .unwrap_or_else(failed),
+        ),
+        Effect::SetHeadcount { team, n } => Some(
+            store
+                .set_headcount(team, *n, now)
+                .map(|()| Loaded::Notice(text::headcount_set(team, *n)))
+                .unwrap_or_else(failed),
+        ),
         Effect::AdminExport => Some(export(scope, store, now)),
         Effect::AdminPrint => Some(print(scope, store, now)),
         Effect::SetRetention(days) => Some(

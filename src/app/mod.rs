@@ -15,6 +15,7 @@ pub mod reader;
 pub mod runner;
 pub mod support;
 pub mod terminal;
+pub mod ward_rules;
 pub mod worker;
 
 use crate::model::{CheckinRecord, NewCheckin, Point};
@@ -158,8 +159,12 @@ pub enum Loaded {
     Counts {
         counts: Vec<(String, String)>,
         retention_days: u32,
-        /// The ward's k in force.
-        k: usize,
+    },
+    /// The ward's settings as the store holds them, and the rules the
+    /// configuration gives while none are recorded.
+    WardRules {
+        held: crate::model::WardSettings,
+        config: crate::model::TeamRules,
     },
     /// A message for the status line (e.g. where an export went).
     Notice(String),
@@ -249,8 +254,18 @@ pub enum Effect {
     LoadCounts,
     AdminExport,
     SetRetention(u32),
-    /// Record the ward's k (the text threshold raised to it if below).
-    SetWardK(usize),
+    /// Read the ward's rules, period kind and headcounts (the admin's
+    /// ward rules form).
+    LoadWardRules,
+    /// Record the ward's k and free-text threshold.
+    SetWardRules(crate::model::TeamRules),
+    /// Record the period kind from the next period on.
+    SetPeriodKind(crate::period::PeriodKind),
+    /// Record a team's headcount.
+    SetHeadcount {
+        team: String,
+        n: usize,
+    },
 }
 
 /// What the home screen shows for one questionnaire.
@@ -898,15 +913,22 @@ fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
         Loaded::Counts {
             counts,
             retention_days,
-            k,
         } => {
             if let Some(a) = state.session.admin.as_mut() {
                 a.counts = Some(counts);
                 a.panel = crate::text::kiosk::ADMIN_COUNTS;
                 a.retention_days = retention_days;
                 a.in_force = retention_days;
-                a.k = k;
-                a.k_in_force = k;
+            }
+        }
+        Loaded::WardRules { held, config } => {
+            if let Some(a) = state.session.admin.as_mut() {
+                // Opening the form, or reading back a saved row: the row
+                // chosen stays chosen.
+                let selected = a.rules.as_ref().map_or(0, |f| f.selected);
+                let mut form = ward_rules::RulesForm::new(held, config);
+                form.selected = selected.min(form.rows().len() - 1);
+                a.rules = Some(form);
             }
         }
         Loaded::Notice(n) => state.status = Some(n),

@@ -154,6 +154,24 @@ pub trait TeamStore {
     fn rules(&mut self) -> Result<Option<crate::model::TeamRules>>;
     /// Record the ward's rules (when they differ from those in force).
     fn set_rules(&mut self, rules: &crate::model::TeamRules, now: DateTime<Utc>) -> Result<bool>;
+    /// The ward's settings in force at `now` (rules, period kind and a
+    /// change still to come, and the headcount of each of `teams`). Read
+    /// together.
+    fn ward_settings(
+        &mut self,
+        teams: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<crate::model::WardSettings>;
+    /// Change the period kind from the next period on (see
+    /// [`Store::set_period_kind`]); the first day of the new kind, None
+    /// when it is the kind in force.
+    fn set_period_kind(
+        &mut self,
+        kind: crate::period::PeriodKind,
+        now: DateTime<Utc>,
+    ) -> Result<Option<NaiveDate>>;
+    /// Record `team`'s headcount (at least 1) from `now` on.
+    fn set_headcount(&mut self, team: &str, n: usize, now: DateTime<Utc>) -> Result<()>;
     /// The actions of `team` (all teams: None).
     fn actions(&mut self, team: Option<&str>) -> Result<Vec<TeamAction>>;
     fn action(&mut self, id: i64) -> Result<Option<TeamAction>>;
@@ -354,6 +372,39 @@ impl TeamStore for Store {
 
     fn set_rules(&mut self, rules: &crate::model::TeamRules, now: DateTime<Utc>) -> Result<bool> {
         self.set_team_rules(rules, now)
+    }
+
+    fn ward_settings(
+        &mut self,
+        teams: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<crate::model::WardSettings> {
+        self.read_tx(|s| {
+            let today = now.with_timezone(&s.time_zone()?).date_naive();
+            let mut headcounts = Vec::with_capacity(teams.len());
+            for t in teams {
+                headcounts.push((t.clone(), s.headcount(t)?));
+            }
+            Ok(crate::model::WardSettings {
+                rules: s.team_rules()?,
+                kind: s.period_kind_on(today)?,
+                pending: s.pending_period_kind(today)?,
+                headcounts,
+            })
+        })
+    }
+
+    fn set_period_kind(
+        &mut self,
+        kind: crate::period::PeriodKind,
+        now: DateTime<Utc>,
+    ) -> Result<Option<NaiveDate>> {
+        let today = now.with_timezone(&self.time_zone()?).date_naive();
+        Store::set_period_kind(self, kind, today, now)
+    }
+
+    fn set_headcount(&mut self, team: &str, n: usize, now: DateTime<Utc>) -> Result<()> {
+        Store::set_headcount(self, team, n, now)
     }
 
     fn submit(&mut self, entry: &NewCheckin) -> Result<i64> {

@@ -7,6 +7,7 @@ use super::{fit, scroll_offset, wrapped_height};
 use crate::app::kiosk::{
     self, AdminItem, PinPurpose, PinStep, WelcomeItem, ADMIN_ITEMS, MAX_PIN_LEN,
 };
+use crate::app::ward_rules::{RulesForm, RulesRow};
 use crate::app::{Action, State};
 use crate::text::{self, kiosk as words};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -479,11 +480,7 @@ fn admin_label(item: AdminItem, state: &State) -> String {
             words::ADMIN_RETENTION,
             words::retention(state.session.admin.as_ref().map_or(0, |a| a.retention_days))
         ),
-        AdminItem::WardK => format!(
-            "{}: {}",
-            words::ADMIN_WARD_K,
-            words::ward_k(state.session.admin.as_ref().map_or(0, |a| a.k))
-        ),
+        AdminItem::WardRules => words::ADMIN_WARD_RULES.to_string(),
         AdminItem::ChangePin => words::ADMIN_CHANGE_PIN.to_string(),
         AdminItem::LiftLockouts => words::ADMIN_LIFT.to_string(),
         AdminItem::Exit => words::ADMIN_EXIT.to_string(),
@@ -497,6 +494,10 @@ pub fn draw_admin(frame: &mut Frame, area: Rect, state: &State) {
         return;
     };
     let area = centre(area, BUTTON_WIDTH);
+    if let Some(form) = &view.rules {
+        draw_rules(frame, area, form, nc);
+        return;
+    }
     let mut lines: Vec<Line> = ADMIN_ITEMS
         .iter()
         .enumerate()
@@ -542,10 +543,105 @@ pub fn draw_admin(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
-pub fn admin_row_at(area: Rect, column: u16, row: u16) -> Option<usize> {
+pub fn admin_row_at(area: Rect, state: &State, column: u16, row: u16) -> Option<usize> {
     let area = centre(area, BUTTON_WIDTH);
+    if column < area.x || column >= area.right() {
+        return None;
+    }
+    if let Some(form) = state.session.admin.as_ref().and_then(|a| a.rules.as_ref()) {
+        let (first, shown) = rules_window(form, area.height);
+        let i = row.checked_sub(area.y + RULES_HEAD)? as usize;
+        return (i < shown).then_some(first + i);
+    }
     let i = row.checked_sub(area.y)? as usize;
-    (column >= area.x && column < area.right() && i < ADMIN_ITEMS.len()).then_some(i)
+    (i < ADMIN_ITEMS.len()).then_some(i)
+}
+
+/// Lines above the rules form's rows (its title and a blank line).
+const RULES_HEAD: u16 = 2;
+/// Lines below them (a blank line and the chosen row's explanation).
+const RULES_FOOT: u16 = 4;
+
+/// The rows of the rules form on screen: the first and how many, so the
+/// chosen row is always among them (many teams scroll).
+fn rules_window(form: &RulesForm, height: u16) -> (usize, usize) {
+    let n = form.rows().len();
+    let room = (height.saturating_sub(RULES_HEAD + RULES_FOOT) as usize).max(1);
+    if n <= room {
+        return (0, n);
+    }
+    let first = form.selected.saturating_sub(room - 1).min(n - room);
+    (first, room)
+}
+
+fn rules_label(form: &RulesForm, row: RulesRow) -> String {
+    let value = match row {
+        RulesRow::K => words::rules_k(form.k),
+        RulesRow::TextK => words::rules_text(form.text_k),
+        RulesRow::Period => words::rules_period(form.kind, form.held.kind, form.held.pending),
+        RulesRow::Headcount(i) => words::rules_headcount(
+            form.held.headcounts.get(i).map_or("", |(t, _)| t.as_str()),
+            form.headcounts.get(i).copied().flatten(),
+        ),
+        RulesRow::Back => words::RULES_BACK.to_string(),
+    };
+    if form.changed(row) {
+        format!("{value}  {}", words::NOT_SAVED)
+    } else {
+        value
+    }
+}
+
+fn draw_rules(frame: &mut Frame, area: Rect, form: &RulesForm, nc: bool) {
+    let (first, shown) = rules_window(form, area.height);
+    let rows = form.rows();
+    let mut lines = vec![
+        Line::styled(words::RULES_TITLE, style(Meaning::Title, nc)),
+        Line::raw(""),
+    ];
+    for (i, row) in rows.iter().enumerate().skip(first).take(shown) {
+        let chosen = i == form.selected;
+        // Keys 1-9 (then 0) choose a row, as on the admin rows.
+        let key = if i < 10 {
+            format!("{}  ", (i + 1) % 10)
+        } else {
+            "   ".to_string()
+        };
+        let more = if i == first && first > 0 {
+            words::MORE_ABOVE
+        } else if i + 1 == first + shown && first + shown < rows.len() {
+            words::MORE_BELOW
+        } else {
+            ""
+        };
+        lines.push(Line::from(vec![
+            Span::raw(if chosen { "▶ " } else { "  " }),
+            Span::styled(key, style(Meaning::Key, nc)),
+            Span::styled(
+                fit(
+                    &rules_label(form, *row),
+                    (area.width as usize).saturating_sub(5 + more.chars().count()),
+                ),
+                if chosen {
+                    style(Meaning::Selected, nc)
+                } else {
+                    style(Meaning::Normal, nc)
+                },
+            ),
+            Span::styled(more, style(Meaning::Muted, nc)),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    let why = match form.row() {
+        RulesRow::K => words::RULES_WHY_K,
+        RulesRow::TextK => words::RULES_WHY_TEXT,
+        RulesRow::Period => words::RULES_WHY_PERIOD,
+        RulesRow::Headcount(_) => words::RULES_WHY_HEADCOUNT,
+        RulesRow::Back if form.headcounts.is_empty() => words::RULES_NO_TEAMS,
+        RulesRow::Back => "",
+    };
+    lines.push(Line::styled(why, style(Meaning::Muted, nc)));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
 /// The "Still there?" box over the screen in a session's last seconds.

@@ -262,7 +262,7 @@ pub fn hit(state: &State, column: u16, row: u16) -> Option<Action> {
         Screen::Welcome => kiosk::welcome_row_at(l.body, state, column, row),
         Screen::Team => kiosk::team_row_at(l.body, state, column, row),
         Screen::Pin => return kiosk::pin_hit(l.body, state, column, row),
-        Screen::Admin => kiosk::admin_row_at(l.body, column, row),
+        Screen::Admin => kiosk::admin_row_at(l.body, state, column, row),
         Screen::Home => home::row_at(l.body, state, row),
         Screen::Question => question::row_at(l.body, state, row),
         Screen::Review => question::review_row_at(l.body, state, row),

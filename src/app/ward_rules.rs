@@ -1,0 +1,290 @@
+//! The kiosk admin's ward rules: k, the free-text threshold, the period
+//! kind and each team's headcount, as the store holds them. A row is
+//! changed with ←/→ (PgUp/PgDn by ten for a headcount) and recorded with
+//! Enter, dated; Enter on the value in force records nothing. The form
+//! keeps values, never words: `ui::kiosk` renders it.
+
+use super::{Action, Effect};
+use crate::anonymity::MIN_K;
+use crate::config::MAX_MIN_GROUP;
+use crate::model::{TeamRules, WardSettings};
+use crate::period::PeriodKind;
+
+/// Largest headcount the form sets (a ward's team, not a trust).
+pub const MAX_HEADCOUNT: usize = 999;
+
+/// A row of the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RulesRow {
+    /// Team figures from at least k reflections.
+    K,
+    /// Free texts from at least this many reflections (never below k).
+    TextK,
+    /// Weeks or months, from the next period on.
+    Period,
+    /// The headcount of team N (in the form's order).
+    Headcount(usize),
+    /// Back to the admin rows.
+    Back,
+}
+
+/// The form: the values being set beside those in force.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RulesForm {
+    pub selected: usize,
+    /// As the store holds them; `rules` falls back to the configuration's
+    /// while none are recorded.
+    pub held: WardSettings,
+    pub rules_in_force: TeamRules,
+    pub k: usize,
+    pub text_k: usize,
+    pub kind: PeriodKind,
+    pub headcounts: Vec<Option<usize>>,
+}
+
+impl RulesForm {
+    /// The form on the settings read from the store (`config`: the rules
+    /// while the store has none).
+    pub fn new(held: WardSettings, config: TeamRules) -> RulesForm {
+        let rules = held.rules.unwrap_or(config);
+        RulesForm {
+            selected: 0,
+            k: rules.min_group,
+            text_k: rules.min_group_text.max(rules.min_group),
+            kind: held.pending.map_or(held.kind, |(_, k)| k),
+            headcounts: held.headcounts.iter().map(|(_, n)| *n).collect(),
+            rules_in_force: rules,
+            held,
+        }
+    }
+
+    pub fn rows(&self) -> Vec<RulesRow> {
+        let mut v = vec![RulesRow::K, RulesRow::TextK, RulesRow::Period];
+        v.extend((0..self.headcounts.len()).map(RulesRow::Headcount));
+        v.push(RulesRow::Back);
+        v
+    }
+
+    pub fn row(&self) -> RulesRow {
+        let rows = self.rows();
+        rows[self.selected.min(rows.len() - 1)]
+    }
+
+    /// The kind that will be in force for the next period: a change still
+    /// to come, else the kind in force.
+    pub fn kind_ahead(&self) -> PeriodKind {
+        self.held.pending.map_or(self.held.kind, |(_, k)| k)
+    }
+
+    /// Whether the selected row differs from what the store holds.
+    pub fn changed(&self, row: RulesRow) -> bool {
+        match row {
+            RulesRow::K => self.k != self.rules_in_force.min_group,
+            RulesRow::TextK => self.text_k != self.rules_in_force.min_group_text,
+            RulesRow::Period => self.kind != self.kind_ahead(),
+            RulesRow::Headcount(i) => {
+                self.headcounts.get(i).copied().flatten()
+                    != self.held.headcounts.get(i).and_then(|(_, n)| *n)
+            }
+            RulesRow::Back => false,
+        }
+    }
+}
+
+/// What the admin screen does with `action` while the form is open.
+/// `Some(effects)`: handled; the caller closes the form on `Back`.
+pub fn update(form: &mut RulesForm, action: Action) -> RulesStep {
+    let n = form.rows().len();
+    match action {
+        Action::Up | Action::Down => {
+            form.selected = super::step(form.selected, n, action == Action::Down);
+            RulesStep::Stay(vec![])
+        }
+        // A digit or a click chooses a row; Enter then saves it.
+        Action::Pick(i) if i < n => {
+            form.selected = i;
+            if form.row() == RulesRow::Back {
+                RulesStep::Close
+            } else {
+                RulesStep::Stay(vec![])
+            }
+        }
+        Action::Left | Action::Right | Action::PageUp | Action::PageDown => {
+            let up = matches!(action, Action::Right | Action::PageDown);
+            let by = if matches!(action, Action::PageUp | Action::PageDown) {
+                10
+            } else {
+                1
+            };
+            change(form, up, by);
+            RulesStep::Stay(vec![])
+        }
+        Action::Confirm => save(form),
+        Action::Back => RulesStep::Close,
+        _ => RulesStep::Stay(vec![]),
+    }
+}
+
+/// What the form asks of the admin screen.
+#[derive(Debug, PartialEq)]
+pub enum RulesStep {
+    Stay(Vec<Effect>),
+    Close,
+}
+
+fn change(form: &mut RulesForm, up: bool, by: usize) {
+    let step = |v: usize, lo: usize, hi: usize| {
+        if up {
+            (v + by).min(hi)
+        } else {
+            v.saturating_sub(by).max(lo)
+        }
+    };
+    match form.row() {
+        RulesRow::K => {
+            form.k = step(form.k, MIN_K, MAX_MIN_GROUP);
+            // Texts never from fewer reflections than figures.
+            form.text_k = form.text_k.max(form.k);
+        }
+        RulesRow::TextK => form.text_k = step(form.text_k, form.k, MAX_MIN_GROUP),
+        RulesRow::Period => {
+            form.kind = match form.kind {
+                PeriodKind::Week => PeriodKind::Month,
+                PeriodKind::Month => PeriodKind::Week,
+            }
+        }
+        RulesRow::Headcount(i) => {
+            if let Some(n) = form.headcounts.get_mut(i) {
+                // Not set yet: the first step sets it (to 1, or by ten).
+                *n = Some(match *n {
+                    None if up => by,
+                    None => 1,
+                    Some(v) => step(v, 1, MAX_HEADCOUNT),
+                });
+            }
+        }
+        RulesRow::Back => {}
+    }
+}
+
+fn save(form: &mut RulesForm) -> RulesStep {
+    let row = form.row();
+    if row == RulesRow::Back {
+        return RulesStep::Close;
+    }
+    if !form.changed(row) {
+        return RulesStep::Stay(vec![]);
+    }
+    let effect = match row {
+        RulesRow::K | RulesRow::TextK => Effect::SetWardRules(TeamRules {
+            min_group: form.k,
+            min_group_text: form.text_k.max(form.k),
+        }),
+        RulesRow::Period => Effect::SetPeriodKind(form.kind),
+        RulesRow::Headcount(i) => match (form.held.headcounts.get(i), form.headcounts.get(i)) {
+            (Some((team, _)), Some(Some(n))) => Effect::SetHeadcount {
+                team: team.clone(),
+                n: *n,
+            },
+            _ => return RulesStep::Stay(vec![]),
+        },
+        RulesRow::Back => return RulesStep::Close,
+    };
+    // Read back what was recorded, so the form shows the store's values.
+    RulesStep::Stay(vec![effect, Effect::LoadWardRules])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(headcounts: &[(&str, Option<usize>)]) -> RulesForm {
+        RulesForm::new(
+            WardSettings {
+                rules: None,
+                kind: PeriodKind::Week,
+                pending: None,
+                headcounts: headcounts
+                    .iter()
+                    .map(|(t, n)| (t.to_string(), *n))
+                    .collect(),
+            },
+            TeamRules {
+                min_group: 5,
+                min_group_text: 5,
+            },
+        )
+    }
+
+    #[test]
+    fn enter_on_the_value_in_force_records_nothing() {
+        let mut f = form(&[("Ward A", Some(12))]);
+        for i in 0..4 {
+            f.selected = i;
+            assert_eq!(save(&mut f), RulesStep::Stay(vec![]));
+        }
+    }
+
+    #[test]
+    fn texts_never_from_fewer_reflections_than_figures() {
+        let mut f = form(&[]);
+        for _ in 0..3 {
+            update(&mut f, Action::Right);
+        }
+        assert_eq!((f.k, f.text_k), (8, 8));
+        f.selected = 1;
+        for _ in 0..10 {
+            update(&mut f, Action::Left);
+        }
+        assert_eq!(f.text_k, 8);
+        f.selected = 0;
+        for _ in 0..10 {
+            update(&mut f, Action::Left);
+        }
+        assert_eq!(f.k, MIN_K);
+    }
+
+    #[test]
+    fn a_headcount_is_set_by_steps_of_one_and_ten() {
+        let mut f = form(&[("Ward A", None)]);
+        update(&mut f, Action::Pick(3));
+        update(&mut f, Action::PageDown);
+        update(&mut f, Action::Right);
+        update(&mut f, Action::Right);
+        assert_eq!(f.headcounts, vec![Some(12)]);
+        assert_eq!(
+            save(&mut f),
+            RulesStep::Stay(vec![
+                Effect::SetHeadcount {
+                    team: "Ward A".into(),
+                    n: 12
+                },
+                Effect::LoadWardRules
+            ])
+        );
+    }
+
+    #[test]
+    fn the_period_row_compares_with_a_change_still_to_come() {
+        let mut f = form(&[]);
+        f.held.pending = Some((chrono::NaiveDate::MIN, PeriodKind::Month));
+        f = RulesForm::new(
+            f.held.clone(),
+            TeamRules {
+                min_group: 5,
+                min_group_text: 5,
+            },
+        );
+        assert_eq!(f.kind, PeriodKind::Month);
+        f.selected = 2;
+        assert_eq!(save(&mut f), RulesStep::Stay(vec![]));
+        update(&mut f, Action::Right);
+        assert_eq!(
+            save(&mut f),
+            RulesStep::Stay(vec![
+                Effect::SetPeriodKind(PeriodKind::Week),
+                Effect::LoadWardRules
+            ])
+        );
+    }
+}
