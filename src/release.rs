@@ -73,7 +73,9 @@ pub struct StoredReflection {
 
 /// Which definition a period is read with: the one most of its
 /// reflections were answered on (ties: the first in `defs`, which the
-/// store gives oldest first). None when no reflection has a known one.
+/// store gives oldest first). When no reflection has a known one, the
+/// first given (the file at hand: no answer is read with it, only counts
+/// and stored scores); None when none is given.
 pub fn choose<'a>(
     defs: &'a BTreeMap<String, Questionnaire>,
     rows: &[StoredReflection],
@@ -84,7 +86,9 @@ pub fn choose<'a>(
             *counts.entry(q.hash.as_str()).or_default() += 1;
         }
     }
-    let best = counts.values().copied().max()?;
+    let Some(best) = counts.values().copied().max() else {
+        return defs.values().next();
+    };
     defs.values()
         .find(|q| counts.get(q.hash.as_str()) == Some(&best))
 }

@@ -341,6 +341,77 @@ fn a_swapped_questionnaire_file_cannot_turn_texts_into_tallies() {
     assert!(!md.contains("secret"), "{md}");
 }
 
+/// Entries saved before the store kept definitions (as after migration 9)
+/// have none kept. A file with the same id but another hash is not what
+/// they were answered on: their answers are not read with it (their count
+/// and stored scores still count), so the swap shows no text as a tally.
+/// The file they were answered on (same hash) is kept at the first
+/// release, so a later swap cannot change how they are read either.
+#[test]
+fn entries_saved_before_definitions_were_kept_are_not_read_with_a_swapped_file() {
+    let q = team_q();
+    let swapped_src = q.source.replace(
+        "id = \"what-matters\"\ntype = \"text\"\nrequired = false\nmax_length = 300",
+        "id = \"what-matters\"\ntype = \"choice\"\nrequired = false\noptions = [{ value = \"a\", label = \"A\" }]",
+    );
+    let swapped = load::load_str("swapped.toml", &swapped_src).expect("the swapped file loads");
+    assert_ne!(swapped.hash, q.hash);
+    let mut s = store_in_london();
+    let w = Period::parse(W47).unwrap();
+    // Five legacy entries: no definition kept with them.
+    let rows: Vec<NewCheckin> = (0..5)
+        .map(|i| {
+            let mut r = reflection(&q, "Ward 7", day("2026-11-17"), &format!("secret {i}"), i);
+            r.definition = "".into();
+            r
+        })
+        .collect();
+    s.save_many(&rows).unwrap();
+    s.release_closed(
+        at(day("2026-11-24"), 9),
+        std::slice::from_ref(&swapped),
+        Thresholds::new(5, 5),
+    )
+    .unwrap();
+    let h = view(&mut s, &q, w, Thresholds::new(5, 5));
+    let Content::Shown(p) = &h.content else {
+        panic!("the count and scores are still released: {h:?}")
+    };
+    assert_eq!(h.reflections, 5);
+    assert!(
+        p.tallies
+            .iter()
+            .all(|t| t.question_id != "what-matters" || t.answered == 0),
+        "{p:?}"
+    );
+    assert!(!format!("{p:?}").contains("secret"), "{p:?}");
+    // Their stored scores still count.
+    assert_eq!(p.scores[0].answered, 5);
+    assert!(!minutes(&h).contains("secret"), "{}", minutes(&h));
+
+    // The same, with the file they were answered on at hand at the first
+    // release: it is kept, and the texts are read as texts.
+    let mut s = store_in_london();
+    s.save_many(&rows).unwrap();
+    s.release_closed(
+        at(day("2026-11-24"), 9),
+        std::slice::from_ref(&q),
+        Thresholds::new(5, 5),
+    )
+    .unwrap();
+    let kept: i64 = s
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM questionnaire_def WHERE hash = ?1",
+            [&q.hash],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, 1, "the file answered on is kept at the first release");
+    let h = view(&mut s, &q, w, Thresholds::new(5, 5));
+    assert!(minutes(&h).contains("secret"), "{}", minutes(&h));
+}
+
 /// A terminal in another time zone saves on the ward's Monday morning: the
 /// store, not the terminal, files it, by the ward's date.
 #[test]

@@ -677,8 +677,12 @@ impl Store {
 }
 
 /// The definitions to read `rows` with, by row hash: the kept one, else
-/// the file at hand with the same id (entries saved before definitions
-/// were kept).
+/// (entries saved before definitions were kept) the file at hand with the
+/// same id **and the same hash**, which is then kept, so a later swap
+/// cannot change how they are read. A row whose definition is neither
+/// kept nor at hand has none: its count and stored scores count, none of
+/// its answers are read. When no row has one, the file at hand with the
+/// id is given alone, to read those counts and scores by.
 fn definitions(
     c: &Connection,
     rows: &[StoredReflection],
@@ -695,9 +699,23 @@ fn definitions(
         let kept = source.and_then(|s| {
             crate::questionnaire::load::load_str(&format!("{id} (as answered)"), &s).ok()
         });
-        let q = kept.or_else(|| fallback.iter().find(|q| q.id == id).cloned());
+        let q = match kept {
+            Some(q) => Some(q),
+            None => match fallback.iter().find(|q| q.id == id && q.hash == h) {
+                Some(q) => {
+                    keep_definition(c, &q.hash, &q.id, &q.version, &q.source)?;
+                    Some(q.clone())
+                }
+                None => None,
+            },
+        };
         if let Some(q) = q {
             out.insert(h.to_string(), q);
+        }
+    }
+    if out.is_empty() {
+        if let Some(q) = fallback.iter().find(|q| q.id == id) {
+            out.insert(q.hash.clone(), q.clone());
         }
     }
     Ok(out)
