@@ -16,7 +16,7 @@ use crate::anonymity::{Hidden, Thresholds};
 use crate::huddle::{
     build, Content, Huddle, Panels, Reflection, ScorePanel, TrendPoint, TREND_PERIODS,
 };
-use crate::period::Period;
+use crate::period::{Period, PeriodKind};
 use crate::questionnaire::{QuestionKind, Questionnaire};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -234,12 +234,52 @@ fn earlier_of_first_score(
     Some((first.label.clone(), points))
 }
 
+/// The periods of a trend of `n` ending with `last`, walking back from
+/// each period's first day: the released period holding the day before
+/// (of whichever kind it was released as, so weeks released before a
+/// change to months stay in the months' trend), else a gap of the same
+/// kind, or of the other kind where a release starts inside that gap.
+pub fn trend_periods(last: Period, released: &[Period], n: usize) -> Vec<Period> {
+    let mut out = vec![last];
+    let mut p = last;
+    while out.len() < n {
+        let Some(day) = p.first_day().pred_opt() else {
+            break;
+        };
+        p = match released.iter().find(|r| r.contains(day)) {
+            Some(r) => *r,
+            None => {
+                let gap = Period::containing(p.kind(), day);
+                let overlaps = released
+                    .iter()
+                    .any(|r| r.first_day() >= gap.first_day() && r.first_day() <= day);
+                if overlaps {
+                    let other = match p.kind() {
+                        PeriodKind::Week => PeriodKind::Month,
+                        PeriodKind::Month => PeriodKind::Week,
+                    };
+                    Period::containing(other, day)
+                } else {
+                    gap
+                }
+            }
+        };
+        out.push(p);
+    }
+    out.reverse();
+    out
+}
+
 /// The score's means over the [`TREND_PERIODS`] periods ending with the
-/// release's, from the releases of those periods (a period not released,
-/// or under the thresholds, is a gap).
+/// release's (see [`trend_periods`]), from the releases of those periods
+/// (a period not released, or under the thresholds, is a gap).
 fn trend(r: &Release, s: &ScorePanel, earlier: &[Release], t: Thresholds) -> Vec<TrendPoint> {
-    r.period
-        .last_n(TREND_PERIODS)
+    let released: Vec<Period> = earlier
+        .iter()
+        .map(|e| e.period)
+        .filter(|p| p.first_day() < r.period.first_day())
+        .collect();
+    trend_periods(r.period, &released, TREND_PERIODS)
         .into_iter()
         .map(|p| {
             let mean = if p == r.period {
@@ -373,6 +413,30 @@ mod tests {
         assert_eq!(tr[6].mean, Ok(2.0));
         assert_eq!(tr[5].mean, Err(Hidden::TooFew { have: 3, need: 5 }));
         assert_eq!(tr[4].mean, Err(Hidden::NoReflections));
+    }
+
+    #[test]
+    fn a_trend_walks_back_across_a_change_from_months_to_weeks() {
+        let p = |s: &str| Period::parse(s).unwrap();
+        let released = [p("2026-12"), p("2027-01"), p("2027-W05")];
+        let got: Vec<String> = trend_periods(p("2027-W06"), &released, 6)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            got,
+            ["2026-10", "2026-11", "2026-12", "2027-01", "2027-W05", "2027-W06"]
+        );
+        // A gap of months with weeks released inside it walks in weeks.
+        let released = [p("2026-W49"), p("2026-W50")];
+        let got: Vec<String> = trend_periods(p("2027-01"), &released, 5)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            got,
+            ["2026-W50", "2026-W51", "2026-W52", "2026-W53", "2027-01"]
+        );
     }
 
     #[test]

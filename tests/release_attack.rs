@@ -480,6 +480,68 @@ fn a_change_of_period_kind_waits_for_the_next_period() {
     );
 }
 
+/// After a change from weeks to months, the first month's trend still
+/// shows the weeks released before it (each point labelled by its own
+/// period): nothing released vanishes from the huddle.
+#[test]
+fn a_trend_across_a_change_of_kind_keeps_the_weeks_released_before() {
+    let q = team_q();
+    let mut s = store_in_london();
+    let now = at(day("2026-12-01"), 9);
+    s.set_period_kind(PeriodKind::Week, day("2026-12-01"), now)
+        .unwrap();
+    s.set_period_kind(PeriodKind::Month, day("2026-12-09"), now)
+        .unwrap();
+    let mut rows = Vec::new();
+    for (i, d) in ["2026-12-02", "2026-12-09", "2026-12-16", "2027-01-06"]
+        .iter()
+        .enumerate()
+    {
+        for j in 0..5 {
+            let mut c = reflection(&q, "Ward 7", day(d), "x", (i * 10 + j) as u64);
+            c.period = Some("2020-W01".into());
+            rows.push(c);
+        }
+    }
+    s.save_many(&rows).unwrap();
+    s.release_closed(at(day("2027-02-03"), 9), &[], Thresholds::new(5, 5))
+        .unwrap();
+    let jan = Period::parse("2027-01").unwrap();
+    let h = view(&mut s, &q, jan, Thresholds::new(5, 5));
+    let Content::Shown(p) = &h.content else {
+        panic!("{h:?}")
+    };
+    let trend = &p.scores[0].trend;
+    let shown: Vec<String> = trend
+        .iter()
+        .filter(|x| x.mean.is_ok())
+        .map(|x| x.period.to_string())
+        .collect();
+    assert_eq!(
+        shown,
+        ["2026-W49", "2026-W50", "2026-W51", "2027-01"],
+        "{trend:?}"
+    );
+    // The weeks after the last one released and before the first month
+    // are gaps of their own kind, in order (the last week, cut short by
+    // the first month, included).
+    let periods: Vec<String> = trend.iter().map(|x| x.period.to_string()).collect();
+    assert_eq!(
+        periods,
+        [
+            "2026-W47", "2026-W48", "2026-W49", "2026-W50", "2026-W51", "2026-W52", "2026-W53",
+            "2027-01"
+        ]
+    );
+    // And the summary's "change since the last release" compares with
+    // the last week.
+    let (_, earlier) = h.earlier.clone().unwrap();
+    assert_eq!(
+        earlier.last().map(|x| x.period.to_string()),
+        Some("2026-W53".to_string())
+    );
+}
+
 /// A reading command never writes: `joy huddle` on a file with a closed,
 /// unreleased week leaves the file as it was and says the week is waiting.
 #[test]

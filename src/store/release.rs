@@ -605,6 +605,35 @@ impl Store {
         })
     }
 
+    /// The releases of `team` on `questionnaire` that a trend ending with
+    /// `period` may show: those before it, of either period kind, within
+    /// [`crate::huddle::TREND_PERIODS`] months of its start.
+    pub fn releases_before(
+        &mut self,
+        team: &str,
+        questionnaire: &str,
+        period: Period,
+    ) -> Result<Vec<Release>> {
+        let start = period.first_day();
+        let from = start - chrono::Duration::days(31 * crate::huddle::TREND_PERIODS as i64);
+        self.sql(|c| {
+            let mut out = Vec::new();
+            let mut st = c.prepare_cached(
+                "SELECT figures, texts, period FROM team_release WHERE team = ?1 AND questionnaire_id = ?2",
+            )?;
+            let mut rows = st.query([team, questionnaire])?;
+            while let Some(r) = rows.next()? {
+                let p: String = r.get(2)?;
+                let wanted = Period::parse(&p)
+                    .is_ok_and(|p| p.first_day() < start && p.last_day() >= from);
+                if wanted {
+                    out.extend(release_row(r)?);
+                }
+            }
+            Ok(out)
+        })
+    }
+
     /// The ward total's release of `questionnaire` in `period`, and the
     /// release of every team that gave reflections then.
     pub fn ward_releases(

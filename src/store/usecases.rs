@@ -429,12 +429,7 @@ impl TeamStore for Store {
             let mine = s.releases(team, questionnaire, &[period])?;
             match mine.into_iter().next() {
                 Some(release) => {
-                    let earlier: Vec<Period> = period
-                        .last_n(crate::huddle::TREND_PERIODS)
-                        .into_iter()
-                        .filter(|p| *p != period)
-                        .collect();
-                    let earlier = s.releases(team, questionnaire, &earlier)?;
+                    let earlier = s.releases_before(team, questionnaire, period)?;
                     Ok(PeriodView::Released {
                         release: Box::new(release),
                         earlier,
