@@ -461,7 +461,7 @@ pub fn to_csv(
                         q,
                         "tally",
                         &t.question_id,
-                        "",
+                        &t.text,
                         "",
                         "",
                         &reason(hd),
@@ -475,13 +475,23 @@ pub fn to_csv(
                     for s in v {
                         put(
                             &mut w,
-                            &[team, &p, q, "text", &t.question_id, "", s, "", ""],
+                            &[team, &p, q, "text", &t.question_id, &t.text, s, "", ""],
                         )?;
                     }
                 }
                 Err(hd) => put(
                     &mut w,
-                    &[team, &p, q, "text", &t.question_id, "", "", "", &reason(hd)],
+                    &[
+                        team,
+                        &p,
+                        q,
+                        "text",
+                        &t.question_id,
+                        &t.text,
+                        "",
+                        "",
+                        &reason(hd),
+                    ],
                 )?,
             }
         }

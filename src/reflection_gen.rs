@@ -85,6 +85,28 @@ const DEMO_TEXTS: [&str; 8] = [
     "(demo) a patient went home walking",
 ];
 
+/// Endings joined to [`DEMO_TEXTS`], so demo texts rarely repeat.
+const DEMO_ENDINGS: [&str; 8] = [
+    "",
+    " on the late shift",
+    " this week",
+    " after a busy morning",
+    " in bay 3",
+    " on nights",
+    " - thank you all",
+    " at the weekend",
+];
+
+/// The demo text numbered `r` (any number).
+fn demo_text(r: u64) -> String {
+    let n = DEMO_TEXTS.len() as u64;
+    format!(
+        "{}{}",
+        DEMO_TEXTS[(r % n) as usize],
+        DEMO_ENDINGS[((r / n) % DEMO_ENDINGS.len() as u64) as usize]
+    )
+}
+
 /// A demo ward's team reflections on `q` over the `days` before `now`:
 /// team A gives 7-12 a week, B 3-8, C 1-4 (so the huddle shows groups above
 /// and below k, and the ward view's complementary suppression), every row
@@ -114,7 +136,7 @@ pub fn demo_ward(
                     // About half write something.
                     let r = texts.next_u64();
                     if r % 2 == 0 {
-                        DEMO_TEXTS[(r / 2) as usize % DEMO_TEXTS.len()].to_string()
+                        demo_text(r / 2)
                     } else {
                         String::new()
                     }
@@ -126,4 +148,14 @@ pub fn demo_ward(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn demo_texts_are_marked_and_rarely_repeat() {
+        let all: std::collections::BTreeSet<String> = (0..64).map(super::demo_text).collect();
+        assert_eq!(all.len(), 64);
+        assert!(all.iter().all(|t| t.starts_with("(demo) ")));
+    }
 }

@@ -183,6 +183,7 @@ pub const DELETE_TITLE: &str = " Delete this check-in? ";
 pub const DELETE_NOTE: &str = "Its answers and scores are deleted too. This cannot be undone.";
 pub const LEAVE_QUIT_QUESTION: &str = "Your answers have not been saved. Quit anyway?";
 pub const MORE_BELOW: &str = "↓ more below";
+pub const MORE_BOTH: &str = "↑↓ more above and below";
 pub const MORE_ABOVE: &str = "↑ more above";
 pub const HISTORY_ALL: &str = "All questionnaires";
 

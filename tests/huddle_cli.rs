@@ -120,6 +120,11 @@ fn above_the_threshold_the_export_shows_aggregates_and_safe_text() {
     );
     assert!(csv.contains(",average,team-joy,Team joy rating,"), "{csv}");
     assert!(csv.contains("matters number 5"), "{csv}");
+    // A text row names its question in the label column.
+    assert!(
+        csv.contains(",text,what-matters,What matters to you at work right now?,matters number"),
+        "{csv}"
+    );
     // A formula typed as a reflection stays text.
     assert!(csv.contains("'=HYPERLINK"), "{csv}");
     #[cfg(unix)]

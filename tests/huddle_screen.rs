@@ -507,6 +507,59 @@ fn the_chosen_action_stays_in_sight_follows_its_action_and_undoes() {
     );
 }
 
+/// Long actions wrap over several lines: the scrolled list starts on a
+/// whole action, never part-way through one, and says there is more above.
+#[test]
+fn a_scrolled_action_list_starts_on_a_whole_action() {
+    let mut h = huddle(6, [0, 0, 0]);
+    for i in 0..12 {
+        h.store
+            .add_action(
+                &joy_kiosk::model::NewAction {
+                    team: "Ward 7".into(),
+                    action: format!(
+                        "Action {i:02}: agree who restocks the resus trolley after each shift and how it is checked"
+                    ),
+                    owner: "Sister A (demo)".into(),
+                    review_on: None,
+                    pebble: String::new(),
+                    scope: None,
+                },
+                today(),
+            )
+            .unwrap();
+    }
+    let effects = joy_kiosk::app::huddle::load(&mut h.state);
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+    run_effects(&mut h.state, &mut h.store, effects, now);
+    h.act(Action::Last);
+    // The panel's first line and its column, from the list's title.
+    let screen = h.screen(80, 24);
+    let top = screen.lines().nth(3).unwrap_or("");
+    let x = top.rfind("Actions").expect("the actions panel's title");
+    let mut scrolled_once = false;
+    for steps in 1..12 {
+        h.act(Action::Down);
+        let screen = h.screen(80, 24);
+        let first: String = screen
+            .lines()
+            .nth(3)
+            .unwrap_or("")
+            .chars()
+            .skip(x)
+            .collect();
+        if first.trim() != "Actions" {
+            scrolled_once = true;
+            assert!(
+                first.starts_with("open"),
+                "after {steps} steps the panel starts mid-action: {first:?}\n{screen}"
+            );
+            assert!(screen.contains("more above"), "{screen}");
+        }
+    }
+    assert!(scrolled_once, "the list scrolled");
+}
+
 /// Snapshots of the panels this issue added: the summary above k, a long
 /// text panel with "more below", and the new-action form.
 #[test]
@@ -600,4 +653,29 @@ fn the_ward_panel_shows_each_team_beside_the_total() {
         .unwrap_or_default();
     assert!(total.contains("cannot be worked out"), "{wide}");
     insta::assert_snapshot!("huddle_ward_panel_80x24", h.screen(80, 24));
+}
+
+/// A notice on the huddle's wall display ("Recorded ...") goes by itself
+/// after a while, without anyone pressing a key.
+#[test]
+fn a_notice_on_the_huddle_screen_goes_by_itself() {
+    let mut h = huddle(6, [5, 5, 5]);
+    h.state.status = Some("Recorded: a test notice".into());
+    let start = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+    for s in [0, 10] {
+        dispatch(
+            &mut h.state,
+            &mut h.store,
+            Action::Tick,
+            start + chrono::Duration::seconds(s),
+        );
+        assert!(h.state.status.is_some(), "still shown after {s} s");
+    }
+    dispatch(
+        &mut h.state,
+        &mut h.store,
+        Action::Tick,
+        start + chrono::Duration::seconds(joy_kiosk::app::NOTICE_SECONDS + 1),
+    );
+    assert_eq!(h.state.status, None);
 }

@@ -268,6 +268,27 @@ pub enum Effect {
     },
 }
 
+/// How long a notice stays on the huddle screen (a wall display nobody
+/// may touch for an hour).
+pub const NOTICE_SECONDS: i64 = 20;
+
+/// On the huddle screen, clear a notice shown for [`NOTICE_SECONDS`].
+fn expire_notice(state: &mut State, now: DateTime<Utc>) {
+    let Some(status) = state.status.as_ref() else {
+        state.status_seen = None;
+        return;
+    };
+    match &state.status_seen {
+        Some((seen, since)) if seen == status => {
+            if state.screen == Screen::Huddle && (now - *since).num_seconds() >= NOTICE_SECONDS {
+                state.status = None;
+                state.status_seen = None;
+            }
+        }
+        _ => state.status_seen = Some((status.clone(), now)),
+    }
+}
+
 /// What the home screen shows for one questionnaire.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HomeSummary {
@@ -430,6 +451,9 @@ pub struct State {
     pub quit: bool,
     /// A message for the user (e.g. a failed save), shown in the status line.
     pub status: Option<String>,
+    /// The status line's message as first seen by a tick, and when: on the
+    /// huddle's wall display a notice goes after [`NOTICE_SECONDS`].
+    pub status_seen: Option<(String, DateTime<Utc>)>,
     pub size: (u16, u16),
     pub no_color: bool,
     /// The time of the last action, so drawing needs no clock.
@@ -479,6 +503,7 @@ impl State {
             confirm: None,
             quit: false,
             status: None,
+            status_seen: None,
             size: (80, 24),
             no_color: false,
             now,
@@ -553,7 +578,10 @@ pub fn update(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
             return vec![];
         }
         Action::Late(_) => return vec![],
-        Action::Tick => return kiosk::tick(state, now),
+        Action::Tick => {
+            expire_notice(state, now);
+            return kiosk::tick(state, now);
+        }
         _ => {}
     }
     if let Action::Click { column, row } = action {

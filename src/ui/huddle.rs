@@ -245,12 +245,21 @@ fn draw_panel(frame: &mut Frame, area: Rect, v: &HuddleView, p: Panel, nc: bool)
         }
         _ => {
             let lines = panel_lines(v, p, area.width, nc);
-            // The actions list scrolls to keep the chosen action in sight.
+            // The actions list scrolls to keep the chosen action in sight,
+            // starting on a whole action.
+            if p == Panel::Actions && v.adding.is_none() && !v.actions.is_empty() {
+                let scroll = selection_scroll(&lines, 2 + v.action_selected, area);
+                return super::draw_scrolled_from(
+                    frame,
+                    area,
+                    Paragraph::new(lines).wrap(Wrap { trim: false }),
+                    scroll,
+                    nc,
+                );
+            }
             let scroll = if p == Panel::Actions && v.adding.is_some() {
                 // The form is at the end: show it.
                 u16::MAX
-            } else if p == Panel::Actions && !v.actions.is_empty() {
-                selection_scroll(&lines, 2 + v.action_selected, area)
             } else {
                 v.scroll
             };
@@ -458,10 +467,16 @@ fn selection_scroll(lines: &[Line<'static>], at: usize, area: Rect) -> u16 {
             .min(u16::MAX as usize) as u16
     };
     let at = at.min(lines.len().saturating_sub(1));
-    let above = height(&lines[..at]);
-    let own = height(&lines[at..=at]);
     let view = area.height.saturating_sub(1);
-    (above + own).saturating_sub(view)
+    if height(&lines[..=at]) <= view {
+        return 0;
+    }
+    // The first line (an action) from which the chosen one still fits:
+    // the panel starts on a whole action, never part-way through one.
+    let first = (0..=at)
+        .find(|&j| height(&lines[j..=at]) <= view)
+        .unwrap_or(at);
+    height(&lines[..first])
 }
 
 /// How far the panel showing can scroll on a screen of the state's size

@@ -310,8 +310,23 @@ pub(crate) fn draw_scrolled(
     no_color: bool,
 ) {
     let total = p.line_count(area.width).min(u16::MAX as usize) as u16;
+    let (_, max) = scroll_view(total, area.height);
+    draw_scrolled_from(frame, area, p, scroll.min(max), no_color);
+}
+
+/// [`draw_scrolled`] from line `scroll` even past the last full page (a
+/// list that starts on a whole item may leave room at the bottom), with
+/// "more above", "more below" or both under it.
+pub(crate) fn draw_scrolled_from(
+    frame: &mut Frame,
+    area: Rect,
+    p: Paragraph,
+    scroll: u16,
+    no_color: bool,
+) {
+    let total = p.line_count(area.width).min(u16::MAX as usize) as u16;
     let (view, max) = scroll_view(total, area.height);
-    let scroll = scroll.min(max);
+    let scroll = scroll.min(total.saturating_sub(1));
     frame.render_widget(
         p.scroll((scroll, 0)),
         Rect {
@@ -320,10 +335,11 @@ pub(crate) fn draw_scrolled(
         },
     );
     if max > 0 && area.height > view {
-        let hint = if scroll < max {
-            text::MORE_BELOW
-        } else {
-            text::MORE_ABOVE
+        let below = scroll.saturating_add(view) < total;
+        let hint = match (scroll > 0, below) {
+            (false, _) => text::MORE_BELOW,
+            (true, true) => text::MORE_BOTH,
+            (true, false) => text::MORE_ABOVE,
         };
         frame.render_widget(
             Paragraph::new(Line::styled(hint, style(Meaning::Accent, no_color))),
