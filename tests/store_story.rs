@@ -1,7 +1,9 @@
 //! One story of each storage trait, told only through the trait (no SQL,
-//! no `connection()`), so a second backend runs it unchanged: a PostgreSQL
-//! store implementing `TeamStore` runs `team_story`. Here both run on the
-//! SQLite store, in memory and on a file.
+//! no `connection()`), so a second backend runs it unchanged: both run on
+//! the SQLite store, in memory and on a file, and `team_story` runs on the
+//! PostgreSQL store too (on the server `scripts/with-postgres` starts).
+
+mod server;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use joy_kiosk::anonymity::Thresholds;
@@ -303,11 +305,82 @@ fn team_story_on_a_file() {
     team_story(&mut Store::open(&dir.path().join("joy.db")).unwrap());
 }
 
+#[test]
+fn team_story_on_postgresql() {
+    team_story(&mut server::fresh_store());
+}
+
 /// Actions keep every version: a change is undone to the one before, and
 /// minutes of a past week show actions as they stood at its end.
 #[test]
 fn actions_are_versioned_undone_and_read_as_of_a_day() {
-    let mut s = Store::open_in_memory().unwrap();
+    actions_story(&mut Store::open_in_memory().unwrap());
+}
+
+#[test]
+fn actions_are_versioned_on_postgresql() {
+    actions_story(&mut server::fresh_store());
+}
+
+#[test]
+fn ward_settings_in_memory() {
+    settings_story(&mut Store::open_in_memory().unwrap());
+}
+
+#[test]
+fn ward_settings_on_postgresql() {
+    settings_story(&mut server::fresh_store());
+}
+
+/// The ward's settings: rules, period kind (a change waits for the next
+/// period), headcounts, read together.
+fn settings_story(s: &mut impl TeamStore) {
+    let teams = vec!["Ward 7".to_string(), "Theatres".to_string()];
+    let now = t0();
+    let w = s.ward_settings(&teams, now).unwrap();
+    assert_eq!(w.rules, None);
+    assert_eq!(w.kind, PeriodKind::Week);
+    assert_eq!(w.pending, None);
+    assert_eq!(
+        w.headcounts,
+        vec![("Ward 7".into(), None), ("Theatres".into(), None)]
+    );
+    s.set_headcount("Ward 7", 14, now).unwrap();
+    s.set_headcount("Ward 7", 15, now + Duration::days(1))
+        .unwrap();
+    // A reflection filed in the open week: months wait for the next period.
+    let cat = Catalog::bundled();
+    let q = cat.get("team-reflection").unwrap();
+    let mut rng = Rng::new(3);
+    let a = reflection_gen::answers(q, 0.6, &mut rng, |_| String::new());
+    let mut entry = reflection_gen::checkin(q, &a, "Ward 7", PeriodKind::Week, now.date_naive());
+    entry.completed_at = now;
+    s.submit(&entry).unwrap();
+    let from = s
+        .set_period_kind(PeriodKind::Month, now)
+        .unwrap()
+        .expect("a change to come");
+    assert!(from > now.date_naive());
+    assert_eq!(
+        from.format("%d").to_string(),
+        "01",
+        "months start on the 1st"
+    );
+    assert_eq!(
+        s.set_period_kind(PeriodKind::Month, now).unwrap(),
+        Some(from),
+        "asked again: the same change to come"
+    );
+    let w = s.ward_settings(&teams, now + Duration::days(1)).unwrap();
+    assert_eq!(w.kind, PeriodKind::Week);
+    assert_eq!(w.pending, Some((from, PeriodKind::Month)));
+    assert_eq!(w.headcounts[0], ("Ward 7".into(), Some(15)));
+    // Back to weeks before the change came: the change is dropped.
+    assert_eq!(s.set_period_kind(PeriodKind::Week, now).unwrap(), None);
+    assert_eq!(s.ward_settings(&teams, now).unwrap().pending, None);
+}
+
+fn actions_story(s: &mut impl TeamStore) {
     let d = |x: &str| NaiveDate::parse_from_str(x, "%Y-%m-%d").unwrap();
     let id = s
         .add_action(

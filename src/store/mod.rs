@@ -8,6 +8,7 @@ mod health;
 pub mod history;
 pub mod kiosk;
 pub mod layout;
+pub mod pg;
 pub mod release;
 pub mod safety;
 pub mod schema;
@@ -61,6 +62,12 @@ pub enum StoreError {
     },
     #[error("cannot read {path}: {cause}")]
     Io { path: String, cause: std::io::Error },
+    #[error("the team server ({place}) failed while {what}: {cause}. Entries stay on this terminal; check that the server is running and reachable.")]
+    Server {
+        place: String,
+        what: String,
+        cause: String,
+    },
     #[error("database error in {path}: {cause}{}", disk_hint(cause))]
     Sqlite {
         path: String,

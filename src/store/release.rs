@@ -283,9 +283,9 @@ pub struct ReleaseReport {
 }
 
 /// The texts of a release's text panels, apart from its figures.
-type Texts = Vec<Option<Vec<String>>>;
+pub(crate) type Texts = Vec<Option<Vec<String>>>;
 
-fn split_texts(r: &Release) -> (Release, Texts) {
+pub(crate) fn split_texts(r: &Release) -> (Release, Texts) {
     let mut figures = r.clone();
     let mut texts = Vec::new();
     if let Some(p) = figures.panels.as_mut() {
@@ -299,7 +299,7 @@ fn split_texts(r: &Release) -> (Release, Texts) {
     (figures, texts)
 }
 
-fn join_texts(mut r: Release, texts: Option<Texts>) -> Release {
+pub(crate) fn join_texts(mut r: Release, texts: Option<Texts>) -> Release {
     if let Some(p) = r.panels.as_mut() {
         for (i, t) in p.texts.iter_mut().enumerate() {
             if t.texts.is_ok() {

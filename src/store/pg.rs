@@ -1,0 +1,912 @@
+//! The team's shared store on PostgreSQL (issue 17, first step): the
+//! [`TeamStore`] trait, the same use cases as the SQLite store, each one
+//! transaction, run by `tests/store_story.rs` against both.
+//!
+//! What it holds: anonymous entries and team reflections (filed by the
+//! server's rules into periods, with a random id and their date only),
+//! the questionnaire definitions they were answered on, the ward's rules
+//! (k, text threshold, period kind, time zone, headcounts), releases and
+//! actions. It holds no private history: those never leave a terminal.
+//!
+//! Not yet here (later steps of issue 17): roles and grants, TLS, the
+//! outbox, `joy server` commands.
+
+use super::release::{join_texts, split_texts, system_zone, ReleaseReport, Texts};
+use super::usecases::TeamStore;
+use super::{Result, StoreError};
+use crate::anonymity::Thresholds;
+use crate::huddle::Reflection;
+use crate::model::{
+    ActionChange, ActionScope, NewAction, NewCheckin, TeamAction, TeamRules, WardSettings,
+};
+use crate::period::{Period, PeriodKind};
+use crate::questionnaire::Questionnaire;
+use crate::release::{PeriodView, Release, StoredReflection};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use postgres::{Client, NoTls, Transaction};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The schema, one migration per entry (applied in order, each once,
+/// recorded in `schema_migrations`).
+const MIGRATIONS: &[&str] = &[r"
+CREATE TABLE setting (key text PRIMARY KEY, value text NOT NULL);
+CREATE TABLE entry (
+    id bigint PRIMARY KEY,
+    team text,
+    questionnaire_id text NOT NULL,
+    version text NOT NULL,
+    file_hash text NOT NULL,
+    period text,
+    completed_on date NOT NULL,
+    is_demo boolean NOT NULL,
+    answers jsonb NOT NULL,
+    scores jsonb NOT NULL
+);
+CREATE INDEX entry_by_period ON entry (questionnaire_id, period, team) WHERE period IS NOT NULL;
+CREATE TABLE questionnaire_def (
+    hash text PRIMARY KEY,
+    questionnaire_id text NOT NULL,
+    version text NOT NULL,
+    source text NOT NULL
+);
+CREATE TABLE period_rule (
+    effective_from date PRIMARY KEY,
+    kind text NOT NULL CHECK (kind IN ('week', 'month')),
+    changed_at timestamptz NOT NULL
+);
+CREATE TABLE team_rules (
+    seq bigserial PRIMARY KEY,
+    min_group integer NOT NULL CHECK (min_group >= 3),
+    min_group_text integer NOT NULL CHECK (min_group_text >= min_group),
+    changed_at timestamptz NOT NULL
+);
+CREATE TABLE team_headcount (
+    seq bigserial PRIMARY KEY,
+    team text NOT NULL,
+    headcount integer NOT NULL CHECK (headcount >= 1),
+    changed_at timestamptz NOT NULL
+);
+CREATE TABLE team_release (
+    team text NOT NULL,
+    questionnaire_id text NOT NULL,
+    period text NOT NULL,
+    released_on date NOT NULL,
+    reflections integer NOT NULL,
+    figures text NOT NULL,
+    texts text,
+    PRIMARY KEY (team, questionnaire_id, period)
+);
+CREATE TABLE team_action (
+    id bigserial PRIMARY KEY,
+    team text NOT NULL,
+    created_on date NOT NULL
+);
+CREATE TABLE team_action_version (
+    action_id bigint NOT NULL REFERENCES team_action (id),
+    seq bigserial NOT NULL,
+    changed_on date NOT NULL,
+    data jsonb NOT NULL,
+    PRIMARY KEY (action_id, seq)
+);
+"];
+
+/// Setting key of the ward's time zone, as in the SQLite store.
+const TIME_ZONE: &str = super::release::TIME_ZONE_SETTING;
+
+/// The team store on a PostgreSQL server.
+pub struct PgStore {
+    client: Client,
+    /// Where it is, for messages (the connection string without secrets).
+    place: String,
+}
+
+fn failed(place: &str, what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Server {
+        place: place.to_string(),
+        what: what.to_string(),
+        cause: e.to_string(),
+    }
+}
+
+/// What went wrong, in the server's words where it gave some ("db error"
+/// alone says nothing).
+fn describe(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return format!("{} ({})", db.message(), db.code().code());
+    }
+    let mut s = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        s.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    s
+}
+
+/// One version of an action, as kept in `team_action_version`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Version {
+    action: String,
+    owner: String,
+    review_on: Option<NaiveDate>,
+    status: String,
+    learned: String,
+    pebble: String,
+    scope: Option<String>,
+}
+
+impl Version {
+    fn of(a: &TeamAction) -> Version {
+        Version {
+            action: a.action.clone(),
+            owner: a.owner.clone(),
+            review_on: a.review_on,
+            status: a.status.as_str().to_string(),
+            learned: a.learned.clone(),
+            pebble: a.pebble.clone(),
+            scope: a.scope.map(|s| s.as_str().to_string()),
+        }
+    }
+}
+
+fn kind_of(s: &str) -> PeriodKind {
+    if s == "month" {
+        PeriodKind::Month
+    } else {
+        PeriodKind::Week
+    }
+}
+
+type Pg<T> = std::result::Result<T, postgres::Error>;
+
+fn zone(tx: &mut Transaction) -> Pg<Tz> {
+    let row = tx.query_opt("SELECT value FROM setting WHERE key = $1", &[&TIME_ZONE])?;
+    Ok(row
+        .and_then(|r| r.get::<_, String>(0).parse::<Tz>().ok())
+        .unwrap_or_else(system_zone))
+}
+
+fn keep_zone(tx: &mut Transaction) -> Pg<Tz> {
+    let tz = zone(tx)?;
+    tx.execute(
+        "INSERT INTO setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+        &[&TIME_ZONE, &tz.name()],
+    )?;
+    Ok(tz)
+}
+
+fn kind_on(tx: &mut Transaction, date: NaiveDate) -> Pg<PeriodKind> {
+    let row = tx.query_opt(
+        "SELECT kind FROM period_rule WHERE effective_from <= $1 ORDER BY effective_from DESC LIMIT 1",
+        &[&date],
+    )?;
+    Ok(row.map_or(PeriodKind::Week, |r| kind_of(r.get(0))))
+}
+
+fn is_released(tx: &mut Transaction, team: &str, q: &str, p: Period) -> Pg<bool> {
+    Ok(tx
+        .query_opt(
+            "SELECT 1 FROM team_release WHERE team = $1 AND questionnaire_id = $2 AND period = $3",
+            &[&team, &q, &p.to_string()],
+        )?
+        .is_some())
+}
+
+fn headcount_in(tx: &mut Transaction, team: &str) -> Pg<Option<usize>> {
+    let row = tx.query_opt(
+        "SELECT headcount FROM team_headcount WHERE team = $1 ORDER BY changed_at DESC, seq DESC LIMIT 1",
+        &[&team],
+    )?;
+    Ok(row.map(|r| r.get::<_, i32>(0).max(0) as usize))
+}
+
+fn rules_in(tx: &mut Transaction) -> Pg<Option<TeamRules>> {
+    let row = tx.query_opt(
+        "SELECT min_group, min_group_text FROM team_rules ORDER BY changed_at DESC, seq DESC LIMIT 1",
+        &[],
+    )?;
+    Ok(row.map(|r| TeamRules {
+        min_group: r.get::<_, i32>(0).max(0) as usize,
+        min_group_text: r.get::<_, i32>(1).max(0) as usize,
+    }))
+}
+
+fn release_of(figures: &str, texts: Option<String>) -> Option<Release> {
+    let release = serde_json::from_str::<Release>(figures).ok()?;
+    let texts = texts.and_then(|t| serde_json::from_str::<Texts>(&t).ok());
+    Some(join_texts(release, texts))
+}
+
+fn releases_where(tx: &mut Transaction, team: &str, q: &str) -> Pg<Vec<(Period, Release)>> {
+    let rows = tx.query(
+        "SELECT period, figures, texts FROM team_release WHERE team = $1 AND questionnaire_id = $2",
+        &[&team, &q],
+    )?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let p = Period::parse(r.get::<_, &str>(0)).ok()?;
+            Some((p, release_of(r.get(1), r.get(2))?))
+        })
+        .collect())
+}
+
+/// The rows of a release: `team`'s reflections (every team's for the ward
+/// total) on `q` in `period`.
+fn reflections(
+    tx: &mut Transaction,
+    team: &str,
+    q: &str,
+    period: &str,
+) -> Pg<Vec<StoredReflection>> {
+    let ward = team == crate::ward::WARD_TOTAL;
+    let rows = tx.query(
+        "SELECT file_hash, answers, scores FROM entry
+         WHERE questionnaire_id = $2 AND period = $3 AND team IS NOT NULL AND ($4 OR team = $1)",
+        &[&team, &q, &period, &ward],
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StoredReflection {
+            definition: r.get(0),
+            reflection: Reflection {
+                answers: serde_json::from_value(r.get(1)).unwrap_or_default(),
+                scores: serde_json::from_value(r.get(2)).unwrap_or_default(),
+            },
+        })
+        .collect())
+}
+
+/// The definitions to read `rows` with, as [`super::release`] does: the
+/// kept one, else the file at hand of the same hash (then kept), else the
+/// file at hand with the id alone when no row has one.
+fn definitions(
+    tx: &mut Transaction,
+    rows: &[StoredReflection],
+    id: &str,
+    fallback: &[Questionnaire],
+) -> Pg<BTreeMap<String, Questionnaire>> {
+    let hashes: BTreeSet<&str> = rows.iter().map(|r| r.definition.as_str()).collect();
+    let mut out = BTreeMap::new();
+    for h in hashes {
+        let kept = tx
+            .query_opt(
+                "SELECT source FROM questionnaire_def WHERE hash = $1",
+                &[&h],
+            )?
+            .and_then(|r| {
+                crate::questionnaire::load::load_str(
+                    &format!("{id} (as answered)"),
+                    r.get::<_, &str>(0),
+                )
+                .ok()
+            });
+        let q = match kept {
+            Some(q) => Some(q),
+            None => match fallback.iter().find(|q| q.id == id && q.hash == h) {
+                Some(q) => {
+                    keep_definition(tx, &q.hash, &q.id, &q.version, &q.source)?;
+                    Some(q.clone())
+                }
+                None => None,
+            },
+        };
+        if let Some(q) = q {
+            out.insert(h.to_string(), q);
+        }
+    }
+    if out.is_empty() {
+        if let Some(q) = fallback.iter().find(|q| q.id == id) {
+            out.insert(q.hash.clone(), q.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn keep_definition(
+    tx: &mut Transaction,
+    hash: &str,
+    id: &str,
+    version: &str,
+    source: &str,
+) -> Pg<()> {
+    if source.is_empty() {
+        return Ok(());
+    }
+    tx.execute(
+        "INSERT INTO questionnaire_def (hash, questionnaire_id, version, source)
+         VALUES ($1, $2, $3, $4) ON CONFLICT (hash) DO NOTHING",
+        &[&hash, &id, &version, &source],
+    )?;
+    Ok(())
+}
+
+fn action_at(tx: &mut Transaction, id: i64, day: Option<NaiveDate>) -> Pg<Option<TeamAction>> {
+    let row = tx.query_opt(
+        "SELECT a.team, a.created_on, v.changed_on, v.data FROM team_action a
+         JOIN team_action_version v ON v.action_id = a.id
+         WHERE a.id = $1 AND ($2::date IS NULL OR v.changed_on <= $2)
+         ORDER BY v.seq DESC LIMIT 1",
+        &[&id, &day],
+    )?;
+    Ok(row.and_then(|r| {
+        let v: Version = serde_json::from_value(r.get(3)).ok()?;
+        Some(TeamAction {
+            id,
+            team: r.get(0),
+            action: v.action,
+            owner: v.owner,
+            review_on: v.review_on,
+            status: crate::model::ActionStatus::parse(&v.status)?,
+            learned: v.learned,
+            created_on: r.get(1),
+            updated_on: r.get(2),
+            pebble: v.pebble,
+            scope: v.scope.as_deref().and_then(ActionScope::parse),
+        })
+    }))
+}
+
+fn log_version(tx: &mut Transaction, a: &TeamAction, on: NaiveDate) -> Pg<()> {
+    let data = serde_json::to_value(Version::of(a)).unwrap_or_default();
+    tx.execute(
+        "INSERT INTO team_action_version (action_id, changed_on, data) VALUES ($1, $2, $3)",
+        &[&a.id, &on, &data],
+    )?;
+    Ok(())
+}
+
+/// The first day of the first period rule (PostgreSQL's dates start in
+/// 4713 BC, so not `NaiveDate::MIN`): before any entry.
+fn since_always() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default()
+}
+
+/// A random positive id: nothing about an entry follows from its id.
+fn random_id() -> i64 {
+    ((crate::anonymity::os_seed() >> 1) as i64).max(1)
+}
+
+impl PgStore {
+    /// Connect to `conninfo` (a libpq-style string or URL) and bring the
+    /// schema up to date.
+    pub fn connect(conninfo: &str) -> Result<PgStore> {
+        let place = conninfo
+            .split_whitespace()
+            .filter(|kv| !kv.starts_with("password"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut config: postgres::Config = conninfo
+            .parse()
+            .map_err(|e| failed(&place, "reading the connection string", e))?;
+        config.connect_timeout(std::time::Duration::from_secs(2));
+        let client = config
+            .connect(NoTls)
+            .map_err(|e| failed(&place, "connecting", describe(&e)))?;
+        let mut s = PgStore { client, place };
+        s.migrate()?;
+        Ok(s)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let place = self.place.clone();
+        let run = |c: &mut Client| -> Pg<()> {
+            let mut tx = c.transaction()?;
+            // One migrator at a time.
+            tx.execute("SELECT pg_advisory_xact_lock(7474)", &[])?;
+            tx.batch_execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+            )?;
+            let done: i32 = tx
+                .query_one(
+                    "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                    &[],
+                )?
+                .get(0);
+            for (i, m) in MIGRATIONS.iter().enumerate() {
+                let v = i as i32 + 1;
+                if v > done {
+                    tx.batch_execute(m)?;
+                    tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[&v])?;
+                }
+            }
+            tx.commit()
+        };
+        run(&mut self.client)
+            .map_err(|e| failed(&place, "bringing the schema up to date", describe(&e)))
+    }
+
+    /// Run `f` in one transaction; `what` names it in an error.
+    fn tx<T>(&mut self, what: &str, f: impl FnOnce(&mut Transaction) -> Pg<T>) -> Result<T> {
+        let place = self.place.clone();
+        let run = |c: &mut Client| -> Pg<T> {
+            let mut tx = c.transaction()?;
+            let out = f(&mut tx)?;
+            tx.commit()?;
+            Ok(out)
+        };
+        run(&mut self.client).map_err(|e| failed(&place, what, describe(&e)))
+    }
+
+    /// Record the ward's time zone (an IANA name).
+    pub fn set_time_zone(&mut self, tz: Tz) -> Result<()> {
+        self.tx("recording the time zone", |tx| {
+            tx.execute(
+                "INSERT INTO setting (key, value) VALUES ($1, $2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[&TIME_ZONE, &tz.name()],
+            )
+            .map(|_| ())
+        })
+    }
+}
+
+impl TeamStore for PgStore {
+    fn submit(&mut self, entry: &NewCheckin) -> Result<i64> {
+        self.tx("saving an entry", |tx| {
+            let tz = keep_zone(tx)?;
+            let date = entry.completed_at.with_timezone(&tz).date_naive();
+            let period = match (&entry.team, &entry.period, entry.respondent) {
+                (Some(team), Some(_), None) => {
+                    let q = entry.questionnaire_id.as_str();
+                    let mut p = Period::containing(kind_on(tx, date)?, date);
+                    while is_released(tx, team, q, p)?
+                        || is_released(tx, crate::ward::WARD_TOTAL, q, p)?
+                    {
+                        p = p.next();
+                    }
+                    Some(p.to_string())
+                }
+                _ => None,
+            };
+            keep_definition(
+                tx,
+                &entry.file_hash,
+                &entry.questionnaire_id,
+                &entry.questionnaire_version,
+                &entry.definition,
+            )?;
+            let answers: Vec<(&str, &serde_json::Value)> = entry
+                .answers
+                .iter()
+                .map(|a| (a.question_id.as_str(), &a.value))
+                .collect();
+            let scores: Vec<(&str, Option<f64>)> = entry
+                .scores
+                .iter()
+                .map(|s| (s.score_id.as_str(), s.value))
+                .collect();
+            let answers = serde_json::to_value(answers).unwrap_or_default();
+            let scores = serde_json::to_value(scores).unwrap_or_default();
+            loop {
+                let id = random_id();
+                let n = tx.execute(
+                    "INSERT INTO entry (id, team, questionnaire_id, version, file_hash, period,
+                                        completed_on, is_demo, answers, scores)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
+                    &[
+                        &id,
+                        &entry.team,
+                        &entry.questionnaire_id,
+                        &entry.questionnaire_version,
+                        &entry.file_hash,
+                        &period,
+                        &date,
+                        &entry.is_demo,
+                        &answers,
+                        &scores,
+                    ],
+                )?;
+                if n == 1 {
+                    return Ok(id);
+                }
+            }
+        })
+    }
+
+    fn teams(&mut self, questionnaire: Option<&str>) -> Result<Vec<String>> {
+        self.tx("reading the teams", |tx| {
+            let rows = tx.query(
+                "SELECT team FROM entry WHERE team IS NOT NULL AND ($1::text IS NULL OR questionnaire_id = $1)
+                 UNION SELECT team FROM team_action WHERE $1::text IS NULL
+                 ORDER BY 1",
+                &[&questionnaire],
+            )?;
+            Ok(rows.into_iter().map(|r| r.get(0)).collect())
+        })
+    }
+
+    fn team_questionnaires(&mut self, team: &str) -> Result<Vec<String>> {
+        self.tx("reading a team's questionnaires", |tx| {
+            let rows = tx.query(
+                "SELECT DISTINCT questionnaire_id FROM entry WHERE team = $1 ORDER BY 1",
+                &[&team],
+            )?;
+            Ok(rows.into_iter().map(|r| r.get(0)).collect())
+        })
+    }
+
+    fn team_period(
+        &mut self,
+        team: &str,
+        questionnaire: &str,
+        period: Period,
+    ) -> Result<PeriodView> {
+        self.tx("reading a team's period", |tx| {
+            let all = releases_where(tx, team, questionnaire)?;
+            let start = period.first_day();
+            let from = start
+                - chrono::Duration::days(31 * crate::huddle::TREND_PERIODS as i64);
+            let mut mine = None;
+            let mut earlier = Vec::new();
+            for (p, r) in all {
+                if p == period {
+                    mine = Some(r);
+                } else if p.first_day() < start && p.last_day() >= from {
+                    earlier.push(r);
+                }
+            }
+            match mine {
+                Some(release) => Ok(PeriodView::Released {
+                    release: Box::new(release),
+                    earlier,
+                }),
+                None => {
+                    let have: i64 = tx
+                        .query_one(
+                            "SELECT count(*) FROM entry WHERE team = $1 AND questionnaire_id = $2 AND period = $3",
+                            &[&team, &questionnaire, &period.to_string()],
+                        )?
+                        .get(0);
+                    Ok(PeriodView::Open {
+                        have: have.max(0) as usize,
+                        headcount: headcount_in(tx, team)?,
+                    })
+                }
+            }
+        })
+    }
+
+    fn released_periods(&mut self, team: &str) -> Result<Vec<Period>> {
+        let v: Vec<String> = self.tx("reading released periods", |tx| {
+            let rows = tx.query(
+                "SELECT DISTINCT period FROM team_release WHERE team = $1",
+                &[&team],
+            )?;
+            Ok(rows.into_iter().map(|r| r.get(0)).collect())
+        })?;
+        let mut out: Vec<Period> = v.iter().filter_map(|s| Period::parse(s).ok()).collect();
+        out.sort_by_key(|p| std::cmp::Reverse(p.last_day()));
+        Ok(out)
+    }
+
+    fn ward_period(
+        &mut self,
+        questionnaire: &str,
+        period: Period,
+    ) -> Result<(Option<Release>, Vec<Release>)> {
+        self.tx("reading the ward's period", |tx| {
+            let rows = tx.query(
+                "SELECT team, figures, texts FROM team_release WHERE questionnaire_id = $1 AND period = $2",
+                &[&questionnaire, &period.to_string()],
+            )?;
+            let mut total = None;
+            let mut teams = Vec::new();
+            for r in rows {
+                let team: String = r.get(0);
+                let release = release_of(r.get(1), r.get(2));
+                if team == crate::ward::WARD_TOTAL {
+                    total = release;
+                } else {
+                    teams.extend(release);
+                }
+            }
+            Ok((total, teams))
+        })
+    }
+
+    fn release_closed(
+        &mut self,
+        now: DateTime<Utc>,
+        fallback: &[Questionnaire],
+        t: Thresholds,
+    ) -> Result<ReleaseReport> {
+        let (today, t, groups) = self.tx("finding closed periods", |tx| {
+            let tz = zone(tx)?;
+            let today = now.with_timezone(&tz).date_naive();
+            let t = t.at_least(rules_in(tx)?);
+            let rows = tx.query(
+                "SELECT DISTINCT e.team, e.questionnaire_id, e.period FROM entry e
+                 WHERE e.team IS NOT NULL AND e.period IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM team_release r WHERE r.team = e.team
+                        AND r.questionnaire_id = e.questionnaire_id AND r.period = e.period)
+                 UNION
+                 SELECT DISTINCT '', e.questionnaire_id, e.period FROM entry e
+                 WHERE e.team IS NOT NULL AND e.period IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM team_release r WHERE r.team = ''
+                        AND r.questionnaire_id = e.questionnaire_id AND r.period = e.period)
+                 ORDER BY 1, 2, 3",
+                &[],
+            )?;
+            let groups: Vec<(String, String, String)> = rows
+                .into_iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect();
+            Ok((today, t, groups))
+        })?;
+        let mut report = ReleaseReport::default();
+        for (team, q, period) in groups {
+            let Ok(p) = Period::parse(&period) else {
+                continue;
+            };
+            if !p.closed_by(today) {
+                continue;
+            }
+            let seed = crate::anonymity::os_seed();
+            let done = self.tx("releasing a period", |tx| {
+                // One releaser of a period at a time; a second finds it done.
+                tx.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext($1))",
+                    &[&format!("{team}\u{1f}{q}\u{1f}{period}")],
+                )?;
+                if is_released(tx, &team, &q, p)? {
+                    return Ok(Some(false));
+                }
+                let rows = reflections(tx, &team, &q, &period)?;
+                let defs = definitions(tx, &rows, &q, fallback)?;
+                let headcount = headcount_in(tx, &team)?;
+                let Some(mut release) =
+                    crate::release::compute(&defs, &team, p, &rows, t, today, seed, headcount)
+                else {
+                    return Ok(None);
+                };
+                if team == crate::ward::WARD_TOTAL {
+                    if let Some(panels) = release.panels.as_mut() {
+                        panels.texts.clear();
+                    }
+                }
+                let (figures, texts) = split_texts(&release);
+                let figures = serde_json::to_string(&figures).unwrap_or_default();
+                let texts = serde_json::to_string(&texts).unwrap_or_default();
+                tx.execute(
+                    "INSERT INTO team_release (team, questionnaire_id, period, released_on, reflections, figures, texts)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    &[
+                        &team,
+                        &q,
+                        &period,
+                        &today,
+                        &(release.reflections as i32),
+                        &figures,
+                        &texts,
+                    ],
+                )?;
+                Ok(Some(true))
+            })?;
+            match done {
+                Some(true) if team == crate::ward::WARD_TOTAL => report.ward_totals += 1,
+                Some(true) => report.released.push((team, q, p)),
+                Some(false) => {}
+                None => report.no_definition.push((team, q, p)),
+            }
+        }
+        Ok(report)
+    }
+
+    fn rules(&mut self) -> Result<Option<TeamRules>> {
+        self.tx("reading the ward's rules", rules_in)
+    }
+
+    fn set_rules(&mut self, rules: &TeamRules, now: DateTime<Utc>) -> Result<bool> {
+        let k = rules.min_group.max(crate::anonymity::MIN_K);
+        let text = rules.min_group_text.max(k);
+        let new = TeamRules {
+            min_group: k,
+            min_group_text: text,
+        };
+        self.tx("recording the ward's rules", |tx| {
+            if rules_in(tx)? == Some(new) {
+                return Ok(false);
+            }
+            tx.execute(
+                "INSERT INTO team_rules (min_group, min_group_text, changed_at) VALUES ($1, $2, $3)",
+                &[&(k as i32), &(text as i32), &now],
+            )?;
+            Ok(true)
+        })
+    }
+
+    fn ward_settings(&mut self, teams: &[String], now: DateTime<Utc>) -> Result<WardSettings> {
+        self.tx("reading the ward's settings", |tx| {
+            let today = now.with_timezone(&zone(tx)?).date_naive();
+            let mut headcounts = Vec::with_capacity(teams.len());
+            for t in teams {
+                headcounts.push((t.clone(), headcount_in(tx, t)?));
+            }
+            let pending = tx
+                .query_opt(
+                    "SELECT effective_from, kind FROM period_rule WHERE effective_from > $1
+                     ORDER BY effective_from LIMIT 1",
+                    &[&today],
+                )?
+                .map(|r| (r.get::<_, NaiveDate>(0), kind_of(r.get(1))));
+            Ok(WardSettings {
+                rules: rules_in(tx)?,
+                kind: kind_on(tx, today)?,
+                pending,
+                headcounts,
+            })
+        })
+    }
+
+    fn set_period_kind(
+        &mut self,
+        kind: PeriodKind,
+        now: DateTime<Utc>,
+    ) -> Result<Option<NaiveDate>> {
+        self.tx("recording the period kind", |tx| {
+            tx.execute("LOCK TABLE period_rule IN EXCLUSIVE MODE", &[])?;
+            let today = now.with_timezone(&zone(tx)?).date_naive();
+            let any_rule = tx.query_opt("SELECT 1 FROM period_rule LIMIT 1", &[])?.is_some();
+            tx.execute("DELETE FROM period_rule WHERE effective_from > $1", &[&today])?;
+            if !any_rule {
+                let filed = tx
+                    .query_opt(
+                        "SELECT period FROM entry WHERE team IS NOT NULL AND period IS NOT NULL
+                         ORDER BY completed_on DESC LIMIT 1",
+                        &[],
+                    )?
+                    .and_then(|r| Period::parse(r.get::<_, &str>(0)).ok())
+                    .map(|p| p.kind());
+                let first = filed.unwrap_or(kind);
+                tx.execute(
+                    "INSERT INTO period_rule (effective_from, kind, changed_at) VALUES ($1, $2, $3)",
+                    &[&since_always(), &first.as_str(), &now],
+                )?;
+                if filed.is_none() {
+                    return Ok(Some(today));
+                }
+            }
+            let now_kind = kind_on(tx, today)?;
+            if now_kind == kind {
+                return Ok(None);
+            }
+            let after = Period::containing(now_kind, today).next().first_day();
+            let mut p = Period::containing(kind, after);
+            if p.first_day() < after {
+                p = p.next();
+            }
+            let from = p.first_day();
+            tx.execute(
+                "INSERT INTO period_rule (effective_from, kind, changed_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (effective_from) DO UPDATE SET kind = excluded.kind, changed_at = excluded.changed_at",
+                &[&from, &kind.as_str(), &now],
+            )?;
+            Ok(Some(from))
+        })
+    }
+
+    fn set_headcount(&mut self, team: &str, n: usize, now: DateTime<Utc>) -> Result<()> {
+        self.tx("recording a headcount", |tx| {
+            tx.execute(
+                "INSERT INTO team_headcount (team, headcount, changed_at) VALUES ($1, $2, $3)",
+                &[&team, &(n.clamp(1, i32::MAX as usize) as i32), &now],
+            )
+            .map(|_| ())
+        })
+    }
+
+    fn actions(&mut self, team: Option<&str>) -> Result<Vec<TeamAction>> {
+        self.tx("reading actions", |tx| {
+            let ids: Vec<i64> = tx
+                .query(
+                    "SELECT id FROM team_action WHERE $1::text IS NULL OR team = $1 ORDER BY id",
+                    &[&team],
+                )?
+                .into_iter()
+                .map(|r| r.get(0))
+                .collect();
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                out.extend(action_at(tx, id, None)?);
+            }
+            Ok(out)
+        })
+    }
+
+    fn action(&mut self, id: i64) -> Result<Option<TeamAction>> {
+        self.tx("reading an action", |tx| action_at(tx, id, None))
+    }
+
+    fn add_action(&mut self, a: &NewAction, today: NaiveDate) -> Result<i64> {
+        self.tx("recording an action", |tx| {
+            let id: i64 = tx
+                .query_one(
+                    "INSERT INTO team_action (team, created_on) VALUES ($1, $2) RETURNING id",
+                    &[&a.team.trim(), &today],
+                )?
+                .get(0);
+            let action = TeamAction {
+                id,
+                team: a.team.trim().to_string(),
+                action: a.action.trim().to_string(),
+                owner: a.owner.trim().to_string(),
+                review_on: a.review_on,
+                status: crate::model::ActionStatus::Open,
+                learned: String::new(),
+                created_on: today,
+                updated_on: today,
+                pebble: a.pebble.trim().to_string(),
+                scope: a.scope,
+            };
+            log_version(tx, &action, today)?;
+            Ok(id)
+        })
+    }
+
+    fn update_action(&mut self, id: i64, ch: &ActionChange, today: NaiveDate) -> Result<bool> {
+        self.tx("updating an action", |tx| {
+            tx.execute("SELECT 1 FROM team_action WHERE id = $1 FOR UPDATE", &[&id])?;
+            let Some(mut a) = action_at(tx, id, None)? else {
+                return Ok(false);
+            };
+            if let Some(v) = &ch.action {
+                a.action = v.trim().to_string();
+            }
+            if let Some(v) = &ch.owner {
+                a.owner = v.trim().to_string();
+            }
+            if let Some(v) = ch.review_on {
+                a.review_on = v;
+            }
+            if let Some(v) = ch.status {
+                a.status = v;
+            }
+            if let Some(v) = &ch.learned {
+                a.learned = v.trim().to_string();
+            }
+            if let Some(v) = &ch.pebble {
+                a.pebble = v.trim().to_string();
+            }
+            if let Some(v) = ch.scope {
+                a.scope = v;
+            }
+            log_version(tx, &a, today)?;
+            Ok(true)
+        })
+    }
+
+    fn undo_action(&mut self, id: i64, _today: NaiveDate) -> Result<bool> {
+        self.tx("undoing a change to an action", |tx| {
+            tx.execute("SELECT 1 FROM team_action WHERE id = $1 FOR UPDATE", &[&id])?;
+            let n = tx.execute(
+                "DELETE FROM team_action_version WHERE action_id = $1
+                   AND seq = (SELECT max(seq) FROM team_action_version WHERE action_id = $1)
+                   AND (SELECT count(*) FROM team_action_version WHERE action_id = $1) >= 2",
+                &[&id],
+            )?;
+            Ok(n == 1)
+        })
+    }
+
+    fn actions_as_of(&mut self, team: &str, day: NaiveDate) -> Result<Vec<TeamAction>> {
+        self.tx("reading actions as of a day", |tx| {
+            let ids: Vec<i64> = tx
+                .query(
+                    "SELECT id FROM team_action WHERE team = $1 AND created_on <= $2 ORDER BY id",
+                    &[&team, &day],
+                )?
+                .into_iter()
+                .map(|r| r.get(0))
+                .collect();
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                out.extend(action_at(tx, id, Some(day))?);
+            }
+            Ok(out)
+        })
+    }
+}
