@@ -46,6 +46,10 @@ pub struct HuddleSettings {
     pub min_group: usize,
     /// The fewest answers a free-text question needs before its texts are shown.
     pub min_group_text: usize,
+    /// Whether the file states k or the text threshold, and the period
+    /// (a kiosk records only what its file states as the ward's rules).
+    pub rules_stated: bool,
+    pub period_stated: bool,
 }
 
 /// The smallest `min_group` the config may set.
@@ -61,6 +65,8 @@ impl Default for HuddleSettings {
             period: crate::period::PeriodKind::Week,
             min_group: DEFAULT_MIN_GROUP,
             min_group_text: DEFAULT_MIN_GROUP,
+            rules_stated: false,
+            period_stated: false,
         }
     }
 }
@@ -138,6 +144,8 @@ impl HuddleConfig {
             period: self.period.unwrap_or_default(),
             min_group: k,
             min_group_text: text,
+            rules_stated: self.min_group.is_some() || self.min_group_text.is_some(),
+            period_stated: self.period.is_some(),
         })
     }
 }

@@ -655,7 +655,11 @@ pub mod kiosk {
             "Ward rules".into(),
             format!(
                 "figures from {k}, texts from {text} reflections ({})",
-                if recorded { "set here" } else { "config file" }
+                if recorded {
+                    "kept in the database"
+                } else {
+                    "config file"
+                }
             ),
         )
     }

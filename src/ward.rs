@@ -49,6 +49,17 @@ pub fn view(total: &Release, teams: &[Release], reader: Thresholds) -> WardView 
         .max()
         .unwrap_or(reader.k());
     let t = Thresholds::new(k, reader.text());
+    // The k the period was released with: its view is public, so the
+    // total is hidden here wherever that view hides it too (a higher k
+    // hides more teams, and the total beside them would give away what
+    // the view at the release's k hid).
+    let released_k = teams
+        .iter()
+        .map(|r| r.k)
+        .chain([total.k])
+        .max()
+        .unwrap_or(k);
+    let at_release = Thresholds::new(released_k, reader.text());
     let mut teams: Vec<&Release> = teams.iter().collect();
     teams.sort_by(|a, b| a.team.cmp(&b.team));
     let scores: Vec<(String, String)> = total
@@ -84,7 +95,15 @@ pub fn view(total: &Release, teams: &[Release], reader: Thresholds) -> WardView 
         // huddle is public, so hiding a team here that is shown there
         // protects nothing.
         let mut public_answers = 0usize;
+        let mut public_at_release = 0usize;
         for (i, r) in teams.iter().enumerate() {
+            let shown_at_release = at_release.gate(r.reflections).is_ok()
+                && panel_of(r, id).is_some_and(|p| {
+                    at_release.gate_answers(p.answered).is_ok() && p.figures.is_ok()
+                });
+            if shown_at_release {
+                public_at_release += panel_of(r, id).map_or(0, |p| p.answered);
+            }
             let mean = t.gate(r.reflections).and_then(|()| match panel_of(r, id) {
                 Some(p) => t
                     .gate_answers(p.answered)
@@ -105,6 +124,12 @@ pub fn view(total: &Release, teams: &[Release], reader: Thresholds) -> WardView 
         let total_answers = total_panel.as_ref().map_or(0, |p| p.answered);
         let total_mean = match &total_panel {
             _ if crate::anonymity::total_beside_public_parts(total_answers, public_answers, k)
+                .is_err()
+                || crate::anonymity::total_beside_public_parts(
+                    total_answers,
+                    public_at_release,
+                    released_k,
+                )
                 .is_err() =>
             {
                 Err(Hidden::Complementary)

@@ -697,6 +697,49 @@ fn the_ward_view_hides_the_total_when_it_would_give_a_small_team_away() {
     );
 }
 
+/// A reader (or the ward) raising k after a release hides more teams in
+/// the ward view; the total must not then appear where the view at the
+/// release's k hid it: the two views side by side would give the small
+/// team away (the total minus the teams the first view showed).
+#[test]
+fn raising_k_after_a_release_never_shows_a_total_the_release_hid() {
+    use joy_kiosk::ward;
+    let q = team_q();
+    let mut s = store_in_london();
+    let mut rows = Vec::new();
+    for (team, n) in [("Demo team A", 6), ("Demo team B", 5), ("Demo team C", 3)] {
+        let mut rng = Rng::new(n as u64 + 40);
+        for _ in 0..n {
+            let a = reflection_gen::answers(&q, 0.5, &mut rng, |_| String::new());
+            rows.push(reflection_gen::checkin(
+                &q,
+                &a,
+                team,
+                PeriodKind::Week,
+                day("2026-11-18"),
+            ));
+        }
+    }
+    s.save_many(&rows).unwrap();
+    s.release_closed(at(day("2026-11-24"), 9), &[], Thresholds::new(5, 5))
+        .unwrap();
+    let w = Period::parse(W47).unwrap();
+    let (total, teams) = s.ward_releases(&q.id, w).unwrap();
+    let total = total.expect("the ward total is released");
+    let at5 = ward::view(&total, &teams, Thresholds::new(5, 5));
+    assert!(
+        at5.total.means[0].is_err(),
+        "hidden at the release's k: {at5:?}"
+    );
+    for k in 6..=9 {
+        let later = ward::view(&total, &teams, Thresholds::new(k, k));
+        assert!(
+            later.total.means[0].is_err(),
+            "at k = {k} the total shows beside the view at k = 5: {later:?}"
+        );
+    }
+}
+
 /// For many sizes of two to four teams: whenever the ward view shows the
 /// total's figure for a score, the teams whose own huddle hides that score
 /// hold none or at least k reflections between them, so no combination of

@@ -159,7 +159,12 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
             min_group: settings.huddle.min_group,
             min_group_text: settings.huddle.min_group_text,
         };
-        if let Err(e) = record_config_rules(&mut store, &rules, settings.huddle.period) {
+        let rules = settings.huddle.rules_stated.then_some(rules);
+        let kind = settings
+            .huddle
+            .period_stated
+            .then_some(settings.huddle.period);
+        if let Err(e) = record_config_rules(&mut store, rules.as_ref(), kind) {
             store_notice = Some(e.to_string());
         }
     }
@@ -243,28 +248,39 @@ pub fn present(state: &mut State, store: Store) -> anyhow::Result<()> {
 /// Setting key: the rules the kiosk last recorded from its configuration.
 pub const CONFIG_RULES_SETTING: &str = "kiosk.config_rules";
 
-/// Record the kiosk configuration's k, text threshold and period kind as
-/// the ward's rules, when the configuration has changed since it last did:
-/// a change made since with `joy huddle rules` stays until the
-/// configuration itself changes.
+/// Record what the kiosk configuration's `[huddle]` section states (k and
+/// text threshold, period kind) as the ward's rules, when the
+/// configuration has changed since it last did: a change made since on
+/// the admin screen or with `joy huddle rules` stays until the
+/// configuration itself changes, and a configuration that states nothing
+/// records nothing (the defaults never overwrite the ward's rules).
 fn record_config_rules(
     store: &mut Store,
-    rules: &crate::model::TeamRules,
-    kind: crate::period::PeriodKind,
+    rules: Option<&crate::model::TeamRules>,
+    kind: Option<crate::period::PeriodKind>,
 ) -> crate::store::Result<()> {
+    if rules.is_none() && kind.is_none() {
+        return Ok(());
+    }
     let stamp = format!(
-        "{},{},{}",
-        rules.min_group,
-        rules.min_group_text,
-        kind.as_str()
+        "{},{}",
+        rules.map_or("-".to_string(), |r| format!(
+            "{},{}",
+            r.min_group, r.min_group_text
+        )),
+        kind.map_or("-", |k| k.as_str())
     );
     if store.setting(CONFIG_RULES_SETTING)?.as_deref() == Some(stamp.as_str()) {
         return Ok(());
     }
     let now = chrono::Utc::now();
-    store.set_team_rules(rules, now)?;
-    let today = now.with_timezone(&store.time_zone()?).date_naive();
-    store.set_period_kind(kind, today, now)?;
+    if let Some(rules) = rules {
+        store.set_team_rules(rules, now)?;
+    }
+    if let Some(kind) = kind {
+        let today = now.with_timezone(&store.time_zone()?).date_naive();
+        store.set_period_kind(kind, today, now)?;
+    }
     store.set_setting(CONFIG_RULES_SETTING, &stamp)
 }
 
@@ -281,15 +297,30 @@ mod rules_tests {
             min_group: k,
             min_group_text: k,
         };
-        record_config_rules(&mut s, &r(5), PeriodKind::Week).unwrap();
+        // A configuration that states nothing records nothing.
+        record_config_rules(&mut s, None, None).unwrap();
+        assert_eq!(s.team_rules().unwrap(), None);
+        record_config_rules(&mut s, Some(&r(5)), Some(PeriodKind::Week)).unwrap();
         assert_eq!(s.team_rules().unwrap(), Some(r(5)));
         // The admin raises k with `joy huddle rules`; the kiosk restarts
         // with the same configuration: the admin's k stays.
         s.set_team_rules(&r(7), chrono::Utc::now()).unwrap();
-        record_config_rules(&mut s, &r(5), PeriodKind::Week).unwrap();
+        record_config_rules(&mut s, Some(&r(5)), Some(PeriodKind::Week)).unwrap();
         assert_eq!(s.team_rules().unwrap(), Some(r(7)));
         // The configuration itself changes: it is recorded.
-        record_config_rules(&mut s, &r(6), PeriodKind::Week).unwrap();
+        record_config_rules(&mut s, Some(&r(6)), Some(PeriodKind::Week)).unwrap();
         assert_eq!(s.team_rules().unwrap(), Some(r(6)));
+        // A change of kind made with the command is kept by a kiosk whose
+        // configuration states k only.
+        let today = chrono::Utc::now().date_naive();
+        s.set_period_kind(PeriodKind::Month, today, chrono::Utc::now())
+            .unwrap();
+        record_config_rules(&mut s, Some(&r(8)), None).unwrap();
+        assert_eq!(s.team_rules().unwrap(), Some(r(8)));
+        assert_eq!(
+            s.pending_period_kind(today).unwrap().map(|(_, k)| k),
+            Some(PeriodKind::Month),
+            "the change to come stays"
+        );
     }
 }
