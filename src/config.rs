@@ -705,7 +705,15 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"))
             .huddle;
         assert!(h.period.is_some() && h.min_group.is_some() && h.min_group_text.is_some());
-        assert_eq!(h.check().unwrap(), HuddleSettings::default());
+        assert_eq!(
+            h.check().unwrap(),
+            HuddleSettings {
+                rules_stated: true,
+                period_stated: true,
+                ..HuddleSettings::default()
+            },
+            "the example states the defaults"
+        );
         let s = Settings::layer(
             cfg,
             Some(PathBuf::from("/etc/joy/joy.toml")),
