@@ -55,6 +55,28 @@ impl Thresholds {
         Thresholds::new(h.min_group, h.min_group_text)
     }
 
+    /// A reader's own thresholds for released periods: what its
+    /// configuration states, else the floor, so each released period is
+    /// read with the k it was released with (kept in the release). The
+    /// ward's rules as they are now apply to periods released from now on,
+    /// never to those already released.
+    pub fn reader(h: &crate::config::HuddleSettings) -> Thresholds {
+        if h.rules_stated {
+            Thresholds::from_settings(h)
+        } else {
+            Thresholds::new(MIN_K, MIN_K)
+        }
+    }
+
+    /// The thresholds a release is computed with: the ward's rules when
+    /// its store has them, else these (the configuration's).
+    pub fn for_release(self, ward: Option<crate::model::TeamRules>) -> Thresholds {
+        match ward {
+            Some(r) => Thresholds::new(r.min_group, r.min_group_text),
+            None => self,
+        }
+    }
+
     /// These thresholds, raised to the ward's rules kept in its store (a
     /// reader may raise k for their own view, never lower it below the
     /// ward's).

@@ -131,7 +131,7 @@ pub fn load(
     today: NaiveDate,
 ) -> Result<crate::team_view::TeamView> {
     let catalog = Catalog::load(&settings.questionnaire_dirs);
-    let t = Thresholds::from_settings(&settings.huddle).at_least(store.team_rules()?);
+    let t = Thresholds::reader(&settings.huddle);
     let offered: Vec<Questionnaire> = catalog
         .entries
         .iter()
@@ -237,17 +237,11 @@ fn open_screen(
     // Writable so actions can be recorded; a database that cannot be
     // written (read-only media) is still shown, and saving an action then
     // says why it could not.
-    let mut store = match crate::data_commands::open_write_as_is(settings) {
+    let store = match crate::data_commands::open_write_as_is(settings) {
         Ok(w) => w,
         Err(_) => store,
     };
     let mut state = huddle_state(settings, team, period, today, chrono::Utc::now());
-    // The ward's rules kept in the store: this reader's config may raise
-    // them, never lower them.
-    let ward = store.team_rules()?;
-    if let Some(view) = state.huddle.as_mut() {
-        view.thresholds = view.thresholds.at_least(ward);
-    }
     crate::app::terminal::present(&mut state, store)
 }
 
@@ -275,7 +269,7 @@ pub fn huddle_state(
         team,
         period,
         team_qs,
-        Thresholds::from_settings(&settings.huddle),
+        Thresholds::reader(&settings.huddle),
         today,
     );
     // Loaded as the screen opens; read again every REFRESH_SECS.
@@ -294,7 +288,7 @@ pub fn ward(
     out: &mut impl Write,
 ) -> Result<ExitCode> {
     let mut store = crate::data_commands::open_read(settings)?;
-    let t = Thresholds::from_settings(&settings.huddle).at_least(store.team_rules()?);
+    let t = Thresholds::reader(&settings.huddle);
     let today = chrono::Local::now().date_naive();
     let period = match &args.period {
         Some(p) => {
@@ -436,13 +430,14 @@ pub fn admin(
                 if text_k < k {
                     bail!("--min-group-text {text_k} is below k ({k}): free text needs at least as many answers as any figure");
                 }
-                store.set_team_rules(
+                let changed = store.set_team_rules(
                     &crate::model::TeamRules {
                         min_group: k,
                         min_group_text: text_k,
                     },
                     now,
                 )?;
+                writeln!(out, "{}", text::rules_changed(k, text_k, changed))?;
             }
             if let Some(kind) = period {
                 match store.set_period_kind(kind, today, now)? {
@@ -476,8 +471,10 @@ pub fn admin(
 }
 
 fn date_arg(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-        anyhow::anyhow!("\"{s}\" is not a date: write it as YYYY-MM-DD, e.g. 2026-12-01")
+    crate::period::parse_date(s).ok_or_else(|| {
+        anyhow::anyhow!(
+            "\"{s}\" is not a date: write it as YYYY-MM-DD or DD/MM/YYYY, e.g. 2026-12-01 or 01/12/2026"
+        )
     })
 }
 

@@ -219,6 +219,10 @@ pub fn confirm_hints(c: &Confirm) -> Vec<Hint> {
             hint("y", text::kiosk::KEY_DELETE_CODE, Action::Yes),
             hint("n", text::key::KEEP, Action::No),
         ],
+        Confirm::QuitActionForm => vec![
+            hint("y", text::key::LEAVE_AND_QUIT, Action::Yes),
+            hint("n", text::key::STAY, Action::No),
+        ],
     }
 }
 
@@ -423,7 +427,7 @@ fn kiosk_hints(state: &State) -> Option<Vec<Hint>> {
                         h.push(hint("←", text::kiosk::KEY_FEWER, Action::Left));
                         h.push(hint("→", text::kiosk::KEY_MORE, Action::Right));
                         if matches!(row, RulesRow::Headcount(_)) {
-                            h.push(hint("PgDn", text::kiosk::KEY_BY_TEN, Action::PageDown));
+                            h.push(hint("PgUp/PgDn", text::kiosk::KEY_BY_TEN, Action::PageUp));
                         }
                     }
                 }
@@ -435,13 +439,19 @@ fn kiosk_hints(state: &State) -> Option<Vec<Hint>> {
                 h.push(hint("Esc", text::key::BACK, Action::Back));
                 return Some(h);
             }
-            vec![
+            let on_retention = admin.and_then(|a| crate::app::kiosk::ADMIN_ITEMS.get(a.selected))
+                == Some(&crate::app::kiosk::AdminItem::Retention);
+            let mut h = vec![
                 hint("↑↓", text::key::CHOOSE, Action::Down),
                 hint("Enter", text::key::OPEN, Action::Confirm),
-                hint("←", text::kiosk::KEY_SHORTER, Action::Left),
-                hint("→", text::kiosk::KEY_LONGER, Action::Right),
-                hint("Esc", text::kiosk::KEY_DONE, Action::Back),
-            ]
+            ];
+            // ←→ change the retention only: shown on its row alone.
+            if on_retention {
+                h.push(hint("←", text::kiosk::KEY_SHORTER, Action::Left));
+                h.push(hint("→", text::kiosk::KEY_LONGER, Action::Right));
+            }
+            h.push(hint("Esc", text::kiosk::KEY_DONE, Action::Back));
+            h
         }
         Screen::Home if !anonymous => vec![
             hint("↑↓", text::key::CHOOSE, Action::Down),

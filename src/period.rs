@@ -298,3 +298,24 @@ mod tests {
         }
     }
 }
+
+/// A date as people type it: 2026-12-20, or the UK's day first, 20/12/2026
+/// (or 20-12-2026, 20.12.2026). Never month first.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let t = s.trim();
+    ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
+}
+
+#[cfg(test)]
+mod date_tests {
+    #[test]
+    fn dates_are_read_iso_or_day_first() {
+        let want = chrono::NaiveDate::from_ymd_opt(2026, 12, 20);
+        for s in ["2026-12-20", "20/12/2026", "20-12-2026", " 20.12.2026 "] {
+            assert_eq!(super::parse_date(s), want, "{s}");
+        }
+        assert_eq!(super::parse_date("12/20/2026"), None, "never month first");
+    }
+}

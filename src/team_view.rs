@@ -73,6 +73,14 @@ pub fn huddle(
     Ok(match store.team_period(team, &q.id, period)? {
         PeriodView::Released { release, earlier } => crate::release::view(&release, &earlier, t),
         PeriodView::Open { have, headcount } => {
+            // Shown with the rules it will be released with.
+            let t = match store.rules()? {
+                Some(r) => t.at_least(Some(r)),
+                None => t.at_least(Some(crate::model::TeamRules {
+                    min_group: crate::config::DEFAULT_MIN_GROUP,
+                    min_group_text: crate::config::DEFAULT_MIN_GROUP,
+                })),
+            };
             crate::release::open(q, team, period, have, headcount, t)
         }
     })

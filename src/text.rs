@@ -269,6 +269,9 @@ Samaritans: 116 123 (free, any time). NHS 111. 999 in an emergency.";
 pub const HUDDLE_HELP_TEXT: &str = "Press ! at any time to see where to get support.\n\
 Clicks work on the panel list and the keys.\n\
 Figures are shown once a week has closed, from k or more.";
+pub const QUIT_ACTION_TITLE: &str = " Quit without recording the new action? ";
+pub const QUIT_ACTION_QUESTION: &str =
+    "The action you are typing has not been recorded. Quit anyway?";
 pub const LEAVE_TITLE: &str = " Leave this check-in? ";
 pub const LEAVE_QUESTION: &str = "Your answers have not been saved. Leave anyway?";
 pub const LEAVE_YES: &str = " leave without saving    ";
@@ -607,7 +610,15 @@ pub mod kiosk {
     pub const KEY_FEWER: &str = "fewer";
     pub const KEY_MORE: &str = "more";
     pub const KEY_OTHER: &str = "week/month";
-    pub const KEY_BY_TEN: &str = "by ten";
+    pub const KEY_BY_TEN: &str = "ten more/fewer";
+    pub const RULES_UNSAVED: &str =
+        "This row is not saved: press Enter to save it, or Esc again to leave without saving.";
+    pub fn rules_k_floor(k: usize) -> String {
+        format!("k is at least {k}: fewer reflections could let people work out who said what.")
+    }
+    pub fn rules_text_floor(k: usize) -> String {
+        format!("Free texts need at least as many reflections as the figures (k = {k}).")
+    }
     pub const KEY_SAVE_ROW: &str = "save this row";
     pub const MORE_ABOVE: &str = "  (more above)";
     pub const MORE_BELOW: &str = "  (more below)";
@@ -650,11 +661,17 @@ pub mod kiosk {
     pub const RULES_NO_TEAMS: &str =
         "No teams are set in this kiosk's configuration, so there are no staff numbers to set.";
     /// The ward rules line of the admin's data counts.
-    pub fn rules_in_force(k: usize, text: usize, recorded: bool) -> (String, String) {
+    pub fn rules_in_force(
+        k: usize,
+        text: usize,
+        recorded: bool,
+        kind: &str,
+        zone: &str,
+    ) -> (String, String) {
         (
             "Ward rules".into(),
             format!(
-                "figures from {k}, texts from {text} reflections ({})",
+                "k = {k}, texts from {text}, by {kind}, {zone} ({})",
                 if recorded {
                     "kept in the database"
                 } else {
@@ -765,19 +782,16 @@ pub mod kiosk {
                 },
             ),
             (
-                format!("Team figures released ({}, {})", c.period_kind, c.time_zone),
-                match (&c.last_release, c.next_release) {
-                    (Some((p, on)), Some(next)) => format!(
-                        "{p} on {}; next on {}",
-                        on.format("%-d %b"),
-                        next.format("%a %-d %b")
-                    ),
-                    (None, Some(next)) => {
-                        format!("none yet; first on {}", next.format("%a %-d %b"))
-                    }
-                    (Some((p, on)), None) => format!("{p} on {}", on.format("%-d %b")),
-                    (None, None) => "none yet".to_string(),
+                "Last release".into(),
+                match &c.last_release {
+                    Some((p, on)) => format!("{p} on {}", on.format("%-d %b")),
+                    None => "none yet".to_string(),
                 },
+            ),
+            (
+                "Next release".into(),
+                c.next_release
+                    .map_or_else(|| "-".to_string(), |d| d.format("%a %-d %b").to_string()),
             ),
         ]
     }
@@ -996,6 +1010,15 @@ pub fn release_summary(n: usize, next: chrono::NaiveDate) -> String {
     )
 }
 
+/// `joy huddle rules --min-group`: what changed, and from when.
+pub fn rules_changed(k: usize, text: usize, changed: bool) -> String {
+    if changed {
+        format!("Recorded: k = {k}, free text from {text}, for periods released from now on (periods already released stay as they are).")
+    } else {
+        format!("Unchanged: k is {k} and free text from {text} already.")
+    }
+}
+
 /// `joy huddle rules --period`: when the new kind starts.
 pub fn period_kind_from(kind: &str, from: chrono::NaiveDate) -> String {
     format!(
@@ -1015,7 +1038,7 @@ pub fn rules_summary(
     let k = match rules {
         Some((k, t)) => format!("k = {k} (free text: {t})"),
         None => format!(
-            "k not recorded yet (each reader uses its own configuration's: {reader_k} here; a kiosk records its own when it starts)"
+            "k not set yet: periods are released with k = {reader_k} (the configuration's) until an admin sets it here (--min-group) or on the kiosk's admin screen"
         ),
     };
     let periods = match pending {
@@ -1091,12 +1114,22 @@ pub const HUDDLE_OPEN_IS_LAST: &str =
     "This is the open period: there is nothing after it yet. [ goes back.";
 
 /// The summary's actions line.
-pub fn huddle_actions_due(due: usize, overdue: usize) -> String {
+/// Actions whose review date has come (today or before), and the next
+/// review date still to come, if any.
+pub fn huddle_actions_due(due: usize, overdue: usize, next: Option<chrono::NaiveDate>) -> String {
+    let next = next.map_or_else(String::new, |d| {
+        format!("; next review on {}", d.format("%a %-d %b"))
+    });
     match (due, overdue) {
-        (0, _) => "Actions due for review: none".to_string(),
-        (d, 0) => format!("Actions due for review: {d}"),
-        (d, o) => format!("Actions due for review: {d} ({o} overdue)"),
+        (0, _) => format!("Actions due for review today: none{next}"),
+        (d, 0) => format!("Actions due for review today: {d}{next}"),
+        (d, o) => format!("Actions due for review today: {d} ({o} overdue){next}"),
     }
+}
+
+/// Under the large figure: the count in plain digits too.
+pub fn reflections_this_period(n: usize) -> String {
+    format!("{n} {HUDDLE_REFLECTIONS_THIS_PERIOD}")
 }
 
 /// The summary of a period under k: how the team has been before.
@@ -1315,6 +1348,16 @@ pub fn action_status(a: &crate::huddle::TeamAction, today: chrono::NaiveDate) ->
     }
 }
 
+pub fn action_now(status: &str) -> String {
+    format!("The action is now: {status}. Press u to undo.")
+}
+pub const WARD_COL_TEAM: &str = "Team";
+pub const WARD_COL_COUNT: &str = "Reflections";
+pub const WARD_COL_AVERAGE: &str = "Average";
+pub const ACTION_UNDONE: &str = "The action's last change was undone.";
+pub const NOTHING_TO_UNDO: &str =
+    "Nothing to undo: this action has had no change since it was recorded.";
+
 pub const TITLE_HUDDLE: &str = "Team huddle";
 pub const HUDDLE_REFLECTIONS_THIS_PERIOD: &str = "reflections this period";
 pub const HUDDLE_DISTRIBUTION: &str = "How the team answered";
@@ -1322,7 +1365,7 @@ pub const HUDDLE_TREND: &str = "Average over the last periods";
 pub const HUDDLE_GAP: &str = "gap";
 pub const HUDDLE_NEW_ACTION: &str = "New action: ";
 pub const ACTION_FORM_OWNER: &str = "Owner (a person or a role): ";
-pub const ACTION_FORM_REVIEW: &str = "Review on (YYYY-MM-DD, empty for none): ";
+pub const ACTION_FORM_REVIEW: &str = "Review on (YYYY-MM-DD or DD/MM/YYYY, empty for none): ";
 pub const ACTION_FORM_PEBBLE: &str = "Pebble it answers (↑↓ or 1-9, 0 none): ";
 pub const ACTION_FORM_SCOPE: &str =
     "Who can remove it (t the team, w the wider system, n not said): ";
@@ -1337,7 +1380,7 @@ pub fn review_passed(d: chrono::NaiveDate, today: chrono::NaiveDate) -> String {
 /// A review date that is not a date.
 pub fn review_not_a_date(t: &str) -> String {
     format!(
-        "\"{}\" is not a date: write it as YYYY-MM-DD, e.g. 2026-12-20.",
+        "\"{}\" is not a date: write it as YYYY-MM-DD or DD/MM/YYYY, e.g. 2026-12-20 or 20/12/2026.",
         safe_for_terminal(t)
     )
 }

@@ -385,7 +385,7 @@ fn the_summary_panel_says_what_matters_first() {
         "the change since the last released week: {s}"
     );
     assert!(s.contains("Most named: "), "{s}");
-    assert!(s.contains("Actions due for review: none"), "{s}");
+    assert!(s.contains("Actions due for review today: none"), "{s}");
     let mut low = huddle(3, [6, 5, 0]);
     let s = low.words(80, 24);
     assert!(
@@ -678,4 +678,119 @@ fn a_notice_on_the_huddle_screen_goes_by_itself() {
         start + chrono::Duration::seconds(joy_kiosk::app::NOTICE_SECONDS + 1),
     );
     assert_eq!(h.state.status, None);
+}
+
+/// Where on the screen `needle` first appears: (column, row).
+fn find(screen: &str, needle: &str) -> Option<(u16, u16)> {
+    screen.lines().enumerate().find_map(|(y, l)| {
+        l.find(needle)
+            .map(|x| (l[..x].chars().count() as u16, y as u16))
+    })
+}
+
+/// Taps work where keys do: a tap on an action chooses it, a tap on a
+/// pebble in the new-action form chooses that pebble; `s` and `u` say what
+/// they did; Ctrl-C with a new action typed asks before quitting.
+#[test]
+fn taps_choose_actions_and_pebbles_and_changes_say_what_they_did() {
+    let mut h = huddle(6, [0, 0, 0]);
+    for name in ["First action", "Second action", "Third action"] {
+        h.store
+            .add_action(
+                &joy_kiosk::model::NewAction {
+                    team: "Ward 7".into(),
+                    action: name.into(),
+                    owner: String::new(),
+                    review_on: None,
+                    pebble: String::new(),
+                    scope: None,
+                },
+                today(),
+            )
+            .unwrap();
+    }
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+    let effects = joy_kiosk::app::huddle::load(&mut h.state);
+    run_effects(&mut h.state, &mut h.store, effects, now);
+    h.act(Action::Last);
+    let s = h.screen(80, 24);
+    let (x, y) = find(&s, "Third action").expect("on screen");
+    h.act(Action::Click { column: x, row: y });
+    let v = h.state.huddle.as_ref().unwrap();
+    assert_eq!(v.actions[v.action_selected].action, "Third action", "{s}");
+    // `s` moves it on and says so; `u` undoes and says so; a second `u`
+    // says there is nothing left to undo.
+    let effects = dispatch(&mut h.state, &mut h.store, Action::Skip, now);
+    run_effects(&mut h.state, &mut h.store, effects, now);
+    let status = h.state.status.clone().unwrap_or_default();
+    assert!(status.contains("now: testing"), "{status}");
+    let effects = dispatch(&mut h.state, &mut h.store, Action::Undo, now);
+    run_effects(&mut h.state, &mut h.store, effects, now);
+    assert_eq!(
+        h.state.status.as_deref(),
+        Some(joy_kiosk::text::ACTION_UNDONE)
+    );
+    let effects = dispatch(&mut h.state, &mut h.store, Action::Undo, now);
+    run_effects(&mut h.state, &mut h.store, effects, now);
+    assert_eq!(
+        h.state.status.as_deref(),
+        Some(joy_kiosk::text::NOTHING_TO_UNDO)
+    );
+
+    // The form: an action, owner, review date, then a tap on pebble 2.
+    h.key('a');
+    for c in "Fix the fridge alarm".chars() {
+        h.key(c);
+    }
+    // Ctrl-C asks first, and `n` keeps the form.
+    h.act(Action::Quit);
+    assert_eq!(
+        h.state.confirm,
+        Some(joy_kiosk::app::Confirm::QuitActionForm)
+    );
+    h.act(Action::No);
+    assert!(!h.state.quit);
+    h.act(Action::Confirm);
+    h.act(Action::Confirm);
+    h.act(Action::Confirm);
+    let s = h.screen(200, 60);
+    let form = h.state.huddle.as_ref().unwrap().adding.clone().unwrap();
+    let second = format!("2 {}", form.pebbles[1]);
+    let (x, y) = find(&s, &second).unwrap_or_else(|| panic!("{second}\n{s}"));
+    h.act(Action::Click { column: x, row: y });
+    let form = h.state.huddle.as_ref().unwrap().adding.clone().unwrap();
+    assert_eq!(form.pebble, Some(1), "{s}");
+}
+
+/// Two quick presses of `s` (the second before the first is saved and
+/// read back) move an action on twice: open, testing, done.
+#[test]
+fn two_quick_status_presses_move_an_action_on_twice() {
+    let mut h = huddle(6, [0, 0, 0]);
+    let id = h
+        .store
+        .add_action(
+            &joy_kiosk::model::NewAction {
+                team: "Ward 7".into(),
+                action: "Fix the fridge alarm".into(),
+                owner: String::new(),
+                review_on: None,
+                pebble: String::new(),
+                scope: None,
+            },
+            today(),
+        )
+        .unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+    let effects = joy_kiosk::app::huddle::load(&mut h.state);
+    run_effects(&mut h.state, &mut h.store, effects, now);
+    h.act(Action::Last);
+    let first = dispatch(&mut h.state, &mut h.store, Action::Skip, now);
+    let second = dispatch(&mut h.state, &mut h.store, Action::Skip, now);
+    run_effects(&mut h.state, &mut h.store, first, now);
+    run_effects(&mut h.state, &mut h.store, second, now);
+    assert_eq!(
+        h.store.action(id).unwrap().unwrap().status,
+        ActionStatus::Done
+    );
 }

@@ -1260,11 +1260,11 @@ fn the_admin_counts_show_the_ward_rules_and_releases_at_80x24() {
     });
     let screen = screen_lines(&app, 80, 24).join("\n");
     assert!(
-        screen.contains("Ward rules: figures from 5, texts from 5 reflections (config file)"),
+        screen.contains("Ward rules: k = 5, texts from 5, by week, Etc/UTC (config file)"),
         "{screen}"
     );
-    assert!(screen.contains("Team figures released (week, "), "{screen}");
-    assert!(screen.contains("none yet; first on"), "{screen}");
+    assert!(screen.contains("Last release: none yet"), "{screen}");
+    assert!(screen.contains("Next release: Tue 24 Nov"), "{screen}");
 }
 
 /// k belongs to the ward's database and its admin sets it on the kiosk:
@@ -1352,7 +1352,7 @@ fn the_admin_sets_the_ward_rules_on_the_kiosk() {
             .selected,
         4
     );
-    app.act(Action::PageDown);
+    app.act(Action::PageUp);
     for _ in 0..4 {
         app.act(Action::Right);
     }
@@ -1386,4 +1386,38 @@ fn team_reflection(team: &str, at: chrono::DateTime<chrono::Utc>) -> joy_kiosk::
         scores: vec![],
         seal: None,
     }
+}
+
+/// The ward rules form says when a key cannot go further, and Esc with a
+/// row not saved says so once before leaving.
+#[test]
+fn the_ward_rules_form_says_why_a_key_did_nothing() {
+    use joy_kiosk::app::kiosk::{AdminItem, ADMIN_ITEMS};
+    let mut app = kiosk_admin();
+    let i = ADMIN_ITEMS
+        .iter()
+        .position(|x| *x == AdminItem::WardRules)
+        .unwrap();
+    app.act(Action::Pick(i));
+    for _ in 0..3 {
+        app.act(Action::Left);
+    }
+    let status = app.state.status.clone().unwrap_or_default();
+    assert!(status.contains("k is at least 3"), "{status}");
+    // Texts cannot go below k (from 5 to 3, then no further).
+    app.act(Action::Down);
+    for _ in 0..3 {
+        app.act(Action::Left);
+    }
+    let status = app.state.status.clone().unwrap_or_default();
+    assert!(status.contains("at least as many"), "{status}");
+    // A change not saved: Esc warns, a second Esc leaves.
+    app.act(Action::Right);
+    app.act(Action::Back);
+    assert!(app.state.session.admin.as_ref().unwrap().rules.is_some());
+    let screen = screen_lines(&app, 80, 24).join("\n");
+    assert!(screen.contains("not saved"), "{screen}");
+    app.act(Action::Back);
+    assert!(app.state.session.admin.as_ref().unwrap().rules.is_none());
+    assert_eq!(app.store.team_rules().unwrap(), None, "nothing recorded");
 }

@@ -740,6 +740,62 @@ fn raising_k_after_a_release_never_shows_a_total_the_release_hid() {
     }
 }
 
+/// The ward's k raised after a period was released changes nothing of
+/// that period ("reconfigured later"): its minutes read the same before
+/// and after, and the next release uses the new k.
+#[test]
+fn raising_the_wards_k_later_leaves_a_released_period_as_released() {
+    let q = team_q();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("joy.db");
+    {
+        let mut s = Store::open(&db).unwrap();
+        s.set_time_zone("Europe/London").unwrap();
+        let rows: Vec<NewCheckin> = (0..5)
+            .map(|i| reflection(&q, "Ward 7", day("2026-11-17"), "x", i))
+            .collect();
+        s.save_many(&rows).unwrap();
+        s.release_closed(at(day("2026-11-24"), 9), &[], Thresholds::new(5, 5))
+            .unwrap();
+    }
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
+            .args(args)
+            .env("JOY_DB", &db)
+            .env("JOY_QUESTIONNAIRES", dir.path().join("none"))
+            .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+            .env_remove("JOY_CONFIG")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    let before = run(&[
+        "huddle", "--team", "Ward 7", "--period", W47, "--export", "md",
+    ]);
+    assert!(before.contains("Average"), "{before}");
+    run(&["huddle", "rules", "--min-group", "6"]);
+    let after = run(&[
+        "huddle", "--team", "Ward 7", "--period", W47, "--export", "md",
+    ]);
+    assert_eq!(before, after, "the released week reads the same");
+    // A reader's own configuration may still raise k for its own view.
+    let cfg = dir.path().join("joy.toml");
+    std::fs::write(&cfg, "[huddle]\nmin_group = 6\n").unwrap();
+    let own = run(&[
+        "--config",
+        cfg.to_str().unwrap(),
+        "huddle",
+        "--team",
+        "Ward 7",
+        "--period",
+        W47,
+        "--export",
+        "md",
+    ]);
+    assert!(!own.contains("Average"), "{own}");
+}
+
 /// For many sizes of two to four teams: whenever the ward view shows the
 /// total's figure for a score, the teams whose own huddle hides that score
 /// hold none or at least k reflections between them, so no combination of

@@ -175,10 +175,10 @@ pub fn review_date(typed: &str, today: NaiveDate) -> Result<Option<NaiveDate>, S
     if t.is_empty() {
         return Ok(None);
     }
-    match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        Ok(d) if d < today => Err(crate::text::review_passed(d, today)),
-        Ok(d) => Ok(Some(d)),
-        Err(_) => Err(crate::text::review_not_a_date(t)),
+    match crate::period::parse_date(t) {
+        Some(d) if d < today => Err(crate::text::review_passed(d, today)),
+        Some(d) => Ok(Some(d)),
+        None => Err(crate::text::review_not_a_date(t)),
     }
 }
 
@@ -253,8 +253,12 @@ pub fn loaded(state: &mut State, l: Loaded) {
         huddles,
         actions,
         ward,
+        notice,
     } = l
     {
+        if notice.is_some() {
+            state.status = notice;
+        }
         v.huddles = huddles;
         v.actions = actions;
         v.ward = ward;
@@ -468,6 +472,14 @@ fn move_on(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::First => v.panel = 0,
         Action::Last => v.panel = last,
+        // A tap on an action of the actions panel chooses it.
+        Action::Pick(i) if i >= crate::ui::huddle::PICK_ACTION => {
+            let n = i - crate::ui::huddle::PICK_ACTION;
+            if on_actions && n < v.actions.len() {
+                v.action_selected = n;
+                v.selected_action = v.actions.get(n).map(|a| a.id);
+            }
+        }
         Action::Pick(i) if i <= last => v.panel = i,
         Action::NextPeriod => v.presenting = !v.presenting,
         Action::Back if v.presenting => v.presenting = false,
@@ -500,12 +512,16 @@ fn move_on(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Skip if on_actions => {
-            if let Some(a) = v.actions.get(v.action_selected) {
+            if let Some(a) = v.actions.get_mut(v.action_selected) {
                 v.selected_action = Some(a.id);
+                // Shown at once, so a second press before the reload
+                // moves on from here, not from the old status.
+                let next = next_status(a.status);
+                a.status = next;
                 return vec![Effect::UpdateAction {
                     id: a.id,
                     change: ActionChange {
-                        status: Some(next_status(a.status)),
+                        status: Some(next),
                         ..ActionChange::default()
                     },
                 }];

@@ -820,7 +820,19 @@ pub fn admin(state: &mut State, action: Action) -> Vec<Effect> {
         return end_session(state);
     };
     if let Some(form) = view.rules.as_mut() {
-        return match super::ward_rules::update(form, action) {
+        let step = super::ward_rules::update(form, action);
+        if let Some(n) = form.notice {
+            use super::ward_rules::RulesNotice;
+            state.status = Some(match n {
+                RulesNotice::KFloor => text::kiosk::rules_k_floor(crate::anonymity::MIN_K),
+                RulesNotice::TextFloor => text::kiosk::rules_text_floor(form.k),
+                RulesNotice::Unsaved => text::kiosk::RULES_UNSAVED.to_string(),
+            });
+        }
+        let Some(view) = state.session.admin.as_mut() else {
+            return vec![];
+        };
+        return match step {
             super::ward_rules::RulesStep::Stay(effects) => effects,
             super::ward_rules::RulesStep::Close => {
                 view.rules = None;

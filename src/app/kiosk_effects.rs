@@ -96,6 +96,8 @@ pub fn perform(
                             .as_ref()
                             .map_or(scope.reflections.min_group_text, |r| r.min_group_text),
                         rules.is_some(),
+                        c.period_kind,
+                        &c.time_zone,
                     ));
                     counts.push(text::kiosk::retention_source(
                         days,
@@ -396,8 +398,7 @@ fn team_huddles(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<(String, crate::team_view::TeamView)>> {
     let today = now.with_timezone(&chrono::Local).date_naive();
-    let t =
-        crate::anonymity::Thresholds::from_settings(&scope.reflections).at_least(store.rules()?);
+    let t = crate::anonymity::Thresholds::reader(&scope.reflections);
     let mut out = Vec::new();
     for team in store.teams(None)? {
         // The last period released (the open one shows only its count).

@@ -174,6 +174,8 @@ pub enum Loaded {
         actions: Vec<crate::huddle::TeamAction>,
         /// The ward view of the same period, where its total was released.
         ward: Option<Box<crate::ward::WardView>>,
+        /// What a change to an action did, for the status line.
+        notice: Option<String>,
     },
     Error(String),
 }
@@ -317,6 +319,8 @@ pub enum Confirm {
     ShortenRetention { days: u32, from: u32 },
     /// A kiosk code holder deletes their code and everything in it.
     DeleteCode,
+    /// Quit the huddle with a new action typed but not recorded.
+    QuitActionForm,
 }
 
 /// Where leaving an unsaved check-in goes.
@@ -712,6 +716,10 @@ fn confirmed(state: &mut State, confirm: Confirm) -> Vec<Effect> {
             Some(holder) => vec![Effect::DeleteHolder(holder)],
             None => vec![],
         },
+        Confirm::QuitActionForm => {
+            state.quit = true;
+            vec![Effect::Quit]
+        }
     }
 }
 
@@ -720,7 +728,16 @@ fn quit(state: &mut State) -> Vec<Effect> {
         // Nothing leaves the kiosk but the admin screen's exit.
         return vec![];
     }
-    if state.has_unsaved() {
+    let typing_action = state.screen == Screen::Huddle
+        && state
+            .huddle
+            .as_ref()
+            .and_then(|v| v.adding.as_ref())
+            .is_some_and(|f| !f.action.trim().is_empty());
+    if typing_action {
+        state.confirm = Some(Confirm::QuitActionForm);
+        vec![]
+    } else if state.has_unsaved() {
         state.confirm = Some(Confirm::Leave {
             then: AfterLeave::Quit,
         });

@@ -240,15 +240,26 @@ fn perform_huddle(
     };
     let (team, period) = (v.team.clone(), v.period);
     let done = match effect {
-        Effect::LoadHuddle { .. } => Ok(()),
-        Effect::AddAction(new) => store.add_action(&new, v.today).map(|_| ()),
+        Effect::LoadHuddle { .. } => Ok(None),
+        Effect::AddAction(new) => store.add_action(&new, v.today).map(|_| None),
         Effect::UpdateAction { id, change } => {
-            store.update_action(id, &change, v.today).map(|_| ())
+            store
+                .update_action(id, &change, v.today)
+                .map(|found| match (found, change.status) {
+                    (true, Some(s)) => Some(crate::text::action_now(s.as_str())),
+                    _ => None,
+                })
         }
-        Effect::UndoAction { id } => store.undo_action(id, v.today).map(|_| ()),
+        Effect::UndoAction { id } => store.undo_action(id, v.today).map(|undone| {
+            Some(if undone {
+                crate::text::ACTION_UNDONE.to_string()
+            } else {
+                crate::text::NOTHING_TO_UNDO.to_string()
+            })
+        }),
         other => return Err(other),
     };
-    let result = done.and_then(|()| {
+    let result = done.and_then(|notice| {
         let view = crate::team_view::load(
             store,
             &v.questionnaires,
@@ -272,6 +283,7 @@ fn perform_huddle(
             huddles: view.huddles,
             actions: view.actions,
             ward,
+            notice,
         })
     });
     Ok(Some(result.unwrap_or_else(|e| failed(&e))))

@@ -40,6 +40,19 @@ pub struct RulesForm {
     pub text_k: usize,
     pub kind: PeriodKind,
     pub headcounts: Vec<Option<usize>>,
+    /// Esc was pressed once with a row not saved (a second Esc leaves).
+    pub warned: bool,
+    /// What to tell the admin after the last key (a limit reached, a row
+    /// not saved), if anything.
+    pub notice: Option<RulesNotice>,
+}
+
+/// Why a key did nothing, or what a second Esc would lose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RulesNotice {
+    KFloor,
+    TextFloor,
+    Unsaved,
 }
 
 impl RulesForm {
@@ -53,6 +66,8 @@ impl RulesForm {
             text_k: rules.min_group_text.max(rules.min_group),
             kind: held.pending.map_or(held.kind, |(_, k)| k),
             headcounts: held.headcounts.iter().map(|(_, n)| *n).collect(),
+            warned: false,
+            notice: None,
             rules_in_force: rules,
             held,
         }
@@ -95,6 +110,10 @@ impl RulesForm {
 /// `Some(effects)`: handled; the caller closes the form on `Back`.
 pub fn update(form: &mut RulesForm, action: Action) -> RulesStep {
     let n = form.rows().len();
+    form.notice = None;
+    if action != Action::Back {
+        form.warned = false;
+    }
     match action {
         Action::Up | Action::Down => {
             form.selected = super::step(form.selected, n, action == Action::Down);
@@ -110,7 +129,7 @@ pub fn update(form: &mut RulesForm, action: Action) -> RulesStep {
             }
         }
         Action::Left | Action::Right | Action::PageUp | Action::PageDown => {
-            let up = matches!(action, Action::Right | Action::PageDown);
+            let up = matches!(action, Action::Right | Action::PageUp);
             let by = if matches!(action, Action::PageUp | Action::PageDown) {
                 10
             } else {
@@ -120,6 +139,12 @@ pub fn update(form: &mut RulesForm, action: Action) -> RulesStep {
             RulesStep::Stay(vec![])
         }
         Action::Confirm => save(form),
+        // A row changed and not saved: say so once; a second Esc leaves.
+        Action::Back if !form.warned && form.rows().iter().any(|r| form.changed(*r)) => {
+            form.warned = true;
+            form.notice = Some(RulesNotice::Unsaved);
+            RulesStep::Stay(vec![])
+        }
         Action::Back => RulesStep::Close,
         _ => RulesStep::Stay(vec![]),
     }
@@ -141,6 +166,10 @@ fn change(form: &mut RulesForm, up: bool, by: usize) {
         }
     };
     match form.row() {
+        RulesRow::K if !up && form.k <= MIN_K => form.notice = Some(RulesNotice::KFloor),
+        RulesRow::TextK if !up && form.text_k <= form.k => {
+            form.notice = Some(RulesNotice::TextFloor)
+        }
         RulesRow::K => {
             form.k = step(form.k, MIN_K, MAX_MIN_GROUP);
             // Texts never from fewer reflections than figures.
@@ -242,13 +271,23 @@ mod tests {
             update(&mut f, Action::Left);
         }
         assert_eq!(f.k, MIN_K);
+        assert_eq!(f.notice, Some(RulesNotice::KFloor), "the floor is said");
+    }
+
+    #[test]
+    fn esc_with_a_row_not_saved_asks_once() {
+        let mut f = form(&[]);
+        update(&mut f, Action::Right);
+        assert_eq!(update(&mut f, Action::Back), RulesStep::Stay(vec![]));
+        assert_eq!(f.notice, Some(RulesNotice::Unsaved));
+        assert_eq!(update(&mut f, Action::Back), RulesStep::Close);
     }
 
     #[test]
     fn a_headcount_is_set_by_steps_of_one_and_ten() {
         let mut f = form(&[("Ward A", None)]);
         update(&mut f, Action::Pick(3));
-        update(&mut f, Action::PageDown);
+        update(&mut f, Action::PageUp);
         update(&mut f, Action::Right);
         update(&mut f, Action::Right);
         assert_eq!(f.headcounts, vec![Some(12)]);

@@ -617,7 +617,7 @@ impl TeamStore for PgStore {
         let (today, t, groups) = self.tx("finding closed periods", |tx| {
             let tz = zone(tx)?;
             let today = now.with_timezone(&tz).date_naive();
-            let t = t.at_least(rules_in(tx)?);
+            let t = t.for_release(rules_in(tx)?);
             let rows = tx.query(
                 "SELECT DISTINCT e.team, e.questionnaire_id, e.period FROM entry e
                  WHERE e.team IS NOT NULL AND e.period IS NOT NULL

@@ -494,7 +494,7 @@ impl Store {
     ) -> Result<ReleaseReport> {
         let tz = self.time_zone()?;
         let today = now.with_timezone(&tz).date_naive();
-        let t = t.at_least(self.team_rules()?);
+        let t = t.for_release(self.team_rules()?);
         let groups: Vec<(String, String, String)> = self.sql(|c| {
             c.prepare_cached(
                 "SELECT DISTINCT c.team, c.questionnaire_id, c.period FROM checkin c

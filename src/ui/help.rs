@@ -88,6 +88,7 @@ fn confirm_text(c: &Confirm) -> Vec<String> {
             vec![text::kiosk::shorten_question(*days, *from)]
         }
         Confirm::DeleteCode => vec![text::kiosk::DELETE_CODE_QUESTION.to_string()],
+        Confirm::QuitActionForm => vec![text::QUIT_ACTION_QUESTION.to_string()],
     }
 }
 
@@ -98,6 +99,7 @@ fn confirm_title(c: &Confirm) -> &'static str {
         Confirm::ExitKiosk => text::kiosk::EXIT_TITLE,
         Confirm::ShortenRetention { .. } => text::kiosk::SHORTEN_TITLE,
         Confirm::DeleteCode => text::kiosk::DELETE_CODE_TITLE,
+        Confirm::QuitActionForm => text::QUIT_ACTION_TITLE,
     }
 }
 

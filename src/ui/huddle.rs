@@ -327,9 +327,19 @@ fn panel_lines(v: &HuddleView, p: Panel, width: u16, nc: bool) -> Vec<Line<'stat
                 style(Meaning::Muted, nc),
             ));
             lines.push(Line::raw(""));
-            let name_w = (width as usize / 3).clamp(8, 24);
+            let name_w = (width as usize / 4).clamp(8, 24);
             for (si, (_, label)) in w.scores.iter().enumerate() {
                 lines.push(title(label, nc));
+                // Column headings: what each number is.
+                lines.push(Line::styled(
+                    format!(
+                        "{:<name_w$} {:>11}  {}",
+                        text::WARD_COL_TEAM,
+                        text::WARD_COL_COUNT,
+                        text::WARD_COL_AVERAGE
+                    ),
+                    style(Meaning::Muted, nc),
+                ));
                 for r in w.teams.iter().chain(std::iter::once(&w.total)) {
                     let name = r
                         .team
@@ -347,7 +357,7 @@ fn panel_lines(v: &HuddleView, p: Panel, width: u16, nc: bool) -> Vec<Line<'stat
                     };
                     lines.push(Line::styled(
                         format!(
-                            "{:<name_w$} {:>4}  {shown}",
+                            "{:<name_w$} {:>11}  {shown}",
                             fit(&name, name_w),
                             r.reflections
                         ),
@@ -457,6 +467,70 @@ fn panel_lines(v: &HuddleView, p: Panel, width: u16, nc: bool) -> Vec<Line<'stat
     lines
 }
 
+/// A tap on the actions panel: on an action, choose it; on a pebble of
+/// the new-action form's list, choose that pebble (as its number key).
+fn actions_hit(v: &HuddleView, area: Rect, row: u16) -> Option<Action> {
+    let lines = panel_lines(v, Panel::Actions, area.width, true);
+    let height = |ls: &[Line<'static>]| {
+        Paragraph::new(ls.to_vec())
+            .wrap(Wrap { trim: false })
+            .line_count(area.width)
+            .min(u16::MAX as usize) as u16
+    };
+    let total = height(&lines);
+    let (view, max) = super::scroll_view(total, area.height);
+    let scroll = if v.adding.is_some() {
+        max
+    } else if v.actions.is_empty() {
+        0
+    } else {
+        selection_scroll(&lines, 2 + v.action_selected, area)
+    };
+    let offset = row.checked_sub(area.y)?;
+    if offset >= view {
+        return None;
+    }
+    let target = scroll + offset;
+    // The line holding that wrapped row.
+    let mut top = 0u16;
+    let mut at = None;
+    for (i, line) in lines.iter().enumerate() {
+        let h = height(std::slice::from_ref(line));
+        if target < top + h {
+            at = Some(i);
+            break;
+        }
+        top += h;
+    }
+    let at = at?;
+    let first_action = 2;
+    match &v.adding {
+        None => {
+            let i = at.checked_sub(first_action)?;
+            (i < v.actions.len()).then_some(Action::Pick(PICK_ACTION + i))
+        }
+        Some(form) if form.step == crate::app::huddle::FormStep::Pebble => {
+            // Title, blank, the actions (or "none yet"), a blank line and
+            // three fields come before the numbered pebbles.
+            let first = first_action + v.actions.len().max(1) + 1 + 3;
+            let i = at.checked_sub(first)?;
+            (i < form.pebbles.len().min(9)).then(|| {
+                Action::Edit(ratatui::crossterm::event::KeyEvent::new(
+                    ratatui::crossterm::event::KeyCode::Char(
+                        char::from_digit(i as u32 + 1, 10).unwrap_or('0'),
+                    ),
+                    ratatui::crossterm::event::KeyModifiers::NONE,
+                ))
+            })
+        }
+        Some(_) => None,
+    }
+}
+
+/// A tap on action N of the actions panel is `Pick(PICK_ACTION + N)`
+/// (panel list rows are the small numbers).
+pub const PICK_ACTION: usize = 10_000;
+
 /// The scroll that shows line `at` of `lines` (wrapped to `area`) whole,
 /// with the line kept for "more below".
 fn selection_scroll(lines: &[Line<'static>], at: usize, area: Rect) -> u16 {
@@ -514,7 +588,7 @@ fn draw_summary(
 ) {
     let mut lines = vec![title(&h.title, nc), Line::raw("")];
     lines.extend(figure(&h.reflections.to_string(), area, nc));
-    lines.push(Line::raw(text::HUDDLE_REFLECTIONS_THIS_PERIOD));
+    lines.push(Line::raw(text::reflections_this_period(h.reflections)));
     if let Some(staff) = h.headcount.filter(|_| h.released_on.is_some()) {
         lines.push(Line::raw(text::response_rate(h.reflections, staff)));
     }
@@ -587,7 +661,12 @@ fn draw_summary(
         .filter(|a| a.status.is_active() && a.review_on.is_some_and(|d| d <= today))
         .count();
     let overdue = actions.iter().filter(|a| a.is_overdue(today)).count();
-    lines.push(Line::raw(text::huddle_actions_due(due, overdue)));
+    let next = actions
+        .iter()
+        .filter(|a| a.status.is_active())
+        .filter_map(|a| a.review_on.filter(|d| *d > today))
+        .min();
+    lines.push(Line::raw(text::huddle_actions_due(due, overdue, next)));
     if matches!(h.content, Content::Shown(_)) {
         lines.push(Line::styled(
             text::huddle_rules(h.thresholds.k(), h.thresholds.text()),
@@ -764,11 +843,17 @@ fn draw_trend(frame: &mut Frame, area: Rect, sp: &ScorePanel, range: (f64, f64),
 /// presentation mode (or on a panel other than the actions), the next one.
 pub fn hit(body: Rect, state: &State, column: u16, row: u16) -> Option<Action> {
     let v = state.huddle.as_ref()?;
-    if !v.loaded || v.adding.is_some() {
+    if !v.loaded {
         return None;
     }
     let l = layout(body, v);
     let inside = |r: Rect| column >= r.x && column < r.right() && row >= r.y && row < r.bottom();
+    if current(v) == Panel::Actions && !v.presenting && inside(l.panel) {
+        return actions_hit(v, l.panel, row);
+    }
+    if v.adding.is_some() {
+        return None;
+    }
     if let Some(list) = l.list.filter(|r| inside(*r)) {
         let all = panels(v).len();
         let first = super::scroll_offset(v.panel, all, list.height as usize);
