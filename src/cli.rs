@@ -146,6 +146,16 @@ pub enum Command {
         #[arg(long, requires = "out")]
         force: bool,
     },
+    /// The ward's shared PostgreSQL server (for its admin): make or migrate its schema and
+    /// roles, show its state, release the periods that have closed
+    Server {
+        /// The server: a libpq connection string or URL, e.g.
+        /// "host=/run/postgresql dbname=ward7" or "postgresql://joy@db.trust.nhs.uk/ward7"
+        #[arg(long, global = true, env = "JOY_SERVER_URL", value_name = "URL")]
+        url: Option<String>,
+        #[command(subcommand)]
+        action: ServerAction,
+    },
     /// The team's actions: list them (open first, overdue marked), add one, or update one
     Actions {
         #[command(subcommand)]
@@ -168,6 +178,22 @@ pub enum Command {
 }
 
 /// The ward admin's huddle commands (they write to the database).
+#[derive(Debug, Subcommand)]
+pub enum ServerAction {
+    /// Make the schema (or bring it up to date) and the ward's roles: PREFIX_terminal,
+    /// PREFIX_huddle and PREFIX_admin (run as the database's owner)
+    Init {
+        /// The roles' prefix [default: the database's name]
+        #[arg(long, value_name = "PREFIX")]
+        roles: Option<String>,
+    },
+    /// The server's schema version, how many entries and releases it holds, and the last
+    /// release
+    Status,
+    /// Release every period that has closed, by the server's clock (as the admin role)
+    Release,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum HuddleAction {
     /// Release every period that has closed (its last day over, plus a day of grace):

@@ -186,6 +186,9 @@ pub fn run_with(
             to_terminal,
             out,
         ),
+        Some(Command::Server { url, action }) => {
+            crate::server_commands::run(settings, url.as_deref(), action, out)
+        }
         Some(Command::Actions { command }) => crate::huddle_commands::actions(
             settings,
             command,

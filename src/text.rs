@@ -1351,6 +1351,26 @@ pub fn action_status(a: &crate::huddle::TeamAction, today: chrono::NaiveDate) ->
 pub fn action_now(status: &str) -> String {
     format!("The action is now: {status}. Press u to undo.")
 }
+pub const SERVER_URL_MISSING: &str = "which server? Give --url (a connection string such as \"host=/run/postgresql dbname=ward7\", or a postgresql:// URL) or set JOY_SERVER_URL";
+pub const SERVER_NOTHING_TO_RELEASE: &str =
+    "Nothing to release: no period has closed since the last release.";
+pub fn server_initialised(version: i32, prefix: &str) -> String {
+    format!("The server's schema is at version {version}. Roles: {prefix}_terminal (kiosks: submit entries, read the ward's settings), {prefix}_huddle (huddle screens: released figures, counts and actions), {prefix}_admin (releases and rules). Grant them to login roles (see docs/deploy.md).")
+}
+pub fn server_status(s: &crate::store::pg::ServerStatus, known: i32) -> String {
+    let rules = s.rules.map_or_else(
+        || "not set (releases use the configuration's)".to_string(),
+        |r| format!("k = {}, free text from {}", r.min_group, r.min_group_text),
+    );
+    let last = s
+        .last_release
+        .as_ref()
+        .map_or_else(|| "none yet".to_string(), |(p, on)| format!("{p} on {on}"));
+    format!(
+        "Schema: version {} (this joy-kiosk knows {known})\nEntries: {}\nReleases: {} (last: {last})\nTime zone: {}\nRules: {rules}",
+        s.version, s.entries, s.releases, s.time_zone
+    )
+}
 pub const WARD_COL_TEAM: &str = "Team";
 pub const WARD_COL_COUNT: &str = "Reflections";
 pub const WARD_COL_AVERAGE: &str = "Average";

@@ -30,7 +30,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The schema, one migration per entry (applied in order, each once,
 /// recorded in `schema_migrations`).
-const MIGRATIONS: &[&str] = &[r"
+const MIGRATIONS: &[&str] = &[
+    r"
 CREATE TABLE setting (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE entry (
     id bigint PRIMARY KEY,
@@ -90,10 +91,121 @@ CREATE TABLE team_action_version (
     data jsonb NOT NULL,
     PRIMARY KEY (action_id, seq)
 );
-"];
+",
+    r#"
+-- What a terminal may do: submit an entry. The server files it (the
+-- ward's time zone and period kind; never into a released period) and
+-- keeps its date only. The id is the terminal's random global id: an
+-- entry sent twice is kept once.
+CREATE FUNCTION joy_submit(
+    p_id bigint, p_team text, p_questionnaire text, p_version text, p_hash text,
+    p_definition text, p_completed timestamptz, p_is_demo boolean,
+    p_answers jsonb, p_scores jsonb, p_file boolean, p_zone text
+) RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+DECLARE
+    tz text;
+    d date;
+    k text;
+    p text;
+BEGIN
+    SELECT value INTO tz FROM setting WHERE key = 'store.time_zone';
+    IF tz IS NULL THEN
+        tz := p_zone;
+        INSERT INTO setting (key, value) VALUES ('store.time_zone', tz) ON CONFLICT (key) DO NOTHING;
+    END IF;
+    d := (p_completed AT TIME ZONE tz)::date;
+    IF p_team IS NOT NULL AND p_file THEN
+        SELECT kind INTO k FROM period_rule WHERE effective_from <= d
+            ORDER BY effective_from DESC LIMIT 1;
+        k := coalesce(k, 'week');
+        LOOP
+            p := CASE k WHEN 'month' THEN to_char(d, 'YYYY-MM') ELSE to_char(d, 'IYYY-"W"IW') END;
+            EXIT WHEN NOT EXISTS (SELECT 1 FROM team_release
+                WHERE questionnaire_id = p_questionnaire AND period = p AND team IN (p_team, ''));
+            d := CASE k WHEN 'month' THEN (date_trunc('month', d) + interval '1 month')::date
+                 ELSE d + 7 END;
+        END LOOP;
+    END IF;
+    IF p_definition <> '' THEN
+        INSERT INTO questionnaire_def (hash, questionnaire_id, version, source)
+        VALUES (p_hash, p_questionnaire, p_version, p_definition) ON CONFLICT (hash) DO NOTHING;
+    END IF;
+    INSERT INTO entry (id, team, questionnaire_id, version, file_hash, period, completed_on,
+                       is_demo, answers, scores)
+    VALUES (p_id, p_team, p_questionnaire, p_version, p_hash, p, (p_completed AT TIME ZONE tz)::date,
+            p_is_demo, p_answers, p_scores)
+    ON CONFLICT (id) DO NOTHING;
+    RETURN p_id;
+END $$;
+
+-- What a huddle may know of entries: counts and names, never a row.
+CREATE FUNCTION joy_period_count(p_team text, p_questionnaire text, p_period text)
+RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT count(*) FROM entry
+    WHERE team = p_team AND questionnaire_id = p_questionnaire AND period = p_period
+$$;
+CREATE FUNCTION joy_teams(p_questionnaire text)
+RETURNS SETOF text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT team FROM entry WHERE team IS NOT NULL
+        AND (p_questionnaire IS NULL OR questionnaire_id = p_questionnaire)
+    UNION SELECT team FROM team_action WHERE p_questionnaire IS NULL
+    ORDER BY 1
+$$;
+CREATE FUNCTION joy_team_questionnaires(p_team text)
+RETURNS SETOF text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT DISTINCT questionnaire_id FROM entry WHERE team = p_team ORDER BY 1
+$$;
+REVOKE EXECUTE ON FUNCTION joy_submit(bigint, text, text, text, text, text, timestamptz, boolean, jsonb, jsonb, boolean, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION joy_period_count(text, text, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION joy_teams(text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION joy_team_questionnaires(text) FROM PUBLIC;
+"#,
+];
+
+/// The schema version this build knows (the last migration's number).
+pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+
+/// The roles of a ward's database: `<prefix>_terminal` submits entries
+/// and reads the ward's settings; `<prefix>_huddle` reads released
+/// figures and counts and keeps the ward's actions; `<prefix>_admin`
+/// releases and sets the rules. Group roles (NOLOGIN): a DBA grants them
+/// to login roles (see docs/deploy.md).
+const ROLES_SQL: &str = r"
+DO $roles$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{P}_terminal') THEN CREATE ROLE {P}_terminal NOLOGIN; END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{P}_huddle') THEN CREATE ROLE {P}_huddle NOLOGIN; END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{P}_admin') THEN CREATE ROLE {P}_admin NOLOGIN; END IF;
+END $roles$;
+REVOKE ALL ON ALL TABLES IN SCHEMA {S} FROM PUBLIC;
+GRANT USAGE ON SCHEMA {S} TO {P}_terminal, {P}_huddle, {P}_admin;
+GRANT SELECT ON schema_migrations, setting, team_rules, period_rule, team_headcount
+    TO {P}_terminal, {P}_huddle;
+GRANT EXECUTE ON FUNCTION joy_submit(bigint, text, text, text, text, text, timestamptz, boolean, jsonb, jsonb, boolean, text)
+    TO {P}_terminal, {P}_admin;
+GRANT SELECT ON team_release TO {P}_huddle;
+GRANT SELECT, INSERT ON team_action TO {P}_huddle;
+GRANT SELECT, INSERT, DELETE ON team_action_version TO {P}_huddle;
+GRANT USAGE ON SEQUENCE team_action_id_seq, team_action_version_seq_seq TO {P}_huddle;
+GRANT EXECUTE ON FUNCTION joy_period_count(text, text, text), joy_teams(text), joy_team_questionnaires(text)
+    TO {P}_huddle, {P}_admin;
+GRANT ALL ON ALL TABLES IN SCHEMA {S} TO {P}_admin;
+GRANT ALL ON ALL SEQUENCES IN SCHEMA {S} TO {P}_admin;
+";
 
 /// Setting key of the ward's time zone, as in the SQLite store.
 const TIME_ZONE: &str = super::release::TIME_ZONE_SETTING;
+
+/// What `joy server status` reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerStatus {
+    pub version: i32,
+    pub entries: u64,
+    pub releases: u64,
+    pub last_release: Option<(String, NaiveDate)>,
+    pub time_zone: String,
+    pub rules: Option<TeamRules>,
+}
 
 /// The team store on a PostgreSQL server.
 pub struct PgStore {
@@ -166,15 +278,6 @@ fn zone(tx: &mut Transaction) -> Pg<Tz> {
     Ok(row
         .and_then(|r| r.get::<_, String>(0).parse::<Tz>().ok())
         .unwrap_or_else(system_zone))
-}
-
-fn keep_zone(tx: &mut Transaction) -> Pg<Tz> {
-    let tz = zone(tx)?;
-    tx.execute(
-        "INSERT INTO setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
-        &[&TIME_ZONE, &tz.name()],
-    )?;
-    Ok(tz)
 }
 
 fn kind_on(tx: &mut Transaction, date: NaiveDate) -> Pg<PeriodKind> {
@@ -370,9 +473,66 @@ fn random_id() -> i64 {
 }
 
 impl PgStore {
-    /// Connect to `conninfo` (a libpq-style string or URL) and bring the
-    /// schema up to date.
+    /// Connect to a ward's database at `conninfo` (a libpq-style string or
+    /// URL), as whichever role the connection logs in as. The schema must
+    /// be this build's: `joy server init` makes or migrates it.
     pub fn connect(conninfo: &str) -> Result<PgStore> {
+        let mut s = PgStore::open(conninfo)?;
+        let place = s.place.clone();
+        let found: std::result::Result<i32, postgres::Error> = s
+            .client
+            .query_one(
+                "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                &[],
+            )
+            .map(|r| r.get(0));
+        match found {
+            Ok(v) if v == SCHEMA_VERSION => Ok(s),
+            Ok(v) if v > SCHEMA_VERSION => Err(failed(
+                &place,
+                "checking the schema",
+                format!("the server's schema is version {v}, newer than this joy-kiosk knows ({SCHEMA_VERSION}); update joy-kiosk on this terminal"),
+            )),
+            Ok(v) => Err(failed(
+                &place,
+                "checking the schema",
+                format!("the server's schema is version {v}, older than this joy-kiosk's ({SCHEMA_VERSION}); the server's admin runs `joy server init` to bring it up to date"),
+            )),
+            Err(e) => Err(failed(
+                &place,
+                "checking the schema",
+                format!("{} (is this a joy-kiosk database? The server's admin runs `joy server init` first)", describe(&e)),
+            )),
+        }
+    }
+
+    /// Make or migrate the schema and the ward's roles (`<prefix>_terminal`,
+    /// `<prefix>_huddle`, `<prefix>_admin`), as the database's owner.
+    pub fn init(conninfo: &str, prefix: &str) -> Result<PgStore> {
+        let ok = !prefix.is_empty()
+            && prefix.len() <= 40
+            && prefix
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && !prefix.starts_with(|c: char| c.is_ascii_digit());
+        let mut s = PgStore::open(conninfo)?;
+        if !ok {
+            return Err(failed(
+                &s.place,
+                "making the roles",
+                format!("\"{prefix}\" cannot name roles: use lower-case letters, digits and _, starting with a letter"),
+            ));
+        }
+        s.migrate()?;
+        let sql = ROLES_SQL.replace("{P}", prefix).replace("{S}", "public");
+        let place = s.place.clone();
+        s.client
+            .batch_execute(&sql)
+            .map_err(|e| failed(&place, "making the roles", describe(&e)))?;
+        Ok(s)
+    }
+
+    fn open(conninfo: &str) -> Result<PgStore> {
         let place = conninfo
             .split_whitespace()
             .filter(|kv| !kv.starts_with("password"))
@@ -382,12 +542,62 @@ impl PgStore {
             .parse()
             .map_err(|e| failed(&place, "reading the connection string", e))?;
         config.connect_timeout(std::time::Duration::from_secs(2));
+        config.options("-c statement_timeout=5000");
         let client = config
             .connect(NoTls)
             .map_err(|e| failed(&place, "connecting", describe(&e)))?;
-        let mut s = PgStore { client, place };
-        s.migrate()?;
-        Ok(s)
+        Ok(PgStore { client, place })
+    }
+
+    /// The server's clock (releases by `joy server release` use it).
+    pub fn server_now(&mut self) -> Result<DateTime<Utc>> {
+        self.tx("reading the server's clock", |tx| {
+            Ok(tx.query_one("SELECT now()", &[])?.get(0))
+        })
+    }
+
+    /// What `joy server status` shows (the admin role's view).
+    pub fn status(&mut self) -> Result<ServerStatus> {
+        self.tx("reading the server's state", |tx| {
+            let version: i32 = tx
+                .query_one(
+                    "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                    &[],
+                )?
+                .get(0);
+            let entries: i64 = tx.query_one("SELECT count(*) FROM entry", &[])?.get(0);
+            let releases: i64 = tx
+                .query_one("SELECT count(*) FROM team_release WHERE team <> ''", &[])?
+                .get(0);
+            let last = tx
+                .query_opt(
+                    "SELECT period, released_on FROM team_release WHERE team <> ''
+                     ORDER BY released_on DESC, period DESC LIMIT 1",
+                    &[],
+                )?
+                .map(|r| (r.get::<_, String>(0), r.get::<_, NaiveDate>(1)));
+            let zone = zone(tx)?.name().to_string();
+            Ok(ServerStatus {
+                version,
+                entries: entries.max(0) as u64,
+                releases: releases.max(0) as u64,
+                last_release: last,
+                time_zone: zone,
+                rules: rules_in(tx)?,
+            })
+        })
+    }
+
+    /// The schema version on the server.
+    pub fn schema_version(&mut self) -> Result<i32> {
+        self.tx("reading the schema version", |tx| {
+            Ok(tx
+                .query_one(
+                    "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                    &[],
+                )?
+                .get(0))
+        })
     }
 
     fn migrate(&mut self) -> Result<()> {
@@ -406,6 +616,10 @@ impl PgStore {
                     &[],
                 )?
                 .get(0);
+            if done > SCHEMA_VERSION {
+                // Never run an older build's migrations on a newer schema.
+                return Ok(());
+            }
             for (i, m) in MIGRATIONS.iter().enumerate() {
                 let v = i as i32 + 1;
                 if v > done {
@@ -416,7 +630,17 @@ impl PgStore {
             tx.commit()
         };
         run(&mut self.client)
-            .map_err(|e| failed(&place, "bringing the schema up to date", describe(&e)))
+            .map_err(|e| failed(&place, "bringing the schema up to date", describe(&e)))?;
+        // A newer schema: say so (as connect does).
+        let v = self.schema_version()?;
+        if v > SCHEMA_VERSION {
+            return Err(failed(
+                &place,
+                "checking the schema",
+                format!("the server's schema is version {v}, newer than this joy-kiosk knows ({SCHEMA_VERSION}); update joy-kiosk"),
+            ));
+        }
+        Ok(())
     }
 
     /// Run `f` in one transaction; `what` names it in an error.
@@ -446,85 +670,53 @@ impl PgStore {
 
 impl TeamStore for PgStore {
     fn submit(&mut self, entry: &NewCheckin) -> Result<i64> {
+        let answers: Vec<(&str, &serde_json::Value)> = entry
+            .answers
+            .iter()
+            .map(|a| (a.question_id.as_str(), &a.value))
+            .collect();
+        let scores: Vec<(&str, Option<f64>)> = entry
+            .scores
+            .iter()
+            .map(|s| (s.score_id.as_str(), s.value))
+            .collect();
+        let answers = serde_json::to_value(answers).unwrap_or_default();
+        let scores = serde_json::to_value(scores).unwrap_or_default();
+        let id = random_id();
+        let file = entry.team.is_some() && entry.period.is_some() && entry.respondent.is_none();
+        let zone = system_zone().name().to_string();
         self.tx("saving an entry", |tx| {
-            let tz = keep_zone(tx)?;
-            let date = entry.completed_at.with_timezone(&tz).date_naive();
-            let period = match (&entry.team, &entry.period, entry.respondent) {
-                (Some(team), Some(_), None) => {
-                    let q = entry.questionnaire_id.as_str();
-                    let mut p = Period::containing(kind_on(tx, date)?, date);
-                    while is_released(tx, team, q, p)?
-                        || is_released(tx, crate::ward::WARD_TOTAL, q, p)?
-                    {
-                        p = p.next();
-                    }
-                    Some(p.to_string())
-                }
-                _ => None,
-            };
-            keep_definition(
-                tx,
-                &entry.file_hash,
-                &entry.questionnaire_id,
-                &entry.questionnaire_version,
-                &entry.definition,
+            tx.query_one(
+                "SELECT joy_submit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                &[
+                    &id,
+                    &entry.team,
+                    &entry.questionnaire_id,
+                    &entry.questionnaire_version,
+                    &entry.file_hash,
+                    &&*entry.definition,
+                    &entry.completed_at,
+                    &entry.is_demo,
+                    &answers,
+                    &scores,
+                    &file,
+                    &zone,
+                ],
             )?;
-            let answers: Vec<(&str, &serde_json::Value)> = entry
-                .answers
-                .iter()
-                .map(|a| (a.question_id.as_str(), &a.value))
-                .collect();
-            let scores: Vec<(&str, Option<f64>)> = entry
-                .scores
-                .iter()
-                .map(|s| (s.score_id.as_str(), s.value))
-                .collect();
-            let answers = serde_json::to_value(answers).unwrap_or_default();
-            let scores = serde_json::to_value(scores).unwrap_or_default();
-            loop {
-                let id = random_id();
-                let n = tx.execute(
-                    "INSERT INTO entry (id, team, questionnaire_id, version, file_hash, period,
-                                        completed_on, is_demo, answers, scores)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
-                    &[
-                        &id,
-                        &entry.team,
-                        &entry.questionnaire_id,
-                        &entry.questionnaire_version,
-                        &entry.file_hash,
-                        &period,
-                        &date,
-                        &entry.is_demo,
-                        &answers,
-                        &scores,
-                    ],
-                )?;
-                if n == 1 {
-                    return Ok(id);
-                }
-            }
+            Ok(id)
         })
     }
 
     fn teams(&mut self, questionnaire: Option<&str>) -> Result<Vec<String>> {
         self.tx("reading the teams", |tx| {
-            let rows = tx.query(
-                "SELECT team FROM entry WHERE team IS NOT NULL AND ($1::text IS NULL OR questionnaire_id = $1)
-                 UNION SELECT team FROM team_action WHERE $1::text IS NULL
-                 ORDER BY 1",
-                &[&questionnaire],
-            )?;
+            let rows = tx.query("SELECT joy_teams($1)", &[&questionnaire])?;
             Ok(rows.into_iter().map(|r| r.get(0)).collect())
         })
     }
 
     fn team_questionnaires(&mut self, team: &str) -> Result<Vec<String>> {
         self.tx("reading a team's questionnaires", |tx| {
-            let rows = tx.query(
-                "SELECT DISTINCT questionnaire_id FROM entry WHERE team = $1 ORDER BY 1",
-                &[&team],
-            )?;
+            let rows = tx.query("SELECT joy_team_questionnaires($1)", &[&team])?;
             Ok(rows.into_iter().map(|r| r.get(0)).collect())
         })
     }
@@ -538,8 +730,7 @@ impl TeamStore for PgStore {
         self.tx("reading a team's period", |tx| {
             let all = releases_where(tx, team, questionnaire)?;
             let start = period.first_day();
-            let from = start
-                - chrono::Duration::days(31 * crate::huddle::TREND_PERIODS as i64);
+            let from = start - chrono::Duration::days(31 * crate::huddle::TREND_PERIODS as i64);
             let mut mine = None;
             let mut earlier = Vec::new();
             for (p, r) in all {
@@ -557,7 +748,7 @@ impl TeamStore for PgStore {
                 None => {
                     let have: i64 = tx
                         .query_one(
-                            "SELECT count(*) FROM entry WHERE team = $1 AND questionnaire_id = $2 AND period = $3",
+                            "SELECT joy_period_count($1, $2, $3)",
                             &[&team, &questionnaire, &period.to_string()],
                         )?
                         .get(0);

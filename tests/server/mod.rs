@@ -19,6 +19,12 @@ pub fn server() -> String {
 
 /// A new, empty database on the test server; its connection string.
 pub fn fresh_database() -> String {
+    fresh_named_database().0
+}
+
+/// A new, empty database: its connection string (as the server's
+/// superuser) and its name (also the prefix of its roles).
+pub fn fresh_named_database() -> (String, String) {
     let base = server();
     let name = format!("joy_test_{:016x}", joy_kiosk::anonymity::os_seed());
     let mut admin = postgres::Client::connect(&base, postgres::NoTls)
@@ -30,11 +36,20 @@ pub fn fresh_database() -> String {
         .split_whitespace()
         .filter(|kv| !kv.starts_with("dbname="))
         .collect();
-    format!("{} dbname={name}", without.join(" "))
+    (format!("{} dbname={name}", without.join(" ")), name)
+}
+
+/// The connection string of `conn` as login role `user`.
+pub fn as_user(conn: &str, user: &str) -> String {
+    let without: Vec<&str> = conn
+        .split_whitespace()
+        .filter(|kv| !kv.starts_with("user="))
+        .collect();
+    format!("{} user={user}", without.join(" "))
 }
 
 /// A team store on a new database.
 pub fn fresh_store() -> PgStore {
-    let conn = fresh_database();
-    PgStore::connect(&conn).unwrap_or_else(|e| panic!("{e}"))
+    let (conn, name) = fresh_named_database();
+    PgStore::init(&conn, &name).unwrap_or_else(|e| panic!("{e}"))
 }

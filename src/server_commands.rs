@@ -1,0 +1,93 @@
+//! `joy server`: the ward's shared PostgreSQL server, for its admin
+//! (issue 17): make or migrate the schema and roles, show its state,
+//! release the periods that have closed by the server's clock.
+
+use crate::cli::ServerAction;
+use crate::config::Settings;
+use crate::questionnaire::{Catalog, Questionnaire};
+use crate::store::pg::{PgStore, SCHEMA_VERSION};
+use crate::store::TeamStore;
+use crate::text;
+use anyhow::{bail, Result};
+use std::io::Write;
+use std::process::ExitCode;
+
+pub fn run(
+    settings: &Settings,
+    url: Option<&str>,
+    action: ServerAction,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    let Some(url) = url.filter(|u| !u.trim().is_empty()) else {
+        bail!("{}", text::SERVER_URL_MISSING);
+    };
+    match action {
+        ServerAction::Init { roles } => {
+            let prefix = match roles {
+                Some(p) => p,
+                None => database_name(url).unwrap_or_else(|| "joy".to_string()),
+            };
+            let mut s = PgStore::init(url, &prefix)?;
+            let v = s.schema_version()?;
+            writeln!(out, "{}", text::server_initialised(v, &prefix))?;
+        }
+        ServerAction::Status => {
+            let mut s = PgStore::connect(url)?;
+            let st = s.status()?;
+            writeln!(out, "{}", text::server_status(&st, SCHEMA_VERSION))?;
+        }
+        ServerAction::Release => {
+            let mut s = PgStore::connect(url)?;
+            let now = s.server_now()?;
+            let offered: Vec<Questionnaire> = Catalog::load(&settings.questionnaire_dirs)
+                .entries
+                .into_iter()
+                .map(|e| e.questionnaire)
+                .collect();
+            let t = crate::anonymity::Thresholds::from_settings(&settings.huddle);
+            let report = s.release_closed(now, &offered, t)?;
+            for (team, q, p) in &report.released {
+                writeln!(out, "{}", text::released_line(team, q, &p.to_string()))?;
+            }
+            if report.released.is_empty() {
+                writeln!(out, "{}", text::SERVER_NOTHING_TO_RELEASE)?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The database named in a connection string or URL, made a role prefix
+/// (lower case, letters, digits and _).
+fn database_name(url: &str) -> Option<String> {
+    let name = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let path = url.split('?').next()?.rsplit('/').next()?;
+        path.to_string()
+    } else {
+        url.split_whitespace()
+            .find_map(|kv| kv.strip_prefix("dbname="))?
+            .to_string()
+    };
+    let p: String = name
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    (!p.is_empty()).then_some(p)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_roles_prefix_is_the_database_name() {
+        assert_eq!(
+            super::database_name("host=/run/postgresql dbname=Ward-7"),
+            Some("ward_7".into())
+        );
+        assert_eq!(
+            super::database_name("postgresql://joy@db.example/ward7?sslmode=verify-full"),
+            Some("ward7".into())
+        );
+        assert_eq!(super::database_name("host=/tmp"), None);
+    }
+}

@@ -1,0 +1,67 @@
+//! `joy server` against the test server: init, status, release, and what a
+//! missing or unreachable server says.
+
+mod server;
+
+use std::process::{Command, Output};
+
+fn joy(args: &[&str]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(args)
+        .env("JOY_DB", dir.path().join("joy.db"))
+        .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+        .env_remove("JOY_CONFIG")
+        .env_remove("JOY_SERVER_URL")
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn init_status_and_release_on_a_new_database() {
+    let (conn, name) = server::fresh_named_database();
+    let o = joy(&["server", "init", "--url", &conn]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains(&format!("{name}_huddle")), "{}", text(&o));
+    // Twice is fine: nothing to migrate.
+    let o = joy(&["server", "init", "--url", &conn]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = joy(&["server", "status", "--url", &conn]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("Entries: 0"), "{}", text(&o));
+    let o = joy(&["server", "release", "--url", &conn]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("Nothing to release"), "{}", text(&o));
+}
+
+#[test]
+fn no_server_or_an_unreachable_one_says_what_to_do() {
+    let o = joy(&["server", "status"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("JOY_SERVER_URL"), "{}", text(&o));
+    let started = std::time::Instant::now();
+    let o = joy(&[
+        "server",
+        "status",
+        "--url",
+        "host=/nonexistent-joy-socket dbname=ward7 user=joy",
+    ]);
+    assert!(!o.status.success());
+    let t = text(&o);
+    assert!(
+        t.contains("connecting") && t.contains("check that the server is running"),
+        "{t}"
+    );
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "a dead server costs seconds, not minutes"
+    );
+}
