@@ -594,6 +594,15 @@ fn demo(
         let Some(q) = catalog.get(crate::team_view::FALLBACK) else {
             anyhow::bail!("the bundled team reflection is missing: reinstall joy-kiosk");
         };
+        // A demo ward already here: a second one would pile its
+        // reflections into the open week (the closed ones are released).
+        let have = store.teams(None)?;
+        if crate::reflection_gen::DEMO_TEAMS
+            .iter()
+            .any(|t| have.iter().any(|h| h == t))
+        {
+            anyhow::bail!("{}", text::demo_ward_exists(&db));
+        }
         let now = chrono::Utc::now();
         let rows = crate::reflection_gen::demo_ward(q, days, now, 2026);
         store.save_many(&rows)?;

@@ -417,6 +417,14 @@ pub fn admin(
                     min_group_text: settings.huddle.min_group_text,
                 });
                 let k = min_group.unwrap_or(now_rules.min_group);
+                if k > crate::config::MAX_MIN_GROUP
+                    || min_group_text.is_some_and(|t| t > crate::config::MAX_MIN_GROUP)
+                {
+                    bail!(
+                        "k and the free-text threshold are at most {}: a higher one would hide every ward's figures",
+                        crate::config::MAX_MIN_GROUP
+                    );
+                }
                 if k < crate::anonymity::MIN_K {
                     bail!(
                         "--min-group {k} is too small: k is at least {} so that no figure comes from one or two people",
@@ -441,7 +449,11 @@ pub fn admin(
             }
             if let Some(kind) = period {
                 match store.set_period_kind(kind, today, now)? {
-                    Some(from) => writeln!(out, "{}", text::period_kind_from(kind.as_str(), from))?,
+                    Some(from) => writeln!(
+                        out,
+                        "{}",
+                        text::period_kind_from(kind.as_str(), from, from <= today)
+                    )?,
                     None => writeln!(out, "{}", text::period_kind_unchanged(kind.as_str()))?,
                 }
             }
@@ -460,7 +472,15 @@ pub fn admin(
                     settings.huddle.min_group
                 )
             )?;
-            for team in store.teams(None)? {
+            // Every team with a staff number, with reflections yet or not.
+            let mut teams = store.teams(None)?;
+            for t in store.headcount_teams()? {
+                if !teams.contains(&t) {
+                    teams.push(t);
+                }
+            }
+            teams.sort();
+            for team in teams {
                 if let Some(n) = store.headcount(&team)? {
                     writeln!(out, "{}", text::headcount_line(&team, n))?;
                 }

@@ -427,7 +427,8 @@ fn kiosk_hints(state: &State) -> Option<Vec<Hint>> {
                         h.push(hint("←", text::kiosk::KEY_FEWER, Action::Left));
                         h.push(hint("→", text::kiosk::KEY_MORE, Action::Right));
                         if matches!(row, RulesRow::Headcount(_)) {
-                            h.push(hint("PgUp/PgDn", text::kiosk::KEY_BY_TEN, Action::PageUp));
+                            h.push(hint("PgUp", text::kiosk::KEY_TEN_MORE, Action::PageUp));
+                            h.push(hint("PgDn", text::kiosk::KEY_TEN_FEWER, Action::PageDown));
                         }
                     }
                 }

@@ -17,6 +17,7 @@ pub mod keymap;
 pub mod kiosk;
 pub mod kiosk_commands;
 pub mod model;
+pub mod outbox;
 pub mod period;
 pub mod questionnaire;
 pub mod reflection_gen;

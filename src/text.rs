@@ -610,7 +610,8 @@ pub mod kiosk {
     pub const KEY_FEWER: &str = "fewer";
     pub const KEY_MORE: &str = "more";
     pub const KEY_OTHER: &str = "week/month";
-    pub const KEY_BY_TEN: &str = "ten more/fewer";
+    pub const KEY_TEN_MORE: &str = "+10";
+    pub const KEY_TEN_FEWER: &str = "-10";
     pub const RULES_UNSAVED: &str =
         "This row is not saved: press Enter to save it, or Esc again to leave without saving.";
     pub fn rules_k_floor(k: usize) -> String {
@@ -629,7 +630,7 @@ pub mod kiosk {
         format!("Team figures from at least: {k} reflections")
     }
     pub fn rules_text(t: usize) -> String {
-        format!("Free texts from at least: {t} reflections")
+        format!("Free texts from at least: {t} answers")
     }
     pub fn rules_period(
         kind: crate::period::PeriodKind,
@@ -656,28 +657,24 @@ pub mod kiosk {
     pub const RULES_WHY_K: &str = "No team's figures or tallies are shown from fewer reflections. Periods already released stay as they are.";
     pub const RULES_WHY_TEXT: &str =
         "Free texts are shown only from this many reflections (never fewer than the figures).";
-    pub const RULES_WHY_PERIOD: &str = "A change applies from the first period after the open one, so no days are counted twice. Released periods stay as they are.";
+    pub const RULES_WHY_PERIOD: &str = "A change applies from the first period after the open one (at once while none were filed), so no days are counted twice. Released periods stay as they are.";
     pub const RULES_WHY_HEADCOUNT: &str = "Gives each period's response rate (6 of 14 staff) and marks a period with more reflections than staff.";
     pub const RULES_NO_TEAMS: &str =
         "No teams are set in this kiosk's configuration, so there are no staff numbers to set.";
     /// The ward rules line of the admin's data counts.
+    pub const RULES_FROM_DATABASE: &str = "kept in the database";
+    pub const RULES_FROM_CONFIG: &str = "config file";
+    pub const RULES_BUILT_IN: &str = "built-in default";
     pub fn rules_in_force(
         k: usize,
         text: usize,
-        recorded: bool,
+        source: &str,
         kind: &str,
         zone: &str,
     ) -> (String, String) {
         (
             "Ward rules".into(),
-            format!(
-                "k = {k}, texts from {text}, by {kind}, {zone} ({})",
-                if recorded {
-                    "kept in the database"
-                } else {
-                    "config file"
-                }
-            ),
+            format!("k = {k}, texts from {text}, by {kind}, {zone} ({source})"),
         )
     }
     pub fn ward_rules_set(k: usize, text: usize) -> String {
@@ -881,7 +878,7 @@ pub mod kiosk {
         let value = if set_here {
             format!("{days} days, set on this screen (the config file says {config})")
         } else {
-            format!("{days} days, from the config file")
+            format!("{days} days (the configuration's, or its default)")
         };
         ("Entries kept for".into(), value)
     }
@@ -1020,11 +1017,15 @@ pub fn rules_changed(k: usize, text: usize, changed: bool) -> String {
 }
 
 /// `joy huddle rules --period`: when the new kind starts.
-pub fn period_kind_from(kind: &str, from: chrono::NaiveDate) -> String {
-    format!(
-        "Reflections are grouped by {kind} from {} on (periods already released stay as they are).",
-        from.format("%a %-d %b %Y")
-    )
+pub fn period_kind_from(kind: &str, from: chrono::NaiveDate, at_once: bool) -> String {
+    if at_once {
+        format!("Reflections are grouped by {kind} from now on: none were filed yet, so the {kind} open now is the first.")
+    } else {
+        format!(
+            "Reflections are grouped by {kind} from {} on: the period open now runs to its end, and periods already released stay as they are.",
+            from.format("%a %-d %b %Y")
+        )
+    }
 }
 
 /// `joy huddle rules`: the ward's rules kept in the database.
@@ -1068,7 +1069,7 @@ pub fn headcount_line(team: &str, n: usize) -> String {
 
 /// An action's review date on the huddle screen.
 pub fn review_on(d: chrono::NaiveDate) -> String {
-    format!("review {}", d.format("%-d %b"))
+    format!("review {}", d.format("%-d %b %Y"))
 }
 
 /// The pebble an action answers.
@@ -1350,6 +1351,9 @@ pub fn action_status(a: &crate::huddle::TeamAction, today: chrono::NaiveDate) ->
 
 pub fn action_now(status: &str) -> String {
     format!("The action is now: {status}. Press u to undo.")
+}
+pub fn demo_ward_exists(db: &str) -> String {
+    format!("{db} has a demo ward already (Demo team A, B, C): a second one would add its reflections to the open week. Erase it first with: joy --db '{db}' erase --demo")
 }
 pub const SERVER_URL_MISSING: &str = "which server? Give --url (a connection string such as \"host=/run/postgresql dbname=ward7\", or a postgresql:// URL) or set JOY_SERVER_URL";
 pub const SERVER_NOTHING_TO_RELEASE: &str =

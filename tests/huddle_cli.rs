@@ -473,6 +473,14 @@ fn a_demo_ward_is_made_released_and_marked() {
         .unwrap();
     assert!(all > 20, "{all}");
     assert_eq!((demo, named), (all, all), "every row marked as demo");
+    // A second demo ward would pile into the open week: refused, saying how.
+    let o = joy(&["demo", "--teams", "--days", "42", "--yes"], &db);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("erase --demo"), "{}", stderr(&o));
+    let again: i64 = c
+        .query_row("SELECT count(*) FROM checkin", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(again, all, "nothing added");
     let o = joy(&["huddle", "--ward", "--export", "md"], &db);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("Ward total"), "{}", stdout(&o));

@@ -505,6 +505,16 @@ fn the_chosen_action_stays_in_sight_follows_its_action_and_undoes() {
         ActionStatus::Open,
         "undone"
     );
+    // Another period keeps the actions panel in sight.
+    h.key('[');
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+    let effects = joy_kiosk::app::huddle::load(&mut h.state);
+    run_effects(&mut h.state, &mut h.store, effects, now);
+    let v = h.state.huddle.as_ref().unwrap();
+    assert_eq!(
+        joy_kiosk::app::huddle::current(v),
+        joy_kiosk::app::huddle::Panel::Actions
+    );
 }
 
 /// Long actions wrap over several lines: the scrolled list starts on a

@@ -1260,7 +1260,7 @@ fn the_admin_counts_show_the_ward_rules_and_releases_at_80x24() {
     });
     let screen = screen_lines(&app, 80, 24).join("\n");
     assert!(
-        screen.contains("Ward rules: k = 5, texts from 5, by week, Etc/UTC (config file)"),
+        screen.contains("Ward rules: k = 5, texts from 5, by week, Etc/UTC (built-in default)"),
         "{screen}"
     );
     assert!(screen.contains("Last release: none yet"), "{screen}");
@@ -1283,7 +1283,7 @@ fn the_admin_sets_the_ward_rules_on_the_kiosk() {
     let screen = screen_lines(&app, 80, 24).join("\n");
     for want in [
         "Team figures from at least: 5 reflections",
-        "Free texts from at least: 5 reflections",
+        "Free texts from at least: 5 answers",
         "Reflections grouped by: week",
         "Ward 7: staff number not set",
         "Theatres: staff number not set",

@@ -492,13 +492,14 @@ fn move_on(state: &mut State, action: Action) -> Vec<Effect> {
                 return vec![];
             }
             v.period = v.period.next();
-            // Another period has other panels: start at its summary.
-            v.panel = 0;
+            // Another period has other panels: start at its summary, or
+            // stay on the actions (the last panel of every period).
+            v.panel = if on_actions { usize::MAX } else { 0 };
             return load(state);
         }
         Action::PrevScore => {
             v.period = v.period.previous();
-            v.panel = 0;
+            v.panel = if on_actions { usize::MAX } else { 0 };
             return load(state);
         }
         Action::AddAction => {

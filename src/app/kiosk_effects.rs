@@ -95,7 +95,13 @@ pub fn perform(
                         rules
                             .as_ref()
                             .map_or(scope.reflections.min_group_text, |r| r.min_group_text),
-                        rules.is_some(),
+                        if rules.is_some() {
+                            text::kiosk::RULES_FROM_DATABASE
+                        } else if scope.reflections.rules_stated {
+                            text::kiosk::RULES_FROM_CONFIG
+                        } else {
+                            text::kiosk::RULES_BUILT_IN
+                        },
                         c.period_kind,
                         &c.time_zone,
                     ));
@@ -137,11 +143,13 @@ pub fn perform(
         Effect::SetPeriodKind(kind) => Some(
             store
                 .set_period_kind(*kind, now)
-                .map(|from| {
-                    Loaded::Notice(match from {
-                        Some(day) => text::period_kind_from(kind.as_str(), day),
+                .and_then(|from| {
+                    // In force at once (nothing filed yet), or to come.
+                    let at_once = store.ward_settings(&[], now)?.pending.is_none();
+                    Ok(Loaded::Notice(match from {
+                        Some(day) => text::period_kind_from(kind.as_str(), day, at_once),
                         None => text::period_kind_unchanged(kind.as_str()),
-                    })
+                    }))
                 })
                 .unwrap_or_else(failed),
         ),
@@ -481,7 +489,15 @@ fn write_team_report(
         .map(|p| p.join("exports"))
         .ok_or_else(|| anyhow::anyhow!("the database has no folder to export beside"))?;
     crate::store::create_private_dir_pub(&dir)?;
-    let file = dir.join(format!("team-figures-{}.md", now.format("%Y%m%d-%H%M%S")));
+    // A second export in the same second gets its own name (-2, -3, ...):
+    // nothing is overwritten, and no export fails for its name.
+    let stem = format!("team-figures-{}", now.format("%Y%m%d-%H%M%S"));
+    let mut file = dir.join(format!("{stem}.md"));
+    let mut n = 2;
+    while file.exists() {
+        file = dir.join(format!("{stem}-{n}.md"));
+        n += 1;
+    }
     crate::store::export::write_export(&file, doc.as_bytes(), &db, false)?;
     Ok((teams.len(), file))
 }

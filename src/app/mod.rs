@@ -968,12 +968,12 @@ fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
         }
         Loaded::WardRules { held, config } => {
             if let Some(a) = state.session.admin.as_mut() {
-                // Opening the form, or reading back a saved row: the row
-                // chosen stays chosen.
-                let selected = a.rules.as_ref().map_or(0, |f| f.selected);
-                let mut form = ward_rules::RulesForm::new(held, config);
-                form.selected = selected.min(form.rows().len() - 1);
-                a.rules = Some(form);
+                // Opening the form, or reading back the row just saved
+                // (the row chosen): the others keep what is on screen.
+                a.rules = Some(match a.rules.as_ref() {
+                    Some(old) => ward_rules::RulesForm::reread(old, held, config, old.row()),
+                    None => ward_rules::RulesForm::new(held, config),
+                });
             }
         }
         Loaded::Notice(n) => state.status = Some(n),

@@ -73,6 +73,39 @@ impl RulesForm {
         }
     }
 
+    /// The form on newly read settings, keeping every row but `saved`
+    /// that was changed and not saved in `old` (reading back one saved row
+    /// never drops another's change).
+    pub fn reread(
+        old: &RulesForm,
+        held: WardSettings,
+        config: TeamRules,
+        saved: RulesRow,
+    ) -> RulesForm {
+        let mut f = RulesForm::new(held, config);
+        f.selected = old.selected.min(f.rows().len() - 1);
+        for row in old.rows() {
+            if row == saved || !old.changed(row) {
+                continue;
+            }
+            match row {
+                RulesRow::K => f.k = old.k,
+                RulesRow::TextK => f.text_k = old.text_k,
+                RulesRow::Period => f.kind = old.kind,
+                RulesRow::Headcount(i) => {
+                    if let (Some(n), Some(slot)) = (old.headcounts.get(i), f.headcounts.get_mut(i))
+                    {
+                        *slot = *n;
+                    }
+                }
+                RulesRow::Back => {}
+            }
+        }
+        // Texts never from fewer than the figures on screen.
+        f.text_k = f.text_k.max(f.k);
+        f
+    }
+
     pub fn rows(&self) -> Vec<RulesRow> {
         let mut v = vec![RulesRow::K, RulesRow::TextK, RulesRow::Period];
         v.extend((0..self.headcounts.len()).map(RulesRow::Headcount));
@@ -204,10 +237,17 @@ fn save(form: &mut RulesForm) -> RulesStep {
     if !form.changed(row) {
         return RulesStep::Stay(vec![]);
     }
+    // Only this row's value: another row changed and not saved stays as
+    // it is on screen, not recorded.
+    let held = form.rules_in_force;
     let effect = match row {
-        RulesRow::K | RulesRow::TextK => Effect::SetWardRules(TeamRules {
+        RulesRow::K => Effect::SetWardRules(TeamRules {
             min_group: form.k,
-            min_group_text: form.text_k.max(form.k),
+            min_group_text: held.min_group_text.max(form.k),
+        }),
+        RulesRow::TextK => Effect::SetWardRules(TeamRules {
+            min_group: held.min_group,
+            min_group_text: form.text_k.max(held.min_group),
         }),
         RulesRow::Period => Effect::SetPeriodKind(form.kind),
         RulesRow::Headcount(i) => match (form.held.headcounts.get(i), form.headcounts.get(i)) {
@@ -272,6 +312,40 @@ mod tests {
         }
         assert_eq!(f.k, MIN_K);
         assert_eq!(f.notice, Some(RulesNotice::KFloor), "the floor is said");
+    }
+
+    /// Enter saves its own row only: k changed and not saved stays out of
+    /// the text threshold's save, and stays on screen after it.
+    #[test]
+    fn enter_records_its_own_row_only() {
+        let mut f = form(&[("Ward A", None)]);
+        // k from 5 down to 3, not saved.
+        update(&mut f, Action::Left);
+        update(&mut f, Action::Left);
+        // Texts from 5 up to 6, saved.
+        f.selected = 1;
+        update(&mut f, Action::Right);
+        assert_eq!(
+            save(&mut f),
+            RulesStep::Stay(vec![
+                Effect::SetWardRules(TeamRules {
+                    min_group: 5,
+                    min_group_text: 6
+                }),
+                Effect::LoadWardRules
+            ])
+        );
+        // Read back: texts 6 held, k 3 still shown as not saved.
+        let held = WardSettings {
+            rules: Some(TeamRules {
+                min_group: 5,
+                min_group_text: 6,
+            }),
+            ..f.held.clone()
+        };
+        let again = RulesForm::reread(&f, held, f.rules_in_force, RulesRow::TextK);
+        assert_eq!((again.k, again.text_k), (3, 6));
+        assert!(again.changed(RulesRow::K) && !again.changed(RulesRow::TextK));
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod health;
 pub mod history;
 pub mod kiosk;
 pub mod layout;
+pub mod outbox;
 pub mod pg;
 pub mod release;
 pub mod safety;
@@ -1188,6 +1189,16 @@ fn insert_checkins(tx: &Connection, list: &[NewCheckin]) -> rusqlite::Result<Vec
                 ),
                 _ => c.period.clone(),
             };
+            if c.respondent.is_none() && outbox::on(tx)? {
+                // Sent as noon of its date here: the same date on a server
+                // in any zone within eleven hours of this one.
+                let day = completed.with_timezone(&tz).date_naive();
+                let noon = day
+                    .and_hms_opt(12, 0, 0)
+                    .and_then(|t| t.and_local_timezone(tz).earliest())
+                    .map_or(completed, |t| t.with_timezone(&chrono::Utc));
+                outbox::enqueue(tx, &outbox::OutboxEntry::of(c, noon), day)?;
+            }
             let fixed_id = layout::fresh_id(tx)?;
             let sealed = match (&c.seal, c.respondent) {
                 (Some(key), Some(_)) => Some(sealed::seal_body(key, &c.answers, &c.scores)?),

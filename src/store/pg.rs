@@ -549,6 +549,34 @@ impl PgStore {
         Ok(PgStore { client, place })
     }
 
+    /// Submit an entry under the terminal's random global `id` (the
+    /// outbox's): sent again, it is kept once.
+    pub fn submit_with_id(&mut self, id: i64, e: &super::outbox::OutboxEntry) -> Result<()> {
+        let answers = serde_json::to_value(&e.answers).unwrap_or_default();
+        let scores = serde_json::to_value(&e.scores).unwrap_or_default();
+        let zone = system_zone().name().to_string();
+        self.tx("saving an entry", |tx| {
+            tx.query_one(
+                "SELECT joy_submit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                &[
+                    &id,
+                    &e.team,
+                    &e.questionnaire_id,
+                    &e.version,
+                    &e.file_hash,
+                    &e.definition,
+                    &e.completed_at,
+                    &e.is_demo,
+                    &answers,
+                    &scores,
+                    &e.file,
+                    &zone,
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
     /// The server's clock (releases by `joy server release` use it).
     pub fn server_now(&mut self) -> Result<DateTime<Utc>> {
         self.tx("reading the server's clock", |tx| {
@@ -670,41 +698,12 @@ impl PgStore {
 
 impl TeamStore for PgStore {
     fn submit(&mut self, entry: &NewCheckin) -> Result<i64> {
-        let answers: Vec<(&str, &serde_json::Value)> = entry
-            .answers
-            .iter()
-            .map(|a| (a.question_id.as_str(), &a.value))
-            .collect();
-        let scores: Vec<(&str, Option<f64>)> = entry
-            .scores
-            .iter()
-            .map(|s| (s.score_id.as_str(), s.value))
-            .collect();
-        let answers = serde_json::to_value(answers).unwrap_or_default();
-        let scores = serde_json::to_value(scores).unwrap_or_default();
         let id = random_id();
-        let file = entry.team.is_some() && entry.period.is_some() && entry.respondent.is_none();
-        let zone = system_zone().name().to_string();
-        self.tx("saving an entry", |tx| {
-            tx.query_one(
-                "SELECT joy_submit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                &[
-                    &id,
-                    &entry.team,
-                    &entry.questionnaire_id,
-                    &entry.questionnaire_version,
-                    &entry.file_hash,
-                    &&*entry.definition,
-                    &entry.completed_at,
-                    &entry.is_demo,
-                    &answers,
-                    &scores,
-                    &file,
-                    &zone,
-                ],
-            )?;
-            Ok(id)
-        })
+        self.submit_with_id(
+            id,
+            &super::outbox::OutboxEntry::of(entry, entry.completed_at),
+        )?;
+        Ok(id)
     }
 
     fn teams(&mut self, questionnaire: Option<&str>) -> Result<Vec<String>> {

@@ -353,6 +353,15 @@ impl Store {
             .unwrap_or_default())
     }
 
+    /// The teams with a headcount recorded, sorted.
+    pub fn headcount_teams(&mut self) -> Result<Vec<String>> {
+        self.sql(|c| {
+            c.prepare_cached("SELECT DISTINCT team FROM team_headcount ORDER BY 1")?
+                .query_map([], |r| r.get(0))?
+                .collect()
+        })
+    }
+
     /// `team`'s headcount in force, if set.
     pub fn headcount(&mut self, team: &str) -> Result<Option<usize>> {
         self.sql(|c| headcount_in(c, team))

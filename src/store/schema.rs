@@ -253,4 +253,17 @@ pub const MIGRATIONS: &[Step] = &[
     ) WITHOUT ROWID;
     "#,
     ),
+    // 10: the outbox (issue 17): anonymous entries waiting for delivery to
+    // the ward's server, by a random global id (so a resend is kept once)
+    // and their day; sent whole days at a time, after the day has ended.
+    Step::Sql(
+        r#"
+    CREATE TABLE outbox (
+        id      INTEGER PRIMARY KEY,
+        day     TEXT NOT NULL,
+        payload TEXT NOT NULL
+    );
+    CREATE INDEX outbox_by_day ON outbox (day);
+    "#,
+    ),
 ];
