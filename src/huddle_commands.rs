@@ -358,7 +358,23 @@ pub fn admin(
     out: &mut impl Write,
 ) -> Result<ExitCode> {
     use crate::cli::HuddleAction;
-    let mut store = crate::data_commands::open_write(settings)?;
+    // `joy huddle rules` alone only reads: it never makes a database.
+    let reads_only = matches!(
+        action,
+        HuddleAction::Rules {
+            min_group: None,
+            min_group_text: None,
+            period: None,
+            time_zone: None,
+            headcount: None,
+            team: None,
+        }
+    );
+    let mut store = if reads_only {
+        crate::data_commands::open_read(settings)?
+    } else {
+        crate::data_commands::open_write(settings)?
+    };
     match action {
         HuddleAction::Release => {
             let catalog = Catalog::load(&settings.questionnaire_dirs);

@@ -516,3 +516,19 @@ fn a_demo_ward_is_made_released_and_marked() {
     ));
     assert!(md.contains("Agreed at the huddle"), "{md}");
 }
+
+/// `joy huddle rules` alone only reads: on a path with no database it says
+/// so and makes none.
+#[test]
+fn reading_the_rules_never_makes_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new.db");
+    let o = joy(&["huddle", "rules"], &db);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("no joy-kiosk database"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!db.exists());
+}
