@@ -36,6 +36,8 @@ pub struct Settings {
     pub kiosk: KioskSettings,
     /// `[huddle]`: the reflection period and the anonymity thresholds.
     pub huddle: HuddleSettings,
+    /// `[server] url`: the ward's server, if this terminal delivers to one.
+    pub server_url: Option<String>,
 }
 
 /// The huddle's settings, checked: `min_group >= 3`, `min_group_text >= min_group`.
@@ -92,6 +94,19 @@ pub struct FileConfig {
     pub kiosk: KioskConfig,
     #[serde(default)]
     pub huddle: HuddleConfig,
+    #[serde(default)]
+    pub server: ServerConfig,
+}
+
+/// `[server]`: the ward's shared PostgreSQL server a kiosk delivers its
+/// anonymous entries to (issue 17). The password is never written here:
+/// the connection string names a Unix socket or loopback for now.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// A libpq connection string or postgresql:// URL.
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 /// `[huddle]` as written: the team reflection period and the anonymity
@@ -670,6 +685,7 @@ impl Settings {
             kiosk: file.kiosk.settings(),
             // Checked when the file was parsed; the defaults otherwise.
             huddle: file.huddle.check().unwrap_or_default(),
+            server_url: file.server.url.clone().filter(|u| !u.trim().is_empty()),
         })
     }
 }

@@ -662,6 +662,24 @@ pub mod kiosk {
     pub const RULES_NO_TEAMS: &str =
         "No teams are set in this kiosk's configuration, so there are no staff numbers to set.";
     /// The ward rules line of the admin's data counts.
+    /// The admin's counts: what waits for the ward's server.
+    pub fn outbox_line(st: &crate::store::outbox::OutboxStatus) -> (String, String) {
+        let value = match (st.waiting, st.oldest, &st.error) {
+            (0, _, _) => "nothing waiting".to_string(),
+            (n, Some(d), None) => format!(
+                "{} since {} (sent once their day is over)",
+                crate::text::count(n, "entry", "entries"),
+                d.format("%-d %b")
+            ),
+            (n, oldest, Some(e)) => format!(
+                "{} since {}; not reachable: {e}",
+                crate::text::count(n, "entry", "entries"),
+                oldest.map_or_else(String::new, |d| d.format("%-d %b").to_string())
+            ),
+            (n, None, None) => crate::text::count(n, "entry", "entries"),
+        };
+        ("Waiting for the ward's server".into(), value)
+    }
     pub const RULES_FROM_DATABASE: &str = "kept in the database";
     pub const RULES_FROM_CONFIG: &str = "config file";
     pub const RULES_BUILT_IN: &str = "built-in default";

@@ -141,3 +141,108 @@ fn personal_check_ins_never_leave_the_terminal() {
     local.save_checkin(&c).unwrap();
     assert_eq!(local.outbox_status().unwrap().waiting, 0);
 }
+
+/// The kiosk itself: a team reflection given at the screen says "saved"
+/// and goes to the server only after its day; the admin's counts show
+/// what waits, and a dead server is named there while the kiosk keeps
+/// taking check-ins.
+#[test]
+fn a_kiosk_delivers_its_days_by_itself() {
+    use joy_kiosk::app::runner::dispatch;
+    use joy_kiosk::app::{Action, Screen, State};
+    let (conn, name) = server::fresh_named_database();
+    let mut admin = PgStore::init(&conn, &name).unwrap_or_else(|e| panic!("{e}"));
+    let mut store = Store::open_in_memory().unwrap();
+    store.set_time_zone("Europe/London").unwrap();
+    store.set_outbox(true).unwrap();
+    let qs: Vec<_> = Catalog::bundled()
+        .entries
+        .into_iter()
+        .map(|e| e.questionnaire)
+        .collect();
+    let config = joy_kiosk::app::kiosk::KioskConfig {
+        site: "Ward 7 (demo)".into(),
+        teams: vec!["Ward 7".into()],
+        server: Some("host=/nonexistent-joy-socket dbname=ward7".into()),
+        ..Default::default()
+    };
+    let mut t = Utc.with_ymd_and_hms(2026, 11, 17, 10, 0, 0).unwrap();
+    let mut state = State::kiosk(qs, config, t);
+    let act =
+        |state: &mut State, store: &mut Store, t: &mut chrono::DateTime<Utc>, a: Action| {
+            *t += Duration::seconds(5);
+            dispatch(state, store, a, *t);
+        };
+    act(
+        &mut state,
+        &mut store,
+        &mut t,
+        Action::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    // A team reflection for Ward 7.
+    let i = state
+        .questionnaires
+        .iter()
+        .position(|q| q.id == "team-reflection")
+        .unwrap();
+    act(&mut state, &mut store, &mut t, Action::Pick(i));
+    act(&mut state, &mut store, &mut t, Action::Pick(0));
+    for _ in 0..40 {
+        if state.screen != Screen::Question {
+            break;
+        }
+        let before = state.session.checkin.as_ref().map(|c| c.index);
+        act(&mut state, &mut store, &mut t, Action::Pick(0));
+        for a in [Action::Confirm, Action::Skip] {
+            if state.screen == Screen::Question
+                && state.session.checkin.as_ref().map(|c| c.index) == before
+            {
+                act(&mut state, &mut store, &mut t, a);
+            }
+        }
+    }
+    act(&mut state, &mut store, &mut t, Action::Save);
+    assert_eq!(state.screen, Screen::Result);
+    assert_eq!(store.outbox_status().unwrap().waiting, 1);
+    // The next morning, the server down: the tick's delivery fails, is
+    // kept, and nothing is lost.
+    t = Utc.with_ymd_and_hms(2026, 11, 18, 8, 0, 0).unwrap();
+    // (dispatch performs the tick's effects, the delivery among them.)
+    dispatch(&mut state, &mut store, Action::Tick, t);
+    let st = store.outbox_status().unwrap();
+    assert_eq!(st.waiting, 1);
+    assert!(st.error.is_some());
+    // The admin's data counts say what waits and why.
+    let scope = joy_kiosk::app::runner::Scope::of(&state);
+    match joy_kiosk::app::kiosk_effects::perform(
+        &scope,
+        &mut store,
+        &joy_kiosk::app::Effect::LoadCounts,
+        t,
+    ) {
+        Some(Some(joy_kiosk::app::Loaded::Counts { counts, .. })) => {
+            let line = counts
+                .iter()
+                .find(|(l, _)| l.contains("ward's server"))
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            assert!(
+                line.contains("1 entry since 17 Nov; not reachable"),
+                "{counts:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // The server back (the configuration names the real one now): the
+    // next round, five minutes on, delivers.
+    if let Some(k) = state.kiosk.as_mut() {
+        k.config.server = Some(conn.clone());
+    }
+    t += Duration::seconds(joy_kiosk::app::kiosk::DELIVER_EVERY_SECS + 1);
+    dispatch(&mut state, &mut store, Action::Tick, t);
+    assert_eq!(store.outbox_status().unwrap(), Default::default());
+    assert_eq!(on_server(&mut admin), 1);
+}

@@ -39,6 +39,8 @@ pub struct KioskConfig {
     pub export_to: Option<std::path::PathBuf>,
     /// The command that prints the one-page summary; empty = none.
     pub print_command: Vec<String>,
+    /// The ward's server this kiosk delivers anonymous entries to.
+    pub server: Option<String>,
 }
 
 impl Default for KioskConfig {
@@ -54,6 +56,7 @@ impl Default for KioskConfig {
             db: None,
             export_to: None,
             print_command: Vec::new(),
+            server: None,
         }
     }
 }
@@ -73,6 +76,7 @@ impl KioskConfig {
             db: Some(settings.db.clone()),
             export_to: k.export_to.clone(),
             print_command: k.print_command.clone(),
+            server: settings.server_url.clone(),
         }
     }
 }
@@ -112,7 +116,13 @@ pub struct Kiosk {
     pub chores_day: Option<NaiveDate>,
     /// The idle reset has run since the last input (so it runs once).
     pub idle_reset_done: bool,
+    /// When the outbox was last sent to the ward's server.
+    pub delivered_at: Option<DateTime<Utc>>,
 }
+
+/// How often a kiosk with a server tries to deliver its outbox (whole
+/// past days; a failed round is tried again at the next).
+pub const DELIVER_EVERY_SECS: i64 = 300;
 
 impl Kiosk {
     pub fn new(config: KioskConfig) -> Kiosk {
@@ -123,6 +133,7 @@ impl Kiosk {
             admin_presses: 0,
             chores_day: None,
             idle_reset_done: true,
+            delivered_at: None,
         }
     }
 }
@@ -376,6 +387,15 @@ pub fn tick(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     if k.chores_day != Some(today) {
         k.chores_day = Some(today);
         effects.push(Effect::DailyChores);
+    }
+    // The outbox goes to the ward's server now and then, off the screen's
+    // thread (the runner's worker): a dead server never holds up a key.
+    if k.config.server.is_some()
+        && k.delivered_at
+            .is_none_or(|t| (now - t).num_seconds() >= DELIVER_EVERY_SECS)
+    {
+        k.delivered_at = Some(now);
+        effects.push(Effect::Deliver);
     }
     if let Some(at) = state.session.save_at {
         if state.screen != Screen::Review {

@@ -32,6 +32,15 @@ pub fn perform(
     let failed = |e: crate::store::StoreError| Loaded::Error(text::store_failed(&e.to_string()));
     let loaded = match effect {
         Effect::DailyChores => chores(scope, store, now),
+        // Failures are kept in the store (the admin's counts show them).
+        Effect::Deliver => {
+            if let Some(url) = &scope.server {
+                if let Err(e) = store.deliver(url, now) {
+                    return Some(Some(Loaded::Notice(text::store_failed(&e.to_string()))));
+                }
+            }
+            None
+        }
         Effect::SuggestCode => Some(
             store
                 .suggest_free_code(CODE_WORDS)
@@ -105,6 +114,11 @@ pub fn perform(
                         c.period_kind,
                         &c.time_zone,
                     ));
+                    if scope.server.is_some() {
+                        if let Ok(st) = store.outbox_status() {
+                            counts.push(text::kiosk::outbox_line(&st));
+                        }
+                    }
                     counts.push(text::kiosk::retention_source(
                         days,
                         set_here,

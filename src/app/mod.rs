@@ -219,6 +219,8 @@ pub enum Effect {
     /// Once a day: the kiosk's retention purge, end-of-day rewrite and
     /// backup; the personal app's end-of-day rewrite (see `store::layout`).
     DailyChores,
+    /// Send the outbox's whole past days to the ward's server.
+    Deliver,
     /// Suggest an easy-to-remember private code.
     SuggestCode,
     /// Check a code and PIN (argon2id; a dummy hash for unknown codes).

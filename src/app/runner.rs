@@ -48,6 +48,8 @@ pub struct Scope {
     pub questionnaires: Vec<Questionnaire>,
     /// The huddle screen's team, period and rules.
     pub huddle: Option<HuddleScope>,
+    /// The ward's server a kiosk delivers to.
+    pub server: Option<String>,
 }
 
 /// The huddle screen's part of a [`Scope`].
@@ -92,6 +94,7 @@ impl Scope {
                 thresholds: v.thresholds,
                 questionnaires: v.questionnaires.clone(),
             }),
+            server: state.kiosk.as_ref().and_then(|k| k.config.server.clone()),
         }
     }
 }
@@ -99,7 +102,7 @@ impl Scope {
 /// Whether an effect's result belongs to the session that sent it (and is
 /// dropped once that session has ended): all but the terminal's own chores.
 pub fn belongs_to_session(effect: &Effect) -> bool {
-    !matches!(effect, Effect::DailyChores)
+    !matches!(effect, Effect::DailyChores | Effect::Deliver)
 }
 
 /// Run one action and every effect that follows from it. Returns the

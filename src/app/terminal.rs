@@ -167,6 +167,11 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
         if let Err(e) = record_config_rules(&mut store, rules.as_ref(), kind) {
             store_notice = Some(e.to_string());
         }
+        // With a ward's server configured, every anonymous entry is also
+        // kept in the outbox until the server has it (see `outbox`).
+        if let Err(e) = store.set_outbox(settings.server_url.is_some()) {
+            store_notice = Some(e.to_string());
+        }
     }
     let mut state = match kiosk {
         Some(config) => {

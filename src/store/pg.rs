@@ -541,6 +541,22 @@ impl PgStore {
         let mut config: postgres::Config = conninfo
             .parse()
             .map_err(|e| failed(&place, "reading the connection string", e))?;
+        // No TLS yet: only a Unix socket or this machine (loopback), never
+        // health data in clear over a network.
+        let remote = config.get_hosts().iter().any(|h| match h {
+            postgres::config::Host::Tcp(name) => {
+                !matches!(name.as_str(), "localhost" | "127.0.0.1" | "::1")
+            }
+            #[allow(unreachable_patterns)]
+            _ => false,
+        });
+        if remote {
+            return Err(failed(
+                &place,
+                "connecting",
+                "this joy-kiosk cannot use TLS yet, and entries are never sent in clear over a network: use a Unix socket (host=/run/postgresql) or this machine (host=localhost)",
+            ));
+        }
         config.connect_timeout(std::time::Duration::from_secs(2));
         config.options("-c statement_timeout=5000");
         let client = config

@@ -110,6 +110,11 @@ pub trait TerminalStore {
     /// The end-of-day rewrite alone (the personal app's daily job): see
     /// `store::layout`.
     fn end_of_day(&mut self, now: DateTime<Utc>) -> Result<DayEnd>;
+    /// Send the outbox's whole past days to the ward's server at `url`
+    /// (see [`crate::outbox`]).
+    fn deliver(&mut self, url: &str, now: DateTime<Utc>) -> Result<crate::outbox::Delivery>;
+    /// What waits for the server, since when, and the last failure.
+    fn outbox_status(&mut self) -> Result<super::outbox::OutboxStatus>;
 }
 
 /// What a team shares.
@@ -362,6 +367,14 @@ impl TerminalStore for Store {
 
     fn end_of_day(&mut self, now: DateTime<Utc>) -> Result<DayEnd> {
         Store::end_of_day(self, now)
+    }
+
+    fn deliver(&mut self, url: &str, now: DateTime<Utc>) -> Result<crate::outbox::Delivery> {
+        crate::outbox::deliver(self, url, now)
+    }
+
+    fn outbox_status(&mut self) -> Result<super::outbox::OutboxStatus> {
+        Store::outbox_status(self)
     }
 }
 
