@@ -186,6 +186,33 @@ pub struct ActionChange {
     pub scope: Option<Option<ActionScope>>,
 }
 
+impl ActionChange {
+    /// Apply this change to `a` (text trimmed), as every store does.
+    pub fn apply(&self, a: &mut TeamAction) {
+        if let Some(v) = &self.action {
+            a.action = v.trim().to_string();
+        }
+        if let Some(v) = &self.owner {
+            a.owner = v.trim().to_string();
+        }
+        if let Some(v) = self.review_on {
+            a.review_on = v;
+        }
+        if let Some(v) = self.status {
+            a.status = v;
+        }
+        if let Some(v) = &self.learned {
+            a.learned = v.trim().to_string();
+        }
+        if let Some(v) = &self.pebble {
+            a.pebble = v.trim().to_string();
+        }
+        if let Some(v) = self.scope {
+            a.scope = v;
+        }
+    }
+}
+
 /// Whose secret a PIN attempt is checked against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PinTarget<'a> {

@@ -168,11 +168,10 @@ fn a_kiosk_delivers_its_days_by_itself() {
     };
     let mut t = Utc.with_ymd_and_hms(2026, 11, 17, 10, 0, 0).unwrap();
     let mut state = State::kiosk(qs, config, t);
-    let act =
-        |state: &mut State, store: &mut Store, t: &mut chrono::DateTime<Utc>, a: Action| {
-            *t += Duration::seconds(5);
-            dispatch(state, store, a, *t);
-        };
+    let act = |state: &mut State, store: &mut Store, t: &mut chrono::DateTime<Utc>, a: Action| {
+        *t += Duration::seconds(5);
+        dispatch(state, store, a, *t);
+    };
     act(
         &mut state,
         &mut store,

@@ -26,7 +26,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use postgres::{Client, NoTls, Transaction};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// The schema, one migration per entry (applied in order, each once,
 /// recorded in `schema_migrations`).
@@ -362,50 +362,30 @@ fn reflections(
         .collect())
 }
 
-/// The definitions to read `rows` with, as [`super::release`] does: the
-/// kept one, else the file at hand of the same hash (then kept), else the
-/// file at hand with the id alone when no row has one.
+/// The definitions to read `rows` with (see
+/// [`super::release::choose_definitions`]), from the server.
 fn definitions(
     tx: &mut Transaction,
     rows: &[StoredReflection],
     id: &str,
     fallback: &[Questionnaire],
 ) -> Pg<BTreeMap<String, Questionnaire>> {
-    let hashes: BTreeSet<&str> = rows.iter().map(|r| r.definition.as_str()).collect();
-    let mut out = BTreeMap::new();
-    for h in hashes {
-        let kept = tx
-            .query_opt(
-                "SELECT source FROM questionnaire_def WHERE hash = $1",
-                &[&h],
-            )?
-            .and_then(|r| {
-                crate::questionnaire::load::load_str(
-                    &format!("{id} (as answered)"),
-                    r.get::<_, &str>(0),
-                )
-                .ok()
-            });
-        let q = match kept {
-            Some(q) => Some(q),
-            None => match fallback.iter().find(|q| q.id == id && q.hash == h) {
-                Some(q) => {
-                    keep_definition(tx, &q.hash, &q.id, &q.version, &q.source)?;
-                    Some(q.clone())
-                }
-                None => None,
-            },
-        };
-        if let Some(q) = q {
-            out.insert(h.to_string(), q);
-        }
-    }
-    if out.is_empty() {
-        if let Some(q) = fallback.iter().find(|q| q.id == id) {
-            out.insert(q.hash.clone(), q.clone());
-        }
-    }
-    Ok(out)
+    let tx = std::cell::RefCell::new(tx);
+    super::release::choose_definitions(
+        rows,
+        id,
+        fallback,
+        |h| {
+            Ok(tx
+                .borrow_mut()
+                .query_opt(
+                    "SELECT source FROM questionnaire_def WHERE hash = $1",
+                    &[&h],
+                )?
+                .map(|r| r.get::<_, String>(0)))
+        },
+        |q| keep_definition(&mut tx.borrow_mut(), &q.hash, &q.id, &q.version, &q.source),
+    )
 }
 
 fn keep_definition(
@@ -1059,27 +1039,7 @@ impl TeamStore for PgStore {
             let Some(mut a) = action_at(tx, id, None)? else {
                 return Ok(false);
             };
-            if let Some(v) = &ch.action {
-                a.action = v.trim().to_string();
-            }
-            if let Some(v) = &ch.owner {
-                a.owner = v.trim().to_string();
-            }
-            if let Some(v) = ch.review_on {
-                a.review_on = v;
-            }
-            if let Some(v) = ch.status {
-                a.status = v;
-            }
-            if let Some(v) = &ch.learned {
-                a.learned = v.trim().to_string();
-            }
-            if let Some(v) = &ch.pebble {
-                a.pebble = v.trim().to_string();
-            }
-            if let Some(v) = ch.scope {
-                a.scope = v;
-            }
+            ch.apply(&mut a);
             log_version(tx, &a, today)?;
             Ok(true)
         })

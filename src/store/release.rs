@@ -597,21 +597,7 @@ impl Store {
         questionnaire: &str,
         periods: &[Period],
     ) -> Result<Vec<Release>> {
-        let wanted: BTreeSet<String> = periods.iter().map(ToString::to_string).collect();
-        self.sql(|c| {
-            let mut out = Vec::new();
-            let mut st = c.prepare_cached(
-                "SELECT figures, texts, period FROM team_release WHERE team = ?1 AND questionnaire_id = ?2",
-            )?;
-            let mut rows = st.query([team, questionnaire])?;
-            while let Some(r) = rows.next()? {
-                let period: String = r.get(2)?;
-                if wanted.contains(&period) {
-                    out.extend(release_row(r)?);
-                }
-            }
-            Ok(out)
-        })
+        self.releases_of(team, questionnaire, |p| periods.contains(&p))
     }
 
     /// The releases of `team` on `questionnaire` that a trend ending with
@@ -625,6 +611,19 @@ impl Store {
     ) -> Result<Vec<Release>> {
         let start = period.first_day();
         let from = start - chrono::Duration::days(31 * crate::huddle::TREND_PERIODS as i64);
+        self.releases_of(team, questionnaire, |p| {
+            p.first_day() < start && p.last_day() >= from
+        })
+    }
+
+    /// The releases of `team` on `questionnaire` whose period `wanted`
+    /// (the period is read before the figures are).
+    fn releases_of(
+        &mut self,
+        team: &str,
+        questionnaire: &str,
+        wanted: impl Fn(Period) -> bool,
+    ) -> Result<Vec<Release>> {
         self.sql(|c| {
             let mut out = Vec::new();
             let mut st = c.prepare_cached(
@@ -633,9 +632,7 @@ impl Store {
             let mut rows = st.query([team, questionnaire])?;
             while let Some(r) = rows.next()? {
                 let p: String = r.get(2)?;
-                let wanted = Period::parse(&p)
-                    .is_ok_and(|p| p.first_day() < start && p.last_day() >= from);
-                if wanted {
+                if Period::parse(&p).is_ok_and(&wanted) {
                     out.extend(release_row(r)?);
                 }
             }
@@ -714,34 +711,53 @@ impl Store {
     }
 }
 
-/// The definitions to read `rows` with, by row hash: the kept one, else
-/// (entries saved before definitions were kept) the file at hand with the
-/// same id **and the same hash**, which is then kept, so a later swap
-/// cannot change how they are read. A row whose definition is neither
-/// kept nor at hand has none: its count and stored scores count, none of
-/// its answers are read. When no row has one, the file at hand with the
-/// id is given alone, to read those counts and scores by.
+/// The definitions to read `rows` with, by row hash (see
+/// [`choose_definitions`]), from the SQLite store.
 fn definitions(
     c: &Connection,
     rows: &[StoredReflection],
     id: &str,
     fallback: &[Questionnaire],
 ) -> rusqlite::Result<BTreeMap<String, Questionnaire>> {
+    choose_definitions(
+        rows,
+        id,
+        fallback,
+        |h| {
+            c.prepare_cached("SELECT source FROM questionnaire_def WHERE hash = ?1")?
+                .query_row([h], |r| r.get(0))
+                .optional()
+        },
+        |q| keep_definition(c, &q.hash, &q.id, &q.version, &q.source),
+    )
+}
+
+/// The definitions to read `rows` with, by row hash, for any store: the
+/// kept one (`kept` reads its source), else (entries saved before
+/// definitions were kept) the file at hand with the same id **and the
+/// same hash**, which is then kept (`keep`), so a later swap cannot change
+/// how they are read. A row whose definition is neither kept nor at hand
+/// has none: its count and stored scores count, none of its answers are
+/// read. When no row has one, the file at hand with the id is given alone,
+/// to read those counts and scores by.
+pub(crate) fn choose_definitions<E>(
+    rows: &[StoredReflection],
+    id: &str,
+    fallback: &[Questionnaire],
+    mut kept: impl FnMut(&str) -> std::result::Result<Option<String>, E>,
+    mut keep: impl FnMut(&Questionnaire) -> std::result::Result<(), E>,
+) -> std::result::Result<BTreeMap<String, Questionnaire>, E> {
     let hashes: BTreeSet<&str> = rows.iter().map(|r| r.definition.as_str()).collect();
     let mut out = BTreeMap::new();
     for h in hashes {
-        let source: Option<String> = c
-            .prepare_cached("SELECT source FROM questionnaire_def WHERE hash = ?1")?
-            .query_row([h], |r| r.get(0))
-            .optional()?;
-        let kept = source.and_then(|s| {
+        let read = kept(h)?.and_then(|s| {
             crate::questionnaire::load::load_str(&format!("{id} (as answered)"), &s).ok()
         });
-        let q = match kept {
+        let q = match read {
             Some(q) => Some(q),
             None => match fallback.iter().find(|q| q.id == id && q.hash == h) {
                 Some(q) => {
-                    keep_definition(c, &q.hash, &q.id, &q.version, &q.source)?;
+                    keep(q)?;
                     Some(q.clone())
                 }
                 None => None,

@@ -136,27 +136,7 @@ impl Store {
                 // Made before actions were logged: its state until now.
                 log_action(&tx, id, &a.updated_on.to_string())?;
             }
-            if let Some(v) = &ch.action {
-                a.action = v.trim().to_string();
-            }
-            if let Some(v) = &ch.owner {
-                a.owner = v.trim().to_string();
-            }
-            if let Some(v) = ch.review_on {
-                a.review_on = v;
-            }
-            if let Some(v) = ch.status {
-                a.status = v;
-            }
-            if let Some(v) = &ch.learned {
-                a.learned = v.trim().to_string();
-            }
-            if let Some(v) = &ch.pebble {
-                a.pebble = v.trim().to_string();
-            }
-            if let Some(v) = ch.scope {
-                a.scope = v;
-            }
+            ch.apply(&mut a);
             tx.execute(
                 "UPDATE team_action SET action = ?2, owner = ?3, review_on = ?4, status = ?5, learned = ?6, updated_on = ?7,
                         pebble = ?8, scope = ?9
