@@ -456,19 +456,7 @@ fn a_long_text_panel_pages_to_its_end() {
 fn the_chosen_action_stays_in_sight_follows_its_action_and_undoes() {
     let mut h = huddle(6, [0, 0, 0]);
     for i in 0..24 {
-        h.store
-            .add_action(
-                &joy_kiosk::model::NewAction {
-                    team: "Ward 7".into(),
-                    action: format!("Action number {i:02}"),
-                    owner: String::new(),
-                    review_on: None,
-                    pebble: String::new(),
-                    scope: None,
-                },
-                today(),
-            )
-            .unwrap();
+        add_action(&mut h, &format!("Action number {i:02}"));
     }
     let effects = joy_kiosk::app::huddle::load(&mut h.state);
     let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
@@ -690,6 +678,23 @@ fn a_notice_on_the_huddle_screen_goes_by_itself() {
     assert_eq!(h.state.status, None);
 }
 
+/// Record an open action of Ward 7 today, with no owner or review date.
+fn add_action(h: &mut Huddle, action: &str) -> i64 {
+    h.store
+        .add_action(
+            &joy_kiosk::model::NewAction {
+                team: "Ward 7".into(),
+                action: action.into(),
+                owner: String::new(),
+                review_on: None,
+                pebble: String::new(),
+                scope: None,
+            },
+            today(),
+        )
+        .unwrap()
+}
+
 /// Where on the screen `needle` first appears: (column, row).
 fn find(screen: &str, needle: &str) -> Option<(u16, u16)> {
     screen.lines().enumerate().find_map(|(y, l)| {
@@ -705,19 +710,7 @@ fn find(screen: &str, needle: &str) -> Option<(u16, u16)> {
 fn taps_choose_actions_and_pebbles_and_changes_say_what_they_did() {
     let mut h = huddle(6, [0, 0, 0]);
     for name in ["First action", "Second action", "Third action"] {
-        h.store
-            .add_action(
-                &joy_kiosk::model::NewAction {
-                    team: "Ward 7".into(),
-                    action: name.into(),
-                    owner: String::new(),
-                    review_on: None,
-                    pebble: String::new(),
-                    scope: None,
-                },
-                today(),
-            )
-            .unwrap();
+        add_action(&mut h, name);
     }
     let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
     let effects = joy_kiosk::app::huddle::load(&mut h.state);

@@ -57,6 +57,21 @@ fn minutes(h: &Huddle) -> String {
 
 const W47: &str = "2026-W47";
 
+/// Run `joy` on `db` with no configuration and no questionnaire folder of
+/// its own (in `dir`); it must succeed; its standard output.
+fn joy_ok(dir: &std::path::Path, db: &std::path::Path, args: &[&str]) -> String {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(args)
+        .env("JOY_DB", db)
+        .env("JOY_QUESTIONNAIRES", dir.join("none"))
+        .env("XDG_CONFIG_HOME", dir.join("no-config"))
+        .env_remove("JOY_CONFIG")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
 /// Two views of the open week, one reflection apart: the difference is a
 /// count, never an answer or a text.
 #[test]
@@ -661,18 +676,7 @@ fn the_ward_view_hides_the_total_when_it_would_give_a_small_team_away() {
             .unwrap();
         assert_eq!((r.released.len(), r.ward_totals), (3, 1), "{r:?}");
     }
-    let run = |args: &[&str]| {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
-            .args(args)
-            .env("JOY_DB", &db)
-            .env("JOY_QUESTIONNAIRES", dir.path().join("none"))
-            .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
-            .env_remove("JOY_CONFIG")
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8_lossy(&o.stdout).to_string()
-    };
+    let run = |args: &[&str]| joy_ok(dir.path(), &db, args);
     let md = run(&["huddle", "--ward", "--export", "md"]);
     let line = |name: &str| {
         md.lines()
@@ -758,18 +762,7 @@ fn raising_the_wards_k_later_leaves_a_released_period_as_released() {
         s.release_closed(at(day("2026-11-24"), 9), &[], Thresholds::new(5, 5))
             .unwrap();
     }
-    let run = |args: &[&str]| {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
-            .args(args)
-            .env("JOY_DB", &db)
-            .env("JOY_QUESTIONNAIRES", dir.path().join("none"))
-            .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
-            .env_remove("JOY_CONFIG")
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8_lossy(&o.stdout).to_string()
-    };
+    let run = |args: &[&str]| joy_ok(dir.path(), &db, args);
     let before = run(&[
         "huddle", "--team", "Ward 7", "--period", W47, "--export", "md",
     ]);
