@@ -32,6 +32,16 @@ pub fn run(
             writeln!(out, "{}", text::server_initialised(v, &prefix))?;
         }
         ServerAction::Status => {
+            // This terminal's outbox first: it is known even when the
+            // server cannot be reached.
+            if settings.db.exists() {
+                if let Ok(mut local) = crate::store::Store::open_read_only(&settings.db) {
+                    if let Ok(st) = local.outbox_status() {
+                        let (label, value) = text::kiosk::outbox_line(&st);
+                        writeln!(out, "{label} (this terminal): {value}")?;
+                    }
+                }
+            }
             let mut s = PgStore::connect(url)?;
             let st = s.status()?;
             writeln!(out, "{}", text::server_status(&st, SCHEMA_VERSION))?;

@@ -65,3 +65,48 @@ fn no_server_or_an_unreachable_one_says_what_to_do() {
         "a dead server costs seconds, not minutes"
     );
 }
+
+/// `joy server status` says what this terminal's outbox holds, even when
+/// the server cannot be reached.
+#[test]
+fn status_shows_this_terminals_outbox_even_with_the_server_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.db");
+    {
+        let mut s = joy_kiosk::store::Store::open(&db).unwrap();
+        s.set_time_zone("Europe/London").unwrap();
+        s.set_outbox(true).unwrap();
+        let cat = joy_kiosk::questionnaire::Catalog::bundled();
+        let q = cat.get("team-reflection").unwrap();
+        let mut rng = joy_kiosk::demo::Rng::new(1);
+        let a = joy_kiosk::reflection_gen::answers(q, 0.5, &mut rng, |_| String::new());
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 17).unwrap();
+        let c = joy_kiosk::reflection_gen::checkin(
+            q,
+            &a,
+            "Ward 7",
+            joy_kiosk::period::PeriodKind::Week,
+            day,
+        );
+        s.save_checkin(&c).unwrap();
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "server",
+            "status",
+            "--url",
+            "host=/nonexistent-joy-socket dbname=ward7",
+        ])
+        .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+        .env_remove("JOY_CONFIG")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let t = text(&o);
+    assert!(
+        t.contains("Waiting for the ward's server (this terminal): 1 entry since 17 Nov"),
+        "{t}"
+    );
+}

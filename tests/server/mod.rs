@@ -53,3 +53,106 @@ pub fn fresh_store() -> PgStore {
     let (conn, name) = fresh_named_database();
     PgStore::init(&conn, &name).unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// A server of a test's own, for faults the shared one must not suffer
+/// (stopped hard mid-delivery, started again). Stopped and removed on drop.
+pub struct OwnServer {
+    pub dir: std::path::PathBuf,
+    bin: std::path::PathBuf,
+    user: Option<String>,
+}
+
+impl OwnServer {
+    fn cmd(&self, tool: &str) -> std::process::Command {
+        let exe = self.bin.join(tool);
+        match &self.user {
+            Some(u) => {
+                let mut c = std::process::Command::new("runuser");
+                c.args(["-u", u, "--"]).arg(exe);
+                c
+            }
+            None => std::process::Command::new(exe),
+        }
+    }
+
+    /// A new cluster in a temp folder, started, on a Unix socket only.
+    pub fn start() -> OwnServer {
+        let bin = std::env::var("JOY_TEST_PG_BIN").unwrap_or_else(|_| {
+            panic!("JOY_TEST_PG_BIN is not set: run the tests with scripts/with-postgres")
+        });
+        let user = std::env::var("JOY_TEST_PG_USER").ok();
+        let dir = std::env::temp_dir().join(format!(
+            "joy-own-pg-{:016x}",
+            joy_kiosk::anonymity::os_seed()
+        ));
+        std::fs::create_dir(&dir).unwrap();
+        if let Some(u) = &user {
+            let ok = std::process::Command::new("chown")
+                .arg(u)
+                .arg(&dir)
+                .status()
+                .unwrap();
+            assert!(ok.success());
+        }
+        let s = OwnServer {
+            dir,
+            bin: bin.into(),
+            user,
+        };
+        let o = s
+            .cmd("initdb")
+            .args([
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "-D",
+            ])
+            .arg(s.dir.join("data"))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        s.up();
+        s
+    }
+
+    /// Start it (again).
+    pub fn up(&self) {
+        let o = self
+            .cmd("pg_ctl")
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .arg("-l")
+            .arg(self.dir.join("server.log"))
+            .args(["-w", "-o"])
+            .arg(format!("-k {} -c listen_addresses=''", self.dir.display()))
+            .arg("start")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+
+    /// Stop it hard, as a crash or a pulled plug would.
+    pub fn kill(&self) {
+        let _ = self
+            .cmd("pg_ctl")
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .args(["-m", "immediate", "stop"])
+            .output();
+    }
+
+    pub fn conn(&self) -> String {
+        format!("host={} user=postgres dbname=postgres", self.dir.display())
+    }
+}
+
+impl Drop for OwnServer {
+    fn drop(&mut self) {
+        self.kill();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

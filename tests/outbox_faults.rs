@@ -1,0 +1,92 @@
+//! Issue 17, §5 (faults): the ward's server stopped hard while a terminal
+//! delivers, and started again. Nothing is lost, nothing doubled, and the
+//! failure is said; delivery resumes by itself at the next round.
+
+mod server;
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use joy_kiosk::demo::Rng;
+use joy_kiosk::period::PeriodKind;
+use joy_kiosk::questionnaire::Catalog;
+use joy_kiosk::reflection_gen;
+use joy_kiosk::store::pg::PgStore;
+use joy_kiosk::store::Store;
+
+/// Entries on the server (as its superuser).
+fn count(conn: &str) -> i64 {
+    let mut c = postgres::Client::connect(conn, postgres::NoTls).unwrap();
+    c.query_one("SELECT count(*) FROM entry", &[])
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn a_server_stopped_hard_mid_delivery_loses_and_doubles_nothing() {
+    let server = server::OwnServer::start();
+    let conn = server.conn();
+    PgStore::init(&conn, "faults").unwrap_or_else(|e| panic!("{e}"));
+    // Three days of a busy ward: 3 x 150 team reflections.
+    let dir = tempfile::tempdir().unwrap();
+    let mut local = Store::open(&dir.path().join("kiosk.db")).unwrap();
+    local.set_time_zone("Europe/London").unwrap();
+    local.set_outbox(true).unwrap();
+    let cat = Catalog::bundled();
+    let q = cat.get("team-reflection").unwrap();
+    let mut rng = Rng::new(3);
+    let first = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
+    let mut rows = Vec::new();
+    for d in 0..3 {
+        for _ in 0..150 {
+            let a = reflection_gen::answers(q, rng.unit(), &mut rng, |_| String::new());
+            rows.push(reflection_gen::checkin(
+                q,
+                &a,
+                "Ward 7",
+                PeriodKind::Week,
+                first + Duration::days(d),
+            ));
+        }
+    }
+    local.save_many(&rows).unwrap();
+    let total = rows.len() as i64;
+    let now = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap();
+
+    // Stop the server hard while a round is delivering.
+    let url = conn.clone();
+    let path = dir.path().join("kiosk.db");
+    let round = std::thread::spawn(move || {
+        let mut local = Store::open(&path).unwrap();
+        joy_kiosk::outbox::deliver(&mut local, &url, now).unwrap()
+    });
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    server.kill();
+    let first_round = round.join().unwrap();
+    let waiting = local.outbox_status().unwrap().waiting as i64;
+    assert!(
+        first_round.error.is_some() || waiting == 0,
+        "a round cut short says so: {first_round:?}"
+    );
+
+    // While it is down: a round fails, is kept, and loses nothing.
+    let down = joy_kiosk::outbox::deliver(&mut local, &conn, now + Duration::minutes(5)).unwrap();
+    if waiting > 0 {
+        assert!(down.error.is_some());
+        let st = local.outbox_status().unwrap();
+        assert_eq!(st.waiting as i64, waiting, "nothing lost locally");
+        assert!(st.error.is_some());
+    }
+
+    // Back: the next round delivers the rest; every entry is there once.
+    server.up();
+    let back = joy_kiosk::outbox::deliver(&mut local, &conn, now + Duration::minutes(10)).unwrap();
+    assert_eq!(back.error, None);
+    assert_eq!(local.outbox_status().unwrap(), Default::default());
+    assert_eq!(count(&conn), total, "all present exactly once");
+    // A day sent again after the restart (the worst case of a lost reply)
+    // doubles nothing either.
+    let mut again = PgStore::connect(&conn).unwrap();
+    let e = joy_kiosk::store::outbox::OutboxEntry::of(&rows[0], rows[0].completed_at);
+    again.submit_with_id(1, &e).unwrap();
+    again.submit_with_id(1, &e).unwrap();
+    assert_eq!(count(&conn), total + 1);
+}
