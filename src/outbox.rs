@@ -41,16 +41,14 @@ pub fn deliver(local: &mut Store, url: &str, now: DateTime<Utc>) -> crate::store
     for day in days {
         let mut entries = local.outbox_day(day)?;
         shuffle(&mut entries);
-        let mut ids = Vec::with_capacity(entries.len());
-        for (id, e) in &entries {
-            if let Err(e) = server.submit_with_id(*id, e) {
-                let why = e.to_string();
-                local.outbox_failed(&why, now)?;
-                done.error = Some(why);
-                return Ok(done);
-            }
-            ids.push(*id);
+        // The whole day in one transaction on the server: all or none.
+        if let Err(e) = server.submit_day(&entries) {
+            let why = e.to_string();
+            local.outbox_failed(&why, now)?;
+            done.error = Some(why);
+            return Ok(done);
         }
+        let ids: Vec<i64> = entries.iter().map(|(id, _)| *id).collect();
         local.outbox_delivered(&ids)?;
         done.sent += ids.len();
         done.days += 1;

@@ -64,6 +64,14 @@ fn a_day_waits_for_its_end_then_goes_whole_and_once() {
     let d = joy_kiosk::outbox::deliver(&mut local, &conn, next_day).unwrap();
     assert_eq!((d.sent, d.days, d.error), (4, 1, None));
     assert_eq!(on_server(&mut admin), 4);
+    // The questionnaire file they were answered on went with them (kept
+    // once by its hash), so the server reads them as answered.
+    let mut c = postgres::Client::connect(&conn, postgres::NoTls).unwrap();
+    let defs: i64 = c
+        .query_one("SELECT count(*) FROM questionnaire_def", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(defs, 1);
     assert_eq!(local.outbox_status().unwrap().waiting, 0);
     // Nothing more to send.
     let d = joy_kiosk::outbox::deliver(&mut local, &conn, next_day).unwrap();

@@ -70,9 +70,15 @@ pub(crate) fn on(c: &Connection) -> rusqlite::Result<bool> {
     )
 }
 
-/// Keep `entry` for delivery under a new random id (inside the save).
+/// Keep `entry` for delivery under a new random id (inside the save). The
+/// questionnaire file's text is not copied: it is kept once by its hash
+/// (`questionnaire_def`) and joined again at delivery.
 pub(crate) fn enqueue(c: &Connection, entry: &OutboxEntry, day: NaiveDate) -> rusqlite::Result<()> {
-    let payload = serde_json::to_string(entry)
+    let entry = OutboxEntry {
+        definition: String::new(),
+        ..entry.clone()
+    };
+    let payload = serde_json::to_string(&entry)
         .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     loop {
         let id = ((crate::anonymity::os_seed() >> 1) as i64).max(1);
@@ -116,17 +122,31 @@ impl Store {
             .collect())
     }
 
-    /// One day's entries waiting (in no particular order).
+    /// One day's entries waiting (in no particular order), each with the
+    /// text of the questionnaire file it was answered on.
     pub fn outbox_day(&mut self, day: NaiveDate) -> Result<Vec<(i64, OutboxEntry)>> {
         let rows: Vec<(i64, String)> = self.sql(|c| {
             c.prepare_cached("SELECT id, payload FROM outbox WHERE day = ?1")?
                 .query_map([day.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect()
         })?;
-        Ok(rows
+        let mut out: Vec<(i64, OutboxEntry)> = rows
             .into_iter()
             .filter_map(|(id, p)| serde_json::from_str(&p).ok().map(|e| (id, e)))
-            .collect())
+            .collect();
+        let mut sources: std::collections::HashMap<String, String> = Default::default();
+        for (_, e) in &mut out {
+            if !sources.contains_key(&e.file_hash) {
+                let source: Option<String> = self.sql(|c| {
+                    c.prepare_cached("SELECT source FROM questionnaire_def WHERE hash = ?1")?
+                        .query_row([&e.file_hash], |r| r.get(0))
+                        .optional()
+                })?;
+                sources.insert(e.file_hash.clone(), source.unwrap_or_default());
+            }
+            e.definition = sources.get(&e.file_hash).cloned().unwrap_or_default();
+        }
+        Ok(out)
     }
 
     /// The server has these: forget them (one transaction).

@@ -573,6 +573,46 @@ impl PgStore {
         })
     }
 
+    /// Submit a whole day's entries in one transaction (the outbox's
+    /// round): all of them or, on any failure, none. Sent again, each is
+    /// kept once.
+    pub fn submit_day(&mut self, entries: &[(i64, super::outbox::OutboxEntry)]) -> Result<()> {
+        let zone = system_zone().name().to_string();
+        self.tx("saving a day's entries", |tx| {
+            let st =
+                tx.prepare("SELECT joy_submit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")?;
+            // Each questionnaire file's text once a day, not once an entry.
+            let mut sent = std::collections::BTreeSet::new();
+            for (id, e) in entries {
+                let definition = if sent.insert(e.file_hash.as_str()) {
+                    e.definition.as_str()
+                } else {
+                    ""
+                };
+                let answers = serde_json::to_value(&e.answers).unwrap_or_default();
+                let scores = serde_json::to_value(&e.scores).unwrap_or_default();
+                tx.query_one(
+                    &st,
+                    &[
+                        id,
+                        &e.team,
+                        &e.questionnaire_id,
+                        &e.version,
+                        &e.file_hash,
+                        &definition,
+                        &e.completed_at,
+                        &e.is_demo,
+                        &answers,
+                        &scores,
+                        &e.file,
+                        &zone,
+                    ],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
     /// The server's clock (releases by `joy server release` use it).
     pub fn server_now(&mut self) -> Result<DateTime<Utc>> {
         self.tx("reading the server's clock", |tx| {

@@ -137,7 +137,8 @@ pub(crate) fn keep_definition(
 /// delete): which questionnaires someone used goes with their entries.
 pub(crate) fn forget_unused_definitions(c: &Connection) -> rusqlite::Result<usize> {
     c.execute(
-        "DELETE FROM questionnaire_def WHERE hash NOT IN (SELECT file_hash FROM checkin)",
+        "DELETE FROM questionnaire_def WHERE hash NOT IN (SELECT file_hash FROM checkin)
+           AND hash NOT IN (SELECT json_extract(payload, '$.file_hash') FROM outbox)",
         [],
     )
 }
