@@ -55,7 +55,7 @@ fn load_home_on_the_calling_thread(bencher: divan::Bencher) {
 fn load_home_through_the_worker(bencher: divan::Bencher) {
     let (store, state) = setup();
     let (tx, rx) = mpsc::channel();
-    let worker = Worker::spawn(store, tx).unwrap();
+    let worker = Worker::spawn(Box::new(store), tx).unwrap();
     let now = Utc::now();
     bencher.bench_local(|| {
         worker.send(Job::Effect {

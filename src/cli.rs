@@ -125,6 +125,10 @@ pub enum Command {
         /// The team [default: the only team with reflections]
         #[arg(long, value_name = "TEAM", conflicts_with = "ward")]
         team: Option<String>,
+        /// Read from the ward's PostgreSQL server (as its huddle role) instead of the
+        /// database file: a connection string or URL (see docs/deploy.md)
+        #[arg(long, value_name = "URL", conflicts_with = "ward")]
+        server: Option<String>,
         /// Every team beside the ward total, for one released period (a team under k stays
         /// hidden, and so does the total's figure where it would give a hidden team away)
         #[arg(long)]

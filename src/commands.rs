@@ -154,6 +154,7 @@ pub fn run_with(
             settings,
             &crate::huddle_commands::HuddleArgs {
                 team: None,
+                server: None,
                 period,
                 questionnaire,
                 export,
@@ -166,6 +167,7 @@ pub fn run_with(
         Some(Command::Huddle {
             action: None,
             team,
+            server,
             period,
             questionnaire,
             export,
@@ -176,6 +178,7 @@ pub fn run_with(
             settings,
             &crate::huddle_commands::HuddleArgs {
                 team,
+                server,
                 period,
                 questionnaire,
                 export,

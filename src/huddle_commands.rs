@@ -11,6 +11,7 @@ use crate::huddle_export;
 use crate::model::{ActionChange, NewAction, MAX_ACTION_TEXT};
 use crate::period::Period;
 use crate::questionnaire::{Catalog, Kind, Questionnaire};
+use crate::store::TeamStore;
 use crate::store::{export, Store};
 use crate::text;
 use anyhow::{bail, Result};
@@ -23,6 +24,8 @@ use std::process::ExitCode;
 #[derive(Debug, Clone, Default)]
 pub struct HuddleArgs {
     pub team: Option<String>,
+    /// The ward's server to read from instead of the database file.
+    pub server: Option<String>,
     pub period: Option<String>,
     pub questionnaire: Option<String>,
     pub export: Option<HuddleFormat>,
@@ -124,7 +127,7 @@ pub fn resolve_team(settings: &Settings, store: &mut Store, given: Option<&str>)
 /// [`crate::team_view`], the one place a huddle is loaded).
 pub fn load(
     settings: &Settings,
-    store: &mut Store,
+    store: &mut (impl TeamStore + ?Sized),
     team: &str,
     period: Period,
     questionnaire: Option<&str>,
@@ -176,18 +179,94 @@ pub fn huddle(
         // Refused before anything is opened.
         Period::parse(p)?;
     }
+    if let Some(url) = &args.server {
+        return server_huddle(settings, url, args, today, to_terminal, out);
+    }
     let mut store = crate::data_commands::open_read(settings)?;
     let team = resolve_team(settings, &mut store, args.team.as_deref())?;
     let period = resolve_period(&mut store, &team, args.period.as_deref(), today)?;
     if args.export.is_none() && to_terminal {
         return open_screen(settings, store, &team, period, today).map(|()| ExitCode::SUCCESS);
     }
+    minutes(
+        settings,
+        &mut store,
+        &team,
+        period,
+        args,
+        today,
+        to_terminal,
+        out,
+    )
+}
+
+/// `joy huddle --server URL`: the same screen and minutes from the ward's
+/// server (as its huddle role: released figures, counts and actions).
+fn server_huddle(
+    settings: &Settings,
+    url: &str,
+    args: &HuddleArgs,
+    today: NaiveDate,
+    to_terminal: bool,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    let mut pg = crate::store::pg::PgStore::connect(url)?;
+    let team = match &args.team {
+        Some(t) => match_team(t, &pg.teams(None)?)?,
+        None => match pg.teams(None)?.as_slice() {
+            [one] => one.clone(),
+            [] => bail!("the server has no team reflections or actions yet"),
+            many => bail!(
+                "the server has reflections from {} teams: choose one with --team ({})",
+                many.len(),
+                many.join(", ")
+            ),
+        },
+    };
+    let period = match &args.period {
+        Some(p) => Period::parse(p)?,
+        None => {
+            let kind = pg.ward_settings(&[], chrono::Utc::now())?.kind;
+            crate::team_view::default_period(&mut pg, &team, kind, today)?
+        }
+    };
+    if args.export.is_none() && to_terminal {
+        let mut state = huddle_state(settings, &team, period, today, chrono::Utc::now());
+        crate::app::terminal::present(&mut state, Box::new(pg))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    minutes(
+        settings,
+        &mut pg,
+        &team,
+        period,
+        args,
+        today,
+        to_terminal,
+        out,
+    )
+}
+
+/// The huddle of `team` in `period` as minutes (markdown or CSV), to
+/// standard output or `--out`.
+#[allow(clippy::too_many_arguments)]
+fn minutes(
+    settings: &Settings,
+    store: &mut (impl TeamStore + ?Sized),
+    team: &str,
+    period: Period,
+    args: &HuddleArgs,
+    today: NaiveDate,
+    to_terminal: bool,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    let team = team.to_string();
     let crate::team_view::TeamView {
         huddles,
         mut actions,
     } = load(
         settings,
-        &mut store,
+        store,
         &team,
         period,
         args.questionnaire.as_deref(),
@@ -242,7 +321,7 @@ fn open_screen(
         Err(_) => store,
     };
     let mut state = huddle_state(settings, team, period, today, chrono::Utc::now());
-    crate::app::terminal::present(&mut state, store)
+    crate::app::terminal::present(&mut state, Box::new(store))
 }
 
 /// The app's state for the huddle screen of `team` in `period`.

@@ -56,7 +56,7 @@ fn locked_save(end_while_locked: bool) -> (State, i64) {
     let feed = tx.clone();
     let ms = |n| std::thread::sleep(std::time::Duration::from_millis(n));
     std::thread::scope(|s| {
-        let app = s.spawn(|| run_loop(&mut terminal, &mut state, store, tx, rx));
+        let app = s.spawn(|| run_loop(&mut terminal, &mut state, Box::new(store), tx, rx));
         // WHO-5, team 1, five answers, save.
         for c in ['1', '1', '1', '2', '3', '2', '1', 's'] {
             feed.send(key(c)).unwrap();

@@ -13,7 +13,7 @@ use super::{update, Action, Effect, HomeSummary, Loaded, State};
 use crate::config::HuddleSettings;
 use crate::model::HomeWanted;
 use crate::questionnaire::Questionnaire;
-use crate::store::{Storage, Store, TerminalStore};
+use crate::store::{Storage, TerminalStore};
 use chrono::{DateTime, Utc};
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::Event;
@@ -337,7 +337,7 @@ pub fn home_summaries(
 pub fn run_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     state: &mut State,
-    mut store: Store,
+    mut store: Box<dyn Storage + Send>,
     sender: Sender<Input>,
     inputs: Receiver<Input>,
 ) -> anyhow::Result<()>

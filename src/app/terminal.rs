@@ -216,12 +216,15 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
     if !notes.is_empty() {
         state.status = Some(notes.join(" "));
     }
-    present(&mut state, store)
+    present(&mut state, Box::new(store))
 }
 
 /// Take over the terminal and run the app on `state` until it quits (used
 /// by the personal app and by `joy huddle`).
-pub fn present(state: &mut State, store: Store) -> anyhow::Result<()> {
+pub fn present(
+    state: &mut State,
+    store: Box<dyn crate::store::Storage + Send>,
+) -> anyhow::Result<()> {
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         anyhow::bail!(crate::text::NEEDS_TERMINAL);
     }

@@ -8,7 +8,7 @@
 
 use super::runner::{belongs_to_session, perform, Input, Scope};
 use super::{Effect, Loaded};
-use crate::store::Store;
+use crate::store::Storage;
 use chrono::{DateTime, Utc};
 use std::sync::mpsc::{self, Sender};
 use std::thread::JoinHandle;
@@ -52,7 +52,10 @@ pub struct Worker {
 
 impl Worker {
     /// Move `store` to a thread of its own; results go to `out`.
-    pub fn spawn(mut store: Store, out: Sender<Input>) -> std::io::Result<Worker> {
+    pub fn spawn(
+        mut store: Box<dyn Storage + Send>,
+        out: Sender<Input>,
+    ) -> std::io::Result<Worker> {
         let (tx, rx) = mpsc::channel::<Job>();
         let thread = std::thread::Builder::new()
             .name("joy-store".into())
@@ -65,7 +68,7 @@ impl Worker {
                     match job {
                         Job::Effect { effect, scope, now } => {
                             let session = belongs_to_session(&effect).then_some(scope.session);
-                            if let Some(loaded) = perform(&scope, &mut store, effect, now) {
+                            if let Some(loaded) = perform(&scope, store.as_mut(), effect, now) {
                                 // The loop may have ended: the work is done all the same.
                                 let _ = out.send(Input::Done(Done { session, loaded }));
                             }

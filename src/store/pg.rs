@@ -1116,3 +1116,128 @@ impl TeamStore for PgStore {
         })
     }
 }
+
+/// A ward's server keeps no private history and no terminal's settings:
+/// a screen run on the server (the huddle) never asks for them, and each
+/// such use case says where it belongs instead of pretending.
+fn not_on_a_server(what: &str) -> StoreError {
+    StoreError::Server {
+        place: "the ward's server".into(),
+        what: what.into(),
+        cause: "a ward's server keeps no private history or terminal settings: they stay in each terminal's own file".into(),
+    }
+}
+
+impl super::usecases::TerminalStore for PgStore {
+    fn local_respondent(&mut self) -> Result<i64> {
+        Err(not_on_a_server("finding the local person"))
+    }
+    fn save_checkin(&mut self, _: &NewCheckin) -> Result<crate::model::Saved> {
+        Err(not_on_a_server("saving a personal check-in"))
+    }
+    fn home(
+        &mut self,
+        _: i64,
+        _: Option<&crate::kiosk::secret::HistoryKey>,
+        _: &[crate::model::HomeWanted<'_>],
+        _: usize,
+    ) -> Result<Vec<crate::model::HomeFacts>> {
+        Err(not_on_a_server("reading a personal history"))
+    }
+    fn history_page(
+        &mut self,
+        _: &crate::model::HistoryQuery,
+    ) -> Result<crate::model::HistorySlice> {
+        Err(not_on_a_server("reading a personal history"))
+    }
+    fn checkin(
+        &mut self,
+        _: i64,
+        _: Option<&crate::kiosk::secret::HistoryKey>,
+        _: i64,
+    ) -> Result<Option<crate::model::CheckinRecord>> {
+        Err(not_on_a_server("reading a personal check-in"))
+    }
+    fn delete_checkin(&mut self, _: i64, _: i64) -> Result<bool> {
+        Err(not_on_a_server("deleting a personal check-in"))
+    }
+    fn series(
+        &mut self,
+        _: i64,
+        _: Option<&crate::kiosk::secret::HistoryKey>,
+        _: &str,
+        _: &str,
+        _: Option<DateTime<Utc>>,
+    ) -> Result<Vec<crate::model::Point>> {
+        Err(not_on_a_server("reading a personal trend"))
+    }
+    fn pin_attempt(
+        &mut self,
+        _: &str,
+        _: crate::model::PinTarget<'_>,
+        _: DateTime<Utc>,
+        _: &mut dyn FnMut(Option<&crate::model::StoredSecret>) -> bool,
+    ) -> Result<crate::model::PinOutcome> {
+        Err(not_on_a_server("checking a PIN"))
+    }
+    fn create_pin_holder(
+        &mut self,
+        _: &crate::model::NewHolder,
+        _: DateTime<Utc>,
+    ) -> Result<Option<i64>> {
+        Err(not_on_a_server("making a private code"))
+    }
+    fn code_salt(&mut self) -> Result<Vec<u8>> {
+        Err(not_on_a_server("reading the code salt"))
+    }
+    fn delete_holder(&mut self, _: i64) -> Result<usize> {
+        Err(not_on_a_server("deleting a private code"))
+    }
+    fn seal_history(
+        &mut self,
+        _: i64,
+        _: &[u8],
+        _: &[u8],
+        _: &crate::kiosk::secret::HistoryKey,
+    ) -> Result<usize> {
+        Err(not_on_a_server("sealing a private history"))
+    }
+    fn suggest_free_code(&mut self, _: usize) -> Result<String> {
+        Err(not_on_a_server("suggesting a private code"))
+    }
+    fn setting(&mut self, _: &str) -> Result<Option<String>> {
+        Err(not_on_a_server("reading a terminal's setting"))
+    }
+    fn set_setting(&mut self, _: &str, _: &str) -> Result<()> {
+        Err(not_on_a_server("changing a terminal's setting"))
+    }
+    fn counts(&mut self, _: DateTime<Utc>) -> Result<crate::model::KioskCounts> {
+        Err(not_on_a_server("counting a terminal's data"))
+    }
+    fn lift_code_lockouts(&mut self, _: DateTime<Utc>) -> Result<usize> {
+        Err(not_on_a_server("lifting code locks"))
+    }
+    fn participation(&mut self, _: DateTime<Utc>) -> Result<Vec<crate::model::Participation>> {
+        Err(not_on_a_server("counting participation"))
+    }
+    fn lift_admin_lockout(&mut self) -> Result<()> {
+        Err(not_on_a_server("lifting the admin lock"))
+    }
+    fn daily_chores(
+        &mut self,
+        _: DateTime<Utc>,
+        _: &super::kiosk::DayJobs<'_>,
+    ) -> Result<Option<crate::model::ChoresReport>> {
+        // A terminal's chores; the server's releases are `joy server release`.
+        Ok(None)
+    }
+    fn end_of_day(&mut self, _: DateTime<Utc>) -> Result<crate::model::DayEnd> {
+        Err(not_on_a_server("rewriting a terminal's file"))
+    }
+    fn deliver(&mut self, _: &str, _: DateTime<Utc>) -> Result<crate::outbox::Delivery> {
+        Err(not_on_a_server("delivering an outbox"))
+    }
+    fn outbox_status(&mut self) -> Result<super::outbox::OutboxStatus> {
+        Err(not_on_a_server("reading an outbox"))
+    }
+}

@@ -115,6 +115,14 @@ pub trait TerminalStore {
     fn deliver(&mut self, url: &str, now: DateTime<Utc>) -> Result<crate::outbox::Delivery>;
     /// What waits for the server, since when, and the last failure.
     fn outbox_status(&mut self) -> Result<super::outbox::OutboxStatus>;
+    /// Let the file's checkpoints wait for idle moments (SQLite only).
+    fn defer_checkpoints(&mut self) -> Result<()> {
+        Ok(())
+    }
+    /// Checkpoint now if nobody is busy (SQLite only); whether it did.
+    fn checkpoint_idle(&mut self) -> bool {
+        false
+    }
 }
 
 /// What a team shares.
@@ -375,6 +383,14 @@ impl TerminalStore for Store {
 
     fn outbox_status(&mut self) -> Result<super::outbox::OutboxStatus> {
         Store::outbox_status(self)
+    }
+
+    fn defer_checkpoints(&mut self) -> Result<()> {
+        Store::defer_checkpoints(self)
+    }
+
+    fn checkpoint_idle(&mut self) -> bool {
+        Store::checkpoint_idle(self)
     }
 }
 
