@@ -196,6 +196,13 @@ pub enum ServerAction {
     Status,
     /// Release every period that has closed, by the server's clock (as the admin role)
     Release,
+    /// Release what has closed, then delete entries older than the retention, by whole
+    /// periods (released figures stay; their texts go with the entries)
+    Prune {
+        /// Keep entries for this many days (at least 7)
+        #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(7..=3650))]
+        days: u32,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -48,23 +48,38 @@ pub fn run(
         }
         ServerAction::Release => {
             let mut s = PgStore::connect(url)?;
+            release(settings, &mut s, out)?;
+        }
+        ServerAction::Prune { days } => {
+            let mut s = PgStore::connect(url)?;
+            // Nothing is deleted before its period's figures are kept.
+            release(settings, &mut s, out)?;
             let now = s.server_now()?;
-            let offered: Vec<Questionnaire> = Catalog::load(&settings.questionnaire_dirs)
-                .entries
-                .into_iter()
-                .map(|e| e.questionnaire)
-                .collect();
-            let t = crate::anonymity::Thresholds::from_settings(&settings.huddle);
-            let report = s.release_closed(now, &offered, t)?;
-            for (team, q, p) in &report.released {
-                writeln!(out, "{}", text::released_line(team, q, &p.to_string()))?;
-            }
-            if report.released.is_empty() {
-                writeln!(out, "{}", text::SERVER_NOTHING_TO_RELEASE)?;
-            }
+            let cutoff = now.date_naive() - chrono::Duration::days(i64::from(days));
+            let n = s.prune(cutoff)?;
+            writeln!(out, "{}", text::server_pruned(n, cutoff))?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Release every closed period by the server's clock, saying what.
+fn release(settings: &Settings, s: &mut PgStore, out: &mut impl Write) -> Result<()> {
+    let now = s.server_now()?;
+    let offered: Vec<Questionnaire> = Catalog::load(&settings.questionnaire_dirs)
+        .entries
+        .into_iter()
+        .map(|e| e.questionnaire)
+        .collect();
+    let t = crate::anonymity::Thresholds::from_settings(&settings.huddle);
+    let report = s.release_closed(now, &offered, t)?;
+    for (team, q, p) in &report.released {
+        writeln!(out, "{}", text::released_line(team, q, &p.to_string()))?;
+    }
+    if report.released.is_empty() {
+        writeln!(out, "{}", text::SERVER_NOTHING_TO_RELEASE)?;
+    }
+    Ok(())
 }
 
 /// The database named in a connection string or URL, made a role prefix

@@ -1374,6 +1374,12 @@ pub fn demo_ward_exists(db: &str) -> String {
     format!("{db} has a demo ward already (Demo team A, B, C): a second one would add its reflections to the open week. Erase it first with: joy --db '{db}' erase --demo")
 }
 pub const SERVER_URL_MISSING: &str = "which server? Give --url (a connection string such as \"host=/run/postgresql dbname=ward7\", or a postgresql:// URL) or set JOY_SERVER_URL";
+pub fn server_pruned(n: u64, cutoff: chrono::NaiveDate) -> String {
+    format!(
+        "Deleted {} of periods that ended before {cutoff} (released figures stay; their free texts went with them).",
+        count(n as usize, "entry", "entries")
+    )
+}
 pub const SERVER_NOTHING_TO_RELEASE: &str =
     "Nothing to release: no period has closed since the last release.";
 pub fn server_initialised(version: i32, prefix: &str) -> String {
@@ -1389,8 +1395,8 @@ pub fn server_status(s: &crate::store::pg::ServerStatus, known: i32) -> String {
         .as_ref()
         .map_or_else(|| "none yet".to_string(), |(p, on)| format!("{p} on {on}"));
     format!(
-        "Schema: version {} (this joy-kiosk knows {known})\nEntries: {}\nReleases: {} (last: {last})\nTime zone: {}\nRules: {rules}",
-        s.version, s.entries, s.releases, s.time_zone
+        "Schema: version {} (this joy-kiosk knows {known})\nEntries: {} ({} arrived after their period was released and went into the next one)\nReleases: {} (last: {last})\nTime zone: {}\nRules: {rules}",
+        s.version, s.entries, s.late, s.releases, s.time_zone
     )
 }
 pub const WARD_COL_TEAM: &str = "Team";

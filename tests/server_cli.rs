@@ -40,6 +40,12 @@ fn init_status_and_release_on_a_new_database() {
     let o = joy(&["server", "release", "--url", &conn]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("Nothing to release"), "{}", text(&o));
+    let o = joy(&["server", "prune", "--url", &conn, "--days", "365"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("Deleted 0 entries"), "{}", text(&o));
+    // Fewer than 7 days is refused by the command itself.
+    let o = joy(&["server", "prune", "--url", &conn, "--days", "1"]);
+    assert!(!o.status.success());
 }
 
 #[test]

@@ -267,7 +267,69 @@ fn the_server_files_as_the_local_store_does() {
     );
     assert_eq!(file(id, "2026-11-18 12:00+00", "Ward 7"), "2026-W48");
     id += 1;
+    // The admin sees that one arrived late.
+    assert_eq!(admin.status().unwrap().late, 1);
     // Months, once they are the kind in force.
     try_sql(&conn, "INSERT INTO period_rule (effective_from, kind, changed_at) VALUES ('2027-02-01', 'month', now())").unwrap();
     assert_eq!(file(id, "2027-02-10 12:00+00", "Theatres"), "2027-02");
+}
+
+/// Retention on the server deletes whole periods only: the released
+/// figures stay, their texts go with the entries, later periods stay.
+#[test]
+fn pruning_deletes_whole_periods_and_keeps_released_figures() {
+    let (conn, name) = server::fresh_named_database();
+    let mut admin = PgStore::init(&conn, &name).unwrap_or_else(|e| panic!("{e}"));
+    let cat = Catalog::bundled();
+    let q = cat.get("team-reflection").unwrap();
+    let mut rng = Rng::new(8);
+    for (d, n) in [("2026-11-17", 6), ("2026-12-01", 2)] {
+        let day = NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        for i in 0..n {
+            let a = reflection_gen::answers(q, 0.5, &mut rng, |_| format!("text {i}"));
+            admin
+                .submit(&reflection_gen::checkin(
+                    q,
+                    &a,
+                    "Ward 7",
+                    PeriodKind::Week,
+                    day,
+                ))
+                .unwrap();
+        }
+    }
+    admin
+        .release_closed(
+            Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap(),
+            &[],
+            Thresholds::new(5, 5),
+        )
+        .unwrap();
+    let w47 = Period::parse("2026-W47").unwrap();
+    let before =
+        joy_kiosk::team_view::huddle(&mut admin, q, "Ward 7", w47, Thresholds::new(5, 5)).unwrap();
+    let Content::Shown(p) = &before.content else {
+        panic!("{before:?}")
+    };
+    assert!(
+        p.texts.iter().any(|t| t.texts.is_ok()),
+        "texts shown before"
+    );
+    // Keep what is newer than 26 November: week 47 (ended 22 November) goes
+    // whole, week 49 stays.
+    let gone = admin
+        .prune(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap())
+        .unwrap();
+    assert_eq!(gone, 6);
+    assert_eq!(admin.status().unwrap().entries, 2);
+    let after =
+        joy_kiosk::team_view::huddle(&mut admin, q, "Ward 7", w47, Thresholds::new(5, 5)).unwrap();
+    let Content::Shown(p) = &after.content else {
+        panic!("figures stay: {after:?}")
+    };
+    assert!(p.scores[0].figures.is_ok(), "the average stays");
+    assert!(
+        p.texts.iter().all(|t| t.texts.is_err()),
+        "texts go with the entries"
+    );
 }

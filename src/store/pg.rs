@@ -161,6 +161,55 @@ REVOKE EXECUTE ON FUNCTION joy_period_count(text, text, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION joy_teams(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION joy_team_questionnaires(text) FROM PUBLIC;
 "#,
+    r#"
+-- Late arrivals (an entry dated in a period already released, filed into
+-- the next open one): counted for the admin, never changing a release.
+ALTER TABLE entry ADD COLUMN filed_late boolean NOT NULL DEFAULT false;
+CREATE OR REPLACE FUNCTION joy_submit(
+    p_id bigint, p_team text, p_questionnaire text, p_version text, p_hash text,
+    p_definition text, p_completed timestamptz, p_is_demo boolean,
+    p_answers jsonb, p_scores jsonb, p_file boolean, p_zone text
+) RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+DECLARE
+    tz text;
+    d date;
+    k text;
+    p text;
+    late boolean := false;
+BEGIN
+    SELECT value INTO tz FROM setting WHERE key = 'store.time_zone';
+    IF tz IS NULL THEN
+        tz := p_zone;
+        INSERT INTO setting (key, value) VALUES ('store.time_zone', tz) ON CONFLICT (key) DO NOTHING;
+    END IF;
+    d := (p_completed AT TIME ZONE tz)::date;
+    IF p_team IS NOT NULL AND p_file THEN
+        SELECT kind INTO k FROM period_rule WHERE effective_from <= d
+            ORDER BY effective_from DESC LIMIT 1;
+        k := coalesce(k, 'week');
+        LOOP
+            p := CASE k WHEN 'month' THEN to_char(d, 'YYYY-MM') ELSE to_char(d, 'IYYY-"W"IW') END;
+            EXIT WHEN NOT EXISTS (SELECT 1 FROM team_release
+                WHERE questionnaire_id = p_questionnaire AND period = p AND team IN (p_team, ''));
+            late := true;
+            d := CASE k WHEN 'month' THEN (date_trunc('month', d) + interval '1 month')::date
+                 ELSE d + 7 END;
+        END LOOP;
+    END IF;
+    IF p_definition <> '' THEN
+        INSERT INTO questionnaire_def (hash, questionnaire_id, version, source)
+        VALUES (p_hash, p_questionnaire, p_version, p_definition) ON CONFLICT (hash) DO NOTHING;
+    END IF;
+    INSERT INTO entry (id, team, questionnaire_id, version, file_hash, period, completed_on,
+                       is_demo, answers, scores, filed_late)
+    VALUES (p_id, p_team, p_questionnaire, p_version, p_hash, p, (p_completed AT TIME ZONE tz)::date,
+            p_is_demo, p_answers, p_scores, late)
+    ON CONFLICT (id) DO NOTHING;
+    RETURN p_id;
+END $$;
+REVOKE EXECUTE ON FUNCTION joy_submit(bigint, text, text, text, text, text, timestamptz, boolean, jsonb, jsonb, boolean, text) FROM PUBLIC;
+"#,
 ];
 
 /// The schema version this build knows (the last migration's number).
@@ -201,6 +250,8 @@ const TIME_ZONE: &str = super::release::TIME_ZONE_SETTING;
 pub struct ServerStatus {
     pub version: i32,
     pub entries: u64,
+    /// Entries dated in a period already released, filed into a later one.
+    pub late: u64,
     pub releases: u64,
     pub last_release: Option<(String, NaiveDate)>,
     pub time_zone: String,
@@ -613,6 +664,49 @@ impl PgStore {
         })
     }
 
+    /// Retention on the server, by whole periods (as the SQLite store's
+    /// purge): entries of every period whose last day is before `cutoff`
+    /// go, with their released texts; released figures stay. Anonymous
+    /// check-ins (no period) go by their date. Questionnaire files no entry
+    /// uses any more are forgotten. Returns how many entries went.
+    pub fn prune(&mut self, cutoff: NaiveDate) -> Result<u64> {
+        self.tx("deleting entries past retention", |tx| {
+            let groups: Vec<(String, String, String)> = tx
+                .query(
+                    "SELECT DISTINCT team, questionnaire_id, period FROM entry
+                     WHERE team IS NOT NULL AND period IS NOT NULL",
+                    &[],
+                )?
+                .into_iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect();
+            let mut n = 0;
+            for (team, q, period) in groups {
+                if !Period::parse(&period).is_ok_and(|p| p.last_day() < cutoff) {
+                    continue;
+                }
+                n += tx.execute(
+                    "DELETE FROM entry WHERE team = $1 AND questionnaire_id = $2 AND period = $3",
+                    &[&team, &q, &period],
+                )?;
+                tx.execute(
+                    "UPDATE team_release SET texts = NULL
+                     WHERE team = $1 AND questionnaire_id = $2 AND period = $3",
+                    &[&team, &q, &period],
+                )?;
+            }
+            n += tx.execute(
+                "DELETE FROM entry WHERE period IS NULL AND completed_on < $1",
+                &[&cutoff],
+            )?;
+            tx.execute(
+                "DELETE FROM questionnaire_def WHERE hash NOT IN (SELECT file_hash FROM entry)",
+                &[],
+            )?;
+            Ok(n)
+        })
+    }
+
     /// The server's clock (releases by `joy server release` use it).
     pub fn server_now(&mut self) -> Result<DateTime<Utc>> {
         self.tx("reading the server's clock", |tx| {
@@ -640,8 +734,12 @@ impl PgStore {
                     &[],
                 )?
                 .map(|r| (r.get::<_, String>(0), r.get::<_, NaiveDate>(1)));
+            let late: i64 = tx
+                .query_one("SELECT count(*) FROM entry WHERE filed_late", &[])?
+                .get(0);
             let zone = zone(tx)?.name().to_string();
             Ok(ServerStatus {
+                late: late.max(0) as u64,
                 version,
                 entries: entries.max(0) as u64,
                 releases: releases.max(0) as u64,
