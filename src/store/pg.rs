@@ -588,6 +588,26 @@ impl PgStore {
                 "this joy-kiosk cannot use TLS yet, and entries are never sent in clear over a network: use a Unix socket (host=/run/postgresql) or this machine (host=localhost)",
             ));
         }
+        // The password as libpq would find it: never from the config file.
+        if config.get_password().is_none() {
+            let host = match config.get_hosts().first() {
+                // libpq matches a socket directory as "localhost".
+                Some(postgres::config::Host::Tcp(h)) => h.clone(),
+                _ => "localhost".to_string(),
+            };
+            let port = config.get_ports().first().copied().unwrap_or(5432);
+            let user = config
+                .get_user()
+                .map(str::to_string)
+                .or_else(|| std::env::var("PGUSER").ok())
+                .or_else(|| std::env::var("USER").ok())
+                .unwrap_or_default();
+            let db = config.get_dbname().unwrap_or(&user).to_string();
+            let file = std::env::var_os("JOY_SERVER_PASSWORD_FILE").map(std::path::PathBuf::from);
+            if let Some(pw) = super::pgpass::find(&host, port, &db, &user, file.as_deref()) {
+                config.password(pw);
+            }
+        }
         config.connect_timeout(std::time::Duration::from_secs(2));
         config.options("-c statement_timeout=5000");
         let client = config

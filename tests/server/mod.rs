@@ -77,6 +77,16 @@ impl OwnServer {
 
     /// A new cluster in a temp folder, started, on a Unix socket only.
     pub fn start() -> OwnServer {
+        OwnServer::start_with(None)
+    }
+
+    /// The same, where the superuser `postgres` needs `password`
+    /// (scram-sha-256).
+    pub fn start_with_password(password: &str) -> OwnServer {
+        OwnServer::start_with(Some(password))
+    }
+
+    fn start_with(password: Option<&str>) -> OwnServer {
         let bin = std::env::var("JOY_TEST_PG_BIN").unwrap_or_else(|_| {
             panic!("JOY_TEST_PG_BIN is not set: run the tests with scripts/with-postgres")
         });
@@ -99,21 +109,26 @@ impl OwnServer {
             bin: bin.into(),
             user,
         };
-        let o = s
-            .cmd("initdb")
-            .args([
-                "-A",
-                "trust",
-                "-U",
-                "postgres",
-                "-E",
-                "UTF8",
-                "--locale=C.UTF-8",
-                "-D",
-            ])
-            .arg(s.dir.join("data"))
-            .output()
-            .unwrap();
+        let mut init = s.cmd("initdb");
+        init.args(["-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8"]);
+        match password {
+            Some(pw) => {
+                let file = s.dir.join("pwfile");
+                std::fs::write(&file, format!("{pw}\n")).unwrap();
+                if let Some(u) = &s.user {
+                    std::process::Command::new("chown")
+                        .arg(u)
+                        .arg(&file)
+                        .status()
+                        .unwrap();
+                }
+                init.args(["-A", "scram-sha-256", "--pwfile"]).arg(&file);
+            }
+            None => {
+                init.args(["-A", "trust"]);
+            }
+        }
+        let o = init.arg("-D").arg(s.dir.join("data")).output().unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         s.up();
         s
