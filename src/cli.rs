@@ -196,6 +196,9 @@ pub enum ServerAction {
     Status,
     /// Release every period that has closed, by the server's clock (as the admin role)
     Release,
+    /// Send this terminal's outbox (the database given with --db) to the server now:
+    /// every whole past day; a kiosk does this by itself every five minutes
+    Deliver,
     /// Release what has closed, then delete entries older than the retention, by whole
     /// periods (released figures stay; their texts go with the entries)
     Prune {

@@ -50,6 +50,20 @@ pub fn run(
             let mut s = PgStore::connect(url)?;
             release(settings, &mut s, out)?;
         }
+        ServerAction::Deliver => {
+            if !settings.db.exists() {
+                bail!(
+                    "{}",
+                    text::no_terminal_database(&settings.db.display().to_string())
+                );
+            }
+            let mut local = crate::data_commands::open_write(settings)?;
+            let d = crate::outbox::deliver(&mut local, url, chrono::Utc::now())?;
+            writeln!(out, "{}", text::delivered(d.sent, d.days))?;
+            if let Some(why) = d.error {
+                bail!("{why}");
+            }
+        }
         ServerAction::Prune { days } => {
             let mut s = PgStore::connect(url)?;
             // Nothing is deleted before its period's figures are kept.

@@ -1374,6 +1374,17 @@ pub fn demo_ward_exists(db: &str) -> String {
     format!("{db} has a demo ward already (Demo team A, B, C): a second one would add its reflections to the open week. Erase it first with: joy --db '{db}' erase --demo")
 }
 pub const SERVER_URL_MISSING: &str = "which server? Give --url (a connection string such as \"host=/run/postgresql dbname=ward7\", or a postgresql:// URL) or set JOY_SERVER_URL";
+pub fn no_terminal_database(db: &str) -> String {
+    format!("there is no database at {db} to deliver from: give the kiosk's with --db")
+}
+pub fn delivered(sent: usize, days: usize) -> String {
+    format!(
+        "Sent {} ({} whole {}) to the ward's server.",
+        count(sent, "entry", "entries"),
+        days,
+        if days == 1 { "day" } else { "days" }
+    )
+}
 pub fn server_pruned(n: u64, cutoff: chrono::NaiveDate) -> String {
     format!(
         "Deleted {} of periods that ended before {cutoff} (released figures stay; their free texts went with them).",

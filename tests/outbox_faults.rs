@@ -90,3 +90,70 @@ fn a_server_stopped_hard_mid_delivery_loses_and_doubles_nothing() {
     again.submit_with_id(1, &e).unwrap();
     assert_eq!(count(&conn), total + 1);
 }
+
+/// The terminal killed with -9 while it delivers (`joy server deliver`, the
+/// same round a kiosk runs): run again, every entry is on the server
+/// exactly once and the outbox is empty.
+#[test]
+fn a_terminal_killed_mid_delivery_sends_again_and_doubles_nothing() {
+    let (conn, name) = server::fresh_named_database();
+    PgStore::init(&conn, &name).unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.db");
+    let total = {
+        let mut local = Store::open(&db).unwrap();
+        local.set_time_zone("Europe/London").unwrap();
+        local.set_outbox(true).unwrap();
+        let cat = Catalog::bundled();
+        let q = cat.get("team-reflection").unwrap();
+        let mut rng = Rng::new(6);
+        let first = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+        let mut rows = Vec::new();
+        for d in 0..6 {
+            for _ in 0..800 {
+                let a = reflection_gen::answers(q, rng.unit(), &mut rng, |_| String::new());
+                rows.push(reflection_gen::checkin(
+                    q,
+                    &a,
+                    "Ward 7",
+                    PeriodKind::Week,
+                    first + Duration::days(d),
+                ));
+            }
+        }
+        local.save_many(&rows).unwrap();
+        rows.len() as i64
+    };
+    let joy = || {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_joy"));
+        c.args([
+            "--db",
+            db.to_str().unwrap(),
+            "server",
+            "deliver",
+            "--url",
+            &conn,
+        ])
+        .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+        .env_remove("JOY_CONFIG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+        c
+    };
+    let mut child = joy().spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let partly = count(&conn);
+    assert!(
+        partly < total,
+        "the kill landed before the end ({partly} of {total})"
+    );
+    // The next round sends what is left, and what the killed one had sent
+    // but not yet forgotten is kept once.
+    let o = joy().output().unwrap();
+    assert!(o.status.success());
+    assert_eq!(count(&conn), total, "every entry exactly once");
+    let mut local = Store::open(&db).unwrap();
+    assert_eq!(local.outbox_status().unwrap().waiting, 0);
+}
