@@ -20,23 +20,24 @@ fn count(conn: &str) -> i64 {
         .get(0)
 }
 
-#[test]
-fn a_server_stopped_hard_mid_delivery_loses_and_doubles_nothing() {
-    let server = server::OwnServer::start();
-    let conn = server.conn();
-    PgStore::init(&conn, "faults").unwrap_or_else(|e| panic!("{e}"));
-    // Three days of a busy ward: 3 x 150 team reflections.
-    let dir = tempfile::tempdir().unwrap();
-    let mut local = Store::open(&dir.path().join("kiosk.db")).unwrap();
+/// A kiosk's file at `db` delivering to a server, with `per_day` team
+/// reflections of Ward 7 on each of `days` days from `first`; the rows.
+fn kiosk_with_backlog(
+    db: &std::path::Path,
+    first: NaiveDate,
+    days: i64,
+    per_day: usize,
+    seed: u64,
+) -> (Store, Vec<joy_kiosk::model::NewCheckin>) {
+    let mut local = Store::open(db).unwrap();
     local.set_time_zone("Europe/London").unwrap();
     local.set_outbox(true).unwrap();
     let cat = Catalog::bundled();
     let q = cat.get("team-reflection").unwrap();
-    let mut rng = Rng::new(3);
-    let first = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
+    let mut rng = Rng::new(seed);
     let mut rows = Vec::new();
-    for d in 0..3 {
-        for _ in 0..150 {
+    for d in 0..days {
+        for _ in 0..per_day {
             let a = reflection_gen::answers(q, rng.unit(), &mut rng, |_| String::new());
             rows.push(reflection_gen::checkin(
                 q,
@@ -48,6 +49,18 @@ fn a_server_stopped_hard_mid_delivery_loses_and_doubles_nothing() {
         }
     }
     local.save_many(&rows).unwrap();
+    (local, rows)
+}
+
+#[test]
+fn a_server_stopped_hard_mid_delivery_loses_and_doubles_nothing() {
+    let server = server::OwnServer::start();
+    let conn = server.conn();
+    PgStore::init(&conn, "faults").unwrap_or_else(|e| panic!("{e}"));
+    // Three days of a busy ward: 3 x 150 team reflections.
+    let dir = tempfile::tempdir().unwrap();
+    let first = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
+    let (mut local, rows) = kiosk_with_backlog(&dir.path().join("kiosk.db"), first, 3, 150, 3);
     let total = rows.len() as i64;
     let now = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap();
 
@@ -100,30 +113,9 @@ fn a_terminal_killed_mid_delivery_sends_again_and_doubles_nothing() {
     PgStore::init(&conn, &name).unwrap_or_else(|e| panic!("{e}"));
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("kiosk.db");
-    let total = {
-        let mut local = Store::open(&db).unwrap();
-        local.set_time_zone("Europe/London").unwrap();
-        local.set_outbox(true).unwrap();
-        let cat = Catalog::bundled();
-        let q = cat.get("team-reflection").unwrap();
-        let mut rng = Rng::new(6);
-        let first = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
-        let mut rows = Vec::new();
-        for d in 0..6 {
-            for _ in 0..800 {
-                let a = reflection_gen::answers(q, rng.unit(), &mut rng, |_| String::new());
-                rows.push(reflection_gen::checkin(
-                    q,
-                    &a,
-                    "Ward 7",
-                    PeriodKind::Week,
-                    first + Duration::days(d),
-                ));
-            }
-        }
-        local.save_many(&rows).unwrap();
-        rows.len() as i64
-    };
+    let first = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+    // Closed again at once: the kill is of the `joy` process below.
+    let total = kiosk_with_backlog(&db, first, 6, 800, 6).1.len() as i64;
     let joy = || {
         let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_joy"));
         c.args([

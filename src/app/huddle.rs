@@ -473,12 +473,9 @@ fn move_on(state: &mut State, action: Action) -> Vec<Effect> {
         Action::First => v.panel = 0,
         Action::Last => v.panel = last,
         // A tap on an action of the actions panel chooses it.
-        Action::Pick(i) if i >= crate::ui::huddle::PICK_ACTION => {
-            let n = i - crate::ui::huddle::PICK_ACTION;
-            if on_actions && n < v.actions.len() {
-                v.action_selected = n;
-                v.selected_action = v.actions.get(n).map(|a| a.id);
-            }
+        Action::PickAction(n) if on_actions && n < v.actions.len() => {
+            v.action_selected = n;
+            v.selected_action = v.actions.get(n).map(|a| a.id);
         }
         Action::Pick(i) if i <= last => v.panel = i,
         Action::NextPeriod => v.presenting = !v.presenting,

@@ -79,6 +79,8 @@ pub enum Action {
     Back,
     /// Choose row N (0-based), e.g. from a click.
     Pick(usize),
+    /// The huddle's actions panel: choose action N (a tap on it).
+    PickAction(usize),
     /// A digit key: row 1-9 (0 = row 10), or on a number question the number itself.
     Digit(u8),
     Toggle,

@@ -1164,6 +1164,8 @@ fn insert_checkins(tx: &Connection, list: &[NewCheckin]) -> rusqlite::Result<Vec
         // One clock and time zone, the store's, date every anonymous entry
         // and file every team reflection (see `release.rs`).
         let tz = release::keep_zone(tx)?;
+        // Read once for the whole save, not once an entry.
+        let to_outbox = outbox::on(tx)?;
         for c in list {
             release::keep_definition(
                 tx,
@@ -1190,7 +1192,7 @@ fn insert_checkins(tx: &Connection, list: &[NewCheckin]) -> rusqlite::Result<Vec
                 ),
                 _ => c.period.clone(),
             };
-            if c.respondent.is_none() && outbox::on(tx)? {
+            if c.respondent.is_none() && to_outbox {
                 // Sent as noon of its date here: the same date on a server
                 // in any zone within eleven hours of this one.
                 let day = completed.with_timezone(&tz).date_naive();

@@ -11,7 +11,7 @@
 //! Not yet here (later steps of issue 17): roles and grants, TLS, the
 //! outbox, `joy server` commands.
 
-use super::release::{join_texts, split_texts, system_zone, ReleaseReport, Texts};
+use super::release::{join_texts, prepare_release, system_zone, ReleaseReport, Texts};
 use super::usecases::TeamStore;
 use super::{Result, StoreError};
 use crate::anonymity::Thresholds;
@@ -322,7 +322,36 @@ fn kind_of(s: &str) -> PeriodKind {
     }
 }
 
-type Pg<T> = std::result::Result<T, postgres::Error>;
+/// What can fail inside one of the server's transactions: the server, or
+/// turning a value into JSON for it.
+#[derive(Debug)]
+enum TxError {
+    Server(postgres::Error),
+    Json(serde_json::Error),
+}
+
+impl From<postgres::Error> for TxError {
+    fn from(e: postgres::Error) -> Self {
+        TxError::Server(e)
+    }
+}
+
+impl From<serde_json::Error> for TxError {
+    fn from(e: serde_json::Error) -> Self {
+        TxError::Json(e)
+    }
+}
+
+impl TxError {
+    fn describe(&self) -> String {
+        match self {
+            TxError::Server(e) => describe(e),
+            TxError::Json(e) => format!("a value could not be written as JSON: {e}"),
+        }
+    }
+}
+
+type Pg<T> = std::result::Result<T, TxError>;
 
 fn zone(tx: &mut Transaction) -> Pg<Tz> {
     let row = tx.query_opt("SELECT value FROM setting WHERE key = $1", &[&TIME_ZONE])?;
@@ -401,16 +430,17 @@ fn reflections(
          WHERE questionnaire_id = $2 AND period = $3 AND team IS NOT NULL AND ($4 OR team = $1)",
         &[&team, &q, &period, &ward],
     )?;
-    Ok(rows
-        .into_iter()
-        .map(|r| StoredReflection {
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(StoredReflection {
             definition: r.get(0),
             reflection: Reflection {
-                answers: serde_json::from_value(r.get(1)).unwrap_or_default(),
-                scores: serde_json::from_value(r.get(2)).unwrap_or_default(),
+                answers: serde_json::from_value(r.get(1))?,
+                scores: serde_json::from_value(r.get(2))?,
             },
-        })
-        .collect())
+        });
+    }
+    Ok(out)
 }
 
 /// The definitions to read `rows` with (see
@@ -484,7 +514,7 @@ fn action_at(tx: &mut Transaction, id: i64, day: Option<NaiveDate>) -> Pg<Option
 }
 
 fn log_version(tx: &mut Transaction, a: &TeamAction, on: NaiveDate) -> Pg<()> {
-    let data = serde_json::to_value(Version::of(a)).unwrap_or_default();
+    let data = serde_json::to_value(Version::of(a))?;
     tx.execute(
         "INSERT INTO team_action_version (action_id, changed_on, data) VALUES ($1, $2, $3)",
         &[&a.id, &on, &data],
@@ -619,29 +649,7 @@ impl PgStore {
     /// Submit an entry under the terminal's random global `id` (the
     /// outbox's): sent again, it is kept once.
     pub fn submit_with_id(&mut self, id: i64, e: &super::outbox::OutboxEntry) -> Result<()> {
-        let answers = serde_json::to_value(&e.answers).unwrap_or_default();
-        let scores = serde_json::to_value(&e.scores).unwrap_or_default();
-        let zone = system_zone().name().to_string();
-        self.tx("saving an entry", |tx| {
-            tx.query_one(
-                "SELECT joy_submit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                &[
-                    &id,
-                    &e.team,
-                    &e.questionnaire_id,
-                    &e.version,
-                    &e.file_hash,
-                    &e.definition,
-                    &e.completed_at,
-                    &e.is_demo,
-                    &answers,
-                    &scores,
-                    &e.file,
-                    &zone,
-                ],
-            )?;
-            Ok(())
-        })
+        self.submit_day(&[(id, e.clone())])
     }
 
     /// Submit a whole day's entries in one transaction (the outbox's
@@ -660,8 +668,8 @@ impl PgStore {
                 } else {
                     ""
                 };
-                let answers = serde_json::to_value(&e.answers).unwrap_or_default();
-                let scores = serde_json::to_value(&e.scores).unwrap_or_default();
+                let answers = serde_json::to_value(&e.answers)?;
+                let scores = serde_json::to_value(&e.scores)?;
                 tx.query_one(
                     &st,
                     &[
@@ -809,10 +817,10 @@ impl PgStore {
                     tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[&v])?;
                 }
             }
-            tx.commit()
+            Ok(tx.commit()?)
         };
         run(&mut self.client)
-            .map_err(|e| failed(&place, "bringing the schema up to date", describe(&e)))?;
+            .map_err(|e| failed(&place, "bringing the schema up to date", e.describe()))?;
         // A newer schema: say so (as connect does).
         let v = self.schema_version()?;
         if v > SCHEMA_VERSION {
@@ -834,7 +842,7 @@ impl PgStore {
             tx.commit()?;
             Ok(out)
         };
-        run(&mut self.client).map_err(|e| failed(&place, what, describe(&e)))
+        run(&mut self.client).map_err(|e| failed(&place, what, e.describe()))
     }
 
     /// Record the ward's time zone (an IANA name).
@@ -844,8 +852,8 @@ impl PgStore {
                 "INSERT INTO setting (key, value) VALUES ($1, $2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 &[&TIME_ZONE, &tz.name()],
-            )
-            .map(|_| ())
+            )?;
+            Ok(())
         })
     }
 }
@@ -1002,19 +1010,11 @@ impl TeamStore for PgStore {
                 let rows = reflections(tx, &team, &q, &period)?;
                 let defs = definitions(tx, &rows, &q, fallback)?;
                 let headcount = headcount_in(tx, &team)?;
-                let Some(mut release) =
-                    crate::release::compute(&defs, &team, p, &rows, t, today, seed, headcount)
+                let Some(kept) =
+                    prepare_release(&defs, &team, p, &rows, t, today, seed, headcount)?
                 else {
                     return Ok(None);
                 };
-                if team == crate::ward::WARD_TOTAL {
-                    if let Some(panels) = release.panels.as_mut() {
-                        panels.texts.clear();
-                    }
-                }
-                let (figures, texts) = split_texts(&release);
-                let figures = serde_json::to_string(&figures).unwrap_or_default();
-                let texts = serde_json::to_string(&texts).unwrap_or_default();
                 tx.execute(
                     "INSERT INTO team_release (team, questionnaire_id, period, released_on, reflections, figures, texts)
                      VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -1023,19 +1023,14 @@ impl TeamStore for PgStore {
                         &q,
                         &period,
                         &today,
-                        &(release.reflections as i32),
-                        &figures,
-                        &texts,
+                        &(kept.reflections as i32),
+                        &kept.figures,
+                        &kept.texts,
                     ],
                 )?;
                 Ok(Some(true))
             })?;
-            match done {
-                Some(true) if team == crate::ward::WARD_TOTAL => report.ward_totals += 1,
-                Some(true) => report.released.push((team, q, p)),
-                Some(false) => {}
-                None => report.no_definition.push((team, q, p)),
-            }
+            report.count(team, q, p, done);
         }
         Ok(report)
     }
@@ -1138,8 +1133,8 @@ impl TeamStore for PgStore {
             tx.execute(
                 "INSERT INTO team_headcount (team, headcount, changed_at) VALUES ($1, $2, $3)",
                 &[&team, &(n.clamp(1, i32::MAX as usize) as i32), &now],
-            )
-            .map(|_| ())
+            )?;
+            Ok(())
         })
     }
 

@@ -283,6 +283,60 @@ pub struct ReleaseReport {
     pub no_definition: Vec<(String, String, Period)>,
 }
 
+impl ReleaseReport {
+    /// Count what releasing (team, questionnaire, period) did: `Some(true)`
+    /// released now, `Some(false)` released already (by another writer),
+    /// `None` no definition to read it with.
+    pub(crate) fn count(&mut self, team: String, q: String, p: Period, done: Option<bool>) {
+        match done {
+            Some(true) if team == crate::ward::WARD_TOTAL => self.ward_totals += 1,
+            Some(true) => self.released.push((team, q, p)),
+            Some(false) => {}
+            None => self.no_definition.push((team, q, p)),
+        }
+    }
+}
+
+/// A release ready to keep, for any store: its count, and its figures and
+/// texts apart, as JSON.
+pub(crate) struct KeptRelease {
+    pub reflections: usize,
+    pub figures: String,
+    pub texts: String,
+}
+
+/// Compute `team`'s release of `period` ([`crate::release::compute`]) and
+/// make it ready to keep: the ward total keeps no texts (its view shows
+/// scores and counts only). None when no definition reads it.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn prepare_release(
+    defs: &BTreeMap<String, Questionnaire>,
+    team: &str,
+    period: Period,
+    rows: &[StoredReflection],
+    t: Thresholds,
+    today: NaiveDate,
+    seed: u64,
+    headcount: Option<usize>,
+) -> std::result::Result<Option<KeptRelease>, serde_json::Error> {
+    let Some(mut release) =
+        crate::release::compute(defs, team, period, rows, t, today, seed, headcount)
+    else {
+        return Ok(None);
+    };
+    if team == crate::ward::WARD_TOTAL {
+        if let Some(panels) = release.panels.as_mut() {
+            panels.texts.clear();
+        }
+    }
+    let (figures, texts) = split_texts(&release);
+    Ok(Some(KeptRelease {
+        reflections: release.reflections,
+        figures: serde_json::to_string(&figures)?,
+        texts: serde_json::to_string(&texts)?,
+    }))
+}
+
 /// The texts of a release's text panels, apart from its figures.
 pub(crate) type Texts = Vec<Option<Vec<String>>>;
 
@@ -549,22 +603,11 @@ impl Store {
                 };
                 let defs = definitions(&tx, &rows, &q, fallback)?;
                 let headcount = headcount_in(&tx, &team)?;
-                let Some(mut release) = crate::release::compute(
-                    &defs, &team, p, &rows, t, today, seed, headcount,
-                ) else {
+                let kept = prepare_release(&defs, &team, p, &rows, t, today, seed, headcount)
+                    .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+                let Some(kept) = kept else {
                     return Ok(None);
                 };
-                if ward {
-                    // The ward view shows scores and counts only.
-                    if let Some(panels) = release.panels.as_mut() {
-                        panels.texts.clear();
-                    }
-                }
-                let (figures, texts) = split_texts(&release);
-                let figures = serde_json::to_string(&figures)
-                    .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-                let texts = serde_json::to_string(&texts)
-                    .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
                 tx.execute(
                     "INSERT INTO team_release (team, questionnaire_id, period, released_on, reflections, figures, texts)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -573,20 +616,15 @@ impl Store {
                         q,
                         period,
                         today.to_string(),
-                        release.reflections as i64,
-                        figures,
-                        texts
+                        kept.reflections as i64,
+                        kept.figures,
+                        kept.texts
                     ],
                 )?;
                 tx.commit()?;
                 Ok(Some(true))
             })?;
-            match done {
-                Some(true) if team == crate::ward::WARD_TOTAL => report.ward_totals += 1,
-                Some(true) => report.released.push((team, q, p)),
-                Some(false) => {}
-                None => report.no_definition.push((team, q, p)),
-            }
+            report.count(team, q, p, done);
         }
         Ok(report)
     }

@@ -507,7 +507,7 @@ fn actions_hit(v: &HuddleView, area: Rect, row: u16) -> Option<Action> {
     match &v.adding {
         None => {
             let i = at.checked_sub(first_action)?;
-            (i < v.actions.len()).then_some(Action::Pick(PICK_ACTION + i))
+            (i < v.actions.len()).then_some(Action::PickAction(i))
         }
         Some(form) if form.step == crate::app::huddle::FormStep::Pebble => {
             // Title, blank, the actions (or "none yet"), a blank line and
@@ -526,10 +526,6 @@ fn actions_hit(v: &HuddleView, area: Rect, row: u16) -> Option<Action> {
         Some(_) => None,
     }
 }
-
-/// A tap on action N of the actions panel is `Pick(PICK_ACTION + N)`
-/// (panel list rows are the small numbers).
-pub const PICK_ACTION: usize = 10_000;
 
 /// The scroll that shows line `at` of `lines` (wrapped to `area`) whole,
 /// with the line kept for "more below".
