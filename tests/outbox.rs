@@ -253,3 +253,40 @@ fn a_kiosk_delivers_its_days_by_itself() {
     assert_eq!(store.outbox_status().unwrap(), Default::default());
     assert_eq!(on_server(&mut admin), 1);
 }
+
+/// The outbox keeps no trace of the order entries were given in: random
+/// ids, so neither its table's order nor its ids follow the saves (the
+/// save order of one day is what the end-of-day rewrite exists to erase).
+#[test]
+fn the_outbox_keeps_no_save_order() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.set_time_zone("Europe/London").unwrap();
+    s.set_outbox(true).unwrap();
+    let cat = Catalog::bundled();
+    let q = cat.get("team-reflection").unwrap();
+    let mut rng = Rng::new(2);
+    // Fifty saves in turn, each naming its place in the team.
+    for i in 0..50 {
+        let a = reflection_gen::answers(q, 0.5, &mut rng, |_| String::new());
+        s.save_checkin(&reflection_gen::checkin(
+            q,
+            &a,
+            &format!("Team {i:02}"),
+            PeriodKind::Week,
+            day(),
+        ))
+        .unwrap();
+    }
+    let mut rows = s.outbox_day(day()).unwrap();
+    rows.sort_by_key(|(id, _)| *id);
+    let order: Vec<String> = rows.iter().filter_map(|(_, e)| e.team.clone()).collect();
+    let mut saved = order.clone();
+    saved.sort();
+    assert_eq!(order.len(), 50);
+    assert_ne!(order, saved, "the outbox's order is the save order");
+    let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
+    assert!(
+        ids.windows(2).all(|w| w[1] - w[0] > 1),
+        "ids follow one another: {ids:?}"
+    );
+}
