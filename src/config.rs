@@ -36,8 +36,8 @@ pub struct Settings {
     pub kiosk: KioskSettings,
     /// `[huddle]`: the reflection period and the anonymity thresholds.
     pub huddle: HuddleSettings,
-    /// `[server] url`: the ward's server, if this terminal delivers to one.
-    pub server_url: Option<String>,
+    /// `[server]`: the ward's server, if this terminal delivers to one.
+    pub server: Option<crate::store::pg::ServerAddress>,
 }
 
 /// The huddle's settings, checked: `min_group >= 3`, `min_group_text >= min_group`.
@@ -100,13 +100,37 @@ pub struct FileConfig {
 
 /// `[server]`: the ward's shared PostgreSQL server a kiosk delivers its
 /// anonymous entries to (issue 17). The password is never written here:
-/// the connection string names a Unix socket or loopback for now.
+/// it comes from `password_file`, `PGPASSWORD` or `~/.pgpass`. Over a
+/// network TLS is required and checked as verify-full, against `ca_file`
+/// or the system's roots (see `store::pgconnect`).
 #[derive(Debug, Default, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServerConfig {
     /// A libpq connection string or postgresql:// URL.
     #[serde(default)]
     pub url: Option<String>,
+    /// A file (readable by its owner only) whose first line is the password.
+    #[serde(default)]
+    pub password_file: Option<PathBuf>,
+    /// The CA certificate file (PEM) the server's certificate must chain to.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+}
+
+impl ServerConfig {
+    /// The server as a terminal reaches it, if a URL is given; the
+    /// environment's files where the config names none.
+    pub fn address(&self) -> Option<crate::store::pg::ServerAddress> {
+        let url = self.url.as_deref().filter(|u| !u.trim().is_empty())?;
+        let mut a = crate::store::pg::ServerAddress::from_env(url);
+        if self.password_file.is_some() {
+            a.password_file = self.password_file.clone();
+        }
+        if self.ca_file.is_some() {
+            a.ca_file = self.ca_file.clone();
+        }
+        Some(a)
+    }
 }
 
 /// `[huddle]` as written: the team reflection period and the anonymity
@@ -685,7 +709,11 @@ impl Settings {
             kiosk: file.kiosk.settings(),
             // Checked when the file was parsed; the defaults otherwise.
             huddle: file.huddle.check().unwrap_or_default(),
-            server_url: file.server.url.clone().filter(|u| !u.trim().is_empty()),
+            server: file.server.address().map(|mut a| {
+                a.password_file = a.password_file.map(|f| base.join(f));
+                a.ca_file = a.ca_file.map(|f| base.join(f));
+                a
+            }),
         })
     }
 }

@@ -210,7 +210,8 @@ fn server_huddle(
     to_terminal: bool,
     out: &mut impl Write,
 ) -> Result<ExitCode> {
-    let mut pg = crate::store::pg::PgStore::connect(url)?;
+    let addr = crate::store::pg::ServerAddress::given(url, settings.server.as_ref());
+    let mut pg = crate::store::pg::PgStore::connect(&addr)?;
     let team = match &args.team {
         Some(t) => match_team(t, &pg.teams(None)?)?,
         None => match pg.teams(None)?.as_slice() {

@@ -4,7 +4,7 @@
 //! failure stops the round and is recorded (with since when); the next
 //! round sends the day again, which the server keeps once.
 
-use crate::store::pg::PgStore;
+use crate::store::pg::{PgStore, ServerAddress};
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 
@@ -20,16 +20,20 @@ pub struct Delivery {
 }
 
 /// Send every whole day before today (the store's date at `now`) to the
-/// server at `url`. Local errors are returned; the server's are recorded
+/// server at `to`. Local errors are returned; the server's are recorded
 /// and reported in [`Delivery::error`].
-pub fn deliver(local: &mut Store, url: &str, now: DateTime<Utc>) -> crate::store::Result<Delivery> {
+pub fn deliver(
+    local: &mut Store,
+    to: impl Into<ServerAddress>,
+    now: DateTime<Utc>,
+) -> crate::store::Result<Delivery> {
     let today = now.with_timezone(&local.time_zone()?).date_naive();
     let days = local.outbox_days_before(today)?;
     let mut done = Delivery::default();
     if days.is_empty() {
         return Ok(done);
     }
-    let mut server = match PgStore::connect(url) {
+    let mut server = match PgStore::connect(to) {
         Ok(s) => s,
         Err(e) => {
             let why = e.to_string();

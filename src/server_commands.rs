@@ -5,7 +5,7 @@
 use crate::cli::ServerAction;
 use crate::config::Settings;
 use crate::questionnaire::{Catalog, Questionnaire};
-use crate::store::pg::{PgStore, SCHEMA_VERSION};
+use crate::store::pg::{PgStore, ServerAddress, SCHEMA_VERSION};
 use crate::store::TeamStore;
 use crate::text;
 use anyhow::{bail, Result};
@@ -18,16 +18,23 @@ pub fn run(
     action: ServerAction,
     out: &mut impl Write,
 ) -> Result<ExitCode> {
-    let Some(url) = url.filter(|u| !u.trim().is_empty()) else {
-        bail!("{}", text::SERVER_URL_MISSING);
+    // --url (or JOY_SERVER_URL) with the environment's files, else the
+    // config file's [server] (its password_file and ca_file too).
+    let addr = match url.filter(|u| !u.trim().is_empty()) {
+        Some(u) => ServerAddress::given(u, settings.server.as_ref()),
+        None => match &settings.server {
+            Some(c) => c.clone(),
+            None => bail!("{}", text::SERVER_URL_MISSING),
+        },
     };
+    let url = addr.url.as_str();
     match action {
         ServerAction::Init { roles } => {
             let prefix = match roles {
                 Some(p) => p,
                 None => database_name(url).unwrap_or_else(|| "joy".to_string()),
             };
-            let mut s = PgStore::init(url, &prefix)?;
+            let mut s = PgStore::init(&addr, &prefix)?;
             let v = s.schema_version()?;
             writeln!(out, "{}", text::server_initialised(v, &prefix))?;
         }
@@ -42,12 +49,12 @@ pub fn run(
                     }
                 }
             }
-            let mut s = PgStore::connect(url)?;
+            let mut s = PgStore::connect(&addr)?;
             let st = s.status()?;
             writeln!(out, "{}", text::server_status(&st, SCHEMA_VERSION))?;
         }
         ServerAction::Release => {
-            let mut s = PgStore::connect(url)?;
+            let mut s = PgStore::connect(&addr)?;
             release(settings, &mut s, out)?;
         }
         ServerAction::Deliver => {
@@ -58,14 +65,14 @@ pub fn run(
                 );
             }
             let mut local = crate::data_commands::open_write(settings)?;
-            let d = crate::outbox::deliver(&mut local, url, chrono::Utc::now())?;
+            let d = crate::outbox::deliver(&mut local, &addr, chrono::Utc::now())?;
             writeln!(out, "{}", text::delivered(d.sent, d.days))?;
             if let Some(why) = d.error {
                 bail!("{why}");
             }
         }
         ServerAction::Prune { days } => {
-            let mut s = PgStore::connect(url)?;
+            let mut s = PgStore::connect(&addr)?;
             // Nothing is deleted before its period's figures are kept.
             release(settings, &mut s, out)?;
             let now = s.server_now()?;

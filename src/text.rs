@@ -1373,7 +1373,7 @@ pub fn action_now(status: &str) -> String {
 pub fn demo_ward_exists(db: &str) -> String {
     format!("{db} has a demo ward already (Demo team A, B, C): a second one would add its reflections to the open week. Erase it first with: joy --db '{db}' erase --demo")
 }
-pub const SERVER_URL_MISSING: &str = "which server? Give --url (a connection string such as \"host=/run/postgresql dbname=ward7\", or a postgresql:// URL) or set JOY_SERVER_URL";
+pub const SERVER_URL_MISSING: &str = "which server? Give --url (a connection string such as \"host=/run/postgresql dbname=ward7\", or a postgresql:// URL), set JOY_SERVER_URL, or name it in the config file's [server] url";
 pub fn no_terminal_database(db: &str) -> String {
     format!("there is no database at {db} to deliver from: give the kiosk's with --db")
 }

@@ -246,7 +246,7 @@ fn a_kiosk_delivers_its_days_by_itself() {
     // The server back (the configuration names the real one now): the
     // next round, five minutes on, delivers.
     if let Some(k) = state.kiosk.as_mut() {
-        k.config.server = Some(conn.clone());
+        k.config.server = Some(joy_kiosk::store::pg::ServerAddress::url(&conn));
     }
     t += Duration::seconds(joy_kiosk::app::kiosk::DELIVER_EVERY_SECS + 1);
     dispatch(&mut state, &mut store, Action::Tick, t);

@@ -1,9 +1,10 @@
 //! Issue 17, §5 (faults): a wrong password. The server asks for one
 //! (scram-sha-256); the password comes as libpq would find it, never from
-//! the config file: here a password file named by
-//! `JOY_SERVER_PASSWORD_FILE`, private to its owner. A wrong one keeps the
-//! outbox whole and says why; the right one delivers. One test in its own
-//! binary, since it sets the process's environment.
+//! the config file itself: here a file the kiosk's config names with
+//! `[server] password_file` (relative to the config file), private to its
+//! owner. A wrong one keeps the outbox whole and says why; the right one
+//! delivers. One test in its own binary, since it sets the process's
+//! environment.
 
 mod server;
 
@@ -35,7 +36,25 @@ fn a_wrong_password_keeps_the_outbox_and_says_why() {
     std::env::set_var("PGPASSFILE", dir.path().join("no-pgpass"));
 
     private_file(&pw, "right horse battery\n");
-    std::env::set_var("JOY_SERVER_PASSWORD_FILE", &pw);
+    std::env::remove_var("JOY_SERVER_PASSWORD_FILE");
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        format!("[server]\nurl = \"{conn}\"\npassword_file = \"ward7.pw\"\n"),
+    )
+    .unwrap();
+    let file = joy_kiosk::config::parse("kiosk.toml", &std::fs::read_to_string(&config).unwrap())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let settings = joy_kiosk::config::Settings::layer(
+        file,
+        Some(config.clone()),
+        &joy_kiosk::config::Overrides::default(),
+    )
+    .unwrap();
+    let conn = settings.server.expect("the config's [server]");
+    assert_eq!(conn.password_file.as_deref(), Some(pw.as_path()));
+    // Without the file the server refuses: the password came from it.
+    assert!(PgStore::init(conn.url.as_str(), "pw").is_err());
     PgStore::init(&conn, "pw").unwrap_or_else(|e| panic!("{e}"));
 
     let mut local = Store::open_in_memory().unwrap();

@@ -40,7 +40,7 @@ pub struct KioskConfig {
     /// The command that prints the one-page summary; empty = none.
     pub print_command: Vec<String>,
     /// The ward's server this kiosk delivers anonymous entries to.
-    pub server: Option<String>,
+    pub server: Option<crate::store::pg::ServerAddress>,
 }
 
 impl Default for KioskConfig {
@@ -76,7 +76,7 @@ impl KioskConfig {
             db: Some(settings.db.clone()),
             export_to: k.export_to.clone(),
             print_command: k.print_command.clone(),
-            server: settings.server_url.clone(),
+            server: settings.server.clone(),
         }
     }
 }

@@ -49,7 +49,7 @@ pub struct Scope {
     /// The huddle screen's team, period and rules.
     pub huddle: Option<HuddleScope>,
     /// The ward's server a kiosk delivers to.
-    pub server: Option<String>,
+    pub server: Option<crate::store::pg::ServerAddress>,
 }
 
 /// The huddle screen's part of a [`Scope`].

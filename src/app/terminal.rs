@@ -169,7 +169,7 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
         }
         // With a ward's server configured, every anonymous entry is also
         // kept in the outbox until the server has it (see `outbox`).
-        if let Err(e) = store.set_outbox(settings.server_url.is_some()) {
+        if let Err(e) = store.set_outbox(settings.server.is_some()) {
             store_notice = Some(e.to_string());
         }
     }

@@ -10,6 +10,7 @@ pub mod kiosk;
 pub mod layout;
 pub mod outbox;
 pub mod pg;
+pub mod pgconnect;
 pub mod pgpass;
 pub mod release;
 pub mod safety;

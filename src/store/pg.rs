@@ -8,9 +8,9 @@
 //! (k, text threshold, period kind, time zone, headcounts), releases and
 //! actions. It holds no private history: those never leave a terminal.
 //!
-//! Not yet here (later steps of issue 17): roles and grants, TLS, the
-//! outbox, `joy server` commands.
+//! How a terminal reaches the server (TLS, passwords): [`super::pgconnect`].
 
+pub use super::pgconnect::ServerAddress;
 use super::release::{join_texts, prepare_release, system_zone, ReleaseReport, Texts};
 use super::usecases::TeamStore;
 use super::{Result, StoreError};
@@ -24,7 +24,7 @@ use crate::questionnaire::Questionnaire;
 use crate::release::{PeriodView, Release, StoredReflection};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use postgres::{Client, NoTls, Transaction};
+use postgres::{Client, Transaction};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -534,11 +534,11 @@ fn random_id() -> i64 {
 }
 
 impl PgStore {
-    /// Connect to a ward's database at `conninfo` (a libpq-style string or
+    /// Connect to a ward's database at `addr` (a libpq-style string or
     /// URL), as whichever role the connection logs in as. The schema must
     /// be this build's: `joy server init` makes or migrates it.
-    pub fn connect(conninfo: &str) -> Result<PgStore> {
-        let mut s = PgStore::open(conninfo)?;
+    pub fn connect(addr: impl Into<ServerAddress>) -> Result<PgStore> {
+        let mut s = PgStore::open(&addr.into())?;
         let place = s.place.clone();
         let found: std::result::Result<i32, postgres::Error> = s
             .client
@@ -569,14 +569,15 @@ impl PgStore {
 
     /// Make or migrate the schema and the ward's roles (`<prefix>_terminal`,
     /// `<prefix>_huddle`, `<prefix>_admin`), as the database's owner.
-    pub fn init(conninfo: &str, prefix: &str) -> Result<PgStore> {
+    pub fn init(addr: impl Into<ServerAddress>, prefix: &str) -> Result<PgStore> {
+        let addr = addr.into();
         let ok = !prefix.is_empty()
             && prefix.len() <= 40
             && prefix
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
             && !prefix.starts_with(|c: char| c.is_ascii_digit());
-        let mut s = PgStore::open(conninfo)?;
+        let mut s = PgStore::open(&addr)?;
         if !ok {
             return Err(failed(
                 &s.place,
@@ -593,56 +594,16 @@ impl PgStore {
         Ok(s)
     }
 
-    fn open(conninfo: &str) -> Result<PgStore> {
-        let place = conninfo
-            .split_whitespace()
-            .filter(|kv| !kv.starts_with("password"))
-            .collect::<Vec<_>>()
-            .join(" ");
-        let mut config: postgres::Config = conninfo
-            .parse()
-            .map_err(|e| failed(&place, "reading the connection string", e))?;
-        // No TLS yet: only a Unix socket or this machine (loopback), never
-        // health data in clear over a network.
-        let remote = config.get_hosts().iter().any(|h| match h {
-            postgres::config::Host::Tcp(name) => {
-                !matches!(name.as_str(), "localhost" | "127.0.0.1" | "::1")
+    fn open(addr: &ServerAddress) -> Result<PgStore> {
+        let prepared = super::pgconnect::prepare(addr)?;
+        let place = prepared.place.clone();
+        let client = prepared.connect().map_err(|e| {
+            let cause = describe(&e);
+            match super::pgconnect::advice(&cause) {
+                Some(what) => failed(&place, "connecting", format!("{cause}; {what}")),
+                None => failed(&place, "connecting", cause),
             }
-            #[allow(unreachable_patterns)]
-            _ => false,
-        });
-        if remote {
-            return Err(failed(
-                &place,
-                "connecting",
-                "this joy-kiosk cannot use TLS yet, and entries are never sent in clear over a network: use a Unix socket (host=/run/postgresql) or this machine (host=localhost)",
-            ));
-        }
-        // The password as libpq would find it: never from the config file.
-        if config.get_password().is_none() {
-            let host = match config.get_hosts().first() {
-                // libpq matches a socket directory as "localhost".
-                Some(postgres::config::Host::Tcp(h)) => h.clone(),
-                _ => "localhost".to_string(),
-            };
-            let port = config.get_ports().first().copied().unwrap_or(5432);
-            let user = config
-                .get_user()
-                .map(str::to_string)
-                .or_else(|| std::env::var("PGUSER").ok())
-                .or_else(|| std::env::var("USER").ok())
-                .unwrap_or_default();
-            let db = config.get_dbname().unwrap_or(&user).to_string();
-            let file = std::env::var_os("JOY_SERVER_PASSWORD_FILE").map(std::path::PathBuf::from);
-            if let Some(pw) = super::pgpass::find(&host, port, &db, &user, file.as_deref()) {
-                config.password(pw);
-            }
-        }
-        config.connect_timeout(std::time::Duration::from_secs(2));
-        config.options("-c statement_timeout=5000");
-        let client = config
-            .connect(NoTls)
-            .map_err(|e| failed(&place, "connecting", describe(&e)))?;
+        })?;
         Ok(PgStore { client, place })
     }
 
@@ -1347,7 +1308,7 @@ impl super::usecases::TerminalStore for PgStore {
     fn end_of_day(&mut self, _: DateTime<Utc>) -> Result<crate::model::DayEnd> {
         Err(not_on_a_server("rewriting a terminal's file"))
     }
-    fn deliver(&mut self, _: &str, _: DateTime<Utc>) -> Result<crate::outbox::Delivery> {
+    fn deliver(&mut self, _: &ServerAddress, _: DateTime<Utc>) -> Result<crate::outbox::Delivery> {
         Err(not_on_a_server("delivering an outbox"))
     }
     fn outbox_status(&mut self) -> Result<super::outbox::OutboxStatus> {

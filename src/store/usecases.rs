@@ -112,7 +112,11 @@ pub trait TerminalStore {
     fn end_of_day(&mut self, now: DateTime<Utc>) -> Result<DayEnd>;
     /// Send the outbox's whole past days to the ward's server at `url`
     /// (see [`crate::outbox`]).
-    fn deliver(&mut self, url: &str, now: DateTime<Utc>) -> Result<crate::outbox::Delivery>;
+    fn deliver(
+        &mut self,
+        to: &super::pg::ServerAddress,
+        now: DateTime<Utc>,
+    ) -> Result<crate::outbox::Delivery>;
     /// What waits for the server, since when, and the last failure.
     fn outbox_status(&mut self) -> Result<super::outbox::OutboxStatus>;
     /// Let the file's checkpoints wait for idle moments (SQLite only).
@@ -377,8 +381,12 @@ impl TerminalStore for Store {
         Store::end_of_day(self, now)
     }
 
-    fn deliver(&mut self, url: &str, now: DateTime<Utc>) -> Result<crate::outbox::Delivery> {
-        crate::outbox::deliver(self, url, now)
+    fn deliver(
+        &mut self,
+        to: &super::pg::ServerAddress,
+        now: DateTime<Utc>,
+    ) -> Result<crate::outbox::Delivery> {
+        crate::outbox::deliver(self, to, now)
     }
 
     fn outbox_status(&mut self) -> Result<super::outbox::OutboxStatus> {

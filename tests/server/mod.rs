@@ -60,6 +60,8 @@ pub struct OwnServer {
     pub dir: std::path::PathBuf,
     bin: std::path::PathBuf,
     user: Option<String>,
+    /// Extra server options (TLS, a TCP address).
+    options: String,
 }
 
 impl OwnServer {
@@ -108,6 +110,7 @@ impl OwnServer {
             dir,
             bin: bin.into(),
             user,
+            options: String::new(),
         };
         let mut init = s.cmd("initdb");
         init.args(["-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8"]);
@@ -134,6 +137,53 @@ impl OwnServer {
         s
     }
 
+    /// A server that listens on `127.0.0.2` (not a name joy-kiosk takes as
+    /// this machine, so TLS is required) at a free port, with TLS only:
+    /// `cert_pem` and `key_pem` are its certificate (chain) and key.
+    /// Returns the server and its port.
+    pub fn start_tls(cert_pem: &str, key_pem: &str) -> (OwnServer, u16) {
+        let port = std::net::TcpListener::bind("127.0.0.2:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap_or_else(|e| panic!("no free port on 127.0.0.2: {e}"));
+        let mut s = OwnServer::start_with(None);
+        s.kill();
+        let own = |f: &std::path::Path| {
+            if let Some(u) = &s.user {
+                std::process::Command::new("chown")
+                    .arg(u)
+                    .arg(f)
+                    .status()
+                    .unwrap();
+            }
+        };
+        let cert = s.dir.join("server.crt");
+        let key = s.dir.join("server.key");
+        std::fs::write(&cert, cert_pem).unwrap();
+        std::fs::write(&key, key_pem).unwrap();
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        own(&cert);
+        own(&key);
+        // Over TCP TLS only, for every role (trust: the test is about the
+        // channel, not the password); the socket for the test's own checks.
+        let hba = s.dir.join("data").join("pg_hba.conf");
+        std::fs::write(
+            &hba,
+            "local all all trust\nhostssl all all 127.0.0.0/8 trust\n",
+        )
+        .unwrap();
+        s.options = format!(
+            " -c listen_addresses=127.0.0.2 -p {port} -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+            cert.display(),
+            key.display()
+        );
+        s.up();
+        (s, port)
+    }
+
     /// Start it (again).
     pub fn up(&self) {
         let o = self
@@ -143,7 +193,11 @@ impl OwnServer {
             .arg("-l")
             .arg(self.dir.join("server.log"))
             .args(["-w", "-o"])
-            .arg(format!("-k {} -c listen_addresses=''", self.dir.display()))
+            .arg(if self.options.is_empty() {
+                format!("-k {} -c listen_addresses=''", self.dir.display())
+            } else {
+                format!("-k {}{}", self.dir.display(), self.options)
+            })
             .arg("start")
             .output()
             .unwrap();
