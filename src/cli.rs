@@ -199,6 +199,29 @@ pub enum ServerAction {
     /// Send this terminal's outbox (the database given with --db) to the server now:
     /// every whole past day; a kiosk does this by itself every five minutes
     Deliver,
+    /// Show the ward's rules the server holds, or change them (as the admin role): k, the
+    /// free-text threshold, the period kind (from the next period on), the time zone and
+    /// each team's staff number. Kiosks delivering to the server read them from there
+    Rules {
+        /// Hide every figure made from fewer reflections than this (at least 3)
+        #[arg(long, value_name = "K")]
+        min_group: Option<usize>,
+        /// Hide free text answered by fewer than this (at least K)
+        #[arg(long, value_name = "N")]
+        min_group_text: Option<usize>,
+        /// Group reflections by week or by month (applies from the next period on)
+        #[arg(long, value_name = "KIND")]
+        period: Option<crate::period::PeriodKind>,
+        /// The ward's time zone, which files every reflection (e.g. Europe/London)
+        #[arg(long, value_name = "ZONE")]
+        time_zone: Option<String>,
+        /// A team's number of staff, for its response rate ("6 of 14 staff"); with --team
+        #[arg(long, value_name = "N", requires = "team", value_parser = clap::value_parser!(u32).range(1..=100000))]
+        headcount: Option<u32>,
+        /// The team whose --headcount this is
+        #[arg(long, value_name = "TEAM", requires = "headcount")]
+        team: Option<String>,
+    },
     /// Release what has closed, then delete entries older than the retention, by whole
     /// periods (released figures stay; their texts go with the entries)
     Prune {

@@ -508,40 +508,14 @@ pub fn admin(
             }
             let today = now.with_timezone(&store.time_zone()?).date_naive();
             if min_group.is_some() || min_group_text.is_some() {
-                let now_rules = store.team_rules()?.unwrap_or(crate::model::TeamRules {
-                    min_group: settings.huddle.min_group,
-                    min_group_text: settings.huddle.min_group_text,
-                });
-                let k = min_group.unwrap_or(now_rules.min_group);
-                if k > crate::config::MAX_MIN_GROUP
-                    || min_group_text.is_some_and(|t| t > crate::config::MAX_MIN_GROUP)
-                {
-                    bail!(
-                        "k and the free-text threshold are at most {}: a higher one would hide every ward's figures",
-                        crate::config::MAX_MIN_GROUP
-                    );
-                }
-                if k < crate::anonymity::MIN_K {
-                    bail!(
-                        "--min-group {k} is too small: k is at least {} so that no figure comes from one or two people",
-                        crate::anonymity::MIN_K
-                    );
-                }
-                if k == crate::anonymity::MIN_K {
-                    writeln!(out, "{}", text::SMALL_K)?;
-                }
-                let text_k = min_group_text.unwrap_or(now_rules.min_group_text.max(k));
-                if text_k < k {
-                    bail!("--min-group-text {text_k} is below k ({k}): free text needs at least as many answers as any figure");
-                }
-                let changed = store.set_team_rules(
-                    &crate::model::TeamRules {
-                        min_group: k,
-                        min_group_text: text_k,
-                    },
-                    now,
+                let current = store.team_rules()?;
+                let rules = checked_rules(settings, current, min_group, min_group_text, &mut *out)?;
+                let changed = store.set_team_rules(&rules, now)?;
+                writeln!(
+                    out,
+                    "{}",
+                    text::rules_changed(rules.min_group, rules.min_group_text, changed)
                 )?;
-                writeln!(out, "{}", text::rules_changed(k, text_k, changed))?;
             }
             if let Some(kind) = period {
                 match store.set_period_kind(kind, today, now)? {
@@ -584,6 +558,50 @@ pub fn admin(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The rules `--min-group` and `--min-group-text` ask for, on top of
+/// `current` (the configuration's while none are recorded), checked: k at
+/// least [`crate::anonymity::MIN_K`], both at most
+/// [`crate::config::MAX_MIN_GROUP`], free text never below k. Shared by
+/// `joy huddle rules` and `joy server rules`.
+pub fn checked_rules(
+    settings: &Settings,
+    current: Option<crate::model::TeamRules>,
+    min_group: Option<usize>,
+    min_group_text: Option<usize>,
+    out: &mut impl Write,
+) -> Result<crate::model::TeamRules> {
+    let now_rules = current.unwrap_or(crate::model::TeamRules {
+        min_group: settings.huddle.min_group,
+        min_group_text: settings.huddle.min_group_text,
+    });
+    let k = min_group.unwrap_or(now_rules.min_group);
+    if k > crate::config::MAX_MIN_GROUP
+        || min_group_text.is_some_and(|t| t > crate::config::MAX_MIN_GROUP)
+    {
+        bail!(
+            "k and the free-text threshold are at most {}: a higher one would hide every ward's figures",
+            crate::config::MAX_MIN_GROUP
+        );
+    }
+    if k < crate::anonymity::MIN_K {
+        bail!(
+            "--min-group {k} is too small: k is at least {} so that no figure comes from one or two people",
+            crate::anonymity::MIN_K
+        );
+    }
+    if k == crate::anonymity::MIN_K {
+        writeln!(out, "{}", text::SMALL_K)?;
+    }
+    let text_k = min_group_text.unwrap_or(now_rules.min_group_text.max(k));
+    if text_k < k {
+        bail!("--min-group-text {text_k} is below k ({k}): free text needs at least as many answers as any figure");
+    }
+    Ok(crate::model::TeamRules {
+        min_group: k,
+        min_group_text: text_k,
+    })
 }
 
 fn date_arg(s: &str) -> Result<NaiveDate> {

@@ -418,6 +418,14 @@ fn kiosk_hints(state: &State) -> Option<Vec<Hint>> {
             let admin = state.session.admin.as_ref();
             if let Some(form) = admin.and_then(|a| a.rules.as_ref()) {
                 let mut h = vec![hint("↑↓", text::key::CHOOSE, Action::Down)];
+                if form.on_server {
+                    // Shown only: the server's admin changes them.
+                    if form.row() == RulesRow::Back {
+                        h.push(hint("Enter", text::key::BACK, Action::Confirm));
+                    }
+                    h.push(hint("Esc", text::key::BACK, Action::Back));
+                    return Some(h);
+                }
                 match form.row() {
                     RulesRow::Period => {
                         h.push(hint("←→", text::kiosk::KEY_OTHER, Action::Right));

@@ -71,6 +71,28 @@ pub fn run(
                 bail!("{why}");
             }
         }
+        ServerAction::Rules {
+            min_group,
+            min_group_text,
+            period,
+            time_zone,
+            headcount,
+            team,
+        } => {
+            let mut s = PgStore::connect(&addr)?;
+            rules(
+                settings,
+                &mut s,
+                RulesAsked {
+                    min_group,
+                    min_group_text,
+                    period,
+                    time_zone,
+                    headcount: headcount.map(|n| n as usize).zip(team),
+                },
+                out,
+            )?;
+        }
         ServerAction::Prune { days } => {
             let mut s = PgStore::connect(&addr)?;
             // Nothing is deleted before its period's figures are kept.
@@ -99,6 +121,96 @@ fn release(settings: &Settings, s: &mut PgStore, out: &mut impl Write) -> Result
     }
     if report.released.is_empty() {
         writeln!(out, "{}", text::SERVER_NOTHING_TO_RELEASE)?;
+    }
+    Ok(())
+}
+
+/// What `joy server rules` was asked to change.
+struct RulesAsked {
+    min_group: Option<usize>,
+    min_group_text: Option<usize>,
+    period: Option<crate::period::PeriodKind>,
+    time_zone: Option<String>,
+    headcount: Option<(usize, String)>,
+}
+
+/// `joy server rules`: change what was asked (each its own transaction on
+/// the server, dated by the server's clock), then show the rules in force.
+fn rules(
+    settings: &Settings,
+    s: &mut PgStore,
+    asked: RulesAsked,
+    out: &mut impl Write,
+) -> Result<()> {
+    let now = s.server_now()?;
+    if let Some(z) = &asked.time_zone {
+        let Some(tz) = crate::store::release::parse_zone(z) else {
+            bail!("{}", text::unknown_time_zone(z));
+        };
+        s.set_time_zone(tz)?;
+    }
+    if let Some((n, t)) = &asked.headcount {
+        let mut known = settings.kiosk.teams.clone();
+        for t in s.teams(None)? {
+            if !known.iter().any(|k| k.to_lowercase() == t.to_lowercase()) {
+                known.push(t);
+            }
+        }
+        let team = crate::huddle_commands::match_team(t, &known)?;
+        s.set_headcount(&team, *n, now)?;
+        writeln!(out, "{}", text::headcount_set(&team, *n))?;
+    }
+    if asked.min_group.is_some() || asked.min_group_text.is_some() {
+        let current = s.rules()?;
+        let r = crate::huddle_commands::checked_rules(
+            settings,
+            current,
+            asked.min_group,
+            asked.min_group_text,
+            &mut *out,
+        )?;
+        let changed = s.set_rules(&r, now)?;
+        writeln!(
+            out,
+            "{}",
+            text::rules_changed(r.min_group, r.min_group_text, changed)
+        )?;
+    }
+    if let Some(kind) = asked.period {
+        let from = s.set_period_kind(kind, now)?;
+        let held = s.ward_settings(&[], now)?;
+        match from {
+            Some(day) => writeln!(
+                out,
+                "{}",
+                text::period_kind_from(kind.as_str(), day, held.pending.is_none())
+            )?,
+            None => writeln!(out, "{}", text::period_kind_unchanged(kind.as_str()))?,
+        }
+    }
+    let mut teams = s.teams(None)?;
+    for t in &settings.kiosk.teams {
+        if !teams.contains(t) {
+            teams.push(t.clone());
+        }
+    }
+    let st = s.status()?;
+    let held = s.ward_settings(&teams, now)?;
+    writeln!(
+        out,
+        "{}",
+        text::rules_summary(
+            held.rules.map(|r| (r.min_group, r.min_group_text)),
+            held.kind.as_str(),
+            held.pending.map(|(d, k)| (d, k.as_str())),
+            &st.time_zone,
+            settings.huddle.min_group
+        )
+    )?;
+    for (team, n) in held.headcounts {
+        if let Some(n) = n {
+            writeln!(out, "{}", text::headcount_line(&team, n))?;
+        }
     }
     Ok(())
 }

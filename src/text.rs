@@ -607,11 +607,14 @@ pub mod kiosk {
     pub const ADMIN_RETENTION: &str = "Keep entries for";
     pub const ADMIN_WARD_RULES: &str = "Ward rules: k, free texts, weeks or months, staff numbers";
     pub const RULES_TITLE: &str = "Ward rules (kept in this kiosk's database, each change dated)";
+    pub const RULES_TITLE_SERVER: &str = "Ward rules (kept on the ward's server)";
     pub const KEY_FEWER: &str = "fewer";
     pub const KEY_MORE: &str = "more";
     pub const KEY_OTHER: &str = "week/month";
     pub const KEY_TEN_MORE: &str = "+10";
     pub const KEY_TEN_FEWER: &str = "-10";
+    pub const RULES_ON_SERVER: &str =
+        "These rules are kept on the ward's server: the ward's admin changes them there, with `joy server rules`.";
     pub const RULES_UNSAVED: &str =
         "This row is not saved: press Enter to save it, or Esc again to leave without saving.";
     pub fn rules_k_floor(k: usize) -> String {
@@ -693,6 +696,13 @@ pub mod kiosk {
         (
             "Ward rules".into(),
             format!("k = {k}, texts from {text}, by {kind}, {zone} ({source})"),
+        )
+    }
+    pub fn rules_on_server() -> (String, String) {
+        (
+            "Ward rules".into(),
+            "kept on the ward's server, which alone releases periods (Ward rules shows them)"
+                .into(),
         )
     }
     pub fn ward_rules_set(k: usize, text: usize) -> String {
@@ -1057,7 +1067,7 @@ pub fn rules_summary(
     let k = match rules {
         Some((k, t)) => format!("k = {k} (free text: {t})"),
         None => format!(
-            "k not set yet: periods are released with k = {reader_k} (the configuration's) until an admin sets it here (--min-group) or on the kiosk's admin screen"
+            "k not set yet: periods are released with k = {reader_k} (the configuration's) until an admin sets it (--min-group, or the kiosk's admin screen where no server holds the rules)"
         ),
     };
     let periods = match pending {

@@ -343,6 +343,8 @@ fn kiosk_screens_survive_every_size() {
             min_group: 5,
             min_group_text: 5,
         },
+        // Read from a ward's server: the longest words the form has.
+        on_server: true,
     }));
     app.act(Action::Last);
     sweep_app(&mut app, "admin rules");

@@ -180,3 +180,41 @@ fn admin_ward_rules() {
     app.state.screen = Screen::Admin;
     snap("admin_ward_rules", &mut app);
 }
+
+/// The ward rules form on a kiosk delivering to a ward's server: the
+/// server's rules, shown only, and where they are changed.
+#[test]
+fn admin_ward_rules_from_the_server() {
+    use joy_kiosk::app::ward_rules::RulesForm;
+    use joy_kiosk::model::{TeamRules, WardSettings};
+    use joy_kiosk::period::PeriodKind;
+    let mut app = App::kiosk();
+    let mut form = RulesForm::new(
+        WardSettings {
+            rules: Some(TeamRules {
+                min_group: 6,
+                min_group_text: 8,
+            }),
+            kind: PeriodKind::Month,
+            pending: None,
+            headcounts: vec![("Ward 7".into(), Some(14))],
+        },
+        TeamRules {
+            min_group: 5,
+            min_group_text: 5,
+        },
+    );
+    form.on_server = true;
+    app.state.session.admin = Some(AdminView {
+        selected: 5,
+        counts: None,
+        retention_days: 365,
+        in_force: 365,
+        rules: Some(form),
+        panel: joy_kiosk::text::kiosk::ADMIN_COUNTS,
+    });
+    app.state.screen = Screen::Admin;
+    // A change asked: refused, said on the status line.
+    app.act(joy_kiosk::app::Action::Right);
+    snap("admin_ward_rules_from_the_server", &mut app);
+}

@@ -290,3 +290,147 @@ fn the_outbox_keeps_no_save_order() {
         "ids follow one another: {ids:?}"
     );
 }
+
+/// With a server configured the terminal keeps only its outbox (issue 17,
+/// §1): an anonymous entry is written there and nowhere else in the file,
+/// so once the server has it the kiosk holds no copy to be read, released
+/// or given away. Demo entries never go to a server.
+#[test]
+fn a_terminal_with_a_server_keeps_no_copy_beside_its_outbox() {
+    let (conn, name) = server::fresh_named_database();
+    PgStore::init(&conn, &name).unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.db");
+    let mut local = Store::open(&db).unwrap();
+    local.set_time_zone("Europe/London").unwrap();
+    local.set_outbox(true).unwrap();
+    let cat = Catalog::bundled();
+    let q = cat.get("team-reflection").unwrap();
+    let mut rng = Rng::new(21);
+    let marker = "zebra-crossing-7781 made the day";
+    let with_text = |rng: &mut Rng| {
+        let a = reflection_gen::answers(q, 0.5, rng, |_| marker.to_string());
+        reflection_gen::checkin(q, &a, "Ward 7", PeriodKind::Week, day())
+    };
+    let rows: Vec<_> = (0..3).map(|_| with_text(&mut rng)).collect();
+    local.save_many(&rows).unwrap();
+    let mut demo = with_text(&mut rng);
+    demo.is_demo = true;
+    local.save_checkin(&demo).unwrap();
+    let raw = |db: &std::path::Path, sql: &str| -> i64 {
+        let c = rusqlite::Connection::open(db).unwrap();
+        c.query_row(sql, [], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(
+        raw(
+            &db,
+            "SELECT count(*) FROM checkin WHERE respondent_id IS NULL AND NOT is_demo"
+        ),
+        0,
+        "no anonymous entry beside the outbox"
+    );
+    assert_eq!(
+        raw(&db, "SELECT count(*) FROM outbox"),
+        3,
+        "the demo one stays local"
+    );
+    let next = Utc.with_ymd_and_hms(2026, 11, 18, 9, 0, 0).unwrap();
+    let d = joy_kiosk::outbox::deliver(&mut local, &conn, next).unwrap();
+    assert_eq!((d.sent, d.error), (3, None));
+    local.checkpoint_idle();
+    drop(local);
+    // Delivered: not a byte of it left in the file (secure_delete).
+    let bytes = std::fs::read(&db).unwrap();
+    let found = bytes
+        .windows(b"zebra-crossing-7781".len())
+        .filter(|w| *w == b"zebra-crossing-7781")
+        .count();
+    // The demo entry's own answers (value and label) are all that is left.
+    let demo_copies: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT (SELECT count(*) FROM answer WHERE value_json LIKE '%zebra-crossing-7781%')
+                  + (SELECT count(*) FROM answer WHERE label LIKE '%zebra-crossing-7781%')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(demo_copies > 0);
+    assert_eq!(
+        found as i64, demo_copies,
+        "only the demo entry's text is left"
+    );
+}
+
+/// With a server the ward's rules are the server's: the kiosk admin's
+/// Ward rules form shows them as read by the terminal role, refuses to
+/// change them (saying where they are changed), and records nothing in
+/// the kiosk's own file.
+#[test]
+fn a_kiosk_with_a_server_shows_the_servers_rules_and_records_none() {
+    use joy_kiosk::app::kiosk_effects::perform;
+    use joy_kiosk::app::{Effect, Loaded};
+    use joy_kiosk::model::TeamRules;
+    let (conn, name) = server::fresh_named_database();
+    let mut admin = PgStore::init(&conn, &name).unwrap_or_else(|e| panic!("{e}"));
+    let now = Utc.with_ymd_and_hms(2026, 11, 17, 10, 0, 0).unwrap();
+    let seven = TeamRules {
+        min_group: 7,
+        min_group_text: 9,
+    };
+    admin.set_rules(&seven, now).unwrap();
+    admin.set_headcount("Ward 7", 14, now).unwrap();
+    postgres::Client::connect(&conn, postgres::NoTls)
+        .unwrap()
+        .batch_execute(&format!(
+            "CREATE ROLE {name}_k LOGIN IN ROLE {name}_terminal"
+        ))
+        .unwrap();
+    let terminal = server::as_user(&conn, &format!("{name}_k"));
+
+    let mut store = Store::open_in_memory().unwrap();
+    store.set_outbox(true).unwrap();
+    let qs: Vec<_> = Catalog::bundled()
+        .entries
+        .into_iter()
+        .map(|e| e.questionnaire)
+        .collect();
+    let config = joy_kiosk::app::kiosk::KioskConfig {
+        site: "Ward 7 (demo)".into(),
+        teams: vec!["Ward 7".into()],
+        server: Some(joy_kiosk::store::pg::ServerAddress::url(&terminal)),
+        ..Default::default()
+    };
+    let mut state = joy_kiosk::app::State::kiosk(qs, config, now);
+    state.teams = vec!["Ward 7".into()];
+    let scope = joy_kiosk::app::runner::Scope::of(&state);
+    let mut form = match perform(&scope, &mut store, &Effect::LoadWardRules, now) {
+        Some(Some(Loaded::WardRules {
+            held,
+            config,
+            on_server,
+        })) => {
+            assert!(on_server);
+            assert_eq!(held.rules, Some(seven));
+            assert_eq!(held.headcounts, vec![("Ward 7".to_string(), Some(14))]);
+            let mut f = joy_kiosk::app::ward_rules::RulesForm::new(held, config);
+            f.on_server = on_server;
+            f
+        }
+        other => panic!("{other:?}"),
+    };
+    // A change asked on the kiosk: refused, and said where it is made.
+    let step = joy_kiosk::app::ward_rules::update(&mut form, joy_kiosk::app::Action::Right);
+    assert_eq!(step, joy_kiosk::app::ward_rules::RulesStep::Stay(vec![]));
+    assert_eq!(form.k, 7);
+    assert_eq!(
+        form.notice,
+        Some(joy_kiosk::app::ward_rules::RulesNotice::OnServer)
+    );
+    // Even an effect that reached the worker records nothing here.
+    match perform(&scope, &mut store, &Effect::SetWardRules(seven), now) {
+        Some(Some(Loaded::Notice(n))) => assert!(n.contains("joy server rules"), "{n}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.team_rules().unwrap(), None);
+}

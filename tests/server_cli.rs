@@ -116,3 +116,56 @@ fn status_shows_this_terminals_outbox_even_with_the_server_down() {
         "{t}"
     );
 }
+
+/// `joy server rules`: the ward's admin sets k, the text threshold, the
+/// period kind, the time zone and a staff number on the server, checked as
+/// `joy huddle rules` checks them; a kiosk's terminal role cannot.
+#[test]
+fn the_admin_sets_the_wards_rules_on_the_server() {
+    let (conn, name) = server::fresh_named_database();
+    let o = joy(&["server", "init", "--url", &conn]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = joy(&["server", "rules", "--url", &conn]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("k not set yet"), "{}", text(&o));
+    let o = joy(&[
+        "server",
+        "rules",
+        "--url",
+        &conn,
+        "--min-group",
+        "6",
+        "--min-group-text",
+        "8",
+        "--time-zone",
+        "Europe/London",
+        "--headcount",
+        "14",
+        "--team",
+        "Ward 7",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("k = 6 (free text: 8)"), "{t}");
+    assert!(t.contains("Europe/London"), "{t}");
+    assert!(t.contains("14"), "{t}");
+    // Below the floor: refused, and nothing changed.
+    let o = joy(&["server", "rules", "--url", &conn, "--min-group", "2"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("too small"), "{}", text(&o));
+    let o = joy(&["server", "rules", "--url", &conn]);
+    assert!(text(&o).contains("k = 6 (free text: 8)"), "{}", text(&o));
+    // The terminal role reads them but cannot change them.
+    postgres::Client::connect(&conn, postgres::NoTls)
+        .unwrap()
+        .batch_execute(&format!(
+            "CREATE ROLE {name}_kk LOGIN IN ROLE {name}_terminal"
+        ))
+        .unwrap();
+    let terminal = server::as_user(&conn, &format!("{name}_kk"));
+    let o = joy(&["server", "rules", "--url", &terminal, "--min-group", "9"]);
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("permission denied"), "{}", text(&o));
+    let o = joy(&["server", "rules", "--url", &conn]);
+    assert!(text(&o).contains("k = 6 (free text: 8)"), "{}", text(&o));
+}

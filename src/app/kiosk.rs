@@ -847,6 +847,7 @@ pub fn admin(state: &mut State, action: Action) -> Vec<Effect> {
                 RulesNotice::KFloor => text::kiosk::rules_k_floor(crate::anonymity::MIN_K),
                 RulesNotice::TextFloor => text::kiosk::rules_text_floor(form.k),
                 RulesNotice::Unsaved => text::kiosk::RULES_UNSAVED.to_string(),
+                RulesNotice::OnServer => text::kiosk::RULES_ON_SERVER.to_string(),
             });
         }
         let Some(view) = state.session.admin.as_mut() else {

@@ -97,23 +97,27 @@ pub fn perform(
                     let set_here = store.setting(RETENTION_SETTING).ok().flatten().is_some();
                     let mut counts = text::kiosk::counts(&c);
                     let rules = c.ward_rules;
-                    counts.push(text::kiosk::rules_in_force(
-                        rules
-                            .as_ref()
-                            .map_or(scope.reflections.min_group, |r| r.min_group),
-                        rules
-                            .as_ref()
-                            .map_or(scope.reflections.min_group_text, |r| r.min_group_text),
-                        if rules.is_some() {
-                            text::kiosk::RULES_FROM_DATABASE
-                        } else if scope.reflections.rules_stated {
-                            text::kiosk::RULES_FROM_CONFIG
-                        } else {
-                            text::kiosk::RULES_BUILT_IN
-                        },
-                        c.period_kind,
-                        &c.time_zone,
-                    ));
+                    if scope.server.is_some() {
+                        counts.push(text::kiosk::rules_on_server());
+                    } else {
+                        counts.push(text::kiosk::rules_in_force(
+                            rules
+                                .as_ref()
+                                .map_or(scope.reflections.min_group, |r| r.min_group),
+                            rules
+                                .as_ref()
+                                .map_or(scope.reflections.min_group_text, |r| r.min_group_text),
+                            if rules.is_some() {
+                                text::kiosk::RULES_FROM_DATABASE
+                            } else if scope.reflections.rules_stated {
+                                text::kiosk::RULES_FROM_CONFIG
+                            } else {
+                                text::kiosk::RULES_BUILT_IN
+                            },
+                            c.period_kind,
+                            &c.time_zone,
+                        ));
+                    }
                     if scope.server.is_some() {
                         if let Ok(st) = store.outbox_status() {
                             counts.push(text::kiosk::outbox_line(&st));
@@ -131,18 +135,34 @@ pub fn perform(
                 })
                 .unwrap_or_else(failed),
         ),
-        Effect::LoadWardRules => Some(
-            store
-                .ward_settings(&scope.teams, now)
-                .map(|held| Loaded::WardRules {
+        Effect::LoadWardRules => {
+            let config = crate::model::TeamRules {
+                min_group: scope.reflections.min_group,
+                min_group_text: scope.reflections.min_group_text,
+            };
+            // With a ward's server, the rules are the server's (read as
+            // the terminal role may): this worker waits, never the screen.
+            let read = match &scope.server {
+                Some(addr) => crate::store::pg::PgStore::connect(addr).and_then(|mut pg| {
+                    crate::store::TeamStore::ward_settings(&mut pg, &scope.teams, now)
+                }),
+                None => store.ward_settings(&scope.teams, now),
+            };
+            Some(
+                read.map(|held| Loaded::WardRules {
                     held,
-                    config: crate::model::TeamRules {
-                        min_group: scope.reflections.min_group,
-                        min_group_text: scope.reflections.min_group_text,
-                    },
+                    config,
+                    on_server: scope.server.is_some(),
                 })
                 .unwrap_or_else(failed),
-        ),
+            )
+        }
+        // The server holds the rules: a kiosk never records its own.
+        Effect::SetWardRules(_) | Effect::SetPeriodKind(_) | Effect::SetHeadcount { .. }
+            if scope.server.is_some() =>
+        {
+            Some(Loaded::Notice(text::kiosk::RULES_ON_SERVER.to_string()))
+        }
         Effect::SetWardRules(rules) => Some(
             store
                 .set_rules(rules, now)

@@ -167,6 +167,8 @@ pub enum Loaded {
     WardRules {
         held: crate::model::WardSettings,
         config: crate::model::TeamRules,
+        /// Read from the ward's server (the form only shows them).
+        on_server: bool,
     },
     /// A message for the status line (e.g. where an export went).
     Notice(String),
@@ -970,14 +972,20 @@ fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
                 a.in_force = retention_days;
             }
         }
-        Loaded::WardRules { held, config } => {
+        Loaded::WardRules {
+            held,
+            config,
+            on_server,
+        } => {
             if let Some(a) = state.session.admin.as_mut() {
                 // Opening the form, or reading back the row just saved
                 // (the row chosen): the others keep what is on screen.
-                a.rules = Some(match a.rules.as_ref() {
+                let mut form = match a.rules.as_ref() {
                     Some(old) => ward_rules::RulesForm::reread(old, held, config, old.row()),
                     None => ward_rules::RulesForm::new(held, config),
-                });
+                };
+                form.on_server = on_server;
+                a.rules = Some(form);
             }
         }
         Loaded::Notice(n) => state.status = Some(n),

@@ -151,10 +151,11 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
         Some(_) => super::out_of_order::kiosk_store(settings)?,
         None => Store::open(&settings.db)?,
     };
-    if kiosk.is_some() {
+    if kiosk.is_some() && settings.server.is_none() {
         // The kiosk is its ward's writer: its configuration's k and text
         // threshold become the ward's rules in the store (recorded with
         // the date when they change), which every reader then keeps to.
+        // With a ward's server, the server alone holds them.
         let rules = crate::model::TeamRules {
             min_group: settings.huddle.min_group,
             min_group_text: settings.huddle.min_group_text,
@@ -167,8 +168,10 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
         if let Err(e) = record_config_rules(&mut store, rules.as_ref(), kind) {
             store_notice = Some(e.to_string());
         }
-        // With a ward's server configured, every anonymous entry is also
-        // kept in the outbox until the server has it (see `outbox`).
+    }
+    if kiosk.is_some() {
+        // With a ward's server configured, every anonymous entry is kept
+        // in the outbox (and nowhere else) until the server has it.
         if let Err(e) = store.set_outbox(settings.server.is_some()) {
             store_notice = Some(e.to_string());
         }

@@ -45,6 +45,9 @@ pub struct RulesForm {
     /// What to tell the admin after the last key (a limit reached, a row
     /// not saved), if anything.
     pub notice: Option<RulesNotice>,
+    /// Read from the ward's server, which alone holds the rules: shown
+    /// here, changed only there (`joy server rules`, the admin role).
+    pub on_server: bool,
 }
 
 /// Why a key did nothing, or what a second Esc would lose.
@@ -53,6 +56,8 @@ pub enum RulesNotice {
     KFloor,
     TextFloor,
     Unsaved,
+    /// A change asked of rules the ward's server holds.
+    OnServer,
 }
 
 impl RulesForm {
@@ -68,6 +73,7 @@ impl RulesForm {
             headcounts: held.headcounts.iter().map(|(_, n)| *n).collect(),
             warned: false,
             notice: None,
+            on_server: false,
             rules_in_force: rules,
             held,
         }
@@ -160,6 +166,13 @@ pub fn update(form: &mut RulesForm, action: Action) -> RulesStep {
             } else {
                 RulesStep::Stay(vec![])
             }
+        }
+        // The server holds the rules: nothing here changes them.
+        Action::Left | Action::Right | Action::PageUp | Action::PageDown | Action::Confirm
+            if form.on_server && form.row() != RulesRow::Back =>
+        {
+            form.notice = Some(RulesNotice::OnServer);
+            RulesStep::Stay(vec![])
         }
         Action::Left | Action::Right | Action::PageUp | Action::PageDown => {
             let up = matches!(action, Action::Right | Action::PageUp);

@@ -1193,7 +1193,7 @@ fn insert_checkins(tx: &Connection, list: &[NewCheckin]) -> rusqlite::Result<Vec
                 ),
                 _ => c.period.clone(),
             };
-            if c.respondent.is_none() && to_outbox {
+            if c.respondent.is_none() && to_outbox && !c.is_demo {
                 // Sent as noon of its date here: the same date on a server
                 // in any zone within eleven hours of this one.
                 let day = completed.with_timezone(&tz).date_naive();
@@ -1201,7 +1201,11 @@ fn insert_checkins(tx: &Connection, list: &[NewCheckin]) -> rusqlite::Result<Vec
                     .and_hms_opt(12, 0, 0)
                     .and_then(|t| t.and_local_timezone(tz).earliest())
                     .map_or(completed, |t| t.with_timezone(&chrono::Utc));
-                outbox::enqueue(tx, &outbox::OutboxEntry::of(c, noon), day)?;
+                // With a server the terminal keeps only its outbox: the
+                // entry is written there and nowhere else, and is gone
+                // from the file once the server has it (issue 17, §1).
+                ids.push(outbox::enqueue(tx, &outbox::OutboxEntry::of(c, noon), day)?);
+                continue;
             }
             let fixed_id = layout::fresh_id(tx)?;
             let sealed = match (&c.seal, c.respondent) {

@@ -72,8 +72,12 @@ pub(crate) fn on(c: &Connection) -> rusqlite::Result<bool> {
 
 /// Keep `entry` for delivery under a new random id (inside the save). The
 /// questionnaire file's text is not copied: it is kept once by its hash
-/// (`questionnaire_def`) and joined again at delivery.
-pub(crate) fn enqueue(c: &Connection, entry: &OutboxEntry, day: NaiveDate) -> rusqlite::Result<()> {
+/// (`questionnaire_def`) and joined again at delivery. Returns the id.
+pub(crate) fn enqueue(
+    c: &Connection,
+    entry: &OutboxEntry,
+    day: NaiveDate,
+) -> rusqlite::Result<i64> {
     let entry = OutboxEntry {
         definition: String::new(),
         ..entry.clone()
@@ -86,7 +90,7 @@ pub(crate) fn enqueue(c: &Connection, entry: &OutboxEntry, day: NaiveDate) -> ru
             .prepare_cached("INSERT OR IGNORE INTO outbox (id, day, payload) VALUES (?1, ?2, ?3)")?
             .execute(params![id, day.to_string(), payload])?;
         if n == 1 {
-            return Ok(());
+            return Ok(id);
         }
     }
 }

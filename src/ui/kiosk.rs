@@ -596,7 +596,14 @@ fn draw_rules(frame: &mut Frame, area: Rect, form: &RulesForm, nc: bool) {
     let (first, shown) = rules_window(form, area.height);
     let rows = form.rows();
     let mut lines = vec![
-        Line::styled(words::RULES_TITLE, style(Meaning::Title, nc)),
+        Line::styled(
+            if form.on_server {
+                words::RULES_TITLE_SERVER
+            } else {
+                words::RULES_TITLE
+            },
+            style(Meaning::Title, nc),
+        ),
         Line::raw(""),
     ];
     for (i, row) in rows.iter().enumerate().skip(first).take(shown) {
@@ -633,6 +640,7 @@ fn draw_rules(frame: &mut Frame, area: Rect, form: &RulesForm, nc: bool) {
     }
     lines.push(Line::raw(""));
     let why = match form.row() {
+        _ if form.on_server => words::RULES_ON_SERVER,
         RulesRow::K => words::RULES_WHY_K,
         RulesRow::TextK => words::RULES_WHY_TEXT,
         RulesRow::Period => words::RULES_WHY_PERIOD,
