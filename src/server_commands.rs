@@ -46,6 +46,10 @@ pub fn run(
                     if let Ok(st) = local.outbox_status() {
                         let (label, value) = text::kiosk::outbox_line(&st);
                         writeln!(out, "{label} (this terminal): {value}")?;
+                        if let Some(off) = st.clock_off {
+                            let (label, value) = text::kiosk::clock_line(off);
+                            writeln!(out, "{label}: {value}")?;
+                        }
                     }
                 }
             }

@@ -683,6 +683,24 @@ pub mod kiosk {
         };
         ("Waiting for the ward's server".into(), value)
     }
+    /// The clock line of the admin's counts, when this terminal's clock
+    /// was found off the server's.
+    pub fn clock_line(off_minutes: i64) -> (String, String) {
+        let (n, way) = if off_minutes > 0 {
+            (off_minutes, "ahead of")
+        } else {
+            (-off_minutes, "behind")
+        };
+        let amount = if n >= 120 {
+            format!("{} hours", n / 60)
+        } else {
+            crate::text::count(n as usize, "minute", "minutes")
+        };
+        (
+            "This terminal's clock".into(),
+            format!("{amount} {way} the ward's server: entries are dated by it, so near midnight some may fall on the wrong day; set the clock right (or turn on time sync)"),
+        )
+    }
     pub const RULES_FROM_DATABASE: &str = "kept in the database";
     pub const RULES_FROM_CONFIG: &str = "config file";
     pub const RULES_BUILT_IN: &str = "built-in default";

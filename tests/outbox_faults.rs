@@ -93,7 +93,10 @@ fn a_server_stopped_hard_mid_delivery_loses_and_doubles_nothing() {
     server.up();
     let back = joy_kiosk::outbox::deliver(&mut local, &conn, now + Duration::minutes(10)).unwrap();
     assert_eq!(back.error, None);
-    assert_eq!(local.outbox_status().unwrap(), Default::default());
+    // Nothing waits and no failure is left (the test's clock is not the
+    // server's, which the status notes apart).
+    let st = local.outbox_status().unwrap();
+    assert_eq!((st.waiting, st.oldest, st.error), (0, None, None));
     assert_eq!(count(&conn), total, "all present exactly once");
     // A day sent again after the restart (the worst case of a lost reply)
     // doubles nothing either.
@@ -148,4 +151,59 @@ fn a_terminal_killed_mid_delivery_sends_again_and_doubles_nothing() {
     assert_eq!(count(&conn), total, "every entry exactly once");
     let mut local = Store::open(&db).unwrap();
     assert_eq!(local.outbox_status().unwrap().waiting, 0);
+}
+
+/// A terminal whose clock is an hour off the server's: its entries are
+/// dated by its own clock (the server cannot know better), every one is
+/// delivered once, and the difference is said on the admin screen and by
+/// `joy server status` until the clock is put right.
+#[test]
+fn a_terminal_clock_an_hour_off_is_said_and_loses_nothing() {
+    let (conn, name) = server::fresh_named_database();
+    PgStore::init(&conn, &name).unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.db");
+    // Days well past whatever the hour is, by either clock.
+    let real = Utc::now();
+    let first = real.date_naive() - Duration::days(5);
+    let mut sent = 0;
+    let mut round = |day: i64, n: usize, clock: chrono::DateTime<Utc>| {
+        let (mut local, rows) =
+            kiosk_with_backlog(&db, first + Duration::days(day), 1, n, day as u64);
+        let d = joy_kiosk::outbox::deliver(&mut local, &conn, clock).unwrap();
+        assert_eq!((d.sent, d.error), (rows.len(), None));
+        sent += rows.len() as i64;
+        assert_eq!(count(&conn), sent, "nothing lost, nothing doubled");
+        assert_eq!(local.outbox_status().unwrap().waiting, 0);
+        local.outbox_status().unwrap().clock_off
+    };
+    // An hour ahead: said, on the admin screen and by `joy server status`.
+    assert_eq!(round(0, 7, real + Duration::hours(1)), Some(60));
+    let (_, said) = joy_kiosk::text::kiosk::clock_line(60);
+    assert!(
+        said.contains("60 minutes ahead of the ward's server"),
+        "{said}"
+    );
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "server",
+            "status",
+            "--url",
+            &conn,
+        ])
+        .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+        .env_remove("JOY_CONFIG")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("60 minutes ahead"), "{out}");
+    // An hour behind.
+    assert_eq!(round(1, 5, real - Duration::hours(1)), Some(-60));
+    assert!(joy_kiosk::text::kiosk::clock_line(-60)
+        .1
+        .contains("60 minutes behind"));
+    // Put right: the next delivery clears it.
+    assert_eq!(round(2, 2, Utc::now()), None);
 }

@@ -121,6 +121,9 @@ pub fn perform(
                     if scope.server.is_some() {
                         if let Ok(st) = store.outbox_status() {
                             counts.push(text::kiosk::outbox_line(&st));
+                            if let Some(off) = st.clock_off {
+                                counts.push(text::kiosk::clock_line(off));
+                            }
                         }
                     }
                     counts.push(text::kiosk::retention_source(

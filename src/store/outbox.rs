@@ -15,6 +15,13 @@ use serde::{Deserialize, Serialize};
 pub const OUTBOX_ON: &str = "outbox.on";
 /// Setting key: the last delivery's failure, and since when (RFC 3339).
 pub const OUTBOX_ERROR: &str = "outbox.error";
+/// Setting key: how far this terminal's clock was from the server's at the
+/// last delivery, in whole minutes (kept only when it is off by at least
+/// [`CLOCK_OFF_MINUTES`]).
+pub const OUTBOX_CLOCK: &str = "outbox.clock_off_minutes";
+/// A clock this far from the server's dates entries visibly wrong near
+/// midnight: said on the admin screen and by `joy server status`.
+pub const CLOCK_OFF_MINUTES: i64 = 5;
 
 /// One entry as the server takes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -102,6 +109,10 @@ pub struct OutboxStatus {
     pub oldest: Option<NaiveDate>,
     /// The last delivery's failure, if it has not worked since.
     pub error: Option<String>,
+    /// Minutes this terminal's clock was ahead of the server's (behind:
+    /// negative) at the last delivery, when off by at least
+    /// [`CLOCK_OFF_MINUTES`].
+    pub clock_off: Option<i64>,
 }
 
 impl Store {
@@ -178,6 +189,19 @@ impl Store {
         self.set_setting(OUTBOX_ERROR, &format!("{since}\t{why}"))
     }
 
+    /// Record how far this terminal's clock is from the server's (`off`
+    /// minutes ahead; behind: negative). A small difference clears it.
+    pub fn outbox_clock(&mut self, off: i64) -> Result<()> {
+        if off.abs() >= CLOCK_OFF_MINUTES {
+            self.set_setting(OUTBOX_CLOCK, &off.to_string())
+        } else {
+            self.write("noting the clock", |c| {
+                c.execute("DELETE FROM setting WHERE key = ?1", [OUTBOX_CLOCK])
+                    .map(|_| ())
+            })
+        }
+    }
+
     pub fn outbox_status(&mut self) -> Result<OutboxStatus> {
         let (waiting, oldest): (i64, Option<String>) = self.sql(|c| {
             c.query_row("SELECT count(*), min(day) FROM outbox", [], |r| {
@@ -190,6 +214,7 @@ impl Store {
             error: self
                 .setting(OUTBOX_ERROR)?
                 .map(|v| v.replacen('\t', ": ", 1)),
+            clock_off: self.setting(OUTBOX_CLOCK)?.and_then(|v| v.parse().ok()),
         })
     }
 }

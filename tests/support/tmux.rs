@@ -65,7 +65,13 @@ impl Tmux {
         let start = Instant::now();
         loop {
             let s = self.screen();
-            if s.contains(text) {
+            // Also with lines the terminal wrapped joined: a shell's
+            // message after a killed app may start mid-line and wrap.
+            if s.contains(text)
+                || self
+                    .cmd(&["capture-pane", "-p", "-J", "-t", "joy"])
+                    .contains(text)
+            {
                 return s;
             }
             assert!(
