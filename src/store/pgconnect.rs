@@ -307,6 +307,22 @@ fn split_tls_keys(conninfo: &str) -> (String, TlsKeys) {
 }
 
 fn hide_url_password(u: &str) -> String {
+    // A password given as a query parameter goes too.
+    let u = match u.split_once('?') {
+        Some((base, query)) => {
+            let kept: Vec<&str> = query
+                .split('&')
+                .filter(|kv| !kv.starts_with("password="))
+                .collect();
+            if kept.is_empty() {
+                base.to_string()
+            } else {
+                format!("{base}?{}", kept.join("&"))
+            }
+        }
+        None => u.to_string(),
+    };
+    let u = u.as_str();
     let Some((scheme, rest)) = u.split_once("://") else {
         return u.to_string();
     };
@@ -438,6 +454,13 @@ mod tests {
             "postgresql://joy:s3cret@db.example.nhs.uk/ward?sslmode=verify-full",
         );
         assert_eq!(a.place(), "postgresql://joy@db.example.nhs.uk/ward");
+        let a = ServerAddress::url(
+            "postgresql://db.example.nhs.uk/ward?password=s3cret&application_name=joy",
+        );
+        assert_eq!(
+            a.place(),
+            "postgresql://db.example.nhs.uk/ward?application_name=joy"
+        );
         let a = ServerAddress::url("host=db user=joy password=s3cret dbname=ward");
         assert_eq!(a.place(), "host=db user=joy dbname=ward");
     }

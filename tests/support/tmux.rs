@@ -67,12 +67,13 @@ impl Tmux {
             let s = self.screen();
             // Also with lines the terminal wrapped joined: a shell's
             // message after a killed app may start mid-line and wrap.
-            if s.contains(text)
-                || self
-                    .cmd(&["capture-pane", "-p", "-J", "-t", "joy"])
-                    .contains(text)
-            {
+            if s.contains(text) {
                 return s;
+            }
+            let joined = self.cmd(&["capture-pane", "-p", "-J", "-t", "joy"]);
+            if joined.contains(text) {
+                // The capture that matched, never an older one.
+                return joined;
             }
             assert!(
                 start.elapsed() < Duration::from_secs(15),
