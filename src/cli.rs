@@ -202,26 +202,7 @@ pub enum ServerAction {
     /// Show the ward's rules the server holds, or change them (as the admin role): k, the
     /// free-text threshold, the period kind (from the next period on), the time zone and
     /// each team's staff number. Kiosks delivering to the server read them from there
-    Rules {
-        /// Hide every figure made from fewer reflections than this (at least 3)
-        #[arg(long, value_name = "K")]
-        min_group: Option<usize>,
-        /// Hide free text answered by fewer than this (at least K)
-        #[arg(long, value_name = "N")]
-        min_group_text: Option<usize>,
-        /// Group reflections by week or by month (applies from the next period on)
-        #[arg(long, value_name = "KIND")]
-        period: Option<crate::period::PeriodKind>,
-        /// The ward's time zone, which files every reflection (e.g. Europe/London)
-        #[arg(long, value_name = "ZONE")]
-        time_zone: Option<String>,
-        /// A team's number of staff, for its response rate ("6 of 14 staff"); with --team
-        #[arg(long, value_name = "N", requires = "team", value_parser = clap::value_parser!(u32).range(1..=100000))]
-        headcount: Option<u32>,
-        /// The team whose --headcount this is
-        #[arg(long, value_name = "TEAM", requires = "headcount")]
-        team: Option<String>,
-    },
+    Rules(RulesArgs),
     /// Release what has closed, then delete entries older than the retention, by whole
     /// periods (released figures stay; their texts go with the entries)
     Prune {
@@ -239,26 +220,42 @@ pub enum HuddleAction {
     Release,
     /// Show the ward's rules kept in the database, or change them: k, the free-text
     /// threshold, the period kind (from the next period on) and the time zone
-    Rules {
-        /// Hide every figure made from fewer reflections than this (at least 3)
-        #[arg(long, value_name = "K")]
-        min_group: Option<usize>,
-        /// Hide free text answered by fewer than this (at least K)
-        #[arg(long, value_name = "N")]
-        min_group_text: Option<usize>,
-        /// Group reflections by week or by month (applies from the next period on)
-        #[arg(long, value_name = "KIND")]
-        period: Option<crate::period::PeriodKind>,
-        /// The ward's time zone, which files every reflection (e.g. Europe/London)
-        #[arg(long, value_name = "ZONE")]
-        time_zone: Option<String>,
-        /// A team's number of staff, for its response rate ("6 of 14 staff"); with --team
-        #[arg(long, value_name = "N", requires = "team", value_parser = clap::value_parser!(u32).range(1..=100000))]
-        headcount: Option<u32>,
-        /// The team whose --headcount this is
-        #[arg(long, value_name = "TEAM", requires = "headcount")]
-        team: Option<String>,
-    },
+    Rules(RulesArgs),
+}
+
+/// The ward's rules to show or change (`joy huddle rules`, `joy server rules`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct RulesArgs {
+    /// Hide every figure made from fewer reflections than this (at least 3)
+    #[arg(long, value_name = "K")]
+    pub min_group: Option<usize>,
+    /// Hide free text answered by fewer than this (at least K)
+    #[arg(long, value_name = "N")]
+    pub min_group_text: Option<usize>,
+    /// Group reflections by week or by month (applies from the next period on)
+    #[arg(long, value_name = "KIND")]
+    pub period: Option<crate::period::PeriodKind>,
+    /// The ward's time zone, which files every reflection (e.g. Europe/London)
+    #[arg(long, value_name = "ZONE")]
+    pub time_zone: Option<String>,
+    /// A team's number of staff, for its response rate ("6 of 14 staff"); with --team
+    #[arg(long, value_name = "N", requires = "team", value_parser = clap::value_parser!(u32).range(1..=100000))]
+    pub headcount: Option<u32>,
+    /// The team whose --headcount this is
+    #[arg(long, value_name = "TEAM", requires = "headcount")]
+    pub team: Option<String>,
+}
+
+impl RulesArgs {
+    /// Nothing to change: only show the rules.
+    pub fn reads_only(&self) -> bool {
+        self.min_group.is_none()
+            && self.min_group_text.is_none()
+            && self.period.is_none()
+            && self.time_zone.is_none()
+            && self.headcount.is_none()
+            && self.team.is_none()
+    }
 }
 
 /// What `joy kiosk` does besides running the kiosk.

@@ -439,17 +439,7 @@ pub fn admin(
 ) -> Result<ExitCode> {
     use crate::cli::HuddleAction;
     // `joy huddle rules` alone only reads: it never makes a database.
-    let reads_only = matches!(
-        action,
-        HuddleAction::Rules {
-            min_group: None,
-            min_group_text: None,
-            period: None,
-            time_zone: None,
-            headcount: None,
-            team: None,
-        }
-    );
+    let reads_only = matches!(&action, HuddleAction::Rules(r) if r.reads_only());
     let mut store = if reads_only {
         crate::data_commands::open_read(settings)?
     } else {
@@ -486,14 +476,14 @@ pub fn admin(
                 )
             )?;
         }
-        HuddleAction::Rules {
+        HuddleAction::Rules(crate::cli::RulesArgs {
             min_group,
             min_group_text,
             period,
             time_zone,
             headcount,
             team,
-        } => {
+        }) => {
             if let Some(z) = &time_zone {
                 let Some(tz) = crate::store::release::parse_zone(z) else {
                     bail!("{}", text::unknown_time_zone(z));

@@ -75,27 +75,9 @@ pub fn run(
                 bail!("{why}");
             }
         }
-        ServerAction::Rules {
-            min_group,
-            min_group_text,
-            period,
-            time_zone,
-            headcount,
-            team,
-        } => {
+        ServerAction::Rules(asked) => {
             let mut s = PgStore::connect(&addr)?;
-            rules(
-                settings,
-                &mut s,
-                RulesAsked {
-                    min_group,
-                    min_group_text,
-                    period,
-                    time_zone,
-                    headcount: headcount.map(|n| n as usize).zip(team),
-                },
-                out,
-            )?;
+            rules(settings, &mut s, asked, out)?;
         }
         ServerAction::Prune { days } => {
             let mut s = PgStore::connect(&addr)?;
@@ -129,21 +111,12 @@ fn release(settings: &Settings, s: &mut PgStore, out: &mut impl Write) -> Result
     Ok(())
 }
 
-/// What `joy server rules` was asked to change.
-struct RulesAsked {
-    min_group: Option<usize>,
-    min_group_text: Option<usize>,
-    period: Option<crate::period::PeriodKind>,
-    time_zone: Option<String>,
-    headcount: Option<(usize, String)>,
-}
-
 /// `joy server rules`: change what was asked (each its own transaction on
 /// the server, dated by the server's clock), then show the rules in force.
 fn rules(
     settings: &Settings,
     s: &mut PgStore,
-    asked: RulesAsked,
+    asked: crate::cli::RulesArgs,
     out: &mut impl Write,
 ) -> Result<()> {
     let now = s.server_now()?;
@@ -153,7 +126,7 @@ fn rules(
         };
         s.set_time_zone(tz)?;
     }
-    if let Some((n, t)) = &asked.headcount {
+    if let (Some(n), Some(t)) = (asked.headcount.map(|n| n as usize), &asked.team) {
         let mut known = settings.kiosk.teams.clone();
         for t in s.teams(None)? {
             if !known.iter().any(|k| k.to_lowercase() == t.to_lowercase()) {
@@ -161,8 +134,8 @@ fn rules(
             }
         }
         let team = crate::huddle_commands::match_team(t, &known)?;
-        s.set_headcount(&team, *n, now)?;
-        writeln!(out, "{}", text::headcount_set(&team, *n))?;
+        s.set_headcount(&team, n, now)?;
+        writeln!(out, "{}", text::headcount_set(&team, n))?;
     }
     if asked.min_group.is_some() || asked.min_group_text.is_some() {
         let current = s.rules()?;
