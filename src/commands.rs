@@ -140,7 +140,7 @@ pub fn run_with(
         Some(Command::Huddle {
             action: Some(action),
             ..
-        }) => crate::huddle_commands::admin(settings, action, chrono::Utc::now(), out),
+        }) => crate::huddle_commands::admin(settings, action, crate::clock::now(), out),
         Some(Command::Huddle {
             action: None,
             ward: true,
@@ -185,19 +185,16 @@ pub fn run_with(
                 out: file,
                 force,
             },
-            chrono::Local::now().date_naive(),
+            crate::clock::today_local(),
             to_terminal,
             out,
         ),
         Some(Command::Server { url, action }) => {
             crate::server_commands::run(settings, url.as_deref(), action, out)
         }
-        Some(Command::Actions { command }) => crate::huddle_commands::actions(
-            settings,
-            command,
-            chrono::Local::now().date_naive(),
-            out,
-        ),
+        Some(Command::Actions { command }) => {
+            crate::huddle_commands::actions(settings, command, crate::clock::today_local(), out)
+        }
     }
 }
 
@@ -460,7 +457,7 @@ fn export_cmd(
     let mut store = crate::data_commands::open_read(settings)?;
     let records = store.history(None, None)?;
     let body = match format {
-        ExportFormat::Json => export::to_json(&records, chrono::Utc::now()) + "\n",
+        ExportFormat::Json => export::to_json(&records, crate::clock::now()) + "\n",
         ExportFormat::CsvLong => export::to_csv_long(&records)?,
         ExportFormat::Csv => {
             let catalog = Catalog::load(&settings.questionnaire_dirs);
@@ -606,7 +603,7 @@ fn demo(
         {
             anyhow::bail!("{}", text::demo_ward_exists(&db));
         }
-        let now = chrono::Utc::now();
+        let now = crate::clock::now();
         let rows = crate::reflection_gen::demo_ward(q, days, now, 2026);
         store.save_many(&rows)?;
         let offered: Vec<_> = catalog
@@ -632,7 +629,7 @@ fn demo(
         return Ok(ExitCode::SUCCESS);
     }
     let me = store.local_respondent()?;
-    let checkins = crate::demo::generate(&catalog, me, days, chrono::Utc::now(), 2026);
+    let checkins = crate::demo::generate(&catalog, me, days, crate::clock::now(), 2026);
     store.save_many(&checkins)?;
     writeln!(
         out,

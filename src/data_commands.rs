@@ -56,7 +56,7 @@ pub fn backup(
     out: &mut impl Write,
 ) -> Result<ExitCode> {
     let mut store = open_read(settings)?;
-    let now = chrono::Utc::now();
+    let now = crate::clock::now();
     let dest = match out_file {
         Some(p) => {
             store.backup_to(p)?;
@@ -116,7 +116,7 @@ pub fn restore(
         }
     }
     let mut store = open_write(settings)?;
-    let kept = store.restore_from(file, chrono::Utc::now())?;
+    let kept = store.restore_from(file, crate::clock::now())?;
     let n = store.count("checkin")?;
     writeln!(
         out,

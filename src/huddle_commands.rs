@@ -227,12 +227,12 @@ fn server_huddle(
     let period = match &args.period {
         Some(p) => Period::parse(p)?,
         None => {
-            let kind = pg.ward_settings(&[], chrono::Utc::now())?.kind;
+            let kind = pg.ward_settings(&[], crate::clock::now())?.kind;
             crate::team_view::default_period(&mut pg, &team, kind, today)?
         }
     };
     if args.export.is_none() && to_terminal {
-        let mut state = huddle_state(settings, &team, period, today, chrono::Utc::now());
+        let mut state = huddle_state(settings, &team, period, today, crate::clock::now());
         crate::app::terminal::present(&mut state, Box::new(pg))?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -321,7 +321,7 @@ fn open_screen(
         Ok(w) => w,
         Err(_) => store,
     };
-    let mut state = huddle_state(settings, team, period, today, chrono::Utc::now());
+    let mut state = huddle_state(settings, team, period, today, crate::clock::now());
     crate::app::terminal::present(&mut state, Box::new(store))
 }
 
@@ -369,7 +369,7 @@ pub fn ward(
 ) -> Result<ExitCode> {
     let mut store = crate::data_commands::open_read(settings)?;
     let t = Thresholds::reader(&settings.huddle);
-    let today = chrono::Local::now().date_naive();
+    let today = crate::clock::today_local();
     let period = match &args.period {
         Some(p) => {
             let p = Period::parse(p)?;

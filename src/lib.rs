@@ -5,6 +5,7 @@
 pub mod anonymity;
 pub mod app;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod data_commands;

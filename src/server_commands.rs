@@ -69,7 +69,7 @@ pub fn run(
                 );
             }
             let mut local = crate::data_commands::open_write(settings)?;
-            let d = crate::outbox::deliver(&mut local, &addr, chrono::Utc::now())?;
+            let d = crate::outbox::deliver(&mut local, &addr, crate::clock::now())?;
             writeln!(out, "{}", text::delivered(d.sent, d.days))?;
             if let Some(why) = d.error {
                 bail!("{why}");

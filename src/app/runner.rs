@@ -348,7 +348,7 @@ where
     // A store that cannot change this (read-only, damaged) keeps SQLite's default.
     let _ = store.defer_checkpoints();
     let worker = Worker::spawn(store, sender)?;
-    let now = Utc::now();
+    let now = crate::clock::now();
     let size = terminal.size()?;
     let mut effects = update(
         state,
@@ -371,14 +371,14 @@ where
     }
     let mut drawn = terminal.draw(|f| crate::ui::draw(f, state))?.area;
     let tick = std::time::Duration::from_millis(TICK_MS as u64);
-    let mut last_tick = Utc::now();
+    let mut last_tick = crate::clock::now();
     while !state.quit {
         let input = match inputs.recv_timeout(tick) {
             Ok(input) => input,
             Err(RecvTimeoutError::Timeout) => Input::Tick,
             Err(RecvTimeoutError::Disconnected) => Input::End,
         };
-        let now = Utc::now();
+        let now = crate::clock::now();
         let mut effects = Vec::new();
         let mut redraw = false;
         match input {

@@ -181,7 +181,7 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
             // The dummy hash for unknown codes is made now, so the first
             // unknown code takes no longer than any other.
             crate::kiosk::pin::prepare_dummy();
-            State::kiosk(questionnaires, config, chrono::Utc::now())
+            State::kiosk(questionnaires, config, crate::clock::now())
         }
         None => {
             // A file that is no database at all fails here: say it is
@@ -189,7 +189,7 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
             let me = store
                 .local_respondent()
                 .map_err(|e| store.write_refusal("creating your history").unwrap_or(e))?;
-            State::personal(questionnaires, Some(me), chrono::Utc::now())
+            State::personal(questionnaires, Some(me), crate::clock::now())
         }
     };
     state.no_color = settings.no_color;
@@ -284,7 +284,7 @@ fn record_config_rules(
     if store.setting(CONFIG_RULES_SETTING)?.as_deref() == Some(stamp.as_str()) {
         return Ok(());
     }
-    let now = chrono::Utc::now();
+    let now = crate::clock::now();
     if let Some(rules) = rules {
         store.set_team_rules(rules, now)?;
     }
