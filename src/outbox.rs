@@ -30,9 +30,9 @@ pub fn deliver(
     let today = now.with_timezone(&local.time_zone()?).date_naive();
     let days = local.outbox_days_before(today)?;
     let mut done = Delivery::default();
-    if days.is_empty() {
-        return Ok(done);
-    }
+    // Connected every round, with a day to send or not: a server that
+    // cannot be reached (a password changed, TLS broken) is said before a
+    // day's entries wait on it.
     let mut server = match PgStore::connect(to) {
         Ok(s) => s,
         Err(e) => {
@@ -47,6 +47,10 @@ pub fn deliver(
     if let Ok(theirs) = server.server_now() {
         let off = (now - theirs).num_seconds() as f64 / 60.0;
         local.outbox_clock(off.round() as i64)?;
+    }
+    if days.is_empty() {
+        local.outbox_reached()?;
+        return Ok(done);
     }
     for day in days {
         let mut entries = local.outbox_day(day)?;

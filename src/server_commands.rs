@@ -43,9 +43,20 @@ pub fn run(
             // server cannot be reached.
             if settings.db.exists() {
                 if let Ok(mut local) = crate::store::Store::open_read_only(&settings.db) {
-                    if let Ok(st) = local.outbox_status() {
+                    // Only a terminal that delivers has an outbox to show.
+                    let delivers = local
+                        .setting(crate::store::outbox::OUTBOX_ON)
+                        .ok()
+                        .flatten()
+                        .as_deref()
+                        == Some("1");
+                    if let Some(st) = local.outbox_status().ok().filter(|_| delivers) {
                         let (label, value) = text::kiosk::outbox_line(&st);
-                        writeln!(out, "{label} (this terminal): {value}")?;
+                        writeln!(
+                            out,
+                            "{label} (this terminal, {}): {value}",
+                            settings.db.display()
+                        )?;
                         if let Some(off) = st.clock_off {
                             let (label, value) = text::kiosk::clock_line(off);
                             writeln!(out, "{label}: {value}")?;
@@ -71,6 +82,10 @@ pub fn run(
             let mut local = crate::data_commands::open_write(settings)?;
             let d = crate::outbox::deliver(&mut local, &addr, crate::clock::now())?;
             writeln!(out, "{}", text::delivered(d.sent, d.days))?;
+            let waiting = local.outbox_status()?.waiting;
+            if waiting > 0 && d.error.is_none() {
+                writeln!(out, "{}", text::waiting_for_day_end(waiting))?;
+            }
             if let Some(why) = d.error {
                 bail!("{why}");
             }
@@ -165,12 +180,14 @@ fn rules(
             None => writeln!(out, "{}", text::period_kind_unchanged(kind.as_str()))?,
         }
     }
+    // Every team the server or this config knows, with a staff number or not.
     let mut teams = s.teams(None)?;
-    for t in &settings.kiosk.teams {
+    for t in s.headcount_teams()?.iter().chain(&settings.kiosk.teams) {
         if !teams.contains(t) {
             teams.push(t.clone());
         }
     }
+    teams.sort();
     let st = s.status()?;
     let held = s.ward_settings(&teams, now)?;
     writeln!(

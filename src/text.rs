@@ -266,6 +266,20 @@ Mouse clicks and touches work on options, list rows and the keys at the bottom.\
 Your answers are kept only in a private file on this computer.\n\
 If things are hard, talk to your manager or occupational health.\n\
 Samaritans: 116 123 (free, any time). NHS 111. 999 in an emergency.";
+/// The kiosk's help: nothing here is anyone's private file.
+pub const KIOSK_HELP_TEXT: &str = "Press ! at any time to see where to get support.\n\
+Mouse clicks and touches work on options, list rows and the keys at the bottom.\n\
+Check-ins here are anonymous: kept with the date only, never with your name.\n\
+A private code and PIN keep a history that only you can open.\n\
+If things are hard, talk to your manager or occupational health.\n\
+Samaritans: 116 123 (free, any time). NHS 111. 999 in an emergency.";
+/// The kiosk's help where a ward's server takes the team's entries.
+pub const KIOSK_SERVER_HELP_TEXT: &str = "Press ! at any time to see where to get support.\n\
+Mouse clicks and touches work on options, list rows and the keys at the bottom.\n\
+Check-ins here are anonymous: kept with the date only, never with your name.\n\
+Anonymous entries go to the ward's server after the day; private histories never leave here.\n\
+If things are hard, talk to your manager or occupational health.\n\
+Samaritans: 116 123 (free, any time). NHS 111. 999 in an emergency.";
 pub const HUDDLE_HELP_TEXT: &str = "Press ! at any time to see where to get support.\n\
 Clicks work on the panel list and the keys.\n\
 Figures are shown once a week has closed, from k or more.";
@@ -384,6 +398,11 @@ pub fn legend_marks(m: &str) -> String {
 /// What begins a message line (a notice, a refusal, a flag), so it stands
 /// out without colour. Not `!`, which is the support key.
 pub const MARK: &str = "» ";
+
+/// The ward's server could not be asked (the kiosk admin's Ward rules).
+pub fn server_failed(e: &str) -> String {
+    format!("Could not read the ward's server: {e}")
+}
 
 pub fn store_failed(e: &str) -> String {
     format!("Could not reach your history: {e}. Your answers are still here; try again (s), or quit and check the disk.")
@@ -1405,6 +1424,12 @@ pub const SERVER_URL_MISSING: &str = "which server? Give --url (a connection str
 pub fn no_terminal_database(db: &str) -> String {
     format!("there is no database at {db} to deliver from: give the kiosk's with --db")
 }
+pub fn waiting_for_day_end(n: usize) -> String {
+    format!(
+        "{} of today wait until the day is over (only whole past days are sent).",
+        count(n, "entry", "entries")
+    )
+}
 pub fn delivered(sent: usize, days: usize) -> String {
     format!(
         "Sent {} ({} whole {}) to the ward's server.",
@@ -1426,7 +1451,7 @@ pub fn server_initialised(version: i32, prefix: &str) -> String {
 }
 pub fn server_status(s: &crate::store::pg::ServerStatus, known: i32) -> String {
     let rules = s.rules.map_or_else(
-        || "not set (releases use the configuration's)".to_string(),
+        || "not set yet: `joy server release` uses the releasing admin's configuration (k = 5 by default) until they are set with `joy server rules --min-group`".to_string(),
         |r| format!("k = {}, free text from {}", r.min_group, r.min_group_text),
     );
     let last = s

@@ -111,10 +111,15 @@ fn status_shows_this_terminals_outbox_even_with_the_server_down() {
         .unwrap();
     assert!(!o.status.success());
     let t = text(&o);
+    // Named with its file, so an admin sees which terminal it is.
     assert!(
-        t.contains("Waiting for the ward's server (this terminal): 1 entry since 17 Nov"),
+        t.contains(&format!(
+            "Waiting for the ward's server (this terminal, {}): 1 entry since 17 Nov",
+            db.display()
+        )),
         "{t}"
     );
+    assert!(t.contains("check that the server is running"), "{t}");
 }
 
 /// `joy server rules`: the ward's admin sets k, the text threshold, the
@@ -166,6 +171,9 @@ fn the_admin_sets_the_wards_rules_on_the_server() {
     let o = joy(&["server", "rules", "--url", &terminal, "--min-group", "9"]);
     assert!(!o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("permission denied"), "{}", text(&o));
+    // Said as what it is, not as a server that cannot be reached.
+    assert!(text(&o).contains("need its admin role"), "{}", text(&o));
+    assert!(!text(&o).contains("is running"), "{}", text(&o));
     let o = joy(&["server", "rules", "--url", &conn]);
     assert!(text(&o).contains("k = 6 (free text: 8)"), "{}", text(&o));
 }

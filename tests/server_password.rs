@@ -81,6 +81,7 @@ fn a_wrong_password_keeps_the_outbox_and_says_why() {
     let d = joy_kiosk::outbox::deliver(&mut local, &conn, next).unwrap();
     let why = d.error.expect("refused");
     assert!(why.contains("password authentication failed"), "{why}");
+    assert!(why.contains("The password is wrong"), "{why}");
     let st = local.outbox_status().unwrap();
     assert_eq!(st.waiting, 1);
     assert!(st.error.unwrap().contains("password"));
@@ -92,10 +93,8 @@ fn a_wrong_password_keeps_the_outbox_and_says_why() {
         std::fs::write(&pw, "right horse battery\n").unwrap();
         std::fs::set_permissions(&pw, std::fs::Permissions::from_mode(0o644)).unwrap();
         let d = joy_kiosk::outbox::deliver(&mut local, &conn, next).unwrap();
-        assert!(
-            d.error.is_some(),
-            "a world-readable password file is ignored"
-        );
+        let why = d.error.expect("a world-readable password file is ignored");
+        assert!(why.contains("chmod 600"), "{why}");
     }
 
     // Put right: delivered.

@@ -89,6 +89,9 @@ fn a_terminal_reaches_a_server_over_tls_only_when_its_certificate_checks_out() {
         .unwrap_or_default();
     assert!(e.contains("not signed by a CA this terminal trusts"), "{e}");
     assert!(e.contains("ca_file"), "{e}");
+    // It names the CA trusted now, so a wrong file is seen as such.
+    assert!(e.contains("other-ca.pem"), "{e}");
+    assert!(!e.contains("is running"), "{e}");
 
     // No CA named: the system's roots do not sign a test CA either.
     let e = PgStore::connect(format!(

@@ -36,6 +36,7 @@ pub fn perform(
         Effect::Deliver => {
             if let Some(url) = &scope.server {
                 if let Err(e) = store.deliver(url, now) {
+                    // A local failure (the server's are kept in the store).
                     return Some(Some(Loaded::Notice(text::store_failed(&e.to_string()))));
                 }
             }
@@ -151,14 +152,17 @@ pub fn perform(
                 }),
                 None => store.ward_settings(&scope.teams, now),
             };
-            Some(
-                read.map(|held| Loaded::WardRules {
+            Some(match read {
+                Ok(held) => Loaded::WardRules {
                     held,
                     config,
                     on_server: scope.server.is_some(),
-                })
-                .unwrap_or_else(failed),
-            )
+                },
+                Err(e) if scope.server.is_some() => {
+                    Loaded::Notice(text::server_failed(&e.to_string()))
+                }
+                Err(e) => failed(e),
+            })
         }
         // The server holds the rules: a kiosk never records its own.
         Effect::SetWardRules(_) | Effect::SetPeriodKind(_) | Effect::SetHeadcount { .. }

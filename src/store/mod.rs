@@ -65,7 +65,7 @@ pub enum StoreError {
     },
     #[error("cannot read {path}: {cause}")]
     Io { path: String, cause: std::io::Error },
-    #[error("the team server ({place}) failed while {what}: {cause}. Entries stay on this terminal; check that the server is running and reachable.")]
+    #[error("the team server ({place}) failed while {what}: {}. {}", cause.trim_end_matches('.'), server_hint(cause))]
     Server {
         place: String,
         what: String,
@@ -76,6 +76,32 @@ pub enum StoreError {
         path: String,
         cause: rusqlite::Error,
     },
+}
+
+/// What to do about a server's failure, from its words: the same advice
+/// ("is it running?") for every failure misleads where the server is fine.
+fn server_hint(cause: &str) -> &'static str {
+    let c = cause.to_lowercase();
+    if c.contains("(42501)") || c.contains("permission denied") {
+        "This login's role may not do this: kiosks log in as the ward's terminal role, huddle screens as its huddle role, and `joy server` rules, release and prune need its admin role (docs/deploy.md, \"Who holds what\")"
+    } else if c.contains("(28p01)") || c.contains("password authentication failed") {
+        "The password is wrong for this login: put the right one where this terminal finds it (PGPASSWORD, ~/.pgpass or [server] password_file). Entries stay on this terminal meanwhile"
+    } else if c.contains("password missing") {
+        "No password was found for this login: give it in PGPASSWORD, ~/.pgpass or [server] password_file (a password file that group or others can read is not used: chmod 600 it). Entries stay on this terminal meanwhile"
+    } else if c.contains("(3d000)") {
+        "Check the database name (dbname=) in the connection string"
+    } else if c.contains("certificate") || c.contains("tls") || c.contains("sslmode") {
+        "Entries stay on this terminal until TLS is put right"
+    } else if c.contains("connection refused")
+        || c.contains("no such file")
+        || c.contains("timed out")
+        || c.contains("timeout")
+        || c.contains("error connecting")
+    {
+        "Entries stay on this terminal; check that the server is running and reachable, at the host and port the connection string gives (port= if not 5432)"
+    } else {
+        "Entries stay on this terminal"
+    }
 }
 
 /// The SQLite store by its short name (most callers are file commands).

@@ -179,6 +179,14 @@ impl Store {
         })
     }
 
+    /// The server was reached: no failure stands.
+    pub fn outbox_reached(&mut self) -> Result<()> {
+        self.write("noting the server reached", |c| {
+            c.execute("DELETE FROM setting WHERE key = ?1", [OUTBOX_ERROR])
+                .map(|_| ())
+        })
+    }
+
     /// Record why delivery failed (kept with the first time it did).
     pub fn outbox_failed(&mut self, why: &str, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
         let since = match self.setting(OUTBOX_ERROR)? {

@@ -597,9 +597,10 @@ impl PgStore {
     fn open(addr: &ServerAddress) -> Result<PgStore> {
         let prepared = super::pgconnect::prepare(addr)?;
         let place = prepared.place.clone();
+        let trusted = prepared.trusted.clone();
         let client = prepared.connect().map_err(|e| {
             let cause = describe(&e);
-            match super::pgconnect::advice(&cause) {
+            match super::pgconnect::advice(&cause, trusted.as_deref()) {
                 Some(what) => failed(&place, "connecting", format!("{cause}; {what}")),
                 None => failed(&place, "connecting", cause),
             }
@@ -700,6 +701,20 @@ impl PgStore {
     pub fn server_now(&mut self) -> Result<DateTime<Utc>> {
         self.tx("reading the server's clock", |tx| {
             Ok(tx.query_one("SELECT now()", &[])?.get(0))
+        })
+    }
+
+    /// Every team with a staff number recorded (with reflections or not).
+    pub fn headcount_teams(&mut self) -> Result<Vec<String>> {
+        self.tx("reading the staff numbers", |tx| {
+            Ok(tx
+                .query(
+                    "SELECT DISTINCT team FROM team_headcount ORDER BY team",
+                    &[],
+                )?
+                .iter()
+                .map(|r| r.get(0))
+                .collect())
         })
     }
 

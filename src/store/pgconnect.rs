@@ -112,6 +112,8 @@ pub(crate) struct Prepared {
     pub config: postgres::Config,
     pub tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
     pub place: String,
+    /// Which CAs are trusted, for messages (None: no TLS).
+    pub trusted: Option<String>,
 }
 
 impl Prepared {
@@ -176,6 +178,7 @@ pub(crate) fn prepare(addr: &ServerAddress) -> Result<Prepared> {
     } else {
         wants_tls
     };
+    let mut trusted = None;
     let connector = if tls {
         let ca = keys
             .root_cert
@@ -189,6 +192,10 @@ pub(crate) fn prepare(addr: &ServerAddress) -> Result<Prepared> {
                     addr.ca_file.clone()
                 }
             });
+        trusted = Some(match &ca {
+            Some(f) => format!("the CA file {}", f.display()),
+            None => "this machine's system CAs".to_string(),
+        });
         let roots = match &ca {
             Some(f) => roots_from_file(f).map_err(|e| failed(&place, "reading the CA file", e))?,
             None => system_roots().map_err(|e| failed(&place, "finding trusted CAs", e))?,
@@ -236,19 +243,23 @@ pub(crate) fn prepare(addr: &ServerAddress) -> Result<Prepared> {
         config,
         tls: connector,
         place,
+        trusted,
     })
 }
 
 /// What went wrong connecting, with what to do where it is a TLS fault.
-pub(crate) fn advice(cause: &str) -> Option<&'static str> {
+pub(crate) fn advice(cause: &str, trusted: Option<&str>) -> Option<String> {
     if cause.contains("UnknownIssuer") || cause.contains("unknown issuer") {
-        Some("the server's certificate is not signed by a CA this terminal trusts: name the CA's certificate file with sslrootcert=FILE in the connection string or ca_file in [server]")
+        Some(format!(
+            "the server's certificate is not signed by a CA this terminal trusts (it trusts {} now): name the file of the CA that signed it with sslrootcert=FILE in the connection string or ca_file in [server]",
+            trusted.unwrap_or("no CA")
+        ))
     } else if cause.contains("NotValidForName") || cause.contains("not valid for name") {
-        Some("the server's certificate does not name the host connected to: connect by the name the certificate gives (or have it reissued with this name)")
+        Some("the server's certificate does not name the host connected to: connect by the name the certificate gives (or have it reissued with this name)".to_string())
     } else if cause.contains("Expired") {
-        Some("the server's certificate has expired: the server's admin renews it")
+        Some("the server's certificate has expired: the server's admin renews it".to_string())
     } else if cause.contains("server does not support TLS") || cause.contains("TLS not supported") {
-        Some("the server does not offer TLS: its admin turns on ssl in postgresql.conf (see docs/deploy.md)")
+        Some("the server does not offer TLS: its admin turns on ssl in postgresql.conf (see docs/deploy.md)".to_string())
     } else {
         None
     }

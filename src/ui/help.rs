@@ -163,6 +163,12 @@ fn help_lines(state: &State) -> Vec<Line<'static>> {
     lines.push(Line::raw(""));
     let body = if state.screen == crate::app::Screen::Huddle {
         text::HUDDLE_HELP_TEXT
+    } else if let Some(k) = &state.kiosk {
+        if k.config.server.is_some() {
+            text::KIOSK_SERVER_HELP_TEXT
+        } else {
+            text::KIOSK_HELP_TEXT
+        }
     } else {
         text::HELP_TEXT
     };
