@@ -70,9 +70,9 @@ fn reflect(t: &tmux::Tmux, said: &str, joy: &str) {
     t.wait_for("What matters to you at work");
     t.literal(said);
     t.wait_for(said);
-    // Each question as its own step, a person's pace apart (an Enter
-    // within about half a second of the last one is not taken: noted on
-    // issue 17's note to look into).
+    // Each question as its own step, a person's pace apart: the kiosk's
+    // burst filter (`[kiosk] burst_ms`, 500 ms) counts the same key pressed
+    // again within half a second once.
     let next = |key: &str, then: &str| {
         let start = Instant::now();
         loop {
