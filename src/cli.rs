@@ -203,6 +203,27 @@ pub enum ServerAction {
     /// free-text threshold, the period kind (from the next period on), the time zone and
     /// each team's staff number. Kiosks delivering to the server read them from there
     Rules(RulesArgs),
+    /// A trust's server holds several wards: list them with their teams, or put teams in a
+    /// ward (as the admin role). Each ward's total is released beside its teams'
+    Wards {
+        /// The ward to put the --team teams in
+        #[arg(long, value_name = "WARD", requires = "team")]
+        ward: Option<String>,
+        /// A team of the ward (give --team once for each)
+        #[arg(long, value_name = "TEAM", requires = "ward")]
+        team: Vec<String>,
+    },
+    /// The trust view from released figures: each ward beside the trust total, then each
+    /// ward's teams (hidden wherever a figure could give a team under k away), as markdown
+    Trust {
+        /// The period, an ISO week (2026-W47) or a month (2026-11)
+        /// [default: the last one released]
+        #[arg(long, value_name = "PERIOD")]
+        period: Option<String>,
+        /// Only this team questionnaire [default: every one released then]
+        #[arg(long, value_name = "ID")]
+        questionnaire: Option<String>,
+    },
     /// Release what has closed, then delete entries older than the retention, by whole
     /// periods (released figures stay; their texts go with the entries)
     Prune {

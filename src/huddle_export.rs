@@ -534,31 +534,64 @@ pub fn ward_markdown(views: &[crate::ward::WardView]) -> String {
             md(&text::ward_heading(&v.title, &v.period))
         ));
         out.push_str(&format!("{}\n\n", text::ward_rules(v.thresholds.k())));
-        let mut head = vec!["Team".to_string(), "Reflections".to_string()];
-        head.extend(v.scores.iter().map(|(_, l)| md(l)));
-        out.push_str(&format!("| {} |\n", head.join(" | ")));
-        out.push_str(&format!(
-            "|{}\n",
-            head.iter()
-                .enumerate()
-                .map(|(i, _)| if i == 0 { " --- |" } else { " ---: |" })
-                .collect::<String>()
-        ));
-        for r in v.teams.iter().chain(std::iter::once(&v.total)) {
-            let name = r
-                .team
-                .as_deref()
-                .map(md)
-                .unwrap_or_else(|| format!("**{}**", text::WARD_TOTAL_ROW));
-            let mut cells = vec![name, r.reflections.to_string()];
-            cells.extend(r.means.iter().map(|m| match m {
-                Ok(x) => fmt_number(*x),
-                Err(h) => md(&h.reason()),
-            }));
-            out.push_str(&format!("| {} |\n", cells.join(" | ")));
-        }
-        out.push('\n');
+        out.push_str(&view_table(v, "Team", text::WARD_TOTAL_ROW));
     }
+    out
+}
+
+/// The trust view as markdown: per questionnaire, each ward's total
+/// beside the trust total, then each ward's teams beside its total.
+pub fn trust_markdown(views: &[crate::trust::TrustView]) -> String {
+    let mut out = String::new();
+    for t in views {
+        let v = &t.view;
+        out.push_str(&format!(
+            "# {}\n\n",
+            md(&text::trust_heading(&v.title, &v.period))
+        ));
+        out.push_str(&format!("{}\n\n", text::trust_rules(v.thresholds.k())));
+        out.push_str(&view_table(v, "Ward", text::TRUST_TOTAL_ROW));
+        for (row, w) in v.teams.iter().zip(&t.wards) {
+            // A ward that is one team has nothing more to show.
+            if w.teams.len() < 2 {
+                continue;
+            }
+            let name = row.team.as_deref().unwrap_or_default();
+            out.push_str(&format!("## {}\n\n", md(name)));
+            out.push_str(&view_table(w, "Team", text::WARD_TOTAL_ROW));
+        }
+    }
+    out
+}
+
+/// One view's table: a row per part (`part` heads the first column) and
+/// the total (`total_label`), counts and score means (or why hidden).
+fn view_table(v: &crate::ward::WardView, part: &str, total_label: &str) -> String {
+    let mut out = String::new();
+    let mut head = vec![part.to_string(), "Reflections".to_string()];
+    head.extend(v.scores.iter().map(|(_, l)| md(l)));
+    out.push_str(&format!("| {} |\n", head.join(" | ")));
+    out.push_str(&format!(
+        "|{}\n",
+        head.iter()
+            .enumerate()
+            .map(|(i, _)| if i == 0 { " --- |" } else { " ---: |" })
+            .collect::<String>()
+    ));
+    for r in v.teams.iter().chain(std::iter::once(&v.total)) {
+        let name = r
+            .team
+            .as_deref()
+            .map(md)
+            .unwrap_or_else(|| format!("**{total_label}**"));
+        let mut cells = vec![name, r.reflections.to_string()];
+        cells.extend(r.means.iter().map(|m| match m {
+            Ok(x) => fmt_number(*x),
+            Err(h) => md(&h.reason()),
+        }));
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    out.push('\n');
     out
 }
 

@@ -28,5 +28,6 @@ pub mod store;
 pub mod team_view;
 pub mod text;
 pub mod trends;
+pub mod trust;
 pub mod ui;
 pub mod ward;

@@ -94,6 +94,38 @@ pub fn run(
             let mut s = PgStore::connect(&addr)?;
             rules(settings, &mut s, asked, out)?;
         }
+        ServerAction::Wards { ward, team } => {
+            let mut s = PgStore::connect(&addr)?;
+            if let Some(w) = ward {
+                let w = w.trim();
+                if w.is_empty() || team.iter().any(|t| t.trim().is_empty()) {
+                    bail!("a ward and its teams need names: --ward \"Ward 7\" --team Days --team Nights");
+                }
+                let teams: Vec<String> = team.iter().map(|t| t.trim().to_string()).collect();
+                s.set_ward(w, &teams)?;
+                writeln!(out, "{}", text::ward_set(w, &teams))?;
+            }
+            let wards = s.wards()?;
+            if wards.is_empty() {
+                writeln!(out, "{}", text::NO_WARDS)?;
+            }
+            for (w, teams) in wards {
+                writeln!(out, "{w}: {}", teams.join(", "))?;
+            }
+        }
+        ServerAction::Trust {
+            period,
+            questionnaire,
+        } => {
+            let mut s = PgStore::connect(&addr)?;
+            trust(
+                settings,
+                &mut s,
+                period.as_deref(),
+                questionnaire.as_deref(),
+                out,
+            )?;
+        }
         ServerAction::Prune { days } => {
             let mut s = PgStore::connect(&addr)?;
             // Nothing is deleted before its period's figures are kept.
@@ -105,6 +137,42 @@ pub fn run(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `joy server trust`: the trust view of one released period (the last
+/// one unless named), per team questionnaire released then.
+fn trust(
+    settings: &Settings,
+    s: &mut PgStore,
+    period: Option<&str>,
+    questionnaire: Option<&str>,
+    out: &mut impl Write,
+) -> Result<()> {
+    let period = match period {
+        Some(p) => crate::period::Period::parse(p)?,
+        None => match s.released_periods(crate::ward::WARD_TOTAL)?.first() {
+            Some(p) => *p,
+            None => bail!("{}", text::NO_WARD_RELEASE),
+        },
+    };
+    let mut ids = s.team_questionnaires_released(period)?;
+    if let Some(only) = questionnaire {
+        ids.retain(|id| id == only);
+    }
+    if ids.is_empty() {
+        bail!("{}", text::ward_nothing_for(&period.to_string(), None));
+    }
+    let t = crate::anonymity::Thresholds::reader(&settings.huddle);
+    let mut views = Vec::new();
+    for id in ids {
+        if let (Some(total), wards) = s.trust_period(&id, period)? {
+            views.push(crate::trust::view(&total, &wards, t));
+        }
+    }
+    out.write_all(
+        text::safe_for_terminal(&crate::huddle_export::trust_markdown(&views)).as_bytes(),
+    )?;
+    Ok(())
 }
 
 /// Release every closed period by the server's clock, saying what.

@@ -1288,6 +1288,32 @@ pub const WARD_PANEL: &str = "Ward: every team";
 
 /// The ward total's row.
 pub const WARD_TOTAL_ROW: &str = "Ward total";
+pub const TRUST_TOTAL_ROW: &str = "Trust total";
+pub const NO_WARDS: &str = "No wards are set up on this server: every team stands as a ward of its own. Put teams in a ward with --ward WARD --team TEAM.";
+pub fn ward_set(ward: &str, teams: &[String]) -> String {
+    format!(
+        "{} now in {ward} (periods released before keep the teams they had).",
+        teams.join(", ")
+    )
+}
+
+pub fn trust_heading(title: &str, period: &crate::period::Period) -> String {
+    format!(
+        "Trust view: {title}, {} {period} ({} to {})",
+        period.kind().as_str(),
+        period.first_day().format("%-d %b"),
+        period.last_day().format("%-d %b %Y")
+    )
+}
+
+/// How the trust view hides.
+pub fn trust_rules(k: usize) -> String {
+    format!(
+        "Anonymous: every figure comes from at least {k} reflections. Each ward is shown as its own \
+         ward view shows its total, and each team as its huddle shows it; where the trust total \
+         minus what is shown would give a hidden team away, the total's figure is hidden."
+    )
+}
 
 /// How the ward view hides.
 pub fn ward_rules(k: usize) -> String {

@@ -128,6 +128,8 @@ fn each_role_reads_only_what_it_may() {
         "COPY entry TO STDOUT",
         "COPY (SELECT answers FROM entry) TO STDOUT",
         "SELECT * FROM questionnaire_def",
+        "SELECT * FROM team_questionnaire",
+        "INSERT INTO team_questionnaire VALUES ('Ward 8', 'q')",
         "SELECT joy_submit(1, 'Ward 7', 'q', '1', 'h', '', now(), false, '[]', '[]', true, 'UTC')",
         "UPDATE team_release SET reflections = 99",
         "DELETE FROM team_release",

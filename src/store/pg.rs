@@ -210,6 +210,61 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION joy_submit(bigint, text, text, text, text, text, timestamptz, boolean, jsonb, jsonb, boolean, text) FROM PUBLIC;
 "#,
+    r#"
+-- Which teams answered which questionnaires, kept beside the entries (a
+-- statement trigger adds what an insert brings): listing a ward's teams
+-- reads this small table, never millions of entries.
+CREATE TABLE team_questionnaire (
+    team text NOT NULL,
+    questionnaire_id text NOT NULL,
+    PRIMARY KEY (team, questionnaire_id)
+);
+INSERT INTO team_questionnaire
+    SELECT DISTINCT team, questionnaire_id FROM entry WHERE team IS NOT NULL;
+CREATE FUNCTION joy_note_teams() RETURNS trigger LANGUAGE plpgsql
+SET search_path = public, pg_temp AS $$
+BEGIN
+    INSERT INTO team_questionnaire (team, questionnaire_id)
+        SELECT DISTINCT team, questionnaire_id FROM new_entries WHERE team IS NOT NULL
+        ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER entry_notes_teams AFTER INSERT ON entry
+    REFERENCING NEW TABLE AS new_entries
+    FOR EACH STATEMENT EXECUTE FUNCTION joy_note_teams();
+CREATE OR REPLACE FUNCTION joy_teams(p_questionnaire text)
+RETURNS SETOF text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT team FROM team_questionnaire
+        WHERE p_questionnaire IS NULL OR questionnaire_id = p_questionnaire
+    UNION SELECT team FROM team_action WHERE p_questionnaire IS NULL
+    ORDER BY 1
+$$;
+CREATE OR REPLACE FUNCTION joy_team_questionnaires(p_team text)
+RETURNS SETOF text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT questionnaire_id FROM team_questionnaire WHERE team = p_team ORDER BY 1
+$$;
+REVOKE ALL ON team_questionnaire FROM PUBLIC;
+-- The ward view reads one period's releases across teams.
+CREATE INDEX team_release_by_period ON team_release (questionnaire_id, period);
+-- A trust's server holds several wards: each team belongs to one (set by
+-- the admin). At a period's close each ward's total is released beside
+-- its teams', with the teams it was made of, for the trust view.
+CREATE TABLE ward_team (
+    team text PRIMARY KEY,
+    ward text NOT NULL CHECK (ward <> '')
+);
+CREATE TABLE ward_release (
+    ward text NOT NULL,
+    questionnaire_id text NOT NULL,
+    period text NOT NULL,
+    released_on date NOT NULL,
+    reflections integer NOT NULL,
+    teams text[] NOT NULL,
+    figures text NOT NULL,
+    PRIMARY KEY (ward, questionnaire_id, period)
+);
+CREATE INDEX ward_release_by_period ON ward_release (questionnaire_id, period);
+"#,
 ];
 
 /// The schema version this build knows (the last migration's number).
@@ -232,7 +287,7 @@ GRANT SELECT ON schema_migrations, setting, team_rules, period_rule, team_headco
     TO {P}_terminal, {P}_huddle;
 GRANT EXECUTE ON FUNCTION joy_submit(bigint, text, text, text, text, text, timestamptz, boolean, jsonb, jsonb, boolean, text)
     TO {P}_terminal, {P}_admin;
-GRANT SELECT ON team_release TO {P}_huddle;
+GRANT SELECT ON team_release, ward_release, ward_team TO {P}_huddle;
 GRANT SELECT, INSERT ON team_action TO {P}_huddle;
 GRANT SELECT, INSERT, DELETE ON team_action_version TO {P}_huddle;
 GRANT USAGE ON SEQUENCE team_action_id_seq, team_action_version_seq_seq TO {P}_huddle;
@@ -402,10 +457,28 @@ fn release_of(figures: &str, texts: Option<String>) -> Option<Release> {
     Some(join_texts(release, texts))
 }
 
-fn releases_where(tx: &mut Transaction, team: &str, q: &str) -> Pg<Vec<(Period, Release)>> {
+/// `team`'s releases of `q` whose periods `wanted` keeps: the periods are
+/// read first and only the releases kept are read whole (a ward with years
+/// of releases parses only the few a view shows).
+fn releases_where(
+    tx: &mut Transaction,
+    team: &str,
+    q: &str,
+    wanted: impl Fn(Period) -> bool,
+) -> Pg<Vec<(Period, Release)>> {
+    let keep: Vec<String> = tx
+        .query(
+            "SELECT period FROM team_release WHERE team = $1 AND questionnaire_id = $2",
+            &[&team, &q],
+        )?
+        .into_iter()
+        .map(|r| r.get::<_, String>(0))
+        .filter(|p| Period::parse(p).is_ok_and(&wanted))
+        .collect();
     let rows = tx.query(
-        "SELECT period, figures, texts FROM team_release WHERE team = $1 AND questionnaire_id = $2",
-        &[&team, &q],
+        "SELECT period, figures, texts FROM team_release
+         WHERE team = $1 AND questionnaire_id = $2 AND period = ANY($3)",
+        &[&team, &q, &keep],
     )?;
     Ok(rows
         .into_iter()
@@ -704,6 +777,190 @@ impl PgStore {
         })
     }
 
+    /// Put `teams` in `ward` (a trust's server holds several wards; a team
+    /// belongs to one). Releases made before keep the teams they had.
+    pub fn set_ward(&mut self, ward: &str, teams: &[String]) -> Result<()> {
+        self.tx("setting a ward's teams", |tx| {
+            for team in teams {
+                tx.execute(
+                    "INSERT INTO ward_team (team, ward) VALUES ($1, $2)
+                     ON CONFLICT (team) DO UPDATE SET ward = excluded.ward",
+                    &[team, &ward],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The wards and their teams, by name.
+    pub fn wards(&mut self) -> Result<Vec<(String, Vec<String>)>> {
+        self.tx("reading the wards", |tx| {
+            let mut out: Vec<(String, Vec<String>)> = Vec::new();
+            for r in tx.query("SELECT ward, team FROM ward_team ORDER BY ward, team", &[])? {
+                let (w, t): (String, String) = (r.get(0), r.get(1));
+                match out.last_mut() {
+                    Some((last, teams)) if *last == w => teams.push(t),
+                    _ => out.push((w, vec![t])),
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Release each ward's total of every closed period not yet released
+    /// for it (after its teams'), with the teams it was made of. Returns
+    /// how many were released.
+    fn release_wards(
+        &mut self,
+        today: NaiveDate,
+        t: Thresholds,
+        fallback: &[Questionnaire],
+    ) -> Result<usize> {
+        let groups: Vec<(String, String, String)> =
+            self.tx("finding closed ward periods", |tx| {
+                Ok(tx
+                    .query(
+                        "SELECT DISTINCT w.ward, e.questionnaire_id, e.period
+                     FROM entry e JOIN ward_team w ON w.team = e.team
+                     WHERE e.period IS NOT NULL
+                       AND NOT EXISTS (SELECT 1 FROM ward_release r WHERE r.ward = w.ward
+                            AND r.questionnaire_id = e.questionnaire_id AND r.period = e.period)
+                     ORDER BY 1, 2, 3",
+                        &[],
+                    )?
+                    .into_iter()
+                    .map(|r| (r.get(0), r.get(1), r.get(2)))
+                    .collect())
+            })?;
+        let mut released = 0;
+        for (ward, q, period) in groups {
+            let Ok(p) = Period::parse(&period) else {
+                continue;
+            };
+            if !p.closed_by(today) {
+                continue;
+            }
+            let seed = crate::anonymity::os_seed();
+            let done = self.tx("releasing a ward's period", |tx| {
+                tx.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext($1))",
+                    &[&format!("ward\u{1f}{ward}\u{1f}{q}\u{1f}{period}")],
+                )?;
+                let already = tx
+                    .query_opt(
+                        "SELECT 1 FROM ward_release WHERE ward = $1 AND questionnaire_id = $2 AND period = $3",
+                        &[&ward, &q, &period],
+                    )?
+                    .is_some();
+                if already {
+                    return Ok(false);
+                }
+                let teams: Vec<String> = tx
+                    .query(
+                        "SELECT DISTINCT e.team FROM entry e JOIN ward_team w ON w.team = e.team
+                         WHERE w.ward = $1 AND e.questionnaire_id = $2 AND e.period = $3 ORDER BY 1",
+                        &[&ward, &q, &period],
+                    )?
+                    .into_iter()
+                    .map(|r| r.get(0))
+                    .collect();
+                let mut rows = Vec::new();
+                for team in &teams {
+                    rows.extend(reflections(tx, team, &q, &period)?);
+                }
+                let defs = definitions(tx, &rows, &q, fallback)?;
+                let Some(kept) = prepare_release(&defs, &ward, p, &rows, t, today, seed, None)?
+                else {
+                    return Ok(false);
+                };
+                // A ward's texts are its teams': never kept twice.
+                tx.execute(
+                    "INSERT INTO ward_release (ward, questionnaire_id, period, released_on, reflections, teams, figures)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    &[
+                        &ward,
+                        &q,
+                        &period,
+                        &today,
+                        &(kept.reflections as i32),
+                        &teams,
+                        &kept.figures,
+                    ],
+                )?;
+                Ok(true)
+            })?;
+            released += usize::from(done);
+        }
+        Ok(released)
+    }
+
+    /// A released period of `q` across the trust: the trust total and each
+    /// ward's total with its teams' releases (the teams it was made of at
+    /// its release; a team in no ward stands as a ward of its own).
+    pub fn trust_period(
+        &mut self,
+        q: &str,
+        period: Period,
+    ) -> Result<(Option<Release>, Vec<crate::trust::WardReleases>)> {
+        self.tx("reading the trust's period", |tx| {
+            let p = period.to_string();
+            let mut total = None;
+            let mut teams: BTreeMap<String, Release> = BTreeMap::new();
+            for r in tx.query(
+                "SELECT team, figures, texts FROM team_release WHERE questionnaire_id = $1 AND period = $2",
+                &[&q, &p],
+            )? {
+                let team: String = r.get(0);
+                let release = release_of(r.get(1), r.get(2));
+                if team == crate::ward::WARD_TOTAL {
+                    total = release;
+                } else if let Some(rel) = release {
+                    teams.insert(team, rel);
+                }
+            }
+            let mut wards = Vec::new();
+            for r in tx.query(
+                "SELECT ward, teams, figures FROM ward_release WHERE questionnaire_id = $1 AND period = $2 ORDER BY ward",
+                &[&q, &p],
+            )? {
+                let (ward, members, figures): (String, Vec<String>, String) =
+                    (r.get(0), r.get(1), r.get(2));
+                let Some(total) = release_of(&figures, None) else {
+                    continue;
+                };
+                let mine: Vec<Release> = members.iter().filter_map(|t| teams.remove(t)).collect();
+                wards.push(crate::trust::WardReleases {
+                    ward,
+                    total,
+                    teams: mine,
+                });
+            }
+            // Teams in no ward's release: each a ward of its own.
+            for (team, rel) in teams {
+                wards.push(crate::trust::WardReleases {
+                    ward: team,
+                    total: rel.clone(),
+                    teams: vec![rel],
+                });
+            }
+            Ok((total, wards))
+        })
+    }
+
+    /// The questionnaires released for the trust (or ward) total in `period`.
+    pub fn team_questionnaires_released(&mut self, period: Period) -> Result<Vec<String>> {
+        self.tx("reading what was released", |tx| {
+            Ok(tx
+                .query(
+                    "SELECT questionnaire_id FROM team_release WHERE team = '' AND period = $1 ORDER BY 1",
+                    &[&period.to_string()],
+                )?
+                .into_iter()
+                .map(|r| r.get(0))
+                .collect())
+        })
+    }
+
     /// Every team with a staff number recorded (with reflections or not).
     pub fn headcount_teams(&mut self) -> Result<Vec<String>> {
         self.tx("reading the staff numbers", |tx| {
@@ -865,9 +1122,11 @@ impl TeamStore for PgStore {
         period: Period,
     ) -> Result<PeriodView> {
         self.tx("reading a team's period", |tx| {
-            let all = releases_where(tx, team, questionnaire)?;
             let start = period.first_day();
             let from = start - chrono::Duration::days(31 * crate::huddle::TREND_PERIODS as i64);
+            let all = releases_where(tx, team, questionnaire, |p| {
+                p == period || (p.first_day() < start && p.last_day() >= from)
+            })?;
             let mut mine = None;
             let mut earlier = Vec::new();
             for (p, r) in all {
@@ -1008,6 +1267,7 @@ impl TeamStore for PgStore {
             })?;
             report.count(team, q, p, done);
         }
+        report.wards = self.release_wards(today, t, fallback)?;
         Ok(report)
     }
 

@@ -278,6 +278,8 @@ pub struct ReleaseReport {
     pub released: Vec<(String, String, Period)>,
     /// Ward totals released now (one per questionnaire and period).
     pub ward_totals: usize,
+    /// On a trust's server: the totals of its wards released now.
+    pub wards: usize,
     /// Closed periods that could not be released: no definition of their
     /// questionnaire is kept or given (they stay until one is).
     pub no_definition: Vec<(String, String, Period)>,

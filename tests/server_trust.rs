@@ -1,0 +1,142 @@
+//! Issue 17, §2: a trust's server with several wards, and the trust view
+//! from released figures. North has teams A (9 reflections) and B (2);
+//! South has C (9), D (3) and E (3). North's own ward view hides its total
+//! (it minus A is B); the trust view hides North's row too, and the trust
+//! total, which minus South minus A would be B again. Read as the huddle
+//! role, by the library and by `joy server trust`.
+
+mod server;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use joy_kiosk::anonymity::{Hidden, Thresholds};
+use joy_kiosk::demo::Rng;
+use joy_kiosk::period::{Period, PeriodKind};
+use joy_kiosk::questionnaire::Catalog;
+use joy_kiosk::reflection_gen;
+use joy_kiosk::store::outbox::OutboxEntry;
+use joy_kiosk::store::pg::PgStore;
+use joy_kiosk::store::TeamStore;
+
+#[test]
+fn the_trust_view_shows_wards_side_by_side_and_gives_no_team_away() {
+    let (conn, name) = server::fresh_named_database();
+    let mut admin = PgStore::init(&conn, &name).unwrap_or_else(|e| panic!("{e}"));
+    postgres::Client::connect(&conn, postgres::NoTls)
+        .unwrap()
+        .batch_execute(&format!(
+            "CREATE ROLE {name}_hh LOGIN IN ROLE {name}_huddle;
+             CREATE ROLE {name}_tt LOGIN IN ROLE {name}_terminal;"
+        ))
+        .unwrap();
+    admin.set_time_zone(chrono_tz::Europe::London).unwrap();
+    admin
+        .set_ward("North", &["A".to_string(), "B".to_string()])
+        .unwrap();
+    admin
+        .set_ward("South", &["C".into(), "D".into(), "E".into()])
+        .unwrap();
+
+    let cat = Catalog::bundled();
+    let q = cat.get("team-reflection").unwrap();
+    let mut rng = Rng::new(31);
+    let day = NaiveDate::from_ymd_opt(2026, 11, 17).unwrap();
+    let mut n = 0;
+    let mut entries = Vec::new();
+    for (team, count) in [("A", 9), ("B", 2), ("C", 9), ("D", 3), ("E", 3)] {
+        for _ in 0..count {
+            let a = reflection_gen::answers(q, rng.unit(), &mut rng, |_| String::new());
+            let c = reflection_gen::checkin(q, &a, team, PeriodKind::Week, day);
+            n += 1;
+            entries.push((n, OutboxEntry::of(&c, c.completed_at)));
+        }
+    }
+    admin.submit_day(&entries).unwrap();
+    let closed = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+    let report = admin
+        .release_closed(closed, &[], Thresholds::default())
+        .unwrap();
+    assert_eq!((report.released.len(), report.wards), (5, 2), "{report:?}");
+
+    // Moving a team later changes no release: each keeps its teams.
+    admin.set_ward("South", &["B".to_string()]).unwrap();
+
+    let huddle = server::as_user(&conn, &format!("{name}_hh"));
+    let mut h = PgStore::connect(huddle.as_str()).unwrap();
+    let week = Period::containing(PeriodKind::Week, day);
+    let (total, wards) = h.trust_period("team-reflection", week).unwrap();
+    let total = total.expect("the trust total");
+    assert_eq!(total.reflections, 26);
+    let names: Vec<(String, Vec<String>)> = wards
+        .iter()
+        .map(|w| {
+            (
+                w.ward.clone(),
+                w.teams.iter().map(|t| t.team.clone()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            ("North".to_string(), vec!["A".to_string(), "B".to_string()]),
+            (
+                "South".to_string(),
+                vec!["C".to_string(), "D".to_string(), "E".to_string()]
+            ),
+        ]
+    );
+    let v = joy_kiosk::trust::view(&total, &wards, Thresholds::default());
+    let row = |w: &str| {
+        v.view
+            .teams
+            .iter()
+            .find(|r| r.team.as_deref() == Some(w))
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(row("North").means[0], Err(Hidden::Complementary));
+    assert!(row("South").means[0].is_ok());
+    assert_eq!(v.view.total.means[0], Err(Hidden::Complementary));
+
+    // The same through the command, as the huddle role.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(["server", "trust", "--url", &huddle, "--period", "2026-W47"])
+        .env("XDG_CONFIG_HOME", "/nonexistent-joy-config")
+        .env_remove("JOY_CONFIG")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains("| North | 11 |"), "{out}");
+    assert!(out.contains("| South | 15 |"), "{out}");
+    assert!(out.contains("**Trust total** | 26 |"), "{out}");
+    assert!(out.contains("## South"), "{out}");
+
+    // A terminal reads no release, of a ward or a team.
+    let terminal = server::as_user(&conn, &format!("{name}_tt"));
+    let mut t = postgres::Client::connect(&terminal, postgres::NoTls).unwrap();
+    for sql in [
+        "SELECT * FROM ward_release",
+        "SELECT * FROM team_release",
+        "INSERT INTO ward_team VALUES ('X', 'North')",
+    ] {
+        let e = t
+            .batch_execute(sql)
+            .err()
+            .and_then(|e| e.as_db_error().map(|d| d.message().to_string()))
+            .unwrap_or_default();
+        assert!(e.contains("permission denied"), "{sql}: {e}");
+    }
+    // The huddle role reads releases but cannot move a team.
+    let mut hh = postgres::Client::connect(&huddle, postgres::NoTls).unwrap();
+    let e = hh
+        .batch_execute("INSERT INTO ward_team VALUES ('X', 'North')")
+        .err()
+        .and_then(|e| e.as_db_error().map(|d| d.message().to_string()))
+        .unwrap_or_default();
+    assert!(e.contains("permission denied"), "{e}");
+}
