@@ -203,15 +203,23 @@ pub enum ServerAction {
     /// free-text threshold, the period kind (from the next period on), the time zone and
     /// each team's staff number. Kiosks delivering to the server read them from there
     Rules(RulesArgs),
+    /// Move a ward's history from its database file (--db) to a new ward database on the
+    /// server, all or nothing (as its owner or admin role): rules, staff numbers, anonymous
+    /// entries, releases and actions. Personal check-ins and private histories stay behind
+    Import,
     /// A trust's server holds several wards: list them with their teams, or put teams in a
     /// ward (as the admin role). Each ward's total is released beside its teams'
     Wards {
-        /// The ward to put the --team teams in
-        #[arg(long, value_name = "WARD", requires = "team")]
+        /// The ward to put the --team teams in, or to let --reader read
+        #[arg(long, value_name = "WARD")]
         ward: Option<String>,
         /// A team of the ward (give --team once for each)
         #[arg(long, value_name = "TEAM", requires = "ward")]
         team: Vec<String>,
+        /// A role (a member of PREFIX_reader) that reads this ward only: its released
+        /// figures, total, teams and actions, and nothing of another ward
+        #[arg(long, value_name = "ROLE", requires = "ward")]
+        reader: Option<String>,
     },
     /// The trust view from released figures: each ward beside the trust total, then each
     /// ward's teams (hidden wherever a figure could give a team under k away), as markdown

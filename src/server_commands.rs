@@ -94,16 +94,45 @@ pub fn run(
             let mut s = PgStore::connect(&addr)?;
             rules(settings, &mut s, asked, out)?;
         }
-        ServerAction::Wards { ward, team } => {
+        ServerAction::Import => {
+            if !settings.db.exists() {
+                bail!(
+                    "{}",
+                    text::no_terminal_database(&settings.db.display().to_string())
+                );
+            }
+            let mut local = crate::store::Store::open_read_only(&settings.db)?;
+            let h = local.handover()?;
+            let mut s = PgStore::connect(&addr)?;
+            let (entries, releases, actions) = s.import_handover(&h)?;
+            writeln!(
+                out,
+                "{}",
+                text::imported(entries, releases, actions, h.demo_left)
+            )?;
+            if local.outbox_status()?.waiting > 0 {
+                writeln!(out, "{}", text::IMPORT_OUTBOX_WAITS)?;
+            }
+        }
+        ServerAction::Wards { ward, team, reader } => {
             let mut s = PgStore::connect(&addr)?;
             if let Some(w) = ward {
                 let w = w.trim();
                 if w.is_empty() || team.iter().any(|t| t.trim().is_empty()) {
                     bail!("a ward and its teams need names: --ward \"Ward 7\" --team Days --team Nights");
                 }
-                let teams: Vec<String> = team.iter().map(|t| t.trim().to_string()).collect();
-                s.set_ward(w, &teams)?;
-                writeln!(out, "{}", text::ward_set(w, &teams))?;
+                if team.is_empty() && reader.is_none() {
+                    bail!("--ward needs --team (teams to put in it) or --reader (a role that reads it)");
+                }
+                if !team.is_empty() {
+                    let teams: Vec<String> = team.iter().map(|t| t.trim().to_string()).collect();
+                    s.set_ward(w, &teams)?;
+                    writeln!(out, "{}", text::ward_set(w, &teams))?;
+                }
+                if let Some(role) = reader {
+                    s.add_ward_reader(w, role.trim())?;
+                    writeln!(out, "{}", text::ward_reader_set(w, role.trim()))?;
+                }
             }
             let wards = s.wards()?;
             if wards.is_empty() {
@@ -111,6 +140,9 @@ pub fn run(
             }
             for (w, teams) in wards {
                 writeln!(out, "{w}: {}", teams.join(", "))?;
+            }
+            for (role, w) in s.ward_readers()? {
+                writeln!(out, "{}", text::ward_reader_line(&role, &w))?;
             }
         }
         ServerAction::Trust {
@@ -150,7 +182,7 @@ fn trust(
 ) -> Result<()> {
     let period = match period {
         Some(p) => crate::period::Period::parse(p)?,
-        None => match s.released_periods(crate::ward::WARD_TOTAL)?.first() {
+        None => match s.released_trust_periods()?.first() {
             Some(p) => *p,
             None => bail!("{}", text::NO_WARD_RELEASE),
         },
@@ -164,14 +196,24 @@ fn trust(
     }
     let t = crate::anonymity::Thresholds::reader(&settings.huddle);
     let mut views = Vec::new();
+    let mut ward_views = Vec::new();
     for id in ids {
-        if let (Some(total), wards) = s.trust_period(&id, period)? {
-            views.push(crate::trust::view(&total, &wards, t));
+        match s.trust_period(&id, period)? {
+            (Some(total), wards) => views.push(crate::trust::view(&total, &wards, t)),
+            // A role that reads some wards only: each of them, no total.
+            (None, wards) => ward_views.extend(
+                wards
+                    .iter()
+                    .map(|w| crate::ward::view(&w.total, &w.teams, t)),
+            ),
         }
     }
-    out.write_all(
-        text::safe_for_terminal(&crate::huddle_export::trust_markdown(&views)).as_bytes(),
-    )?;
+    let body = if views.is_empty() {
+        crate::huddle_export::ward_markdown(&ward_views)
+    } else {
+        crate::huddle_export::trust_markdown(&views)
+    };
+    out.write_all(text::safe_for_terminal(&body).as_bytes())?;
     Ok(())
 }
 

@@ -1290,6 +1290,16 @@ pub const WARD_PANEL: &str = "Ward: every team";
 pub const WARD_TOTAL_ROW: &str = "Ward total";
 pub const TRUST_TOTAL_ROW: &str = "Trust total";
 pub const NO_WARDS: &str = "No wards are set up on this server: every team stands as a ward of its own. Put teams in a ward with --ward WARD --team TEAM.";
+pub fn ward_reader_set(ward: &str, role: &str) -> String {
+    format!("{role} now reads {ward} (and no other ward, unless listed for it too).")
+}
+pub fn ward_reader_line(role: &str, ward: &str) -> String {
+    if ward == "*" {
+        format!("{role} reads every ward and the trust total")
+    } else {
+        format!("{role} reads {ward}")
+    }
+}
 pub fn ward_set(ward: &str, teams: &[String]) -> String {
     format!(
         "{} now in {ward} (periods released before keep the teams they had).",
@@ -1450,6 +1460,23 @@ pub const SERVER_URL_MISSING: &str = "which server? Give --url (a connection str
 pub fn no_terminal_database(db: &str) -> String {
     format!("there is no database at {db} to deliver from: give the kiosk's with --db")
 }
+pub fn imported(entries: usize, releases: usize, actions: usize, demo: usize) -> String {
+    let mut s = format!(
+        "Imported {}, {} and {} into the server (personal check-ins and private histories stay in the file).",
+        count(entries, "anonymous entry", "anonymous entries"),
+        count(releases, "release", "releases"),
+        count(actions, "action", "actions")
+    );
+    if demo > 0 {
+        s.push_str(&format!(
+            " {} left behind.",
+            count(demo, "demo entry was", "demo entries were")
+        ));
+    }
+    s
+}
+pub const IMPORT_OUTBOX_WAITS: &str =
+    "This file's outbox still holds entries for the server: `joy server deliver` sends them (whole past days).";
 pub fn waiting_for_day_end(n: usize) -> String {
     format!(
         "{} of today wait until the day is over (only whole past days are sent).",

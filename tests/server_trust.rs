@@ -140,3 +140,162 @@ fn the_trust_view_shows_wards_side_by_side_and_gives_no_team_away() {
         .unwrap_or_default();
     assert!(e.contains("permission denied"), "{e}");
 }
+
+/// A huddle screen limited to one ward of a trust's server (a member of
+/// `<prefix>_reader` listed for North) reads North and nothing else: not
+/// a release, a total, a team name, a count of an open period or an action
+/// of South, nor the trust total; and it cannot record an action for
+/// South. Every road is tried.
+#[test]
+fn a_reader_of_one_ward_reads_nothing_of_another() {
+    let (conn, name) = server::fresh_named_database();
+    let mut admin = PgStore::init(&conn, &name).unwrap_or_else(|e| panic!("{e}"));
+    postgres::Client::connect(&conn, postgres::NoTls)
+        .unwrap()
+        .batch_execute(&format!(
+            "CREATE ROLE {name}_north LOGIN IN ROLE {name}_reader;"
+        ))
+        .unwrap();
+    admin.set_time_zone(chrono_tz::Europe::London).unwrap();
+    admin.set_ward("North", &["A".into(), "B".into()]).unwrap();
+    admin.set_ward("South", &["C".into(), "D".into()]).unwrap();
+    // The admin role's command, as the DBA would run it.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args([
+            "server",
+            "wards",
+            "--url",
+            &conn,
+            "--ward",
+            "North",
+            "--reader",
+            &format!("{name}_north"),
+        ])
+        .env("XDG_CONFIG_HOME", "/nonexistent-joy-config")
+        .env_remove("JOY_CONFIG")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains(&format!("{name}_north reads North")));
+
+    let cat = Catalog::bundled();
+    let q = cat.get("team-reflection").unwrap();
+    let mut rng = Rng::new(41);
+    let day = NaiveDate::from_ymd_opt(2026, 11, 17).unwrap();
+    let mut entries = Vec::new();
+    let mut n = 0;
+    for team in ["A", "B", "C", "D"] {
+        for _ in 0..6 {
+            let a = reflection_gen::answers(q, rng.unit(), &mut rng, |_| String::new());
+            let c = reflection_gen::checkin(q, &a, team, PeriodKind::Week, day);
+            n += 1;
+            entries.push((n, OutboxEntry::of(&c, c.completed_at)));
+        }
+    }
+    admin.submit_day(&entries).unwrap();
+    admin
+        .release_closed(
+            Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap(),
+            &[],
+            Thresholds::default(),
+        )
+        .unwrap();
+    // An open week for C too, to count.
+    let later = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let a = reflection_gen::answers(q, 0.5, &mut rng, |_| String::new());
+    let c = reflection_gen::checkin(q, &a, "C", PeriodKind::Week, later);
+    admin
+        .submit_day(&[(999, OutboxEntry::of(&c, c.completed_at))])
+        .unwrap();
+    admin
+        .add_action(
+            &joy_kiosk::model::NewAction {
+                team: "C".into(),
+                action: "South's own action".into(),
+                owner: String::new(),
+                review_on: None,
+                pebble: String::new(),
+                scope: None,
+            },
+            day,
+        )
+        .unwrap();
+
+    let north = server::as_user(&conn, &format!("{name}_north"));
+    let mut raw = postgres::Client::connect(&north, postgres::NoTls).unwrap();
+    let texts = |raw: &mut postgres::Client, sql: &str| -> Vec<String> {
+        raw.query(sql, &[])
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .iter()
+            .map(|r| r.get::<_, String>(0))
+            .collect()
+    };
+    assert_eq!(
+        texts(
+            &mut raw,
+            "SELECT DISTINCT team FROM team_release ORDER BY 1"
+        ),
+        vec!["A", "B"],
+        "no trust total, no South team"
+    );
+    assert_eq!(
+        texts(&mut raw, "SELECT ward FROM ward_release"),
+        vec!["North"]
+    );
+    assert_eq!(
+        texts(&mut raw, "SELECT team FROM ward_team ORDER BY 1"),
+        vec!["A", "B"]
+    );
+    assert_eq!(texts(&mut raw, "SELECT joy_teams(NULL)"), vec!["A", "B"]);
+    assert!(texts(&mut raw, "SELECT joy_team_questionnaires('C')").is_empty());
+    assert!(texts(&mut raw, "SELECT a.team FROM team_action a").is_empty());
+    let count: i64 = raw
+        .query_one(
+            "SELECT joy_period_count('C', 'team-reflection', '2026-W48')",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(count, 0, "an open period of South is not counted for North");
+    let e = raw
+        .batch_execute("INSERT INTO team_action (team, created_on) VALUES ('C', '2026-11-17')")
+        .err()
+        .and_then(|e| e.as_db_error().map(|d| d.message().to_string()))
+        .unwrap_or_default();
+    assert!(e.contains("row-level security"), "{e}");
+    for sql in [
+        "SELECT * FROM ward_reader",
+        "SELECT * FROM entry",
+        "DELETE FROM ward_reader",
+        "SELECT joy_reads_ward('postgres', 'South')",
+    ] {
+        let e = raw
+            .batch_execute(sql)
+            .err()
+            .and_then(|e| e.as_db_error().map(|d| d.message().to_string()))
+            .unwrap_or_default();
+        assert!(e.contains("permission denied"), "{sql}: {e}");
+    }
+
+    // Its own ward is all there: the trust command shows North only.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(["server", "trust", "--url", &north])
+        .env("XDG_CONFIG_HOME", "/nonexistent-joy-config")
+        .env_remove("JOY_CONFIG")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        out.contains("| A | 6 |") && out.contains("| B | 6 |"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("| C |") && !out.contains("Trust total"),
+        "{out}"
+    );
+}

@@ -4,6 +4,7 @@
 
 pub mod checkpoint;
 pub mod export;
+pub mod handover;
 mod health;
 pub mod history;
 pub mod kiosk;

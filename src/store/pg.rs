@@ -265,6 +265,80 @@ CREATE TABLE ward_release (
 );
 CREATE INDEX ward_release_by_period ON ward_release (questionnaire_id, period);
 "#,
+    r#"
+-- Who may read which ward (row-level security): a role listed with a ward
+-- (or '*', every ward and the trust total) reads that ward's releases,
+-- ward totals, team list and actions, and nothing of any other ward.
+-- Functions that count or list for a huddle ask the same of the login.
+CREATE TABLE ward_reader (
+    role text NOT NULL,
+    ward text NOT NULL,
+    PRIMARY KEY (role, ward)
+);
+REVOKE ALL ON ward_reader FROM PUBLIC;
+CREATE FUNCTION joy_reads_ward(p_user name, p_ward text)
+RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT EXISTS (
+        SELECT 1 FROM ward_reader r JOIN pg_roles g ON g.rolname = r.role
+        WHERE (r.ward = '*' OR r.ward = p_ward) AND pg_has_role(p_user, g.oid, 'MEMBER'))
+$$;
+-- A team's ward (a team in no ward is a ward of its own); '' is the
+-- trust total, for '*' readers only.
+CREATE FUNCTION joy_reads_team(p_user name, p_team text)
+RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT joy_reads_ward(p_user, CASE WHEN p_team = '' THEN '*'
+        ELSE coalesce((SELECT ward FROM ward_team WHERE team = p_team), p_team) END)
+$$;
+-- What the login may read (the policies' test; a login may ask it only
+-- of itself).
+CREATE FUNCTION joy_may_read_team(p_team text)
+RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT joy_reads_team(session_user, p_team)
+$$;
+CREATE FUNCTION joy_may_read_ward(p_ward text)
+RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT joy_reads_ward(session_user, p_ward)
+$$;
+REVOKE EXECUTE ON FUNCTION joy_may_read_team(text), joy_may_read_ward(text) FROM PUBLIC;
+ALTER TABLE team_release ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_ward ON team_release USING (joy_may_read_team(team))
+    WITH CHECK (joy_may_read_team(team));
+ALTER TABLE ward_release ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_ward ON ward_release USING (joy_may_read_ward(ward))
+    WITH CHECK (joy_may_read_ward(ward));
+ALTER TABLE ward_team ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_ward ON ward_team USING (joy_may_read_ward(ward))
+    WITH CHECK (joy_may_read_ward(ward));
+ALTER TABLE team_action ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_ward ON team_action USING (joy_may_read_team(team))
+    WITH CHECK (joy_may_read_team(team));
+ALTER TABLE team_action_version ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_ward ON team_action_version
+    USING (EXISTS (SELECT 1 FROM team_action a WHERE a.id = action_id))
+    WITH CHECK (EXISTS (SELECT 1 FROM team_action a WHERE a.id = action_id));
+CREATE OR REPLACE FUNCTION joy_period_count(p_team text, p_questionnaire text, p_period text)
+RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT CASE WHEN joy_reads_team(session_user, p_team) THEN
+        (SELECT count(*) FROM entry
+         WHERE team = p_team AND questionnaire_id = p_questionnaire AND period = p_period)
+    ELSE 0 END
+$$;
+CREATE OR REPLACE FUNCTION joy_teams(p_questionnaire text)
+RETURNS SETOF text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT team FROM (
+        SELECT team FROM team_questionnaire
+            WHERE p_questionnaire IS NULL OR questionnaire_id = p_questionnaire
+        UNION SELECT team FROM team_action WHERE p_questionnaire IS NULL
+    ) t WHERE joy_reads_team(session_user, team)
+    ORDER BY 1
+$$;
+CREATE OR REPLACE FUNCTION joy_team_questionnaires(p_team text)
+RETURNS SETOF text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT questionnaire_id FROM team_questionnaire
+    WHERE team = p_team AND joy_reads_team(session_user, p_team) ORDER BY 1
+$$;
+REVOKE EXECUTE ON FUNCTION joy_reads_ward(name, text), joy_reads_team(name, text) FROM PUBLIC;
+"#,
 ];
 
 /// The schema version this build knows (the last migration's number).
@@ -280,19 +354,26 @@ DO $roles$ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{P}_terminal') THEN CREATE ROLE {P}_terminal NOLOGIN; END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{P}_huddle') THEN CREATE ROLE {P}_huddle NOLOGIN; END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{P}_admin') THEN CREATE ROLE {P}_admin NOLOGIN; END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{P}_reader') THEN CREATE ROLE {P}_reader NOLOGIN; END IF;
 END $roles$;
+-- {P}_reader: what a huddle screen may do, of the wards listed for it in
+-- ward_reader; {P}_huddle reads every ward ('*'), as does {P}_admin.
+GRANT {P}_reader TO {P}_huddle;
+INSERT INTO ward_reader (role, ward) VALUES ('{P}_huddle', '*'), ('{P}_admin', '*')
+    ON CONFLICT DO NOTHING;
 REVOKE ALL ON ALL TABLES IN SCHEMA {S} FROM PUBLIC;
-GRANT USAGE ON SCHEMA {S} TO {P}_terminal, {P}_huddle, {P}_admin;
+GRANT USAGE ON SCHEMA {S} TO {P}_terminal, {P}_huddle, {P}_admin, {P}_reader;
 GRANT SELECT ON schema_migrations, setting, team_rules, period_rule, team_headcount
-    TO {P}_terminal, {P}_huddle;
+    TO {P}_terminal, {P}_huddle, {P}_reader;
 GRANT EXECUTE ON FUNCTION joy_submit(bigint, text, text, text, text, text, timestamptz, boolean, jsonb, jsonb, boolean, text)
     TO {P}_terminal, {P}_admin;
-GRANT SELECT ON team_release, ward_release, ward_team TO {P}_huddle;
-GRANT SELECT, INSERT ON team_action TO {P}_huddle;
-GRANT SELECT, INSERT, DELETE ON team_action_version TO {P}_huddle;
-GRANT USAGE ON SEQUENCE team_action_id_seq, team_action_version_seq_seq TO {P}_huddle;
-GRANT EXECUTE ON FUNCTION joy_period_count(text, text, text), joy_teams(text), joy_team_questionnaires(text)
-    TO {P}_huddle, {P}_admin;
+GRANT SELECT ON team_release, ward_release, ward_team TO {P}_huddle, {P}_reader;
+GRANT SELECT, INSERT ON team_action TO {P}_huddle, {P}_reader;
+GRANT SELECT, INSERT, DELETE ON team_action_version TO {P}_huddle, {P}_reader;
+GRANT USAGE ON SEQUENCE team_action_id_seq, team_action_version_seq_seq TO {P}_huddle, {P}_reader;
+GRANT EXECUTE ON FUNCTION joy_period_count(text, text, text), joy_teams(text), joy_team_questionnaires(text),
+    joy_may_read_team(text), joy_may_read_ward(text)
+    TO {P}_huddle, {P}_admin, {P}_reader;
 GRANT ALL ON ALL TABLES IN SCHEMA {S} TO {P}_admin;
 GRANT ALL ON ALL SEQUENCES IN SCHEMA {S} TO {P}_admin;
 ";
@@ -792,6 +873,159 @@ impl PgStore {
         })
     }
 
+    /// Let login or group `role` (a member of `<prefix>_reader`) read
+    /// `ward` only: its releases, total, teams and actions.
+    pub fn add_ward_reader(&mut self, ward: &str, role: &str) -> Result<()> {
+        self.tx("letting a role read a ward", |tx| {
+            tx.execute(
+                "INSERT INTO ward_reader (role, ward) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&role, &ward],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Who reads which ward ('*': every ward), by role.
+    pub fn ward_readers(&mut self) -> Result<Vec<(String, String)>> {
+        self.tx("reading who reads which ward", |tx| {
+            Ok(tx
+                .query(
+                    "SELECT role, ward FROM ward_reader ORDER BY role, ward",
+                    &[],
+                )?
+                .into_iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect())
+        })
+    }
+
+    /// Take a ward's SQLite history (`joy server import`), all or nothing,
+    /// into a server that holds no entry and no release yet: its rules,
+    /// time zone and staff numbers with their dates, the questionnaire
+    /// files, every anonymous entry as the file filed it (under the file's
+    /// own random id), every release as released, and every action with
+    /// its versions. Returns (entries, releases, actions) taken.
+    pub fn import_handover(
+        &mut self,
+        h: &super::handover::Handover,
+    ) -> Result<(usize, usize, usize)> {
+        let place = self.place.clone();
+        let busy = self.tx("checking the server is new", |tx| {
+            let n: i64 = tx
+                .query_one(
+                    "SELECT (SELECT count(*) FROM entry) + (SELECT count(*) FROM team_release)
+                          + (SELECT count(*) FROM team_action)",
+                    &[],
+                )?
+                .get(0);
+            Ok(n)
+        })?;
+        if busy > 0 {
+            return Err(failed(
+                &place,
+                "importing",
+                "this server already holds entries, releases or actions: a ward's file is imported only into a new ward database (nothing is merged), so make a new one with `joy server init`",
+            ));
+        }
+        let ms = |v: i64| DateTime::<Utc>::from_timestamp_millis(v).unwrap_or_default();
+        self.tx("importing a ward's file", |tx| {
+            if let Some(z) = &h.time_zone {
+                tx.execute(
+                    "INSERT INTO setting (key, value) VALUES ($1, $2)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    &[&TIME_ZONE, z],
+                )?;
+            }
+            for (from, kind, at) in &h.period_rules {
+                let from = NaiveDate::parse_from_str(from, "%Y-%m-%d").unwrap_or_else(|_| since_always());
+                tx.execute(
+                    "INSERT INTO period_rule (effective_from, kind, changed_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (effective_from) DO UPDATE SET kind = excluded.kind, changed_at = excluded.changed_at",
+                    &[&from, kind, &ms(*at)],
+                )?;
+            }
+            for (at, k, text) in &h.team_rules {
+                tx.execute(
+                    "INSERT INTO team_rules (min_group, min_group_text, changed_at) VALUES ($1, $2, $3)",
+                    &[&(*k as i32), &(*text as i32), &ms(*at)],
+                )?;
+            }
+            for (team, n, at) in &h.headcounts {
+                tx.execute(
+                    "INSERT INTO team_headcount (team, headcount, changed_at) VALUES ($1, $2, $3)",
+                    &[team, &(*n as i32), &ms(*at)],
+                )?;
+            }
+            for (hash, q, version, source) in &h.definitions {
+                tx.execute(
+                    "INSERT INTO questionnaire_def (hash, questionnaire_id, version, source)
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (hash) DO NOTHING",
+                    &[hash, q, version, source],
+                )?;
+            }
+            let insert = tx.prepare(
+                "INSERT INTO entry (id, team, questionnaire_id, version, file_hash, period, completed_on,
+                                    is_demo, answers, scores, filed_late)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, false, $8, $9, false) ON CONFLICT (id) DO NOTHING",
+            )?;
+            for e in &h.entries {
+                tx.execute(
+                    &insert,
+                    &[
+                        &e.id,
+                        &e.team,
+                        &e.questionnaire_id,
+                        &e.version,
+                        &e.file_hash,
+                        &e.period,
+                        &e.completed_on,
+                        &e.answers,
+                        &e.scores,
+                    ],
+                )?;
+            }
+            for r in &h.releases {
+                tx.execute(
+                    "INSERT INTO team_release (team, questionnaire_id, period, released_on, reflections, figures, texts)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+                    &[
+                        &r.team,
+                        &r.questionnaire_id,
+                        &r.period,
+                        &r.released_on,
+                        &(r.reflections as i32),
+                        &r.figures,
+                        &r.texts,
+                    ],
+                )?;
+            }
+            for (team, created, versions) in &h.actions {
+                let id: i64 = tx
+                    .query_one(
+                        "INSERT INTO team_action (team, created_on) VALUES ($1, $2) RETURNING id",
+                        &[team, created],
+                    )?
+                    .get(0);
+                for v in versions {
+                    let data = serde_json::to_value(Version {
+                        action: v.action.clone(),
+                        owner: v.owner.clone(),
+                        review_on: v.review_on,
+                        status: v.status.clone(),
+                        learned: v.learned.clone(),
+                        pebble: v.pebble.clone(),
+                        scope: v.scope.clone(),
+                    })?;
+                    tx.execute(
+                        "INSERT INTO team_action_version (action_id, changed_on, data) VALUES ($1, $2, $3)",
+                        &[&id, &v.changed_on, &data],
+                    )?;
+                }
+            }
+            Ok((h.entries.len(), h.releases.len(), h.actions.len()))
+        })
+    }
+
     /// The wards and their teams, by name.
     pub fn wards(&mut self) -> Result<Vec<(String, Vec<String>)>> {
         self.tx("reading the wards", |tx| {
@@ -947,12 +1181,32 @@ impl PgStore {
         })
     }
 
+    /// The periods released for the trust total or any ward the login
+    /// reads, newest first.
+    pub fn released_trust_periods(&mut self) -> Result<Vec<Period>> {
+        let v: Vec<String> = self.tx("reading what was released", |tx| {
+            Ok(tx
+                .query(
+                    "SELECT period FROM team_release WHERE team = ''
+                     UNION SELECT period FROM ward_release",
+                    &[],
+                )?
+                .into_iter()
+                .map(|r| r.get(0))
+                .collect())
+        })?;
+        let mut out: Vec<Period> = v.iter().filter_map(|s| Period::parse(s).ok()).collect();
+        out.sort_by_key(|p| std::cmp::Reverse(p.last_day()));
+        Ok(out)
+    }
+
     /// The questionnaires released for the trust (or ward) total in `period`.
     pub fn team_questionnaires_released(&mut self, period: Period) -> Result<Vec<String>> {
         self.tx("reading what was released", |tx| {
             Ok(tx
                 .query(
-                    "SELECT questionnaire_id FROM team_release WHERE team = '' AND period = $1 ORDER BY 1",
+                    "SELECT questionnaire_id FROM team_release WHERE team = '' AND period = $1
+                     UNION SELECT questionnaire_id FROM ward_release WHERE period = $1 ORDER BY 1",
                     &[&period.to_string()],
                 )?
                 .into_iter()

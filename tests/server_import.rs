@@ -1,0 +1,183 @@
+//! Issue 17, §7: a ward moves from its SQLite file to a server without
+//! losing its history. `joy server import` takes the file's rules, staff
+//! numbers, anonymous entries, releases and actions into a new ward
+//! database, all or nothing; the huddle of every released week then reads
+//! the same from the server as from the file. Personal check-ins and demo
+//! entries stay behind; a server that already holds a ward is refused.
+
+mod server;
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use joy_kiosk::anonymity::Thresholds;
+use joy_kiosk::demo::Rng;
+use joy_kiosk::model::{ActionChange, ActionStatus, NewAction, TeamRules};
+use joy_kiosk::period::{Period, PeriodKind};
+use joy_kiosk::questionnaire::Catalog;
+use joy_kiosk::reflection_gen;
+use joy_kiosk::store::pg::PgStore;
+use joy_kiosk::store::{Store, TeamStore};
+
+fn joy(db: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("XDG_CONFIG_HOME", "/nonexistent-joy-config")
+        .env_remove("JOY_CONFIG")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_wards_file_moves_to_a_server_whole_and_reads_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ward7.db");
+    let cat = Catalog::bundled();
+    let q = cat.get("team-reflection").unwrap();
+    let first = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+    let set_at = Utc.with_ymd_and_hms(2026, 10, 1, 9, 0, 0).unwrap();
+    {
+        let mut s = Store::open(&db).unwrap();
+        s.set_time_zone("Europe/London").unwrap();
+        s.set_team_rules(
+            &TeamRules {
+                min_group: 4,
+                min_group_text: 6,
+            },
+            set_at,
+        )
+        .unwrap();
+        s.set_headcount("Ward 7", 14, set_at).unwrap();
+        let mut rng = Rng::new(51);
+        let mut rows = Vec::new();
+        for week in 0..3 {
+            for (team, n) in [("Ward 7", 7), ("Theatres", 5)] {
+                for i in 0..n {
+                    let a = reflection_gen::answers(q, rng.unit(), &mut rng, |_| {
+                        format!("made up for the test {week}-{i}")
+                    });
+                    let on = first + Duration::days(week * 7 + i as i64 % 5);
+                    rows.push(reflection_gen::checkin(q, &a, team, PeriodKind::Week, on));
+                }
+            }
+        }
+        // A demo entry and a personal check-in: neither moves.
+        let a = reflection_gen::answers(q, 0.5, &mut rng, |_| String::new());
+        let mut demo = reflection_gen::checkin(q, &a, "Ward 7", PeriodKind::Week, first);
+        demo.is_demo = true;
+        rows.push(demo);
+        s.save_many(&rows).unwrap();
+        let me = s.local_respondent().unwrap();
+        let who5 = cat.get("who5").unwrap();
+        let a = reflection_gen::answers(who5, 0.5, &mut rng, |_| String::new());
+        let mut mine = reflection_gen::checkin(who5, &a, "Ward 7", PeriodKind::Week, first);
+        mine.respondent = Some(me);
+        mine.team = None;
+        mine.period = None;
+        s.save_checkin(&mine).unwrap();
+        // Two weeks released here; the third is still open.
+        let report = s
+            .release_closed(
+                Utc.with_ymd_and_hms(2026, 11, 18, 9, 0, 0).unwrap(),
+                std::slice::from_ref(q),
+                Thresholds::default(),
+            )
+            .unwrap();
+        assert_eq!(report.released.len(), 4, "{report:?}");
+        let id = s
+            .add_action(
+                &NewAction {
+                    team: "Ward 7".into(),
+                    action: "Fix the fridge alarm".into(),
+                    owner: "ward manager".into(),
+                    review_on: Some(first + Duration::days(21)),
+                    pebble: "equipment".into(),
+                    scope: None,
+                },
+                first + Duration::days(7),
+            )
+            .unwrap();
+        s.update_action(
+            id,
+            &ActionChange {
+                status: Some(ActionStatus::Testing),
+                ..Default::default()
+            },
+            first + Duration::days(9),
+        )
+        .unwrap();
+    }
+
+    let (conn, name) = server::fresh_named_database();
+    PgStore::init(&conn, &name).unwrap_or_else(|e| panic!("{e}"));
+    let o = joy(&db, &["server", "import", "--url", &conn]);
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        said.contains("Imported 36 anonymous entries, 6 releases and 1 action"),
+        "{said}"
+    );
+    assert!(said.contains("1 demo entry was left behind"), "{said}");
+
+    // The same history from both: rules, staff, every released week's
+    // huddle, the open week's count, the actions with their versions.
+    let mut file = Store::open_read_only(&db).unwrap();
+    let mut pg = PgStore::connect(conn.as_str()).unwrap();
+    assert_eq!(pg.rules().unwrap(), file.rules().unwrap());
+    let now = Utc.with_ymd_and_hms(2026, 11, 19, 9, 0, 0).unwrap();
+    let teams = vec!["Ward 7".to_string(), "Theatres".to_string()];
+    assert_eq!(
+        pg.ward_settings(&teams, now).unwrap(),
+        file.ward_settings(&teams, now).unwrap()
+    );
+    for week in 0..3 {
+        let p = Period::containing(PeriodKind::Week, first + Duration::days(week * 7));
+        for team in &teams {
+            let from_file =
+                joy_kiosk::team_view::huddle(&mut file, q, team, p, Thresholds::default()).unwrap();
+            let from_server =
+                joy_kiosk::team_view::huddle(&mut pg, q, team, p, Thresholds::default()).unwrap();
+            assert_eq!(from_server, from_file, "{team} {p}");
+        }
+    }
+    let strip = |v: Vec<joy_kiosk::model::TeamAction>| -> Vec<_> {
+        v.into_iter()
+            .map(|a| {
+                (
+                    a.team,
+                    a.action,
+                    a.owner,
+                    a.review_on,
+                    a.status,
+                    a.pebble,
+                    a.created_on,
+                    a.updated_on,
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        strip(pg.actions(None).unwrap()),
+        strip(file.actions(None).unwrap())
+    );
+    let raw = |sql: &str| -> i64 {
+        postgres::Client::connect(&conn, postgres::NoTls)
+            .unwrap()
+            .query_one(sql, &[])
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!(raw("SELECT count(*) FROM entry WHERE is_demo"), 0);
+    assert_eq!(raw("SELECT count(*) FROM team_action_version"), 2);
+
+    // Once is all: a server that holds a ward refuses a second import.
+    let o = joy(&db, &["server", "import", "--url", &conn]);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("only into a new ward database"), "{e}");
+    assert_eq!(raw("SELECT count(*) FROM entry"), 36);
+}
