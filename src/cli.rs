@@ -220,6 +220,14 @@ pub enum ServerAction {
         /// figures, total, teams and actions, and nothing of another ward
         #[arg(long, value_name = "ROLE", requires = "ward")]
         reader: Option<String>,
+        /// A role that reads this ward no more
+        #[arg(
+            long,
+            value_name = "ROLE",
+            requires = "ward",
+            conflicts_with = "reader"
+        )]
+        remove_reader: Option<String>,
     },
     /// The trust view from released figures: each ward beside the trust total, then each
     /// ward's teams (hidden wherever a figure could give a team under k away), as markdown

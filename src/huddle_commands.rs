@@ -213,7 +213,15 @@ fn server_huddle(
     let addr = crate::store::pg::ServerAddress::given(url, settings.server.as_ref());
     let mut pg = crate::store::pg::PgStore::connect(&addr)?;
     let team = match &args.team {
-        Some(t) => match_team(t, &pg.teams(None)?)?,
+        Some(t) => {
+            let known = pg.teams(None)?;
+            if known.is_empty() {
+                // Not "any name goes": a login that reads no team yet is
+                // told so, never shown an empty open period.
+                bail!("{}", text::server_no_team_readable(t));
+            }
+            match_team(t, &known)?
+        }
         None => match pg.teams(None)?.as_slice() {
             [one] => one.clone(),
             [] => bail!("the server has no team reflections or actions yet"),

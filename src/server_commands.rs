@@ -103,31 +103,46 @@ pub fn run(
             }
             let mut local = crate::store::Store::open_read_only(&settings.db)?;
             let h = local.handover()?;
+            if h.demo_left > 0 {
+                // Releases and actions cannot be told apart from the demo's
+                // (a ward total holds both): a file with demo data stays.
+                bail!("{}", text::import_demo_refused(h.demo_left));
+            }
             let mut s = PgStore::connect(&addr)?;
             let (entries, releases, actions) = s.import_handover(&h)?;
-            writeln!(
-                out,
-                "{}",
-                text::imported(entries, releases, actions, h.demo_left)
-            )?;
+            writeln!(out, "{}", text::imported(entries, releases, actions))?;
             if local.outbox_status()?.waiting > 0 {
                 writeln!(out, "{}", text::IMPORT_OUTBOX_WAITS)?;
             }
         }
-        ServerAction::Wards { ward, team, reader } => {
+        ServerAction::Wards {
+            ward,
+            team,
+            reader,
+            remove_reader,
+        } => {
             let mut s = PgStore::connect(&addr)?;
             if let Some(w) = ward {
                 let w = w.trim();
                 if w.is_empty() || team.iter().any(|t| t.trim().is_empty()) {
                     bail!("a ward and its teams need names: --ward \"Ward 7\" --team Days --team Nights");
                 }
-                if team.is_empty() && reader.is_none() {
-                    bail!("--ward needs --team (teams to put in it) or --reader (a role that reads it)");
+                if team.is_empty() && reader.is_none() && remove_reader.is_none() {
+                    bail!("--ward needs --team (teams to put in it), --reader or --remove-reader (a role that reads it, or no more)");
                 }
                 if !team.is_empty() {
                     let teams: Vec<String> = team.iter().map(|t| t.trim().to_string()).collect();
-                    s.set_ward(w, &teams)?;
+                    for (t, from) in s.set_ward(w, &teams)? {
+                        writeln!(out, "{}", text::team_moved(&t, &from, w))?;
+                    }
                     writeln!(out, "{}", text::ward_set(w, &teams))?;
+                }
+                if let Some(role) = remove_reader {
+                    if s.remove_ward_reader(w, role.trim())? {
+                        writeln!(out, "{}", text::ward_reader_removed(w, role.trim()))?;
+                    } else {
+                        bail!("\"{}\" was not listed as reading {w}: `joy server wards` lists who reads which ward", role.trim());
+                    }
                 }
                 if let Some(role) = reader {
                     s.add_ward_reader(w, role.trim())?;
@@ -180,11 +195,12 @@ fn trust(
     questionnaire: Option<&str>,
     out: &mut impl Write,
 ) -> Result<()> {
+    let released = s.released_trust_periods()?;
     let period = match period {
         Some(p) => crate::period::Period::parse(p)?,
-        None => match s.released_trust_periods()?.first() {
+        None => match released.first() {
             Some(p) => *p,
-            None => bail!("{}", text::NO_WARD_RELEASE),
+            None => bail!("{}", text::SERVER_NOTHING_RELEASED),
         },
     };
     let mut ids = s.team_questionnaires_released(period)?;
@@ -192,7 +208,11 @@ fn trust(
         ids.retain(|id| id == only);
     }
     if ids.is_empty() {
-        bail!("{}", text::ward_nothing_for(&period.to_string(), None));
+        let last = released.first().map(ToString::to_string);
+        bail!(
+            "{}",
+            text::server_nothing_for(&period.to_string(), last.as_deref())
+        );
     }
     let t = crate::anonymity::Thresholds::reader(&settings.huddle);
     let mut views = Vec::new();
@@ -253,7 +273,8 @@ fn rules(
     }
     if let (Some(n), Some(t)) = (asked.headcount.map(|n| n as usize), &asked.team) {
         let mut known = settings.kiosk.teams.clone();
-        for t in s.teams(None)? {
+        let in_wards: Vec<String> = s.wards()?.into_iter().flat_map(|(_, t)| t).collect();
+        for t in s.teams(None)?.into_iter().chain(in_wards) {
             if !known.iter().any(|k| k.to_lowercase() == t.to_lowercase()) {
                 known.push(t);
             }

@@ -632,6 +632,9 @@ pub mod kiosk {
     pub const KEY_OTHER: &str = "week/month";
     pub const KEY_TEN_MORE: &str = "+10";
     pub const KEY_TEN_FEWER: &str = "-10";
+    pub const PANEL_MORE_BELOW: &str = "  ↓ more below: PgDn";
+    pub const PANEL_MORE_ABOVE: &str = "  ↑ more above: PgUp";
+    pub const PANEL_MORE_BOTH: &str = "  ↑↓ more: PgUp PgDn";
     pub const RULES_ON_SERVER: &str =
         "These rules are kept on the ward's server: the ward's admin changes them there, with `joy server rules`.";
     pub const RULES_UNSAVED: &str =
@@ -1289,6 +1292,16 @@ pub const WARD_PANEL: &str = "Ward: every team";
 /// The ward total's row.
 pub const WARD_TOTAL_ROW: &str = "Ward total";
 pub const TRUST_TOTAL_ROW: &str = "Trust total";
+pub const SERVER_NOTHING_RELEASED: &str = "Nothing has been released that this login may read: periods are released at their close (and a day) by `joy server release` on the ward's server, and a ward total only for teams put in a ward (`joy server wards`).";
+pub fn server_nothing_for(period: &str, last: Option<&str>) -> String {
+    match last {
+        Some(l) => format!("Nothing was released for {period} that this login may read. The last period released is {l}: try --period {l}."),
+        None => format!("Nothing was released for {period} that this login may read. {SERVER_NOTHING_RELEASED}"),
+    }
+}
+pub fn server_no_team_readable(team: &str) -> String {
+    format!("this login reads no team on the server yet, so there is no \"{team}\" to show: the server has no reflections or actions of a team it may read (a one-ward screen reads its ward's teams only)")
+}
 pub const NO_WARDS: &str = "No wards are set up on this server: every team stands as a ward of its own. Put teams in a ward with --ward WARD --team TEAM.";
 pub fn ward_reader_set(ward: &str, role: &str) -> String {
     format!("{role} now reads {ward} (and no other ward, unless listed for it too).")
@@ -1299,6 +1312,12 @@ pub fn ward_reader_line(role: &str, ward: &str) -> String {
     } else {
         format!("{role} reads {ward}")
     }
+}
+pub fn team_moved(team: &str, from: &str, to: &str) -> String {
+    format!("{team} moved from {from} to {to}.")
+}
+pub fn ward_reader_removed(ward: &str, role: &str) -> String {
+    format!("{role} reads {ward} no more.")
 }
 pub fn ward_set(ward: &str, teams: &[String]) -> String {
     format!(
@@ -1460,20 +1479,19 @@ pub const SERVER_URL_MISSING: &str = "which server? Give --url (a connection str
 pub fn no_terminal_database(db: &str) -> String {
     format!("there is no database at {db} to deliver from: give the kiosk's with --db")
 }
-pub fn imported(entries: usize, releases: usize, actions: usize, demo: usize) -> String {
-    let mut s = format!(
-        "Imported {}, {} and {} into the server (personal check-ins and private histories stay in the file).",
+pub fn imported(entries: usize, releases: usize, actions: usize) -> String {
+    format!(
+        "Imported {}, {} and {} into the server. Personal check-ins and private histories stay in the file, and so does a copy of what was imported: once the kiosk has [server] in its config, new entries go to the server.",
         count(entries, "anonymous entry", "anonymous entries"),
         count(releases, "release", "releases"),
         count(actions, "action", "actions")
-    );
-    if demo > 0 {
-        s.push_str(&format!(
-            " {} left behind.",
-            count(demo, "demo entry was", "demo entries were")
-        ));
-    }
-    s
+    )
+}
+pub fn import_demo_refused(n: usize) -> String {
+    format!(
+        "this file holds {}: its releases and actions cannot be told apart from the demo's, so it is not imported. Import a ward's real file only (demo data is for trying joy-kiosk out).",
+        count(n, "demo entry", "demo entries")
+    )
 }
 pub const IMPORT_OUTBOX_WAITS: &str =
     "This file's outbox still holds entries for the server: `joy server deliver` sends them (whole past days).";

@@ -322,6 +322,7 @@ fn kiosk_screens_survive_every_size() {
         in_force: 365,
         rules: None,
         panel: joy_kiosk::text::kiosk::ADMIN_COUNTS,
+        scroll: 0,
     });
     app.state.screen = Screen::Admin;
     app.act(Action::Loaded(Loaded::Counts {

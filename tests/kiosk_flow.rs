@@ -509,6 +509,7 @@ fn the_admin_export_writes_team_figures_only_above_the_threshold() {
         in_force: 365,
         rules: None,
         panel: joy_kiosk::text::kiosk::ADMIN_COUNTS,
+        scroll: 0,
     });
     app.state.screen = Screen::Admin;
     app.act(Action::Confirm); // "Export this period's team figures"

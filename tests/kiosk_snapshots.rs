@@ -127,6 +127,7 @@ fn admin_screen() {
         in_force: 365,
         rules: None,
         panel: joy_kiosk::text::kiosk::ADMIN_COUNTS,
+        scroll: 0,
     });
     app.state.screen = Screen::Admin;
     snap("admin", &mut app);
@@ -176,6 +177,7 @@ fn admin_ward_rules() {
         in_force: 365,
         rules: Some(form),
         panel: joy_kiosk::text::kiosk::ADMIN_COUNTS,
+        scroll: 0,
     });
     app.state.screen = Screen::Admin;
     snap("admin_ward_rules", &mut app);
@@ -212,9 +214,57 @@ fn admin_ward_rules_from_the_server() {
         in_force: 365,
         rules: Some(form),
         panel: joy_kiosk::text::kiosk::ADMIN_COUNTS,
+        scroll: 0,
     });
     app.state.screen = Screen::Admin;
     // A change asked: refused, said on the status line.
     app.act(joy_kiosk::app::Action::Right);
     snap("admin_ward_rules_from_the_server", &mut app);
+}
+
+/// The data counts of a kiosk delivering to a ward's server are longer
+/// than 80x24 leaves under the rows: the panel says there is more, and
+/// PgDn shows the rest.
+#[test]
+fn admin_counts_longer_than_the_screen_scroll() {
+    let mut app = App::kiosk();
+    let (_, clock) = joy_kiosk::text::kiosk::clock_line(60);
+    app.state.session.admin = Some(AdminView {
+        selected: 0,
+        counts: Some(vec![
+            ("Anonymous check-ins".into(), "1,204".into()),
+            ("Check-ins by code holders".into(), "310".into()),
+            ("Private codes".into(), "41".into()),
+            ("Team reflections".into(), "87".into()),
+            ("Team actions".into(), "6".into()),
+            ("Oldest entry".into(), "2025-11-23".into()),
+            joy_kiosk::text::kiosk::rules_on_server(),
+            (
+                "Waiting for the ward's server".into(),
+                "12 entries since 3 Dec; not reachable: the team server failed while connecting"
+                    .into(),
+            ),
+            ("This terminal's clock".into(), clock),
+            (
+                "Entries kept for".into(),
+                "365 days (the configuration's, or its default)".into(),
+            ),
+        ]),
+        retention_days: 365,
+        in_force: 365,
+        rules: None,
+        panel: joy_kiosk::text::kiosk::ADMIN_COUNTS,
+        scroll: 0,
+    });
+    app.state.screen = Screen::Admin;
+    let first = common::screen_lines(&app, 80, 24).join("\n");
+    assert!(first.contains("more below: PgDn"), "{first}");
+    assert!(!first.contains("Entries kept for"), "{first}");
+    for _ in 0..4 {
+        app.act(Action::PageDown);
+    }
+    let end = common::screen_lines(&app, 80, 24).join("\n");
+    assert!(end.contains("Entries kept for"), "{end}");
+    assert!(end.contains("more above: PgUp"), "{end}");
+    snap("admin_counts_scrolled", &mut app);
 }

@@ -63,7 +63,7 @@ fn no_server_or_an_unreachable_one_says_what_to_do() {
     assert!(!o.status.success());
     let t = text(&o);
     assert!(
-        t.contains("connecting") && t.contains("check that the server is running"),
+        t.contains("connecting") && t.contains("Check that the server is running"),
         "{t}"
     );
     assert!(
@@ -119,7 +119,7 @@ fn status_shows_this_terminals_outbox_even_with_the_server_down() {
         )),
         "{t}"
     );
-    assert!(t.contains("check that the server is running"), "{t}");
+    assert!(t.contains("Check that the server is running"), "{t}");
 }
 
 /// `joy server rules`: the ward's admin sets k, the text threshold, the

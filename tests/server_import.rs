@@ -61,11 +61,7 @@ fn a_wards_file_moves_to_a_server_whole_and_reads_the_same() {
                 }
             }
         }
-        // A demo entry and a personal check-in: neither moves.
-        let a = reflection_gen::answers(q, 0.5, &mut rng, |_| String::new());
-        let mut demo = reflection_gen::checkin(q, &a, "Ward 7", PeriodKind::Week, first);
-        demo.is_demo = true;
-        rows.push(demo);
+        // A personal check-in: it never moves.
         s.save_many(&rows).unwrap();
         let me = s.local_respondent().unwrap();
         let who5 = cat.get("who5").unwrap();
@@ -121,7 +117,6 @@ fn a_wards_file_moves_to_a_server_whole_and_reads_the_same() {
         said.contains("Imported 36 anonymous entries, 6 releases and 1 action"),
         "{said}"
     );
-    assert!(said.contains("1 demo entry was left behind"), "{said}");
 
     // The same history from both: rules, staff, every released week's
     // huddle, the open week's count, the actions with their versions.
@@ -178,6 +173,68 @@ fn a_wards_file_moves_to_a_server_whole_and_reads_the_same() {
     let o = joy(&db, &["server", "import", "--url", &conn]);
     assert!(!o.status.success());
     let e = String::from_utf8_lossy(&o.stderr);
-    assert!(e.contains("only into a new ward database"), "{e}");
+    assert!(e.contains("already holds a ward"), "{e}");
     assert_eq!(raw("SELECT count(*) FROM entry"), 36);
+}
+
+/// A file with demo data is not imported: a ward total or an action
+/// cannot be told apart from the demo's. Nor is a file imported into a
+/// database that already has a ward's rules, even with no entry yet.
+#[test]
+fn demo_data_or_a_database_with_rules_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let cat = Catalog::bundled();
+    let q = cat.get("team-reflection").unwrap();
+    {
+        let mut s = Store::open(&db).unwrap();
+        let a = reflection_gen::answers(q, 0.5, &mut Rng::new(3), |_| String::new());
+        let mut demo = reflection_gen::checkin(
+            q,
+            &a,
+            "Demo team A",
+            PeriodKind::Week,
+            NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+        );
+        demo.is_demo = true;
+        s.save_checkin(&demo).unwrap();
+    }
+    let (conn, name) = server::fresh_named_database();
+    PgStore::init(&conn, &name).unwrap_or_else(|e| panic!("{e}"));
+    let o = joy(&db, &["server", "import", "--url", &conn]);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("1 demo entry"), "{e}");
+
+    let real = dir.path().join("real.db");
+    {
+        let mut s = Store::open(&real).unwrap();
+        let a = reflection_gen::answers(q, 0.5, &mut Rng::new(4), |_| String::new());
+        s.save_checkin(&reflection_gen::checkin(
+            q,
+            &a,
+            "Ward 7",
+            PeriodKind::Week,
+            NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+        ))
+        .unwrap();
+    }
+    let mut pg = PgStore::connect(conn.as_str()).unwrap();
+    pg.set_rules(
+        &TeamRules {
+            min_group: 3,
+            min_group_text: 3,
+        },
+        Utc::now(),
+    )
+    .unwrap();
+    let o = joy(&real, &["server", "import", "--url", &conn]);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("already holds a ward"), "{e}");
+    assert_eq!(
+        pg.rules().unwrap().map(|r| r.min_group),
+        Some(3),
+        "unchanged"
+    );
 }

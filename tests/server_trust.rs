@@ -299,3 +299,64 @@ fn a_reader_of_one_ward_reads_nothing_of_another() {
         "{out}"
     );
 }
+
+/// `joy server wards` says what it cannot do: a reader for a ward that
+/// does not exist, a role that does not exist, a role that reads every
+/// ward already; a team moved from another ward is said; a reader can be
+/// removed.
+#[test]
+fn wards_refuse_what_would_not_hold_and_say_what_moved() {
+    let (conn, name) = server::fresh_named_database();
+    PgStore::init(&conn, &name).unwrap_or_else(|e| panic!("{e}"));
+    postgres::Client::connect(&conn, postgres::NoTls)
+        .unwrap()
+        .batch_execute(&format!(
+            "CREATE ROLE {name}_n LOGIN IN ROLE {name}_reader;
+             CREATE ROLE {name}_all LOGIN IN ROLE {name}_huddle;"
+        ))
+        .unwrap();
+    let joy = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
+            .args(["server", "wards", "--url", &conn])
+            .args(args)
+            .env("XDG_CONFIG_HOME", "/nonexistent-joy-config")
+            .env_remove("JOY_CONFIG")
+            .output()
+            .unwrap();
+        (
+            o.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ),
+        )
+    };
+    let reader = format!("{name}_n");
+    let (ok, said) = joy(&["--ward", "North", "--reader", &reader]);
+    assert!(!ok && said.contains("no ward called \"North\""), "{said}");
+    let (ok, said) = joy(&["--ward", "North", "--team", "A", "--team", "B"]);
+    assert!(ok, "{said}");
+    let (ok, said) = joy(&["--ward", "Nroth", "--reader", &reader]);
+    assert!(!ok && said.contains("Wards: North"), "{said}");
+    let (ok, said) = joy(&["--ward", "North", "--reader", "nobody_here"]);
+    assert!(
+        !ok && said.contains("no role called \"nobody_here\""),
+        "{said}"
+    );
+    let (ok, said) = joy(&["--ward", "North", "--reader", &format!("{name}_all")]);
+    assert!(!ok && said.contains("reads every ward already"), "{said}");
+    let (ok, said) = joy(&["--ward", "North", "--reader", &reader]);
+    assert!(
+        ok && said.contains(&format!("{reader} reads North")),
+        "{said}"
+    );
+    let (ok, said) = joy(&["--ward", "South", "--team", "B"]);
+    assert!(ok && said.contains("B moved from North to South"), "{said}");
+    let (ok, said) = joy(&["--ward", "North", "--remove-reader", &reader]);
+    assert!(
+        ok && said.contains(&format!("{reader} reads North no more")),
+        "{said}"
+    );
+    assert!(!said.contains(&format!("{reader} reads North\n")), "{said}");
+}

@@ -242,7 +242,13 @@ pub struct AdminView {
     pub in_force: u32,
     /// The ward rules form, while it is open (it replaces the rows).
     pub rules: Option<super::ward_rules::RulesForm>,
+    /// Lines of the panel scrolled past (PgDn/PgUp), where it is longer
+    /// than the screen below the rows.
+    pub scroll: u16,
 }
+
+/// Lines one PgDn/PgUp moves the admin panel.
+pub const PANEL_STEP: u16 = 5;
 
 /// A row of the welcome screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -762,6 +768,7 @@ pub fn pin_checked(state: &mut State, answer: PinAnswer) -> Vec<Effect> {
                     selected: 0,
                     counts: None,
                     panel: text::kiosk::ADMIN_COUNTS,
+                    scroll: 0,
                     retention_days: days,
                     in_force: days,
                     rules: None,
@@ -873,6 +880,17 @@ pub fn admin(state: &mut State, action: Action) -> Vec<Effect> {
             Some(item(i))
         }
         Action::Confirm => Some(item(view.selected)),
+        // The panel below the rows, where the screen is too short for it.
+        Action::PageDown if view.counts.is_some() => {
+            // Never far past the end (each line wraps to a few at most).
+            let most = view.counts.as_ref().map_or(0, |c| 3 * c.len()) as u16;
+            view.scroll = view.scroll.saturating_add(PANEL_STEP).min(most);
+            None
+        }
+        Action::PageUp if view.counts.is_some() => {
+            view.scroll = view.scroll.saturating_sub(PANEL_STEP);
+            None
+        }
         Action::Left | Action::Right if item(view.selected) == AdminItem::Retention => {
             let step = if view.retention_days > 90 { 30 } else { 7 };
             view.retention_days = if action == Action::Right {

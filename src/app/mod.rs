@@ -959,6 +959,7 @@ fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
             if let Some(a) = state.session.admin.as_mut() {
                 a.counts = Some(rows);
                 a.panel = title;
+                a.scroll = 0;
             }
         }
         Loaded::Counts {
@@ -968,6 +969,7 @@ fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
             if let Some(a) = state.session.admin.as_mut() {
                 a.counts = Some(counts);
                 a.panel = crate::text::kiosk::ADMIN_COUNTS;
+                a.scroll = 0;
                 a.retention_days = retention_days;
                 a.in_force = retention_days;
             }

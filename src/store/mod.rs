@@ -86,22 +86,22 @@ fn server_hint(cause: &str) -> &'static str {
     if c.contains("(42501)") || c.contains("permission denied") {
         "This login's role may not do this: kiosks log in as the ward's terminal role, huddle screens as its huddle role, and `joy server` rules, release and prune need its admin role (docs/deploy.md, \"Who holds what\")"
     } else if c.contains("(28p01)") || c.contains("password authentication failed") {
-        "The password is wrong for this login: put the right one where this terminal finds it (PGPASSWORD, ~/.pgpass or [server] password_file). Entries stay on this terminal meanwhile"
+        "The password is wrong for this login: put the right one where it is looked for (PGPASSWORD, ~/.pgpass, JOY_SERVER_PASSWORD_FILE or [server] password_file)"
     } else if c.contains("password missing") {
-        "No password was found for this login: give it in PGPASSWORD, ~/.pgpass or [server] password_file (a password file that group or others can read is not used: chmod 600 it). Entries stay on this terminal meanwhile"
+        "No password was found for this login: give it in PGPASSWORD, ~/.pgpass, JOY_SERVER_PASSWORD_FILE or [server] password_file (a password file that group or others can read is not used: chmod 600 it)"
     } else if c.contains("(3d000)") {
         "Check the database name (dbname=) in the connection string"
     } else if c.contains("certificate") || c.contains("tls") || c.contains("sslmode") {
-        "Entries stay on this terminal until TLS is put right"
+        "Nothing is sent until TLS is put right"
     } else if c.contains("connection refused")
         || c.contains("no such file")
         || c.contains("timed out")
         || c.contains("timeout")
         || c.contains("error connecting")
     {
-        "Entries stay on this terminal; check that the server is running and reachable, at the host and port the connection string gives (port= if not 5432)"
+        "Check that the server is running and reachable at the host and port the connection string gives (port= if not 5432; for a Unix socket, \"No such file\" means no server listens there)"
     } else {
-        "Entries stay on this terminal"
+        "Nothing was changed by this step"
     }
 }
 

@@ -860,28 +860,85 @@ impl PgStore {
 
     /// Put `teams` in `ward` (a trust's server holds several wards; a team
     /// belongs to one). Releases made before keep the teams they had.
-    pub fn set_ward(&mut self, ward: &str, teams: &[String]) -> Result<()> {
+    /// Returns the teams that moved from another ward, with it.
+    pub fn set_ward(&mut self, ward: &str, teams: &[String]) -> Result<Vec<(String, String)>> {
         self.tx("setting a ward's teams", |tx| {
+            let mut moved = Vec::new();
             for team in teams {
+                if let Some(r) = tx.query_opt(
+                    "SELECT ward FROM ward_team WHERE team = $1 AND ward <> $2",
+                    &[team, &ward],
+                )? {
+                    moved.push((team.clone(), r.get(0)));
+                }
                 tx.execute(
                     "INSERT INTO ward_team (team, ward) VALUES ($1, $2)
                      ON CONFLICT (team) DO UPDATE SET ward = excluded.ward",
                     &[team, &ward],
                 )?;
             }
-            Ok(())
+            Ok(moved)
         })
     }
 
     /// Let login or group `role` (a member of `<prefix>_reader`) read
     /// `ward` only: its releases, total, teams and actions.
+    /// Refused, with what to do, for a ward with no team, a role that does
+    /// not exist, or one that reads every ward already.
     pub fn add_ward_reader(&mut self, ward: &str, role: &str) -> Result<()> {
-        self.tx("letting a role read a ward", |tx| {
+        let place = self.place.clone();
+        let why = self.tx("letting a role read a ward", |tx| {
+            let wards: Vec<String> = tx
+                .query("SELECT DISTINCT ward FROM ward_team ORDER BY 1", &[])?
+                .into_iter()
+                .map(|r| r.get(0))
+                .collect();
+            if !wards.iter().any(|w| w == ward) {
+                return Ok(Some(if wards.is_empty() {
+                    format!("there is no ward called \"{ward}\" (no wards yet): put teams in it first with --ward \"{ward}\" --team TEAM")
+                } else {
+                    format!("there is no ward called \"{ward}\". Wards: {}", wards.join(", "))
+                }));
+            }
+            let Some(oid) = tx
+                .query_opt("SELECT oid FROM pg_roles WHERE rolname = $1", &[&role])?
+                .map(|r| r.get::<_, postgres::types::Oid>(0))
+            else {
+                return Ok(Some(format!(
+                    "there is no role called \"{role}\" on this server: CREATE ROLE {role} LOGIN IN ROLE <prefix>_reader first (docs/deploy.md)"
+                )));
+            };
+            let all: Option<String> = tx
+                .query_opt(
+                    "SELECT r.role FROM ward_reader r JOIN pg_roles g ON g.rolname = r.role
+                     WHERE r.ward = '*' AND pg_has_role($1::oid, g.oid, 'MEMBER') LIMIT 1",
+                    &[&oid],
+                )?
+                .map(|r| r.get(0));
+            if let Some(all) = all {
+                return Ok(Some(format!(
+                    "\"{role}\" reads every ward already (it is, or is a member of, {all}): a screen for one ward logs in as a member of <prefix>_reader only"
+                )));
+            }
             tx.execute(
                 "INSERT INTO ward_reader (role, ward) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                 &[&role, &ward],
             )?;
-            Ok(())
+            Ok(None)
+        })?;
+        match why {
+            Some(why) => Err(failed(&place, "letting a role read a ward", why)),
+            None => Ok(()),
+        }
+    }
+
+    /// `role` reads `ward` no more. False if it did not.
+    pub fn remove_ward_reader(&mut self, ward: &str, role: &str) -> Result<bool> {
+        self.tx("removing a ward's reader", |tx| {
+            Ok(tx.execute(
+                "DELETE FROM ward_reader WHERE role = $1 AND ward = $2 AND ward <> '*'",
+                &[&role, &ward],
+            )? > 0)
         })
     }
 
@@ -914,7 +971,10 @@ impl PgStore {
             let n: i64 = tx
                 .query_one(
                     "SELECT (SELECT count(*) FROM entry) + (SELECT count(*) FROM team_release)
-                          + (SELECT count(*) FROM team_action)",
+                          + (SELECT count(*) FROM team_action) + (SELECT count(*) FROM team_rules)
+                          + (SELECT count(*) FROM period_rule) + (SELECT count(*) FROM team_headcount)
+                          + (SELECT count(*) FROM ward_team)
+                          + (SELECT count(*) FROM setting WHERE key = 'store.time_zone')",
                     &[],
                 )?
                 .get(0);
@@ -924,7 +984,7 @@ impl PgStore {
             return Err(failed(
                 &place,
                 "importing",
-                "this server already holds entries, releases or actions: a ward's file is imported only into a new ward database (nothing is merged), so make a new one with `joy server init`",
+                "this database already holds a ward (entries, releases, actions, rules, staff numbers, wards or a time zone): a ward's file is imported only into a new, empty ward database, and nothing is merged. Make one with `createdb` and `joy server init`",
             ));
         }
         let ms = |v: i64| DateTime::<Utc>::from_timestamp_millis(v).unwrap_or_default();

@@ -519,6 +519,15 @@ pub fn draw_admin(frame: &mut Frame, area: Rect, state: &State) {
         })
         .collect();
     lines.push(Line::raw(""));
+    let rows_height = (lines.len() as u16).min(area.height);
+    frame.render_widget(
+        Paragraph::new(lines),
+        Rect {
+            height: rows_height,
+            ..area
+        },
+    );
+    let mut lines: Vec<Line> = Vec::new();
     if let Some(counts) = &view.counts {
         lines.push(Line::styled(view.panel, style(Meaning::Title, nc)));
         // Two short rows to a line, so the panel fits under the rows at
@@ -540,7 +549,53 @@ pub fn draw_admin(frame: &mut Frame, area: Rect, state: &State) {
             }
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    // The panel below the rows, scrolled with PgDn/PgUp where it is longer
+    // than the room left, saying so on its last line.
+    let room = Rect {
+        y: area.y + rows_height,
+        height: area.height.saturating_sub(rows_height),
+        ..area
+    };
+    if room.height == 0 || lines.is_empty() {
+        return;
+    }
+    let panel = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let total = panel.line_count(room.width) as u16;
+    let (first, shown) = panel_window(total, room.height, view.scroll);
+    frame.render_widget(
+        panel.scroll((first, 0)),
+        Rect {
+            height: shown,
+            ..room
+        },
+    );
+    if total > room.height {
+        let more = match (first > 0, first + shown < total) {
+            (true, true) => words::PANEL_MORE_BOTH,
+            (true, false) => words::PANEL_MORE_ABOVE,
+            _ => words::PANEL_MORE_BELOW,
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(more, style(Meaning::Muted, nc))),
+            Rect {
+                y: room.y + room.height - 1,
+                height: 1,
+                ..room
+            },
+        );
+    }
+}
+
+/// The panel's lines on screen: (the first, how many), for `total` lines
+/// in `height` rows scrolled by `scroll`. When it does not fit, the last
+/// row says there is more, so `height - 1` lines show.
+pub fn panel_window(total: u16, height: u16, scroll: u16) -> (u16, u16) {
+    if total <= height {
+        return (0, total);
+    }
+    let shown = height.saturating_sub(1);
+    let first = scroll.min(total.saturating_sub(shown));
+    (first, shown)
 }
 
 pub fn admin_row_at(area: Rect, state: &State, column: u16, row: u16) -> Option<usize> {
