@@ -339,6 +339,27 @@ RETURNS SETOF text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
 $$;
 REVOKE EXECUTE ON FUNCTION joy_reads_ward(name, text), joy_reads_team(name, text) FROM PUBLIC;
 "#,
+    r#"
+-- A terminal's whole day in one call (one round trip, not one an entry):
+-- each entry as joy_submit files it.
+CREATE FUNCTION joy_submit_day(p_entries jsonb, p_zone text)
+RETURNS integer LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+DECLARE
+    e jsonb;
+    n integer := 0;
+BEGIN
+    FOR e IN SELECT value FROM jsonb_array_elements(p_entries) LOOP
+        PERFORM joy_submit((e->>'id')::bigint, e->>'team', e->>'questionnaire_id',
+            e->>'version', e->>'file_hash', coalesce(e->>'definition', ''),
+            (e->>'completed_at')::timestamptz, (e->>'is_demo')::boolean,
+            e->'answers', e->'scores', (e->>'file')::boolean, p_zone);
+        n := n + 1;
+    END LOOP;
+    RETURN n;
+END $$;
+REVOKE EXECUTE ON FUNCTION joy_submit_day(jsonb, text) FROM PUBLIC;
+"#,
 ];
 
 /// The schema version this build knows (the last migration's number).
@@ -365,7 +386,8 @@ REVOKE ALL ON ALL TABLES IN SCHEMA {S} FROM PUBLIC;
 GRANT USAGE ON SCHEMA {S} TO {P}_terminal, {P}_huddle, {P}_admin, {P}_reader;
 GRANT SELECT ON schema_migrations, setting, team_rules, period_rule, team_headcount
     TO {P}_terminal, {P}_huddle, {P}_reader;
-GRANT EXECUTE ON FUNCTION joy_submit(bigint, text, text, text, text, text, timestamptz, boolean, jsonb, jsonb, boolean, text)
+GRANT EXECUTE ON FUNCTION joy_submit(bigint, text, text, text, text, text, timestamptz, boolean, jsonb, jsonb, boolean, text),
+    joy_submit_day(jsonb, text)
     TO {P}_terminal, {P}_admin;
 GRANT SELECT ON team_release, ward_release, ward_team TO {P}_huddle, {P}_reader;
 GRANT SELECT, INSERT ON team_action TO {P}_huddle, {P}_reader;
@@ -773,37 +795,33 @@ impl PgStore {
     /// kept once.
     pub fn submit_day(&mut self, entries: &[(i64, super::outbox::OutboxEntry)]) -> Result<()> {
         let zone = system_zone().name().to_string();
+        // The whole day as one JSON array, in one call; each
+        // questionnaire file's text once a day, not once an entry.
+        let mut sent = std::collections::BTreeSet::new();
+        let mut day = Vec::with_capacity(entries.len());
+        for (id, e) in entries {
+            let definition = if sent.insert(e.file_hash.as_str()) {
+                e.definition.as_str()
+            } else {
+                ""
+            };
+            day.push(serde_json::json!({
+                "id": id.to_string(),
+                "team": e.team,
+                "questionnaire_id": e.questionnaire_id,
+                "version": e.version,
+                "file_hash": e.file_hash,
+                "definition": definition,
+                "completed_at": e.completed_at.to_rfc3339(),
+                "is_demo": e.is_demo,
+                "answers": e.answers,
+                "scores": e.scores,
+                "file": e.file,
+            }));
+        }
+        let day = serde_json::Value::Array(day);
         self.tx("saving a day's entries", |tx| {
-            let st =
-                tx.prepare("SELECT joy_submit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")?;
-            // Each questionnaire file's text once a day, not once an entry.
-            let mut sent = std::collections::BTreeSet::new();
-            for (id, e) in entries {
-                let definition = if sent.insert(e.file_hash.as_str()) {
-                    e.definition.as_str()
-                } else {
-                    ""
-                };
-                let answers = serde_json::to_value(&e.answers)?;
-                let scores = serde_json::to_value(&e.scores)?;
-                tx.query_one(
-                    &st,
-                    &[
-                        id,
-                        &e.team,
-                        &e.questionnaire_id,
-                        &e.version,
-                        &e.file_hash,
-                        &definition,
-                        &e.completed_at,
-                        &e.is_demo,
-                        &answers,
-                        &scores,
-                        &e.file,
-                        &zone,
-                    ],
-                )?;
-            }
+            tx.query_one("SELECT joy_submit_day($1, $2)", &[&day, &zone])?;
             Ok(())
         })
     }
