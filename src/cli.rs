@@ -126,8 +126,9 @@ pub enum Command {
         #[arg(long, value_name = "TEAM", conflicts_with = "ward")]
         team: Option<String>,
         /// Read from the ward's PostgreSQL server (as its huddle role) instead of the
-        /// database file: a connection string or URL (see docs/deploy.md)
-        #[arg(long, value_name = "URL", conflicts_with = "ward")]
+        /// database file: a connection string or URL (see docs/deploy.md). With --ward:
+        /// each ward the login reads, beside the trust total where it reads every ward
+        #[arg(long, value_name = "URL")]
         server: Option<String>,
         /// Every team beside the ward total, for one released period (a team under k stays
         /// hidden, and so does the total's figure where it would give a hidden team away)

@@ -141,6 +141,24 @@ pub fn run_with(
             action: Some(action),
             ..
         }) => crate::huddle_commands::admin(settings, action, crate::clock::now(), out),
+        // The ward view from a server: each ward the login reads (the trust
+        // view for one that reads every ward).
+        Some(Command::Huddle {
+            action: None,
+            ward: true,
+            server: Some(url),
+            period,
+            questionnaire,
+            ..
+        }) => crate::server_commands::run(
+            settings,
+            Some(&url),
+            crate::cli::ServerAction::Trust {
+                period,
+                questionnaire,
+            },
+            out,
+        ),
         Some(Command::Huddle {
             action: None,
             ward: true,

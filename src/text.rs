@@ -738,6 +738,13 @@ pub mod kiosk {
             format!("k = {k}, texts from {text}, by {kind}, {zone} ({source})"),
         )
     }
+    pub const KEPT_HERE_BEFORE_SERVER: &str = " kept here (from before the server)";
+    pub fn counted_on_server() -> (String, String) {
+        (
+            "With the ward's server".into(),
+            "entries are counted there (joy server status); the weeks below count only those kept here from before it".into(),
+        )
+    }
     pub fn rules_on_server() -> (String, String) {
         (
             "Ward rules".into(),

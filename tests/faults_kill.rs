@@ -192,6 +192,11 @@ fn assert_sound_with(db: &Path, ids: &[i64], context: &str) {
         })
         .unwrap();
     assert_eq!(fk, 0, "{context}: dangling rows");
+    // Killed before anything was acknowledged (in the first round, maybe
+    // before the schema was made): sound is all there is to check.
+    if ids.is_empty() {
+        return;
+    }
     let mut q = c
         .prepare(
             "SELECT (SELECT count(*) FROM answer WHERE checkin_id = ?1),

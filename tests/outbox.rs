@@ -233,11 +233,23 @@ fn a_kiosk_delivers_its_days_by_itself() {
         Some(Some(joy_kiosk::app::Loaded::Counts { counts, .. })) => {
             let line = counts
                 .iter()
-                .find(|(l, _)| l.contains("ward's server"))
+                .find(|(l, _)| l.starts_with("Waiting for the ward's server"))
                 .map(|(_, v)| v.clone())
                 .unwrap_or_default();
             assert!(
                 line.contains("1 entry since 17 Nov; not reachable"),
+                "{counts:?}"
+            );
+            // The server releases and counts: no local release lines, and
+            // the file's own counts say what they are.
+            assert!(
+                !counts.iter().any(|(l, _)| l.contains("release")),
+                "{counts:?}"
+            );
+            assert!(
+                counts
+                    .iter()
+                    .any(|(l, v)| l.starts_with("Team reflections kept here") && v == "0"),
                 "{counts:?}"
             );
         }

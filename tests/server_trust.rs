@@ -115,6 +115,16 @@ fn the_trust_view_shows_wards_side_by_side_and_gives_no_team_away() {
     assert!(out.contains("| South | 15 |"), "{out}");
     assert!(out.contains("**Trust total** | 26 |"), "{out}");
     assert!(out.contains("## South"), "{out}");
+    // The same from the huddle command's ward view.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args([
+            "huddle", "--server", &huddle, "--ward", "--period", "2026-W47",
+        ])
+        .env("XDG_CONFIG_HOME", "/nonexistent-joy-config")
+        .env_remove("JOY_CONFIG")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout), out);
 
     // A terminal reads no release, of a ward or a team.
     let terminal = server::as_user(&conn, &format!("{name}_tt"));

@@ -68,9 +68,17 @@ pub fn perform(
             Some(
                 store
                     .participation(since)
-                    .map(|rows| Loaded::Panel {
-                        title: text::kiosk::ADMIN_PARTICIPATION,
-                        rows: text::kiosk::participation(&rows, &scope.teams, &weeks),
+                    .map(|rows| {
+                        let mut rows = text::kiosk::participation(&rows, &scope.teams, &weeks);
+                        // With a server, entries are counted there: this
+                        // file holds only those from before it.
+                        if scope.server.is_some() {
+                            rows.insert(0, text::kiosk::counted_on_server());
+                        }
+                        Loaded::Panel {
+                            title: text::kiosk::ADMIN_PARTICIPATION,
+                            rows,
+                        }
                     })
                     .unwrap_or_else(failed),
             )
@@ -97,6 +105,18 @@ pub fn perform(
                     let days = retention_days(scope, store);
                     let set_here = store.setting(RETENTION_SETTING).ok().flatten().is_some();
                     let mut counts = text::kiosk::counts(&c);
+                    if scope.server.is_some() {
+                        // The server releases and counts: this file's own
+                        // figures are of entries from before it.
+                        counts.retain(|(l, _)| {
+                            !l.starts_with("Last release") && !l.starts_with("Next release")
+                        });
+                        for (l, _) in counts.iter_mut() {
+                            if l == "Anonymous check-ins" || l == "Team reflections" {
+                                l.push_str(text::kiosk::KEPT_HERE_BEFORE_SERVER);
+                            }
+                        }
+                    }
                     let rules = c.ward_rules;
                     if scope.server.is_some() {
                         counts.push(text::kiosk::rules_on_server());
