@@ -16,6 +16,8 @@ use joy_kiosk::store::pg::PgStore;
 use joy_kiosk::store::Store;
 use std::time::Instant;
 
+mod support;
+
 const DAYS: i64 = 5;
 const PER_DAY: usize = 2_000;
 
@@ -23,22 +25,7 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let Ok(base) = std::env::var("JOY_TEST_PG") else {
-        eprintln!(
-            "outbox bench: needs a server; run: scripts/with-postgres cargo bench --bench outbox"
-        );
-        std::process::exit(2);
-    };
-    let name = format!("joy_bench_{:08x}", joy_kiosk::anonymity::os_seed() as u32);
-    let mut admin = postgres::Client::connect(&base, postgres::NoTls).expect("server");
-    admin
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .expect("database");
-    let others: Vec<&str> = base
-        .split_whitespace()
-        .filter(|kv| !kv.starts_with("dbname="))
-        .collect();
-    let conn = format!("{} dbname={name}", others.join(" "));
+    let (conn, name, _) = support::fresh_database("outbox", "joy_bench");
     PgStore::init(&conn, &name).expect("init");
 
     let dir = tempfile::tempdir().expect("temp dir");
@@ -72,37 +59,7 @@ fn main() {
     let deliver = t.elapsed();
     assert_eq!((d.sent, d.error), (n, None));
 
-    // The same rows, batched plainly into a table of the same shape.
-    let mut c = postgres::Client::connect(&conn, postgres::NoTls).expect("connect");
-    c.batch_execute("CREATE TABLE plain (LIKE entry INCLUDING ALL)")
-        .expect("table");
-    let payloads: Vec<(i64, String, serde_json::Value, serde_json::Value)> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let e = joy_kiosk::store::outbox::OutboxEntry::of(r, r.completed_at);
-            (
-                i as i64 + 1,
-                e.team.unwrap_or_default(),
-                serde_json::to_value(&e.answers).unwrap_or_default(),
-                serde_json::to_value(&e.scores).unwrap_or_default(),
-            )
-        })
-        .collect();
-    let t = Instant::now();
-    let mut tx = c.transaction().expect("tx");
-    let st = tx
-        .prepare(
-            "INSERT INTO plain (id, team, questionnaire_id, version, file_hash, period, completed_on, is_demo, answers, scores)
-             VALUES ($1, $2, 'team-reflection', '1', 'h', '2026-W47', '2026-11-17', false, $3, $4)",
-        )
-        .expect("prepare");
-    for (id, team, answers, scores) in &payloads {
-        tx.execute(&st, &[id, team, answers, scores])
-            .expect("insert");
-    }
-    tx.commit().expect("commit");
-    let plain = t.elapsed();
+    let plain = support::plain_insert(&conn, &rows);
 
     println!(
         "outbox: {n} entries over {DAYS} days delivered in {:.2} s ({:.0} a second); a plain batched insert of the same rows: {:.2} s; ratio {:.1}x",

@@ -25,30 +25,20 @@ use joy_kiosk::store::pg::PgStore;
 use joy_kiosk::store::TeamStore;
 use std::time::Instant;
 
+mod support;
+
 const TEAMS: [&str; 5] = ["Ward 7", "Theatres", "Nights", "Days", "Outpatients"];
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let Ok(base) = std::env::var("JOY_TEST_PG") else {
-        eprintln!("server_reads bench: needs a server; run: scripts/with-postgres cargo bench --bench server_reads");
-        std::process::exit(2);
-    };
     let total: i64 = std::env::var("JOY_BENCH_ENTRIES")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000_000);
-    let name = format!("joy_reads_{:08x}", joy_kiosk::anonymity::os_seed() as u32);
-    let mut su = postgres::Client::connect(&base, postgres::NoTls).expect("server");
-    su.batch_execute(&format!("CREATE DATABASE {name}"))
-        .expect("database");
-    let others: Vec<&str> = base
-        .split_whitespace()
-        .filter(|kv| !kv.starts_with("dbname=") && !kv.starts_with("user="))
-        .collect();
-    let conn = format!("{} user=postgres dbname={name}", others.join(" "));
-    let huddle_conn = format!("{} user={name}_h dbname={name}", others.join(" "));
+    let (conn, name, as_user) = support::fresh_database("server_reads", "joy_reads");
+    let huddle_conn = as_user(&format!("{name}_h"));
     let mut admin = PgStore::init(&conn, &name).expect("init");
     let mut db = postgres::Client::connect(&conn, postgres::NoTls).expect("connect");
     db.batch_execute(&format!("CREATE ROLE {name}_h LOGIN IN ROLE {name}_huddle"))

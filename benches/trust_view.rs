@@ -17,6 +17,8 @@ use joy_kiosk::store::pg::PgStore;
 use joy_kiosk::store::TeamStore;
 use std::time::Instant;
 
+mod support;
+
 const WARDS: usize = 200;
 const TEAMS: usize = 5;
 
@@ -24,20 +26,8 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let Ok(base) = std::env::var("JOY_TEST_PG") else {
-        eprintln!("trust_view bench: needs a server; run: scripts/with-postgres cargo bench --bench trust_view");
-        std::process::exit(2);
-    };
-    let name = format!("joy_trust_{:08x}", joy_kiosk::anonymity::os_seed() as u32);
-    let mut su = postgres::Client::connect(&base, postgres::NoTls).expect("server");
-    su.batch_execute(&format!("CREATE DATABASE {name}"))
-        .expect("database");
-    let others: Vec<&str> = base
-        .split_whitespace()
-        .filter(|kv| !kv.starts_with("dbname=") && !kv.starts_with("user="))
-        .collect();
-    let conn = format!("{} user=postgres dbname={name}", others.join(" "));
-    let huddle_conn = format!("{} user={name}_h dbname={name}", others.join(" "));
+    let (conn, name, as_user) = support::fresh_database("trust_view", "joy_trust");
+    let huddle_conn = as_user(&format!("{name}_h"));
     let mut admin = PgStore::init(&conn, &name).expect("init");
     postgres::Client::connect(&conn, postgres::NoTls)
         .expect("connect")
