@@ -149,16 +149,23 @@ pub fn run_with(
             server: Some(url),
             period,
             questionnaire,
+            export,
+            out: file,
             ..
-        }) => crate::server_commands::run(
-            settings,
-            Some(&url),
-            crate::cli::ServerAction::Trust {
-                period,
-                questionnaire,
-            },
-            out,
-        ),
+        }) => {
+            if matches!(export, Some(crate::cli::HuddleFormat::Csv)) || file.is_some() {
+                anyhow::bail!("the ward view from a server is written as markdown to standard output: --export csv and --out are not supported with --server yet (redirect the output to keep it)");
+            }
+            crate::server_commands::run(
+                settings,
+                Some(&url),
+                crate::cli::ServerAction::Trust {
+                    period,
+                    questionnaire,
+                },
+                out,
+            )
+        }
         Some(Command::Huddle {
             action: None,
             ward: true,

@@ -153,42 +153,57 @@ mod tests {
         compute(&defs, team, p, r, Thresholds::default(), d, 1, None).expect("a release")
     }
 
+    /// A trust of `wards`, each (name, its teams as (name, reflections,
+    /// joy)): the trust total's release and each ward's.
+    /// A team: its name, how many reflections, their joy rating.
+    type Team<'a> = (&'a str, usize, i64);
+
+    fn trust(wards: &[(&str, &[Team])]) -> (Release, Vec<WardReleases>) {
+        let mut all = Vec::new();
+        let wards = wards
+            .iter()
+            .map(|(ward, teams)| {
+                let rows: Vec<(&str, Vec<StoredReflection>)> = teams
+                    .iter()
+                    .map(|(t, n, joy)| (*t, rows(*n, *joy)))
+                    .collect();
+                let mine: Vec<StoredReflection> =
+                    rows.iter().flat_map(|(_, r)| r.clone()).collect();
+                all.extend(mine.clone());
+                WardReleases {
+                    ward: ward.to_string(),
+                    total: release(ward, &mine),
+                    teams: rows.iter().map(|(t, r)| release(t, r)).collect(),
+                }
+            })
+            .collect();
+        (release(WARD_TOTAL, &all), wards)
+    }
+
+    fn row<'a>(v: &'a TrustView, ward: &str) -> &'a WardRow {
+        v.view
+            .teams
+            .iter()
+            .find(|r| r.team.as_deref() == Some(ward))
+            .expect("a ward row")
+    }
+
     /// Ward "North" has teams A (9) and B (2): its own ward view hides its
     /// total (it minus A is B's two). The trust view must not show North's
     /// total either, or North's total minus A (public) is B.
     #[test]
     fn a_wards_total_its_own_view_hides_is_hidden_here_too() {
-        let (a, b) = (rows(9, 4), rows(2, 1));
-        let (c, d) = (rows(6, 3), rows(7, 5));
-        let north: Vec<_> = a.iter().chain(&b).cloned().collect();
-        let south: Vec<_> = c.iter().chain(&d).cloned().collect();
-        let all: Vec<_> = north.iter().chain(&south).cloned().collect();
-        let wards = [
-            WardReleases {
-                ward: "North".into(),
-                total: release("North", &north),
-                teams: vec![release("A", &a), release("B", &b)],
-            },
-            WardReleases {
-                ward: "South".into(),
-                total: release("South", &south),
-                teams: vec![release("C", &c), release("D", &d)],
-            },
-        ];
-        let v = view(&release(WARD_TOTAL, &all), &wards, Thresholds::default());
-        let row = |w: &str| {
-            v.view
-                .teams
-                .iter()
-                .find(|r| r.team.as_deref() == Some(w))
-                .expect("a ward row")
-        };
+        let (total, wards) = trust(&[
+            ("North", &[("A", 9, 4), ("B", 2, 1)]),
+            ("South", &[("C", 6, 3), ("D", 7, 5)]),
+        ]);
+        let v = view(&total, &wards, Thresholds::default());
         assert_eq!(
-            row("North").means[0],
+            row(&v, "North").means[0],
             Err(Hidden::Complementary),
             "North's total minus A would be B's two"
         );
-        assert_eq!(row("South").means[0], Ok(4.076923076923077));
+        assert_eq!(row(&v, "South").means[0], Ok(4.076923076923077));
         // And the trust total minus South minus A is B again.
         assert_eq!(v.view.total.means[0], Err(Hidden::Complementary));
         assert_eq!(v.view.total.reflections, 24, "counts are always shown");
@@ -200,24 +215,10 @@ mod tests {
     /// minus South's total minus A is B: the total must be hidden.
     #[test]
     fn the_trust_total_never_gives_away_what_a_hidden_ward_row_hid() {
-        let (a, b) = (rows(9, 4), rows(2, 1));
-        let (c, d, e) = (rows(9, 3), rows(3, 2), rows(3, 5));
-        let north: Vec<_> = a.iter().chain(&b).cloned().collect();
-        let south: Vec<_> = c.iter().chain(&d).chain(&e).cloned().collect();
-        let all: Vec<_> = north.iter().chain(&south).cloned().collect();
-        let wards = [
-            WardReleases {
-                ward: "North".into(),
-                total: release("North", &north),
-                teams: vec![release("A", &a), release("B", &b)],
-            },
-            WardReleases {
-                ward: "South".into(),
-                total: release("South", &south),
-                teams: vec![release("C", &c), release("D", &d), release("E", &e)],
-            },
-        ];
-        let total = release(WARD_TOTAL, &all);
+        let (total, wards) = trust(&[
+            ("North", &[("A", 9, 4), ("B", 2, 1)]),
+            ("South", &[("C", 9, 3), ("D", 3, 2), ("E", 3, 5)]),
+        ]);
         // Beside every team alone, the total would be shown (8 hidden).
         let all_teams: Vec<Release> = wards.iter().flat_map(|w| w.teams.clone()).collect();
         assert!(ward_view(&total, &all_teams, Thresholds::default())
@@ -225,12 +226,7 @@ mod tests {
             .means[0]
             .is_ok());
         let v = view(&total, &wards, Thresholds::default());
-        let south_row = v
-            .view
-            .teams
-            .iter()
-            .find(|r| r.team.as_deref() == Some("South"));
-        assert!(south_row.is_some_and(|r| r.means[0].is_ok()));
+        assert!(row(&v, "South").means[0].is_ok());
         assert_eq!(v.view.total.means[0], Err(Hidden::Complementary));
     }
 
@@ -238,24 +234,11 @@ mod tests {
     /// k or more, so the trust total gives none of them away alone.
     #[test]
     fn hidden_parts_that_make_k_together_leave_the_total_shown() {
-        let (a, b) = (rows(9, 4), rows(3, 1));
-        let (c, d) = (rows(8, 3), rows(3, 2));
-        let north: Vec<_> = a.iter().chain(&b).cloned().collect();
-        let south: Vec<_> = c.iter().chain(&d).cloned().collect();
-        let all: Vec<_> = north.iter().chain(&south).cloned().collect();
-        let wards = [
-            WardReleases {
-                ward: "North".into(),
-                total: release("North", &north),
-                teams: vec![release("A", &a), release("B", &b)],
-            },
-            WardReleases {
-                ward: "South".into(),
-                total: release("South", &south),
-                teams: vec![release("C", &c), release("D", &d)],
-            },
-        ];
-        let v = view(&release(WARD_TOTAL, &all), &wards, Thresholds::default());
+        let (total, wards) = trust(&[
+            ("North", &[("A", 9, 4), ("B", 3, 1)]),
+            ("South", &[("C", 8, 3), ("D", 3, 2)]),
+        ]);
+        let v = view(&total, &wards, Thresholds::default());
         assert!(v.view.teams.iter().all(|r| r.means[0].is_err()));
         // 3 + 3 hidden answers, k = 5: the total minus everything shown
         // is six people, as many as a shown figure may hold.

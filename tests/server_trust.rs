@@ -125,6 +125,15 @@ fn the_trust_view_shows_wards_side_by_side_and_gives_no_team_away() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&o.stdout), out);
+    // Not CSV from a server: refused, not markdown under a CSV name.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(["huddle", "--server", &huddle, "--ward", "--export", "csv"])
+        .env("XDG_CONFIG_HOME", "/nonexistent-joy-config")
+        .env_remove("JOY_CONFIG")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("markdown"));
 
     // A terminal reads no release, of a ward or a team.
     let terminal = server::as_user(&conn, &format!("{name}_tt"));
@@ -134,20 +143,12 @@ fn the_trust_view_shows_wards_side_by_side_and_gives_no_team_away() {
         "SELECT * FROM team_release",
         "INSERT INTO ward_team VALUES ('X', 'North')",
     ] {
-        let e = t
-            .batch_execute(sql)
-            .err()
-            .and_then(|e| e.as_db_error().map(|d| d.message().to_string()))
-            .unwrap_or_default();
+        let e = server::refused(&mut t, sql);
         assert!(e.contains("permission denied"), "{sql}: {e}");
     }
     // The huddle role reads releases but cannot move a team.
     let mut hh = postgres::Client::connect(&huddle, postgres::NoTls).unwrap();
-    let e = hh
-        .batch_execute("INSERT INTO ward_team VALUES ('X', 'North')")
-        .err()
-        .and_then(|e| e.as_db_error().map(|d| d.message().to_string()))
-        .unwrap_or_default();
+    let e = server::refused(&mut hh, "INSERT INTO ward_team VALUES ('X', 'North')");
     assert!(e.contains("permission denied"), "{e}");
 }
 
@@ -267,11 +268,10 @@ fn a_reader_of_one_ward_reads_nothing_of_another() {
         .unwrap()
         .get(0);
     assert_eq!(count, 0, "an open period of South is not counted for North");
-    let e = raw
-        .batch_execute("INSERT INTO team_action (team, created_on) VALUES ('C', '2026-11-17')")
-        .err()
-        .and_then(|e| e.as_db_error().map(|d| d.message().to_string()))
-        .unwrap_or_default();
+    let e = server::refused(
+        &mut raw,
+        "INSERT INTO team_action (team, created_on) VALUES ('C', '2026-11-17')",
+    );
     assert!(e.contains("row-level security"), "{e}");
     for sql in [
         "SELECT * FROM ward_reader",
@@ -279,11 +279,7 @@ fn a_reader_of_one_ward_reads_nothing_of_another() {
         "DELETE FROM ward_reader",
         "SELECT joy_reads_ward('postgres', 'South')",
     ] {
-        let e = raw
-            .batch_execute(sql)
-            .err()
-            .and_then(|e| e.as_db_error().map(|d| d.message().to_string()))
-            .unwrap_or_default();
+        let e = server::refused(&mut raw, sql);
         assert!(e.contains("permission denied"), "{sql}: {e}");
     }
 

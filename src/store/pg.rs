@@ -464,7 +464,8 @@ pub struct PgStore {
     place: String,
 }
 
-fn failed(place: &str, what: &str, e: impl std::fmt::Display) -> StoreError {
+/// A server step that failed: where, doing what, and why.
+pub(super) fn failed(place: &str, what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Server {
         place: place.to_string(),
         what: what.to_string(),

@@ -14,7 +14,8 @@
 //!   else this machine's system roots.
 //! - The password is never in the config file: see [`super::pgpass`].
 
-use super::{Result, StoreError};
+use super::pg::failed;
+use super::Result;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -123,14 +124,6 @@ impl Prepared {
             Some(tls) => self.config.connect(tls),
             None => self.config.connect(postgres::NoTls),
         }
-    }
-}
-
-fn failed(place: &str, what: &str, cause: impl std::fmt::Display) -> StoreError {
-    StoreError::Server {
-        place: place.to_string(),
-        what: what.to_string(),
-        cause: cause.to_string(),
     }
 }
 

@@ -225,3 +225,11 @@ impl Drop for OwnServer {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// The server's message refusing `sql` on `c` (empty if it ran).
+pub fn refused(c: &mut postgres::Client, sql: &str) -> String {
+    c.batch_execute(sql)
+        .err()
+        .and_then(|e| e.as_db_error().map(|d| d.message().to_string()))
+        .unwrap_or_default()
+}
