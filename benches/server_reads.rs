@@ -132,8 +132,8 @@ fn main() {
             .expect("the huddle");
         assert!(matches!(view.content, joy_kiosk::huddle::Content::Shown(_)));
         h.actions(Some(team)).expect("actions");
-        let (total, teams) = h.ward_period(&q.id, week).expect("the ward view");
-        assert!(total.is_some() && teams.len() == TEAMS.len());
+        let w = h.ward_period(team, &q.id, week).expect("the ward view");
+        assert!(w.total.is_some() && w.teams.len() == TEAMS.len());
         times.push(t.elapsed());
     }
     times.sort();

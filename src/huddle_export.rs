@@ -531,7 +531,7 @@ pub fn ward_markdown(views: &[crate::ward::WardView]) -> String {
     for v in views {
         out.push_str(&format!(
             "# {}\n\n",
-            md(&text::ward_heading(&v.title, &v.period))
+            md(&text::ward_heading(v.name.as_deref(), &v.title, &v.period))
         ));
         out.push_str(&format!("{}\n\n", text::ward_rules(v.thresholds.k())));
         out.push_str(&view_table(v, "Team", text::WARD_TOTAL_ROW));

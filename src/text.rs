@@ -1284,9 +1284,17 @@ pub fn ward_nothing_for(period: &str, last: Option<&str>) -> String {
 }
 
 /// The ward view's heading.
-pub fn ward_heading(title: &str, period: &crate::period::Period) -> String {
+pub fn ward_heading(
+    ward: Option<&str>,
+    title: &str,
+    period: &crate::period::Period,
+) -> String {
+    let ward = match ward {
+        Some(w) => format!("{}: ", safe_for_terminal(w)),
+        None => String::new(),
+    };
     format!(
-        "Ward view: {title}, {} {period} ({} to {})",
+        "Ward view: {ward}{title}, {} {period} ({} to {})",
         period.kind().as_str(),
         period.first_day().format("%-d %b"),
         period.last_day().format("%-d %b %Y")
@@ -1295,6 +1303,9 @@ pub fn ward_heading(title: &str, period: &crate::period::Period) -> String {
 
 /// The huddle screen's ward panel, in the panel list.
 pub const WARD_PANEL: &str = "Ward: every team";
+pub fn ward_panel_named(ward: &str) -> String {
+    format!("{}: every team", safe_for_terminal(ward))
+}
 
 /// The ward total's row.
 pub const WARD_TOTAL_ROW: &str = "Ward total";

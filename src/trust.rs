@@ -102,6 +102,7 @@ pub fn view(total: &Release, wards: &[WardReleases], reader: Thresholds) -> Trus
             period: total.period,
             questionnaire_id: total.questionnaire_id.clone(),
             title: total.title.clone(),
+            name: None,
             thresholds: Thresholds::new(k, reader.text()),
             scores: flat.scores,
             teams: rows,

@@ -30,6 +30,8 @@ pub struct WardView {
     pub period: Period,
     pub questionnaire_id: String,
     pub title: String,
+    /// The ward's name, on a server that holds several.
+    pub name: Option<String>,
     pub thresholds: Thresholds,
     /// The scores' labels, in the order of each row's `means`.
     pub scores: Vec<(String, String)>,
@@ -149,6 +151,7 @@ pub fn view(total: &Release, teams: &[Release], reader: Thresholds) -> WardView 
         period: total.period,
         questionnaire_id: total.questionnaire_id.clone(),
         title: total.title.clone(),
+        name: None,
         thresholds: t,
         scores,
         teams: rows,

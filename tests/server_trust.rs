@@ -366,3 +366,127 @@ fn wards_refuse_what_would_not_hold_and_say_what_moved() {
     );
     assert!(!said.contains(&format!("{reader} reads North\n")), "{said}");
 }
+
+/// The huddle screen of a team on a trust's server sets the team beside
+/// its own ward, named, never beside the trust total and every other
+/// ward's teams (which it would call "the ward"). A reader of South sees
+/// South beside C, and cannot open North's team at all.
+#[test]
+fn the_huddle_screen_sets_a_team_beside_its_own_ward() {
+    use joy_kiosk::app::runner::{dispatch, run_effects};
+    use joy_kiosk::app::Action;
+    let (conn, name) = server::fresh_named_database();
+    let mut admin = PgStore::init(&conn, &name).unwrap_or_else(|e| panic!("{e}"));
+    postgres::Client::connect(&conn, postgres::NoTls)
+        .unwrap()
+        .batch_execute(&format!(
+            "CREATE ROLE {name}_all LOGIN IN ROLE {name}_huddle;
+             CREATE ROLE {name}_south LOGIN IN ROLE {name}_reader;"
+        ))
+        .unwrap();
+    admin.set_time_zone(chrono_tz::Europe::London).unwrap();
+    admin.set_ward("North", &["A".into(), "B".into()]).unwrap();
+    admin.set_ward("South", &["C".into(), "D".into()]).unwrap();
+    admin
+        .add_ward_reader("South", &format!("{name}_south"))
+        .unwrap();
+    let cat = Catalog::bundled();
+    let q = cat.get("team-reflection").unwrap();
+    let mut rng = Rng::new(43);
+    let day = NaiveDate::from_ymd_opt(2026, 11, 17).unwrap();
+    let mut entries = Vec::new();
+    let mut n = 0;
+    for (team, count) in [("A", 9), ("B", 7), ("C", 9), ("D", 8)] {
+        for _ in 0..count {
+            let a = reflection_gen::answers(q, rng.unit(), &mut rng, |_| String::new());
+            let c = reflection_gen::checkin(q, &a, team, PeriodKind::Week, day);
+            n += 1;
+            entries.push((n, OutboxEntry::of(&c, c.completed_at)));
+        }
+    }
+    admin.submit_day(&entries).unwrap();
+    admin
+        .release_closed(
+            Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap(),
+            &[],
+            Thresholds::default(),
+        )
+        .unwrap();
+
+    let settings = joy_kiosk::config::Settings::resolve(
+        Some("unused.db".into()),
+        Some("/nonexistent-joy-q".into()),
+    )
+    .unwrap();
+    let week = Period::containing(PeriodKind::Week, day);
+    let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    let screen = |login: &str, team: &str| {
+        let mut pg = PgStore::connect(server::as_user(&conn, login).as_str()).unwrap();
+        let mut state =
+            joy_kiosk::huddle_commands::huddle_state(&settings, team, week, today, now);
+        let effects = joy_kiosk::app::huddle::load(&mut state);
+        run_effects(&mut state, &mut pg, effects, now);
+        (state, pg)
+    };
+    let ward_of = |state: &joy_kiosk::app::State| {
+        let w = state.huddle.as_ref().unwrap().ward.as_ref().map(|w| {
+            (
+                w.name.clone(),
+                w.total.reflections,
+                w.teams
+                    .iter()
+                    .map(|r| r.team.clone().unwrap_or_default())
+                    .collect::<Vec<_>>(),
+            )
+        });
+        w
+    };
+    let (mut state, mut pg) = screen(&format!("{name}_all"), "A");
+    assert_eq!(
+        ward_of(&state),
+        Some((Some("North".to_string()), 16, vec!["A".into(), "B".into()]))
+    );
+    // On screen: the ward panel is named, at 80x24.
+    let panels = joy_kiosk::app::huddle::panels(state.huddle.as_ref().unwrap());
+    let at = panels
+        .iter()
+        .position(|p| *p == joy_kiosk::app::huddle::Panel::Ward)
+        .expect("a ward panel");
+    for _ in 0..at {
+        dispatch(
+            &mut state,
+            &mut pg,
+            Action::Right,
+            now,
+        );
+    }
+    let backend = ratatui::backend::TestBackend::new(80, 24);
+    let mut term = ratatui::Terminal::new(backend).unwrap();
+    term.draw(|f| joy_kiosk::ui::draw(f, &state)).unwrap();
+    let shown: String = term
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(shown.contains("North"), "{shown}");
+    assert!(!shown.contains("| C") && !shown.contains(" C "), "{shown}");
+
+    let (state, _) = screen(&format!("{name}_south"), "C");
+    assert_eq!(
+        ward_of(&state),
+        Some((Some("South".to_string()), 17, vec!["C".into(), "D".into()]))
+    );
+    // North's team is nothing to South's reader: no figures, no ward.
+    let (state, _) = screen(&format!("{name}_south"), "A");
+    assert_eq!(ward_of(&state), None);
+    assert!(state
+        .huddle
+        .as_ref()
+        .unwrap()
+        .huddles
+        .iter()
+        .all(|h| !matches!(h.content, joy_kiosk::huddle::Content::Shown(_))));
+}

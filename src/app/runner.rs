@@ -274,12 +274,14 @@ fn perform_huddle(
         )?;
         // The ward beside the team, for the first questionnaire shown.
         let ward = match view.huddles.first() {
-            Some(h) => match store.ward_period(&h.questionnaire_id, period)? {
-                (Some(total), teams) => {
-                    Some(Box::new(crate::ward::view(&total, &teams, v.thresholds)))
-                }
-                _ => None,
-            },
+            Some(h) => {
+                let w = store.ward_period(&team, &h.questionnaire_id, period)?;
+                w.total.map(|total| {
+                    let mut view = crate::ward::view(&total, &w.teams, v.thresholds);
+                    view.name = w.name;
+                    Box::new(view)
+                })
+            }
             None => None,
         };
         Ok(Loaded::Huddle {

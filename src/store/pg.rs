@@ -1546,10 +1546,46 @@ impl TeamStore for PgStore {
 
     fn ward_period(
         &mut self,
+        team: &str,
         questionnaire: &str,
         period: Period,
-    ) -> Result<(Option<Release>, Vec<Release>)> {
+    ) -> Result<super::usecases::WardPeriod> {
         self.tx("reading the ward's period", |tx| {
+            // A trust's server: the ward the team was in when the period
+            // was released, with the teams it was made of (those this login
+            // reads; a team it may not read counts as hidden beside the
+            // total, see `ward::view`).
+            let p = period.to_string();
+            if let Some(r) = tx.query_opt(
+                "SELECT ward, teams, figures FROM ward_release
+                 WHERE questionnaire_id = $1 AND period = $2 AND $3 = ANY (teams)",
+                &[&questionnaire, &p, &team],
+            )? {
+                let (ward, members, figures): (String, Vec<String>, String) =
+                    (r.get(0), r.get(1), r.get(2));
+                let mut teams = Vec::new();
+                for r in tx.query(
+                    "SELECT team, figures, texts FROM team_release
+                     WHERE questionnaire_id = $1 AND period = $2 AND team = ANY ($3)",
+                    &[&questionnaire, &p, &members],
+                )? {
+                    teams.extend(release_of(r.get(1), r.get(2)));
+                }
+                return Ok(super::usecases::WardPeriod {
+                    name: Some(ward),
+                    total: release_of(&figures, None),
+                    teams,
+                });
+            }
+            // Wards on this server, but none released with this team (or
+            // none this login reads): no ward to show, never the trust's
+            // total under a ward's name.
+            let wards: i64 = tx
+                .query_one("SELECT count(*) FROM ward_team", &[])?
+                .get(0);
+            if wards > 0 {
+                return Ok(super::usecases::WardPeriod::default());
+            }
             let rows = tx.query(
                 "SELECT team, figures, texts FROM team_release WHERE questionnaire_id = $1 AND period = $2",
                 &[&questionnaire, &period.to_string()],
@@ -1565,7 +1601,11 @@ impl TeamStore for PgStore {
                     teams.extend(release);
                 }
             }
-            Ok((total, teams))
+            Ok(super::usecases::WardPeriod {
+                name: None,
+                total,
+                teams,
+            })
         })
     }
 

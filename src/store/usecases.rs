@@ -129,6 +129,15 @@ pub trait TerminalStore {
     }
 }
 
+/// A ward's release of one questionnaire in one period: its total and its
+/// teams' releases, and its name where the database holds several wards.
+#[derive(Debug, Clone, Default)]
+pub struct WardPeriod {
+    pub name: Option<String>,
+    pub total: Option<crate::release::Release>,
+    pub teams: Vec<crate::release::Release>,
+}
+
 /// What a team shares.
 pub trait TeamStore {
     /// Keep an anonymous check-in or a team reflection (no respondent):
@@ -149,16 +158,17 @@ pub trait TeamStore {
     ) -> Result<PeriodView>;
     /// The periods released for `team`, newest first.
     fn released_periods(&mut self, team: &str) -> Result<Vec<Period>>;
-    /// The ward total's release of `questionnaire` in `period` and its
-    /// teams' releases (the ward view).
+    /// The release of `questionnaire` in `period` of the ward `team` is in
+    /// (its total and its teams': the ward view). A database of one ward
+    /// (a kiosk's file, a server with no wards) has one ward total; on a
+    /// trust's server it is the ward `team` was put in, named, and none
+    /// where the login may not read that ward.
     fn ward_period(
         &mut self,
+        team: &str,
         questionnaire: &str,
         period: Period,
-    ) -> Result<(
-        Option<crate::release::Release>,
-        Vec<crate::release::Release>,
-    )>;
+    ) -> Result<WardPeriod>;
     /// Release every closed period not yet released (a writer's job: the
     /// kiosk's daily chores, `joy huddle release`).
     fn release_closed(
@@ -486,13 +496,17 @@ impl TeamStore for Store {
 
     fn ward_period(
         &mut self,
+        _team: &str,
         questionnaire: &str,
         period: Period,
-    ) -> Result<(
-        Option<crate::release::Release>,
-        Vec<crate::release::Release>,
-    )> {
-        Store::ward_releases(self, questionnaire, period)
+    ) -> Result<WardPeriod> {
+        // One file, one ward: its total is the ward's.
+        let (total, teams) = Store::ward_releases(self, questionnaire, period)?;
+        Ok(WardPeriod {
+            name: None,
+            total,
+            teams,
+        })
     }
 
     fn release_closed(

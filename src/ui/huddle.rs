@@ -112,7 +112,10 @@ fn panel_name(v: &HuddleView, p: Panel) -> String {
             .and_then(|p| p.texts.get(s))
             .map(|x| x.text.clone())
             .unwrap_or_default(),
-        Panel::Ward => text::WARD_PANEL.to_string(),
+        Panel::Ward => match v.ward.as_ref().and_then(|w| w.name.as_deref()) {
+            Some(name) => text::ward_panel_named(name),
+            None => text::WARD_PANEL.to_string(),
+        },
         Panel::Actions => text::HUDDLE_ACTIONS.to_string(),
     }
 }
@@ -321,7 +324,10 @@ fn panel_lines(v: &HuddleView, p: Panel, width: u16, nc: bool) -> Vec<Line<'stat
             let Some(w) = &v.ward else {
                 return lines;
             };
-            lines.push(title(&text::ward_heading(&w.title, &w.period), nc));
+            lines.push(title(
+                &text::ward_heading(w.name.as_deref(), &w.title, &w.period),
+                nc,
+            ));
             lines.push(Line::styled(
                 text::ward_rules(w.thresholds.k()),
                 style(Meaning::Muted, nc),
