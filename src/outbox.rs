@@ -27,26 +27,33 @@ pub fn deliver(
     to: impl Into<ServerAddress>,
     now: DateTime<Utc>,
 ) -> crate::store::Result<Delivery> {
+    let to: ServerAddress = to.into();
     let today = now.with_timezone(&local.time_zone()?).date_naive();
     let days = local.outbox_days_before(today)?;
     let mut done = Delivery::default();
+    let fail = |local: &mut Store, mut done: Delivery, why: String| {
+        local.outbox_failed(&why, now)?;
+        done.error = Some(why);
+        Ok(done)
+    };
     // Connected every round, with a day to send or not: a server that
     // cannot be reached (a password changed, TLS broken) is said before a
     // day's entries wait on it.
-    let mut server = match PgStore::connect(to) {
-        Ok(s) => s,
-        Err(e) => {
-            let why = e.to_string();
-            local.outbox_failed(&why, now)?;
-            done.error = Some(why);
-            return Ok(done);
-        }
+    let Some(sender) = Sender::start(&to) else {
+        // The last round's connection still waits for its answer.
+        return fail(local, done, crate::text::SERVER_SILENT.to_string());
     };
-    // A terminal's clock dates its entries: one far from the server's is
-    // said (the entries are kept and sent all the same).
-    if let Ok(theirs) = server.server_now() {
-        let off = (now - theirs).num_seconds() as f64 / 60.0;
-        local.outbox_clock(off.round() as i64)?;
+    match sender.ask(Ask::Clock) {
+        Ok(Answer::Clock(theirs)) => {
+            // A terminal's clock dates its entries: one far from the
+            // server's is said (the entries are kept and sent all the same).
+            if let Some(theirs) = theirs {
+                let off = (now - theirs).num_seconds() as f64 / 60.0;
+                local.outbox_clock(off.round() as i64)?;
+            }
+        }
+        Ok(Answer::Failed(why)) | Err(why) => return fail(local, done, why),
+        Ok(Answer::Sent) => {}
     }
     if days.is_empty() {
         local.outbox_reached()?;
@@ -55,19 +62,121 @@ pub fn deliver(
     for day in days {
         let mut entries = local.outbox_day(day)?;
         shuffle(&mut entries);
-        // The whole day in one transaction on the server: all or none.
-        if let Err(e) = server.submit_day(&entries) {
-            let why = e.to_string();
-            local.outbox_failed(&why, now)?;
-            done.error = Some(why);
-            return Ok(done);
-        }
         let ids: Vec<i64> = entries.iter().map(|(id, _)| *id).collect();
+        // The whole day in one transaction on the server: all or none.
+        match sender.ask(Ask::Day(entries)) {
+            Ok(Answer::Sent) => {}
+            Ok(Answer::Failed(why)) | Err(why) => return fail(local, done, why),
+            Ok(Answer::Clock(_)) => {}
+        }
         local.outbox_delivered(&ids)?;
         done.sent += ids.len();
         done.days += 1;
     }
     Ok(done)
+}
+
+/// How long a round waits for each answer of the server (connecting, then
+/// each day) before it gives up: the terminal's store waits on a round, so
+/// a server that answers nothing (hung, or a network gone under an open
+/// connection) must not hold it. The day is sent again at the next round;
+/// the server keeps it once.
+pub const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// What a round asks its connection's thread.
+enum Ask {
+    /// Connect (the first ask) and read the server's clock.
+    Clock,
+    Day(Vec<(i64, crate::store::outbox::OutboxEntry)>),
+}
+
+enum Answer {
+    Clock(Option<DateTime<Utc>>),
+    Sent,
+    Failed(String),
+}
+
+/// Servers a connection's thread still waits on (from a round that gave
+/// up on it): no second thread is started for them until it ends.
+static WAITING_ON: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// A round's connection to the server, on a thread of its own so that the
+/// round can stop waiting for it ([`ANSWER_WITHIN`]).
+struct Sender {
+    asks: std::sync::mpsc::Sender<Ask>,
+    answers: std::sync::mpsc::Receiver<Answer>,
+}
+
+/// Takes a server off [`WAITING_ON`] when its thread ends, however it ends.
+struct Waiting(String);
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        if let Ok(mut w) = WAITING_ON.lock() {
+            w.retain(|u| *u != self.0);
+        }
+    }
+}
+
+impl Sender {
+    /// `None` while an earlier round's thread still waits on this server.
+    fn start(to: &ServerAddress) -> Option<Sender> {
+        let key = to.url.clone();
+        {
+            let mut w = WAITING_ON.lock().unwrap_or_else(|p| p.into_inner());
+            if w.contains(&key) {
+                return None;
+            }
+            w.push(key.clone());
+        }
+        let waiting = Waiting(key);
+        let (asks, asked) = std::sync::mpsc::channel::<Ask>();
+        let (answer, answers) = std::sync::mpsc::channel::<Answer>();
+        let to = to.clone();
+        let spawned = std::thread::Builder::new()
+            .name("joy-deliver".into())
+            .spawn(move || {
+                let _waiting = waiting;
+                let mut server = None;
+                for ask in asked {
+                    let reply = match (ask, server.as_mut()) {
+                        (Ask::Clock, None) => match PgStore::connect(&to) {
+                            Ok(mut s) => {
+                                let theirs = s.server_now().ok();
+                                server = Some(s);
+                                Answer::Clock(theirs)
+                            }
+                            Err(e) => Answer::Failed(e.to_string()),
+                        },
+                        (Ask::Clock, Some(s)) => Answer::Clock(s.server_now().ok()),
+                        (Ask::Day(_), None) => Answer::Failed("not connected".into()),
+                        (Ask::Day(entries), Some(s)) => match s.submit_day(&entries) {
+                            Ok(()) => Answer::Sent,
+                            Err(e) => Answer::Failed(e.to_string()),
+                        },
+                    };
+                    let failed = matches!(reply, Answer::Failed(_));
+                    // The round may have stopped waiting: nothing to tell.
+                    if answer.send(reply).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+        match spawned {
+            Ok(_) => Some(Sender { asks, answers }),
+            // No thread (the system is out of them): the round fails, said.
+            Err(_) => None,
+        }
+    }
+
+    fn ask(&self, ask: Ask) -> Result<Answer, String> {
+        if self.asks.send(ask).is_err() {
+            return Err(crate::text::SERVER_SILENT.to_string());
+        }
+        self.answers
+            .recv_timeout(ANSWER_WITHIN)
+            .map_err(|_| crate::text::SERVER_SILENT.to_string())
+    }
 }
 
 /// Fisher-Yates with the operating system's randomness: the order sent

@@ -1284,11 +1284,7 @@ pub fn ward_nothing_for(period: &str, last: Option<&str>) -> String {
 }
 
 /// The ward view's heading.
-pub fn ward_heading(
-    ward: Option<&str>,
-    title: &str,
-    period: &crate::period::Period,
-) -> String {
+pub fn ward_heading(ward: Option<&str>, title: &str, period: &crate::period::Period) -> String {
     let ward = match ward {
         Some(w) => format!("{}: ", safe_for_terminal(w)),
         None => String::new(),
@@ -1310,6 +1306,8 @@ pub fn ward_panel_named(ward: &str) -> String {
 /// The ward total's row.
 pub const WARD_TOTAL_ROW: &str = "Ward total";
 pub const TRUST_TOTAL_ROW: &str = "Trust total";
+/// A delivery round that gave up waiting for the ward's server.
+pub const SERVER_SILENT: &str = "the ward's server did not answer (the network may be down, or the server hung): every entry is kept here and sent when it answers";
 pub const SERVER_NOTHING_RELEASED: &str = "Nothing has been released that this login may read: periods are released at their close (and a day) by `joy server release` on the ward's server, and a ward total only for teams put in a ward (`joy server wards`).";
 pub fn server_nothing_for(period: &str, last: Option<&str>) -> String {
     match last {

@@ -207,3 +207,105 @@ fn a_terminal_clock_an_hour_off_is_said_and_loses_nothing() {
     // Put right: the next delivery clears it.
     assert_eq!(round(2, 2, Utc::now()), None);
 }
+
+/// A listener that accepts every connection and answers nothing: a server
+/// hung with its socket open, or a network gone under an open connection
+/// (what was sent is never answered). Dropping it closes every socket.
+struct Silent {
+    port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    held: std::sync::Arc<std::sync::Mutex<Vec<std::net::TcpStream>>>,
+}
+
+impl Silent {
+    fn start() -> Silent {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.set_nonblocking(true).unwrap();
+        let port = l.local_addr().unwrap().port();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let held = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (s, h) = (stop.clone(), held.clone());
+        std::thread::spawn(move || {
+            while !s.load(std::sync::atomic::Ordering::SeqCst) {
+                match l.accept() {
+                    Ok((c, _)) => h.lock().unwrap().push(c),
+                    Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+                }
+            }
+        });
+        Silent { port, stop, held }
+    }
+    fn url(&self) -> String {
+        format!("host=127.0.0.1 port={} dbname=ward user=joy", self.port)
+    }
+}
+
+impl Drop for Silent {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        for c in self.held.lock().unwrap().drain(..) {
+            let _ = c.shutdown(std::net::Shutdown::Both);
+        }
+    }
+}
+
+/// An hour of a ward's entries, across midnight, while the server answers
+/// nothing (a round every five minutes, as a kiosk runs them). No round
+/// holds the terminal's store for long (a kiosk's saves queue behind a
+/// round): each ends within seconds, says the server did not answer, and
+/// keeps every entry. Then the network is back: everything arrives once.
+#[test]
+fn an_hour_with_a_server_that_answers_nothing_loses_nothing_and_holds_nothing() {
+    let (conn, name) = server::fresh_named_database();
+    PgStore::init(&conn, &name).unwrap_or_else(|e| panic!("{e}"));
+    let silent = Silent::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.db");
+    let first = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
+    // Yesterday's entries wait to be sent; today's join them at midnight.
+    let (_, mut rows) = kiosk_with_backlog(&db, first, 2, 6, 71);
+    let start = Utc.with_ymd_and_hms(2026, 11, 17, 23, 30, 0).unwrap();
+    let mut since = None;
+    for round in 0..12 {
+        let now = start + Duration::minutes(5 * round);
+        // Entries go on being taken all hour.
+        let (_, more) = kiosk_with_backlog(&db, now.date_naive(), 1, 1, 100 + round as u64);
+        rows.extend(more);
+        let (url, path) = (silent.url(), db.clone());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut local = Store::open(&path).unwrap();
+            let _ = tx.send(joy_kiosk::outbox::deliver(&mut local, &url, now));
+        });
+        let d = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .unwrap_or_else(|_| {
+                panic!("round {round} still waits on a server that answers nothing")
+            })
+            .unwrap();
+        assert_eq!(d.sent, 0);
+        let why = d.error.expect("the failure is said");
+        assert!(why.contains("did not answer"), "round {round}: {why}");
+        let mut local = Store::open(&db).unwrap();
+        let st = local.outbox_status().unwrap();
+        assert_eq!(st.waiting, rows.len(), "nothing lost at round {round}");
+        let err = st.error.expect("recorded for the admin screen");
+        let first_seen = err.split_once(": ").unwrap().0.to_string();
+        assert_eq!(
+            *since.get_or_insert(first_seen.clone()),
+            first_seen,
+            "since the first"
+        );
+    }
+    // The network is back: the same terminal, the ward's real server.
+    drop(silent);
+    let mut local = Store::open(&db).unwrap();
+    let later = start + Duration::days(1) + Duration::hours(2);
+    let d = joy_kiosk::outbox::deliver(&mut local, &conn, later).unwrap();
+    assert_eq!(d.error, None);
+    // Every day before today (the 19th) is sent: all of them.
+    assert_eq!(d.sent, rows.len());
+    assert_eq!(count(&conn), rows.len() as i64, "all present exactly once");
+    let st = local.outbox_status().unwrap();
+    assert_eq!((st.waiting, st.error), (0, None));
+}

@@ -423,8 +423,7 @@ fn the_huddle_screen_sets_a_team_beside_its_own_ward() {
     let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
     let screen = |login: &str, team: &str| {
         let mut pg = PgStore::connect(server::as_user(&conn, login).as_str()).unwrap();
-        let mut state =
-            joy_kiosk::huddle_commands::huddle_state(&settings, team, week, today, now);
+        let mut state = joy_kiosk::huddle_commands::huddle_state(&settings, team, week, today, now);
         let effects = joy_kiosk::app::huddle::load(&mut state);
         run_effects(&mut state, &mut pg, effects, now);
         (state, pg)
@@ -454,12 +453,7 @@ fn the_huddle_screen_sets_a_team_beside_its_own_ward() {
         .position(|p| *p == joy_kiosk::app::huddle::Panel::Ward)
         .expect("a ward panel");
     for _ in 0..at {
-        dispatch(
-            &mut state,
-            &mut pg,
-            Action::Right,
-            now,
-        );
+        dispatch(&mut state, &mut pg, Action::Right, now);
     }
     let backend = ratatui::backend::TestBackend::new(80, 24);
     let mut term = ratatui::Terminal::new(backend).unwrap();

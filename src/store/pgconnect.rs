@@ -231,6 +231,15 @@ pub(crate) fn prepare(addr: &ServerAddress) -> Result<Prepared> {
         }
     }
     config.connect_timeout(std::time::Duration::from_secs(2));
+    // A network gone under an open connection: what was sent and never
+    // acknowledged fails after 10 s, and an idle wait for an answer is
+    // probed (5 s, then every 2 s, 3 times) instead of waiting for ever.
+    config
+        .keepalives(true)
+        .keepalives_idle(std::time::Duration::from_secs(5))
+        .keepalives_interval(std::time::Duration::from_secs(2))
+        .keepalives_retries(3)
+        .tcp_user_timeout(std::time::Duration::from_secs(10));
     config.options("-c statement_timeout=5000");
     Ok(Prepared {
         config,
