@@ -206,8 +206,14 @@ pub enum ServerAction {
     Rules(RulesArgs),
     /// Move a ward's history from its database file (--db) to a new ward database on the
     /// server, all or nothing (as its owner or admin role): rules, staff numbers, anonymous
-    /// entries, releases and actions. Personal check-ins and private histories stay behind
-    Import,
+    /// entries, releases and actions. Personal check-ins and private histories stay behind.
+    /// With --ward: into a trust's database that holds wards already, as a new ward
+    Import {
+        /// The new ward the file's teams join (a trust's database: the server's rules stay,
+        /// and no team of the file may be on the server already)
+        #[arg(long, value_name = "WARD")]
+        ward: Option<String>,
+    },
     /// A trust's server holds several wards: list them with their teams, or put teams in a
     /// ward (as the admin role). Each ward's total is released beside its teams'
     Wards {

@@ -94,7 +94,11 @@ pub fn run(
             let mut s = PgStore::connect(&addr)?;
             rules(settings, &mut s, asked, out)?;
         }
-        ServerAction::Import => {
+        ServerAction::Import { ward } => {
+            let ward = ward.as_deref().map(str::trim);
+            if ward == Some("") {
+                bail!("a ward needs a name: --ward \"Ward 7\"");
+            }
             if !settings.db.exists() {
                 bail!(
                     "{}",
@@ -109,8 +113,17 @@ pub fn run(
                 bail!("{}", text::import_demo_refused(h.demo_left));
             }
             let mut s = PgStore::connect(&addr)?;
-            let (entries, releases, actions) = s.import_handover(&h)?;
+            let (entries, releases, actions) = s.import_handover(&h, ward)?;
             writeln!(out, "{}", text::imported(entries, releases, actions))?;
+            if let Some(w) = ward {
+                let teams = s
+                    .wards()?
+                    .into_iter()
+                    .find(|(name, _)| name == w)
+                    .map(|(_, t)| t)
+                    .unwrap_or_default();
+                writeln!(out, "{}", text::ward_set(w, &teams))?;
+            }
             if local.outbox_status()?.waiting > 0 {
                 writeln!(out, "{}", text::IMPORT_OUTBOX_WAITS)?;
             }

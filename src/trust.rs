@@ -14,6 +14,10 @@
 //!   the total is hidden when that leaves 1 to k - 1 answers (and wherever
 //!   the trust total minus every shown team would).
 //!
+//! - a trust total that is not the sum of the wards beside it (released
+//!   before a ward's history was imported) is hidden: the checks above
+//!   hold only for the parts it is made of.
+//!
 //! Counts of reflections are not content and are always shown.
 
 use crate::anonymity::{total_beside_public_parts, Hidden, Thresholds};
@@ -62,6 +66,15 @@ pub fn view(total: &Release, wards: &[WardReleases], reader: Thresholds) -> Trus
         });
     }
     let mut total_row = flat.total.clone();
+    // A trust total that is not made of exactly these wards (one released
+    // before a ward joined the server, or a reader shown only some) cannot
+    // be checked against them: hidden.
+    let made_of: usize = wards.iter().map(|w| w.total.reflections).sum();
+    if total.reflections != made_of {
+        for m in &mut total_row.means {
+            *m = Err(Hidden::Complementary);
+        }
+    }
     for (s, (id, _)) in flat.scores.iter().enumerate() {
         // The hidden teams of the wards whose rows are hidden: what the
         // trust total minus everything shown leaves.
@@ -244,5 +257,23 @@ mod tests {
         // 3 + 3 hidden answers, k = 5: the total minus everything shown
         // is six people, as many as a shown figure may hold.
         assert!(v.view.total.means[0].is_ok(), "{:?}", v.view.total);
+    }
+
+    /// A ward moved onto the trust's server after a period's trust total
+    /// was released (`joy server import --ward`): that total holds North
+    /// only, but South's rows stand beside it. South hides D's three,
+    /// North hides B's two; counted together as the total's hidden part
+    /// they make five (k), yet South's are not in it: the total minus A is
+    /// B's two. A trust total that is not the sum of its wards is hidden.
+    #[test]
+    fn a_trust_total_released_before_a_ward_joined_gives_nothing_away() {
+        let (_, wards) = trust(&[
+            ("North", &[("A", 9, 4), ("B", 2, 1)]),
+            ("South", &[("C", 9, 3), ("D", 3, 2)]),
+        ]);
+        let (north_only, _) = trust(&[("North", &[("A", 9, 4), ("B", 2, 1)])]);
+        let v = view(&north_only, &wards, Thresholds::default());
+        assert_eq!(row(&v, "North").means[0], Err(Hidden::Complementary));
+        assert_eq!(v.view.total.means[0], Err(Hidden::Complementary));
     }
 }

@@ -238,3 +238,161 @@ fn demo_data_or_a_database_with_rules_is_refused() {
         "unchanged"
     );
 }
+
+/// A ward's file with `teams` (name, reflections a week) over three weeks
+/// from 2 Nov 2026, the first two released there, the third open, and an
+/// action; its rules k and text threshold `k`.
+fn ward_file(db: &std::path::Path, teams: &[(&str, usize)], seed: u64, k: usize) {
+    let cat = Catalog::bundled();
+    let q = cat.get("team-reflection").unwrap();
+    let first = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+    let mut s = Store::open(db).unwrap();
+    s.set_time_zone("Europe/London").unwrap();
+    s.set_team_rules(
+        &TeamRules {
+            min_group: k,
+            min_group_text: k,
+        },
+        Utc.with_ymd_and_hms(2026, 10, 1, 9, 0, 0).unwrap(),
+    )
+    .unwrap();
+    let mut rng = Rng::new(seed);
+    let mut rows = Vec::new();
+    for week in 0..3 {
+        for (team, n) in teams {
+            for i in 0..*n {
+                let a = reflection_gen::answers(q, rng.unit(), &mut rng, |_| String::new());
+                let on = first + Duration::days(week * 7 + i as i64 % 5);
+                rows.push(reflection_gen::checkin(q, &a, team, PeriodKind::Week, on));
+            }
+        }
+    }
+    s.save_many(&rows).unwrap();
+    s.release_closed(
+        Utc.with_ymd_and_hms(2026, 11, 18, 9, 0, 0).unwrap(),
+        std::slice::from_ref(q),
+        Thresholds::default(),
+    )
+    .unwrap();
+    s.add_action(
+        &NewAction {
+            team: teams[0].0.into(),
+            action: format!("{}'s own action", teams[0].0),
+            owner: String::new(),
+            review_on: None,
+            pebble: String::new(),
+            scope: None,
+        },
+        first + Duration::days(7),
+    )
+    .unwrap();
+}
+
+/// A trust's server takes ward after ward from their files (`--ward`): the
+/// second joins the first with its history, releases and actions; the
+/// trust total released before it joined is hidden beside the wards (it is
+/// not their sum), and the open week is released over both. What would not
+/// hold is refused whole: the same ward again, a team's name already on the
+/// server, a file whose ward kept a higher k, and no --ward at all.
+#[test]
+fn wards_join_a_trusts_server_one_file_after_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let (north, south) = (dir.path().join("north.db"), dir.path().join("south.db"));
+    ward_file(&north, &[("North days", 7), ("North nights", 3)], 61, 5);
+    ward_file(&south, &[("South days", 8), ("South nights", 6)], 62, 5);
+    let (conn, name) = server::fresh_named_database();
+    PgStore::init(&conn, &name).unwrap_or_else(|e| panic!("{e}"));
+    let run = |db: &std::path::Path, args: &[&str]| {
+        let o = joy(db, &[&["server", "import", "--url", &conn], args].concat());
+        (
+            o.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ),
+        )
+    };
+    let (ok, said) = run(&north, &["--ward", "North"]);
+    assert!(ok, "{said}");
+    assert!(
+        said.contains("North days, North nights now in North"),
+        "{said}"
+    );
+    let (ok, said) = run(&south, &[]);
+    assert!(!ok && said.contains("--ward"), "{said}");
+    let (ok, said) = run(&south, &["--ward", "South"]);
+    assert!(ok, "{said}");
+    assert!(said.contains("Imported 42 anonymous entries"), "{said}");
+
+    let mut pg = PgStore::connect(conn.as_str()).unwrap();
+    assert_eq!(
+        pg.wards().unwrap(),
+        vec![
+            (
+                "North".to_string(),
+                vec!["North days".to_string(), "North nights".to_string()]
+            ),
+            (
+                "South".to_string(),
+                vec!["South days".to_string(), "South nights".to_string()]
+            ),
+        ]
+    );
+    assert_eq!(pg.actions(None).unwrap().len(), 2);
+    // Week 45, released in each file: both wards, each as its file
+    // released it; the trust total (North's file's) is not their sum.
+    let w45 = Period::parse("2026-W45").unwrap();
+    let (total, wards) = pg.trust_period("team-reflection", w45).unwrap();
+    let total = total.expect("the first file's total");
+    assert_eq!(total.reflections, 10);
+    let sizes: Vec<(String, usize)> = wards
+        .iter()
+        .map(|w| (w.ward.clone(), w.total.reflections))
+        .collect();
+    assert_eq!(
+        sizes,
+        vec![("North".to_string(), 10), ("South".to_string(), 14)]
+    );
+    let v = joy_kiosk::trust::view(&total, &wards, Thresholds::default());
+    assert!(
+        v.view.total.means.iter().all(Result::is_err),
+        "{:?}",
+        v.view.total
+    );
+    // The open week 47 is released over both wards by the server.
+    let report = pg
+        .release_closed(
+            Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap(),
+            &[],
+            Thresholds::default(),
+        )
+        .unwrap();
+    assert_eq!(report.wards, 2, "{report:?}");
+    let w47 = Period::parse("2026-W47").unwrap();
+    let (total, wards) = pg.trust_period("team-reflection", w47).unwrap();
+    assert_eq!(total.expect("the trust total").reflections, 24);
+    assert_eq!(wards.len(), 2);
+
+    // Refused whole, each with why.
+    let entries = |pg: &mut PgStore| pg.status().unwrap().entries;
+    let before = entries(&mut pg);
+    let (ok, said) = run(&south, &["--ward", "South"]);
+    assert!(!ok && said.contains("is on the server already"), "{said}");
+    let (ok, said) = run(&south, &["--ward", "South again"]);
+    assert!(!ok && said.contains("imported before"), "{said}");
+    let east = dir.path().join("east.db");
+    ward_file(&east, &[("East", 6), ("North nights", 5)], 63, 5);
+    let (ok, said) = run(&east, &["--ward", "East"]);
+    assert!(!ok && said.contains("(North nights)"), "{said}");
+    let west = dir.path().join("west.db");
+    ward_file(&west, &[("West", 6)], 64, 7);
+    let (ok, said) = run(&west, &["--ward", "West"]);
+    assert!(!ok && said.contains("from 7"), "{said}");
+    assert_eq!(
+        entries(&mut pg),
+        before,
+        "nothing of a refused file is kept"
+    );
+    assert_eq!(pg.wards().unwrap().len(), 2);
+}

@@ -596,6 +596,267 @@ fn rules_in(tx: &mut Transaction) -> Pg<Option<TeamRules>> {
     }))
 }
 
+const IMPORT_NOT_EMPTY: &str = "this database already holds a ward (entries, releases, actions, rules, staff numbers, wards or a time zone): a ward's file goes into a new, empty database (make one with `createdb` and `joy server init`), or into a trust's database as a new ward with --ward NAME";
+
+/// The teams a ward's file names (entries, releases, staff numbers,
+/// actions), sorted.
+fn handover_teams(h: &super::handover::Handover) -> Vec<String> {
+    let mut teams: Vec<String> = h
+        .entries
+        .iter()
+        .filter_map(|e| e.team.clone())
+        .chain(h.releases.iter().map(|r| r.team.clone()))
+        .chain(h.headcounts.iter().map(|(t, _, _)| t.clone()))
+        .chain(h.actions.iter().map(|(t, _, _)| t.clone()))
+        .filter(|t| t != crate::ward::WARD_TOTAL)
+        .collect();
+    teams.sort();
+    teams.dedup();
+    teams
+}
+
+/// Why a ward's file cannot join this trust's database as ward `ward`, if
+/// it cannot: the ward or one of its teams is there already, or the file
+/// kept other rules (its open periods would be released under a lower k,
+/// another period kind or another time zone).
+fn merge_refused(
+    tx: &mut Transaction,
+    h: &super::handover::Handover,
+    ward: &str,
+) -> Pg<Option<String>> {
+    if tx
+        .query_opt("SELECT 1 FROM ward_team WHERE ward = $1 LIMIT 1", &[&ward])?
+        .is_some()
+    {
+        return Ok(Some(format!(
+            "a ward called \"{ward}\" is on the server already: a file joins as a new ward (`joy server wards` lists them)"
+        )));
+    }
+    let teams = handover_teams(h);
+    let taken: Vec<String> = tx
+        .query(
+            "SELECT DISTINCT team FROM (
+                 SELECT team FROM entry UNION SELECT team FROM team_release
+                 UNION SELECT team FROM team_action UNION SELECT team FROM team_headcount
+                 UNION SELECT team FROM ward_team) t
+             WHERE team = ANY ($1) ORDER BY 1",
+            &[&teams],
+        )?
+        .into_iter()
+        .map(|r| r.get(0))
+        .collect();
+    let ids: Vec<i64> = h.entries.iter().map(|e| e.id).collect();
+    let known: i64 = tx
+        .query_one("SELECT count(*) FROM entry WHERE id = ANY ($1)", &[&ids])?
+        .get(0);
+    if known > 0 {
+        return Ok(Some(format!(
+            "{known} of the file's entries are on the server already: this file (or a copy of it) was imported before, or its kiosk delivered them (nothing was imported)"
+        )));
+    }
+    if !taken.is_empty() {
+        return Ok(Some(format!(
+            "the server has teams of the same names already ({}): a team's name must be one team's in the whole trust, so this file cannot join (nothing was imported)",
+            taken.join(", ")
+        )));
+    }
+    let theirs = tx
+        .query_opt("SELECT value FROM setting WHERE key = $1", &[&TIME_ZONE])?
+        .map(|r| r.get::<_, String>(0));
+    if let (Some(theirs), Some(mine)) = (&theirs, &h.time_zone) {
+        if theirs != mine {
+            return Ok(Some(format!(
+                "the file files its reflections in the time zone {mine}, the server in {theirs}: a trust keeps one"
+            )));
+        }
+    }
+    let server = rules_in(tx)?.map_or_else(
+        || crate::anonymity::Thresholds::default(),
+        |r| crate::anonymity::Thresholds::new(r.min_group, r.min_group_text),
+    );
+    if let Some((_, k, text)) = h.team_rules.iter().max_by_key(|(at, _, _)| *at) {
+        let (k, text) = ((*k).max(0) as usize, (*text).max(0) as usize);
+        if k > server.k() || text > server.text() {
+            return Ok(Some(format!(
+                "the file's ward showed figures from {k} and free texts from {text} reflections, the server from {} and {}: its open periods would be released under lower ones. Raise the server's first (`joy server rules --k {k} --text {text}`) if the trust agrees",
+                server.k(),
+                server.text()
+            )));
+        }
+    }
+    let today = chrono::Utc::now().date_naive();
+    let server_kind = kind_on(tx, today)?;
+    if let Some((_, kind, _)) = h
+        .period_rules
+        .iter()
+        .filter(|(from, _, _)| from.as_str() <= today.to_string().as_str())
+        .max_by(|a, b| a.0.cmp(&b.0))
+    {
+        if kind_of(kind) != server_kind {
+            return Ok(Some(format!(
+                "the file's ward releases by {kind}, the server by {}: a trust keeps one period kind",
+                server_kind.as_str()
+            )));
+        }
+    }
+    Ok(None)
+}
+
+/// The file's time zone and rules, into a new database.
+fn import_rules(tx: &mut Transaction, h: &super::handover::Handover) -> Pg<()> {
+    let ms = |v: i64| DateTime::<Utc>::from_timestamp_millis(v).unwrap_or_default();
+    if let Some(z) = &h.time_zone {
+        tx.execute(
+            "INSERT INTO setting (key, value) VALUES ($1, $2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[&TIME_ZONE, z],
+        )?;
+    }
+    for (from, kind, at) in &h.period_rules {
+        let from = NaiveDate::parse_from_str(from, "%Y-%m-%d").unwrap_or_else(|_| since_always());
+        tx.execute(
+            "INSERT INTO period_rule (effective_from, kind, changed_at) VALUES ($1, $2, $3)
+             ON CONFLICT (effective_from) DO UPDATE SET kind = excluded.kind, changed_at = excluded.changed_at",
+            &[&from, kind, &ms(*at)],
+        )?;
+    }
+    for (at, k, text) in &h.team_rules {
+        tx.execute(
+            "INSERT INTO team_rules (min_group, min_group_text, changed_at) VALUES ($1, $2, $3)",
+            &[&(*k as i32), &(*text as i32), &ms(*at)],
+        )?;
+    }
+    Ok(())
+}
+
+/// What a ward's file shares: definitions, entries, releases, staff
+/// numbers and actions; with `ward`, its teams put in that ward and its
+/// ward totals released as that ward's (and as the trust's total too
+/// with `trust_total`: a new database). Returns (entries, releases,
+/// actions).
+fn import_shared(
+    tx: &mut Transaction,
+    h: &super::handover::Handover,
+    ward: Option<&str>,
+    trust_total: bool,
+) -> Pg<(usize, usize, usize)> {
+    let ms = |v: i64| DateTime::<Utc>::from_timestamp_millis(v).unwrap_or_default();
+    for (team, n, at) in &h.headcounts {
+        tx.execute(
+            "INSERT INTO team_headcount (team, headcount, changed_at) VALUES ($1, $2, $3)",
+            &[team, &(*n as i32), &ms(*at)],
+        )?;
+    }
+    for (hash, q, version, source) in &h.definitions {
+        tx.execute(
+            "INSERT INTO questionnaire_def (hash, questionnaire_id, version, source)
+             VALUES ($1, $2, $3, $4) ON CONFLICT (hash) DO NOTHING",
+            &[hash, q, version, source],
+        )?;
+    }
+    let insert = tx.prepare(
+        "INSERT INTO entry (id, team, questionnaire_id, version, file_hash, period, completed_on,
+                            is_demo, answers, scores, filed_late)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, false, $8, $9, false) ON CONFLICT (id) DO NOTHING",
+    )?;
+    for e in &h.entries {
+        tx.execute(
+            &insert,
+            &[
+                &e.id,
+                &e.team,
+                &e.questionnaire_id,
+                &e.version,
+                &e.file_hash,
+                &e.period,
+                &e.completed_on,
+                &e.answers,
+                &e.scores,
+            ],
+        )?;
+    }
+    for r in &h.releases {
+        if let (Some(w), true) = (ward, r.team == crate::ward::WARD_TOTAL) {
+            // The file's ward total is this ward's, made of the file's teams
+            // released with it.
+            let mut teams: Vec<&str> = h
+                .releases
+                .iter()
+                .filter(|t| {
+                    t.team != crate::ward::WARD_TOTAL
+                        && t.questionnaire_id == r.questionnaire_id
+                        && t.period == r.period
+                })
+                .map(|t| t.team.as_str())
+                .collect();
+            teams.sort_unstable();
+            tx.execute(
+                "INSERT INTO ward_release (ward, questionnaire_id, period, released_on, reflections, teams, figures)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+                &[
+                    &w,
+                    &r.questionnaire_id,
+                    &r.period,
+                    &r.released_on,
+                    &(r.reflections as i32),
+                    &teams,
+                    &r.figures,
+                ],
+            )?;
+            // A new database's total is the trust's too (one ward); a
+            // trust's releases its own at the period's close.
+            if !trust_total {
+                continue;
+            }
+        }
+        tx.execute(
+            "INSERT INTO team_release (team, questionnaire_id, period, released_on, reflections, figures, texts)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+            &[
+                &r.team,
+                &r.questionnaire_id,
+                &r.period,
+                &r.released_on,
+                &(r.reflections as i32),
+                &r.figures,
+                &r.texts,
+            ],
+        )?;
+    }
+    for (team, created, versions) in &h.actions {
+        let id: i64 = tx
+            .query_one(
+                "INSERT INTO team_action (team, created_on) VALUES ($1, $2) RETURNING id",
+                &[team, created],
+            )?
+            .get(0);
+        for v in versions {
+            let data = serde_json::to_value(Version {
+                action: v.action.clone(),
+                owner: v.owner.clone(),
+                review_on: v.review_on,
+                status: v.status.clone(),
+                learned: v.learned.clone(),
+                pebble: v.pebble.clone(),
+                scope: v.scope.clone(),
+            })?;
+            tx.execute(
+                "INSERT INTO team_action_version (action_id, changed_on, data) VALUES ($1, $2, $3)",
+                &[&id, &v.changed_on, &data],
+            )?;
+        }
+    }
+    if let Some(w) = ward {
+        for team in handover_teams(h) {
+            tx.execute(
+                "INSERT INTO ward_team (team, ward) VALUES ($1, $2)",
+                &[&team, &w],
+            )?;
+        }
+    }
+    Ok((h.entries.len(), h.releases.len(), h.actions.len()))
+}
+
 fn release_of(figures: &str, texts: Option<String>) -> Option<Release> {
     let release = serde_json::from_str::<Release>(figures).ok()?;
     let texts = texts.and_then(|t| serde_json::from_str::<Texts>(&t).ok());
@@ -1025,10 +1286,13 @@ impl PgStore {
     pub fn import_handover(
         &mut self,
         h: &super::handover::Handover,
+        ward: Option<&str>,
     ) -> Result<(usize, usize, usize)> {
         let place = self.place.clone();
-        let busy = self.tx("checking the server is new", |tx| {
-            let n: i64 = tx
+        let done = self.tx("importing a ward's file", |tx| {
+            // One import at a time: the checks below hold until it commits.
+            tx.execute("SELECT pg_advisory_xact_lock(hashtext('joy import'))", &[])?;
+            let busy: i64 = tx
                 .query_one(
                     "SELECT (SELECT count(*) FROM entry) + (SELECT count(*) FROM team_release)
                           + (SELECT count(*) FROM team_action) + (SELECT count(*) FROM team_rules)
@@ -1038,112 +1302,19 @@ impl PgStore {
                     &[],
                 )?
                 .get(0);
-            Ok(n)
-        })?;
-        if busy > 0 {
-            return Err(failed(
-                &place,
-                "importing",
-                "this database already holds a ward (entries, releases, actions, rules, staff numbers, wards or a time zone): a ward's file is imported only into a new, empty ward database, and nothing is merged. Make one with `createdb` and `joy server init`",
-            ));
-        }
-        let ms = |v: i64| DateTime::<Utc>::from_timestamp_millis(v).unwrap_or_default();
-        self.tx("importing a ward's file", |tx| {
-            if let Some(z) = &h.time_zone {
-                tx.execute(
-                    "INSERT INTO setting (key, value) VALUES ($1, $2)
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    &[&TIME_ZONE, z],
-                )?;
-            }
-            for (from, kind, at) in &h.period_rules {
-                let from = NaiveDate::parse_from_str(from, "%Y-%m-%d").unwrap_or_else(|_| since_always());
-                tx.execute(
-                    "INSERT INTO period_rule (effective_from, kind, changed_at) VALUES ($1, $2, $3)
-                     ON CONFLICT (effective_from) DO UPDATE SET kind = excluded.kind, changed_at = excluded.changed_at",
-                    &[&from, kind, &ms(*at)],
-                )?;
-            }
-            for (at, k, text) in &h.team_rules {
-                tx.execute(
-                    "INSERT INTO team_rules (min_group, min_group_text, changed_at) VALUES ($1, $2, $3)",
-                    &[&(*k as i32), &(*text as i32), &ms(*at)],
-                )?;
-            }
-            for (team, n, at) in &h.headcounts {
-                tx.execute(
-                    "INSERT INTO team_headcount (team, headcount, changed_at) VALUES ($1, $2, $3)",
-                    &[team, &(*n as i32), &ms(*at)],
-                )?;
-            }
-            for (hash, q, version, source) in &h.definitions {
-                tx.execute(
-                    "INSERT INTO questionnaire_def (hash, questionnaire_id, version, source)
-                     VALUES ($1, $2, $3, $4) ON CONFLICT (hash) DO NOTHING",
-                    &[hash, q, version, source],
-                )?;
-            }
-            let insert = tx.prepare(
-                "INSERT INTO entry (id, team, questionnaire_id, version, file_hash, period, completed_on,
-                                    is_demo, answers, scores, filed_late)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, false, $8, $9, false) ON CONFLICT (id) DO NOTHING",
-            )?;
-            for e in &h.entries {
-                tx.execute(
-                    &insert,
-                    &[
-                        &e.id,
-                        &e.team,
-                        &e.questionnaire_id,
-                        &e.version,
-                        &e.file_hash,
-                        &e.period,
-                        &e.completed_on,
-                        &e.answers,
-                        &e.scores,
-                    ],
-                )?;
-            }
-            for r in &h.releases {
-                tx.execute(
-                    "INSERT INTO team_release (team, questionnaire_id, period, released_on, reflections, figures, texts)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-                    &[
-                        &r.team,
-                        &r.questionnaire_id,
-                        &r.period,
-                        &r.released_on,
-                        &(r.reflections as i32),
-                        &r.figures,
-                        &r.texts,
-                    ],
-                )?;
-            }
-            for (team, created, versions) in &h.actions {
-                let id: i64 = tx
-                    .query_one(
-                        "INSERT INTO team_action (team, created_on) VALUES ($1, $2) RETURNING id",
-                        &[team, created],
-                    )?
-                    .get(0);
-                for v in versions {
-                    let data = serde_json::to_value(Version {
-                        action: v.action.clone(),
-                        owner: v.owner.clone(),
-                        review_on: v.review_on,
-                        status: v.status.clone(),
-                        learned: v.learned.clone(),
-                        pebble: v.pebble.clone(),
-                        scope: v.scope.clone(),
-                    })?;
-                    tx.execute(
-                        "INSERT INTO team_action_version (action_id, changed_on, data) VALUES ($1, $2, $3)",
-                        &[&id, &v.changed_on, &data],
-                    )?;
+            if busy > 0 {
+                let Some(ward) = ward else {
+                    return Ok(Err(IMPORT_NOT_EMPTY.to_string()));
+                };
+                if let Some(why) = merge_refused(tx, h, ward)? {
+                    return Ok(Err(why));
                 }
+            } else {
+                import_rules(tx, h)?;
             }
-            Ok((h.entries.len(), h.releases.len(), h.actions.len()))
-        })
+            import_shared(tx, h, ward, busy == 0).map(Ok)
+        })?;
+        done.map_err(|why| failed(&place, "importing", &why))
     }
 
     /// The wards and their teams, by name.
