@@ -670,10 +670,9 @@ fn merge_refused(
             )));
         }
     }
-    let server = rules_in(tx)?.map_or_else(
-        || crate::anonymity::Thresholds::default(),
-        |r| crate::anonymity::Thresholds::new(r.min_group, r.min_group_text),
-    );
+    let server = rules_in(tx)?.map_or_else(crate::anonymity::Thresholds::default, |r| {
+        crate::anonymity::Thresholds::new(r.min_group, r.min_group_text)
+    });
     if let Some((_, k, text)) = h.team_rules.iter().max_by_key(|(at, _, _)| *at) {
         let (k, text) = ((*k).max(0) as usize, (*text).max(0) as usize);
         if k > server.k() || text > server.text() {
