@@ -449,3 +449,102 @@ fn a_kiosk_with_a_server_shows_the_servers_rules_and_records_none() {
     }
     assert_eq!(store.team_rules().unwrap(), None);
 }
+
+/// The personal app of someone whose team has a server (`[server]` and
+/// their team in the config): team reflections are offered, kept only in
+/// the outbox, and sent to the team's server by the app's own rounds after
+/// their day; the person's own check-ins never leave. Without a server the
+/// personal app offers no team reflection (no huddle would count it).
+#[test]
+fn team_reflections_from_the_personal_app_go_to_the_teams_server() {
+    use joy_kiosk::app::runner::dispatch;
+    use joy_kiosk::app::{Action, Effect, Screen, State};
+    let (conn, name) = server::fresh_named_database();
+    let mut admin = PgStore::init(&conn, &name).unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mine.db");
+    let mut local = Store::open(&db).unwrap();
+    local.set_time_zone("Europe/London").unwrap();
+    local.set_outbox(true).unwrap();
+    let me = local.local_respondent().unwrap();
+    let qs: Vec<_> = Catalog::bundled()
+        .entries
+        .into_iter()
+        .map(|e| e.questionnaire)
+        .collect();
+    let now = Utc.with_ymd_and_hms(2026, 11, 17, 10, 0, 0).unwrap();
+    let without = State::personal(qs.clone(), Some(me), now);
+    assert!(without
+        .questionnaires
+        .iter()
+        .all(|q| q.id != "team-reflection"));
+    let mut state = State::personal_with_team_server(
+        qs,
+        Some(me),
+        vec!["Ward 7".into()],
+        joy_kiosk::store::pg::ServerAddress::from(conn.as_str()),
+        now,
+    );
+    let answer = |state: &mut State, local: &mut Store, id: &str| {
+        let i = state
+            .questionnaires
+            .iter()
+            .position(|q| q.id == id)
+            .unwrap();
+        dispatch(state, local, Action::Pick(i), now);
+        if state.screen == Screen::Team {
+            dispatch(state, local, Action::Pick(0), now);
+        }
+        for _ in 0..40 {
+            if state.screen != Screen::Question {
+                break;
+            }
+            let before = state.session.checkin.as_ref().map(|c| c.index);
+            for a in [Action::Pick(0), Action::Confirm, Action::Skip] {
+                dispatch(state, local, a, now);
+                if state.screen != Screen::Question
+                    || state.session.checkin.as_ref().map(|c| c.index) != before
+                {
+                    break;
+                }
+            }
+        }
+        assert_eq!(state.screen, Screen::Review, "{id}");
+        dispatch(state, local, Action::Save, now);
+        assert_eq!(state.screen, Screen::Result, "{id}: {:?}", state.status);
+        dispatch(state, local, Action::Back, now);
+    };
+    answer(&mut state, &mut local, "team-reflection");
+    answer(&mut state, &mut local, "who5");
+    assert_eq!(local.outbox_status().unwrap().waiting, 1);
+    let raw = |sql: &str| -> i64 {
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(
+        raw("SELECT count(*) FROM checkin WHERE respondent_id IS NULL"),
+        0,
+        "the reflection is in the outbox only"
+    );
+    assert_eq!(raw("SELECT count(*) FROM checkin"), 1, "the WHO-5 is kept");
+    // The app's own round, the next day: the reflection goes, once.
+    let next = now + Duration::days(1);
+    let effects = joy_kiosk::app::update(&mut state, Action::Tick, next);
+    assert!(effects.contains(&Effect::Deliver), "{effects:?}");
+    joy_kiosk::app::runner::run_effects(&mut state, &mut local, effects, next);
+    assert_eq!(local.outbox_status().unwrap().waiting, 0);
+    assert_eq!(on_server(&mut admin), 1);
+    let teams = admin.teams(None).unwrap();
+    assert_eq!(teams, vec!["Ward 7".to_string()]);
+    let mut c = postgres::Client::connect(&conn, postgres::NoTls).unwrap();
+    let n: i64 = c
+        .query_one(
+            "SELECT count(*) FROM entry WHERE questionnaire_id <> 'team-reflection'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 0, "the WHO-5 never left");
+}

@@ -385,6 +385,15 @@ pub fn tick(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
             state.chores_day = Some(today);
             effects.push(Effect::DailyChores);
         }
+        // Team reflections go to the team's server, as from a kiosk.
+        if state.team_server.is_some()
+            && state
+                .delivered_at
+                .is_none_or(|t| (now - t).num_seconds() >= DELIVER_EVERY_SECS)
+        {
+            state.delivered_at = Some(now);
+            effects.push(Effect::Deliver);
+        }
         if state.mode == super::Mode::Huddle {
             effects.extend(super::huddle::refresh(state, now));
         }

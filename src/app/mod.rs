@@ -473,13 +473,18 @@ pub struct State {
     /// The local date the personal app last ran its end-of-day job (the
     /// kiosk keeps its own, with its chores).
     pub chores_day: Option<chrono::NaiveDate>,
+    /// The personal app's team server, where its team reflections go (the
+    /// kiosk keeps its own in its config).
+    pub team_server: Option<crate::store::pg::ServerAddress>,
+    /// When the personal app last sent its outbox.
+    pub delivered_at: Option<DateTime<Utc>>,
 }
 
 impl State {
     /// The personal app: the person's own check-ins only. Team reflections
     /// are not offered here: saved into a private file, no huddle would
     /// ever count them, so they are given at the ward's kiosk (or, with a
-    /// team server, sent there: issue 17).
+    /// team server, sent there: [`State::personal_with_team_server`]).
     pub fn personal(
         mut questionnaires: Vec<Questionnaire>,
         respondent: Option<i64>,
@@ -487,6 +492,22 @@ impl State {
     ) -> State {
         questionnaires.retain(|q| q.kind != Kind::Team);
         State::new(questionnaires, respondent, now)
+    }
+
+    /// The personal app of someone whose team has a server (`[server]` and
+    /// their team under `[kiosk] teams`): team reflections are offered too,
+    /// kept only in the outbox and sent to the server after their day.
+    pub fn personal_with_team_server(
+        questionnaires: Vec<Questionnaire>,
+        respondent: Option<i64>,
+        teams: Vec<String>,
+        server: crate::store::pg::ServerAddress,
+        now: DateTime<Utc>,
+    ) -> State {
+        let mut state = State::new(questionnaires, respondent, now);
+        state.teams = teams;
+        state.team_server = Some(server);
+        state
     }
 
     pub fn new(
@@ -519,6 +540,8 @@ impl State {
             now,
             huddle: None,
             chores_day: None,
+            team_server: None,
+            delivered_at: None,
         }
     }
 

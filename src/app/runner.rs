@@ -94,7 +94,10 @@ impl Scope {
                 thresholds: v.thresholds,
                 questionnaires: v.questionnaires.clone(),
             }),
-            server: state.kiosk.as_ref().and_then(|k| k.config.server.clone()),
+            server: match &state.kiosk {
+                Some(k) => k.config.server.clone(),
+                None => state.team_server.clone(),
+            },
         }
     }
 }

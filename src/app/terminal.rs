@@ -189,7 +189,21 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
             let me = store
                 .local_respondent()
                 .map_err(|e| store.write_refusal("creating your history").unwrap_or(e))?;
-            State::personal(questionnaires, Some(me), crate::clock::now())
+            match (&settings.server, settings.kiosk.teams.is_empty()) {
+                (Some(server), false) => {
+                    // The person's team reflections go to their team's
+                    // server, kept only in the outbox until it has them.
+                    store.set_outbox(true)?;
+                    State::personal_with_team_server(
+                        questionnaires,
+                        Some(me),
+                        settings.kiosk.teams.clone(),
+                        server.clone(),
+                        crate::clock::now(),
+                    )
+                }
+                _ => State::personal(questionnaires, Some(me), crate::clock::now()),
+            }
         }
     };
     state.no_color = settings.no_color;
