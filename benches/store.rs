@@ -154,3 +154,21 @@ fn open_without_quick_check_million(b: divan::Bencher) {
     let path = common::million_db();
     b.bench_local(|| Store::open(&path).unwrap());
 }
+
+/// A command's open of the same file with SQLite's full integrity check
+/// (issue 18: damage found at any size before a command reads or writes).
+#[divan::bench(sample_count = 30)]
+fn open_checked_2mib(b: divan::Bencher) {
+    let path = quick_check_db();
+    b.bench_local(|| Store::open_checked(&path).unwrap());
+}
+
+/// The full check alone of the same file, as the app and the kiosk run it
+/// with their day's jobs (after the first frame, on a connection and a
+/// thread of their own).
+#[divan::bench(sample_count = 30)]
+fn full_check_2mib(b: divan::Bencher) {
+    let path = quick_check_db();
+    let mut store = Store::open(&path).unwrap();
+    b.bench_local(|| store.check_fully().unwrap());
+}

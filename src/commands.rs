@@ -525,7 +525,7 @@ fn erase(settings: &Settings, yes: bool, demo: bool, out: &mut impl Write) -> Re
     }
     let db = settings.db.display().to_string();
     if demo {
-        let mut store = Store::open(&settings.db)?;
+        let mut store = Store::open_checked(&settings.db)?;
         if let Some(e) = store.write_refusal("erasing demo data") {
             // Damaged or read-only: say so, not "no demo data".
             return Err(e.into());
@@ -561,7 +561,7 @@ fn erase(settings: &Settings, yes: bool, demo: bool, out: &mut impl Write) -> Re
         writeln!(out, "{}", text::ERASE_CANCELLED)?;
         return Ok(ExitCode::from(1));
     }
-    let mut store = Store::open(&settings.db)?;
+    let mut store = Store::open_checked(&settings.db)?;
     let r = store.erase_personal()?;
     writeln!(
         out,
@@ -598,7 +598,7 @@ fn demo(
     let db = settings.db.display().to_string();
     // Real check-ins already there? (The file is not created just to look.)
     let real = if settings.db.exists() {
-        Store::open(&settings.db)?.demo_counts()?.real
+        Store::open_checked(&settings.db)?.demo_counts()?.real
     } else {
         0
     };
@@ -614,7 +614,7 @@ fn demo(
         }
     }
     let catalog = Catalog::load(&settings.questionnaire_dirs);
-    let mut store = Store::open(&settings.db)?;
+    let mut store = Store::open_checked(&settings.db)?;
     if teams {
         let Some(q) = catalog.get(crate::team_view::FALLBACK) else {
             anyhow::bail!("the bundled team reflection is missing: reinstall joy-kiosk");

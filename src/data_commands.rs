@@ -24,14 +24,14 @@ fn notices(store: &mut Store) {
 
 /// Open for reading only: never creates the file or its folder.
 pub fn open_read(settings: &Settings) -> Result<Store> {
-    let mut s = Store::open_read_only(&settings.db)?;
+    let mut s = Store::open_read_only_checked(&settings.db)?;
     notices(&mut s);
     Ok(s)
 }
 
 /// Open for writing (creating the database if needed).
 pub fn open_write(settings: &Settings) -> Result<Store> {
-    let mut s = Store::open(&settings.db)?;
+    let mut s = Store::open_checked(&settings.db)?;
     notices(&mut s);
     Ok(s)
 }

@@ -46,7 +46,7 @@ pub fn set_admin_pin(
         bail!("{rule} Nothing was stored.");
     }
     let hash = hash_pin(&pin)?;
-    let mut store = Store::open(&settings.db)?;
+    let mut store = Store::open_checked(&settings.db)?;
     store.set_admin_pin_hash(&hash)?;
     writeln!(
         out,

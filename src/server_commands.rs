@@ -105,7 +105,14 @@ pub fn run(
                     text::no_terminal_database(&settings.db.display().to_string())
                 );
             }
-            let mut local = crate::store::Store::open_read_only(&settings.db)?;
+            let mut local = crate::store::Store::open_read_only_checked(&settings.db)?;
+            if let Some(d) = local.damage() {
+                // Not carried to the server: a damaged file's rows may be wrong.
+                bail!(
+                    "{}",
+                    text::damaged_notice(&settings.db.display().to_string(), d)
+                );
+            }
             let h = local.handover()?;
             if h.demo_left > 0 {
                 // Releases and actions cannot be told apart from the demo's

@@ -375,15 +375,31 @@ pub fn end_session(state: &mut State) -> Vec<Effect> {
 }
 
 /// Time passes: end an abandoned session, run the daily chores.
+/// Once a day (and at the start, after the first frame): the full check
+/// of the database, before the day's jobs (which wait for its answer).
+fn check_first(state: &mut State, today: NaiveDate) -> Option<Effect> {
+    if state.check_asked == Some(today) {
+        return None;
+    }
+    state.check_asked = Some(today);
+    Some(Effect::CheckDatabase)
+}
+
 pub fn tick(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let mut effects = Vec::new();
     let today = now.with_timezone(&Local).date_naive();
+    if state.kiosk.is_some() {
+        effects.extend(check_first(state, today));
+    }
     let Some(k) = state.kiosk.as_mut() else {
         // The personal app's end-of-day job (see `store::layout`); the
         // huddle screen reads its figures again now and then.
-        if state.mode == super::Mode::Personal && state.chores_day != Some(today) {
-            state.chores_day = Some(today);
-            effects.push(Effect::DailyChores);
+        if state.mode == super::Mode::Personal {
+            effects.extend(check_first(state, today));
+            if state.check_done == Some(today) && state.chores_day != Some(today) {
+                state.chores_day = Some(today);
+                effects.push(Effect::DailyChores);
+            }
         }
         // Team reflections go to the team's server, as from a kiosk.
         if state.team_server.is_some()
@@ -399,7 +415,8 @@ pub fn tick(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         }
         return effects;
     };
-    if k.chores_day != Some(today) {
+    let checked = state.check_done == Some(today);
+    if checked && k.chores_day != Some(today) {
         k.chores_day = Some(today);
         effects.push(Effect::DailyChores);
     }

@@ -32,6 +32,13 @@ pub fn perform(
     let failed = |e: crate::store::StoreError| Loaded::Error(text::store_failed(&e.to_string()));
     let loaded = match effect {
         Effect::DailyChores => chores(scope, store, now),
+        // On the store's own connection here (tests, the headless runner);
+        // the interactive app's worker runs it on a thread of its own.
+        Effect::CheckDatabase => Some(checked(store.check_database())),
+        Effect::MarkDamaged(detail) => {
+            store.mark_damaged(detail);
+            None
+        }
         // Failures are kept in the store (the admin's counts show them).
         Effect::Deliver => {
             if let Some(url) = &scope.server {
@@ -243,12 +250,30 @@ pub fn retention_days(scope: &Scope, store: &mut dyn Storage) -> u32 {
         .unwrap_or_else(|| scope.kiosk.unwrap_or(365))
 }
 
+/// The answer of the day's full check.
+pub fn checked(result: crate::store::Result<()>) -> Loaded {
+    Loaded::Checked(match result {
+        Err(crate::store::StoreError::Damaged { path, detail, .. }) => {
+            let notice = text::damaged_notice(&path, &detail);
+            Some((detail, notice))
+        }
+        // Not damage (the file could not be opened a second time, say):
+        // the day's jobs go on, and meet any trouble themselves.
+        _ => None,
+    })
+}
+
 fn chores(scope: &Scope, store: &mut dyn Storage, now: DateTime<Utc>) -> Option<Loaded> {
+    // Damage found by the day's full check is said as on opening: the
+    // store keeps to reading from now on.
+    let failed = |e: crate::store::StoreError| match e {
+        crate::store::StoreError::Damaged { path, detail, .. } => {
+            Loaded::Notice(text::damaged_notice(&path, &detail))
+        }
+        e => Loaded::Notice(text::store_failed(&e.to_string())),
+    };
     if scope.kiosk.is_none() {
-        return store
-            .end_of_day(now)
-            .err()
-            .map(|e| Loaded::Notice(text::store_failed(&e.to_string())));
+        return store.end_of_day(now).err().map(failed);
     }
     let days = retention_days(scope, store);
     let thresholds = crate::anonymity::Thresholds::from_settings(&scope.reflections);
@@ -262,7 +287,7 @@ fn chores(scope: &Scope, store: &mut dyn Storage, now: DateTime<Utc>) -> Option<
             .backup_error
             .map(|e| Loaded::Notice(text::kiosk::backup_failed(&e))),
         Ok(None) => None,
-        Err(e) => Some(Loaded::Notice(text::store_failed(&e.to_string()))),
+        Err(e) => Some(failed(e)),
     }
 }
 

@@ -134,6 +134,9 @@ pub enum Action {
 /// Results of effects, fed back by the runner.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Loaded {
+    /// The day's full check of the database: its damage (detail, and the
+    /// notice to show), if any.
+    Checked(Option<(String, String)>),
     /// A code holder and everything of theirs were deleted.
     HolderDeleted,
     /// A panel of the admin screen other than the counts.
@@ -225,6 +228,12 @@ pub enum Effect {
     DailyChores,
     /// Send the outbox's whole past days to the ward's server.
     Deliver,
+    /// SQLite's full integrity check, on a connection and thread of its
+    /// own (the store's thread goes on saving); answered with
+    /// `Loaded::Checked`. Once a day, before the day's jobs.
+    CheckDatabase,
+    /// Keep the store to reading: the check found damage (its detail).
+    MarkDamaged(String),
     /// Suggest an easy-to-remember private code.
     SuggestCode,
     /// Check a code and PIN (argon2id; a dummy hash for unknown codes).
@@ -478,6 +487,10 @@ pub struct State {
     pub team_server: Option<crate::store::pg::ServerAddress>,
     /// When the personal app last sent its outbox.
     pub delivered_at: Option<DateTime<Utc>>,
+    /// The local date the day's full check of the database was asked for,
+    /// and the date it answered: the day's jobs wait for it.
+    pub check_asked: Option<chrono::NaiveDate>,
+    pub check_done: Option<chrono::NaiveDate>,
 }
 
 impl State {
@@ -542,6 +555,8 @@ impl State {
             chores_day: None,
             team_server: None,
             delivered_at: None,
+            check_asked: None,
+            check_done: None,
         }
     }
 
@@ -937,6 +952,30 @@ pub(crate) fn finish(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
 
 fn loaded(state: &mut State, l: Loaded) -> Vec<Effect> {
     match l {
+        Loaded::Checked(damage) => {
+            state.check_done = state.check_asked;
+            if let Some((detail, notice)) = damage {
+                // No day's jobs on a damaged file: reading only, said as on
+                // opening.
+                state.chores_day = state.check_asked;
+                if let Some(k) = state.kiosk.as_mut() {
+                    k.chores_day = state.check_asked;
+                }
+                state.status = Some(notice);
+                return vec![Effect::MarkDamaged(detail)];
+            }
+            // Sound: the day's jobs now, if not done today.
+            let day = state.check_asked;
+            let done = match state.kiosk.as_mut() {
+                Some(k) => &mut k.chores_day,
+                None if state.mode == Mode::Personal => &mut state.chores_day,
+                None => return vec![],
+            };
+            if day.is_some() && *done != day {
+                *done = day;
+                return vec![Effect::DailyChores];
+            }
+        }
         Loaded::Home(h) => state.session.home = h,
         Loaded::History(page) => return history::loaded(state, page),
         Loaded::Detail(d) => {

@@ -105,7 +105,10 @@ impl Scope {
 /// Whether an effect's result belongs to the session that sent it (and is
 /// dropped once that session has ended): all but the terminal's own chores.
 pub fn belongs_to_session(effect: &Effect) -> bool {
-    !matches!(effect, Effect::DailyChores | Effect::Deliver)
+    !matches!(
+        effect,
+        Effect::DailyChores | Effect::Deliver | Effect::CheckDatabase | Effect::MarkDamaged(_)
+    )
 }
 
 /// Run one action and every effect that follows from it. Returns the

@@ -50,6 +50,32 @@ pub struct Worker {
     thread: Option<JoinHandle<()>>,
 }
 
+/// The full check of `file` on a read-only connection of its own; the
+/// answer goes to `out` as the terminal's own result.
+fn check_aside(file: Option<std::path::PathBuf>, out: Sender<Input>) {
+    let spare = out.clone();
+    let answer = move || {
+        let result = match &file {
+            Some(f) => crate::store::Store::open_read_only(f).and_then(|mut s| s.check_fully()),
+            None => Ok(()),
+        };
+        let _ = out.send(Input::Done(Done {
+            session: None,
+            loaded: super::kiosk_effects::checked(result),
+        }));
+    };
+    let spawned = std::thread::Builder::new()
+        .name("joy-check".into())
+        .spawn(answer);
+    if spawned.is_err() {
+        // No thread to spare: the day's jobs are not held up by it.
+        let _ = spare.send(Input::Done(Done {
+            session: None,
+            loaded: Loaded::Checked(None),
+        }));
+    }
+}
+
 impl Worker {
     /// Move `store` to a thread of its own; results go to `out`.
     pub fn spawn(
@@ -66,6 +92,14 @@ impl Worker {
                 let _bye = EndOnPanic(out.clone());
                 for job in rx {
                     match job {
+                        Job::Effect {
+                            effect: Effect::CheckDatabase,
+                            ..
+                        } => {
+                            // Minutes on a big file: on a connection and a
+                            // thread of its own, so saves go on meanwhile.
+                            check_aside(store.file(), out.clone());
+                        }
                         Job::Effect { effect, scope, now } => {
                             let session = belongs_to_session(&effect).then_some(scope.session);
                             if let Some(loaded) = perform(&scope, store.as_mut(), effect, now) {

@@ -26,7 +26,7 @@
 //! first tick of the day; the personal app: on its first tick of the day,
 //! so at its next start when it was closed).
 
-use super::{Result, Store};
+use super::{Check, Result, Store};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
@@ -191,13 +191,14 @@ impl Store {
         };
         let mut notices = Vec::new();
         for backup in list {
-            let scrubbed = Store::open_scrubbing(&backup, false).and_then(|mut b| {
-                b.sql(|c| {
-                    c.query_row("PRAGMA journal_mode = DELETE", [], |r| {
-                        r.get::<_, String>(0)
+            let scrubbed =
+                Store::open_scrubbing(&backup, false, Check::OnOpen).and_then(|mut b| {
+                    b.sql(|c| {
+                        c.query_row("PRAGMA journal_mode = DELETE", [], |r| {
+                            r.get::<_, String>(0)
+                        })
                     })
-                })
-            });
+                });
             if let Err(e) = scrubbed {
                 notices.push(crate::text::backup_not_scrubbed(
                     &backup.display().to_string(),

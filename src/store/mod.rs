@@ -146,6 +146,16 @@ pub struct SqliteStore {
 /// launch target. `joy check` always runs the full integrity check.
 pub const QUICK_CHECK_MAX_BYTES: u64 = 2 * 1024 * 1024;
 
+/// How much of SQLite's checking an open does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// `quick_check` up to [`QUICK_CHECK_MAX_BYTES`], none above (the
+    /// app's first frame); the full check follows with the day's jobs.
+    OnOpen,
+    /// `integrity_check`, whatever the size (commands).
+    Full,
+}
+
 fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
@@ -159,12 +169,20 @@ impl Store {
     /// schema up to date. A newer or foreign database is refused unchanged.
     /// A damaged one opens for reading only (writes return [`StoreError::Damaged`]).
     pub fn open(path: &Path) -> Result<Store> {
-        Store::open_scrubbing(path, true)
+        Store::open_scrubbing(path, true, Check::OnOpen)
+    }
+
+    /// [`Store::open`] with SQLite's full integrity check before anything
+    /// is written, whatever the file's size: for commands, which write in
+    /// batches (demo, restore, imports) and have no first frame to keep
+    /// quick. A damaged file opens for reading only.
+    pub fn open_checked(path: &Path) -> Result<Store> {
+        Store::open_scrubbing(path, true, Check::Full)
     }
 
     /// [`Store::open`]; when the file is re-keyed by its migration (see
     /// `layout.rs`) and `scrub` is set, the backups beside it are too.
-    pub(super) fn open_scrubbing(path: &Path, scrub: bool) -> Result<Store> {
+    pub(super) fn open_scrubbing(path: &Path, scrub: bool, check: Check) -> Result<Store> {
         let shown = path.display().to_string();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             create_private_dir(parent).map_err(|cause| StoreError::Folder {
@@ -181,7 +199,7 @@ impl Store {
             path: shown.clone(),
             cause,
         })?;
-        let mut store = Store::init(conn, shown, Some(path))?;
+        let mut store = Store::init(conn, shown, Some((path, check)))?;
         store.notices.splice(0..0, notices);
         if store.rekeyed && scrub {
             let scrubbed = store.scrub_backups();
@@ -194,6 +212,17 @@ impl Store {
     /// folder, never migrates. Works on read-only media. Used by commands
     /// that only read (`history`, `export`, `check`, `backup`).
     pub fn open_read_only(path: &Path) -> Result<Store> {
+        Store::open_read_only_with(path, Check::OnOpen)
+    }
+
+    /// [`Store::open_read_only`] with the full integrity check, whatever
+    /// the file's size (reading commands: damage is said before what is
+    /// read from it).
+    pub fn open_read_only_checked(path: &Path) -> Result<Store> {
+        Store::open_read_only_with(path, Check::Full)
+    }
+
+    fn open_read_only_with(path: &Path, check: Check) -> Result<Store> {
         use rusqlite::OpenFlags;
         let shown = path.display().to_string();
         let meta = std::fs::metadata(path);
@@ -251,7 +280,7 @@ impl Store {
                 found: version,
             });
         }
-        store.check_on_open(path)?;
+        store.check_on_open(path, check)?;
         Ok(store)
     }
 
@@ -267,7 +296,7 @@ impl Store {
     /// Connection settings, then (for a file) the identity and quick checks
     /// before anything is written: a foreign, newer or damaged file is left
     /// exactly as it was. Then migrations, WAL and `synchronous=FULL`.
-    fn init(conn: Connection, path: String, file: Option<&Path>) -> Result<Store> {
+    fn init(conn: Connection, path: String, file: Option<(&Path, Check)>) -> Result<Store> {
         let mut store = Store {
             conn,
             path,
@@ -284,13 +313,13 @@ impl Store {
             c.pragma_update(None, "secure_delete", true)?;
             Ok(())
         })?;
-        if let Some(file) = file {
+        if let Some((file, check)) = file {
             match store.identity() {
                 Ok((version, app_id, tables)) => store.check_identity(version, app_id, tables)?,
                 Err(_) if store.damaged.is_some() => return Ok(store),
                 Err(e) => return Err(e),
             }
-            store.check_on_open(file)?;
+            store.check_on_open(file, check)?;
             if store.damaged.is_some() {
                 // Readable for rescue, never written.
                 return Ok(store);
@@ -333,7 +362,7 @@ impl Store {
             c.pragma_update(None, "synchronous", "FULL")?;
             Ok(())
         })?;
-        if let Some(file) = file {
+        if let Some((file, _)) = file {
             // A log left by a process that did not close the file (killed,
             // its terminal gone) holds that day's saves in order: it is
             // copied back and emptied at the app's first idle checkpoint
@@ -414,6 +443,17 @@ impl Store {
         }
     }
 
+    /// The database file (none in memory).
+    pub fn file(&self) -> Option<std::path::PathBuf> {
+        (self.path != ":memory:").then(|| std::path::PathBuf::from(&self.path))
+    }
+
+    /// Keep to reading from now on: damage was found (by a check on
+    /// another connection).
+    pub fn mark_damaged(&mut self, detail: &str) {
+        self.damaged.get_or_insert_with(|| detail.to_string());
+    }
+
     /// Why the database must not be written to, if it must not.
     pub fn damage(&self) -> Option<&str> {
         self.damaged.as_deref()
@@ -457,12 +497,18 @@ impl Store {
         Ok(())
     }
 
-    /// The cheap check on open: `quick_check` when the file is small enough
-    /// (see [`QUICK_CHECK_MAX_BYTES`]). A failure marks the store damaged.
-    fn check_on_open(&mut self, path: &Path) -> Result<()> {
+    /// The check on open: `quick_check` when the file is small enough
+    /// (see [`QUICK_CHECK_MAX_BYTES`]), or the full check when asked for.
+    /// A failure marks the store damaged.
+    fn check_on_open(&mut self, path: &Path, check: Check) -> Result<()> {
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        if size <= QUICK_CHECK_MAX_BYTES {
-            let problems = self.integrity("quick_check", 3);
+        let pragma = match check {
+            Check::Full => Some("integrity_check"),
+            Check::OnOpen if size <= QUICK_CHECK_MAX_BYTES => Some("quick_check"),
+            Check::OnOpen => None,
+        };
+        if let Some(pragma) = pragma {
+            let problems = self.integrity(pragma, 3);
             match problems {
                 Ok(p) if p.is_empty() => {}
                 Ok(p) => self.damaged = Some(p.join("; ")),
@@ -471,6 +517,22 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// SQLite's full integrity check, whatever the file's size (the app's
+    /// and the kiosk's day jobs run it first, off the screen's thread): a
+    /// damaged file is refused as [`StoreError::Damaged`] and kept to
+    /// reading from then on.
+    pub fn check_fully(&mut self) -> Result<()> {
+        if let Some(d) = self.damaged.clone() {
+            return Err(self.damaged_error(d));
+        }
+        let problems = self.integrity("integrity_check", 3)?;
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(self.damaged_error(problems.join("; ")))
+        }
     }
 
     /// Run `PRAGMA integrity_check` (or `quick_check`), returning its

@@ -2167,6 +2167,14 @@ impl super::usecases::TerminalStore for PgStore {
     fn end_of_day(&mut self, _: DateTime<Utc>) -> Result<crate::model::DayEnd> {
         Err(not_on_a_server("rewriting a terminal's file"))
     }
+    // The server checks itself (PostgreSQL's own checksums and tools).
+    fn check_database(&mut self) -> Result<()> {
+        Ok(())
+    }
+    fn file(&self) -> Option<std::path::PathBuf> {
+        None
+    }
+    fn mark_damaged(&mut self, _: &str) {}
     fn deliver(&mut self, _: &ServerAddress, _: DateTime<Utc>) -> Result<crate::outbox::Delivery> {
         Err(not_on_a_server("delivering an outbox"))
     }

@@ -110,6 +110,16 @@ pub trait TerminalStore {
     /// The end-of-day rewrite alone (the personal app's daily job): see
     /// `store::layout`.
     fn end_of_day(&mut self, now: DateTime<Utc>) -> Result<DayEnd>;
+    /// SQLite's full integrity check, whatever the file's size: `Err`
+    /// ([`super::StoreError::Damaged`]) when damaged, and nothing is
+    /// written from then on.
+    fn check_database(&mut self) -> Result<()>;
+    /// The database file, for a check on a connection of its own (none in
+    /// memory).
+    fn file(&self) -> Option<std::path::PathBuf>;
+    /// Keep to reading from now on: a check on another connection found
+    /// damage (`detail`).
+    fn mark_damaged(&mut self, detail: &str);
     /// Send the outbox's whole past days to the ward's server at `url`
     /// (see [`crate::outbox`]).
     fn deliver(
@@ -389,6 +399,18 @@ impl TerminalStore for Store {
 
     fn end_of_day(&mut self, now: DateTime<Utc>) -> Result<DayEnd> {
         Store::end_of_day(self, now)
+    }
+
+    fn check_database(&mut self) -> Result<()> {
+        self.check_fully()
+    }
+
+    fn file(&self) -> Option<std::path::PathBuf> {
+        Store::file(self)
+    }
+
+    fn mark_damaged(&mut self, detail: &str) {
+        Store::mark_damaged(self, detail)
     }
 
     fn deliver(
