@@ -8,7 +8,7 @@
 //! reading.
 
 use chrono::{TimeZone, Utc};
-use joy_kiosk::store::{Store, StoreError, TerminalStore, QUICK_CHECK_MAX_BYTES};
+use joy_kiosk::store::{Store, TerminalStore, QUICK_CHECK_MAX_BYTES};
 use rusqlite::Connection;
 use std::path::Path;
 use std::process::{Command, Output};
