@@ -186,7 +186,7 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum ServerAction {
     /// Make the schema (or bring it up to date) and the ward's roles: PREFIX_terminal,
-    /// PREFIX_huddle and PREFIX_admin (run as the database's owner)
+    /// PREFIX_huddle, PREFIX_admin and PREFIX_reader (run as the database's owner)
     Init {
         /// The roles' prefix [default: the database's name]
         #[arg(long, value_name = "PREFIX")]
@@ -213,6 +213,10 @@ pub enum ServerAction {
         /// and no team of the file may be on the server already)
         #[arg(long, value_name = "WARD")]
         ward: Option<String>,
+        /// Call a team of the file by another name on the server, as OLD=NEW (give it once
+        /// for each): two wards' "Days" cannot both join one trust under that name
+        #[arg(long, value_name = "OLD=NEW")]
+        rename_team: Vec<String>,
     },
     /// A trust's server holds several wards: list them with their teams, or put teams in a
     /// ward (as the admin role). Each ward's total is released beside its teams'

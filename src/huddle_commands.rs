@@ -220,7 +220,11 @@ fn server_huddle(
                 // told so, never shown an empty open period.
                 bail!("{}", text::server_no_team_readable(t));
             }
-            match_team(t, &known)?
+            match_team(t, &known).map_err(|_| {
+                // Not "add it to the config": the server has the teams,
+                // and this login reads some of them.
+                anyhow::anyhow!("{}", text::server_team_not_readable(t.trim(), &known))
+            })?
         }
         None => match pg.teams(None)?.as_slice() {
             [one] => one.clone(),

@@ -81,20 +81,23 @@ pub fn run(
             }
             let mut local = crate::data_commands::open_write(settings)?;
             let d = crate::outbox::deliver(&mut local, &addr, crate::clock::now())?;
-            writeln!(out, "{}", text::delivered(d.sent, d.days))?;
             let waiting = local.outbox_status()?.waiting;
-            if waiting > 0 && d.error.is_none() {
-                writeln!(out, "{}", text::waiting_for_day_end(waiting))?;
+            if d.sent > 0 || d.error.is_none() {
+                writeln!(out, "{}", text::delivered(d.sent, d.days))?;
             }
             if let Some(why) = d.error {
-                bail!("{why}");
+                // What waits, then why: not "sent 0" as if nothing did.
+                bail!("{}", text::delivery_failed(&why, waiting));
+            }
+            if waiting > 0 {
+                writeln!(out, "{}", text::waiting_for_day_end(waiting))?;
             }
         }
         ServerAction::Rules(asked) => {
             let mut s = PgStore::connect(&addr)?;
             rules(settings, &mut s, asked, out)?;
         }
-        ServerAction::Import { ward } => {
+        ServerAction::Import { ward, rename_team } => {
             let ward = ward.as_deref().map(str::trim);
             if ward == Some("") {
                 bail!("a ward needs a name: --ward \"Ward 7\"");
@@ -113,7 +116,15 @@ pub fn run(
                     text::damaged_notice(&settings.db.display().to_string(), d)
                 );
             }
-            let h = local.handover()?;
+            let mut h = local.handover()?;
+            for pair in &rename_team {
+                let Some((old, new)) = pair.split_once('=') else {
+                    bail!("--rename-team takes OLD=NEW, e.g. --rename-team \"Days=North days\" (got \"{pair}\")");
+                };
+                if let Err(why) = h.rename_team(old, new) {
+                    bail!("{why} (nothing was imported)");
+                }
+            }
             if h.demo_left > 0 {
                 // Releases and actions cannot be told apart from the demo's
                 // (a ward total holds both): a file with demo data stays.
@@ -265,7 +276,9 @@ fn release(settings: &Settings, s: &mut PgStore, out: &mut impl Write) -> Result
         .into_iter()
         .map(|e| e.questionnaire)
         .collect();
-    let t = crate::anonymity::Thresholds::from_settings(&settings.huddle);
+    // The server alone holds the rules: until they are set there, the
+    // defaults, never whatever the releasing admin's own config says.
+    let t = crate::anonymity::Thresholds::default();
     let report = s.release_closed(now, &offered, t)?;
     for (team, q, p) in &report.released {
         writeln!(out, "{}", text::released_line(team, q, &p.to_string()))?;

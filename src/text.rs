@@ -1308,6 +1308,15 @@ pub const WARD_TOTAL_ROW: &str = "Ward total";
 pub const TRUST_TOTAL_ROW: &str = "Trust total";
 /// A delivery round that gave up waiting for the ward's server.
 pub const SERVER_SILENT: &str = "the ward's server did not answer (the network may be down, or the server hung): every entry is kept here and sent when it answers";
+/// `joy huddle --server --team T` for a team this login does not read.
+pub fn server_team_not_readable(team: &str, readable: &[String]) -> String {
+    format!(
+        "this login reads no team called \"{}\" on the server; it reads {}. A screen for one ward reads its own ward's teams only (the server's admin lists who reads which ward with `joy server wards`); check the spelling, or log in as a role that reads that ward.",
+        safe_for_terminal(team),
+        safe_for_terminal(&readable.join(", "))
+    )
+}
+
 pub const SERVER_NOTHING_RELEASED: &str = "Nothing has been released that this login may read: periods are released at their close (and a day) by `joy server release` on the ward's server, and a ward total only for teams put in a ward (`joy server wards`).";
 pub fn server_nothing_for(period: &str, last: Option<&str>) -> String {
     match last {
@@ -1517,6 +1526,13 @@ pub fn waiting_for_day_end(n: usize) -> String {
         count(n, "entry", "entries")
     )
 }
+pub fn delivery_failed(why: &str, waiting: usize) -> String {
+    format!(
+        "{} {} kept here and sent when it can be: {why}",
+        count(waiting, "entry", "entries"),
+        if waiting == 1 { "is" } else { "are" }
+    )
+}
 pub fn delivered(sent: usize, days: usize) -> String {
     format!(
         "Sent {} ({} whole {}) to the ward's server.",
@@ -1534,11 +1550,15 @@ pub fn server_pruned(n: u64, cutoff: chrono::NaiveDate) -> String {
 pub const SERVER_NOTHING_TO_RELEASE: &str =
     "Nothing to release: no period has closed since the last release.";
 pub fn server_initialised(version: i32, prefix: &str) -> String {
-    format!("The server's schema is at version {version}. Roles: {prefix}_terminal (kiosks: submit entries, read the ward's settings), {prefix}_huddle (huddle screens: released figures, counts and actions), {prefix}_admin (releases and rules). Grant them to login roles (see docs/deploy.md).")
+    format!("The server's schema is at version {version}. Roles: {prefix}_terminal (kiosks: submit entries, read the ward's settings), {prefix}_huddle (huddle screens: released figures, counts and actions), {prefix}_admin (releases and rules), {prefix}_reader (a huddle screen for one ward of a trust, once listed with `joy server wards --reader`). Grant them to login roles (see docs/deploy.md).")
 }
 pub fn server_status(s: &crate::store::pg::ServerStatus, known: i32) -> String {
     let rules = s.rules.map_or_else(
-        || "not set yet: `joy server release` uses the releasing admin's configuration (k = 5 by default) until they are set with `joy server rules --min-group`".to_string(),
+        || format!(
+            "not set yet: releases use the defaults (k = {}, free text from {}) until they are set with `joy server rules --min-group`",
+            crate::anonymity::Thresholds::default().k(),
+            crate::anonymity::Thresholds::default().text()
+        ),
         |r| format!("k = {}, free text from {}", r.min_group, r.min_group_text),
     );
     let last = s

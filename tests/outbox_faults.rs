@@ -297,6 +297,24 @@ fn an_hour_with_a_server_that_answers_nothing_loses_nothing_and_holds_nothing() 
             "since the first"
         );
     }
+    // By hand, the same: what waits is said, not "sent 0".
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(["--db", db.to_str().unwrap(), "server", "deliver", "--url"])
+        .arg("host=127.0.0.1 port=1 dbname=ward user=joy")
+        .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+        .env_remove("JOY_CONFIG")
+        .output()
+        .unwrap();
+    let (out, err) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert!(!o.status.success());
+    assert!(!out.contains("Sent 0"), "{out}");
+    assert!(
+        err.contains(&format!("{} entries are kept here", rows.len())),
+        "{err}"
+    );
     // The network is back: the same terminal, the ward's real server.
     drop(silent);
     let mut local = Store::open(&db).unwrap();

@@ -384,7 +384,15 @@ fn wards_join_a_trusts_server_one_file_after_another() {
     let east = dir.path().join("east.db");
     ward_file(&east, &[("East", 6), ("North nights", 5)], 63, 5);
     let (ok, said) = run(&east, &["--ward", "East"]);
-    assert!(!ok && said.contains("(North nights)"), "{said}");
+    assert!(
+        !ok && said.contains("(North nights)") && said.contains("--rename-team"),
+        "{said}"
+    );
+    let (ok, said) = run(
+        &east,
+        &["--ward", "East", "--rename-team", "Nights=East nights"],
+    );
+    assert!(!ok && said.contains("no team called \"Nights\""), "{said}");
     let west = dir.path().join("west.db");
     ward_file(&west, &[("West", 6)], 64, 7);
     let (ok, said) = run(&west, &["--ward", "West"]);
@@ -395,4 +403,40 @@ fn wards_join_a_trusts_server_one_file_after_another() {
         "nothing of a refused file is kept"
     );
     assert_eq!(pg.wards().unwrap().len(), 2);
+
+    // Renamed as it joins: its history under the new name, released
+    // figures and all; North's team of that name is untouched.
+    let (ok, said) = run(
+        &east,
+        &[
+            "--ward",
+            "East",
+            "--rename-team",
+            "North nights=East nights",
+        ],
+    );
+    assert!(ok, "{said}");
+    assert!(said.contains("East, East nights now in East"), "{said}");
+    let w45 = Period::parse("2026-W45").unwrap();
+    match pg
+        .team_period("East nights", "team-reflection", w45)
+        .unwrap()
+    {
+        joy_kiosk::release::PeriodView::Released { release, .. } => {
+            assert_eq!(
+                (release.team.as_str(), release.reflections),
+                ("East nights", 5)
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    match pg
+        .team_period("North nights", "team-reflection", w45)
+        .unwrap()
+    {
+        joy_kiosk::release::PeriodView::Released { release, .. } => {
+            assert_eq!(release.reflections, 3, "North's own");
+        }
+        other => panic!("{other:?}"),
+    }
 }

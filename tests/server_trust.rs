@@ -283,6 +283,24 @@ fn a_reader_of_one_ward_reads_nothing_of_another() {
         assert!(e.contains("permission denied"), "{sql}: {e}");
     }
 
+    // The huddle screen of South's team: not readable, said as such (not
+    // "add it to the config").
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args([
+            "huddle", "--server", &north, "--team", "C", "--export", "md",
+        ])
+        .env("XDG_CONFIG_HOME", "/nonexistent-joy-config")
+        .env_remove("JOY_CONFIG")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("reads no team called \"C\"")
+            && err.contains("A, B")
+            && !err.contains("[kiosk]"),
+        "{err}"
+    );
     // Its own ward is all there: the trust command shows North only.
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
         .args(["server", "trust", "--url", &north])

@@ -240,3 +240,73 @@ impl Store {
         })
     }
 }
+
+impl Handover {
+    /// The file's teams, sorted (entries, releases, staff numbers and
+    /// actions; the ward total is none of them).
+    pub fn teams(&self) -> Vec<String> {
+        let mut teams: Vec<String> = self
+            .entries
+            .iter()
+            .filter_map(|e| e.team.clone())
+            .chain(self.releases.iter().map(|r| r.team.clone()))
+            .chain(self.headcounts.iter().map(|(t, _, _)| t.clone()))
+            .chain(self.actions.iter().map(|(t, _, _)| t.clone()))
+            .filter(|t| t != crate::ward::WARD_TOTAL)
+            .collect();
+        teams.sort();
+        teams.dedup();
+        teams
+    }
+
+    /// Call team `old` `new` everywhere the file names it (two wards'
+    /// "Days" cannot both join one trust's server under that name). The
+    /// released figures keep their numbers; only the name they carry
+    /// changes. Refused, with the file's teams, for a team it does not
+    /// have or a name one of its teams has already.
+    pub fn rename_team(&mut self, old: &str, new: &str) -> std::result::Result<(), String> {
+        let (old, new) = (old.trim(), new.trim());
+        let teams = self.teams();
+        if new.is_empty() {
+            return Err(format!("a new name for \"{old}\" is empty"));
+        }
+        if !teams.iter().any(|t| t == old) {
+            return Err(format!(
+                "the file has no team called \"{old}\"; its teams are {}",
+                teams.join(", ")
+            ));
+        }
+        if teams.iter().any(|t| t == new) {
+            return Err(format!("the file has a team called \"{new}\" already"));
+        }
+        let rename = |t: &mut String| {
+            if t == old {
+                *t = new.to_string();
+            }
+        };
+        for e in &mut self.entries {
+            if let Some(t) = e.team.as_mut() {
+                rename(t);
+            }
+        }
+        for r in &mut self.releases {
+            if r.team == old {
+                r.team = new.to_string();
+                // The release's own record of its team.
+                if let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&r.figures) {
+                    if v.get("team").and_then(|t| t.as_str()) == Some(old) {
+                        v["team"] = serde_json::Value::String(new.to_string());
+                        r.figures = v.to_string();
+                    }
+                }
+            }
+        }
+        for (t, _, _) in &mut self.headcounts {
+            rename(t);
+        }
+        for (t, _, _) in &mut self.actions {
+            rename(t);
+        }
+        Ok(())
+    }
+}

@@ -598,23 +598,6 @@ fn rules_in(tx: &mut Transaction) -> Pg<Option<TeamRules>> {
 
 const IMPORT_NOT_EMPTY: &str = "this database already holds a ward (entries, releases, actions, rules, staff numbers, wards or a time zone): a ward's file goes into a new, empty database (make one with `createdb` and `joy server init`), or into a trust's database as a new ward with --ward NAME";
 
-/// The teams a ward's file names (entries, releases, staff numbers,
-/// actions), sorted.
-fn handover_teams(h: &super::handover::Handover) -> Vec<String> {
-    let mut teams: Vec<String> = h
-        .entries
-        .iter()
-        .filter_map(|e| e.team.clone())
-        .chain(h.releases.iter().map(|r| r.team.clone()))
-        .chain(h.headcounts.iter().map(|(t, _, _)| t.clone()))
-        .chain(h.actions.iter().map(|(t, _, _)| t.clone()))
-        .filter(|t| t != crate::ward::WARD_TOTAL)
-        .collect();
-    teams.sort();
-    teams.dedup();
-    teams
-}
-
 /// Why a ward's file cannot join this trust's database as ward `ward`, if
 /// it cannot: the ward or one of its teams is there already, or the file
 /// kept other rules (its open periods would be released under a lower k,
@@ -632,7 +615,7 @@ fn merge_refused(
             "a ward called \"{ward}\" is on the server already: a file joins as a new ward (`joy server wards` lists them)"
         )));
     }
-    let teams = handover_teams(h);
+    let teams = h.teams();
     let taken: Vec<String> = tx
         .query(
             "SELECT DISTINCT team FROM (
@@ -656,8 +639,10 @@ fn merge_refused(
     }
     if !taken.is_empty() {
         return Ok(Some(format!(
-            "the server has teams of the same names already ({}): a team's name must be one team's in the whole trust, so this file cannot join (nothing was imported)",
-            taken.join(", ")
+            "the server has teams of the same names already ({}): a team's name is one team's in the whole trust. Nothing was imported; give them new names as they join, e.g. --rename-team \"{}={} ({ward})\"",
+            taken.join(", "),
+            taken[0],
+            taken[0]
         )));
     }
     let theirs = tx
@@ -846,7 +831,7 @@ fn import_shared(
         }
     }
     if let Some(w) = ward {
-        for team in handover_teams(h) {
+        for team in h.teams() {
             tx.execute(
                 "INSERT INTO ward_team (team, ward) VALUES ($1, $2)",
                 &[&team, &w],
