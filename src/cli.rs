@@ -218,6 +218,15 @@ pub enum ServerAction {
         #[arg(long, value_name = "OLD=NEW")]
         rename_team: Vec<String>,
     },
+    /// Fill a new, empty database with a demo ward ("Demo ward": three teams named "Demo
+    /// team A/B/C", every row marked as demo data) and release what has closed, to try the
+    /// huddle, the trust view and the roles before a real period has closed (as the admin
+    /// role, or the database's owner)
+    Demo {
+        /// How many days of reflections, up to today
+        #[arg(long, default_value_t = 56, value_name = "N", value_parser = clap::value_parser!(u32).range(7..=366))]
+        days: u32,
+    },
     /// A trust's server holds several wards: list them with their teams, or put teams in a
     /// ward (as the admin role). Each ward's total is released beside its teams'
     Wards {

@@ -204,6 +204,17 @@ pub fn run(
                 out,
             )?;
         }
+        ServerAction::Demo { days } => {
+            let mut s = PgStore::connect(&addr)?;
+            let Some(q) = Catalog::bundled().get(crate::team_view::FALLBACK).cloned() else {
+                bail!("the bundled team reflection is missing: reinstall joy-kiosk");
+            };
+            let now = s.server_now()?;
+            let rows = crate::reflection_gen::demo_ward(&q, days, now, 2026);
+            s.demo(text::DEMO_WARD, &rows)?;
+            writeln!(out, "{}", text::server_demo_added(rows.len(), days))?;
+            release(settings, &mut s, out)?;
+        }
         ServerAction::Prune { days } => {
             let mut s = PgStore::connect(&addr)?;
             // Nothing is deleted before its period's figures are kept.

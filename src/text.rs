@@ -1514,7 +1514,7 @@ pub fn imported(entries: usize, releases: usize, actions: usize) -> String {
 }
 pub fn import_demo_refused(n: usize) -> String {
     format!(
-        "this file holds {}: its releases and actions cannot be told apart from the demo's, so it is not imported. Import a ward's real file only (demo data is for trying joy-kiosk out).",
+        "this file holds {}: its releases and actions cannot be told apart from the demo's, so it is not imported. Erase the demo data first (`joy --db FILE erase --demo`: its reflections, releases and actions go), then import.",
         count(n, "demo entry", "demo entries")
     )
 }
@@ -1524,6 +1524,14 @@ pub fn waiting_for_day_end(n: usize) -> String {
     format!(
         "{} of today wait until the day is over (only whole past days are sent).",
         count(n, "entry", "entries")
+    )
+}
+/// The demo ward's name on a server (`joy server demo`).
+pub const DEMO_WARD: &str = "Demo ward";
+pub fn server_demo_added(n: usize, days: u32) -> String {
+    format!(
+        "Added {} over {days} days to a ward called \"{DEMO_WARD}\" (teams Demo team A, B and C; every one marked as demo data). Try `joy server trust`, or `joy huddle --server URL --team \"Demo team A\"` as the huddle role. Releasing what has closed:",
+        count(n, "demo reflection", "demo reflections")
     )
 }
 pub fn delivery_failed(why: &str, waiting: usize) -> String {

@@ -177,3 +177,44 @@ fn the_admin_sets_the_wards_rules_on_the_server() {
     let o = joy(&["server", "rules", "--url", &conn]);
     assert!(text(&o).contains("k = 6 (free text: 8)"), "{}", text(&o));
 }
+
+/// `joy server demo`: a new database gets a demo ward, released where its
+/// periods have closed, so the huddle and the trust view can be tried at
+/// once; a database that holds anything is refused (demo figures would mix
+/// with real ones in the trust's totals).
+#[test]
+fn a_demo_ward_goes_into_an_empty_database_only() {
+    let (conn, name) = server::fresh_named_database();
+    joy_kiosk::store::pg::PgStore::init(&conn, &name).unwrap_or_else(|e| panic!("{e}"));
+    let joy = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
+            .args(args)
+            .env("XDG_CONFIG_HOME", "/nonexistent-joy-config")
+            .env_remove("JOY_CONFIG")
+            .env_remove("JOY_SERVER_URL")
+            .output()
+            .unwrap();
+        (
+            o.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ),
+        )
+    };
+    let (ok, said) = joy(&["server", "demo", "--url", &conn]);
+    assert!(ok, "{said}");
+    assert!(said.contains("demo reflections over 56 days"), "{said}");
+    assert!(said.contains("Released"), "{said}");
+    let (ok, said) = joy(&["server", "trust", "--url", &conn]);
+    assert!(ok && said.contains("Demo ward"), "{said}");
+    let (ok, said) = joy(&["server", "demo", "--url", &conn]);
+    assert!(!ok && said.contains("new, empty database"), "{said}");
+    let mut c = postgres::Client::connect(&conn, postgres::NoTls).unwrap();
+    let real: i64 = c
+        .query_one("SELECT count(*) FROM entry WHERE NOT is_demo", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(real, 0, "every row marked as demo data");
+}

@@ -204,7 +204,33 @@ fn demo_data_or_a_database_with_rules_is_refused() {
     let o = joy(&db, &["server", "import", "--url", &conn]);
     assert!(!o.status.success());
     let e = String::from_utf8_lossy(&o.stderr);
-    assert!(e.contains("1 demo entry"), "{e}");
+    assert!(
+        e.contains("1 demo entry") && e.contains("erase --demo"),
+        "{e}"
+    );
+
+    // A demo ward (releases and actions too) is erased whole, and then
+    // the file can go.
+    let ward = dir.path().join("demo-ward.db");
+    let o = joy(&ward, &["demo", "--teams", "--yes"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = joy(&ward, &["erase", "--demo", "--yes"]);
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success() && said.contains("Erased"), "{said}");
+    let left: i64 = rusqlite::Connection::open(&ward)
+        .unwrap()
+        .query_row(
+            "SELECT (SELECT count(*) FROM checkin) + (SELECT count(*) FROM team_release)
+                  + (SELECT count(*) FROM team_action)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0, "nothing of the demo ward is left");
+    let (conn2, name2) = server::fresh_named_database();
+    PgStore::init(&conn2, &name2).unwrap_or_else(|e| panic!("{e}"));
+    let o = joy(&ward, &["server", "import", "--url", &conn2]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
     let real = dir.path().join("real.db");
     {

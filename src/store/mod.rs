@@ -896,12 +896,14 @@ impl Store {
         Ok(report)
     }
 
-    /// How many personal check-ins are real and how many are demo data.
+    /// How many personal check-ins are real, and how many check-ins are demo
+    /// data (personal, and a demo ward's anonymous reflections).
     pub fn demo_counts(&mut self) -> Result<DemoCounts> {
         self.sql(|c| {
             c.query_row(
-                "SELECT count(*) FILTER (WHERE is_demo = 0), count(*) FILTER (WHERE is_demo = 1)
-                 FROM checkin WHERE respondent_id IN (SELECT id FROM respondent WHERE kind = 'local')",
+                "SELECT (SELECT count(*) FROM checkin WHERE is_demo = 0 AND respondent_id IN
+                            (SELECT id FROM respondent WHERE kind = 'local')),
+                        (SELECT count(*) FROM checkin WHERE is_demo = 1)",
                 [],
                 |r| {
                     Ok(DemoCounts {
@@ -932,6 +934,25 @@ impl Store {
                     "SELECT count(*) FROM score WHERE checkin_id IN ({demo})"
                 ))?,
             };
+            // A demo ward's releases and actions go with its reflections,
+            // and so does the ward total of every period they were in (it
+            // counted them); that total is released again, from what is
+            // left, at the next release.
+            let teams = crate::reflection_gen::DEMO_TEAMS
+                .iter()
+                .map(|t| format!("'{}'", t.replace('\'', "''")))
+                .collect::<Vec<_>>()
+                .join(", ");
+            tx.execute(
+                &format!(
+                    "DELETE FROM team_release WHERE team IN ({teams})
+                        OR (team = '' AND EXISTS (SELECT 1 FROM checkin c WHERE c.is_demo = 1
+                              AND c.team IS NOT NULL AND c.questionnaire_id = team_release.questionnaire_id
+                              AND c.period = team_release.period))"
+                ),
+                [],
+            )?;
+            tx.execute(&format!("DELETE FROM team_action WHERE team IN ({teams})"), [])?;
             tx.execute("DELETE FROM checkin WHERE is_demo = 1", [])?;
             release::forget_unused_definitions(&tx)?;
             tx.commit()?;

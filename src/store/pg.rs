@@ -841,6 +841,34 @@ fn import_shared(
     Ok((h.entries.len(), h.releases.len(), h.actions.len()))
 }
 
+/// A day's entries as the one JSON array `joy_submit_day` takes; each
+/// questionnaire file's text once, not once an entry.
+fn day_json(entries: &[(i64, super::outbox::OutboxEntry)]) -> serde_json::Value {
+    let mut sent = std::collections::BTreeSet::new();
+    let mut day = Vec::with_capacity(entries.len());
+    for (id, e) in entries {
+        let definition = if sent.insert(e.file_hash.as_str()) {
+            e.definition.as_str()
+        } else {
+            ""
+        };
+        day.push(serde_json::json!({
+            "id": id.to_string(),
+            "team": e.team,
+            "questionnaire_id": e.questionnaire_id,
+            "version": e.version,
+            "file_hash": e.file_hash,
+            "definition": definition,
+            "completed_at": e.completed_at.to_rfc3339(),
+            "is_demo": e.is_demo,
+            "answers": e.answers,
+            "scores": e.scores,
+            "file": e.file,
+        }));
+    }
+    serde_json::Value::Array(day)
+}
+
 fn release_of(figures: &str, texts: Option<String>) -> Option<Release> {
     let release = serde_json::from_str::<Release>(figures).ok()?;
     let texts = texts.and_then(|t| serde_json::from_str::<Texts>(&t).ok());
@@ -1082,31 +1110,7 @@ impl PgStore {
     /// kept once.
     pub fn submit_day(&mut self, entries: &[(i64, super::outbox::OutboxEntry)]) -> Result<()> {
         let zone = system_zone().name().to_string();
-        // The whole day as one JSON array, in one call; each
-        // questionnaire file's text once a day, not once an entry.
-        let mut sent = std::collections::BTreeSet::new();
-        let mut day = Vec::with_capacity(entries.len());
-        for (id, e) in entries {
-            let definition = if sent.insert(e.file_hash.as_str()) {
-                e.definition.as_str()
-            } else {
-                ""
-            };
-            day.push(serde_json::json!({
-                "id": id.to_string(),
-                "team": e.team,
-                "questionnaire_id": e.questionnaire_id,
-                "version": e.version,
-                "file_hash": e.file_hash,
-                "definition": definition,
-                "completed_at": e.completed_at.to_rfc3339(),
-                "is_demo": e.is_demo,
-                "answers": e.answers,
-                "scores": e.scores,
-                "file": e.file,
-            }));
-        }
-        let day = serde_json::Value::Array(day);
+        let day = day_json(entries);
         self.tx("saving a day's entries", |tx| {
             tx.query_one("SELECT joy_submit_day($1, $2)", &[&day, &zone])?;
             Ok(())
@@ -1299,6 +1303,62 @@ impl PgStore {
             import_shared(tx, h, ward, busy == 0).map(Ok)
         })?;
         done.map_err(|why| failed(&place, "importing", &why))
+    }
+
+    /// Fill an empty database with a demo ward's reflections (`rows`, each
+    /// marked as demo data) in ward `ward`, to try the huddle, the trust
+    /// view and the roles before a real period has closed. Refused where
+    /// the database holds anything: demo figures would mix with real ones
+    /// in the trust's totals.
+    pub fn demo(&mut self, ward: &str, rows: &[NewCheckin]) -> Result<()> {
+        let place = self.place.clone();
+        let entries: Vec<(i64, super::outbox::OutboxEntry)> = rows
+            .iter()
+            .map(|c| {
+                (
+                    random_id(),
+                    super::outbox::OutboxEntry::of(c, c.completed_at),
+                )
+            })
+            .collect();
+        let teams: Vec<String> = crate::reflection_gen::DEMO_TEAMS
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        let done = self.tx("adding a demo ward", |tx| {
+            tx.execute("SELECT pg_advisory_xact_lock(hashtext('joy import'))", &[])?;
+            let busy: i64 = tx
+                .query_one(
+                    "SELECT (SELECT count(*) FROM entry) + (SELECT count(*) FROM team_release)
+                          + (SELECT count(*) FROM team_action) + (SELECT count(*) FROM ward_team)",
+                    &[],
+                )?
+                .get(0);
+            if busy > 0 {
+                return Ok(false);
+            }
+            let zone = zone(tx)?.name().to_string();
+            tx.query_one(
+                "SELECT joy_submit_day($1, $2)",
+                &[&day_json(&entries), &zone],
+            )?;
+            for team in &teams {
+                tx.execute(
+                    "INSERT INTO ward_team (team, ward) VALUES ($1, $2)",
+                    &[team, &ward],
+                )?;
+            }
+            Ok(true)
+        })?;
+        if done {
+            Ok(())
+        } else {
+            Err(failed(
+                &place,
+                "adding a demo ward",
+                "this database holds entries, releases, actions or wards already: a demo goes only into a new, empty database (make one with `createdb` and `joy server init`), never beside real figures",
+            ))
+        }
     }
 
     /// The wards and their teams, by name.
