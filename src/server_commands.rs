@@ -250,6 +250,14 @@ fn trust(
         ids.retain(|id| id == only);
     }
     if ids.is_empty() {
+        let today = s.server_now()?.date_naive();
+        if !period.closed_by(today) {
+            // Not "nothing": it is not over yet.
+            bail!(
+                "{}",
+                text::period_still_open(&period.to_string(), period.release_day())
+            );
+        }
         let last = released.first().map(ToString::to_string);
         bail!(
             "{}",
@@ -263,11 +271,11 @@ fn trust(
         match s.trust_period(&id, period)? {
             (Some(total), wards) => views.push(crate::trust::view(&total, &wards, t)),
             // A role that reads some wards only: each of them, no total.
-            (None, wards) => ward_views.extend(
-                wards
-                    .iter()
-                    .map(|w| crate::ward::view(&w.total, &w.teams, t)),
-            ),
+            (None, wards) => ward_views.extend(wards.iter().map(|w| {
+                let mut v = crate::ward::view(&w.total, &w.teams, t);
+                v.name = Some(w.ward.clone());
+                v
+            })),
         }
     }
     let body = if views.is_empty() {

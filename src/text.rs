@@ -697,9 +697,13 @@ pub mod kiosk {
                 d.format("%-d %b")
             ),
             (n, oldest, Some(e)) => format!(
-                "{} since {}; not reachable: {e}",
+                "{} since {}; not reachable{}: {e}",
                 crate::text::count(n, "entry", "entries"),
-                oldest.map_or_else(String::new, |d| d.format("%-d %b").to_string())
+                oldest.map_or_else(String::new, |d| d.format("%-d %b").to_string()),
+                st.failing_since.map_or_else(String::new, |t| format!(
+                    " since {}",
+                    t.with_timezone(&chrono::Local).format("%H:%M on %-d %b")
+                ))
             ),
             (n, None, None) => crate::text::count(n, "entry", "entries"),
         };

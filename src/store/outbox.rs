@@ -109,6 +109,8 @@ pub struct OutboxStatus {
     pub oldest: Option<NaiveDate>,
     /// The last delivery's failure, if it has not worked since.
     pub error: Option<String>,
+    /// When delivery first failed, of the failures since it last worked.
+    pub failing_since: Option<chrono::DateTime<chrono::Utc>>,
     /// Minutes this terminal's clock was ahead of the server's (behind:
     /// negative) at the last delivery, when off by at least
     /// [`CLOCK_OFF_MINUTES`].
@@ -216,12 +218,20 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?))
             })
         })?;
+        let failure = self.setting(OUTBOX_ERROR)?;
         Ok(OutboxStatus {
             waiting: waiting.max(0) as usize,
             oldest: oldest.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-            error: self
-                .setting(OUTBOX_ERROR)?
-                .map(|v| v.replacen('\t', ": ", 1)),
+            error: failure.as_ref().map(|v| {
+                v.split_once('\t')
+                    .map_or(v.as_str(), |(_, why)| why)
+                    .to_string()
+            }),
+            failing_since: failure
+                .as_ref()
+                .and_then(|v| v.split_once('\t'))
+                .and_then(|(t, _)| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&chrono::Utc)),
             clock_off: self.setting(OUTBOX_CLOCK)?.and_then(|v| v.parse().ok()),
         })
     }
