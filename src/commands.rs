@@ -423,7 +423,26 @@ fn history(
     json: bool,
     out: &mut impl Write,
 ) -> Result<ExitCode> {
-    let mut store = crate::data_commands::open_read(settings)?;
+    let mut store = match crate::data_commands::open_read(settings) {
+        Ok(s) => s,
+        // A new install (no database at the default place yet): nothing
+        // saved, not an error. A path given that is not there stays one.
+        Err(e)
+            if settings.db_is_default
+                && matches!(
+                    e.downcast_ref::<crate::store::StoreError>(),
+                    Some(crate::store::StoreError::Missing { .. })
+                ) =>
+        {
+            if json {
+                print_json(out, &Vec::<crate::store::CheckinRecord>::new())?;
+            } else {
+                say!(out, "No check-ins yet in {}.", settings.db.display())?;
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(e) => return Err(e),
+    };
     let records = store.history(None, questionnaire)?;
     if let Some(id) = questionnaire.filter(|_| records.is_empty()) {
         // No check-ins: is that because the id is wrong?
@@ -446,7 +465,7 @@ fn history(
     say!(
         out,
         "{:<17} {:<16} {:<30} {:>7}  band",
-        "completed (UTC)",
+        "completed",
         "questionnaire",
         "score",
         "value"
@@ -456,7 +475,10 @@ fn history(
         say!(
             out,
             "{:<17} {:<16} {:<30} {:>7}  {} {}{}",
-            r.completed_at.format("%Y-%m-%d %H:%M"),
+            // Local time, as the app and the CSV show it.
+            r.completed_at
+                .with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M"),
             r.questionnaire_id,
             first.map(|s| s.label.as_str()).unwrap_or("-"),
             first

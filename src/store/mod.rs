@@ -146,6 +146,10 @@ pub struct SqliteStore {
 /// launch target. `joy check` always runs the full integrity check.
 pub const QUICK_CHECK_MAX_BYTES: u64 = 2 * 1024 * 1024;
 
+/// How long a reading command waits for a database another process is
+/// creating (an empty file) before it says there is none yet.
+const BEING_CREATED_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// How much of SQLite's checking an open does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Check {
@@ -264,13 +268,30 @@ impl Store {
             rekeyed: false,
         };
         store.sql(|c| c.busy_timeout(std::time::Duration::from_secs(5)))?;
-        let (version, app_id, tables) = match store.identity() {
-            Ok(v) => v,
-            Err(e) => {
-                return Err(match store.damaged.clone() {
-                    Some(detail) => store.damaged_error(detail),
-                    None => e,
-                })
+        // A file another process is creating right now is empty for a
+        // moment: waited for (briefly), then "no database yet", never "an
+        // older version (schema 0)".
+        let waited = std::time::Instant::now();
+        let (version, app_id, tables) = loop {
+            let found = match store.identity() {
+                Ok(v) => v,
+                Err(e) => {
+                    return Err(match store.damaged.clone() {
+                        Some(detail) => store.damaged_error(detail),
+                        None => e,
+                    })
+                }
+            };
+            match found {
+                (0, _, 0) if waited.elapsed() < BEING_CREATED_WAIT => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                (0, _, 0) => {
+                    return Err(StoreError::Missing {
+                        path: store.path.clone(),
+                    })
+                }
+                found => break found,
             }
         };
         store.check_identity(version, app_id, tables)?;
