@@ -144,6 +144,87 @@ fn boundaries(score: &Score) -> Vec<(f64, &crate::questionnaire::Band)> {
     b
 }
 
+/// Where the chart goes in `area`: the y labels' width, the axis, the
+/// plot and its value-to-cell map.
+struct Geometry {
+    y_values: Vec<f64>,
+    y_w: u16,
+    axis_x: u16,
+    plot: Rect,
+    xb: [f64; 2],
+    grid: Grid,
+}
+
+fn geometry(
+    area: Rect,
+    state: &State,
+    score: &Score,
+    points: &[crate::model::Point],
+) -> Option<Geometry> {
+    let now = state.now;
+    let (lo, hi) = score.range;
+    // Y labels: the ends of the range and every band boundary.
+    let mut y_values: Vec<f64> = vec![lo, hi];
+    y_values.extend(boundaries(score).iter().map(|(v, _)| *v));
+    let y_w = y_values
+        .iter()
+        .map(|v| fmt_number(*v).chars().count())
+        .max()
+        .unwrap_or(1) as u16
+        + 1;
+    if area.height < 4 || area.width < y_w + 10 {
+        return None;
+    }
+    let axis_x = area.x + y_w;
+    let plot = Rect::new(
+        axis_x + 1,
+        area.y,
+        area.width.saturating_sub(y_w + 1),
+        area.height - 2,
+    );
+    let all = chart_points(points, now);
+    let xb = x_bounds(&all, state.session.trends.period.since(now), now);
+    Some(Geometry {
+        y_values,
+        y_w,
+        axis_x,
+        plot,
+        xb,
+        grid: Grid {
+            area: plot,
+            x: xb,
+            y: [lo, hi],
+        },
+    })
+}
+
+/// The first run of `len` cells on `row` between `left` and `right` with
+/// no data drawn in them (blank, or a band's dashed line); failing that,
+/// the longest such run of at least `min`. Returns (start, length).
+fn free_run(buf: &Buffer, row: u16, left: u16, right: u16, len: u16, min: u16) -> Option<(u16, u16)> {
+    let free = |x: u16| matches!(buf[(x, row)].symbol(), " " | "┄");
+    let mut best: Option<(u16, u16)> = None;
+    let mut x = left;
+    while x < right {
+        if !free(x) {
+            x += 1;
+            continue;
+        }
+        let start = x;
+        while x < right && free(x) {
+            x += 1;
+        }
+        let run = x - start;
+        if run >= len {
+            return Some((start, len));
+        }
+        if run >= min && best.is_none_or(|(_, b)| run > b) {
+            best = Some((start, run));
+        }
+    }
+    best
+}
+
 /// Draw the chart into `area` and return its legend.
 fn draw_chart(
     buf: &mut Buffer,
@@ -157,33 +238,18 @@ fn draw_chart(
     let muted = style(Meaning::Muted, nc);
     let (lo, hi) = score.range;
     let lines = boundaries(score);
-
-    // Y labels: the ends of the range and every band boundary.
-    let mut y_values: Vec<f64> = vec![lo, hi];
-    y_values.extend(lines.iter().map(|(v, _)| *v));
-    let y_w = y_values
-        .iter()
-        .map(|v| fmt_number(*v).chars().count())
-        .max()
-        .unwrap_or(1) as u16
-        + 1;
-    if area.height < 4 || area.width < y_w + 10 {
+    let Some(Geometry {
+        y_values,
+        y_w,
+        axis_x,
+        plot,
+        xb,
+        grid,
+    }) = geometry(area, state, score, points)
+    else {
         return String::new();
-    }
-    let axis_x = area.x + y_w;
-    let plot = Rect::new(
-        axis_x + 1,
-        area.y,
-        area.width.saturating_sub(y_w + 1),
-        area.height - 2,
-    );
-    let all = chart_points(points, now);
-    let xb = x_bounds(&all, state.session.trends.period.since(now), now);
-    let grid = Grid {
-        area: plot,
-        x: xb,
-        y: [lo, hi],
     };
+    let all = chart_points(points, now);
 
     // Axes.
     for y in plot.top()..plot.bottom() {
@@ -285,7 +351,9 @@ fn draw_chart(
     }
 
     // Band names on their lines (each band named at its upper edge, with an
-    // arrow to the region it names), drawn last so they stay readable.
+    // arrow to the region it names), drawn last, where no data is: data
+    // always wins over a label (a label with no room on its line is left
+    // to the legend's words).
     if !score.bands.is_empty() {
         legend.push(text::LEGEND_BANDS.to_string());
     }
@@ -298,20 +366,97 @@ fn draw_chart(
             continue;
         }
         named.push(row);
-        let name = fit(
-            // The tone word first, so a cut label still says it.
-            &format!("↓ {} {}", text::tone_word(band.tone), band.label),
-            (plot.width as usize * 2 / 5).max(8),
-        );
+        let full = format!("↓ {} {}", text::tone_word(band.tone), band.label);
+        let want = (full.chars().count() as u16).min((plot.width * 2 / 5).max(8)) + 2;
+        // On its line, else a row or two below it (inside the band it
+        // names, which the arrow points into), wherever the whole name fits;
+        // else the widest room found.
+        let rows: Vec<u16> = (0..3)
+            .map(|d| row + d)
+            .filter(|r| *r < plot.bottom() && (*r == row || !named.contains(r)))
+            .collect();
+        let whole = rows.iter().find_map(|r| {
+            free_run(buf, *r, plot.x + 1, plot.right(), want, want).map(|run| (*r, run))
+        });
+        let best = || {
+            rows.iter()
+                .filter_map(|r| {
+                    free_run(buf, *r, plot.x + 1, plot.right(), want, 10).map(|run| (*r, run))
+                })
+                .max_by_key(|(_, (_, len))| *len)
+        };
+        let Some((row, (x, room))) = whole.or_else(best) else {
+            continue;
+        };
+        // The tone word first, so a cut label still says it.
+        let name = fit(&full, room.saturating_sub(2) as usize);
         let st = style(super::theme::tone(Some(band.tone.as_str())), nc);
-        let x = plot.x + 1;
         buf.set_stringn(
             x,
             row,
             format!(" {name} "),
-            plot.right().saturating_sub(x) as usize,
+            room as usize,
             Style::default().patch(st),
         );
     }
     legend.join("   ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Point;
+    use crate::questionnaire::Catalog;
+    use chrono::{Duration, TimeZone, Utc};
+
+    /// The cell each check-in is drawn in, as `draw_chart` maps it.
+    fn cells(area: Rect, state: &State, score: &Score, points: &[Point]) -> Vec<(u16, u16)> {
+        let g = geometry(area, state, score, points).expect("room for a chart");
+        chart_points(points, state.now)
+            .iter()
+            .map(|&(x, y)| (g.grid.col(x), g.grid.row(y)))
+            .collect()
+    }
+
+    fn is_data(symbol: &str) -> bool {
+        symbol == "█" || symbol.chars().all(|c| ('\u{2801}'..='\u{28ff}').contains(&c))
+    }
+
+    /// Lows at and under the alert line (WHO-5: 28 and below), at 80x24
+    /// and 120x40: every check-in's cell shows data, never a band label's
+    /// letter; and the labels are still there, moved where no data is.
+    #[test]
+    fn band_labels_never_hide_a_check_in() {
+        let cat = Catalog::bundled();
+        let q = cat.get("who5").expect("bundled").clone();
+        let score = q.scores[0].clone();
+        let now = Utc.with_ymd_and_hms(2026, 12, 6, 9, 0, 0).unwrap();
+        let values = [64.0, 28.0, 24.0, 28.0, 52.0, 72.0, 50.0, 28.0, 44.0, 80.0, 24.0, 60.0];
+        let points: Vec<Point> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| Point {
+                at: now - Duration::days(2 * (values.len() - i) as i64),
+                value: *v,
+                is_demo: false,
+            })
+            .collect();
+        let mut state = State::personal(vec![q], Some(1), now);
+        state.session.trends.period = crate::trends::Period::Weeks4;
+        for (w, h) in [(80u16, 14u16), (120, 30)] {
+            let area = Rect::new(0, 0, w, h);
+            let mut buf = Buffer::empty(area);
+            draw_chart(&mut buf, area, &state, &score, &points);
+            for (i, (x, y)) in cells(area, &state, &score, &points).into_iter().enumerate() {
+                let s = buf[(x, y)].symbol().to_string();
+                assert!(
+                    is_data(&s),
+                    "{w}x{h}: check-in {i} ({}) at ({x},{y}) shows {s:?}",
+                    values[i]
+                );
+            }
+            let all: String = buf.content().iter().map(|c| c.symbol()).collect();
+            assert!(all.contains("Low wellbeing"), "{w}x{h}: the label moved, not lost");
+        }
+    }
 }
