@@ -87,6 +87,9 @@ pub fn run(
             }
             if let Some(why) = d.error {
                 // What waits, then why: not "sent 0" as if nothing did.
+                if waiting == 0 {
+                    bail!("{why}");
+                }
                 bail!("{}", text::delivery_failed(&why, waiting));
             }
             if waiting > 0 {
@@ -117,10 +120,16 @@ pub fn run(
                 );
             }
             let mut h = local.handover()?;
+            let mut renamed = Vec::new();
             for pair in &rename_team {
-                let Some((old, new)) = pair.split_once('=') else {
-                    bail!("--rename-team takes OLD=NEW, e.g. --rename-team \"Days=North days\" (got \"{pair}\")");
+                let parts: Vec<&str> = pair.split('=').collect();
+                let [old, new] = parts[..] else {
+                    bail!("--rename-team takes OLD=NEW, with one '=', e.g. --rename-team \"Days=North days\" (got \"{pair}\")");
                 };
+                if old.trim().is_empty() {
+                    bail!("--rename-team \"{pair}\": the team's old name (before '=') is empty");
+                }
+                renamed.push(new.trim().to_string());
                 if let Err(why) = h.rename_team(old, new) {
                     bail!("{why} (nothing was imported)");
                 }
@@ -141,6 +150,12 @@ pub fn run(
                     .map(|(_, t)| t)
                     .unwrap_or_default();
                 writeln!(out, "{}", text::ward_set(w, &teams))?;
+                writeln!(out, "{}", text::import_other_teams(w))?;
+            }
+            if !renamed.is_empty() {
+                // The kiosk files reflections under the names in its config:
+                // left as they were, they would land in another ward's team.
+                writeln!(out, "{}", text::import_renamed(&renamed))?;
             }
             if local.outbox_status()?.waiting > 0 {
                 writeln!(out, "{}", text::IMPORT_OUTBOX_WAITS)?;

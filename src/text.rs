@@ -404,6 +404,11 @@ pub fn server_failed(e: &str) -> String {
     format!("Could not read the ward's server: {e}")
 }
 
+/// A huddle screen's read or change that failed (nothing was changed).
+pub fn huddle_store_failed(e: &str) -> String {
+    format!("Could not read or change the team's figures and actions: {e}. Nothing was changed; try again later, or ask whoever runs the team's store.")
+}
+
 pub fn store_failed(e: &str) -> String {
     format!("Could not reach your history: {e}. Your answers are still here; try again (s), or quit and check the disk.")
 }
@@ -1528,6 +1533,15 @@ pub fn waiting_for_day_end(n: usize) -> String {
     format!(
         "{} of today wait until the day is over (only whole past days are sent).",
         count(n, "entry", "entries")
+    )
+}
+pub fn import_other_teams(ward: &str) -> String {
+    format!("Teams with no reflection, release, staff number or action in the file are not in it: add them with `joy server wards --ward \"{ward}\" --team NAME`.")
+}
+pub fn import_renamed(names: &[String]) -> String {
+    format!(
+        "Before this kiosk sends to the server, give its teams their new names in its config ([kiosk] teams: {}): it files each reflection under the name it offers, and an old name may now be another ward's team.",
+        names.join(", ")
     )
 }
 /// The demo ward's name on a server (`joy server demo`).

@@ -122,4 +122,15 @@ fn kiosk_to_server_to_huddle() {
     let actions = pg.actions(Some("Ward 7")).unwrap();
     assert_eq!(actions.len(), 1, "{:?}", state.status);
     assert_eq!(actions[0].action, "Fix the fridge alarm");
+    // Changed and undone, as the huddle role (the keys `s` and `u`).
+    let id = actions[0].id;
+    let change = joy_kiosk::model::ActionChange {
+        status: Some(joy_kiosk::model::ActionStatus::Testing),
+        ..Default::default()
+    };
+    assert!(pg.update_action(id, &change, today).unwrap());
+    assert!(pg.undo_action(id, today).unwrap(), "undone");
+    assert!(!pg.undo_action(id, today).unwrap(), "nothing more to undo");
+    let a = &pg.actions(Some("Ward 7")).unwrap()[0];
+    assert_ne!(a.status, joy_kiosk::model::ActionStatus::Testing);
 }

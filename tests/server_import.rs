@@ -419,6 +419,16 @@ fn wards_join_a_trusts_server_one_file_after_another() {
         &["--ward", "East", "--rename-team", "Nights=East nights"],
     );
     assert!(!ok && said.contains("no team called \"Nights\""), "{said}");
+    let (ok, said) = run(&east, &["--ward", "East", "--rename-team", "=East nights"]);
+    assert!(
+        !ok && said.contains("old name (before '=') is empty"),
+        "{said}"
+    );
+    let (ok, said) = run(
+        &east,
+        &["--ward", "East", "--rename-team", "North nights=A=B"],
+    );
+    assert!(!ok && said.contains("with one '='"), "{said}");
     let west = dir.path().join("west.db");
     ward_file(&west, &[("West", 6)], 64, 7);
     let (ok, said) = run(&west, &["--ward", "West"]);
@@ -443,6 +453,10 @@ fn wards_join_a_trusts_server_one_file_after_another() {
     );
     assert!(ok, "{said}");
     assert!(said.contains("East, East nights now in East"), "{said}");
+    assert!(
+        said.contains("give its teams their new names in its config ([kiosk] teams: East nights)"),
+        "{said}"
+    );
     let w45 = Period::parse("2026-W45").unwrap();
     match pg
         .team_period("East nights", "team-reflection", w45)

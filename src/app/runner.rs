@@ -297,7 +297,10 @@ fn perform_huddle(
             notice,
         })
     });
-    Ok(Some(result.unwrap_or_else(|e| failed(&e))))
+    // Not the check-in's "your answers are still here": the huddle's own words.
+    Ok(Some(result.unwrap_or_else(|e| {
+        Loaded::Error(crate::text::huddle_store_failed(&e.to_string()))
+    })))
 }
 
 /// What the home screen shows of each questionnaire: when it was last

@@ -2053,7 +2053,13 @@ impl TeamStore for PgStore {
 
     fn update_action(&mut self, id: i64, ch: &ActionChange, today: NaiveDate) -> Result<bool> {
         self.tx("updating an action", |tx| {
-            tx.execute("SELECT 1 FROM team_action WHERE id = $1 FOR UPDATE", &[&id])?;
+            // One change to an action at a time. Not `FOR UPDATE`: that
+            // needs UPDATE on the table, which no screen's role has (an
+            // action changes by new versions, never in place).
+            tx.execute(
+                "SELECT pg_advisory_xact_lock(hashtext('joy action'), $1::integer)",
+                &[&(id as i32)],
+            )?;
             let Some(mut a) = action_at(tx, id, None)? else {
                 return Ok(false);
             };
@@ -2065,7 +2071,13 @@ impl TeamStore for PgStore {
 
     fn undo_action(&mut self, id: i64, _today: NaiveDate) -> Result<bool> {
         self.tx("undoing a change to an action", |tx| {
-            tx.execute("SELECT 1 FROM team_action WHERE id = $1 FOR UPDATE", &[&id])?;
+            // One change to an action at a time. Not `FOR UPDATE`: that
+            // needs UPDATE on the table, which no screen's role has (an
+            // action changes by new versions, never in place).
+            tx.execute(
+                "SELECT pg_advisory_xact_lock(hashtext('joy action'), $1::integer)",
+                &[&(id as i32)],
+            )?;
             let n = tx.execute(
                 "DELETE FROM team_action_version WHERE action_id = $1
                    AND seq = (SELECT max(seq) FROM team_action_version WHERE action_id = $1)

@@ -201,7 +201,14 @@ fn geometry(
 /// The first run of `len` cells on `row` between `left` and `right` with
 /// no data drawn in them (blank, or a band's dashed line); failing that,
 /// the longest such run of at least `min`. Returns (start, length).
-fn free_run(buf: &Buffer, row: u16, left: u16, right: u16, len: u16, min: u16) -> Option<(u16, u16)> {
+fn free_run(
+    buf: &Buffer,
+    row: u16,
+    left: u16,
+    right: u16,
+    len: u16,
+    min: u16,
+) -> Option<(u16, u16)> {
     let free = |x: u16| matches!(buf[(x, row)].symbol(), " " | "┄");
     let mut best: Option<(u16, u16)> = None;
     let mut x = left;
@@ -419,7 +426,10 @@ mod tests {
     }
 
     fn is_data(symbol: &str) -> bool {
-        symbol == "█" || symbol.chars().all(|c| ('\u{2801}'..='\u{28ff}').contains(&c))
+        symbol == "█"
+            || symbol
+                .chars()
+                .all(|c| ('\u{2801}'..='\u{28ff}').contains(&c))
     }
 
     /// Lows at and under the alert line (WHO-5: 28 and below), at 80x24
@@ -431,7 +441,9 @@ mod tests {
         let q = cat.get("who5").expect("bundled").clone();
         let score = q.scores[0].clone();
         let now = Utc.with_ymd_and_hms(2026, 12, 6, 9, 0, 0).unwrap();
-        let values = [64.0, 28.0, 24.0, 28.0, 52.0, 72.0, 50.0, 28.0, 44.0, 80.0, 24.0, 60.0];
+        let values = [
+            64.0, 28.0, 24.0, 28.0, 52.0, 72.0, 50.0, 28.0, 44.0, 80.0, 24.0, 60.0,
+        ];
         let points: Vec<Point> = values
             .iter()
             .enumerate()
@@ -456,7 +468,10 @@ mod tests {
                 );
             }
             let all: String = buf.content().iter().map(|c| c.symbol()).collect();
-            assert!(all.contains("Low wellbeing"), "{w}x{h}: the label moved, not lost");
+            assert!(
+                all.contains("Low wellbeing"),
+                "{w}x{h}: the label moved, not lost"
+            );
         }
     }
 }
