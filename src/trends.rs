@@ -191,49 +191,6 @@ impl Day {
     }
 }
 
-/// Least-squares slope of `ys` against `xs` (None when the xs do not vary).
-pub fn slope(xs: &[f64], ys: &[f64]) -> Option<f64> {
-    let n = xs.len().min(ys.len());
-    if n < 2 {
-        return None;
-    }
-    let mx = xs[..n].iter().sum::<f64>() / n as f64;
-    let my = ys[..n].iter().sum::<f64>() / n as f64;
-    let (mut sxy, mut sxx) = (0.0, 0.0);
-    for i in 0..n {
-        sxy += (xs[i] - mx) * (ys[i] - my);
-        sxx += (xs[i] - mx) * (xs[i] - mx);
-    }
-    (sxx > 1e-12).then(|| sxy / sxx)
-}
-
-/// The recent direction of a series: the change along the least-squares
-/// line through its last few check-ins (the last third, at least three and
-/// at most eight, so "lately" stays recent in a long period).
-/// Returns (how many check-ins it covers, the fitted change).
-pub fn recent_change(points: &[Point]) -> Option<(usize, f64)> {
-    if points.len() < 2 {
-        return None;
-    }
-    let k = points.len().div_ceil(3).clamp(3, 8).min(points.len());
-    let w = &points[points.len() - k..];
-    let xs: Vec<f64> = w
-        .iter()
-        .map(|p| (p.at - w[0].at).num_seconds() as f64 / 86_400.0)
-        .collect();
-    let ys: Vec<f64> = w.iter().map(|p| p.value).collect();
-    let span = xs[k - 1] - xs[0];
-    let change = match slope(&xs, &ys) {
-        Some(s) if span > 0.0 => s * span,
-        // All at the same moment: use their order instead.
-        _ => {
-            let idx: Vec<f64> = (0..k).map(|i| i as f64).collect();
-            slope(&idx, &ys).unwrap_or(0.0) * (k - 1) as f64
-        }
-    };
-    Some((k, change))
-}
-
 /// A plain-English summary of the period that agrees with the chart: the
 /// latest value, the recent direction, the low and the high with their
 /// dates, the average, and how many check-ins fell in an alert band.
@@ -298,52 +255,41 @@ where
             when(first, false).since()
         );
     }
-    let direction = if n == 2 {
-        let delta = last.value - first.value;
-        let mut s = format!(
-            "{label}: {} {}, {} {} from {} {}.",
+    // One direction, the same in every period shown and never against the
+    // last change on the chart: the latest check-in against the one before.
+    let prev = &points[n - 2];
+    let delta = last.value - prev.value;
+    let mut direction = if delta.abs() < 1e-9 {
+        format!(
+            "{label}: {} {}, the same as the check-in before ({}).",
+            fmt_number(last.value),
+            when(last, true).on(),
+            when(prev, false).on()
+        )
+    } else {
+        format!(
+            "{label}: {} {}, {} {} since the check-in before ({} {}).",
             fmt_number(last.value),
             when(last, true).on(),
             if delta > 0.0 { "up" } else { "down" },
-            fmt_number(delta.abs()),
-            fmt_number(first.value),
-            when(first, false).on()
-        );
-        if let Some(m) = scale.meaningful {
-            if delta.abs() >= m - 1e-9 {
-                s.push_str(&format!(
-                    " That is a meaningful change ({} or more).",
-                    fmt_number(m)
-                ));
-            } else {
-                s.push_str(&format!(
-                    " That is less than a meaningful change ({}).",
-                    fmt_number(m)
-                ));
-            }
-        }
-        s
-    } else {
-        let (k, change) = recent_change(points).unwrap_or((n, 0.0));
-        let from = when(&points[n - k], false).since();
-        let threshold = scale
-            .meaningful
-            .unwrap_or((scale.range.1 - scale.range.0) * 0.1)
-            / 2.0;
-        let size = scale.shown(change.abs());
-        let trend = if change.abs() < threshold || size == "0" {
-            format!("lately steady over the last {k} check-ins, {from}")
-        } else if change > 0.0 {
-            format!("lately rising (up about {size} over the last {k} check-ins, {from})")
-        } else {
-            format!("lately falling (down about {size} over the last {k} check-ins, {from})")
-        };
-        format!(
-            "{label}: {} {}; {trend}.",
-            fmt_number(last.value),
-            when(last, true).on()
+            scale.shown(delta.abs()),
+            fmt_number(prev.value),
+            when(prev, false).on()
         )
     };
+    if let Some(m) = scale.meaningful.filter(|_| delta.abs() >= 1e-9) {
+        if delta.abs() >= m - 1e-9 {
+            direction.push_str(&format!(
+                " That is a meaningful change ({} or more).",
+                fmt_number(m)
+            ));
+        } else {
+            direction.push_str(&format!(
+                " That is less than a meaningful change ({}).",
+                fmt_number(m)
+            ));
+        }
+    }
     let mean = points.iter().map(|p| p.value).sum::<f64>() / n as f64;
     format!(
         "{direction} Low {} {}, high {} {}, average {} over {n} check-ins.{alert_sentence}",
@@ -515,16 +461,45 @@ mod tests {
     }
 
     #[test]
-    fn a_v_is_rising_lately_not_the_same() {
+    fn a_v_is_rising_not_the_same() {
         let b = who5_bands();
         let s = say(&who5(&b), &series(&[60.0, 40.0, 20.0, 40.0, 60.0]));
         assert_eq!(
             s,
-            "WHO-5 wellbeing: 60 today; lately rising (up about 40 over the last 3 \
-             check-ins, since 3 Oct 2026). Low 20 on 3 Oct 2026, high 60 today, average 44 \
-             over 5 check-ins. 1 of the 5 was in an alert band."
+            "WHO-5 wellbeing: 60 today, up 20 since the check-in before (40 yesterday). \
+             That is a meaningful change (10 or more). Low 20 on 3 Oct 2026, high 60 today, \
+             average 44 over 5 check-ins. 1 of the 5 was in an alert band."
         );
         assert!(!s.contains("the same"), "{s}");
+    }
+
+    /// Issue 18: three check-ins in one day, 20 then 92 then 72. The
+    /// direction is the last change the chart shows (down 20), never
+    /// "rising" over a fit of the day; and it reads the same over 4 weeks
+    /// as over 12 months (the same two check-ins decide it).
+    #[test]
+    fn the_direction_is_the_last_change_in_every_period() {
+        let b = who5_bands();
+        let day = |h: u32, v: f64| Point {
+            at: at(21, h),
+            value: v,
+            is_demo: false,
+        };
+        let mut long: Vec<Point> = (1..=19).map(|d| p(d, 40.0 + d as f64)).collect();
+        long.extend([day(8, 20.0), day(9, 92.0), day(10, 72.0)]);
+        let now = at(21, 12);
+        let whole = summary(&who5(&b), &long, now, &Utc);
+        assert!(
+            whole.contains("72 today, down 20 since the check-in before (92 earlier today)"),
+            "{whole}"
+        );
+        assert!(
+            !whole.contains("rising") && !whole.contains("up "),
+            "{whole}"
+        );
+        let recent = summary(&who5(&b), &long[long.len() - 5..], now, &Utc);
+        let first_sentence = |s: &str| s.split(". ").next().unwrap_or_default().to_string();
+        assert_eq!(first_sentence(&recent), first_sentence(&whole));
     }
 
     #[test]
@@ -532,7 +507,7 @@ mod tests {
         let b = who5_bands();
         let s = say(&who5(&b), &series(&[12.0, 50.0, 92.0, 50.0, 12.0]));
         assert!(
-            s.starts_with("WHO-5 wellbeing: 12 today; lately falling (down about 80"),
+            s.starts_with("WHO-5 wellbeing: 12 today, down 38 since the check-in before"),
             "{s}"
         );
         assert!(s.contains("high 92 on 3 Oct 2026"), "{s}");
@@ -550,7 +525,7 @@ mod tests {
         // Up to 92, then four weeks of steady fall back to where it began.
         let s = say(&who5(&b), &series(&[60.0, 92.0, 84.0, 76.0, 68.0, 60.0]));
         assert!(
-            s.contains("lately falling (down about 16 over the last 3 check-ins"),
+            s.contains("60 today, down 8 since the check-in before (68 yesterday)"),
             "{s}"
         );
         assert!(!s.contains("up") && !s.contains("the same"), "{s}");
@@ -560,7 +535,7 @@ mod tests {
             &who5(&b),
             &series(&[12.0, 40.0, 70.0, 92.0, 85.0, 75.0, 68.0, 60.0]),
         );
-        assert!(s.contains("lately falling"), "{s}");
+        assert!(s.contains("down 8 since the check-in before"), "{s}");
         assert!(!s.contains("up 48"), "{s}");
     }
 
@@ -597,14 +572,17 @@ mod tests {
         let s = summary(&who5(&b), &pts, at(21, 12), &Utc);
         assert_eq!(
             s,
-            "WHO-5 wellbeing: 60 today, up 40 from 20 earlier today. That is a meaningful \
-             change (10 or more). Low 20 earlier today, high 60 today, average 40 over 2 \
+            "WHO-5 wellbeing: 60 today, up 40 since the check-in before (20 earlier today). \
+             That is a meaningful change (10 or more). Low 20 earlier today, high 60 today, average 40 over 2 \
              check-ins. 1 of the 2 was in an alert band."
         );
         assert!(!s.contains("since 21 Oct"), "{s}");
         // The day before reads "yesterday".
         let s = summary(&who5(&b), &pts, at(22, 12), &Utc);
-        assert!(s.contains("60 yesterday, up 40 from 20 yesterday"), "{s}");
+        assert!(
+            s.contains("60 yesterday, up 40 since the check-in before (20 yesterday)"),
+            "{s}"
+        );
     }
 
     #[test]
@@ -656,10 +634,14 @@ mod tests {
     }
 
     #[test]
-    fn a_flat_recent_stretch_is_steady() {
+    fn a_small_last_change_says_it_is_small() {
         let b = who5_bands();
         let s = say(&who5(&b), &series(&[20.0, 60.0, 61.0, 60.0, 61.0, 60.0]));
-        assert!(s.contains("lately steady over the last 3 check-ins"), "{s}");
+        assert!(
+            s.contains("down 1 since the check-in before")
+                && s.contains("less than a meaningful change (10)"),
+            "{s}"
+        );
     }
 
     #[test]

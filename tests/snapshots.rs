@@ -151,7 +151,7 @@ fn history_detail_and_trends_screens() {
         app.acts(&[Action::Back, Action::Back, Action::OpenTrends]);
         let text = screen_text(&render(&app, w, h));
         assert!(text.contains("↓ [alert] Low"), "{text}");
-        assert!(text.contains("lately"), "{text}");
+        assert!(text.contains("since the check-in before"), "{text}");
         assert!(
             text.contains("[demo data] All 26 check-ins here are demo data"),
             "{text}"
