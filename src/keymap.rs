@@ -139,6 +139,7 @@ fn personal_key(k: KeyEvent, state: &State) -> Option<Action> {
         KeyCode::Char('a') if state.screen == Screen::Huddle => Action::AddAction,
         KeyCode::Char('u') if state.screen == Screen::Huddle => Action::Undo,
         KeyCode::Char('s') => Action::Skip,
+        KeyCode::Char('v') if state.screen == Screen::Trends => Action::Toggle,
         KeyCode::Char(c @ '1'..='4') if state.screen == Screen::Trends => {
             Action::SetPeriod(Period::ALL[c as usize - '1' as usize])
         }
@@ -318,6 +319,15 @@ pub fn screen_hints(state: &State) -> Vec<Hint> {
         Screen::Huddle => huddle_hints(state),
         Screen::Trends => vec![
             hint("p", text::key::PERIOD, Action::NextPeriod),
+            hint(
+                "v",
+                if state.session.trends.table {
+                    text::key::CHART
+                } else {
+                    text::key::TABLE
+                },
+                Action::Toggle,
+            ),
             hint("←→", text::key::SCORE, Action::NextScore),
             hint("Tab", text::key::QUESTIONNAIRE, Action::NextQuestionnaire),
             hint("Esc", text::key::HOME, Action::Back),

@@ -409,6 +409,21 @@ pub fn huddle_store_failed(e: &str) -> String {
     format!("Could not read or change the team's figures and actions: {e}. Nothing was changed; try again later, or ask whoever runs the team's store.")
 }
 
+/// The trends table (`v` on Trends).
+pub const TRENDS_TABLE_HEAD: (&str, &str, &str) = ("When", "value", "band");
+/// The chart's legend when the latest day has several check-ins.
+pub fn legend_same_day(n: usize, day: &str, values: &[String]) -> String {
+    format!(
+        "{n} check-ins on {day}: {} (v: each in the table)",
+        values.join(", ")
+    )
+}
+pub const TRENDS_TABLE_EMPTY: &str = "No check-ins in this period.";
+pub const TRENDS_TABLE_LEGEND: &str = "Every check-in of the period, newest first (v: the chart)";
+pub fn trends_table_more(n: usize) -> String {
+    format!("… {} more below (PgDn)", count(n, "check-in", "check-ins"))
+}
+
 pub fn store_failed(e: &str) -> String {
     format!("Could not reach your history: {e}. Your answers are still here; try again (s), or quit and check the disk.")
 }
@@ -454,6 +469,8 @@ pub mod key {
     pub const NEXT: &str = "next";
     pub const OPEN: &str = "open";
     pub const OPTIONS: &str = "options";
+    pub const CHART: &str = "chart";
+    pub const TABLE: &str = "table";
     pub const PERIOD: &str = "period";
     pub const QUESTIONNAIRE: &str = "questionnaire";
     pub const QUIT: &str = "quit";

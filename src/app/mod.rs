@@ -363,6 +363,11 @@ pub struct TrendsView {
     pub period: Period,
     pub points: Vec<Point>,
     pub loaded: bool,
+    /// The dated values behind the chart, as a table (what a screen reader
+    /// reads), instead of the chart.
+    pub table: bool,
+    /// How far the table is scrolled (rows from the newest).
+    pub table_scroll: usize,
 }
 
 /// Everything of the person using the app now: their answers, results,
@@ -433,6 +438,8 @@ impl Session {
                 period: Period::Months3,
                 points: Vec::new(),
                 loaded: false,
+                table: false,
+                table_scroll: 0,
             },
             team_selected: 0,
             team_page: 0,
@@ -1249,6 +1256,25 @@ fn trends(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::NextPeriod => state.session.trends.period = state.session.trends.period.next(),
         Action::SetPeriod(p) => state.session.trends.period = p,
+        // Chart or table: the same values, drawn or listed.
+        Action::Toggle => {
+            let t = &mut state.session.trends;
+            t.table = !t.table;
+            t.table_scroll = 0;
+        }
+        Action::PageDown | Action::PageUp | Action::First | Action::Last
+            if state.session.trends.table =>
+        {
+            let rows = visible_points(state, state.now).len();
+            let page = (state.size.1 as usize).saturating_sub(12).max(1);
+            let t = &mut state.session.trends;
+            t.table_scroll = match action {
+                Action::PageDown => (t.table_scroll + page).min(rows.saturating_sub(1)),
+                Action::PageUp => t.table_scroll.saturating_sub(page),
+                Action::First => 0,
+                _ => rows.saturating_sub(page),
+            };
+        }
         Action::Right | Action::NextScore if ns > 0 => {
             state.session.trends.score = (state.session.trends.score + 1) % ns;
             return state.series_effect();

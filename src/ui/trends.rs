@@ -89,7 +89,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let chart_h = room.saturating_sub(summary_h);
     let chart_area = Rect::new(area.x, area.y + head_h, area.width, chart_h);
 
-    let legend = draw_chart(frame.buffer_mut(), chart_area, state, score, &points);
+    let legend = if t.table {
+        draw_table(frame, chart_area, state, score, &points);
+        text::TRENDS_TABLE_LEGEND.to_string()
+    } else {
+        draw_chart(frame.buffer_mut(), chart_area, state, score, &points)
+    };
     frame.render_widget(
         Paragraph::new(Line::styled(
             fit(&legend, area.width as usize),
@@ -106,6 +111,64 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             summary_h,
         ),
     );
+}
+
+/// The dated values behind the chart, newest first: local date and time,
+/// the value, and its band with the tone in words. What a screen reader
+/// reads, and where several check-ins on one day stand one per row.
+fn draw_table(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    score: &Score,
+    points: &[crate::model::Point],
+) {
+    let nc = state.no_color;
+    let muted = style(Meaning::Muted, nc);
+    let (when_h, value_h, band_h) = text::TRENDS_TABLE_HEAD;
+    let mut lines = vec![Line::styled(
+        fit(
+            &format!("{when_h:<22} {value_h:>6}  {band_h}"),
+            area.width as usize,
+        ),
+        muted,
+    )];
+    if points.is_empty() {
+        lines.push(Line::raw(text::TRENDS_TABLE_EMPTY));
+    }
+    let body = area.height.saturating_sub(1) as usize;
+    let newest_first: Vec<&crate::model::Point> = points.iter().rev().collect();
+    let from = state
+        .session
+        .trends
+        .table_scroll
+        .min(newest_first.len().saturating_sub(body.max(1)));
+    for p in newest_first.iter().skip(from).take(body) {
+        let when = p.at.with_timezone(&chrono::Local);
+        let band = score.band_for(p.value);
+        let row = format!(
+            "{:<22} {:>6}  {}{}",
+            when.format("%a %-d %b %Y %H:%M").to_string(),
+            fmt_number(p.value),
+            band.map(|b| format!("{} {}", text::tone_word(b.tone), b.label))
+                .unwrap_or_default(),
+            if p.is_demo { "  (demo)" } else { "" }
+        );
+        let st = band.map_or(Style::default(), |b| {
+            style(super::theme::tone(Some(b.tone.as_str())), nc)
+        });
+        lines.push(Line::styled(fit(&row, area.width as usize), st));
+    }
+    let left = newest_first.len().saturating_sub(from + body);
+    if left > 0 {
+        if let Some(last) = lines.last_mut() {
+            *last = Line::styled(
+                fit(&text::trends_table_more(left), area.width as usize),
+                muted,
+            );
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// Maps chart values to cells the way the Braille canvas does, so lines,
@@ -355,6 +418,26 @@ fn draw_chart(
         if let Some(m) = score.meaningful_change {
             legend.push(text::legend_marks(&fmt_number(m)));
         }
+        // Several check-ins on one day share a column: said, with their
+        // values in order (the table lists each).
+        let day = |p: &crate::model::Point| p.at.with_timezone(&chrono::Local).date_naive();
+        if let Some(last) = points.last() {
+            let same: Vec<String> = points
+                .iter()
+                .filter(|p| day(p) == day(last))
+                .map(|p| fmt_number(p.value))
+                .collect();
+            if same.len() > 1 {
+                legend.insert(
+                    0,
+                    text::legend_same_day(
+                        same.len(),
+                        &day(last).format("%-d %b").to_string(),
+                        &same,
+                    ),
+                );
+            }
+        }
     }
 
     // Band names on their lines (each band named at its upper edge, with an
@@ -473,5 +556,70 @@ mod tests {
                 "{w}x{h}: the label moved, not lost"
             );
         }
+    }
+
+    /// Issue 18: three check-ins in one day (20, 92, 72) share a column
+    /// on the chart: the legend says so with their values, and `v` shows
+    /// the table, each on its own row, newest first, band in words; `v`
+    /// again, the chart. At 80x24.
+    #[test]
+    fn several_check_ins_on_one_day_are_shown_truthfully() {
+        use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+        let cat = Catalog::bundled();
+        let q = cat.get("who5").expect("bundled").clone();
+        let now = Utc.with_ymd_and_hms(2026, 12, 6, 15, 0, 0).unwrap();
+        let mut points: Vec<Point> = (1..6)
+            .map(|d| Point {
+                at: now - Duration::days(7 * d),
+                value: 60.0,
+                is_demo: false,
+            })
+            .rev()
+            .collect();
+        for (h, v) in [(8, 20.0), (7, 92.0), (6, 72.0)] {
+            points.push(Point {
+                at: now - Duration::hours(h),
+                value: v,
+                is_demo: false,
+            });
+        }
+        let mut state = State::personal(vec![q], Some(1), now);
+        state.screen = crate::app::Screen::Trends;
+        state.session.trends.points = points;
+        state.session.trends.loaded = true;
+        let shown = |state: &State| {
+            let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+            t.draw(|f| crate::ui::draw(f, state)).unwrap();
+            let b = t.backend().buffer().clone();
+            (0..24)
+                .map(|y| {
+                    (0..80)
+                        .map(|x| b[(x, y)].symbol().to_string())
+                        .collect::<String>()
+                })
+                .collect::<Vec<_>>()
+        };
+        let chart = shown(&state).join("\n");
+        assert!(chart.contains("3 check-ins on"), "{chart}");
+        assert!(chart.contains("20, 92, 72"), "{chart}");
+        assert!(chart.contains("v table"), "{chart}");
+        let v = Event::Key(KeyEvent::new(KeyCode::Char('v'), KeyModifiers::NONE));
+        let action = crate::keymap::map(&v, &state).expect("v is a key here");
+        crate::app::update(&mut state, action.clone(), now);
+        let table = shown(&state);
+        let row = |v: &str| {
+            table
+                .iter()
+                .position(|l| l.split_whitespace().any(|w| w == v) && l.contains(':'))
+                .unwrap_or_else(|| panic!("no row of {v}: {table:#?}"))
+        };
+        assert!(row("72") < row("92") && row("92") < row("20"), "{table:#?}");
+        assert!(
+            table[row("20")].contains("[alert] Low wellbeing"),
+            "{table:#?}"
+        );
+        assert!(table.join("\n").contains("v chart"), "{table:#?}");
+        crate::app::update(&mut state, action, now);
+        assert!(!state.session.trends.table);
     }
 }
