@@ -59,6 +59,19 @@ pub enum Command {
     },
     /// List the available questionnaires, where each came from, and any that failed to load
     List,
+    /// One line for a shell prompt or login message: which check-in is suggested now
+    /// (exit status 1 when one is, 0 when none). Quick: the cheap checks only
+    Status,
+    /// Write a calendar file (iCalendar) with a recurring, gentle reminder for each
+    /// questionnaire that has one, to import into Outlook or any calendar
+    Remind {
+        /// The calendar file to write (created readable by you only)
+        #[arg(long, value_name = "FILE")]
+        ics: PathBuf,
+        /// Replace the file if it already exists
+        #[arg(long)]
+        force: bool,
+    },
     /// Show your check-in history
     History {
         /// Only this questionnaire (its id, as `joy list` shows)

@@ -113,6 +113,8 @@ pub fn run_with(
             out,
         ),
         Some(Command::List) => list(settings, out),
+        Some(Command::Status) => status(settings, out),
+        Some(Command::Remind { ics, force }) => remind(settings, &ics, force, out),
         Some(Command::History {
             questionnaire,
             json,
@@ -414,6 +416,59 @@ fn list(settings: &Settings, out: &mut impl Write) -> Result<ExitCode> {
             }
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The reminders as they stand now: every personal questionnaire with a
+/// cadence, from the last real check-in of each (none on a new install).
+fn reminders_now(settings: &Settings) -> Result<Vec<crate::reminders::Reminder>> {
+    let questionnaires =
+        crate::questionnaire::catalog::reminder_facts(&settings.questionnaire_dirs);
+    // The cheap open: identity and schema, no integrity check (that is the
+    // app's and the writing commands' job); a missing file is a new install.
+    let last = match Store::open_read_only_cheap(&settings.db) {
+        Ok(mut s) => s.last_done_each()?,
+        Err(crate::store::StoreError::Missing { .. }) => Default::default(),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(crate::reminders::reminders(
+        &questionnaires,
+        &settings.reminders,
+        &last,
+        crate::clock::now(),
+        &chrono::Local,
+    ))
+}
+
+/// `joy status`: one line; exit 1 when something is suggested now.
+fn status(settings: &Settings, out: &mut impl Write) -> Result<ExitCode> {
+    let (line, due) = crate::reminders::status_line(&reminders_now(settings)?);
+    writeln!(out, "{}", text::safe_for_terminal(&line))?;
+    Ok(if due {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `joy remind --ics FILE`: a calendar file of the reminders.
+fn remind(settings: &Settings, file: &Path, force: bool, out: &mut impl Write) -> Result<ExitCode> {
+    let reminders = reminders_now(settings)?;
+    if reminders.is_empty() {
+        bail!("{}", text::REMIND_NOTHING);
+    }
+    let now = crate::clock::now();
+    let today = now.with_timezone(&chrono::Local).date_naive();
+    let body = crate::reminders::ics(&reminders, now, today, crate::anonymity::os_seed());
+    export::write_export(file, body.as_bytes(), &settings.db, force)?;
+    writeln!(
+        out,
+        "{}",
+        text::reminders_written(
+            reminders.len(),
+            &text::safe_for_terminal(&file.display().to_string())
+        )
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -38,6 +38,8 @@ pub struct Settings {
     pub huddle: HuddleSettings,
     /// `[server]`: the ward's server, if this terminal delivers to one.
     pub server: Option<crate::store::pg::ServerAddress>,
+    /// `[reminders]`: days between reminders by questionnaire id (0: off).
+    pub reminders: std::collections::BTreeMap<String, u32>,
 }
 
 /// The huddle's settings, checked: `min_group >= 3`, `min_group_text >= min_group`.
@@ -96,6 +98,11 @@ pub struct FileConfig {
     pub huddle: HuddleConfig,
     #[serde(default)]
     pub server: ServerConfig,
+    /// `[reminders]`: days between gentle reminders of a questionnaire, by
+    /// its id (`who5 = 7`; 0 turns its reminder off), over the file's own
+    /// `remind_every_days`.
+    #[serde(default)]
+    pub reminders: std::collections::BTreeMap<String, toml::Spanned<i64>>,
 }
 
 /// `[server]`: the ward's shared PostgreSQL server a kiosk delivers its
@@ -494,6 +501,21 @@ pub fn parse(name: &str, text: &str) -> Result<FileConfig, ConfigError> {
         });
     }
     check_support_lengths(name, text, &cfg)?;
+    for (id, days) in &cfg.reminders {
+        if !(0..=i64::from(crate::questionnaire::load::MAX_REMIND_DAYS)).contains(days.get_ref()) {
+            let (line, column) = crate::questionnaire::load::line_col(text, days.span().start);
+            return Err(ConfigError {
+                file: name.to_string(),
+                line,
+                column,
+                message: format!(
+                    "reminders: {id} = {} is not a number of days from 0 (no reminder) to {}",
+                    days.get_ref(),
+                    crate::questionnaire::load::MAX_REMIND_DAYS
+                ),
+            });
+        }
+    }
     Ok(cfg)
 }
 
@@ -714,6 +736,11 @@ impl Settings {
                 a.ca_file = a.ca_file.map(|f| base.join(f));
                 a
             }),
+            reminders: file
+                .reminders
+                .iter()
+                .map(|(id, d)| (id.clone(), (*d.get_ref()).clamp(0, 366) as u32))
+                .collect(),
         })
     }
 }

@@ -23,6 +23,7 @@ pub mod period;
 pub mod questionnaire;
 pub mod reflection_gen;
 pub mod release;
+pub mod reminders;
 pub mod server_commands;
 pub mod store;
 pub mod team_view;

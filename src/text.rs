@@ -409,6 +409,54 @@ pub fn huddle_store_failed(e: &str) -> String {
     format!("Could not read or change the team's figures and actions: {e}. Nothing was changed; try again later, or ask whoever runs the team's store.")
 }
 
+/// Gentle reminders (`joy status`, Home, `joy remind`): how long it has
+/// been, and that any time suits. Never streaks, never guilt.
+pub fn reminder(title: &str, standing: crate::reminders::Standing) -> String {
+    use crate::reminders::Standing;
+    match standing {
+        Standing::NotYet => format!("{title}: not done yet"),
+        Standing::Due { days } => format!(
+            "{title}: {} since the last one",
+            count(days as usize, "day", "days")
+        ),
+        Standing::Fine { in_days } => format!(
+            "{title}: suggested again in {}",
+            count(in_days as usize, "day", "days")
+        ),
+    }
+}
+pub fn reminder_next(title: &str, in_days: i64) -> String {
+    format!(
+        "joy: nothing due; {title} suggested in {}",
+        count(in_days as usize, "day", "days")
+    )
+}
+pub const REMINDERS_NONE: &str = "joy: no reminders set (remind_every_days in a questionnaire file, or [reminders] in the config)";
+/// Home's line under a questionnaire whose time has come.
+pub fn home_reminder(every: u32, standing: crate::reminders::Standing) -> String {
+    use crate::reminders::Standing;
+    match standing {
+        Standing::NotYet => {
+            format!("    Suggested every {every} days: whenever suits you to start.")
+        }
+        Standing::Due { days } => format!(
+            "    Suggested every {every} days: {} since the last one, whenever suits you.",
+            count(days as usize, "day", "days")
+        ),
+        Standing::Fine { .. } => String::new(),
+    }
+}
+pub fn ics_summary(title: &str) -> String {
+    format!("Wellbeing check-in: {title}")
+}
+pub fn ics_description(title: &str, every: u32) -> String {
+    format!("A gentle reminder from joy-kiosk, every {every} days: {title}, when it suits you (run `joy`). Skipping one is fine. If you are struggling, the app's support screen (!) lists who can help.")
+}
+pub fn reminders_written(n: usize, file: &str) -> String {
+    format!("Wrote {} to {file}: import it into Outlook or any calendar (File > Open > Import in Outlook). Remove the events there to stop them.", count(n, "recurring reminder", "recurring reminders"))
+}
+pub const REMIND_NOTHING: &str = "There is nothing to remind of: no personal questionnaire has remind_every_days, and [reminders] in the config sets none. Add, for example, `who5 = 14` under [reminders].";
+
 /// The trends table (`v` on Trends).
 pub const TRENDS_TABLE_HEAD: (&str, &str, &str) = ("When", "value", "band");
 /// The chart's legend when the latest day has several check-ins.

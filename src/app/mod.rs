@@ -494,6 +494,9 @@ pub struct State {
     pub team_server: Option<crate::store::pg::ServerAddress>,
     /// When the personal app last sent its outbox.
     pub delivered_at: Option<DateTime<Utc>>,
+    /// `[reminders]` from the config: days between reminders by
+    /// questionnaire id (0: none), over each file's own.
+    pub reminders: std::collections::BTreeMap<String, u32>,
     /// The local date the day's full check of the database was asked for,
     /// and the date it answered: the day's jobs wait for it.
     pub check_asked: Option<chrono::NaiveDate>,
@@ -562,6 +565,7 @@ impl State {
             chores_day: None,
             team_server: None,
             delivered_at: None,
+            reminders: Default::default(),
             check_asked: None,
             check_done: None,
         }

@@ -210,6 +210,7 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
     state.teams = settings.kiosk.teams.clone();
     state.reflections = settings.huddle;
     state.local_support = settings.local_support.clone();
+    state.reminders = settings.reminders.clone();
     let mut notes = store.take_notices();
     notes.extend(store_notice);
     if is_new && !settings.db_is_default {

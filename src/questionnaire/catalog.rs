@@ -3,7 +3,7 @@
 //! bundled one; a file that fails to load is listed, and the rest still load.
 
 use super::load::{load_path, load_str, Diagnostic};
-use super::model::Questionnaire;
+use super::model::{Kind, Questionnaire};
 use std::path::{Path, PathBuf};
 
 /// The bundled questionnaires, embedded so the app works with nothing installed.
@@ -175,5 +175,125 @@ impl Catalog {
             .iter()
             .map(|e| &e.questionnaire)
             .find(|q| q.id == id)
+    }
+}
+
+/// What a reminder needs of a questionnaire, and no more.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReminderFacts {
+    pub id: String,
+    pub title: String,
+    pub kind: Kind,
+    pub remind_every_days: Option<u32>,
+}
+
+impl From<&Questionnaire> for ReminderFacts {
+    fn from(q: &Questionnaire) -> Self {
+        ReminderFacts {
+            id: q.id.clone(),
+            title: q.title.clone(),
+            kind: q.kind,
+            remind_every_days: q.remind_every_days,
+        }
+    }
+}
+
+/// The bundled questionnaires' reminder facts, written out so `joy status`
+/// answers without parsing and validating every bundled file (a test keeps
+/// this table equal to the files).
+const BUNDLED_REMINDERS: &[(&str, &str, Kind, Option<u32>)] = &[
+    ("who5", "WHO-5 Wellbeing Index", Kind::Personal, Some(14)),
+    (
+        "joy-in-work",
+        "Joy in work check-in",
+        Kind::Personal,
+        Some(7),
+    ),
+    (
+        "people-promise",
+        "People Promise pulse",
+        Kind::Personal,
+        Some(28),
+    ),
+    (
+        "team-reflection",
+        "Team joy in work reflection",
+        Kind::Team,
+        None,
+    ),
+    (
+        "hwb-framework",
+        "Health and wellbeing framework team check",
+        Kind::Team,
+        None,
+    ),
+    (
+        "civility",
+        "Civility and compassion reflection",
+        Kind::Team,
+        None,
+    ),
+];
+
+/// The reminder facts of every questionnaire, as [`Catalog::load`] would
+/// find them (a user file replaces the bundled one of its id), reading of
+/// each user file only its id, title, kind and cadence: for `joy status`,
+/// which must answer in milliseconds. A user file that does not say these
+/// is left out here (`joy validate` says why).
+pub fn reminder_facts(dirs: &[PathBuf]) -> Vec<ReminderFacts> {
+    #[derive(serde::Deserialize)]
+    struct Light {
+        id: String,
+        title: String,
+        kind: Kind,
+        #[serde(default)]
+        remind_every_days: Option<u32>,
+    }
+    let mut out: Vec<ReminderFacts> = BUNDLED_REMINDERS
+        .iter()
+        .map(|(id, title, kind, every)| ReminderFacts {
+            id: id.to_string(),
+            title: title.to_string(),
+            kind: *kind,
+            remind_every_days: *every,
+        })
+        .collect();
+    for dir in dirs {
+        for path in toml_files(dir) {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let Ok(l) = toml::from_str::<Light>(&text) else {
+                continue;
+            };
+            let facts = ReminderFacts {
+                id: l.id,
+                title: l.title,
+                kind: l.kind,
+                remind_every_days: l
+                    .remind_every_days
+                    .filter(|d| (1..=super::load::MAX_REMIND_DAYS).contains(d)),
+            };
+            match out.iter().position(|f| f.id == facts.id) {
+                Some(i) => out[i] = facts,
+                None => out.push(facts),
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod reminder_tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_reminder_table_matches_the_bundled_files() {
+        let parsed: Vec<ReminderFacts> = Catalog::bundled()
+            .entries
+            .iter()
+            .map(|e| ReminderFacts::from(&e.questionnaire))
+            .collect();
+        assert_eq!(reminder_facts(&[]), parsed);
     }
 }

@@ -17,6 +17,9 @@ pub struct RawQuestionnaire {
     pub description: String,
     pub kind: Kind,
     pub minutes: u32,
+    /// How often a gentle reminder suggests it, in days (none: never).
+    #[serde(default)]
+    pub remind_every_days: Option<Spanned<u32>>,
     #[serde(default)]
     pub instructions: Option<String>,
     pub licence: RawLicence,
@@ -43,6 +46,8 @@ pub struct RawTop {
     description: String,
     kind: Kind,
     minutes: u32,
+    #[serde(default)]
+    remind_every_days: Option<u32>,
     #[serde(default)]
     instructions: Option<String>,
     licence: RawLicence,

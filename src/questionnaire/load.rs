@@ -13,6 +13,9 @@ use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
 
+/// The longest time between gentle reminders a file may ask for.
+pub const MAX_REMIND_DAYS: u32 = 366;
+
 /// Files larger than this are refused before they are read.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// Free text questions without a `max_length` get this one.
@@ -354,6 +357,14 @@ impl Validator<'_> {
 
     fn build(&mut self, raw: RawQuestionnaire, text: &str) -> Questionnaire {
         self.check_id(&raw.id, "questionnaire");
+        if let Some(every) = &raw.remind_every_days {
+            if !(1..=MAX_REMIND_DAYS).contains(every.get_ref()) {
+                self.err(
+                    every.span(),
+                    format!("remind_every_days must be from 1 to {MAX_REMIND_DAYS} (days between gentle reminders); leave it out for none"),
+                );
+            }
+        }
         let src = raw.licence.source.get_ref();
         if !(src.starts_with("https://") || src.starts_with("http://")) {
             self.err(
@@ -488,6 +499,10 @@ impl Validator<'_> {
             description: raw.description,
             kind: raw.kind,
             minutes: raw.minutes,
+            remind_every_days: raw
+                .remind_every_days
+                .map(|d| *d.get_ref())
+                .filter(|d| (1..=MAX_REMIND_DAYS).contains(d)),
             instructions: raw.instructions,
             licence: Licence {
                 text: raw.licence.text,

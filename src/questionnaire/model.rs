@@ -305,6 +305,9 @@ pub struct Questionnaire {
     pub description: String,
     pub kind: Kind,
     pub minutes: u32,
+    /// How often a gentle reminder suggests it, in days (`remind_every_days`
+    /// in the file; the config may change or turn it off).
+    pub remind_every_days: Option<u32>,
     pub instructions: Option<String>,
     pub licence: Licence,
     pub signposting: Option<String>,

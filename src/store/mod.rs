@@ -158,6 +158,9 @@ pub enum Check {
     OnOpen,
     /// `integrity_check`, whatever the size (commands).
     Full,
+    /// The identity and schema checks only (`joy status`, which reads one
+    /// small fact and must answer in milliseconds).
+    Cheap,
 }
 
 fn ms(t: DateTime<Utc>) -> i64 {
@@ -217,6 +220,11 @@ impl Store {
     /// that only read (`history`, `export`, `check`, `backup`).
     pub fn open_read_only(path: &Path) -> Result<Store> {
         Store::open_read_only_with(path, Check::OnOpen)
+    }
+
+    /// [`Store::open_read_only`] with the identity and schema checks only.
+    pub fn open_read_only_cheap(path: &Path) -> Result<Store> {
+        Store::open_read_only_with(path, Check::Cheap)
     }
 
     /// [`Store::open_read_only`] with the full integrity check, whatever
@@ -526,7 +534,7 @@ impl Store {
         let pragma = match check {
             Check::Full => Some("integrity_check"),
             Check::OnOpen if size <= QUICK_CHECK_MAX_BYTES => Some("quick_check"),
-            Check::OnOpen => None,
+            Check::OnOpen | Check::Cheap => None,
         };
         if let Some(pragma) = pragma {
             let problems = self.integrity(pragma, 3);
@@ -915,6 +923,21 @@ impl Store {
             c.execute_batch("VACUUM")
         })?;
         Ok(report)
+    }
+
+    /// When the local person last did each questionnaire (real check-ins
+    /// only), by id: what the reminders count from.
+    pub fn last_done_each(&mut self) -> Result<std::collections::BTreeMap<String, DateTime<Utc>>> {
+        self.sql(|c| {
+            c.prepare_cached(
+                "SELECT questionnaire_id, max(completed_at) FROM checkin
+                 WHERE respondent_id IN (SELECT id FROM respondent WHERE kind = 'local')
+                   AND is_demo = 0
+                 GROUP BY questionnaire_id",
+            )?
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, from_ms(r.get(1)?))))?
+            .collect()
+        })
     }
 
     /// How many personal check-ins are real, and how many check-ins are demo

@@ -180,7 +180,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             _ => detail.push(Span::styled(text::NOT_DONE_YET, style(Meaning::Muted, nc))),
         }
         lines.push(Line::from(detail));
-        lines.push(Line::raw(""));
+        // A gentle reminder where its time has come, on the row that is
+        // blank otherwise: how long it has been, and that any time suits.
+        let facts = crate::questionnaire::catalog::ReminderFacts::from(q);
+        let reminder = crate::reminders::every(&facts, &state.reminders).and_then(|every| {
+            let last = state
+                .summary(&q.id)
+                .and_then(|s| s.last_done.filter(|_| !s.demo))
+                .map(|t| t.with_timezone(&chrono::Local).date_naive());
+            let today = state.now.with_timezone(&chrono::Local).date_naive();
+            let st = crate::reminders::standing(every, last, today);
+            // Never done says so already on the row above ("Not done yet").
+            matches!(st, crate::reminders::Standing::Due { .. })
+                .then(|| text::home_reminder(every, st))
+        });
+        match reminder {
+            Some(r) => lines.push(Line::styled(fit(&r, w), style(Meaning::Muted, nc))),
+            None => lines.push(Line::raw("")),
+        }
     }
     frame.render_widget(Paragraph::new(lines), l.list);
     if let Some(q) = state.questionnaires.get(state.session.selected) {
