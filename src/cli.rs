@@ -182,7 +182,7 @@ pub enum Command {
     /// Fill a database with synthetic demo history so you can see the trend charts
     Demo {
         /// How many days of history to generate
-        #[arg(long, default_value_t = 180, value_name = "N")]
+        #[arg(long, default_value_t = 180, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=3650))]
         days: u32,
         /// Instead: a demo ward's anonymous team reflections (three teams named "Demo
         /// team A/B/C"), with every period that has closed released, to try the huddle

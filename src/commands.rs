@@ -730,7 +730,11 @@ fn demo(
         )?;
         return Ok(ExitCode::SUCCESS);
     }
+    // Demo history already here: a second would lay the same days over it.
     let me = store.local_respondent()?;
+    if store.demo_counts()?.personal_demo > 0 {
+        anyhow::bail!("{}", text::demo_history_exists(&db));
+    }
     let checkins = crate::demo::generate(&catalog, me, days, crate::clock::now(), 2026);
     store.save_many(&checkins)?;
     writeln!(

@@ -88,7 +88,10 @@ pub struct Point {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct DemoCounts {
     pub real: usize,
+    /// Demo check-ins of every kind (personal, and a demo ward's).
     pub demo: usize,
+    /// The local person's demo check-ins (`joy demo`).
+    pub personal_demo: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -425,6 +425,9 @@ pub fn reminder(title: &str, standing: crate::reminders::Standing) -> String {
         ),
     }
 }
+pub fn demo_history_exists(db: &str) -> String {
+    format!("{db} has demo history already: a second would lay the same days over it. To start again, `joy --db {db} erase --demo` first.")
+}
 pub fn reminder_next(title: &str, in_days: i64) -> String {
     format!(
         "joy: nothing due; {title} suggested in {}",

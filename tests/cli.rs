@@ -363,7 +363,10 @@ fn demo_into_a_database_with_real_checkins_asks_first() {
     assert!(out.contains("marked as demo data"), "{out}");
     assert!(history_json(&db).len() > 1);
 
-    // --yes skips the question (for scripts).
+    // --yes skips the question (for scripts), once the first demo is gone
+    // (a second is not laid over it).
+    let o = joy(&["erase", "--demo", "--yes"], &db);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let before = history_json(&db).len();
     let o = joy(&["demo", "--days", "28", "--yes"], &db);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -382,7 +385,8 @@ fn demo_into_an_empty_chosen_database_does_not_ask() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    // Demo data alone is not "real check-ins": a second run does not ask either.
+    // Demo data alone is not "real check-ins": a second run does not ask
+    // either, and it says the demo is there already (never doubled).
     let o = Command::new(env!("CARGO_BIN_EXE_joy"))
         .args(["demo", "--days", "7"])
         .env("JOY_DB", &db)
@@ -390,7 +394,12 @@ fn demo_into_an_empty_chosen_database_does_not_ask() {
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && err.contains("has demo history already"),
+        "{err}"
+    );
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("Type yes"));
 }
 
 #[test]
@@ -897,4 +906,30 @@ fn config_layers_file_then_environment_then_flags() {
         "{}",
         dir.path().join("data/joy-kiosk/joy.db").display()
     )));
+}
+
+/// Issue 18, §6: `joy demo --days 100000` is refused with the range, and a
+/// second `joy demo` on a database that has demo history already does not
+/// double it (it says how to start again).
+#[test]
+fn demo_days_are_bounded_and_a_second_demo_does_not_double() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let o = joy(&["demo", "--days", "100000", "--yes"], &db);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("3650"), "{}", stderr(&o));
+    assert!(!db.exists(), "nothing made");
+    let o = joy(&["demo", "--days", "30", "--yes"], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let count = |db: &std::path::Path| -> i64 {
+        rusqlite::Connection::open(db)
+            .unwrap()
+            .query_row("SELECT count(*) FROM checkin", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = count(&db);
+    let o = joy(&["demo", "--days", "30", "--yes"], &db);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("erase --demo"), "{}", stderr(&o));
+    assert_eq!(count(&db), before, "not doubled");
 }

@@ -947,12 +947,15 @@ impl Store {
             c.query_row(
                 "SELECT (SELECT count(*) FROM checkin WHERE is_demo = 0 AND respondent_id IN
                             (SELECT id FROM respondent WHERE kind = 'local')),
-                        (SELECT count(*) FROM checkin WHERE is_demo = 1)",
+                        (SELECT count(*) FROM checkin WHERE is_demo = 1),
+                        (SELECT count(*) FROM checkin WHERE is_demo = 1 AND respondent_id IN
+                            (SELECT id FROM respondent WHERE kind = 'local'))",
                 [],
                 |r| {
                     Ok(DemoCounts {
                         real: r.get::<_, i64>(0)? as usize,
                         demo: r.get::<_, i64>(1)? as usize,
+                        personal_demo: r.get::<_, i64>(2)? as usize,
                     })
                 },
             )
