@@ -358,15 +358,45 @@ fn score_cmd(
 fn list(settings: &Settings, out: &mut impl Write) -> Result<ExitCode> {
     let catalog = Catalog::load(&settings.questionnaire_dirs);
     say!(out, "Available questionnaires:")?;
+    // Columns as wide as their longest entry, two spaces apart: never run
+    // together, whatever the titles.
+    let width = |f: &dyn Fn(&Questionnaire) -> usize, head: &str| {
+        catalog
+            .entries
+            .iter()
+            .map(|e| f(&e.questionnaire))
+            .chain([head.chars().count()])
+            .max()
+            .unwrap_or(0)
+    };
+    let (id_w, title_w) = (
+        width(&|q| q.id.chars().count(), "id"),
+        width(&|q| q.title.chars().count(), "title"),
+    );
+    say!(
+        out,
+        "  {:<id_w$}  {:<title_w$}  {:<8}  {:>6}  {:<13}  from",
+        "id",
+        "title",
+        "kind",
+        "time",
+        "reminder"
+    )?;
     for e in &catalog.entries {
         let q = &e.questionnaire;
+        let every = crate::reminders::every(
+            &crate::questionnaire::catalog::ReminderFacts::from(q),
+            &settings.reminders,
+        )
+        .map_or_else(|| "-".to_string(), |d| format!("every {d} days"));
         say!(
             out,
-            "  {:<18} {:<32} {:<8} {} min  from {}{}",
+            "  {:<id_w$}  {:<title_w$}  {:<8}  {:>6}  {:<13}  {}{}",
             q.id,
             q.title,
             q.kind.as_str(),
-            q.minutes,
+            format!("{} min", q.minutes),
+            every,
             e.origin.describe(),
             if e.replaces_bundled {
                 " (replaces the bundled one)"

@@ -933,3 +933,32 @@ fn demo_days_are_bounded_and_a_second_demo_does_not_double() {
     assert!(stderr(&o).contains("erase --demo"), "{}", stderr(&o));
     assert_eq!(count(&db), before, "not doubled");
 }
+
+/// Issue 18, §6: `joy list` columns never run together (a long title kept
+/// "Health and wellbeing framework team check team" as one).
+#[test]
+fn list_columns_stay_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = joy(&["list"], &dir.path().join("joy.db"));
+    let text = stdout(&o);
+    let rows: Vec<Vec<String>> = text
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| {
+            l.trim()
+                .split("  ")
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .collect();
+    assert!(rows.len() >= 7, "{text}");
+    for r in &rows {
+        assert_eq!(r.len(), 6, "{r:?} in {text}");
+    }
+    let hwb = rows.iter().find(|r| r[0] == "hwb-framework").unwrap();
+    assert_eq!(hwb[1], "Health and wellbeing framework team check");
+    assert_eq!(hwb[2], "team");
+}
