@@ -247,6 +247,10 @@ pub const COL_WHEN: &str = "Completed";
 pub const COL_QUESTIONNAIRE: &str = "Questionnaire";
 pub const COL_SCORE: &str = "Score";
 pub const NO_HISTORY: &str = "No check-ins yet. Complete one from Home and it will appear here.";
+/// History filtered to one questionnaire, with none of it (others may be there).
+pub fn no_history_of(title: &str) -> String {
+    format!("No check-ins of {title} here. Press f to show every questionnaire's check-ins.")
+}
 pub const DEMO_MARK: &str = "(demo) ";
 /// Before a questionnaire's line on Home when its recent scores include demo data.
 pub const DEMO_TAG: &str = "[demo] ";

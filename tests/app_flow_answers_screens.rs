@@ -742,3 +742,41 @@ fn history_rows_at_80_columns_cut_no_word() {
         "{screen}"
     );
 }
+
+/// Issue 18, §6: History filtered to one questionnaire, its last check-in
+/// deleted: it says there are none of that one (and how to see the rest),
+/// never "No check-ins yet" while others exist.
+#[test]
+fn deleting_the_last_of_a_filtered_history_says_none_of_that_one() {
+    let mut app = App::new();
+    let me = app.state.session.respondent.unwrap();
+    let all = demo::generate(&Catalog::bundled(), me, 30, app.t, 7);
+    let who5: Vec<_> = all
+        .iter()
+        .filter(|c| c.questionnaire_id == "who5")
+        .take(1)
+        .cloned()
+        .collect();
+    let others: Vec<_> = all
+        .iter()
+        .filter(|c| c.questionnaire_id != "who5")
+        .cloned()
+        .collect();
+    assert!(!others.is_empty());
+    app.store.save_many(&who5).unwrap();
+    app.store.save_many(&others).unwrap();
+    app.act(Action::OpenHistory);
+    while app.state.session.history_filter.as_deref() != Some("who5") {
+        app.act(Action::Filter);
+    }
+    assert_eq!(app.state.session.history.len(), 1);
+    app.act(Action::Delete);
+    app.act(Action::Yes);
+    let screen = text(&app, 80, 24);
+    assert!(!screen.contains("No check-ins yet"), "{screen}");
+    assert!(
+        screen.contains("No check-ins of WHO-5 Wellbeing Index here")
+            && screen.contains("f to show"),
+        "{screen}"
+    );
+}

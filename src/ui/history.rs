@@ -74,10 +74,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     );
     let l = list(area);
     if state.session.history.is_empty() {
-        frame.render_widget(
-            Paragraph::new(text::NO_HISTORY).wrap(Wrap { trim: true }),
-            l,
-        );
+        // Filtered to one questionnaire: none of that one, not none at all.
+        let empty = match &filter {
+            Some(title) => text::no_history_of(title),
+            None => text::NO_HISTORY.to_string(),
+        };
+        frame.render_widget(Paragraph::new(empty).wrap(Wrap { trim: true }), l);
         return;
     }
     let off = scroll_offset(
