@@ -246,6 +246,13 @@ pub const FIRST_TIME: &str =
 pub const COL_WHEN: &str = "Completed";
 pub const COL_QUESTIONNAIRE: &str = "Questionnaire";
 pub const COL_SCORE: &str = "Score";
+/// Home's list when more questionnaires lie below it.
+pub fn home_more_below(n: usize) -> String {
+    format!(
+        "  ↓ {} more below (↓)",
+        count(n, "questionnaire", "questionnaires")
+    )
+}
 pub const NO_HISTORY: &str = "No check-ins yet. Complete one from Home and it will appear here.";
 /// History filtered to one questionnaire, with none of it (others may be there).
 pub fn no_history_of(title: &str) -> String {

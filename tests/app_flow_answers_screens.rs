@@ -780,3 +780,30 @@ fn deleting_the_last_of_a_filtered_history_says_none_of_that_one() {
         "{screen}"
     );
 }
+
+/// Issue 18, §6: more questionnaires than Home's list holds (every bundled
+/// one, at 80x16): it says how many lie below, and ↓ reaches them.
+#[test]
+fn home_says_more_questionnaires_lie_below() {
+    let mut app = App::new();
+    let qs: Vec<_> = Catalog::bundled()
+        .entries
+        .into_iter()
+        .map(|e| e.questionnaire)
+        .collect();
+    let n = qs.len();
+    app.state = joy_kiosk::app::State::new(qs, app.state.session.respondent, app.t);
+    app.act(Action::Resize {
+        width: 80,
+        height: 16,
+    });
+    let screen = text(&app, 80, 16);
+    assert!(screen.contains("more below (↓)"), "{screen}");
+    for _ in 1..n {
+        app.act(Action::Down);
+    }
+    let screen = text(&app, 80, 16);
+    let last = &app.state.questionnaires[n - 1].title;
+    assert!(screen.contains(last.as_str()), "{screen}");
+    assert!(!screen.contains("more below"), "{screen}");
+}

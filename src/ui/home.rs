@@ -200,6 +200,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         }
     }
     frame.render_widget(Paragraph::new(lines), l.list);
+    // Questionnaires below the list: said on its last row (the last one
+    // shown keeps its title and its last check-in).
+    let below = state.questionnaires.len().saturating_sub(first + shown);
+    if below > 0 && l.list.height > 0 {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                fit(&text::home_more_below(below), w),
+                style(Meaning::Accent, nc),
+            )),
+            Rect::new(l.list.x, l.list.bottom() - 1, l.list.width, 1),
+        );
+    }
     if let Some(q) = state.questionnaires.get(state.session.selected) {
         frame.render_widget(
             Paragraph::new(about_text(q, state))
