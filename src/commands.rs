@@ -678,6 +678,36 @@ fn erase(settings: &Settings, yes: bool, demo: bool, out: &mut impl Write) -> Re
         r.scores,
         settings.db.display()
     )?;
+    // The backups beside it hold the same check-ins: gone too where the
+    // file now holds nothing else; else said (a kiosk's backups hold
+    // other people's histories, which are not this command's to delete).
+    let dir = crate::store::backup_dir(&settings.db);
+    let backups = crate::store::safety::list_backups(&dir).unwrap_or_default();
+    if !backups.is_empty() {
+        let dir_shown = text::safe_for_terminal(&dir.display().to_string()).into_owned();
+        if store.count("checkin")? == 0 {
+            let mut left = Vec::new();
+            for b in &backups {
+                if std::fs::remove_file(b).is_err() {
+                    left.push(b.display().to_string());
+                }
+            }
+            writeln!(
+                out,
+                "{}",
+                text::erase_backups_deleted(backups.len() - left.len(), &dir_shown)
+            )?;
+            if !left.is_empty() {
+                bail!("{}", text::erase_backups_left(&left));
+            }
+        } else {
+            writeln!(
+                out,
+                "{}",
+                text::erase_backups_kept(backups.len(), &dir_shown)
+            )?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -118,7 +118,22 @@ pub fn outcome_report(q: &Questionnaire, o: &Outcome, local_support: &[String]) 
 }
 
 pub const ERASE_PROMPT: &str =
-    "This deletes ALL your check-ins, answers and scores from {db}.\nIt cannot be undone.";
+    "This deletes ALL your check-ins, answers and scores from {db}, and the backups beside it (they hold the same).\nIt cannot be undone.";
+pub fn erase_backups_deleted(n: usize, dir: &str) -> String {
+    format!(
+        "Deleted {} in {dir} too (they held the same check-ins).",
+        count(n, "backup", "backups")
+    )
+}
+pub fn erase_backups_left(files: &[String]) -> String {
+    format!(
+        "could not delete {}: delete them by hand, they hold your check-ins",
+        files.join(", ")
+    )
+}
+pub fn erase_backups_kept(n: usize, dir: &str) -> String {
+    format!("{} in {dir} still hold your check-ins, beside other people's data this file keeps (a kiosk's): each is replaced within {} days, or delete them by hand.", count(n, "backup", "backups"), crate::store::safety::KEEP_BACKUPS)
+}
 pub const TYPE_ERASE: &str = "Type erase to confirm: ";
 pub const ERASE_CANCELLED: &str = "Nothing was deleted.";
 pub const DEMO_DEFAULT_DB: &str = "This would add demo check-ins to your real database at {db}.\n\
@@ -180,7 +195,7 @@ pub fn checkin_name(title: &str, at: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 pub const DELETE_TITLE: &str = " Delete this check-in? ";
-pub const DELETE_NOTE: &str = "Its answers and scores are deleted too. This cannot be undone.";
+pub const DELETE_NOTE: &str = "Its answers and scores are deleted too. This cannot be undone. Backups made before now still hold it until they are replaced (seven are kept).";
 pub const LEAVE_QUIT_QUESTION: &str = "Your answers have not been saved. Quit anyway?";
 pub const MORE_BELOW: &str = "↓ more below";
 pub const MORE_BOTH: &str = "↑↓ more above and below";

@@ -962,3 +962,69 @@ fn list_columns_stay_apart() {
     assert_eq!(hwb[1], "Health and wellbeing framework team check");
     assert_eq!(hwb[2], "team");
 }
+
+/// Issue 18, §6: `joy erase` deletes the backups beside the database too
+/// (they hold the same check-ins) and says so; where the file keeps other
+/// people's data (a kiosk's), it says the backups still hold yours.
+#[test]
+fn erase_takes_the_backups_or_says_they_hold_your_check_ins() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mine.db");
+    assert!(joy(&["demo", "--days", "14", "--yes"], &db)
+        .status
+        .success());
+    for _ in 0..2 {
+        let o = joy(&["backup"], &db);
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+    }
+    let backups = dir.path().join("backups");
+    let n = std::fs::read_dir(&backups).unwrap().count();
+    assert!(n >= 1);
+    let o = joy(&["erase", "--yes"], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!("Deleted {n} backup")),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(std::fs::read_dir(&backups).unwrap().count(), 0);
+
+    // A file that keeps someone else's data: the backups stay, said.
+    let kiosk = dir.path().join("k").join("kiosk.db");
+    std::fs::create_dir_all(kiosk.parent().unwrap()).unwrap();
+    assert!(joy(&["demo", "--days", "14", "--yes"], &kiosk)
+        .status
+        .success());
+    {
+        let mut s = joy_kiosk::store::Store::open(&kiosk).unwrap();
+        let cat = joy_kiosk::questionnaire::Catalog::bundled();
+        let q = cat.get("team-reflection").unwrap();
+        let a =
+            joy_kiosk::reflection_gen::answers(q, 0.5, &mut joy_kiosk::demo::Rng::new(1), |_| {
+                String::new()
+            });
+        let c = joy_kiosk::reflection_gen::checkin(
+            q,
+            &a,
+            "Ward 7",
+            joy_kiosk::period::PeriodKind::Week,
+            chrono::Utc::now().date_naive(),
+        );
+        s.save_checkin(&c).unwrap();
+    }
+    assert!(joy(&["backup"], &kiosk).status.success());
+    let o = joy(&["erase", "--yes"], &kiosk);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("still hold your check-ins"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        std::fs::read_dir(kiosk.parent().unwrap().join("backups"))
+            .unwrap()
+            .count(),
+        1
+    );
+}
