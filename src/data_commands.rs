@@ -94,11 +94,33 @@ pub fn restore(
             backup_dir(&settings.db).display()
         );
     }
+    // What the backup holds, checked and said before anything is asked:
+    // a damaged or foreign file is refused now, not after a "yes".
+    let (holds, latest) = {
+        let mut b = Store::check_backup(file, &settings.db)?;
+        let latest = b.last_done_each()?.into_values().max();
+        (b.count("checkin")?, latest)
+    };
+    let now_holds = Store::open_read_only_cheap(&settings.db)
+        .and_then(|mut s| s.count("checkin"))
+        .ok();
+    let what = crate::text::restore_holds(
+        &file.display().to_string(),
+        holds,
+        latest.map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%-d %b %Y")
+                .to_string()
+        }),
+        &settings.db.display().to_string(),
+        now_holds,
+    );
     if !yes {
         let stdin = std::io::stdin();
         if !stdin.is_terminal() {
-            bail!("restore replaces your history; run it in a terminal to confirm, or add --yes in scripts");
+            bail!("{what}\nrestore replaces your history; run it in a terminal to confirm, or add --yes in scripts");
         }
+        writeln!(out, "{what}")?;
         write!(
             out,
             "{}",

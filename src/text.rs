@@ -591,6 +591,28 @@ pub fn damaged_notice(path: &str, detail: &str) -> String {
     format!("{path} looks damaged ({detail}). Nothing will be written to it. Run `joy check` for a full report and `joy restore FILE` to go back to a backup.")
 }
 
+/// What a backup holds, said before `joy restore` asks.
+pub fn restore_holds(
+    file: &str,
+    n: i64,
+    latest: Option<String>,
+    db: &str,
+    now: Option<i64>,
+) -> String {
+    let latest = latest.map_or_else(String::new, |d| format!(", your latest on {d}"));
+    let now = match now {
+        Some(m) => format!(
+            "; {db} holds {} now",
+            count(m.max(0) as usize, "check-in", "check-ins")
+        ),
+        None => String::new(),
+    };
+    format!(
+        "{file} holds {}{latest}{now}.",
+        count(n.max(0) as usize, "check-in", "check-ins")
+    )
+}
+
 pub fn restore_prompt(db: &str, file: &str) -> String {
     format!("This replaces everything in {db} with the contents of {file}.\nThe current database is kept as a backup first. Type \"restore\" to go on: ")
 }

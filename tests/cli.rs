@@ -1028,3 +1028,38 @@ fn erase_takes_the_backups_or_says_they_hold_your_check_ins() {
         1
     );
 }
+
+/// Issue 18, §6: `joy restore` says what the backup holds before it asks,
+/// and refuses a file that is no backup before asking anything.
+#[test]
+fn restore_says_what_the_backup_holds_before_asking() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mine.db");
+    save_real_checkin(&db);
+    let o = joy(
+        &["backup", "--out", dir.path().join("b.db").to_str().unwrap()],
+        &db,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    save_real_checkin(&db);
+    let b = dir.path().join("b.db");
+    let (code, out) = joy_in_terminal(&format!("restore '{}'", b.display()), &db, "no\n");
+    assert_eq!(code, Some(1), "{out}");
+    let holds = out
+        .find("holds 1 check-in")
+        .unwrap_or_else(|| panic!("{out}"));
+    let asks = out
+        .find("Type \"restore\"")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(holds < asks, "{out}");
+    assert!(out.contains("holds 2 check-ins now"), "{out}");
+    let notes = dir.path().join("notes.toml");
+    std::fs::write(&notes, "id = 1\n").unwrap();
+    let o = joy(&["restore", notes.to_str().unwrap()], &db);
+    let out = stderr(&o);
+    assert!(!o.status.success());
+    assert!(
+        out.contains("cannot be restored from") && !out.contains("in a terminal"),
+        "the file is checked first: {out}"
+    );
+}

@@ -73,33 +73,12 @@ impl Store {
     }
 
     /// Replace this database's contents with those of `source`, after
-    /// checking `source` (application id, schema version, full integrity
-    /// check). The current contents are first saved as a backup, whose path
-    /// is returned. Uses SQLite's online backup API, so an app that has the
-    /// database open sees the restored data.
+    /// checking `source` ([`Store::check_backup`]). The current contents
+    /// are first saved as a backup, whose path is returned. Uses SQLite's
+    /// online backup API, so an app that has the database open sees the
+    /// restored data.
     pub fn restore_from(&mut self, source: &Path, now: DateTime<Utc>) -> Result<PathBuf> {
-        let bad = |detail: String| StoreError::BadBackup {
-            path: source.display().to_string(),
-            detail,
-            backups: backup_dir(&self.path()).display().to_string(),
-        };
-        let mut src = Store::open_read_only(source).map_err(|e| match e {
-            StoreError::Foreign { .. } => bad("it is not a joy-kiosk database".into()),
-            StoreError::Damaged { detail, .. } => bad(format!("it is damaged or not a database ({detail})")),
-            StoreError::TooNew { found, supported, .. } => bad(format!(
-                "it was written by a newer version of joy-kiosk (schema {found}; this version knows up to {supported})"
-            )),
-            StoreError::Sqlite { cause, .. } => bad(format!("it is not a database SQLite can read ({cause})")),
-            other => other,
-        })?;
-        let problems = src.integrity("integrity_check", 10)?;
-        if !problems.is_empty() {
-            return Err(bad(format!(
-                "SQLite's integrity check found damage: {}",
-                problems.join("; ")
-            )));
-        }
-        drop(src);
+        drop(Store::check_backup(source, Path::new(&self.path()))?);
         let kept = if self.damage().is_some() {
             // A damaged database may not copy cleanly; keep the file as it is.
             let dir = backup_dir(&self.path());
@@ -120,6 +99,34 @@ impl Store {
             .map_err(|cause| StoreError::Sqlite { path, cause })?;
         self.damaged = None;
         Ok(kept)
+    }
+
+    /// `source` opened for reading once it has passed the checks a restore
+    /// makes (application id, schema version, full integrity check), else
+    /// why it cannot be restored from (for the database at `db`).
+    pub fn check_backup(source: &Path, db: &Path) -> Result<Store> {
+        let bad = |detail: String| StoreError::BadBackup {
+            path: source.display().to_string(),
+            detail,
+            backups: backup_dir(db).display().to_string(),
+        };
+        let mut src = Store::open_read_only(source).map_err(|e| match e {
+            StoreError::Foreign { .. } => bad("it is not a joy-kiosk database".into()),
+            StoreError::Damaged { detail, .. } => bad(format!("it is damaged or not a database ({detail})")),
+            StoreError::TooNew { found, supported, .. } => bad(format!(
+                "it was written by a newer version of joy-kiosk (schema {found}; this version knows up to {supported})"
+            )),
+            StoreError::Sqlite { cause, .. } => bad(format!("it is not a database SQLite can read ({cause})")),
+            other => other,
+        })?;
+        let problems = src.integrity("integrity_check", 10)?;
+        if !problems.is_empty() {
+            return Err(bad(format!(
+                "SQLite's integrity check found damage: {}",
+                problems.join("; ")
+            )));
+        }
+        Ok(src)
     }
 
     /// The full integrity check, as `joy check` reports it: the problems
