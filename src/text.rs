@@ -66,7 +66,7 @@ pub fn support_lines(signposting: &[&str], local: &[String]) -> Vec<String> {
 /// The plain-text report printed by `joy score`, with the trust's local
 /// support lines after the signposting.
 pub fn outcome_report(q: &Questionnaire, o: &Outcome, local_support: &[String]) -> String {
-    let mut s = format!("{} ({}, version {})\n", q.title, q.id, q.version);
+    let mut s = format!("{} ({}, {})\n", q.title, q.id, version_words(&q.version));
     if o.scores.is_empty() {
         s.push_str("\nThis questionnaire has no scores.\n");
     }
@@ -362,9 +362,23 @@ pub fn date_ago(d: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::
     )
 }
 
+/// A questionnaire's version as people read it: a year (WHO-5's "1998")
+/// is the instrument's edition, not the 1998th version.
+pub fn version_words(version: &str) -> String {
+    let year = version.len() == 4
+        && version.chars().all(|c| c.is_ascii_digit())
+        && (1900..=2100).contains(&version.parse::<u32>().unwrap_or(0));
+    if year {
+        format!("the {version} edition")
+    } else {
+        format!("version {version}")
+    }
+}
+
 pub fn completed_on(d: chrono::DateTime<chrono::Utc>, version: &str, demo: bool) -> String {
+    let version = version_words(version);
     format!(
-        "Completed {} · questionnaire version {version}{}",
+        "Completed {} · questionnaire: {version}{}",
         d.with_timezone(&chrono::Local).format("%-d %b %Y at %H:%M"),
         if demo { " · demo data" } else { "" }
     )
@@ -1782,4 +1796,15 @@ pub mod huddle_key {
     pub const UNDO: &str = "undo";
     pub const PAGE_UP: &str = "page up";
     pub const PAGE_DOWN: &str = "page down";
+}
+
+#[cfg(test)]
+mod version_tests {
+    #[test]
+    fn a_year_is_an_edition_and_a_number_a_version() {
+        assert_eq!(super::version_words("1998"), "the 1998 edition");
+        assert_eq!(super::version_words("2"), "version 2");
+        assert_eq!(super::version_words("12345"), "version 12345");
+        assert_eq!(super::version_words("1.2"), "version 1.2");
+    }
 }
