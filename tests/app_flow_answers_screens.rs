@@ -807,3 +807,39 @@ fn home_says_more_questionnaires_lie_below() {
     assert!(screen.contains(last.as_str()), "{screen}");
     assert!(!screen.contains("more below"), "{screen}");
 }
+
+/// Issue 18, §6: a long note's wrapped lines in Detail start at the
+/// margin, not one space in.
+#[test]
+fn a_long_note_wraps_at_the_margin_in_detail() {
+    let mut app = App::new();
+    let cat = Catalog::bundled();
+    let q = cat.get("joy-in-work").unwrap();
+    let note = "note=the new starter was brilliant and the handover this morning went well and we all had a break";
+    let a = joy_kiosk::questionnaire::answers::parse_pairs(
+        q,
+        ["enjoy=4", "look-forward=4", "value=4", "relations=4", note],
+    )
+    .unwrap();
+    let o = joy_kiosk::questionnaire::score(q, &a);
+    let me = app.state.session.respondent.unwrap();
+    app.store
+        .save_checkin(&joy_kiosk::store::NewCheckin::from_outcome(
+            q,
+            &a,
+            &o,
+            Some(me),
+            app.t,
+            app.t,
+        ))
+        .unwrap();
+    app.act(Action::OpenHistory);
+    app.act(Action::Confirm);
+    let lines = screen_lines(&app, 80, 24);
+    let wrapped = lines
+        .iter()
+        .find(|l| l.contains("starter was brilliant"))
+        .unwrap_or_else(|| panic!("{lines:#?}"));
+    // The screen's own margin is one column; the wrapped text starts there.
+    assert!(wrapped.starts_with(" starter"), "{lines:#?}");
+}
