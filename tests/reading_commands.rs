@@ -8,27 +8,13 @@ use chrono::{TimeZone, Utc};
 use joy_kiosk::questionnaire::answers::parse_pairs;
 use joy_kiosk::questionnaire::{score, Catalog};
 use joy_kiosk::store::{NewCheckin, Store};
-use std::process::{Command, Output};
 
-fn joy(args: &[&str], home: &std::path::Path, envs: &[(&str, &str)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_joy"))
-        .args(args)
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env_remove("JOY_DB")
-        .env_remove("JOY_CONFIG")
-        .envs(envs.iter().copied())
-        .output()
-        .unwrap()
-}
+mod common;
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+use common::{all_output as text, joy_at};
+
+fn joy(args: &[&str], home: &std::path::Path, envs: &[(&str, &str)]) -> std::process::Output {
+    joy_at(home, args, envs)
 }
 
 #[test]

@@ -10,31 +10,17 @@ use joy_kiosk::app::{Action, Loaded};
 use joy_kiosk::questionnaire::answers::parse_pairs;
 use joy_kiosk::questionnaire::{score, Catalog};
 use joy_kiosk::store::{NewCheckin, Store};
-use std::process::{Command, Output};
 
-fn joy(home: &std::path::Path, args: &[&str], offset_days: i64) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_joy"))
-        .args(args)
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env(
-            "JOY_TEST_CLOCK_OFFSET_SECS",
-            (offset_days * 86_400).to_string(),
-        )
-        .env_remove("JOY_DB")
-        .env_remove("JOY_CONFIG")
-        .output()
-        .unwrap()
-}
-
-fn out(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
+fn joy(home: &std::path::Path, args: &[&str], offset_days: i64) -> std::process::Output {
+    let offset = (offset_days * 86_400).to_string();
+    common::joy_at(
+        home,
+        args,
+        &[("JOY_TEST_CLOCK_OFFSET_SECS", offset.as_str())],
     )
 }
+
+use common::all_output as out;
 
 fn who5_now(db: &std::path::Path) {
     let mut s = Store::open(db).unwrap();

@@ -158,3 +158,33 @@ pub fn key_on_screen(app: &App, w: u16, h: u16, label: &str) -> (u16, u16) {
         lines.join("\n")
     );
 }
+
+/// Run the real `joy` with `args` as a person whose home is `home`: its
+/// data and config folders are there (nothing of the machine's user is
+/// read), no JOY_DB or JOY_CONFIG, and `envs` added.
+pub fn joy_at(
+    home: &std::path::Path,
+    args: &[&str],
+    envs: &[(&str, &str)],
+) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env_remove("JOY_DB")
+        .env_remove("JOY_CONFIG")
+        .env_remove("JOY_QUESTIONNAIRES")
+        .envs(envs.iter().copied())
+        .output()
+        .expect("the joy binary runs")
+}
+
+/// Standard output, then standard error.
+pub fn all_output(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
