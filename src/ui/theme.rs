@@ -29,7 +29,10 @@ pub fn style(m: Meaning, no_color: bool) -> Style {
     match m {
         Meaning::Normal => s,
         Meaning::Title => s.fg(Color::Cyan).add_modifier(Modifier::BOLD),
-        Meaning::Muted => s.fg(Color::Gray),
+        // The terminal's own foreground: colour 7 (grey) is faint on a light
+        // background and bright black vanishes on some dark ones, so
+        // secondary text is plain, never a low-contrast colour.
+        Meaning::Muted => s,
         Meaning::Key => s.fg(Color::Cyan).add_modifier(Modifier::BOLD),
         Meaning::Selected => s.add_modifier(Modifier::REVERSED | Modifier::BOLD),
         Meaning::Good => s.fg(Color::Green),
@@ -45,5 +48,24 @@ pub fn tone(t: Option<&str>) -> Meaning {
         Some("caution") => Meaning::Caution,
         Some("alert") => Meaning::Alert,
         _ => Meaning::Normal,
+    }
+}
+
+#[cfg(test)]
+mod contrast_tests {
+    use super::*;
+
+    /// Issue 18, §6: secondary text is never drawn in a colour that fades
+    /// on one kind of background (grey on light, bright black on dark).
+    #[test]
+    fn secondary_text_keeps_the_terminals_own_colour() {
+        let m = style(Meaning::Muted, false);
+        assert!(
+            !matches!(
+                m.fg,
+                Some(Color::Gray) | Some(Color::DarkGray) | Some(Color::White)
+            ),
+            "{m:?}"
+        );
     }
 }
