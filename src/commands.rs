@@ -752,6 +752,10 @@ fn demo(
     }
     let catalog = Catalog::load(&settings.questionnaire_dirs);
     let mut store = Store::open_checked(&settings.db)?;
+    if let Some(e) = store.write_refusal("adding demo data") {
+        // Damaged or read-only: said first, before anything about its contents.
+        return Err(e.into());
+    }
     if teams {
         let Some(q) = catalog.get(crate::team_view::FALLBACK) else {
             anyhow::bail!("the bundled team reflection is missing: reinstall joy-kiosk");
