@@ -105,6 +105,8 @@ fn personal_key(k: KeyEvent, state: &State) -> Option<Action> {
             KeyCode::Enter | KeyCode::Tab => Some(Action::Confirm),
             KeyCode::Esc => Some(Action::Back),
             KeyCode::F(1) => Some(Action::Help),
+            // "!" is typed here: support is F2.
+            KeyCode::F(2) => Some(Action::Support),
             KeyCode::Up => Some(Action::Up),
             KeyCode::Down => Some(Action::Down),
             _ => Some(Action::Edit(k)),
@@ -184,7 +186,9 @@ pub fn hints(state: &State) -> Vec<Hint> {
     let mut h = screen_hints(state);
     if crate::app::support::alert_on_screen(state) {
         // First, so it is never the hint that wraps out of sight.
-        h.insert(0, hint("!", text::key::SUPPORT, Action::Support));
+        let key = if state.typing_screen() { "F2" } else { "!" };
+        h.retain(|x| x.action != Action::Support);
+        h.insert(0, hint(key, text::key::SUPPORT, Action::Support));
     }
     h
 }
@@ -335,7 +339,8 @@ pub fn screen_hints(state: &State) -> Vec<Hint> {
     };
     let kiosk = state.kiosk.is_some();
     if state.typing_screen() {
-        // "?" and "q" are typed as text here.
+        // "?", "!" and "q" are typed as text here.
+        h.push(hint("F2", text::key::SUPPORT, Action::Support));
         h.push(hint("F1", text::key::HELP, Action::Help));
         if !kiosk {
             h.push(hint("Ctrl-C", text::key::QUIT, Action::Quit));

@@ -287,26 +287,26 @@ pub const NO_SCORES: &str = "This questionnaire has no scores to chart.";
 pub const LOADING: &str = "Loading…";
 pub const TODAY: &str = "today";
 pub const HELP_TITLE: &str = " Help ";
-pub const HELP_TEXT: &str = "Press ! at any time to see where to get support.\n\
+pub const HELP_TEXT: &str = "Press ! at any time to see where to get support (F2 while typing in a box, where ! is typed).\n\
 Mouse clicks and touches work on options, list rows and the keys at the bottom.\n\
 Your answers are kept only in a private file on this computer.\n\
 If things are hard, talk to your manager or occupational health.\n\
 Samaritans: 116 123 (free, any time). NHS 111. 999 in an emergency.";
 /// The kiosk's help: nothing here is anyone's private file.
-pub const KIOSK_HELP_TEXT: &str = "Press ! at any time to see where to get support.\n\
+pub const KIOSK_HELP_TEXT: &str = "Press ! at any time to see where to get support (F2 while typing in a box, where ! is typed).\n\
 Mouse clicks and touches work on options, list rows and the keys at the bottom.\n\
 Check-ins here are anonymous: kept with the date only, never with your name.\n\
 A private code and PIN keep a history that only you can open.\n\
 If things are hard, talk to your manager or occupational health.\n\
 Samaritans: 116 123 (free, any time). NHS 111. 999 in an emergency.";
 /// The kiosk's help where a ward's server takes the team's entries.
-pub const KIOSK_SERVER_HELP_TEXT: &str = "Press ! at any time to see where to get support.\n\
+pub const KIOSK_SERVER_HELP_TEXT: &str = "Press ! at any time to see where to get support (F2 while typing in a box, where ! is typed).\n\
 Mouse clicks and touches work on options, list rows and the keys at the bottom.\n\
 Check-ins here are anonymous: kept with the date only, never with your name.\n\
 Anonymous entries go to the ward's server after the day; private histories never leave here.\n\
 If things are hard, talk to your manager or occupational health.\n\
 Samaritans: 116 123 (free, any time). NHS 111. 999 in an emergency.";
-pub const HUDDLE_HELP_TEXT: &str = "Press ! at any time to see where to get support.\n\
+pub const HUDDLE_HELP_TEXT: &str = "Press ! at any time to see where to get support (F2 while typing in a box, where ! is typed).\n\
 Clicks work on the panel list and the keys.\n\
 Figures are shown once a week has closed, from k or more.";
 pub const QUIT_ACTION_TITLE: &str = " Quit without recording the new action? ";

@@ -843,3 +843,48 @@ fn a_long_note_wraps_at_the_margin_in_detail() {
     // The screen's own margin is one column; the wrapped text starts there.
     assert!(wrapped.starts_with(" starter"), "{lines:#?}");
 }
+
+/// Issue 18, §3: the note box's keys as people know them. The "at most"
+/// warning goes once the text is back within it; Ctrl-U deletes to the
+/// line's start (not one character); `!` types "!" and F2 opens support,
+/// as the key bar says while typing.
+#[test]
+fn the_note_box_keys_work_as_people_know_them() {
+    use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let mut app = App::new();
+    app.open_joy_note();
+    assert!(app.state.editing_text(), "on the note");
+    let long = "a".repeat(400);
+    app.type_text(&long);
+    let said = app.state.session.checkin.as_ref().unwrap().message.clone();
+    assert!(said.is_some_and(|m| m.contains("at most")));
+    app.act(Action::Edit(KeyEvent::new(
+        KeyCode::Backspace,
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(
+        app.state.session.checkin.as_ref().unwrap().message,
+        None,
+        "the warning goes once within the limit"
+    );
+    let ctrl_u = Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    let a = joy_kiosk::keymap::map(&ctrl_u, &app.state).expect("a key while typing");
+    app.act(a);
+    assert_eq!(
+        app.state.session.checkin.as_ref().unwrap().text_value(),
+        "",
+        "Ctrl-U deletes to the line's start"
+    );
+    let bang = Event::Key(KeyEvent::new(KeyCode::Char('!'), KeyModifiers::NONE));
+    let a = joy_kiosk::keymap::map(&bang, &app.state).expect("typed");
+    app.act(a);
+    assert_eq!(
+        app.state.session.checkin.as_ref().unwrap().text_value(),
+        "!"
+    );
+    let screen = screen_lines(&app, 80, 24).join("\n");
+    assert!(screen.contains("F2 support"), "{screen}");
+    let f2 = Event::Key(KeyEvent::new(KeyCode::F(2), KeyModifiers::NONE));
+    let a = joy_kiosk::keymap::map(&f2, &app.state).expect("F2 while typing");
+    assert_eq!(a, Action::Support);
+}

@@ -492,11 +492,20 @@ pub fn question(state: &mut State, action: Action, _now: DateTime<Utc>) -> Vec<E
         }
         Action::Edit(key) if editing => {
             let before = c.text.clone();
-            c.text.input(key);
+            if key.code == KeyCode::Char('u') && key.modifiers == KeyModifiers::CONTROL {
+                // Ctrl-U as in a shell: delete to the line's start (the
+                // widget's own Ctrl-U is undo, which deletes one letter).
+                c.text.delete_line_by_head();
+            } else {
+                c.text.input(key);
+            }
             if let Some(max) = max_len(&question) {
                 if c.typed_len() > max {
                     c.text = before;
                     c.message = Some(text::too_long(max));
+                } else if c.message.as_deref() == Some(text::too_long(max).as_str()) {
+                    // Back within the limit: the warning goes.
+                    c.message = None;
                 }
             }
         }
