@@ -888,3 +888,60 @@ fn the_note_box_keys_work_as_people_know_them() {
     let a = joy_kiosk::keymap::map(&f2, &app.state).expect("F2 while typing");
     assert_eq!(a, Action::Support);
 }
+
+/// Issue 18, §6: Review at 80x24 cuts no question: a long one wraps, its
+/// answer below it, every word on screen; a tap on its second line still
+/// chooses it.
+#[test]
+fn review_wraps_long_questions_instead_of_cutting_them() {
+    let long = "Thinking about the whole of the last fortnight, including the nights you covered and the training you missed, how well have you slept";
+    let file = format!(
+        r#"id = "long-q"
+version = "1"
+title = "Long question"
+description = "A test questionnaire."
+kind = "personal"
+minutes = 1
+[licence]
+text = "Test only."
+source = "https://example.org/test"
+[[questions]]
+id = "sleep"
+type = "choice"
+text = "{long}"
+options = [{{ label = "Well", value = 1 }}, {{ label = "Badly", value = 0 }}]
+[[questions]]
+id = "other"
+type = "choice"
+text = "Short one"
+options = [{{ label = "Yes", value = 1 }}, {{ label = "No", value = 0 }}]
+"#
+    );
+    let q = joy_kiosk::questionnaire::load_str("long.toml", &file).expect("a valid file");
+    let mut app = App::new();
+    app.state = joy_kiosk::app::State::new(vec![q], app.state.session.respondent, app.t);
+    app.act(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    app.acts(&[Action::Confirm, Action::Pick(0), Action::Pick(1)]);
+    assert_eq!(app.state.screen, Screen::Review);
+    let lines = screen_lines(&app, 80, 24);
+    let screen = lines.join(" ");
+    let words: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains(long), "{lines:#?}");
+    assert!(!screen.contains('…'), "{lines:#?}");
+    // A tap on the question's second line chooses it (the first row).
+    let second = lines
+        .iter()
+        .position(|l| l.contains("covered and"))
+        .or_else(|| lines.iter().position(|l| l.contains("slept")))
+        .unwrap_or_else(|| panic!("{lines:#?}")) as u16;
+    app.act(Action::Down);
+    app.act(Action::Click {
+        column: 10,
+        row: second,
+    });
+    let c = app.state.session.checkin.as_ref().unwrap();
+    assert_eq!(c.review_selected, 0, "{lines:#?}");
+}

@@ -309,12 +309,49 @@ fn review_answer(
         })
 }
 
-/// Lines each review row takes at width `w`: one (question and answer side
-/// by side) when both fit, else two (the question, then its answer below),
-/// so neither is cut to fit the other.
-fn review_row_lines(state: &State, w: usize) -> usize {
+/// `s` in lines of at most `w` characters, broken at spaces (a word longer
+/// than a line is cut into pieces): nothing is lost to the screen's edge.
+fn wrap(s: &str, w: usize) -> Vec<String> {
+    let w = w.max(1);
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in s.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        loop {
+            let have = line.chars().count();
+            let room = if have == 0 {
+                w
+            } else {
+                w.saturating_sub(have + 1)
+            };
+            if word.len() <= room {
+                if have > 0 {
+                    line.push(' ');
+                }
+                line.extend(word.iter());
+                break;
+            }
+            if have > 0 {
+                out.push(std::mem::take(&mut line));
+                continue;
+            }
+            out.push(word[..w].iter().collect());
+            word = word[w..].to_vec();
+        }
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+/// The review's rows at width `w`: each visible question with its answer,
+/// on one line each when every question and answer fit side by side, else
+/// the question wrapped and its answer below it, indented; never cut.
+/// Each row's lines, without the cursor (`draw_review` adds it).
+fn review_rows(state: &State, w: usize) -> Vec<Vec<String>> {
     let Some(c) = state.session.checkin.as_ref() else {
-        return 1;
+        return Vec::new();
     };
     let q = &state.questionnaires[c.questionnaire];
     let v = c.visible(q);
@@ -328,25 +365,62 @@ fn review_row_lines(state: &State, w: usize) -> usize {
         .map(|&i| review_answer(c, q, i).chars().count())
         .max()
         .unwrap_or(0);
-    if longest_q + longest_a <= w.saturating_sub(6 + 2) {
-        1
-    } else {
-        2
+    let side_by_side = longest_q + longest_a <= w.saturating_sub(6 + 2);
+    v.iter()
+        .enumerate()
+        .map(|(n, &i)| {
+            let question = &q.questions[i].text;
+            let answer = review_answer(c, q, i);
+            if side_by_side {
+                return vec![format!("{:>2}. {question:<longest_q$}  {answer}", n + 1)];
+            }
+            let inner = w.saturating_sub(6).max(8);
+            let mut lines: Vec<String> = wrap(question, inner)
+                .into_iter()
+                .enumerate()
+                .map(|(k, l)| {
+                    if k == 0 {
+                        format!("{:>2}. {l}", n + 1)
+                    } else {
+                        format!("    {l}")
+                    }
+                })
+                .collect();
+            lines.extend(wrap(&answer, inner).into_iter().map(|l| format!("    {l}")));
+            lines
+        })
+        .collect()
+}
+
+/// The first row shown so that the chosen row `sel` is in view: rows of
+/// `heights` lines in `room` lines.
+fn review_first(heights: &[usize], sel: usize, room: usize) -> usize {
+    let mut first = sel.min(heights.len().saturating_sub(1));
+    let mut used = heights.get(first).copied().unwrap_or(0);
+    while first > 0 && used + heights[first - 1] <= room {
+        first -= 1;
+        used += heights[first];
     }
+    first
 }
 
 pub fn review_row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
     let c = state.session.checkin.as_ref()?;
-    let q = &state.questionnaires[c.questionnaire];
-    let n = c.visible(q).len();
-    let per = review_row_lines(state, area.width as usize);
-    let list = review_list(area, n * per);
+    let rows = review_rows(state, area.width as usize);
+    let heights: Vec<usize> = rows.iter().map(Vec::len).collect();
+    let list = review_list(area, heights.iter().sum());
     if row < list.y || row >= list.bottom() {
         return None;
     }
-    let fits = (list.height as usize / per).max(1);
-    let i = scroll_offset(c.review_selected, n, fits) + (row - list.y) as usize / per;
-    (i < n).then_some(i)
+    let first = review_first(&heights, c.review_selected, list.height as usize);
+    let mut y = list.y as usize;
+    for (i, h) in heights.iter().enumerate().skip(first) {
+        if (row as usize) < y + h {
+            return Some(i);
+        }
+        y += h;
+    }
+    None
 }
 
 pub fn draw_review(frame: &mut Frame, area: Rect, state: &State) {
@@ -375,42 +449,26 @@ pub fn draw_review(frame: &mut Frame, area: Rect, state: &State) {
         ]),
         Rect::new(area.x, area.y, area.width, 2),
     );
-    let v = c.visible(q);
-    let per = review_row_lines(state, area.width as usize);
-    let list = review_list(area, v.len() * per);
+    let rows = review_rows(state, area.width as usize);
+    let heights: Vec<usize> = rows.iter().map(Vec::len).collect();
+    let list = review_list(area, heights.iter().sum());
     let w = list.width as usize;
-    let fits = (list.height as usize / per).max(1);
-    let off = scroll_offset(c.review_selected, v.len(), fits);
-    let longest_q = v
-        .iter()
-        .map(|&i| q.questions[i].text.chars().count())
-        .max()
-        .unwrap_or(0);
+    let first = review_first(&heights, c.review_selected, list.height as usize);
     let mut lines = Vec::new();
-    for (n, &i) in v.iter().enumerate().skip(off).take(fits) {
-        let question = &q.questions[i];
-        let answer = review_answer(c, q, i);
-        let cursor = if n == c.review_selected { "›" } else { " " };
-        let st = if n == c.review_selected {
+    for (n, row) in rows.iter().enumerate().skip(first) {
+        if lines.len() + row.len() > list.height as usize && !lines.is_empty() {
+            break;
+        }
+        let chosen = n == c.review_selected;
+        let st = if chosen {
             style(Meaning::Selected, nc)
         } else {
             style(Meaning::Normal, nc)
         };
-        if per == 1 {
-            let s = fit(
-                &format!(
-                    "{cursor} {:>2}. {:<longest_q$}  {answer}",
-                    n + 1,
-                    question.text
-                ),
-                w,
-            );
+        for (k, l) in row.iter().enumerate() {
+            let cursor = if chosen && k == 0 { "›" } else { " " };
+            let s = fit(&format!("{cursor} {l}"), w);
             lines.push(Line::styled(format!("{s:<w$}"), st));
-        } else {
-            let first = fit(&format!("{cursor} {:>2}. {}", n + 1, question.text), w);
-            let second = fit(&format!("      {}", answer), w);
-            lines.push(Line::styled(format!("{first:<w$}"), st));
-            lines.push(Line::styled(format!("{second:<w$}"), st));
         }
     }
     frame.render_widget(Paragraph::new(lines), list);
