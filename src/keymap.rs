@@ -107,6 +107,9 @@ fn personal_key(k: KeyEvent, state: &State) -> Option<Action> {
             KeyCode::F(1) => Some(Action::Help),
             // "!" is typed here: support is F2.
             KeyCode::F(2) => Some(Action::Support),
+            // A question cut on a small screen scrolls while typing too.
+            KeyCode::PageDown => Some(Action::PageDown),
+            KeyCode::PageUp => Some(Action::PageUp),
             KeyCode::Up => Some(Action::Up),
             KeyCode::Down => Some(Action::Down),
             _ => Some(Action::Edit(k)),
@@ -361,6 +364,11 @@ fn question_hints(state: &State) -> Vec<Hint> {
     let q = &state.questionnaires[c.questionnaire];
     let question = c.question(q);
     let mut h = Vec::new();
+    if crate::ui::question::question_overflows(state) {
+        // The question itself is cut on this screen: it scrolls.
+        h.push(hint("PgDn", text::key::MORE_OF_QUESTION, Action::PageDown));
+        h.push(hint("PgUp", text::key::PAGE_UP_QUESTION, Action::PageUp));
+    }
     if c.editing_text(q) {
         let multi = matches!(
             question.kind,

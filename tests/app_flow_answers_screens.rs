@@ -945,3 +945,54 @@ options = [{{ label = "Yes", value = 1 }}, {{ label = "No", value = 0 }}]
     let c = app.state.session.checkin.as_ref().unwrap();
     assert_eq!(c.review_selected, 0, "{lines:#?}");
 }
+
+/// Issue 18, §6: at 40x12 a long question is cut: the screen says there is
+/// more, the key bar offers PgDn, and PgDn shows the rest of it.
+#[test]
+fn a_long_question_scrolls_on_a_small_screen() {
+    let long = "Thinking about the whole of the last fortnight including the nights you covered and the training you missed how well have you slept on the whole";
+    let file = format!(
+        r#"id = "long-q"
+version = "1"
+title = "Long question"
+description = "A test questionnaire."
+kind = "personal"
+minutes = 1
+[licence]
+text = "Test only."
+source = "https://example.org/test"
+[[questions]]
+id = "sleep"
+type = "choice"
+text = "{long}"
+options = [{{ label = "Well", value = 1 }}, {{ label = "Badly", value = 0 }}]
+"#
+    );
+    let q = joy_kiosk::questionnaire::load_str("long.toml", &file).expect("a valid file");
+    let mut app = App::new();
+    app.state = joy_kiosk::app::State::new(vec![q], app.state.session.respondent, app.t);
+    app.act(Action::Resize {
+        width: 40,
+        height: 12,
+    });
+    app.act(Action::Confirm);
+    assert_eq!(app.state.screen, Screen::Question);
+    let before = screen_lines(&app, 40, 12).join("\n");
+    assert!(!before.contains("on the whole"), "cut at first: {before}");
+    assert!(before.contains("PgDn"), "{before}");
+    for _ in 0..10 {
+        app.act(Action::PageDown);
+    }
+    let after = screen_lines(&app, 40, 12).join("\n");
+    assert!(after.contains("whole"), "{after}");
+    // Wide enough, nothing to scroll and no PgDn offered.
+    app.act(Action::Resize {
+        width: 160,
+        height: 40,
+    });
+    let wide = screen_lines(&app, 160, 40).join("\n");
+    assert!(
+        wide.contains("on the whole") && !wide.contains("PgDn"),
+        "{wide}"
+    );
+}

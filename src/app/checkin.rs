@@ -36,6 +36,9 @@ pub struct Checkin {
     /// An anonymous kiosk check-in: optional free-text notes "for
     /// yourself" are not asked, since nobody could ever read them back and
     /// a shared terminal's file is not private.
+    /// How far the question's own text is scrolled, and for which
+    /// question (a long question on a small screen scrolls with PgUp/PgDn).
+    pub question_scroll: (usize, u16),
     pub no_private_notes: bool,
 }
 
@@ -100,6 +103,7 @@ impl Checkin {
             from_review: false,
             review_selected: 0,
             message: None,
+            question_scroll: (0, 0),
             no_private_notes: false,
         };
         let first = c.visible(q).first().copied().unwrap_or(0);
@@ -510,6 +514,24 @@ pub fn question(state: &mut State, action: Action, _now: DateTime<Utc>) -> Vec<E
             }
         }
         Action::Paste(s) if editing => paste(c, &question, &s),
+        // The question's text, where the screen is too small for it (the
+        // screen stops at its end).
+        Action::PageDown | Action::PageUp => {
+            let at = if c.question_scroll.0 == c.index {
+                c.question_scroll.1
+            } else {
+                0
+            };
+            let step = 2;
+            c.question_scroll = (
+                c.index,
+                if action == Action::PageDown {
+                    at.saturating_add(step)
+                } else {
+                    at.saturating_sub(step)
+                },
+            );
+        }
         Action::Up if rows > 0 => {
             if on_other {
                 let _ = commit_text(c, q);

@@ -8,7 +8,7 @@ mod home;
 pub mod huddle;
 mod kiosk;
 pub mod out_of_order;
-mod question;
+pub mod question;
 mod result;
 pub mod theme;
 mod trends;

@@ -113,6 +113,32 @@ fn row_offset(state: &State, rows: Rect) -> usize {
     scroll_offset(c.cursor.unwrap_or(0), n, rows.height as usize)
 }
 
+/// Whether the question's own text is taller than its room on a screen of
+/// the state's size (then PgUp/PgDn scroll it, and the key bar says so).
+/// The body is taken with the key bar at its tallest, as the huddle's
+/// panels are (the key bar's height depends on its keys, which depend on
+/// this).
+pub fn question_overflows(state: &State) -> bool {
+    let (w, h) = state.size;
+    let body = Rect::new(1, 1, w.saturating_sub(2), h.saturating_sub(1 + 3 + 1 + 1));
+    let (Some(c), Some(l)) = (state.session.checkin.as_ref(), layout(body, state)) else {
+        return false;
+    };
+    let q = &state.questionnaires[c.questionnaire];
+    let question = c.question(q);
+    let mut text = String::new();
+    if let Some(i) = q.instructions.as_ref().filter(|_| l.show_instructions) {
+        text.push_str(i);
+        text.push('\n');
+    }
+    text.push_str(&question.text);
+    if let Some(hl) = &question.help {
+        text.push('\n');
+        text.push_str(hl);
+    }
+    super::wrapped_height(&text, l.question.width) > l.question.height
+}
+
 pub fn row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
     let l = layout(area, state)?;
     if row < l.rows.y || row >= l.rows.bottom() {
@@ -174,7 +200,19 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     if let Some(h) = &question.help {
         qlines.push(Line::styled(h.clone(), style(Meaning::Muted, nc)));
     }
-    frame.render_widget(Paragraph::new(qlines).wrap(Wrap { trim: true }), l.question);
+    // A question taller than its room scrolls (PgUp/PgDn), saying so.
+    let scroll = if c.question_scroll.0 == c.index {
+        c.question_scroll.1
+    } else {
+        0
+    };
+    super::draw_scrolled(
+        frame,
+        l.question,
+        Paragraph::new(qlines).wrap(Wrap { trim: true }),
+        scroll,
+        nc,
+    );
 
     // Options.
     let rows = choices(question);
