@@ -384,11 +384,8 @@ fn list(settings: &Settings, out: &mut impl Write) -> Result<ExitCode> {
     )?;
     for e in &catalog.entries {
         let q = &e.questionnaire;
-        let every = crate::reminders::every(
-            &crate::questionnaire::catalog::ReminderFacts::from(q),
-            &settings.reminders,
-        )
-        .map_or_else(|| "-".to_string(), |d| format!("every {d} days"));
+        let every = crate::reminders::every_of(q, &settings.reminders)
+            .map_or_else(|| "-".to_string(), |d| format!("every {d} days"));
         say!(
             out,
             "  {:<id_w$}  {:<title_w$}  {:<8}  {:>6}  {:<13}  {}{}",

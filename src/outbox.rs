@@ -43,8 +43,9 @@ pub fn deliver(
         // The last round's connection still waits for its answer.
         return fail(local, done, crate::text::SERVER_SILENT.to_string());
     };
-    match sender.ask(Ask::Clock) {
-        Ok(Answer::Clock(theirs)) => {
+    // Its first answer: connected, with the server's clock.
+    match sender.answer() {
+        Ok(theirs) => {
             // A terminal's clock dates its entries: one far from the
             // server's is said (the entries are kept and sent all the same).
             if let Some(theirs) = theirs {
@@ -52,8 +53,7 @@ pub fn deliver(
                 local.outbox_clock(off.round() as i64)?;
             }
         }
-        Ok(Answer::Failed(why)) | Err(why) => return fail(local, done, why),
-        Ok(Answer::Sent) => {}
+        Err(why) => return fail(local, done, why),
     }
     if days.is_empty() {
         local.outbox_reached()?;
@@ -64,10 +64,8 @@ pub fn deliver(
         shuffle(&mut entries);
         let ids: Vec<i64> = entries.iter().map(|(id, _)| *id).collect();
         // The whole day in one transaction on the server: all or none.
-        match sender.ask(Ask::Day(entries)) {
-            Ok(Answer::Sent) => {}
-            Ok(Answer::Failed(why)) | Err(why) => return fail(local, done, why),
-            Ok(Answer::Clock(_)) => {}
+        if let Err(why) = sender.send_day(entries) {
+            return fail(local, done, why);
         }
         local.outbox_delivered(&ids)?;
         done.sent += ids.len();
@@ -83,18 +81,12 @@ pub fn deliver(
 /// the server keeps it once.
 pub const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// What a round asks its connection's thread.
-enum Ask {
-    /// Connect (the first ask) and read the server's clock.
-    Clock,
-    Day(Vec<(i64, crate::store::outbox::OutboxEntry)>),
-}
+/// A day for the connection's thread to send.
+type Day = Vec<(i64, crate::store::outbox::OutboxEntry)>;
 
-enum Answer {
-    Clock(Option<DateTime<Utc>>),
-    Sent,
-    Failed(String),
-}
+/// The thread's answers: first connected (with the server's clock, when
+/// it could be read), then each day sent (`None`); or why not.
+type Answer = Result<Option<DateTime<Utc>>, String>;
 
 /// Servers a connection's thread still waits on (from a round that gave
 /// up on it): no second thread is started for them until it ends.
@@ -103,7 +95,7 @@ static WAITING_ON: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::ne
 /// A round's connection to the server, on a thread of its own so that the
 /// round can stop waiting for it ([`ANSWER_WITHIN`]).
 struct Sender {
-    asks: std::sync::mpsc::Sender<Ask>,
+    days: std::sync::mpsc::Sender<Day>,
     answers: std::sync::mpsc::Receiver<Answer>,
 }
 
@@ -130,32 +122,32 @@ impl Sender {
             w.push(key.clone());
         }
         let waiting = Waiting(key);
-        let (asks, asked) = std::sync::mpsc::channel::<Ask>();
+        let (days, asked) = std::sync::mpsc::channel::<Day>();
         let (answer, answers) = std::sync::mpsc::channel::<Answer>();
         let to = to.clone();
         let spawned = std::thread::Builder::new()
             .name("joy-deliver".into())
             .spawn(move || {
                 let _waiting = waiting;
-                let mut server = None;
-                for ask in asked {
-                    let reply = match (ask, server.as_mut()) {
-                        (Ask::Clock, None) => match PgStore::connect(&to) {
-                            Ok(mut s) => {
-                                let theirs = s.server_now().ok();
-                                server = Some(s);
-                                Answer::Clock(theirs)
-                            }
-                            Err(e) => Answer::Failed(e.to_string()),
-                        },
-                        (Ask::Clock, Some(s)) => Answer::Clock(s.server_now().ok()),
-                        (Ask::Day(_), None) => Answer::Failed("not connected".into()),
-                        (Ask::Day(entries), Some(s)) => match s.submit_day(&entries) {
-                            Ok(()) => Answer::Sent,
-                            Err(e) => Answer::Failed(e.to_string()),
-                        },
-                    };
-                    let failed = matches!(reply, Answer::Failed(_));
+                let mut server = match PgStore::connect(&to) {
+                    Ok(mut s) => {
+                        let theirs = s.server_now().ok();
+                        if answer.send(Ok(theirs)).is_err() {
+                            return;
+                        }
+                        s
+                    }
+                    Err(e) => {
+                        let _ = answer.send(Err(e.to_string()));
+                        return;
+                    }
+                };
+                for day in asked {
+                    let reply = server
+                        .submit_day(&day)
+                        .map(|()| None)
+                        .map_err(|e| e.to_string());
+                    let failed = reply.is_err();
                     // The round may have stopped waiting: nothing to tell.
                     if answer.send(reply).is_err() || failed {
                         break;
@@ -163,19 +155,25 @@ impl Sender {
                 }
             });
         match spawned {
-            Ok(_) => Some(Sender { asks, answers }),
+            Ok(_) => Some(Sender { days, answers }),
             // No thread (the system is out of them): the round fails, said.
             Err(_) => None,
         }
     }
 
-    fn ask(&self, ask: Ask) -> Result<Answer, String> {
-        if self.asks.send(ask).is_err() {
-            return Err(crate::text::SERVER_SILENT.to_string());
-        }
+    /// The thread's next answer, if it comes within [`ANSWER_WITHIN`].
+    fn answer(&self) -> Answer {
         self.answers
             .recv_timeout(ANSWER_WITHIN)
-            .map_err(|_| crate::text::SERVER_SILENT.to_string())
+            .unwrap_or_else(|_| Err(crate::text::SERVER_SILENT.to_string()))
+    }
+
+    /// Send one whole day and wait for the server to have it.
+    fn send_day(&self, day: Day) -> Result<(), String> {
+        if self.days.send(day).is_err() {
+            return Err(crate::text::SERVER_SILENT.to_string());
+        }
+        self.answer().map(|_| ())
     }
 }
 

@@ -6,20 +6,35 @@
 //! been and that any time suits.
 
 use crate::questionnaire::catalog::ReminderFacts;
-use crate::questionnaire::Kind;
+use crate::questionnaire::{Kind, Questionnaire};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use std::collections::BTreeMap;
 
 /// Days between reminders of `q`: the config's number for its id (0 turns
 /// it off), else its file's; none for team reflections.
 pub fn every(q: &ReminderFacts, overrides: &BTreeMap<String, u32>) -> Option<u32> {
-    if q.kind != Kind::Personal {
+    cadence(&q.id, q.kind, q.remind_every_days, overrides)
+}
+
+/// [`every`] of a loaded questionnaire (Home, `joy list`), with nothing
+/// copied.
+pub fn every_of(q: &Questionnaire, overrides: &BTreeMap<String, u32>) -> Option<u32> {
+    cadence(&q.id, q.kind, q.remind_every_days, overrides)
+}
+
+fn cadence(
+    id: &str,
+    kind: Kind,
+    file: Option<u32>,
+    overrides: &BTreeMap<String, u32>,
+) -> Option<u32> {
+    if kind != Kind::Personal {
         return None;
     }
-    match overrides.get(&q.id) {
+    match overrides.get(id) {
         Some(0) => None,
         Some(d) => Some(*d),
-        None => q.remind_every_days,
+        None => file,
     }
 }
 

@@ -136,7 +136,6 @@ pub struct TrustView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::huddle::Reflection;
     use crate::period::Period;
     use crate::questionnaire::Catalog;
     use crate::release::{compute, StoredReflection};
@@ -146,16 +145,7 @@ mod tests {
 
     fn rows(n: usize, joy: i64) -> Vec<StoredReflection> {
         let cat = Catalog::bundled();
-        let q = cat.get("team-reflection").expect("bundled");
-        (0..n)
-            .map(|_| StoredReflection {
-                definition: q.hash.clone(),
-                reflection: Reflection {
-                    answers: vec![("team-joy".into(), serde_json::json!(joy))],
-                    scores: vec![("team-joy".into(), Some(joy as f64))],
-                },
-            })
-            .collect()
+        crate::ward::tests::rows(cat.get("team-reflection").expect("bundled"), n, joy)
     }
 
     fn release(team: &str, r: &[StoredReflection]) -> Release {

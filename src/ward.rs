@@ -160,7 +160,7 @@ pub fn view(total: &Release, teams: &[Release], reader: Thresholds) -> WardView 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::huddle::Reflection;
     use crate::questionnaire::Catalog;
@@ -168,7 +168,12 @@ mod tests {
     use chrono::NaiveDate;
     use std::collections::BTreeMap;
 
-    fn rows(q: &crate::questionnaire::Questionnaire, n: usize, joy: i64) -> Vec<StoredReflection> {
+    /// `n` stored reflections of `q` with the team joy rating `joy`.
+    pub(crate) fn rows(
+        q: &crate::questionnaire::Questionnaire,
+        n: usize,
+        joy: i64,
+    ) -> Vec<StoredReflection> {
         (0..n)
             .map(|_| StoredReflection {
                 definition: q.hash.clone(),

@@ -889,13 +889,10 @@ fn the_note_box_keys_work_as_people_know_them() {
     assert_eq!(a, Action::Support);
 }
 
-/// Issue 18, §6: Review at 80x24 cuts no question: a long one wraps, its
-/// answer below it, every word on screen; a tap on its second line still
-/// chooses it.
-#[test]
-fn review_wraps_long_questions_instead_of_cutting_them() {
-    let long = "Thinking about the whole of the last fortnight, including the nights you covered and the training you missed, how well have you slept";
-    let file = format!(
+/// An app on one test questionnaire whose first question is `long`,
+/// followed by a short one when `second`, at `w` x `h`.
+fn app_with_long_question(long: &str, second: bool, w: u16, h: u16) -> App {
+    let mut file = format!(
         r#"id = "long-q"
 version = "1"
 title = "Long question"
@@ -910,20 +907,35 @@ id = "sleep"
 type = "choice"
 text = "{long}"
 options = [{{ label = "Well", value = 1 }}, {{ label = "Badly", value = 0 }}]
-[[questions]]
+"#
+    );
+    if second {
+        file.push_str(
+            r#"[[questions]]
 id = "other"
 type = "choice"
 text = "Short one"
-options = [{{ label = "Yes", value = 1 }}, {{ label = "No", value = 0 }}]
-"#
-    );
+options = [{ label = "Yes", value = 1 }, { label = "No", value = 0 }]
+"#,
+        );
+    }
     let q = joy_kiosk::questionnaire::load_str("long.toml", &file).expect("a valid file");
     let mut app = App::new();
     app.state = joy_kiosk::app::State::new(vec![q], app.state.session.respondent, app.t);
     app.act(Action::Resize {
-        width: 80,
-        height: 24,
+        width: w,
+        height: h,
     });
+    app
+}
+
+/// Issue 18, §6: Review at 80x24 cuts no question: a long one wraps, its
+/// answer below it, every word on screen; a tap on its second line still
+/// chooses it.
+#[test]
+fn review_wraps_long_questions_instead_of_cutting_them() {
+    let long = "Thinking about the whole of the last fortnight, including the nights you covered and the training you missed, how well have you slept";
+    let mut app = app_with_long_question(long, true, 80, 24);
     app.acts(&[Action::Confirm, Action::Pick(0), Action::Pick(1)]);
     assert_eq!(app.state.screen, Screen::Review);
     let lines = screen_lines(&app, 80, 24);
@@ -951,30 +963,7 @@ options = [{{ label = "Yes", value = 1 }}, {{ label = "No", value = 0 }}]
 #[test]
 fn a_long_question_scrolls_on_a_small_screen() {
     let long = "Thinking about the whole of the last fortnight including the nights you covered and the training you missed how well have you slept on the whole";
-    let file = format!(
-        r#"id = "long-q"
-version = "1"
-title = "Long question"
-description = "A test questionnaire."
-kind = "personal"
-minutes = 1
-[licence]
-text = "Test only."
-source = "https://example.org/test"
-[[questions]]
-id = "sleep"
-type = "choice"
-text = "{long}"
-options = [{{ label = "Well", value = 1 }}, {{ label = "Badly", value = 0 }}]
-"#
-    );
-    let q = joy_kiosk::questionnaire::load_str("long.toml", &file).expect("a valid file");
-    let mut app = App::new();
-    app.state = joy_kiosk::app::State::new(vec![q], app.state.session.respondent, app.t);
-    app.act(Action::Resize {
-        width: 40,
-        height: 12,
-    });
+    let mut app = app_with_long_question(long, false, 40, 12);
     app.act(Action::Confirm);
     assert_eq!(app.state.screen, Screen::Question);
     let before = screen_lines(&app, 40, 12).join("\n");

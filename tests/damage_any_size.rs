@@ -23,6 +23,15 @@ fn joy(args: &[&str], db: &Path) -> Output {
         .unwrap()
 }
 
+/// Every bundled questionnaire.
+fn bundled() -> Vec<joy_kiosk::questionnaire::Questionnaire> {
+    joy_kiosk::questionnaire::Catalog::bundled()
+        .entries
+        .into_iter()
+        .map(|e| e.questionnaire)
+        .collect()
+}
+
 fn text(o: &Output) -> String {
     format!(
         "{}{}",
@@ -109,11 +118,7 @@ fn the_app_finds_damage_in_a_big_database_before_its_days_job() {
     // Opening stays quick: the full check is not made here.
     let mut s = Store::open(&db).unwrap();
     assert!(s.damage().is_none());
-    let qs = joy_kiosk::questionnaire::Catalog::bundled()
-        .entries
-        .into_iter()
-        .map(|e| e.questionnaire)
-        .collect();
+    let qs = bundled();
     let now = Utc.with_ymd_and_hms(2026, 12, 6, 9, 0, 0).unwrap();
     let mut state = State::personal(qs, Some(1), now);
     // The first tick (after the first frame) asks for the check, and the
@@ -145,11 +150,7 @@ fn a_kiosk_finds_damage_before_its_daily_jobs() {
     let before = std::fs::read(&db).unwrap();
     let mut s = Store::open(&db).unwrap();
     let now = Utc.with_ymd_and_hms(2026, 12, 6, 9, 0, 0).unwrap();
-    let qs = joy_kiosk::questionnaire::Catalog::bundled()
-        .entries
-        .into_iter()
-        .map(|e| e.questionnaire)
-        .collect();
+    let qs = bundled();
     let mut state = State::kiosk(qs, Default::default(), now);
     let effects = update(&mut state, Action::Tick, now);
     assert!(effects.contains(&Effect::CheckDatabase), "{effects:?}");
@@ -169,11 +170,7 @@ fn a_kiosk_finds_damage_before_its_daily_jobs() {
     // A sound file: the day's jobs follow the check at once.
     let sound = dir.path().join("sound.db");
     let mut s = Store::open(&sound).unwrap();
-    let qs = joy_kiosk::questionnaire::Catalog::bundled()
-        .entries
-        .into_iter()
-        .map(|e| e.questionnaire)
-        .collect();
+    let qs = bundled();
     let mut state = State::kiosk(qs, Default::default(), now);
     let effects = update(&mut state, Action::Tick, now);
     runner::run_effects(&mut state, &mut s, effects, now);

@@ -17,6 +17,27 @@ use joy_kiosk::store::outbox::OutboxEntry;
 use joy_kiosk::store::pg::PgStore;
 use joy_kiosk::store::TeamStore;
 
+/// `teams` (name, how many) reflections each on Tuesday 17 Nov 2026 (week
+/// 47), sent to the server as one terminal's day.
+fn submit_week47(admin: &mut PgStore, teams: &[(&str, usize)], seed: u64) {
+    let cat = Catalog::bundled();
+    let q = cat.get("team-reflection").unwrap();
+    let mut rng = Rng::new(seed);
+    let day = NaiveDate::from_ymd_opt(2026, 11, 17).unwrap();
+    let mut entries = Vec::new();
+    for (team, count) in teams {
+        for _ in 0..*count {
+            let a = reflection_gen::answers(q, rng.unit(), &mut rng, |_| String::new());
+            let c = reflection_gen::checkin(q, &a, team, PeriodKind::Week, day);
+            entries.push((
+                entries.len() as i64 + 1,
+                OutboxEntry::of(&c, c.completed_at),
+            ));
+        }
+    }
+    admin.submit_day(&entries).unwrap();
+}
+
 #[test]
 fn the_trust_view_shows_wards_side_by_side_and_gives_no_team_away() {
     let (conn, name) = server::fresh_named_database();
@@ -36,21 +57,12 @@ fn the_trust_view_shows_wards_side_by_side_and_gives_no_team_away() {
         .set_ward("South", &["C".into(), "D".into(), "E".into()])
         .unwrap();
 
-    let cat = Catalog::bundled();
-    let q = cat.get("team-reflection").unwrap();
-    let mut rng = Rng::new(31);
     let day = NaiveDate::from_ymd_opt(2026, 11, 17).unwrap();
-    let mut n = 0;
-    let mut entries = Vec::new();
-    for (team, count) in [("A", 9), ("B", 2), ("C", 9), ("D", 3), ("E", 3)] {
-        for _ in 0..count {
-            let a = reflection_gen::answers(q, rng.unit(), &mut rng, |_| String::new());
-            let c = reflection_gen::checkin(q, &a, team, PeriodKind::Week, day);
-            n += 1;
-            entries.push((n, OutboxEntry::of(&c, c.completed_at)));
-        }
-    }
-    admin.submit_day(&entries).unwrap();
+    submit_week47(
+        &mut admin,
+        &[("A", 9), ("B", 2), ("C", 9), ("D", 3), ("E", 3)],
+        31,
+    );
     let closed = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
     let report = admin
         .release_closed(closed, &[], Thresholds::default())
@@ -193,17 +205,7 @@ fn a_reader_of_one_ward_reads_nothing_of_another() {
     let q = cat.get("team-reflection").unwrap();
     let mut rng = Rng::new(41);
     let day = NaiveDate::from_ymd_opt(2026, 11, 17).unwrap();
-    let mut entries = Vec::new();
-    let mut n = 0;
-    for team in ["A", "B", "C", "D"] {
-        for _ in 0..6 {
-            let a = reflection_gen::answers(q, rng.unit(), &mut rng, |_| String::new());
-            let c = reflection_gen::checkin(q, &a, team, PeriodKind::Week, day);
-            n += 1;
-            entries.push((n, OutboxEntry::of(&c, c.completed_at)));
-        }
-    }
-    admin.submit_day(&entries).unwrap();
+    submit_week47(&mut admin, &[("A", 6), ("B", 6), ("C", 6), ("D", 6)], 41);
     admin
         .release_closed(
             Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap(),
@@ -408,21 +410,8 @@ fn the_huddle_screen_sets_a_team_beside_its_own_ward() {
     admin
         .add_ward_reader("South", &format!("{name}_south"))
         .unwrap();
-    let cat = Catalog::bundled();
-    let q = cat.get("team-reflection").unwrap();
-    let mut rng = Rng::new(43);
     let day = NaiveDate::from_ymd_opt(2026, 11, 17).unwrap();
-    let mut entries = Vec::new();
-    let mut n = 0;
-    for (team, count) in [("A", 9), ("B", 7), ("C", 9), ("D", 8)] {
-        for _ in 0..count {
-            let a = reflection_gen::answers(q, rng.unit(), &mut rng, |_| String::new());
-            let c = reflection_gen::checkin(q, &a, team, PeriodKind::Week, day);
-            n += 1;
-            entries.push((n, OutboxEntry::of(&c, c.completed_at)));
-        }
-    }
-    admin.submit_day(&entries).unwrap();
+    submit_week47(&mut admin, &[("A", 9), ("B", 7), ("C", 9), ("D", 8)], 43);
     admin
         .release_closed(
             Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap(),

@@ -182,8 +182,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         lines.push(Line::from(detail));
         // A gentle reminder where its time has come, on the row that is
         // blank otherwise: how long it has been, and that any time suits.
-        let facts = crate::questionnaire::catalog::ReminderFacts::from(q);
-        let reminder = crate::reminders::every(&facts, &state.reminders).and_then(|every| {
+        let reminder = crate::reminders::every_of(q, &state.reminders).and_then(|every| {
             let last = state
                 .summary(&q.id)
                 .and_then(|s| s.last_done.filter(|_| !s.demo))
