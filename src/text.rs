@@ -350,16 +350,26 @@ pub fn period_label(p: crate::trends::Period) -> String {
 
 /// "3 Nov 2026 (18 days ago)".
 pub fn date_ago(d: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> String {
-    let days = (now - d).num_days();
+    date_ago_in(d, now, &chrono::Local)
+}
+
+/// [`date_ago`] in time zone `tz`: whole calendar days, as Trends and the
+/// reminders count them (23:48 last night is "yesterday" at 00:18).
+pub fn date_ago_in<Tz: chrono::TimeZone>(
+    d: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+    tz: &Tz,
+) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    let days = (now.with_timezone(tz).date_naive() - d.with_timezone(tz).date_naive()).num_days();
     let ago = match days {
         i64::MIN..=0 => "today".to_string(),
         1 => "yesterday".to_string(),
         n => format!("{n} days ago"),
     };
-    format!(
-        "{} ({ago})",
-        d.with_timezone(&chrono::Local).format("%-d %b %Y")
-    )
+    format!("{} ({ago})", d.with_timezone(tz).format("%-d %b %Y"))
 }
 
 /// A questionnaire's version as people read it: a year (WHO-5's "1998")
@@ -1802,6 +1812,23 @@ pub mod huddle_key {
 
 #[cfg(test)]
 mod version_tests {
+    #[test]
+    fn days_ago_are_calendar_days() {
+        use chrono::TimeZone;
+        let utc = chrono::Utc;
+        let last_night = utc.with_ymd_and_hms(2026, 12, 6, 23, 48, 0).unwrap();
+        let now = utc.with_ymd_and_hms(2026, 12, 7, 0, 18, 0).unwrap();
+        assert_eq!(
+            super::date_ago_in(last_night, now, &utc),
+            "6 Dec 2026 (yesterday)"
+        );
+        let this_morning = utc.with_ymd_and_hms(2026, 12, 7, 0, 5, 0).unwrap();
+        assert_eq!(
+            super::date_ago_in(this_morning, now, &utc),
+            "7 Dec 2026 (today)"
+        );
+    }
+
     #[test]
     fn a_year_is_an_edition_and_a_number_a_version() {
         assert_eq!(super::version_words("1998"), "the 1998 edition");
