@@ -30,6 +30,13 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_color: bool,
 
+    /// The app one line at a time, for screen readers and simple terminals:
+    /// questions as numbered lines, answers typed then Enter, no colour,
+    /// boxes or mouse. Chosen by itself under TERM=dumb, or when input or
+    /// output is not a terminal
+    #[arg(long)]
+    pub plain: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

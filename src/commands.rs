@@ -39,6 +39,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
     let settings = Settings::load(&overrides).map_err(anyhow::Error::msg)?;
     let to_terminal = std::io::stdout().is_terminal();
+    if cli.command.is_none()
+        && crate::app::plain::chosen(
+            cli.plain,
+            std::env::var("TERM").ok().as_deref(),
+            std::io::stdin().is_terminal(),
+            to_terminal,
+        )
+    {
+        return match crate::app::terminal::run_plain(&settings) {
+            Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
+            other => other.map(|_| ExitCode::SUCCESS),
+        };
+    }
     let result = run_with(
         &settings,
         cli.command,

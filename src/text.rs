@@ -546,6 +546,8 @@ pub fn some_failed(n: usize) -> String {
 }
 
 /// Key bar and help labels, one per action.
+pub mod plain;
+
 pub mod key {
     pub const MORE_OF_QUESTION: &str = "more of the question";
     pub const PAGE_UP_QUESTION: &str = "back up";

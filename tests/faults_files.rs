@@ -379,13 +379,19 @@ fn the_app_without_a_terminal_says_so_instead_of_panicking() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("joy.db");
     good_db(&db, 1);
-    for args in [&[][..], &["kiosk"]] {
-        let o = joy(args, &db, Limit::None, "");
-        let all = text(&o);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {all}");
-        assert!(!all.contains("panicked"), "{args:?}: {all}");
-        assert!(all.contains("needs a terminal"), "{args:?}: {all}");
-    }
+    // The kiosk needs its screen.
+    let o = joy(&["kiosk"], &db, Limit::None, "");
+    let all = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{all}");
+    assert!(!all.contains("panicked"), "{all}");
+    assert!(all.contains("needs a terminal"), "{all}");
+    // The personal app becomes plain (issue 18 §2): it reads its empty
+    // input, and ends.
+    let o = joy(&[], &db, Limit::None, "");
+    let all = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{all}");
+    assert!(!all.contains("panicked"), "{all}");
+    assert!(all.contains("plain mode"), "{all}");
 }
 
 /// `joy kiosk` in tmux on `db`, with `prefix` before the binary.

@@ -514,6 +514,11 @@ pub fn question(state: &mut State, action: Action, _now: DateTime<Utc>) -> Vec<E
             }
         }
         Action::Paste(s) if editing => paste(c, &question, &s),
+        Action::Type(s) if editing => {
+            c.text = TextArea::default();
+            c.text.set_wrap_mode(WrapMode::WordOrGlyph);
+            paste(c, &question, &s);
+        }
         // The question's text, where the screen is too small for it (the
         // screen stops at its end).
         Action::PageDown | Action::PageUp => {

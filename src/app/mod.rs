@@ -11,6 +11,7 @@ pub mod kiosk;
 pub mod kiosk_effects;
 pub mod lifeline;
 pub mod out_of_order;
+pub mod plain;
 pub mod reader;
 pub mod runner;
 pub mod support;
@@ -102,6 +103,9 @@ pub enum Action {
     /// Text pasted in one piece (bracketed paste): typed into a text answer,
     /// ignored anywhere else.
     Paste(String),
+    /// The whole typed answer, replacing what was typed (a line of the
+    /// plain mode's input): typed into a text answer, ignored elsewhere.
+    Type(String),
     PageUp,
     PageDown,
     /// Jump to the first / last row.

@@ -133,6 +133,31 @@ pub fn run_kiosk(settings: &Settings) -> anyhow::Result<()> {
 }
 
 fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> anyhow::Result<()> {
+    let (mut state, store) = open_mode(settings, kiosk)?;
+    present(&mut state, Box::new(store))
+}
+
+/// `joy --plain` (and `TERM=dumb`, or no terminal): the personal app one
+/// line at a time on standard input and output (see [`super::plain`]).
+pub fn run_plain(settings: &Settings) -> anyhow::Result<()> {
+    let (mut state, mut store) = open_mode(settings, None)?;
+    state.no_color = true;
+    super::plain::run(
+        &mut state,
+        &mut store,
+        std::io::stdin().lock(),
+        std::io::stdout().lock(),
+        crate::clock::now,
+        !std::io::IsTerminal::is_terminal(&std::io::stdin()),
+    )
+}
+
+/// The app's state and store, opened as the mode needs them, with what to
+/// say first on the status line.
+fn open_mode(
+    settings: &Settings,
+    kiosk: Option<super::kiosk::KioskConfig>,
+) -> anyhow::Result<(State, Store)> {
     // Everything that can fail before the screen changes, so errors print plainly.
     let catalog = Catalog::load(&settings.questionnaire_dirs);
     let is_new = !settings.db.exists();
@@ -234,7 +259,7 @@ fn run_mode(settings: &Settings, kiosk: Option<super::kiosk::KioskConfig>) -> an
     if !notes.is_empty() {
         state.status = Some(notes.join(" "));
     }
-    present(&mut state, Box::new(store))
+    Ok((state, store))
 }
 
 /// Take over the terminal and run the app on `state` until it quits (used

@@ -74,7 +74,7 @@ fn inner(r: Rect) -> Rect {
     Block::default().borders(Borders::ALL).inner(r)
 }
 
-fn confirm_text(c: &Confirm) -> Vec<String> {
+pub(super) fn confirm_text(c: &Confirm) -> Vec<String> {
     match c {
         Confirm::Leave {
             then: AfterLeave::Quit,
@@ -92,7 +92,7 @@ fn confirm_text(c: &Confirm) -> Vec<String> {
     }
 }
 
-fn confirm_title(c: &Confirm) -> &'static str {
+pub(super) fn confirm_title(c: &Confirm) -> &'static str {
     match c {
         Confirm::Leave { .. } => text::LEAVE_TITLE,
         Confirm::Delete { .. } => text::DELETE_TITLE,

@@ -37,7 +37,7 @@ pub fn row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
     state.session.history.get(i).is_some().then_some(i)
 }
 
-fn title_of(state: &State, id: &str) -> String {
+pub(super) fn title_of(state: &State, id: &str) -> String {
     state
         .questionnaires
         .iter()
@@ -155,9 +155,14 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
 
 /// One past check-in as a wrapped paragraph (also measured by `update`).
 pub fn detail_paragraph(state: &State) -> Paragraph<'static> {
+    Paragraph::new(detail_lines(state)).wrap(Wrap { trim: false })
+}
+
+/// One past check-in, line by line.
+pub(super) fn detail_lines(state: &State) -> Vec<Line<'static>> {
     let nc = state.no_color;
     let Some(r) = state.session.detail.as_ref() else {
-        return Paragraph::new(text::NOT_FOUND);
+        return vec![Line::raw(text::NOT_FOUND)];
     };
     let q = state
         .questionnaires
@@ -222,5 +227,5 @@ pub fn detail_paragraph(state: &State) -> Paragraph<'static> {
             .unwrap_or_else(|| a.question_id.clone());
         lines.push(Line::raw(format!("- {qtext}: {}", a.label)));
     }
-    Paragraph::new(lines).wrap(Wrap { trim: false })
+    lines
 }

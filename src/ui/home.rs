@@ -48,7 +48,7 @@ fn layout(area: Rect, state: &State) -> Layout {
 
 /// What the home screen says first: on a kiosk, whose history this is and
 /// how to end it.
-fn intro_text(state: &State) -> &'static str {
+pub(super) fn intro_text(state: &State) -> &'static str {
     if state.kiosk.is_some() {
         text::kiosk::HOLDER_HOME
     } else {
@@ -57,11 +57,25 @@ fn intro_text(state: &State) -> &'static str {
 }
 
 /// Any demo data among what Home shows?
-fn has_demo(state: &State) -> bool {
+pub(super) fn has_demo(state: &State) -> bool {
     state.session.home.iter().any(|s| s.demo)
 }
 
-fn about_text(q: &crate::questionnaire::Questionnaire, state: &State) -> String {
+/// The gentle reminder of `q` where its time has come.
+pub(super) fn reminder(state: &State, q: &crate::questionnaire::Questionnaire) -> Option<String> {
+    crate::reminders::every_of(q, &state.reminders).and_then(|every| {
+        let last = state
+            .summary(&q.id)
+            .and_then(|s| s.last_done.filter(|_| !s.demo))
+            .map(|t| t.with_timezone(&chrono::Local).date_naive());
+        let today = state.now.with_timezone(&chrono::Local).date_naive();
+        let st = crate::reminders::standing(every, last, today);
+        // Never done says so already on the row above ("Not done yet").
+        matches!(st, crate::reminders::Standing::Due { .. }).then(|| text::home_reminder(every, st))
+    })
+}
+
+pub(super) fn about_text(q: &crate::questionnaire::Questionnaire, state: &State) -> String {
     if crate::app::support::alert_on_screen(state) {
         format!(
             "{}\n{}\n{}",
@@ -182,18 +196,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         lines.push(Line::from(detail));
         // A gentle reminder where its time has come, on the row that is
         // blank otherwise: how long it has been, and that any time suits.
-        let reminder = crate::reminders::every_of(q, &state.reminders).and_then(|every| {
-            let last = state
-                .summary(&q.id)
-                .and_then(|s| s.last_done.filter(|_| !s.demo))
-                .map(|t| t.with_timezone(&chrono::Local).date_naive());
-            let today = state.now.with_timezone(&chrono::Local).date_naive();
-            let st = crate::reminders::standing(every, last, today);
-            // Never done says so already on the row above ("Not done yet").
-            matches!(st, crate::reminders::Standing::Due { .. })
-                .then(|| text::home_reminder(every, st))
-        });
-        match reminder {
+        match reminder(state, q) {
             Some(r) => lines.push(Line::styled(fit(&r, w), style(Meaning::Muted, nc))),
             None => lines.push(Line::raw("")),
         }

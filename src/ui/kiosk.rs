@@ -212,7 +212,7 @@ fn hit_button(list: Rect, n: usize, selected: usize, column: u16, row: u16) -> O
         .map(|(i, _)| i)
 }
 
-fn team_labels(state: &State) -> Vec<(String, String)> {
+pub(super) fn team_labels(state: &State) -> Vec<(String, String)> {
     let (entries, more) = kiosk::team_page(state);
     let mut v: Vec<(String, String)> = entries
         .iter()
@@ -231,7 +231,7 @@ fn team_labels(state: &State) -> Vec<(String, String)> {
     v
 }
 
-fn team_head(state: &State) -> Vec<String> {
+pub(super) fn team_head(state: &State) -> Vec<String> {
     vec![if kiosk::team_required(state) {
         words::TEAM_REQUIRED_HEAD.to_string()
     } else {

@@ -8,6 +8,7 @@ mod home;
 pub mod huddle;
 mod kiosk;
 pub mod out_of_order;
+pub mod plain;
 pub mod question;
 mod result;
 pub mod theme;

@@ -329,7 +329,7 @@ fn review_list(area: Rect, rows: usize) -> Rect {
 }
 
 /// The answer the review shows for question `i`.
-fn review_answer(
+pub(super) fn review_answer(
     c: &crate::app::checkin::Checkin,
     q: &crate::questionnaire::Questionnaire,
     i: usize,

@@ -144,16 +144,7 @@ fn draw_table(
         .table_scroll
         .min(newest_first.len().saturating_sub(body.max(1)));
     for p in newest_first.iter().skip(from).take(body) {
-        let when = p.at.with_timezone(&chrono::Local);
-        let band = score.band_for(p.value);
-        let row = format!(
-            "{:<22} {:>6}  {}{}",
-            when.format("%a %-d %b %Y %H:%M").to_string(),
-            fmt_number(p.value),
-            band.map(|b| format!("{} {}", text::tone_word(b.tone), b.label))
-                .unwrap_or_default(),
-            if p.is_demo { "  (demo)" } else { "" }
-        );
+        let (row, band) = table_row(score, p);
         let st = band.map_or(Style::default(), |b| {
             style(super::theme::tone(Some(b.tone.as_str())), nc)
         });
@@ -169,6 +160,25 @@ fn draw_table(
         }
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// One row of the table: the local date and time, the value, the tone in
+/// words and the band; and the band (for its colour).
+pub(super) fn table_row<'a>(
+    score: &'a Score,
+    p: &crate::model::Point,
+) -> (String, Option<&'a crate::questionnaire::Band>) {
+    let when = p.at.with_timezone(&chrono::Local);
+    let band = score.band_for(p.value);
+    let row = format!(
+        "{:<22} {:>6}  {}{}",
+        when.format("%a %-d %b %Y %H:%M").to_string(),
+        fmt_number(p.value),
+        band.map(|b| format!("{} {}", text::tone_word(b.tone), b.label))
+            .unwrap_or_default(),
+        if p.is_demo { "  (demo)" } else { "" }
+    );
+    (row, band)
 }
 
 /// Maps chart values to cells the way the Braille canvas does, so lines,

@@ -188,3 +188,36 @@ pub fn all_output(o: &std::process::Output) -> String {
         String::from_utf8_lossy(&o.stderr)
     )
 }
+
+/// `joy_at`, with `input` as its standard input (the plain mode reads it
+/// line by line).
+pub fn joy_with_input(
+    home: &std::path::Path,
+    args: &[&str],
+    envs: &[(&str, &str)],
+    input: &str,
+) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env_remove("JOY_DB")
+        .env_remove("JOY_CONFIG")
+        .env_remove("JOY_QUESTIONNAIRES")
+        .envs(envs.iter().copied())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the joy binary runs");
+    let mut stdin = child.stdin.take().expect("a pipe to joy");
+    let input = input.to_string();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    let out = child.wait_with_output().expect("joy ends");
+    let _ = writer.join();
+    out
+}
