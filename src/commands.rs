@@ -279,12 +279,19 @@ pub fn validate(settings: &Settings, paths: &[PathBuf], out: &mut impl Write) ->
                 }
                 seen.push((q.id.clone(), name.clone()));
                 ok += 1;
+                // The note the review offers is no question on the way.
+                let asked = q.questions.iter().filter(|x| !x.on_review).count();
+                let note = if asked < q.questions.len() {
+                    text::AND_A_NOTE
+                } else {
+                    ""
+                };
                 say!(
                     out,
-                    "ok  {name}: {} ({}, {}, {})",
+                    "ok  {name}: {} ({}, {}{note}, {})",
                     q.title,
                     q.id,
-                    text::count(q.questions.len(), "question", "questions"),
+                    text::count(asked, "question", "questions"),
                     text::count(q.scores.len(), "score", "scores")
                 )?;
             }

@@ -47,8 +47,15 @@ fn kiosk_key(k: KeyEvent, state: &State) -> Option<Action> {
     if ctrl && matches!(k.code, KeyCode::Char('k') | KeyCode::Char('K')) {
         return Some(Action::AdminKey);
     }
+    // A code holder's note takes Alt-Enter for a new line; no other
+    // combination does anything.
+    let note_line = k.code == KeyCode::Enter
+        && k.modifiers == KeyModifiers::ALT
+        && state.editing_text()
+        && state.confirm.is_none();
     if k.modifiers
         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SUPER)
+        && !note_line
     {
         return None;
     }
@@ -102,6 +109,8 @@ fn personal_key(k: KeyEvent, state: &State) -> Option<Action> {
     }
     if state.editing_text() {
         return match k.code {
+            // Alt-Enter: a new line in a note (the answer decides).
+            KeyCode::Enter if k.modifiers.contains(KeyModifiers::ALT) => Some(Action::Edit(k)),
             KeyCode::Enter | KeyCode::Tab => Some(Action::Confirm),
             KeyCode::Esc => Some(Action::Back),
             KeyCode::F(1) => Some(Action::Help),
@@ -137,10 +146,12 @@ fn personal_key(k: KeyEvent, state: &State) -> Option<Action> {
         KeyCode::Home => Action::First,
         KeyCode::End => Action::Last,
         KeyCode::Char('f') if state.screen == Screen::History => Action::Filter,
+        KeyCode::Char('/') if state.screen == Screen::History => Action::Search,
         KeyCode::Char('d') if matches!(state.screen, Screen::History | Screen::Detail) => {
             Action::Delete
         }
         KeyCode::Char('s') if state.screen == Screen::Review => Action::Save,
+        KeyCode::Char('n') if state.screen == Screen::Review => Action::Note,
         KeyCode::Char('a') if state.screen == Screen::Huddle => Action::AddAction,
         KeyCode::Char('u') if state.screen == Screen::Huddle => Action::Undo,
         KeyCode::Char('s') => Action::Skip,
@@ -286,12 +297,22 @@ pub fn screen_hints(state: &State) -> Vec<Hint> {
             hint("t", text::key::TRENDS, Action::OpenTrends),
         ],
         Screen::Question => question_hints(state),
-        Screen::Review => vec![
-            hint("↑↓", text::key::CHOOSE, Action::Down),
-            hint("Enter", text::key::CHANGE, Action::Confirm),
-            hint("s", text::key::SAVE, Action::Save),
-            hint("Esc", text::key::BACK, Action::Back),
-        ],
+        Screen::Review => {
+            let mut h = vec![
+                hint("↑↓", text::key::CHOOSE, Action::Down),
+                hint("Enter", text::key::CHANGE, Action::Confirm),
+                hint("s", text::key::SAVE, Action::Save),
+            ];
+            if let Some(c) = state.session.checkin.as_ref() {
+                if c.note_index(&state.questionnaires[c.questionnaire])
+                    .is_some()
+                {
+                    h.push(hint("n", text::key::NOTE, Action::Note));
+                }
+            }
+            h.push(hint("Esc", text::key::BACK, Action::Back));
+            h
+        }
         Screen::Result
             if state
                 .session
@@ -310,13 +331,26 @@ pub fn screen_hints(state: &State) -> Vec<Hint> {
             hint("h", text::key::HISTORY, Action::OpenHistory),
             hint("↑↓", text::key::SCROLL, Action::Down),
         ],
+        Screen::History if state.session.search_input.is_some() => vec![
+            hint("Enter", text::key::SEARCH_NOW, Action::Confirm),
+            hint("Esc", text::key::CANCEL, Action::Back),
+        ],
         Screen::History => vec![
             hint("↑↓", text::key::CHOOSE, Action::Down),
             hint("Enter", text::key::OPEN, Action::Confirm),
+            hint("/", text::key::SEARCH_NOTES, Action::Search),
             hint("f", text::key::FILTER, Action::Filter),
             hint("d", text::key::DELETE, Action::Delete),
             hint("t", text::key::TRENDS, Action::OpenTrends),
-            hint("Esc", text::key::HOME, Action::Back),
+            hint(
+                "Esc",
+                if state.session.history_search.is_some() {
+                    text::key::ALL_AGAIN
+                } else {
+                    text::key::HOME
+                },
+                Action::Back,
+            ),
         ],
         Screen::Detail => vec![
             hint("↑↓", text::key::SCROLL, Action::Down),
@@ -378,6 +412,14 @@ fn question_hints(state: &State) -> Vec<Hint> {
             h.push(hint("Space", text::key::TICK, Action::Toggle));
         }
         h.push(hint("Enter", text::key::NEXT, Action::Confirm));
+        if checkin::multiline(question) {
+            // Tapped on a touch screen, the key bar's button types it too.
+            h.push(hint(
+                "Alt-Enter",
+                text::key::NEW_LINE,
+                Action::Edit(KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT)),
+            ));
+        }
         h.push(hint("Esc", text::key::BACK, Action::Back));
         if checkin::row_count(question) > 0 {
             h.push(hint("↑", text::key::OPTIONS, Action::Up));

@@ -131,6 +131,8 @@ pub struct HistoryQuery {
     /// The holder's key, for a sealed history (a kiosk code holder).
     pub key: Option<HistoryKey>,
     pub questionnaire: Option<String>,
+    /// Only check-ins whose note holds these words (any case).
+    pub search: Option<String>,
     pub from: PageFrom,
     pub limit: usize,
 }
@@ -147,8 +149,16 @@ pub struct HistoryRow {
     pub value: Option<f64>,
     pub band_label: Option<String>,
     pub band_tone: Option<String>,
+    /// The check-in's private note, if it has one.
+    pub note: Option<String>,
     /// Part of the row could not be read.
     pub unreadable: bool,
+}
+
+/// Does `note` hold `words` (ignoring case)? What History's `/` finds.
+pub fn note_matches(note: Option<&str>, words: &str) -> bool {
+    let words = words.trim().to_lowercase();
+    words.is_empty() || note.is_some_and(|n| n.to_lowercase().contains(&words))
 }
 
 impl HistoryRow {

@@ -98,6 +98,14 @@ pub fn outcome_report(q: &Questionnaire, o: &Outcome, local_support: &[String]) 
             ));
         }
     }
+    if let Some(f) = &o.focus {
+        s.push_str(&format!(
+            "\n{}\n  {}\n  {}\n",
+            f.heading,
+            focus_lowest(&f.label),
+            f.message
+        ));
+    }
     if !o.flags.is_empty() {
         s.push_str("\nItem flags:\n");
         for f in &o.flags {
@@ -245,6 +253,10 @@ pub const HOME_INTRO: &str =
 pub const NO_QUESTIONNAIRES: &str =
     "No personal questionnaires are available. Run `joy list` to see why any failed to load.";
 pub const NOT_DONE_YET: &str = "Not done yet";
+/// The private note that ends a personal check-in (see
+/// `questionnaire::load::NOTE_ID`), unless its file words its own.
+pub const NOTE_PROMPT: &str = "Anything you would like to note for yourself? (optional, private)";
+pub const NOTE_HELP: &str = "Only you can see this. It is kept on this machine with your check-in.";
 pub const OPTIONAL: &str = "  (optional)";
 pub const YOUR_ANSWER: &str = " Your answer ";
 pub const OTHER_ANSWER: &str = " Other (type here) ";
@@ -252,6 +264,16 @@ pub const REVIEW_INTRO: &str = "Check your answers. Change any of them before yo
 pub const REVIEW_SAVE: &str = "Press s to save, or Enter to change the highlighted answer.";
 pub const NOT_ANSWERED: &str = "(not answered yet)";
 pub const SKIPPED: &str = "(skipped)";
+/// The result's `[focus]`: which score came out lowest.
+pub fn focus_lowest(label: &str) -> String {
+    format!("Lowest this time: {label}.")
+}
+/// The header of the note the review offers (in place of "Question 3 of 5").
+pub const PRIVATE_NOTE: &str = "Your private note (optional)";
+/// `joy validate`: a personal file ends with the private note.
+pub const AND_A_NOTE: &str = " and a private note";
+/// The review's note row before a note is written.
+pub const NO_NOTE_YET: &str = "(none yet: n writes one)";
 pub const SAVED: &str = "Saved to your private history.";
 pub const SAVING: &str = "Saving…";
 pub const SUPPORT_HEADING: &str = "Support is available";
@@ -270,6 +292,20 @@ pub fn home_more_below(n: usize) -> String {
 }
 pub const NO_HISTORY: &str = "No check-ins yet. Complete one from Home and it will appear here.";
 /// History filtered to one questionnaire, with none of it (others may be there).
+/// The History list narrowed by a search of the notes.
+pub fn notes_with(words: &str) -> String {
+    format!("notes with \"{words}\"")
+}
+pub fn no_notes_with(words: &str) -> String {
+    format!("No check-in has a note with \"{words}\". Esc shows them all again.")
+}
+/// The search being typed on History (the cursor is the bar).
+pub fn search_typing(typed: &str) -> String {
+    format!("Search your notes: {typed}▏")
+}
+/// Marks a check-in with a note in the History list.
+pub const NOTE_MARK: &str = "✎ ";
+
 pub fn no_history_of(title: &str) -> String {
     format!("No check-ins of {title} here. Press f to show every questionnaire's check-ins.")
 }
@@ -549,6 +585,12 @@ pub fn some_failed(n: usize) -> String {
 pub mod plain;
 
 pub mod key {
+    pub const NOTE: &str = "note";
+    pub const CANCEL: &str = "cancel";
+    pub const SEARCH_NOTES: &str = "search notes";
+    pub const SEARCH_NOW: &str = "search";
+    pub const ALL_AGAIN: &str = "all again";
+    pub const NEW_LINE: &str = "new line";
     pub const MORE_OF_QUESTION: &str = "more of the question";
     pub const PAGE_UP_QUESTION: &str = "back up";
     pub const SUPPORT: &str = "support";

@@ -173,7 +173,10 @@ fn required_questions_cannot_be_skipped_and_optional_text_can() {
         Action::Pick(1),
         Action::Pick(0),
     ]);
-    // The optional free-text note takes typed text, with a length limit.
+    // The optional private note is offered on the review (`n`), and takes
+    // typed text, with a length limit.
+    assert_eq!(app.state.screen, Screen::Review);
+    app.act(Action::Note);
     assert!(app.state.editing_text());
     app.type_text("Good shift, ");
     app.type_text("kind team");
@@ -191,14 +194,14 @@ fn required_questions_cannot_be_skipped_and_optional_text_can() {
 fn text_longer_than_the_limit_is_stopped_with_a_message() {
     let mut app = App::new();
     app.open_joy_note();
-    app.type_text(&"x".repeat(305));
+    app.type_text(&"x".repeat(4005));
     let c = app.state.session.checkin.as_ref().unwrap();
-    assert_eq!(c.text.lines()[0].chars().count(), 300);
+    assert_eq!(c.text.lines()[0].chars().count(), 4000);
     assert!(c
         .message
         .as_deref()
         .unwrap()
-        .contains("at most 300 characters"));
+        .contains("at most 4000 characters"));
 }
 
 #[test]

@@ -188,10 +188,11 @@ fn a_paste_into_a_note_is_text_not_keys() {
     assert_eq!(app.state.screen, Screen::Question);
     assert!(!app.state.quit);
     assert_eq!(app.store.count("checkin").unwrap(), 0);
-    assert_eq!(checkin(&app).text_value(), "my note sq");
-    // Windows line ends and tabs: one space each.
+    // A note keeps the paste's lines (issue 18 §3).
+    assert_eq!(checkin(&app).text_value(), "my note\nsq");
+    // A Windows line end is one line break; a tab, a space.
     app.act(Action::Paste("\r\nline two\tend".into()));
-    assert_eq!(checkin(&app).text_value(), "my note sq line two end");
+    assert_eq!(checkin(&app).text_value(), "my note\nsq\nline two end");
     assert!(checkin(&app).message.is_none(), "nothing was cut");
 }
 
@@ -206,8 +207,8 @@ fn a_megabyte_paste_is_cut_to_the_limit_in_one_step() {
     app.act(Action::Paste(big));
     let took = started.elapsed();
     let c = checkin(&app);
-    assert_eq!(c.typed_len(), 300, "cut to the question's limit");
-    assert!(c.text_value().starts_with("start lorem ipsum lorem"));
+    assert_eq!(c.typed_len(), 4000, "cut to the question's limit");
+    assert!(c.text_value().starts_with("start lorem ipsum\nlorem"));
     assert!(
         c.message.as_deref().unwrap().contains("cut to fit"),
         "{:?}",
@@ -217,7 +218,7 @@ fn a_megabyte_paste_is_cut_to_the_limit_in_one_step() {
     assert!(took < std::time::Duration::from_secs(1), "{took:?}");
     // Once full, a further paste adds nothing.
     app.act(Action::Paste("more".into()));
-    assert_eq!(checkin(&app).typed_len(), 300);
+    assert_eq!(checkin(&app).typed_len(), 4000);
 }
 
 #[test]
@@ -436,7 +437,7 @@ fn review_shows_whole_questions_when_there_is_room() {
     let lines = screen_lines(&app, 200, 60);
     let last = lines
         .iter()
-        .position(|l| l.contains("5. My daily"))
+        .position(|l| l.contains("6. Anything you would like to note"))
         .unwrap();
     let save = lines
         .iter()
@@ -582,20 +583,20 @@ fn buttons_inside_dialogs_are_clickable() {
     }
 }
 
-fn with_231_checkins() -> App {
+fn with_289_checkins() -> App {
     let mut app = App::new();
     let me = app.state.session.respondent.unwrap();
     let list = demo::generate(&Catalog::bundled(), me, 400, app.t, 7);
     app.store.save_many(&list).unwrap();
     app.act(Action::OpenHistory);
-    assert_eq!(app.state.session.history.len(), 231);
+    assert_eq!(app.state.session.history.len(), 289);
     app
 }
 
 #[test]
 fn history_pages_jumps_and_says_which_row() {
-    let mut app = with_231_checkins();
-    assert!(text(&app, 80, 24).contains("Row 1 of 231"));
+    let mut app = with_289_checkins();
+    assert!(text(&app, 80, 24).contains("Row 1 of 289"));
     let page = ui::history_page(&app.state);
     assert!(page >= 10, "{page}");
     app.act(Action::PageDown);
@@ -603,22 +604,22 @@ fn history_pages_jumps_and_says_which_row() {
     app.act(Action::PageUp);
     assert_eq!(app.state.session.history_selected, 0);
     app.act(Action::Last);
-    assert_eq!(app.state.session.history_selected, 230);
-    assert!(text(&app, 80, 24).contains("Row 231 of 231"));
+    assert_eq!(app.state.session.history_selected, 288);
+    assert!(text(&app, 80, 24).contains("Row 289 of 289"));
     app.act(Action::PageDown);
-    assert_eq!(app.state.session.history_selected, 230, "stops at the end");
+    assert_eq!(app.state.session.history_selected, 288, "stops at the end");
     app.act(Action::First);
     assert_eq!(app.state.session.history_selected, 0);
     for _ in 0..11 {
         app.act(Action::Down);
     }
     let screen = text(&app, 80, 24);
-    assert!(screen.contains("Row 12 of 231"), "{screen}");
+    assert!(screen.contains("Row 12 of 289"), "{screen}");
 }
 
 #[test]
 fn history_filters_by_questionnaire() {
-    let mut app = with_231_checkins();
+    let mut app = with_289_checkins();
     // Personal questionnaires only: team reflections are nobody's history.
     let ids: Vec<String> = app
         .state
@@ -655,13 +656,13 @@ fn history_filters_by_questionnaire() {
     }
     app.act(Action::Filter);
     assert_eq!(app.state.session.history_filter, None, "back to all");
-    assert_eq!(app.state.session.history.len(), 231);
+    assert_eq!(app.state.session.history.len(), 289);
     assert!(text(&app, 80, 24).contains("All questionnaires"));
 }
 
 #[test]
 fn deleting_one_checkin_asks_first_and_removes_only_it() {
-    let mut app = with_231_checkins();
+    let mut app = with_289_checkins();
     app.acts(&[Action::Down, Action::Down]);
     let victim = app.state.session.history[2].id;
     let answers = app.store.count("answer").unwrap();
@@ -675,14 +676,14 @@ fn deleting_one_checkin_asks_first_and_removes_only_it() {
     assert!(screen.contains("This cannot be"), "{screen}");
     // "No" keeps it.
     app.act(Action::No);
-    assert_eq!(app.store.count("checkin").unwrap(), 231);
+    assert_eq!(app.store.count("checkin").unwrap(), 289);
     // Yes deletes it, its answers and scores, and the list reloads.
     app.act(Action::Delete);
     app.act(Action::Yes);
-    assert_eq!(app.store.count("checkin").unwrap(), 230);
+    assert_eq!(app.store.count("checkin").unwrap(), 288);
     assert!(app.store.checkin(victim).unwrap().is_none());
     assert!(app.store.count("answer").unwrap() < answers);
-    assert_eq!(app.state.session.history.len(), 230);
+    assert_eq!(app.state.session.history.len(), 288);
     assert!(app.state.session.history.iter().all(|r| r.id != victim));
     assert_eq!(
         app.state.session.history_selected, 2,
@@ -698,12 +699,12 @@ fn deleting_one_checkin_asks_first_and_removes_only_it() {
     app.act(Action::Click { column: x, row: y });
     assert!(app.store.checkin(shown).unwrap().is_none());
     assert_eq!(app.state.screen, Screen::History);
-    assert_eq!(app.state.session.history.len(), 229);
+    assert_eq!(app.state.session.history.len(), 287);
 }
 
 #[test]
 fn deleting_a_checkin_that_is_gone_says_so_and_deletes_nothing_else() {
-    let mut app = with_231_checkins();
+    let mut app = with_289_checkins();
     let me = app.state.session.respondent.unwrap();
     let id = app.state.session.history[0].id;
     assert!(app.store.delete_checkin(me, id).unwrap());
@@ -714,7 +715,7 @@ fn deleting_a_checkin_that_is_gone_says_so_and_deletes_nothing_else() {
             .unwrap(),
         "only the respondent's own check-ins"
     );
-    assert_eq!(app.store.count("checkin").unwrap(), 230);
+    assert_eq!(app.store.count("checkin").unwrap(), 288);
     // The list still shows the deleted row; the dialog's yes finds it gone.
     app.act(Action::Delete);
     app.act(Action::Yes);
@@ -722,7 +723,7 @@ fn deleting_a_checkin_that_is_gone_says_so_and_deletes_nothing_else() {
         app.state.status.as_deref(),
         Some("That check-in could not be found.")
     );
-    assert_eq!(app.state.session.history.len(), 230);
+    assert_eq!(app.state.session.history.len(), 288);
 }
 
 /// At 80 columns a History row never shows half a word: the band's name is
@@ -854,7 +855,7 @@ fn the_note_box_keys_work_as_people_know_them() {
     let mut app = App::new();
     app.open_joy_note();
     assert!(app.state.editing_text(), "on the note");
-    let long = "a".repeat(400);
+    let long = "a".repeat(4100);
     app.type_text(&long);
     let said = app.state.session.checkin.as_ref().unwrap().message.clone();
     assert!(said.is_some_and(|m| m.contains("at most")));

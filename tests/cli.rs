@@ -42,7 +42,7 @@ fn validate_reports_bundled_files_valid() {
     let o = joy(&["validate"], &dir.path().join("x.db"));
     assert!(o.status.success(), "{}", stdout(&o));
     assert!(
-        stdout(&o).contains("6 files checked: 6 valid, 0 with problems."),
+        stdout(&o).contains("7 files checked: 7 valid, 0 with problems."),
         "{}",
         stdout(&o)
     );
@@ -537,14 +537,20 @@ fn counts_use_the_right_plural() {
     let dir = tempfile::tempdir().unwrap();
     let who5 = concat!(env!("CARGO_MANIFEST_DIR"), "/questionnaires/who5.toml");
     let out = stdout(&joy(&["validate", who5], &dir.path().join("x.db")));
-    assert!(out.contains("(who5, 5 questions, 1 score)"), "{out}");
+    assert!(
+        out.contains("(who5, 5 questions and a private note, 1 score)"),
+        "{out}"
+    );
     assert!(out.contains("1 file checked: 1 valid"), "{out}");
     let pp = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/questionnaires/people-promise.toml"
     );
     let out = stdout(&joy(&["validate", who5, pp], &dir.path().join("x.db")));
-    assert!(out.contains("9 questions, 8 scores"), "{out}");
+    assert!(
+        out.contains("9 questions and a private note, 8 scores"),
+        "{out}"
+    );
     assert!(out.contains("2 files checked"), "{out}");
 
     let db = dir.path().join("one.db");

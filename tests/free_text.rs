@@ -132,7 +132,7 @@ fn screen_clean(state: &State, (w, h): (u16, u16), what: &str) -> Result<String,
 /// What typing or pasting `given` into a field of `max` characters keeps:
 /// line breaks ("\r\n" once) and tabs as spaces, other controls dropped, at
 /// most `max` characters; saved trimmed.
-fn kept(given: &str, max: usize) -> String {
+fn kept(given: &str, max: usize, lines: bool) -> String {
     let mut out = String::new();
     let mut after_cr = false;
     for c in given.chars() {
@@ -140,6 +140,8 @@ fn kept(given: &str, max: usize) -> String {
         after_cr = c == '\r';
         let c = match c {
             _ if skip => continue,
+            // A note keeps its lines; any other answer is one line.
+            '\r' | '\n' if lines => '\n',
             '\r' | '\n' | '\t' => ' ',
             c if c.is_control() => continue,
             c => c,
@@ -148,6 +150,10 @@ fn kept(given: &str, max: usize) -> String {
             break;
         }
         out.push(c);
+    }
+    if lines {
+        let each: Vec<&str> = out.split('\n').map(str::trim_end).collect();
+        return each.join("\n").trim().to_string();
     }
     out.trim().to_string()
 }
@@ -210,6 +216,19 @@ fn answer_all(
             dispatch(state, store, Action::Skip, ());
         }
     }
+    // The private note, which the review offers (`n`).
+    let note = state
+        .session
+        .checkin
+        .as_ref()
+        .and_then(|c| c.note_index(&state.questionnaires[c.questionnaire]));
+    if state.screen == Screen::Review && note.is_some() {
+        dispatch(state, store, Action::Note, ());
+        dispatch(state, store, Action::Paste(text.to_string()), ());
+        screen_clean(state, size, "a note with hostile text")?;
+        pasted += 1;
+        dispatch(state, store, Action::Confirm, ());
+    }
     Ok(pasted)
 }
 
@@ -248,10 +267,10 @@ proptest! {
         // Stored as text, capped: every text answer is exactly what the
         // field kept of the paste.
         for question in &q.questions {
-            if let QuestionKind::Text { max_length } = question.kind {
+            if let QuestionKind::Text { max_length, multiline } = question.kind {
                 let saved: Option<String> = store.connection().query_row(
                     "SELECT label FROM answer WHERE question_id = ?1", [&question.id], |r| r.get(0)).ok();
-                let want = kept(&note, max_length);
+                let want = kept(&note, max_length, multiline);
                 if want.is_empty() {
                     prop_assert!(saved.is_none() || saved.as_deref() == Some(""));
                 } else {
@@ -659,7 +678,7 @@ proptest! {
         let o = joy(&["history", "--json"], &db);
         printed_clean("history --json", &String::from_utf8_lossy(&o.stdout))?;
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let want = kept(&note, 300);
+        let want = kept(&note, 4000, true);
         if !want.is_empty() {
             let labels: Vec<&str> = v[0]["answers"].as_array().map(|a| a.iter().filter_map(|x| x["label"].as_str()).collect()).unwrap_or_default();
             prop_assert!(labels.contains(&want.as_str()), "the JSON decodes to the saved text");

@@ -590,7 +590,7 @@ fn valid_answers(
                 let s = joy_kiosk::questionnaire::fmt_exact(v);
                 (s.clone(), s)
             }
-            QuestionKind::Text { max_length } => {
+            QuestionKind::Text { max_length, .. } => {
                 // Any Unicode without `;`/`=`-splitting concerns: text is
                 // taken whole, trimmed.
                 let t: String = texts[i % texts.len()]

@@ -109,6 +109,7 @@ fn a_stolen_file_holds_no_code_pin_answer_or_score_of_a_private_history() {
             respondent: me,
             key: Some(key.clone()),
             questionnaire: None,
+            search: None,
             from: joy_kiosk::model::PageFrom::Newest,
             limit: 10,
         },

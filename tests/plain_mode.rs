@@ -255,3 +255,32 @@ fn a_line_maps_to_the_actions_a_key_would_send() {
     assert_eq!(plain::actions(&app.state, "5"), Ok(vec![Action::Pick(0)]));
     assert_eq!(plain::actions(&app.state, "0"), Ok(vec![Action::Pick(5)]));
 }
+
+#[test]
+fn a_note_of_several_lines_and_a_search_of_notes_work_by_lines() {
+    let mut app = App::new();
+    let out = run_plain(
+        &mut app,
+        &[
+            "2",
+            "5",
+            "4",
+            "4",
+            "5",                    // joy in work
+            "n",                    // the review offers the note
+            "Handover ran late \\", // a line ending with \ goes on
+            "but the team was kind",
+            "s",
+            "", // save, home
+            "h",
+            "/ KIND", // history, then only notes with "kind"
+            "q",
+        ],
+    );
+    assert!(out.contains("Your private note (optional)"), "{out}");
+    assert!(out.contains("notes with \"KIND\""), "{out}");
+    assert!(out.contains("note: Handover ran late"), "{out}");
+    let r = &app.store.history(None, None).unwrap()[0];
+    let note = r.answers.iter().find(|a| a.question_id == "note").unwrap();
+    assert_eq!(note.label, "Handover ran late\nbut the team was kind");
+}

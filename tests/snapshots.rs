@@ -100,7 +100,7 @@ fn text_question_shows_its_length_limit() {
     app.open_joy_note();
     app.type_text("Handover went well");
     let text = screen_text(&render(&app, 80, 24));
-    assert!(text.contains("18/300 characters"), "{text}");
+    assert!(text.contains("18/4000 characters"), "{text}");
     snap("question_text", &app, 80, 24);
 }
 
@@ -545,7 +545,7 @@ fn screens_at_80x24_and_200x60() {
             app.act(Action::Down);
         }
         let text = screen_text(&render(&app, w, h));
-        assert!(text.contains("Row 12 of 71"), "{text}");
+        assert!(text.contains("Row 12 of 89"), "{text}");
         snap("i6_history_row_12", &app, w, h);
         app.act(Action::Filter);
         snap("i6_history_filtered", &app, w, h);

@@ -496,6 +496,7 @@ fn history_pages_by_completed_at_and_id() {
             key: None,
             respondent: me,
             questionnaire: filter.clone(),
+            search: None,
             from,
             limit,
         };
@@ -527,6 +528,7 @@ fn history_pages_by_completed_at_and_id() {
             key: None,
             respondent: me,
             questionnaire: None,
+            search: None,
             from: PageFrom::Newest,
             limit: 1,
         })

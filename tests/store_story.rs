@@ -70,6 +70,7 @@ fn terminal_story(s: &mut impl TerminalStore) {
             key: None,
             respondent: me,
             questionnaire: None,
+            search: None,
             from: PageFrom::Newest,
             limit: 2,
         })

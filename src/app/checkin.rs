@@ -40,6 +40,8 @@ pub struct Checkin {
     /// question (a long question on a small screen scrolls with PgUp/PgDn).
     pub question_scroll: (usize, u16),
     pub no_private_notes: bool,
+    /// The current question keeps line breaks (a note).
+    pub multiline: bool,
 }
 
 /// The rows a question offers to choose from (none for free text and for
@@ -79,9 +81,20 @@ pub fn visible_indices(q: &Questionnaire, answers: &Answers) -> Vec<usize> {
     q.visible_indices(answers)
 }
 
+/// Does the question's typed answer keep line breaks (a note)?
+pub fn multiline(q: &Question) -> bool {
+    matches!(
+        q.kind,
+        QuestionKind::Text {
+            multiline: true,
+            ..
+        }
+    )
+}
+
 fn max_len(q: &Question) -> Option<usize> {
     match q.kind {
-        QuestionKind::Text { max_length } => Some(max_length),
+        QuestionKind::Text { max_length, .. } => Some(max_length),
         QuestionKind::Multi {
             other_max_length, ..
         } => Some(other_max_length),
@@ -105,8 +118,9 @@ impl Checkin {
             message: None,
             question_scroll: (0, 0),
             no_private_notes: false,
+            multiline: false,
         };
-        let first = c.visible(q).first().copied().unwrap_or(0);
+        let first = c.flow(q).first().copied().unwrap_or(0);
         c.enter(q, first);
         c
     }
@@ -119,9 +133,24 @@ impl Checkin {
     pub fn anonymous(questionnaire: usize, q: &Questionnaire, now: DateTime<Utc>) -> Checkin {
         let mut c = Checkin::new(questionnaire, q, now);
         c.no_private_notes = true;
-        let first = c.visible(q).first().copied().unwrap_or(0);
+        let first = c.flow(q).first().copied().unwrap_or(0);
         c.enter(q, first);
         c
+    }
+
+    /// The questions asked on the way through (not the note, which the
+    /// review offers), given the answers so far.
+    pub fn flow(&self, q: &Questionnaire) -> Vec<usize> {
+        let mut v = self.visible(q);
+        v.retain(|&i| !q.questions[i].on_review);
+        v
+    }
+
+    /// The note the review offers (`n`), if this check-in has one.
+    pub fn note_index(&self, q: &Questionnaire) -> Option<usize> {
+        self.visible(q)
+            .into_iter()
+            .find(|&i| q.questions[i].on_review)
     }
 
     /// Indices of the questions shown, given the answers so far.
@@ -144,9 +173,10 @@ impl Checkin {
         let v: Vec<usize> = (0..q.questions.len())
             .filter(|&i| {
                 let question = &q.questions[i];
-                !self.no_private_notes
-                    || question.required
-                    || !matches!(question.kind, QuestionKind::Text { .. })
+                !question.on_review
+                    && (!self.no_private_notes
+                        || question.required
+                        || !matches!(question.kind, QuestionKind::Text { .. }))
             })
             .collect();
         let pos = v
@@ -184,6 +214,7 @@ impl Checkin {
         self.index = index;
         self.message = None;
         let question = self.question(q);
+        self.multiline = multiline(question);
         let rows = choices(question);
         let answer = self.answers.get(&question.id);
         // Highlight the answer already given; otherwise nothing.
@@ -199,18 +230,27 @@ impl Checkin {
             Some(AnswerValue::Multi { other: Some(o), .. }) => o.clone(),
             _ => String::new(),
         };
-        self.text = TextArea::new(vec![text]);
+        self.text = TextArea::new(text.split('\n').map(str::to_string).collect());
         self.text.set_wrap_mode(WrapMode::WordOrGlyph);
+        self.text.move_cursor(ratatui_textarea::CursorMove::Bottom);
         self.text.move_cursor(ratatui_textarea::CursorMove::End);
     }
 
-    /// Characters typed so far.
+    /// Characters typed so far (each line break counts as one).
     pub fn typed_len(&self) -> usize {
-        self.text.lines().iter().map(|l| l.chars().count()).sum()
+        let lines = self.text.lines();
+        lines.iter().map(|l| l.chars().count()).sum::<usize>() + lines.len().saturating_sub(1)
     }
 
+    /// The typed answer: its lines kept where the question keeps them
+    /// (a note), else joined by spaces; blank lines around it dropped.
     pub fn text_value(&self) -> String {
-        self.text.lines().join(" ").trim().to_string()
+        if self.multiline {
+            let lines: Vec<&str> = self.text.lines().iter().map(|l| l.trim_end()).collect();
+            lines.join("\n").trim().to_string()
+        } else {
+            self.text.lines().join(" ").trim().to_string()
+        }
     }
 }
 
@@ -273,7 +313,7 @@ fn current(state: &mut State) -> Option<(&mut Checkin, &Questionnaire)> {
 /// Go to the next shown question, or to review after the last.
 fn advance(state: &mut State) {
     let Some((c, q)) = current(state) else { return };
-    let v = c.visible(q);
+    let v = c.flow(q);
     if c.from_review {
         c.from_review = false;
         state.screen = Screen::Review;
@@ -293,7 +333,7 @@ fn previous(state: &mut State) -> Vec<Effect> {
     let Some((c, q)) = current(state) else {
         return go_home(state);
     };
-    let v = c.visible(q);
+    let v = c.flow(q);
     match v.iter().rev().find(|&&i| i < c.index) {
         Some(&prev) => {
             c.from_review = false;
@@ -445,6 +485,8 @@ fn paste(c: &mut Checkin, question: &Question, pasted: &str) {
     let room = max_len(question)
         .map(|m| m.saturating_sub(c.typed_len()))
         .unwrap_or(usize::MAX);
+    // A note keeps the paste's lines; any other answer is one line.
+    let lines = multiline(question);
     let mut fitting = String::new();
     let mut taken = 0usize;
     let mut cut = false;
@@ -455,6 +497,7 @@ fn paste(c: &mut Checkin, question: &Question, pasted: &str) {
         after_cr = raw == '\r';
         let ch = match raw {
             _ if skip => continue,
+            '\r' | '\n' if lines => '\n',
             '\r' | '\n' | '\t' => ' ',
             ch if ch.is_control() => continue,
             ch => ch,
@@ -496,7 +539,18 @@ pub fn question(state: &mut State, action: Action, _now: DateTime<Utc>) -> Vec<E
         }
         Action::Edit(key) if editing => {
             let before = c.text.clone();
-            if key.code == KeyCode::Char('u') && key.modifiers == KeyModifiers::CONTROL {
+            let new_line = (key.code == KeyCode::Enter
+                && key.modifiers.contains(KeyModifiers::ALT))
+                || (key.code == KeyCode::Char('j') && key.modifiers == KeyModifiers::CONTROL);
+            if new_line {
+                // A new line in a note; nothing in a one-line answer (Enter
+                // moves on there).
+                if c.multiline {
+                    c.text.insert_newline();
+                }
+            } else if key.code == KeyCode::Enter {
+                // Never a line break the answer would not keep.
+            } else if key.code == KeyCode::Char('u') && key.modifiers == KeyModifiers::CONTROL {
                 // Ctrl-U as in a shell: delete to the line's start (the
                 // widget's own Ctrl-U is undo, which deletes one letter).
                 c.text.delete_line_by_head();
@@ -514,6 +568,13 @@ pub fn question(state: &mut State, action: Action, _now: DateTime<Utc>) -> Vec<E
             }
         }
         Action::Paste(s) if editing => paste(c, &question, &s),
+        // Up and down move through a note's lines.
+        Action::Up if editing && c.multiline => {
+            c.text.move_cursor(ratatui_textarea::CursorMove::Up)
+        }
+        Action::Down if editing && c.multiline => {
+            c.text.move_cursor(ratatui_textarea::CursorMove::Down)
+        }
         Action::Type(s) if editing => {
             c.text = TextArea::default();
             c.text.set_wrap_mode(WrapMode::WordOrGlyph);
@@ -654,8 +715,17 @@ pub fn review(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
             }
             return finish(state, now);
         }
+        // The note, which only the review offers.
+        Action::Note => {
+            if let Some(i) = c.note_index(q) {
+                c.review_selected = v.iter().position(|&x| x == i).unwrap_or(0);
+                c.from_review = true;
+                c.enter(q, i);
+                state.screen = Screen::Question;
+            }
+        }
         Action::Back | Action::Left => {
-            if let Some(&last) = v.last() {
+            if let Some(&last) = c.flow(q).last() {
                 c.from_review = false;
                 c.enter(q, last);
                 state.screen = Screen::Question;

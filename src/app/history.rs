@@ -67,6 +67,8 @@ impl std::ops::Index<usize> for HistoryList {
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryRequest {
     pub questionnaire: Option<String>,
+    /// Only check-ins whose note holds these words (History's `/`).
+    pub search: Option<String>,
     pub from: PageFrom,
     pub limit: usize,
     /// The list index of the cursor's row (`Before`, `AtOrBefore`, `After`).
@@ -116,6 +118,7 @@ pub(crate) fn reload_from_top(state: &mut State) -> Effect {
     state.session.history_selected = 0;
     Effect::LoadHistory(HistoryRequest {
         questionnaire: state.session.history_filter.clone(),
+        search: state.session.history_search.clone(),
         from: PageFrom::Newest,
         limit: 2 * h,
         anchor: 0,
@@ -134,6 +137,7 @@ pub(crate) fn reload_here(state: &mut State) -> Effect {
     };
     Effect::LoadHistory(HistoryRequest {
         questionnaire: state.session.history_filter.clone(),
+        search: state.session.history_search.clone(),
         from,
         limit: list.rows.len().max(2 * h),
         anchor,
@@ -154,6 +158,7 @@ pub(crate) fn fill(state: &State, follow_up: bool) -> Vec<Effect> {
     let request = |from, limit: usize, anchor| {
         vec![Effect::LoadHistory(HistoryRequest {
             questionnaire: state.session.history_filter.clone(),
+            search: state.session.history_search.clone(),
             from,
             limit: limit.max(1),
             anchor,
@@ -188,7 +193,9 @@ pub(crate) fn fill(state: &State, follow_up: bool) -> Vec<Effect> {
 /// A page arrived: place it, keep the selection in range, and load what
 /// the screen still lacks (once).
 pub(crate) fn loaded(state: &mut State, page: HistoryPage) -> Vec<Effect> {
-    if page.request.questionnaire != state.session.history_filter {
+    if page.request.questionnaire != state.session.history_filter
+        || page.request.search != state.session.history_search
+    {
         // An answer to an older filter.
         return vec![];
     }

@@ -115,6 +115,10 @@ pub enum Action {
     Filter,
     /// History: delete the highlighted check-in (asks first).
     Delete,
+    /// History: search the notes (`/`: type words, then Enter).
+    Search,
+    /// Review: write (or change) the check-in's private note.
+    Note,
     Click {
         column: u16,
         row: u16,
@@ -401,6 +405,10 @@ pub struct Session {
     pub history_selected: usize,
     /// History shows only this questionnaire (by id) when set.
     pub history_filter: Option<String>,
+    /// History shows only check-ins whose note holds these words (`/`).
+    pub history_search: Option<String>,
+    /// The words of a search being typed (History's `/`, until Enter).
+    pub search_input: Option<String>,
     pub detail: Option<CheckinRecord>,
     pub detail_scroll: u16,
     pub trends: TrendsView,
@@ -434,6 +442,8 @@ impl Session {
             history: history::HistoryList::default(),
             history_selected: 0,
             history_filter: None,
+            history_search: None,
+            search_input: None,
             detail: None,
             detail_scroll: 0,
             trends: TrendsView {
@@ -597,6 +607,9 @@ impl State {
     /// Is the screen under any overlay a text answer? (The help opened while
     /// typing lists the typing keys.)
     pub fn typing_screen(&self) -> bool {
+        if self.screen == Screen::History {
+            return self.session.search_input.is_some();
+        }
         if self.screen == Screen::Huddle {
             return self.huddle.as_ref().is_some_and(|h| h.adding.is_some());
         }
@@ -1168,6 +1181,9 @@ fn ask_delete(state: &mut State, i: usize) -> Vec<Effect> {
 }
 
 fn history(state: &mut State, action: Action) -> Vec<Effect> {
+    if state.session.search_input.is_some() {
+        return search_input(state, action);
+    }
     let n = state.session.history.len();
     let last = n.saturating_sub(1);
     let page = crate::ui::history_page(state).max(1);
@@ -1223,6 +1239,12 @@ fn history(state: &mut State, action: Action) -> Vec<Effect> {
             return vec![history::reload_from_top(state)];
         }
         Action::Delete => return ask_delete(state, state.session.history_selected),
+        Action::Search => state.session.search_input = Some(String::new()),
+        // Esc first ends a search, then leaves.
+        Action::Back | Action::Left if state.session.history_search.is_some() => {
+            state.session.history_search = None;
+            return vec![history::reload_from_top(state)];
+        }
         Action::Back | Action::Left => return go_home(state),
         Action::OpenTrends => return open_trends(state, state.session.trends.questionnaire),
         _ => {}
@@ -1233,6 +1255,54 @@ fn history(state: &mut State, action: Action) -> Vec<Effect> {
     }
     vec![]
 }
+
+/// Words typed into History's search: Enter searches (nothing typed: all
+/// again), Esc stops typing.
+fn search_input(state: &mut State, action: Action) -> Vec<Effect> {
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+    let Some(input) = state.session.search_input.as_mut() else {
+        return vec![];
+    };
+    match action {
+        Action::Edit(k) if k.modifiers == KeyModifiers::CONTROL && k.code == KeyCode::Char('u') => {
+            input.clear()
+        }
+        Action::Edit(k) if k.code == KeyCode::Backspace => {
+            input.pop();
+        }
+        Action::Edit(k)
+            if !k
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            if let KeyCode::Char(c) = k.code {
+                if input.chars().count() < MAX_SEARCH {
+                    input.push(c);
+                }
+            }
+        }
+        Action::Paste(s) | Action::Type(s) => {
+            let room = MAX_SEARCH.saturating_sub(input.chars().count());
+            input.extend(
+                s.chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .take(room),
+            );
+        }
+        Action::Confirm => {
+            let words = input.trim().to_string();
+            state.session.search_input = None;
+            state.session.history_search = (!words.is_empty()).then_some(words);
+            return vec![history::reload_from_top(state)];
+        }
+        Action::Back => state.session.search_input = None,
+        _ => {}
+    }
+    vec![]
+}
+
+/// The longest search History takes, in characters.
+pub const MAX_SEARCH: usize = 100;
 
 fn detail(state: &mut State, action: Action) -> Vec<Effect> {
     if is_scroll(&action) {

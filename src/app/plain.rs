@@ -112,6 +112,7 @@ pub fn actions(state: &State, line: &str) -> Result<Vec<Action>, Problem> {
             match (word, number) {
                 (_, Some(n)) => pick(n, rows),
                 ("" | "s", _) => Ok(vec![Action::Save]),
+                ("n", _) => Ok(vec![Action::Note]),
                 ("<" | "b", _) => Ok(vec![Action::Back]),
                 _ => unknown(),
             }
@@ -122,6 +123,12 @@ pub fn actions(state: &State, line: &str) -> Result<Vec<Action>, Problem> {
             "t" => Ok(vec![Action::OpenTrends]),
             _ => unknown(),
         },
+        // "/ words": only check-ins whose note holds them ("/" alone: all).
+        Screen::History if word.starts_with('/') => Ok(vec![
+            Action::Search,
+            Action::Type(word[1..].trim().to_string()),
+            Action::Confirm,
+        ]),
         Screen::History => match (word, number) {
             (_, Some(n)) => match n.checked_sub(1) {
                 Some(i) if state.session.history.get(i).is_some() => Ok(vec![Action::Pick(i)]),
@@ -289,9 +296,27 @@ pub fn run(
             }
             break;
         };
-        let line = line?;
+        let mut line = line?;
         if echo {
             writeln!(out, "{}", crate::text::safe_for_terminal(&line))?;
+        }
+        // A note of several lines: each line but the last ends with "\\".
+        let note = state
+            .session
+            .checkin
+            .as_ref()
+            .is_some_and(|c| state.screen == Screen::Question && c.multiline);
+        while note && line.ends_with('\\') {
+            line.pop();
+            line.push('\n');
+            write!(out, "{}", crate::text::plain::PROMPT_MORE)?;
+            out.flush()?;
+            let Some(more) = lines.next() else { break };
+            let more = more?;
+            if echo {
+                writeln!(out, "{}", crate::text::safe_for_terminal(&more))?;
+            }
+            line.push_str(&more);
         }
         match actions(state, &line) {
             Ok(actions) => {

@@ -227,6 +227,7 @@ fn history_page(
         respondent: me,
         key,
         questionnaire: request.questionnaire.clone(),
+        search: request.search.clone(),
         from: request.from,
         limit: request.limit,
     })?;

@@ -74,7 +74,7 @@ pub fn parse_answer(q: &Question, input: &str) -> Result<AnswerValue, String> {
             check_number(q, n, *min, *max, *step)?;
             Ok(AnswerValue::Number(n))
         }
-        QuestionKind::Text { max_length } => {
+        QuestionKind::Text { max_length, .. } => {
             check_length(q, input, *max_length)?;
             Ok(AnswerValue::Text(input.to_string()))
         }

@@ -21,6 +21,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../questionnaires/people-promise.toml"),
     ),
     (
+        "questionnaires/three-cs.toml",
+        include_str!("../../questionnaires/three-cs.toml"),
+    ),
+    (
         "questionnaires/team-reflection.toml",
         include_str!("../../questionnaires/team-reflection.toml"),
     ),
@@ -215,6 +219,7 @@ const BUNDLED_REMINDERS: &[(&str, &str, Kind, Option<u32>)] = &[
         Kind::Personal,
         Some(28),
     ),
+    ("three-cs", "Three Cs check-in", Kind::Personal, None),
     (
         "team-reflection",
         "Team joy in work reflection",

@@ -32,6 +32,29 @@ pub struct RawQuestionnaire {
     pub scores: Vec<Spanned<RawScore>>,
     #[serde(default)]
     pub flags: Vec<Spanned<RawFlag>>,
+    /// The private note after a personal check-in: `false` for none, or
+    /// its own prompt (absent: the usual prompt).
+    #[serde(default)]
+    pub note: Option<Spanned<RawNote>>,
+    #[serde(default)]
+    pub focus: Option<Spanned<RawFocus>>,
+}
+
+/// `[focus]`: the lowest of some scores, and what would help with each.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFocus {
+    pub heading: String,
+    pub scores: Vec<Spanned<String>>,
+    pub messages: BTreeMap<Spanned<String>, String>,
+}
+
+/// `note = false`, or `note = "the prompt"`.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged)]
+pub enum RawNote {
+    On(bool),
+    Prompt(String),
 }
 
 /// The top level with the lists left unread, to find its own errors when
@@ -60,6 +83,10 @@ pub struct RawTop {
     scores: Option<serde::de::IgnoredAny>,
     #[serde(default)]
     flags: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    note: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    focus: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -123,6 +150,9 @@ pub struct RawQuestion {
     pub max_label: Option<String>,
     #[serde(default)]
     pub max_length: Option<Spanned<usize>>,
+    /// A text answer of several lines (line breaks kept).
+    #[serde(default)]
+    pub multiline: Option<Spanned<bool>>,
     #[serde(default)]
     pub show_if: Option<Spanned<RawTest>>,
 }

@@ -20,6 +20,9 @@ pub const MAX_REMIND_DAYS: u32 = 366;
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// Free text questions without a `max_length` get this one.
 pub const DEFAULT_MAX_LENGTH: usize = 500;
+/// The private note after a personal check-in: its id and its length.
+pub const NOTE_ID: &str = "note";
+pub const NOTE_MAX_LENGTH: usize = 4000;
 
 /// One problem found in a questionnaire file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -413,6 +416,8 @@ impl Validator<'_> {
             questions.push(q);
         }
 
+        self.note(&raw, &mut questions, &index);
+
         let signposting = raw.signposting.as_ref().map(|s| s.get_ref().clone());
         let mut scores: Vec<Score> = Vec::new();
         let mut score_ids: HashSet<String> = HashSet::new();
@@ -492,6 +497,11 @@ impl Validator<'_> {
             }
         }
 
+        let focus = raw
+            .focus
+            .as_ref()
+            .and_then(|f| self.focus(f.get_ref(), f.span(), &scores));
+
         Questionnaire {
             id: raw.id.get_ref().clone(),
             version: raw.version,
@@ -513,6 +523,7 @@ impl Validator<'_> {
             questions,
             scores,
             flags,
+            focus,
             hash: hex_sha256(text),
             source: std::sync::Arc::from(text),
         }
@@ -569,6 +580,11 @@ impl Validator<'_> {
                 rq.max_length.is_some() && !matches!(ty, RawType::Text | RawType::Multi),
                 "max_length",
                 "\"text\" and \"multi\"",
+            ),
+            not_for(
+                rq.multiline.is_some() && ty != RawType::Text,
+                "multiline",
+                "\"text\"",
             ),
         ];
         for m in misplaced.into_iter().flatten() {
@@ -686,6 +702,7 @@ impl Validator<'_> {
             }
             RawType::Text => QuestionKind::Text {
                 max_length: self.max_length(rq, &whose),
+                multiline: rq.multiline.as_ref().is_some_and(|m| *m.get_ref()),
             },
         };
 
@@ -696,6 +713,7 @@ impl Validator<'_> {
             required: rq.required,
             kind,
             show_if: None,
+            on_review: false,
         };
         if rq.text.trim().is_empty() {
             self.err(
@@ -737,6 +755,123 @@ impl Validator<'_> {
             }
         }
         q
+    }
+
+    /// `[focus]`: at least two of this file's scores, each with a message,
+    /// and a message for no other.
+    fn focus(&mut self, f: &RawFocus, span: Range<usize>, scores: &[Score]) -> Option<Focus> {
+        let before = self.errors.len();
+        if f.heading.trim().is_empty() {
+            self.err(
+                span.clone(),
+                "[focus] needs a `heading`: what the result says before the lowest score's message",
+            );
+        }
+        if f.scores.len() < 2 {
+            self.err(
+                span.clone(),
+                "[focus] compares scores: list at least two in `scores`",
+            );
+        }
+        let mut out = Vec::new();
+        for id in &f.scores {
+            if !scores.iter().any(|s| &s.id == id.get_ref()) {
+                self.err(
+                    id.span(),
+                    format!(
+                        "[focus] names score \"{}\", which is not in this file",
+                        id.get_ref()
+                    ),
+                );
+                continue;
+            }
+            if out
+                .iter()
+                .any(|(s, _): &(String, String)| s == id.get_ref())
+            {
+                self.err(
+                    id.span(),
+                    format!("[focus] lists score \"{}\" twice", id.get_ref()),
+                );
+                continue;
+            }
+            match f
+                .messages
+                .iter()
+                .find(|(k, _)| k.get_ref() == id.get_ref())
+                .map(|(_, m)| m)
+            {
+                Some(m) if !m.trim().is_empty() => out.push((id.get_ref().clone(), m.clone())),
+                _ => self.err(
+                    id.span(),
+                    format!(
+                        "[focus] has no message for score \"{}\": add `{} = \"...\"` under [focus.messages] (what would help when it is the lowest)",
+                        id.get_ref(),
+                        id.get_ref()
+                    ),
+                ),
+            }
+        }
+        for k in f.messages.keys() {
+            if !f.scores.iter().any(|s| s.get_ref() == k.get_ref()) {
+                self.err(
+                    k.span(),
+                    format!(
+                        "[focus.messages] has a message for \"{}\", which [focus] `scores` does not list",
+                        k.get_ref()
+                    ),
+                );
+            }
+        }
+        (self.errors.len() == before).then(|| Focus {
+            heading: f.heading.clone(),
+            scores: out,
+        })
+    }
+
+    /// A personal check-in ends with an optional private note of several
+    /// lines, unless the file says `note = false` (or asks its own question
+    /// with the id `note`). A team reflection has none: it is anonymous.
+    fn note(
+        &mut self,
+        raw: &RawQuestionnaire,
+        questions: &mut Vec<Question>,
+        index: &HashMap<String, usize>,
+    ) {
+        let prompt = match raw.note.as_ref().map(|n| (n.get_ref(), n.span())) {
+            Some((_, span)) if raw.kind == Kind::Team => {
+                self.err(
+                    span,
+                    "`note` is for personal check-ins: a team reflection is anonymous and keeps no private note; remove `note`",
+                );
+                return;
+            }
+            Some((RawNote::On(false), _)) => return,
+            Some((RawNote::Prompt(p), span)) if p.trim().is_empty() => {
+                self.err(
+                    span,
+                    "`note` is empty: give the note's question, `true` for the usual one, or `false` for none",
+                );
+                return;
+            }
+            Some((RawNote::Prompt(p), _)) => p.clone(),
+            None | Some((RawNote::On(true), _)) => crate::text::NOTE_PROMPT.to_string(),
+        };
+        if raw.kind == Kind::Team || index.contains_key(NOTE_ID) {
+            return;
+        }
+        questions.push(Question {
+            id: NOTE_ID.to_string(),
+            text: prompt,
+            help: Some(crate::text::NOTE_HELP.to_string()),
+            required: false,
+            kind: QuestionKind::Text {
+                max_length: NOTE_MAX_LENGTH,
+                multiline: true,
+            },
+            show_if: None,
+            on_review: true,
+        });
     }
 
     fn max_length(&mut self, rq: &RawQuestion, whose: &str) -> usize {

@@ -15,4 +15,4 @@ pub mod score;
 pub use catalog::{Catalog, Entry, Failure, Origin};
 pub use load::{load_bytes, load_path, load_str, Diagnostic};
 pub use model::*;
-pub use score::{score, FlagHit, Outcome, ScoreResult};
+pub use score::{score, FlagHit, FocusHit, Outcome, ScoreResult};

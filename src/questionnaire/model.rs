@@ -152,8 +152,10 @@ pub enum QuestionKind {
         min_label: Option<String>,
         max_label: Option<String>,
     },
-    /// Free text up to a maximum length (in characters).
-    Text { max_length: usize },
+    /// Free text up to a maximum length (in characters); `multiline` keeps
+    /// line breaks (a note: Alt-Enter starts a new line, a paste keeps its
+    /// lines), else they become spaces.
+    Text { max_length: usize, multiline: bool },
 }
 
 impl QuestionKind {
@@ -184,6 +186,10 @@ pub struct Question {
     pub required: bool,
     pub kind: QuestionKind,
     pub show_if: Option<Condition>,
+    /// Asked from the review only, never on the way through: the private
+    /// note that ends a personal check-in (one row of the review, where
+    /// `n` opens it), so a check-in takes no more keys without one.
+    pub on_review: bool,
 }
 
 /// A test applied to one answer.
@@ -297,6 +303,17 @@ pub struct Licence {
     pub conditions: Option<String>,
 }
 
+/// A file's `[focus]`: after the scores, the result names the lowest of
+/// `scores` (each placed within its own range, so subscales of different
+/// lengths compare fairly; a tie goes to the one listed first) with its
+/// message: where a small change may help most.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Focus {
+    pub heading: String,
+    /// (score id, message), in the file's order.
+    pub scores: Vec<(String, String)>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Questionnaire {
     pub id: String,
@@ -314,6 +331,9 @@ pub struct Questionnaire {
     pub questions: Vec<Question>,
     pub scores: Vec<Score>,
     pub flags: Vec<Flag>,
+    /// The "lowest of these" rule (`[focus]` in the file): which of some
+    /// scores is lowest, and what would help with it.
+    pub focus: Option<Focus>,
     /// SHA-256 of the file text, so saved answers can name the exact file.
     pub hash: String,
     /// The file text itself: the store keeps it, by its hash, the first

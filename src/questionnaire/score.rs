@@ -78,6 +78,42 @@ pub struct Outcome {
     pub version: String,
     pub scores: Vec<ScoreResult>,
     pub flags: Vec<FlagHit>,
+    /// The lowest of the file's `[focus]` scores, and what would help.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub focus: Option<FocusHit>,
+}
+
+/// Which of a `[focus]`'s scores came out lowest, and its message.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FocusHit {
+    pub heading: String,
+    pub score: String,
+    pub label: String,
+    pub message: String,
+}
+
+/// The lowest of `focus`'s scores among `scores`, each placed within its
+/// own range (0 at its lowest, 1 at its highest); the first listed wins a
+/// tie. None when none of them has a value.
+pub fn lowest(focus: &Focus, scores: &[ScoreResult]) -> Option<FocusHit> {
+    let mut best: Option<(f64, &ScoreResult, &str)> = None;
+    for (id, message) in &focus.scores {
+        let Some(s) = scores.iter().find(|s| &s.id == id) else {
+            continue;
+        };
+        let Some(v) = s.value else { continue };
+        let (lo, hi) = s.range;
+        let place = if hi > lo { (v - lo) / (hi - lo) } else { 0.0 };
+        if best.is_none_or(|(b, _, _)| place < b - 1e-9) {
+            best = Some((place, s, message));
+        }
+    }
+    best.map(|(_, s, message)| FocusHit {
+        heading: focus.heading.clone(),
+        score: s.id.clone(),
+        label: s.label.clone(),
+        message: message.to_string(),
+    })
 }
 
 impl Outcome {
@@ -115,7 +151,7 @@ impl Outcome {
 /// Score every score and flag of `q` on `answers` (hidden questions ignored).
 pub fn score(q: &Questionnaire, answers: &Answers) -> Outcome {
     let answers = q.visible_answers(answers);
-    let scores = q.scores.iter().map(|s| score_one(q, s, &answers)).collect();
+    let scores: Vec<ScoreResult> = q.scores.iter().map(|s| score_one(q, s, &answers)).collect();
     let mut flags = Vec::new();
     for f in &q.flags {
         let hits: Vec<FlaggedAnswer> = f
@@ -145,11 +181,13 @@ pub fn score(q: &Questionnaire, answers: &Answers) -> Outcome {
             });
         }
     }
+    let focus = q.focus.as_ref().and_then(|f| lowest(f, &scores));
     Outcome {
         questionnaire: q.id.clone(),
         version: q.version.clone(),
         scores,
         flags,
+        focus,
     }
 }
 

@@ -11,8 +11,9 @@ use rusqlite::params;
 pub use crate::model::{Cursor, HistoryQuery, HistoryRow, PageFrom};
 
 const ROW: &str =
-    "SELECT c.id, c.questionnaire_id, c.completed_at, c.is_demo, s.value, s.band_label, s.band_tone
+    "SELECT c.id, c.questionnaire_id, c.completed_at, c.is_demo, s.value, s.band_label, s.band_tone, n.label
      FROM checkin c LEFT JOIN score s ON s.checkin_id = c.id AND s.position = 0
+     LEFT JOIN answer n ON n.checkin_id = c.id AND n.question_id = 'note'
      WHERE c.respondent_id = ?1";
 
 impl Store {
@@ -49,6 +50,54 @@ impl Store {
         Ok(rows)
     }
 
+    /// History's `/`: the page of `q` among the check-ins whose note holds
+    /// `q.search` (any case), and how many there are. A code holder's notes
+    /// are sealed, readable only with their key, so the search is made here
+    /// on the opened rows, never in SQL: one read of the person's rows per
+    /// page (see BENCHMARKS.md).
+    pub fn search_notes(&mut self, q: &HistoryQuery) -> Result<crate::model::HistorySlice> {
+        let words = q.search.clone().unwrap_or_default();
+        let mut all = self.history_page(&HistoryQuery {
+            search: None,
+            from: PageFrom::Newest,
+            // SQLite reads a negative LIMIT as none.
+            limit: usize::MAX,
+            ..q.clone()
+        })?;
+        if let Some(key) = &q.key {
+            self.unseal_rows(&mut all, key)?;
+        }
+        all.retain(|r| crate::model::note_matches(r.note.as_deref(), &words));
+        let total = all.len();
+        let key_of = |r: &HistoryRow| (r.completed_at, r.id);
+        let at = |c: Cursor| (c.completed_at, c.id);
+        // Newest first: a row is "before" a cursor when its key is smaller.
+        let rows: Vec<HistoryRow> = match q.from {
+            PageFrom::Newest => all.into_iter().take(q.limit).collect(),
+            PageFrom::Oldest => {
+                let skip = total.saturating_sub(q.limit);
+                all.into_iter().skip(skip).collect()
+            }
+            PageFrom::Before(c) => all
+                .into_iter()
+                .filter(|r| key_of(r) < at(c))
+                .take(q.limit)
+                .collect(),
+            PageFrom::AtOrBefore(c) => all
+                .into_iter()
+                .filter(|r| key_of(r) <= at(c))
+                .take(q.limit)
+                .collect(),
+            PageFrom::After(c) => {
+                let newer: Vec<HistoryRow> =
+                    all.into_iter().filter(|r| key_of(r) > at(c)).collect();
+                let skip = newer.len().saturating_sub(q.limit);
+                newer.into_iter().skip(skip).collect()
+            }
+        };
+        Ok(crate::model::HistorySlice { total, rows })
+    }
+
     /// How many check-ins `respondent` has (of one questionnaire when given).
     pub fn history_count(&mut self, respondent: i64, questionnaire: Option<&str>) -> Result<usize> {
         self.sql(|c| {
@@ -83,6 +132,7 @@ fn history_row(r: &rusqlite::Row) -> rusqlite::Result<HistoryRow> {
         value: lenient(r, 4, &mut bad),
         band_label: opt_text(5, &mut bad)?,
         band_tone: opt_text(6, &mut bad)?,
+        note: opt_text(7, &mut bad)?,
         unreadable: bad,
     })
 }

@@ -208,6 +208,11 @@ impl Store {
             };
             match open_body(key, &blob) {
                 Some(body) => {
+                    row.note = body
+                        .answers
+                        .into_iter()
+                        .find(|a| a.question_id == crate::questionnaire::load::NOTE_ID)
+                        .map(|a| a.label);
                     if let Some(first) = body.scores.into_iter().next() {
                         row.value = first.value;
                         row.band_label = first.band_label;

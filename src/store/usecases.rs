@@ -283,6 +283,9 @@ impl TerminalStore for Store {
     }
 
     fn history_page(&mut self, q: &HistoryQuery) -> Result<HistorySlice> {
+        if q.search.is_some() {
+            return self.read_tx(|s| s.search_notes(q));
+        }
         self.read_tx(|s| {
             let total = s.history_count(q.respondent, q.questionnaire.as_deref())?;
             let mut rows = Store::history_page(s, q)?;

@@ -15,6 +15,8 @@ pub fn heading(title: &str) -> String {
 }
 
 pub const PROMPT: &str = "> ";
+/// The prompt for the next line of a note.
+pub const PROMPT_MORE: &str = "... ";
 
 pub const KEYS_HOME: &str =
     "Type a number to start that check-in. h: history. t: trends. !: support. ?: help. q: quit.";
@@ -23,12 +25,14 @@ pub const KEYS_CHOICE: &str = "Type the number of your answer, then Enter. Enter
 pub const KEYS_CHOICE_OPTIONAL: &str = "Type the number of your answer, then Enter. -: skip this question. Enter alone keeps it as it is. <: back. !: support. q: quit.";
 pub const KEYS_MULTI: &str = "Type the numbers of every answer that fits, such as 1 3, then Enter. Words after the numbers are your \"Other\" answer. <: back. !: support. q: quit.";
 pub const KEYS_TEXT: &str = "Type your answer on one line, then Enter. Enter alone keeps what is there; - clears it. < on its own: back. ! on its own: support. /quit: quit.";
+pub const KEYS_NOTE: &str = "Type your note, then Enter. For several lines, end each line but the last with \\ (a backslash). Enter alone keeps what is there; - clears it. < on its own: back. ! on its own: support. /quit: quit.";
 pub const KEYS_NUMBER: &str =
     "Type the number, then Enter. < on its own: back. ! on its own: support. q: quit.";
 pub const KEYS_REVIEW: &str = "s or Enter: save. A number: change that answer. <: back to the last question. !: support. q: quit.";
+pub const KEYS_REVIEW_NOTE: &str = "s or Enter: save. A number: change that answer. n: write a private note. <: back to the last question. !: support. q: quit.";
 pub const KEYS_RESULT: &str = "Enter: home. h: history. t: trends. !: support. q: quit.";
 pub const KEYS_RESULT_TEAM: &str = "Enter: home. !: support. q: quit.";
-pub const KEYS_HISTORY: &str = "A number: show that check-in. n: next page. p: previous page. f: only the next questionnaire (then all). t: trends. Enter: home. q: quit.";
+pub const KEYS_HISTORY: &str = "A number: show that check-in. n: next page. p: previous page. f: only the next questionnaire (then all). / and words: only check-ins whose note has them (/ alone: all). t: trends. Enter: home. q: quit.";
 pub const KEYS_DETAIL: &str =
     "Enter: back to the list. d: delete this check-in (asks first). !: support. q: quit.";
 pub const KEYS_TRENDS: &str = "n: older rows. p: newer rows. s: the next score. w: another period. o: another questionnaire. h: history. Enter: home. q: quit.";
@@ -70,6 +74,11 @@ pub fn needs_answer(required: bool) -> &'static str {
     } else {
         "Type an answer, or - to skip this question."
     }
+}
+
+/// A check-in's note in a History row: its first line.
+pub fn note_start(first_line: &str) -> String {
+    format!(" · note: {first_line}")
 }
 
 pub const ROWS_MORE: &str = "More check-ins: n for the next page.";

@@ -37,6 +37,43 @@ pub fn row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
     state.session.history.get(i).is_some().then_some(i)
 }
 
+/// The end of a History row in `room` columns: the tone word always; the
+/// note's mark where there is a note; the band's name only whole; then as
+/// much of the note's first line as fits (Detail shows all of both).
+fn row_end(tone_word: &str, band: &str, note: Option<&str>, room: usize) -> String {
+    let mut rest = tone_word.to_string();
+    let mark = note.map(|_| format!(" {}", text::NOTE_MARK.trim_end()));
+    let used = |s: &str| s.chars().count();
+    let mark_len = mark.as_deref().map_or(0, used);
+    if !band.is_empty() && used(&rest) + 1 + used(band) + mark_len <= room {
+        rest = format!("{rest} {band}");
+    }
+    if let (Some(mark), Some(note)) = (mark, note) {
+        rest.push_str(&mark);
+        let first = note.lines().next().unwrap_or_default();
+        let left = room.saturating_sub(used(&rest) + 1);
+        if left >= 4 && !first.is_empty() {
+            rest = format!("{rest} {}", fit(first, left));
+        }
+    }
+    rest
+}
+
+/// What the list is narrowed to: a questionnaire, notes holding some
+/// words, or both (none: everything).
+pub(super) fn shown_label(state: &State) -> Option<String> {
+    let title = state
+        .session
+        .history_filter
+        .as_deref()
+        .map(|id| title_of(state, id));
+    match (title, state.session.history_search.as_deref()) {
+        (t, None) => t,
+        (None, Some(words)) => Some(text::notes_with(words)),
+        (Some(t), Some(words)) => Some(format!("{t} · {}", text::notes_with(words))),
+    }
+}
+
 pub(super) fn title_of(state: &State, id: &str) -> String {
     state
         .questionnaires
@@ -55,16 +92,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         text::COL_QUESTIONNAIRE,
         text::COL_SCORE
     );
-    let filter = state
-        .session
-        .history_filter
-        .as_deref()
-        .map(|id| title_of(state, id));
-    let position = text::history_position(
-        state.session.history_selected + 1,
-        state.session.history.len(),
-        filter.as_deref(),
-    );
+    let filter = shown_label(state);
+    let position = match &state.session.search_input {
+        Some(typed) => text::search_typing(typed),
+        None => text::history_position(
+            state.session.history_selected + 1,
+            state.session.history.len(),
+            filter.as_deref(),
+        ),
+    };
     frame.render_widget(
         Paragraph::new(vec![
             Line::styled(fit(&position, w), style(Meaning::Accent, nc)),
@@ -75,9 +111,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let l = list(area);
     if state.session.history.is_empty() {
         // Filtered to one questionnaire: none of that one, not none at all.
-        let empty = match &filter {
-            Some(title) => text::no_history_of(title),
-            None => text::NO_HISTORY.to_string(),
+        let empty = match (&state.session.history_search, &filter) {
+            (Some(words), _) => text::no_notes_with(words),
+            (None, Some(title)) => text::no_history_of(title),
+            (None, None) => text::NO_HISTORY.to_string(),
         };
         frame.render_widget(Paragraph::new(empty).wrap(Wrap { trim: true }), l);
         return;
@@ -117,12 +154,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         // a narrow screen never shows half a word.
         let tone_word = text::tone_word_str(t.as_deref());
         let room = w.saturating_sub(main.chars().count());
-        let rest = if band.is_empty() || tone_word.chars().count() + 1 + band.chars().count() > room
-        {
-            tone_word.to_string()
-        } else {
-            format!("{tone_word} {band}")
-        };
+        let rest = row_end(tone_word, &band, r.note.as_deref(), room);
         if sel {
             let s = fit(&format!("{main}{rest}"), w);
             lines.push(Line::styled(
@@ -225,7 +257,13 @@ pub(super) fn detail_lines(state: &State) -> Vec<Line<'static>> {
                     .map(|x| x.text.clone())
             })
             .unwrap_or_else(|| a.question_id.clone());
-        lines.push(Line::raw(format!("- {qtext}: {}", a.label)));
+        if a.label.contains('\n') {
+            // A note of several lines: its lines, indented under its question.
+            lines.push(Line::raw(format!("- {qtext}:")));
+            lines.extend(a.label.split('\n').map(|l| Line::raw(format!("  {l}"))));
+        } else {
+            lines.push(Line::raw(format!("- {qtext}: {}", a.label)));
+        }
     }
     lines
 }

@@ -150,8 +150,11 @@ fn question(state: &State, v: &mut PlainView) {
     } else {
         text::OPTIONAL
     };
-    v.body
-        .push(format!("{}{optional}", text::question_of(pos, total)));
+    v.body.push(if question.on_review {
+        text::PRIVATE_NOTE.to_string()
+    } else {
+        format!("{}{optional}", text::question_of(pos, total))
+    });
     if c.visible(q).first() == Some(&c.index) {
         v.body.extend(q.instructions.clone());
     }
@@ -202,7 +205,7 @@ fn question(state: &State, v: &mut PlainView) {
         QuestionKind::Number { min, max, .. } if typed => v
             .body
             .push(text::type_number(*min, *max).trim().to_string()),
-        QuestionKind::Text { max_length } => v.body.push(words::at_most(*max_length)),
+        QuestionKind::Text { max_length, .. } => v.body.push(words::at_most(*max_length)),
         _ => {}
     }
     if typed {
@@ -222,6 +225,9 @@ fn question(state: &State, v: &mut PlainView) {
         }
     }
     v.keys = match &question.kind {
+        QuestionKind::Text {
+            multiline: true, ..
+        } => words::KEYS_NOTE,
         QuestionKind::Text { .. } => words::KEYS_TEXT,
         QuestionKind::Number { .. } if typed => words::KEYS_NUMBER,
         QuestionKind::Multi { .. } => words::KEYS_MULTI,
@@ -250,16 +256,17 @@ fn review(state: &State, v: &mut PlainView) {
             super::question::review_answer(c, q, i)
         ));
     }
-    v.keys = words::KEYS_REVIEW.to_string();
+    v.keys = if c.note_index(q).is_some() {
+        words::KEYS_REVIEW_NOTE
+    } else {
+        words::KEYS_REVIEW
+    }
+    .to_string();
 }
 
 fn history(state: &State, v: &mut PlainView) {
     v.body.push(words::heading(text::TITLE_HISTORY));
-    let filter = state
-        .session
-        .history_filter
-        .as_deref()
-        .map(|id| super::history::title_of(state, id));
+    let filter = super::history::shown_label(state);
     let list = &state.session.history;
     v.body.push(text::history_position(
         state.session.history_selected + 1,
@@ -267,9 +274,10 @@ fn history(state: &State, v: &mut PlainView) {
         filter.as_deref(),
     ));
     if list.is_empty() {
-        v.body.push(match &filter {
-            Some(title) => text::no_history_of(title),
-            None => text::NO_HISTORY.to_string(),
+        v.body.push(match (&state.session.history_search, &filter) {
+            (Some(words), _) => text::no_notes_with(words),
+            (None, Some(title)) => text::no_history_of(title),
+            (None, None) => text::NO_HISTORY.to_string(),
         });
     }
     let page = crate::ui::history_page(state).max(1);
@@ -283,8 +291,13 @@ fn history(state: &State, v: &mut PlainView) {
             (None, _) => String::new(),
         };
         let demo = if r.is_demo { text::DEMO_MARK } else { "" };
+        let note = r
+            .note
+            .as_deref()
+            .map(|n| words::note_start(n.lines().next().unwrap_or_default()))
+            .unwrap_or_default();
         v.body.push(format!(
-            "{}. {} · {demo}{} · {value}{band}",
+            "{}. {} · {demo}{} · {value}{band}{note}",
             i + 1,
             r.completed_at
                 .with_timezone(&chrono::Local)

@@ -26,6 +26,16 @@ struct Layout {
 /// cursor; at least three for a free-text answer.
 fn input_lines(c: &crate::app::Checkin, question: &crate::questionnaire::Question, w: u16) -> u16 {
     let inner = w.saturating_sub(2).max(2);
+    if c.multiline {
+        // A note: each of its lines wrapped, one spare; at least five.
+        let need: u16 = c
+            .text
+            .lines()
+            .iter()
+            .map(|l| wrapped_height(l, inner - 1).max(1))
+            .sum();
+        return (need + 1).max(5);
+    }
     let typed = c.text.lines().join(" ");
     // One spare line when there is text: the editor's own wrapping may
     // break a line earlier than this estimate.
@@ -160,19 +170,28 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     } else {
         text::OPTIONAL
     };
+    // The note the review offers is no numbered question: every question
+    // is done (a full bar).
+    let place = if question.on_review {
+        text::PRIVATE_NOTE.to_string()
+    } else {
+        format!("{}{req}", text::question_of(pos, total))
+    };
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(
                 fit(&q.title, (area.width as usize).saturating_sub(22)),
                 style(Meaning::Title, nc),
             ),
-            Span::raw(format!("  {}{req}", text::question_of(pos, total))),
+            Span::raw(format!("  {place}")),
         ])),
         l.header,
     );
     // The bar shows the questions done before this one, so it is full only
     // after the last; the words are in the header line above.
-    let done = if total == 0 {
+    let done = if question.on_review {
+        1.0
+    } else if total == 0 {
         0.0
     } else {
         pos.saturating_sub(1) as f64 / total as f64
@@ -275,7 +294,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     // Typed input.
     if l.input.height > 0 {
         let (title, limit) = match &question.kind {
-            QuestionKind::Text { max_length } => (text::YOUR_ANSWER.to_string(), Some(*max_length)),
+            QuestionKind::Text { max_length, .. } => {
+                (text::YOUR_ANSWER.to_string(), Some(*max_length))
+            }
             QuestionKind::Multi {
                 other_max_length, ..
             } => (text::OTHER_ANSWER.to_string(), Some(*other_max_length)),
@@ -339,7 +360,9 @@ pub(super) fn review_answer(
         .get(&question.id)
         .map(|a| a.label(question))
         .unwrap_or_else(|| {
-            if question.required {
+            if question.on_review {
+                text::NO_NOTE_YET.into()
+            } else if question.required {
                 text::NOT_ANSWERED.into()
             } else {
                 text::SKIPPED.into()

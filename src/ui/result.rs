@@ -89,6 +89,14 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
             ));
         }
     }
+    if let Some(f) = &r.outcome.focus {
+        // Where a small change may help most: the lowest of the scores
+        // the file compares, with what would help.
+        out.push(Line::raw(""));
+        out.push(Line::styled(f.heading.clone(), style(Meaning::Title, nc)));
+        out.push(Line::raw(text::focus_lowest(&f.label)));
+        out.push(Line::raw(f.message.clone()));
+    }
     if !support_shown && !support.is_empty() {
         // Support called for by an item flag (e.g. a safety question), even
         // when every score is in a reassuring band.

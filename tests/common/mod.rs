@@ -87,7 +87,8 @@ impl App {
         self.state.session.selected = self.index_of(id);
     }
     /// Start the joy-in-work check-in and answer the four statements
-    /// "Strongly agree", reaching its optional free-text note.
+    /// "Strongly agree", then open its optional private note from the
+    /// review (`n`).
     pub fn open_joy_note(&mut self) {
         self.select("joy-in-work");
         self.acts(&[
@@ -96,6 +97,7 @@ impl App {
             Action::Pick(0),
             Action::Pick(0),
             Action::Pick(0),
+            Action::Note,
         ]);
     }
     pub fn type_text(&mut self, s: &str) {
