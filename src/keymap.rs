@@ -147,6 +147,12 @@ fn personal_key(k: KeyEvent, state: &State) -> Option<Action> {
         KeyCode::End => Action::Last,
         KeyCode::Char('f') if state.screen == Screen::History => Action::Filter,
         KeyCode::Char('/') if state.screen == Screen::History => Action::Search,
+        KeyCode::Char('x') if state.screen == Screen::History && state.export_dir.is_some() => {
+            Action::Export
+        }
+        KeyCode::Char('b') if state.screen == Screen::History && state.export_dir.is_some() => {
+            Action::Backup
+        }
         KeyCode::Char('d') if matches!(state.screen, Screen::History | Screen::Detail) => {
             Action::Delete
         }
@@ -335,14 +341,20 @@ pub fn screen_hints(state: &State) -> Vec<Hint> {
             hint("Enter", text::key::SEARCH_NOW, Action::Confirm),
             hint("Esc", text::key::CANCEL, Action::Back),
         ],
-        Screen::History => vec![
-            hint("↑↓", text::key::CHOOSE, Action::Down),
-            hint("Enter", text::key::OPEN, Action::Confirm),
-            hint("/", text::key::SEARCH_NOTES, Action::Search),
-            hint("f", text::key::FILTER, Action::Filter),
-            hint("d", text::key::DELETE, Action::Delete),
-            hint("t", text::key::TRENDS, Action::OpenTrends),
-            hint(
+        Screen::History => {
+            let mut h = vec![
+                hint("↑↓", text::key::CHOOSE, Action::Down),
+                hint("Enter", text::key::OPEN, Action::Confirm),
+                hint("/", text::key::SEARCH_NOTES, Action::Search),
+                hint("f", text::key::FILTER, Action::Filter),
+                hint("d", text::key::DELETE, Action::Delete),
+                hint("t", text::key::TRENDS, Action::OpenTrends),
+            ];
+            if state.export_dir.is_some() {
+                h.push(hint("x", text::key::EXPORT, Action::Export));
+                h.push(hint("b", text::key::BACKUP, Action::Backup));
+            }
+            h.push(hint(
                 "Esc",
                 if state.session.history_search.is_some() {
                     text::key::ALL_AGAIN
@@ -350,8 +362,9 @@ pub fn screen_hints(state: &State) -> Vec<Hint> {
                     text::key::HOME
                 },
                 Action::Back,
-            ),
-        ],
+            ));
+            h
+        }
         Screen::Detail => vec![
             hint("↑↓", text::key::SCROLL, Action::Down),
             hint("d", text::key::DELETE, Action::Delete),

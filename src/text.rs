@@ -268,6 +268,19 @@ pub const SKIPPED: &str = "(skipped)";
 pub fn focus_lowest(label: &str) -> String {
     format!("Lowest this time: {label}.")
 }
+/// History's `x` and `b`: writing a file out of the app.
+pub const EXPORTING: &str = "Writing your history to a spreadsheet file…";
+pub const BACKING_UP: &str = "Making a backup…";
+pub fn exported(n: usize, to: &str) -> String {
+    let what = if n == 1 { "check-in" } else { "check-ins" };
+    format!("Exported {n} {what} to {to} (a spreadsheet file, readable by you only). Keep it somewhere private: it is your health information.")
+}
+pub fn export_failed(why: &str) -> String {
+    format!("The export could not be written: {why}. Nothing was changed; try again, or use `joy export` (see `joy export --help`).")
+}
+pub fn backed_up(to: &str) -> String {
+    format!("Backed up to {to} (readable by you only; the newest seven are kept).")
+}
 /// The header of the note the review offers (in place of "Question 3 of 5").
 pub const PRIVATE_NOTE: &str = "Your private note (optional)";
 /// `joy validate`: a personal file ends with the private note.
@@ -585,6 +598,8 @@ pub fn some_failed(n: usize) -> String {
 pub mod plain;
 
 pub mod key {
+    pub const EXPORT: &str = "export";
+    pub const BACKUP: &str = "backup";
     pub const NOTE: &str = "note";
     pub const CANCEL: &str = "cancel";
     pub const SEARCH_NOTES: &str = "search notes";

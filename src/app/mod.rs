@@ -119,6 +119,10 @@ pub enum Action {
     Search,
     /// Review: write (or change) the check-in's private note.
     Note,
+    /// History: write the whole history to a spreadsheet file (CSV).
+    Export,
+    /// History: make a backup of the history file now.
+    Backup,
     Click {
         column: u16,
         row: u16,
@@ -242,6 +246,11 @@ pub enum Effect {
     CheckDatabase,
     /// Keep the store to reading: the check found damage (its detail).
     MarkDamaged(String),
+    /// The personal app: write the person's whole history as CSV into
+    /// this folder (a new file named by the date); answered with a notice.
+    ExportHistory(std::path::PathBuf),
+    /// The personal app: a backup of the history file now.
+    BackupNow,
     /// Suggest an easy-to-remember private code.
     SuggestCode,
     /// Check a code and PIN (argon2id; a dummy hash for unknown codes).
@@ -508,6 +517,9 @@ pub struct State {
     pub team_server: Option<crate::store::pg::ServerAddress>,
     /// When the personal app last sent its outbox.
     pub delivered_at: Option<DateTime<Utc>>,
+    /// Where History's export (`x`) writes its file: the personal app's
+    /// documents folder (none: export is not offered, as at a kiosk).
+    pub export_dir: Option<std::path::PathBuf>,
     /// `[reminders]` from the config: days between reminders by
     /// questionnaire id (0: none), over each file's own.
     pub reminders: std::collections::BTreeMap<String, u32>,
@@ -579,6 +591,7 @@ impl State {
             chores_day: None,
             team_server: None,
             delivered_at: None,
+            export_dir: None,
             reminders: Default::default(),
             check_asked: None,
             check_done: None,
@@ -1240,6 +1253,17 @@ fn history(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Delete => return ask_delete(state, state.session.history_selected),
         Action::Search => state.session.search_input = Some(String::new()),
+        // Only the personal app, on its own machine, writes files out.
+        Action::Export if state.kiosk.is_none() => {
+            if let Some(dir) = state.export_dir.clone() {
+                state.status = Some(crate::text::EXPORTING.to_string());
+                return vec![Effect::ExportHistory(dir)];
+            }
+        }
+        Action::Backup if state.kiosk.is_none() && state.export_dir.is_some() => {
+            state.status = Some(crate::text::BACKING_UP.to_string());
+            return vec![Effect::BackupNow];
+        }
         // Esc first ends a search, then leaves.
         Action::Back | Action::Left if state.session.history_search.is_some() => {
             state.session.history_search = None;

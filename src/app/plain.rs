@@ -139,6 +139,8 @@ pub fn actions(state: &State, line: &str) -> Result<Vec<Action>, Problem> {
             ("f", _) => Ok(vec![Action::Filter]),
             ("t", _) => Ok(vec![Action::OpenTrends]),
             ("d", _) => Ok(vec![Action::Delete]),
+            ("x", _) => Ok(vec![Action::Export]),
+            ("backup", _) => Ok(vec![Action::Backup]),
             ("" | "b" | "<", _) => Ok(vec![Action::Back]),
             _ => unknown(),
         },

@@ -201,6 +201,10 @@ fn perform_personal(scope: &Scope, store: &mut dyn Storage, effect: Effect) -> O
             history_page(store, me, scope.key.clone(), request).map(Loaded::History)
         }
         Effect::DeleteCheckin(id) => store.delete_checkin(me, id).map(Loaded::Deleted),
+        Effect::ExportHistory(dir) => return Some(export_history(scope, store, me, &dir)),
+        Effect::BackupNow => store
+            .backup_now(crate::clock::now())
+            .map(|to| Loaded::Notice(crate::text::backed_up(&to.display().to_string()))),
         Effect::LoadDetail(id) => store
             .checkin(me, scope.key.as_ref(), id)
             .map(|d| Loaded::Detail(Box::new(d))),
@@ -214,6 +218,46 @@ fn perform_personal(scope: &Scope, store: &mut dyn Storage, effect: Effect) -> O
         _ => return None,
     };
     Some(result.unwrap_or_else(|e| failed(&e)))
+}
+
+/// History's `x`: the whole history as the spreadsheet CSV (as `joy export
+/// --format csv` writes it), into a new file in `dir` named by the date
+/// (`joy-export-2026-12-07.csv`, then `-2`, `-3`...; never replacing one).
+fn export_history(
+    scope: &Scope,
+    store: &mut dyn Storage,
+    me: i64,
+    dir: &std::path::Path,
+) -> Loaded {
+    let records = match store.export_history(me) {
+        Ok(r) => r,
+        Err(e) => return failed(&e),
+    };
+    let csv = match crate::store::export::to_csv(&records, &scope.questionnaires, &chrono::Local) {
+        Ok(c) => c,
+        Err(e) => return Loaded::Error(crate::text::export_failed(&e.to_string())),
+    };
+    let db = store.file().unwrap_or_default();
+    let day = chrono::Local::now().format("%Y-%m-%d");
+    for n in 1..1000 {
+        let name = if n == 1 {
+            format!("joy-export-{day}.csv")
+        } else {
+            format!("joy-export-{day}-{n}.csv")
+        };
+        let to = dir.join(name);
+        match crate::store::export::write_export(&to, csv.as_bytes(), &db, false) {
+            Ok(()) => {
+                return Loaded::Notice(crate::text::exported(
+                    records.len(),
+                    &to.display().to_string(),
+                ))
+            }
+            Err(crate::store::export::ExportFileError::Exists { .. }) => continue,
+            Err(e) => return Loaded::Error(crate::text::export_failed(&e.to_string())),
+        }
+    }
+    Loaded::Error(crate::text::export_failed(&dir.display().to_string()))
 }
 
 /// A page of `me`'s history and the list's count (one read).

@@ -236,6 +236,10 @@ fn open_mode(
     state.reflections = settings.huddle;
     state.local_support = settings.local_support.clone();
     state.reminders = settings.reminders.clone();
+    if state.kiosk.is_none() {
+        // History's export writes here: the person's documents folder.
+        state.export_dir = Some(export_folder(settings));
+    }
     let mut notes = store.take_notices();
     notes.extend(store_notice);
     if is_new && !settings.db_is_default {
@@ -260,6 +264,19 @@ fn open_mode(
         state.status = Some(notes.join(" "));
     }
     Ok((state, store))
+}
+
+/// Where the personal app's export goes: the documents folder (as the
+/// platform names it), else the home folder, else beside the history.
+pub fn export_folder(settings: &Settings) -> std::path::PathBuf {
+    let user = directories::UserDirs::new();
+    user.as_ref()
+        .and_then(|u| u.document_dir().filter(|d| d.is_dir()))
+        .or_else(|| user.as_ref().map(|u| u.home_dir()).filter(|d| d.is_dir()))
+        .map(|d| d.to_path_buf())
+        .or_else(|| settings.db.parent().map(|p| p.to_path_buf()))
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| std::path::PathBuf::from("."))
 }
 
 /// Take over the terminal and run the app on `state` until it quits (used

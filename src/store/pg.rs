@@ -2122,6 +2122,12 @@ impl super::usecases::TerminalStore for PgStore {
     fn local_respondent(&mut self) -> Result<i64> {
         Err(not_on_a_server("finding the local person"))
     }
+    fn export_history(&mut self, _: i64) -> Result<Vec<crate::model::CheckinRecord>> {
+        Err(not_on_a_server("exporting a personal history"))
+    }
+    fn backup_now(&mut self, _: DateTime<Utc>) -> Result<std::path::PathBuf> {
+        Err(not_on_a_server("backing up a personal history"))
+    }
     fn save_checkin(&mut self, _: &NewCheckin) -> Result<crate::model::Saved> {
         Err(not_on_a_server("saving a personal check-in"))
     }

@@ -129,6 +129,13 @@ pub trait TerminalStore {
     ) -> Result<crate::outbox::Delivery>;
     /// What waits for the server, since when, and the last failure.
     fn outbox_status(&mut self) -> Result<super::outbox::OutboxStatus>;
+    /// Every check-in of the personal app's person `me`, newest first,
+    /// with answers and scores: what an export writes. (A kiosk code
+    /// holder's sealed history is never exported on a shared terminal.)
+    fn export_history(&mut self, me: i64) -> Result<Vec<CheckinRecord>>;
+    /// A backup now, beside the daily ones (the newest seven are kept):
+    /// where it went.
+    fn backup_now(&mut self, now: DateTime<Utc>) -> Result<std::path::PathBuf>;
     /// Let the file's checkpoints wait for idle moments (SQLite only).
     fn defer_checkpoints(&mut self) -> Result<()> {
         Ok(())
@@ -241,6 +248,14 @@ impl Store {
 }
 
 impl TerminalStore for Store {
+    fn export_history(&mut self, me: i64) -> Result<Vec<CheckinRecord>> {
+        self.read_tx(|s| s.history(Some(me), None))
+    }
+
+    fn backup_now(&mut self, now: DateTime<Utc>) -> Result<std::path::PathBuf> {
+        self.backup_rotate(now, super::safety::KEEP_BACKUPS)
+    }
+
     fn local_respondent(&mut self) -> Result<i64> {
         Store::local_respondent(self)
     }

@@ -32,7 +32,7 @@ pub const KEYS_REVIEW: &str = "s or Enter: save. A number: change that answer. <
 pub const KEYS_REVIEW_NOTE: &str = "s or Enter: save. A number: change that answer. n: write a private note. <: back to the last question. !: support. q: quit.";
 pub const KEYS_RESULT: &str = "Enter: home. h: history. t: trends. !: support. q: quit.";
 pub const KEYS_RESULT_TEAM: &str = "Enter: home. !: support. q: quit.";
-pub const KEYS_HISTORY: &str = "A number: show that check-in. n: next page. p: previous page. f: only the next questionnaire (then all). / and words: only check-ins whose note has them (/ alone: all). t: trends. Enter: home. q: quit.";
+pub const KEYS_HISTORY: &str = "A number: show that check-in. n: next page. p: previous page. f: only the next questionnaire (then all). / and words: only check-ins whose note has them (/ alone: all). x: export all to a spreadsheet file. backup: back up now. t: trends. Enter: home. q: quit.";
 pub const KEYS_DETAIL: &str =
     "Enter: back to the list. d: delete this check-in (asks first). !: support. q: quit.";
 pub const KEYS_TRENDS: &str = "n: older rows. p: newer rows. s: the next score. w: another period. o: another questionnaire. h: history. Enter: home. q: quit.";

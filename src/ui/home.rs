@@ -177,12 +177,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                     ));
                 }
                 if let Some((label, t)) = &s.latest_band {
-                    // The tone word comes first so it is never cut off.
+                    // The tone word always; the band's name only whole
+                    // (History and Detail show it), never half a word.
                     let used: usize = detail.iter().map(|sp| sp.content.chars().count()).sum();
-                    let band = fit(
-                        &format!("{} {label}", text::tone_word_str(Some(t))),
-                        w.saturating_sub(used + 1),
-                    );
+                    let room = w.saturating_sub(used + 1);
+                    let tone_word = text::tone_word_str(Some(t));
+                    let whole = format!("{tone_word} {label}");
+                    let band = if whole.chars().count() <= room {
+                        whole
+                    } else {
+                        fit(tone_word, room)
+                    };
                     detail.push(Span::raw(" "));
                     detail.push(Span::styled(band, style(tone(Some(t)), nc)));
                 }
