@@ -155,6 +155,18 @@ pub struct HistoryRow {
     pub unreadable: bool,
 }
 
+/// The line of `note` a History row shows: the first that holds the
+/// words searched for (so the row says why it was found), else the first.
+pub fn note_preview<'a>(note: &'a str, search: Option<&str>) -> &'a str {
+    let words = search.map(|w| w.trim().to_lowercase()).unwrap_or_default();
+    if !words.is_empty() {
+        if let Some(l) = note.lines().find(|l| l.to_lowercase().contains(&words)) {
+            return l;
+        }
+    }
+    note.lines().next().unwrap_or_default()
+}
+
 /// Does `note` hold `words` (ignoring case)? What History's `/` finds.
 pub fn note_matches(note: Option<&str>, words: &str) -> bool {
     let words = words.trim().to_lowercase();

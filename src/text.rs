@@ -185,6 +185,11 @@ pub fn how_to_answer(how: &str, required: bool) -> String {
     }
 }
 
+/// A digit key that chooses none of the options shown.
+pub fn no_such_option(key: &str) -> String {
+    format!("{key} is not one of the options here: press the number shown beside an answer.")
+}
+
 pub fn paste_cut(max: usize) -> String {
     format!("Pasted text was cut to fit: at most {max} characters.")
 }
@@ -279,7 +284,7 @@ pub fn export_failed(why: &str) -> String {
     format!("The export could not be written: {why}. Nothing was changed; try again, or use `joy export` (see `joy export --help`).")
 }
 pub fn backed_up(to: &str) -> String {
-    format!("Backed up to {to} (readable by you only; the newest seven are kept).")
+    format!("Backed up to {to} (readable by you only; the newest seven are kept). `joy restore` with that file puts it back.")
 }
 /// The header of the note the review offers (in place of "Question 3 of 5").
 pub const PRIVATE_NOTE: &str = "Your private note (optional)";

@@ -986,3 +986,22 @@ fn a_long_question_scrolls_on_a_small_screen() {
         "{wide}"
     );
 }
+
+/// From the new-user trial: a digit that is none of the options (7 on
+/// WHO-5's 0 to 5) says so, instead of doing nothing.
+#[test]
+fn a_digit_that_is_no_option_says_so() {
+    let mut app = App::new();
+    app.select("who5");
+    app.act(Action::Confirm);
+    app.act(Action::Digit(7));
+    let c = checkin(&app);
+    assert_eq!(c.index, 0);
+    assert!(
+        c.message
+            .as_deref()
+            .is_some_and(|m| m.contains("7 is not one of the options")),
+        "{:?}",
+        c.message
+    );
+}

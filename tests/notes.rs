@@ -325,3 +325,36 @@ fn an_anonymous_kiosk_check_in_asks_no_note() {
         "no note at a shared terminal"
     );
 }
+
+/// From the new-user trial: the review shows a note's lines as lines, the
+/// note is asked without the instrument's instructions above it, and a row
+/// found by a search shows the line that holds the words.
+#[test]
+fn the_review_keeps_a_notes_lines_and_a_found_row_shows_why() {
+    let mut app = App::new();
+    who5_to_note(&mut app);
+    let asked = screen_lines(&app, 80, 24).join("\n");
+    assert!(asked.contains("Your private note (optional)"), "{asked}");
+    assert!(!asked.contains("Please indicate"), "{asked}");
+    app.act(Action::Paste(
+        "Long shift on ward 7\nTalk to Sam about the rota".into(),
+    ));
+    app.act(Action::Confirm);
+    let review = screen_lines(&app, 80, 24);
+    let first = review
+        .iter()
+        .position(|l| l.contains("Long shift on ward 7"))
+        .unwrap_or_else(|| panic!("{review:#?}"));
+    assert!(
+        review[first + 1].contains("Talk to Sam about the rota"),
+        "{review:#?}"
+    );
+    assert!(!review[first].contains("Talk"), "{review:#?}");
+    app.act(Action::Save);
+    app.act(Action::OpenHistory);
+    app.act(Action::Search);
+    app.type_text("sam");
+    app.act(Action::Confirm);
+    let found = screen_lines(&app, 120, 24).join("\n");
+    assert!(found.contains("✎ Talk to Sam about the rota"), "{found}");
+}

@@ -284,3 +284,62 @@ fn a_note_of_several_lines_and_a_search_of_notes_work_by_lines() {
     let note = r.answers.iter().find(|a| a.question_id == "note").unwrap();
     assert_eq!(note.label, "Handover ran late\nbut the team was kind");
 }
+
+/// From the trial of plain mode: messages name what can be typed (no Esc),
+/// History acts on no unseen row, a line that changes nothing says so, a
+/// refused answer is said once, and a screen reader hears no arrows.
+#[test]
+fn plain_mode_says_what_a_line_did_in_words_that_fit_it() {
+    let mut app = App::new();
+    let out = run_plain(
+        &mut app,
+        &[
+            "1",
+            "",
+            "7", // WHO-5: Enter with no answer, then no such option
+            "3",
+            "3",
+            "2",
+            "2",
+            "1",
+            "n",
+            "Rota swap \\",
+            "with SAM helped",
+            "s",
+            "",
+            "h",
+            "/ zebra",
+            "/ sam",
+            "d",
+            "b",
+            "/",
+            "t",
+            "s",
+            "q",
+        ],
+    );
+    // Not yet answered: nothing to keep.
+    let first = out.find("Question 1 of 5").unwrap();
+    let keys = &out[first..out[first..].find("> ").unwrap() + first];
+    assert!(!keys.contains("keeps your answer"), "{keys}");
+    // "7": one refusal, not the earlier message again.
+    let after7 = &out[out.find("> 7").unwrap()..];
+    let next_prompt = after7[3..].find("> ").unwrap() + 3;
+    let said = &after7[..next_prompt];
+    assert!(said.contains("\"7\" is not one of the answers"), "{said}");
+    assert!(!said.contains("needs an answer"), "{said}");
+    assert!(out.contains("Type / alone to show them all again"), "{out}");
+    assert!(!out.contains("Esc shows"), "{out}");
+    // The row found by "sam" shows the line that holds it.
+    assert!(out.contains("note: with SAM helped"), "{out}");
+    // "d" in the list deletes nothing (no row is current); "b" backs up
+    // (the store is in memory here: it says it could not).
+    assert!(
+        out.contains("\"d\" is not something this screen does"),
+        "{out}"
+    );
+    assert_eq!(app.store.history(None, None).unwrap().len(), 1);
+    // WHO-5 has one score: "s" on Trends changes nothing, and says so.
+    assert!(out.contains("Nothing more to show for that here."), "{out}");
+    assert!(!out.contains('←') && !out.contains("click"), "{out}");
+}

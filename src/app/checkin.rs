@@ -625,13 +625,17 @@ pub fn question(state: &mut State, action: Action, _now: DateTime<Utc>) -> Vec<E
         }
         Action::Digit(d) => {
             let rows = choices(&question);
-            if let Some(i) = rows
+            match rows
                 .iter()
                 .position(|r| r.value == Scalar::Number(f64::from(d)))
             {
-                if choose(c, q, i) {
-                    advance(state);
+                Some(i) => {
+                    if choose(c, q, i) {
+                        advance(state);
+                    }
                 }
+                // A key that is none of the options says so.
+                None => c.message = Some(text::no_such_option(&d.to_string())),
             }
         }
         Action::Pick(i) if is_multi && has_other(&question) && i == n_choices => {
@@ -639,6 +643,10 @@ pub fn question(state: &mut State, action: Action, _now: DateTime<Utc>) -> Vec<E
             if c.text_value().is_empty() {
                 toggle_other(c);
             }
+        }
+        Action::Pick(i) if rows > 0 => {
+            let key = if i == 9 { 0 } else { i + 1 };
+            c.message = Some(text::no_such_option(&key.to_string()));
         }
         Action::Toggle if on_other => toggle_other(c),
         Action::Toggle if is_multi => match c.cursor {

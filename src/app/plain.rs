@@ -138,10 +138,11 @@ pub fn actions(state: &State, line: &str) -> Result<Vec<Action>, Problem> {
             ("p", _) => Ok(vec![Action::PageUp]),
             ("f", _) => Ok(vec![Action::Filter]),
             ("t", _) => Ok(vec![Action::OpenTrends]),
-            ("d", _) => Ok(vec![Action::Delete]),
+            // Deleting is from the check-in itself (its number, then d):
+            // here no row is "current" for someone who cannot see a cursor.
             ("x", _) => Ok(vec![Action::Export]),
-            ("backup", _) => Ok(vec![Action::Backup]),
-            ("" | "b" | "<", _) => Ok(vec![Action::Back]),
+            ("b" | "backup", _) => Ok(vec![Action::Backup]),
+            ("" | "<", _) => Ok(vec![Action::Back]),
             _ => unknown(),
         },
         Screen::Detail => match word {
@@ -272,6 +273,9 @@ pub fn run(
     dispatch(state, store, Action::Tick, now);
     let mut shown: Vec<String> = Vec::new();
     let mut lines = input.lines();
+    // What the last line did: nothing yet, a refusal (said already; the
+    // screen's old notes are not said again), or actions.
+    let mut last: Option<bool> = None;
     loop {
         let view = crate::ui::plain::view(state);
         if view.body != shown {
@@ -279,9 +283,14 @@ pub fn run(
                 writeln!(out, "{}", crate::text::safe_for_terminal(l))?;
             }
             shown = view.body;
+        } else if last == Some(true) && view.notes.is_empty() {
+            // A line that changed nothing is told so, never met by silence.
+            writeln!(out, "{}", crate::text::plain::NOTHING_CHANGED)?;
         }
-        for l in &view.notes {
-            writeln!(out, "{}", crate::text::safe_for_terminal(l))?;
+        if last != Some(false) {
+            for l in &view.notes {
+                writeln!(out, "{}", crate::text::safe_for_terminal(l))?;
+            }
         }
         if state.support || state.help {
             // Read out once; the screen under it comes back.
@@ -322,6 +331,7 @@ pub fn run(
         }
         match actions(state, &line) {
             Ok(actions) => {
+                last = Some(!actions.is_empty());
                 for action in actions {
                     dispatch(state, store, action, clock());
                     if state.quit {
@@ -329,7 +339,10 @@ pub fn run(
                     }
                 }
             }
-            Err(p) => writeln!(out, "{}", crate::text::plain::problem(&p))?,
+            Err(p) => {
+                last = Some(false);
+                writeln!(out, "{}", crate::text::plain::problem(&p))?
+            }
         }
         if state.quit {
             break;

@@ -21,18 +21,29 @@ pub const PROMPT_MORE: &str = "... ";
 pub const KEYS_HOME: &str =
     "Type a number to start that check-in. h: history. t: trends. !: support. ?: help. q: quit.";
 pub const KEYS_TEAM: &str = "Type the number of your team. <: back. !: support. q: quit.";
-pub const KEYS_CHOICE: &str = "Type the number of your answer, then Enter. Enter alone keeps it as it is. <: back. !: support. q: quit.";
-pub const KEYS_CHOICE_OPTIONAL: &str = "Type the number of your answer, then Enter. -: skip this question. Enter alone keeps it as it is. <: back. !: support. q: quit.";
+/// What to type on a question with options: skipping only where it may
+/// be skipped, keeping only where there is an answer to keep.
+pub fn keys_choice(required: bool, answered: bool) -> String {
+    let mut s = String::from("Type the number of your answer, then Enter.");
+    if !required {
+        s.push_str(" -: skip this question.");
+    }
+    if answered {
+        s.push_str(" Enter alone keeps your answer.");
+    }
+    s.push_str(" <: back. !: support. ?: help. q: quit.");
+    s
+}
 pub const KEYS_MULTI: &str = "Type the numbers of every answer that fits, such as 1 3, then Enter. Words after the numbers are your \"Other\" answer. <: back. !: support. q: quit.";
-pub const KEYS_TEXT: &str = "Type your answer on one line, then Enter. Enter alone keeps what is there; - clears it. < on its own: back. ! on its own: support. /quit: quit.";
-pub const KEYS_NOTE: &str = "Type your note, then Enter. For several lines, end each line but the last with \\ (a backslash). Enter alone keeps what is there; - clears it. < on its own: back. ! on its own: support. /quit: quit.";
+pub const KEYS_TEXT: &str = "Type your answer on one line, then Enter. Enter alone keeps what is there; - clears it. < on its own: back. ! on its own: support. ? on its own: help. /quit: quit.";
+pub const KEYS_NOTE: &str = "Type your note, then Enter. For several lines, end each line but the last with \\ (a backslash). Enter alone keeps what is there; - clears it. < on its own: back. ! on its own: support. ? on its own: help. /quit: quit.";
 pub const KEYS_NUMBER: &str =
     "Type the number, then Enter. < on its own: back. ! on its own: support. q: quit.";
 pub const KEYS_REVIEW: &str = "s or Enter: save. A number: change that answer. <: back to the last question. !: support. q: quit.";
 pub const KEYS_REVIEW_NOTE: &str = "s or Enter: save. A number: change that answer. n: write a private note. <: back to the last question. !: support. q: quit.";
 pub const KEYS_RESULT: &str = "Enter: home. h: history. t: trends. !: support. q: quit.";
 pub const KEYS_RESULT_TEAM: &str = "Enter: home. !: support. q: quit.";
-pub const KEYS_HISTORY: &str = "A number: show that check-in. n: next page. p: previous page. f: only the next questionnaire (then all). / and words: only check-ins whose note has them (/ alone: all). x: export all to a spreadsheet file. backup: back up now. t: trends. Enter: home. q: quit.";
+pub const KEYS_HISTORY: &str = "A number: show that check-in. n: next page. p: previous page. f: only the next questionnaire (then all). / and words: only check-ins whose note has them (/ alone: all). x: export all to a spreadsheet file. b: back up now. t: trends. Enter: home (with a search: all again). q: quit.";
 pub const KEYS_DETAIL: &str =
     "Enter: back to the list. d: delete this check-in (asks first). !: support. q: quit.";
 pub const KEYS_TRENDS: &str = "n: older rows. p: newer rows. s: the next score. w: another period. o: another questionnaire. h: history. Enter: home. q: quit.";
@@ -76,10 +87,28 @@ pub fn needs_answer(required: bool) -> &'static str {
     }
 }
 
-/// A check-in's note in a History row: its first line.
+/// A search of the notes found nothing (plain mode has no Esc).
+pub fn no_notes_with(words: &str) -> String {
+    format!("No check-in has a note with \"{words}\". Type / alone to show them all again.")
+}
+
+/// A check-in's note in a History row: its first line (or the one that
+/// holds the words searched for).
 pub fn note_start(first_line: &str) -> String {
     format!(" · note: {first_line}")
 }
+
+/// Which score Trends shows, of how many (`s` for the next).
+pub fn score_of(n: usize, total: usize) -> String {
+    format!("score {n} of {total} (s: the next)")
+}
+
+/// A score in the alert band is shown: support is one line away.
+pub const SUPPORT_NUDGE: &str =
+    "[alert] This score is in the alert band: type ! to see where to get support.";
+
+/// A line that changed nothing on this screen.
+pub const NOTHING_CHANGED: &str = "Nothing more to show for that here.";
 
 pub const ROWS_MORE: &str = "More check-ins: n for the next page.";
 

@@ -39,7 +39,8 @@ pub fn row_at(area: Rect, state: &State, row: u16) -> Option<usize> {
 
 /// The end of a History row in `room` columns: the tone word always; the
 /// note's mark where there is a note; the band's name only whole; then as
-/// much of the note's first line as fits (Detail shows all of both).
+/// much of the note's line `note` (see `note_preview`) as fits (Detail
+/// shows all of both).
 fn row_end(tone_word: &str, band: &str, note: Option<&str>, room: usize) -> String {
     let mut rest = tone_word.to_string();
     let mark = note.map(|_| format!(" {}", text::NOTE_MARK.trim_end()));
@@ -50,10 +51,9 @@ fn row_end(tone_word: &str, band: &str, note: Option<&str>, room: usize) -> Stri
     }
     if let (Some(mark), Some(note)) = (mark, note) {
         rest.push_str(&mark);
-        let first = note.lines().next().unwrap_or_default();
         let left = room.saturating_sub(used(&rest) + 1);
-        if left >= 4 && !first.is_empty() {
-            rest = format!("{rest} {}", fit(first, left));
+        if left >= 4 && !note.is_empty() {
+            rest = format!("{rest} {}", fit(note, left));
         }
     }
     rest
@@ -154,7 +154,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         // a narrow screen never shows half a word.
         let tone_word = text::tone_word_str(t.as_deref());
         let room = w.saturating_sub(main.chars().count());
-        let rest = row_end(tone_word, &band, r.note.as_deref(), room);
+        let preview = r
+            .note
+            .as_deref()
+            .map(|n| crate::model::note_preview(n, state.session.history_search.as_deref()));
+        let rest = row_end(tone_word, &band, preview, room);
         if sel {
             let s = fit(&format!("{main}{rest}"), w);
             lines.push(Line::styled(

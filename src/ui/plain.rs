@@ -70,7 +70,18 @@ pub fn view(state: &State) -> PlainView {
         Screen::History => history(state, &mut v),
         Screen::Detail => {
             v.body.push(words::heading(text::TITLE_DETAIL));
-            v.body.extend(strings(super::history::detail_lines(state)));
+            // The full screen's nudge names a key bar to click: here, `!`.
+            v.body.extend(
+                strings(super::history::detail_lines(state))
+                    .into_iter()
+                    .map(|l| {
+                        if l == text::SUPPORT_NUDGE {
+                            words::SUPPORT_NUDGE.to_string()
+                        } else {
+                            l
+                        }
+                    }),
+            );
             v.keys = words::KEYS_DETAIL.to_string();
         }
         Screen::Trends => trends(state, &mut v),
@@ -227,14 +238,12 @@ fn question(state: &State, v: &mut PlainView) {
     v.keys = match &question.kind {
         QuestionKind::Text {
             multiline: true, ..
-        } => words::KEYS_NOTE,
-        QuestionKind::Text { .. } => words::KEYS_TEXT,
-        QuestionKind::Number { .. } if typed => words::KEYS_NUMBER,
-        QuestionKind::Multi { .. } => words::KEYS_MULTI,
-        _ if question.required => words::KEYS_CHOICE,
-        _ => words::KEYS_CHOICE_OPTIONAL,
-    }
-    .to_string();
+        } => words::KEYS_NOTE.to_string(),
+        QuestionKind::Text { .. } => words::KEYS_TEXT.to_string(),
+        QuestionKind::Number { .. } if typed => words::KEYS_NUMBER.to_string(),
+        QuestionKind::Multi { .. } => words::KEYS_MULTI.to_string(),
+        _ => words::keys_choice(question.required, answer.is_some()),
+    };
 }
 
 fn review(state: &State, v: &mut PlainView) {
@@ -249,12 +258,16 @@ fn review(state: &State, v: &mut PlainView) {
     };
     v.body.push(title);
     for (n, &i) in c.visible(q).iter().enumerate() {
+        let answer = super::question::review_answer(c, q, i);
+        let mut lines = answer.split('\n');
         v.body.push(format!(
             "{}. {}: {}",
             n + 1,
             q.questions[i].text,
-            super::question::review_answer(c, q, i)
+            lines.next().unwrap_or_default()
         ));
+        // A note's further lines, indented under it.
+        v.body.extend(lines.map(|l| format!("   {l}")));
     }
     v.keys = if c.note_index(q).is_some() {
         words::KEYS_REVIEW_NOTE
@@ -275,7 +288,7 @@ fn history(state: &State, v: &mut PlainView) {
     ));
     if list.is_empty() {
         v.body.push(match (&state.session.history_search, &filter) {
-            (Some(words), _) => text::no_notes_with(words),
+            (Some(words), _) => words::no_notes_with(words),
             (None, Some(title)) => text::no_history_of(title),
             (None, None) => text::NO_HISTORY.to_string(),
         });
@@ -294,7 +307,12 @@ fn history(state: &State, v: &mut PlainView) {
         let note = r
             .note
             .as_deref()
-            .map(|n| words::note_start(n.lines().next().unwrap_or_default()))
+            .map(|n| {
+                words::note_start(crate::model::note_preview(
+                    n,
+                    state.session.history_search.as_deref(),
+                ))
+            })
             .unwrap_or_default();
         v.body.push(format!(
             "{}. {} · {demo}{} · {value}{band}{note}",
@@ -326,7 +344,7 @@ fn trends(state: &State, v: &mut PlainView) {
     if q.scores.len() > 1 {
         head.push_str(&format!(
             " · {}",
-            text::score_of(t.score + 1, q.scores.len())
+            words::score_of(t.score + 1, q.scores.len())
         ));
     }
     head.push_str(&format!(" · {}", text::period_label(t.period)));
@@ -353,7 +371,7 @@ fn trends(state: &State, v: &mut PlainView) {
     }
     let scale = crate::trends::Scale::of(score);
     if crate::app::support::alert_on_screen(state) {
-        v.body.push(text::SUPPORT_NUDGE.to_string());
+        v.body.push(words::SUPPORT_NUDGE.to_string());
     }
     v.body.extend(
         crate::trends::summary(&scale, &points, state.now, &chrono::Local)

@@ -82,7 +82,10 @@ fn layout(area: Rect, state: &State) -> Option<Layout> {
         .map(|i| wrapped_height(i, w))
         .unwrap_or(0);
     let bare_h = wrapped_height(&qtext, w);
-    let show_instructions = instr_h > 0 && instr_h + bare_h + n_rows.min(6) < avail;
+    // The note is no statement of the instrument: its instructions are not
+    // shown above it.
+    let show_instructions =
+        !question.on_review && instr_h > 0 && instr_h + bare_h + n_rows.min(6) < avail;
     let wanted = bare_h + if show_instructions { instr_h } else { 0 };
     let q_h = wanted.min(avail.saturating_sub(n_rows.min(3)).max(1));
     let rows_h = n_rows.min(avail.saturating_sub(q_h + 1));
@@ -426,7 +429,9 @@ fn review_rows(state: &State, w: usize) -> Vec<Vec<String>> {
         .map(|&i| review_answer(c, q, i).chars().count())
         .max()
         .unwrap_or(0);
-    let side_by_side = longest_q + longest_a <= w.saturating_sub(6 + 2);
+    // A note of several lines is shown as lines, under its question.
+    let lines_kept = v.iter().any(|&i| review_answer(c, q, i).contains('\n'));
+    let side_by_side = !lines_kept && longest_q + longest_a <= w.saturating_sub(6 + 2);
     v.iter()
         .enumerate()
         .map(|(n, &i)| {
@@ -447,7 +452,12 @@ fn review_rows(state: &State, w: usize) -> Vec<Vec<String>> {
                     }
                 })
                 .collect();
-            lines.extend(wrap(&answer, inner).into_iter().map(|l| format!("    {l}")));
+            lines.extend(
+                answer
+                    .split('\n')
+                    .flat_map(|part| wrap(part, inner))
+                    .map(|l| format!("    {l}")),
+            );
             lines
         })
         .collect()

@@ -33,6 +33,7 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
         out.push(Line::styled(text::FIRST_TIME, style(Meaning::Muted, nc)));
     }
     let support = r.outcome.signposting(q);
+    let mut focus_shown = false;
     let mut support_shown = false;
     for s in &r.outcome.scores {
         out.push(Line::raw(""));
@@ -60,6 +61,12 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
                 style(tone(t), nc),
             ));
             out.push(Line::raw(b.message.clone()));
+            // Where a small change may help most comes with the first
+            // score, before the rest (on a small screen, without scrolling).
+            if !focus_shown {
+                focus_shown = true;
+                push_focus(&mut out, r, nc);
+            }
             // Signposting follows the first alert band, so it is on screen
             // with the score that called for it.
             if b.tone == Tone::Alert && !support_shown {
@@ -89,13 +96,8 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
             ));
         }
     }
-    if let Some(f) = &r.outcome.focus {
-        // Where a small change may help most: the lowest of the scores
-        // the file compares, with what would help.
-        out.push(Line::raw(""));
-        out.push(Line::styled(f.heading.clone(), style(Meaning::Title, nc)));
-        out.push(Line::raw(text::focus_lowest(&f.label)));
-        out.push(Line::raw(f.message.clone()));
+    if !focus_shown {
+        push_focus(&mut out, r, nc);
     }
     if !support_shown && !support.is_empty() {
         // Support called for by an item flag (e.g. a safety question), even
@@ -130,6 +132,17 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
         }
     }
     out
+}
+
+/// A file's `[focus]`: the lowest of the scores it compares, and what
+/// would help with it.
+fn push_focus(out: &mut Vec<Line<'static>>, r: &crate::app::ResultView, nc: bool) {
+    if let Some(f) = &r.outcome.focus {
+        out.push(Line::raw(""));
+        out.push(Line::styled(f.heading.clone(), style(Meaning::Title, nc)));
+        out.push(Line::raw(text::focus_lowest(&f.label)));
+        out.push(Line::raw(f.message.clone()));
+    }
 }
 
 /// The support texts, or a generic line when the file has none, then the
