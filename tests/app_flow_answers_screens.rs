@@ -4,7 +4,7 @@
 //! scrolling to the end, dialogs with clickable buttons, `q` then `y`
 //! quits, history paging, filter and delete).
 
-use joy_kiosk::app::{Action, AfterLeave, Confirm, Screen, State};
+use joy_kiosk::app::{Action, AfterLeave, Confirm, Screen};
 use joy_kiosk::questionnaire::{AnswerValue, Catalog, Scalar};
 use joy_kiosk::{demo, keymap, ui};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -13,18 +13,7 @@ mod common;
 use common::{screen_lines, App};
 
 fn fixture_app() -> App {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/questionnaires/valid/all-types.toml"
-    );
-    let q = joy_kiosk::questionnaire::load_path(std::path::Path::new(path)).unwrap();
-    let mut app = App::new();
-    app.state = State::new(vec![q], app.state.session.respondent, app.t);
-    app.act(Action::Resize {
-        width: 80,
-        height: 24,
-    });
-    app
+    App::fixture()
 }
 
 /// The all-types fixture up to its multiple-choice question ("pebbles"),

@@ -21,11 +21,7 @@ fn app_on_file(dir: &std::path::Path) -> App {
 }
 
 fn who5(app: &mut App) {
-    app.select("who5");
-    app.act(Action::Confirm);
-    for _ in 0..5 {
-        app.act(Action::Pick(1));
-    }
+    app.answer_who5(1);
     app.act(Action::Save);
     app.act(Action::Confirm);
 }

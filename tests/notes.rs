@@ -38,11 +38,7 @@ fn note_of(app: &mut App) -> Option<String> {
 /// WHO-5 answered "All of the time" throughout, then its note opened
 /// from the review.
 fn who5_to_note(app: &mut App) {
-    app.select("who5");
-    app.act(Action::Confirm);
-    for _ in 0..5 {
-        app.act(Action::Pick(0));
-    }
+    app.answer_who5(0);
     assert_eq!(
         app.state.screen,
         Screen::Review,
@@ -216,11 +212,7 @@ fn slash_finds_check_ins_by_their_note_and_esc_shows_all_again() {
         app.act(Action::Confirm);
     }
     // One without a note.
-    app.select("who5");
-    app.act(Action::Confirm);
-    for _ in 0..5 {
-        app.act(Action::Pick(0));
-    }
+    app.answer_who5(0);
     app.act(Action::Save);
     app.act(Action::Confirm);
     app.act(Action::OpenHistory);

@@ -11,18 +11,9 @@ mod pty;
 use chrono::Duration;
 use common::{joy_at, joy_with_input, App};
 use joy_kiosk::app::plain;
-use joy_kiosk::app::State;
 
-/// The fixture with every question type, alone in a personal app.
 fn fixture_app() -> App {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/questionnaires/valid/all-types.toml"
-    );
-    let q = joy_kiosk::questionnaire::load_path(std::path::Path::new(path)).unwrap();
-    let mut app = App::new();
-    app.state = State::new(vec![q], app.state.session.respondent, app.t);
-    app
+    App::fixture()
 }
 
 /// Run the plain mode on `app` with `lines` as its input; what it printed.

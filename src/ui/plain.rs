@@ -182,15 +182,9 @@ fn question(state: &State, v: &mut PlainView) {
     let is_multi = matches!(question.kind, QuestionKind::Multi { .. });
     for (i, ch) in rows.iter().enumerate() {
         let key = option_key(question, i);
-        let end = match &question.kind {
-            QuestionKind::Number {
-                min_label: Some(l), ..
-            } if i == 0 => format!(" ({l})"),
-            QuestionKind::Number {
-                max_label: Some(l), ..
-            } if i + 1 == rows.len() => format!(" ({l})"),
-            _ => String::new(),
-        };
+        let end = super::question::end_label(question, i, rows.len())
+            .map(|l| format!(" ({l})"))
+            .unwrap_or_default();
         let label = if matches!(question.kind, QuestionKind::Number { .. }) {
             format!("{key}{end}")
         } else {

@@ -256,15 +256,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             (false, false) => "( )",
         };
         let key = crate::app::checkin::key_label(question, i);
-        let end_label = match &question.kind {
-            QuestionKind::Number {
-                min_label: Some(l), ..
-            } if i == 0 => format!("  ({l})"),
-            QuestionKind::Number {
-                max_label: Some(l), ..
-            } if i + 1 == rows.len() => format!("  ({l})"),
-            _ => String::new(),
-        };
+        let end_label = end_label(question, i, rows.len())
+            .map(|l| format!("  ({l})"))
+            .unwrap_or_default();
         let cursor = if c.cursor == Some(i) { "›" } else { " " };
         let s = fit(&format!("{cursor} {key} {mark} {}{end_label}", ch.label), w);
         let st = if c.cursor == Some(i) {
@@ -338,6 +332,23 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             .wrap(Wrap { trim: true }),
             l.message,
         );
+    }
+}
+
+/// The words at either end of a listed number's row `i` of `n` ("0 (none)").
+pub(super) fn end_label(
+    question: &crate::questionnaire::Question,
+    i: usize,
+    n: usize,
+) -> Option<&str> {
+    match &question.kind {
+        QuestionKind::Number {
+            min_label: Some(l), ..
+        } if i == 0 => Some(l),
+        QuestionKind::Number {
+            max_label: Some(l), ..
+        } if i + 1 == n => Some(l),
+        _ => None,
     }
 }
 

@@ -100,6 +100,31 @@ impl App {
             Action::Note,
         ]);
     }
+    /// Start WHO-5 and answer its five statements with option `row` of
+    /// each, reaching the review.
+    pub fn answer_who5(&mut self, row: usize) {
+        self.select("who5");
+        self.act(Action::Confirm);
+        for _ in 0..5 {
+            self.act(Action::Pick(row));
+        }
+    }
+    /// The all-types fixture (every question type) alone in a personal
+    /// app, at 80x24.
+    pub fn fixture() -> App {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/questionnaires/valid/all-types.toml"
+        );
+        let q = joy_kiosk::questionnaire::load_path(std::path::Path::new(path)).unwrap();
+        let mut app = App::new();
+        app.state = State::new(vec![q], app.state.session.respondent, app.t);
+        app.act(Action::Resize {
+            width: 80,
+            height: 24,
+        });
+        app
+    }
     pub fn type_text(&mut self, s: &str) {
         for c in s.chars() {
             self.act(Action::Edit(KeyEvent::new(
@@ -169,17 +194,28 @@ pub fn joy_at(
     args: &[&str],
     envs: &[(&str, &str)],
 ) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
-        .args(args)
+    joy_command(home, args, envs)
+        .output()
+        .expect("the joy binary runs")
+}
+
+/// The `joy` binary with `home` as its whole world (data, config), none of
+/// the caller's `JOY_*` settings, and `envs` on top.
+pub fn joy_command(
+    home: &std::path::Path,
+    args: &[&str],
+    envs: &[(&str, &str)],
+) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_joy"));
+    c.args(args)
         .env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env_remove("JOY_DB")
         .env_remove("JOY_CONFIG")
         .env_remove("JOY_QUESTIONNAIRES")
-        .envs(envs.iter().copied())
-        .output()
-        .expect("the joy binary runs")
+        .envs(envs.iter().copied());
+    c
 }
 
 /// Standard output, then standard error.
@@ -200,15 +236,7 @@ pub fn joy_with_input(
     input: &str,
 ) -> std::process::Output {
     use std::io::Write;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_joy"))
-        .args(args)
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env_remove("JOY_DB")
-        .env_remove("JOY_CONFIG")
-        .env_remove("JOY_QUESTIONNAIRES")
-        .envs(envs.iter().copied())
+    let mut child = joy_command(home, args, envs)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
