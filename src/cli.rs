@@ -102,6 +102,14 @@ pub enum Command {
         #[arg(long, requires = "out")]
         force: bool,
     },
+    /// Take check-ins from a FHIR R4 QuestionnaireResponse, or a Bundle of them (as `joy
+    /// export --format fhir` writes), into your history: each is checked against the
+    /// questionnaire it names and scored again; all or nothing; one already here is not
+    /// taken twice
+    Import {
+        /// The FHIR JSON file
+        file: PathBuf,
+    },
     /// Delete all your personal data, after you confirm
     Erase {
         /// Do not ask for confirmation (for scripts)
@@ -357,6 +365,8 @@ pub enum ExportFormat {
     CsvLong,
     /// Everything, nested, as JSON
     Json,
+    /// A FHIR R4 Bundle of QuestionnaireResponses, one per check-in (`joy import` takes it back)
+    Fhir,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

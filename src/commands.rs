@@ -137,6 +137,7 @@ pub fn run_with(
             out: file,
             force,
         }) => export_cmd(settings, format, file.as_deref(), force, to_terminal, out),
+        Some(Command::Import { file }) => crate::data_commands::import_fhir(settings, &file, out),
         Some(Command::Erase { yes, demo }) => erase(settings, yes, demo, out),
         Some(Command::Demo { days, yes, teams }) => demo(settings, days, yes, teams, out),
         Some(Command::Backup { out: file }) => {
@@ -605,17 +606,20 @@ fn export_cmd(
 ) -> Result<ExitCode> {
     let mut store = crate::data_commands::open_read(settings)?;
     let records = store.history(None, None)?;
+    let known = || -> Vec<Questionnaire> {
+        Catalog::load(&settings.questionnaire_dirs)
+            .entries
+            .into_iter()
+            .map(|e| e.questionnaire)
+            .collect()
+    };
     let body = match format {
         ExportFormat::Json => export::to_json(&records, crate::clock::now()) + "\n",
         ExportFormat::CsvLong => export::to_csv_long(&records)?,
-        ExportFormat::Csv => {
-            let catalog = Catalog::load(&settings.questionnaire_dirs);
-            let known: Vec<Questionnaire> = catalog
-                .entries
-                .into_iter()
-                .map(|e| e.questionnaire)
-                .collect();
-            export::to_csv(&records, &known, &chrono::Local)?
+        ExportFormat::Csv => export::to_csv(&records, &known(), &chrono::Local)?,
+        ExportFormat::Fhir => {
+            let bundle = crate::fhir::out::bundle(&records, &known(), crate::clock::now());
+            text::safe_json(&serde_json::to_string_pretty(&bundle)?).into_owned() + "\n"
         }
     };
     match file {

@@ -180,3 +180,65 @@ pub fn check(settings: &Settings, out: &mut impl Write) -> Result<ExitCode> {
     }
     Ok(ExitCode::from(1))
 }
+
+/// `joy import FILE.json`: FHIR QuestionnaireResponses into the personal
+/// history, all or nothing; one already here (the same questionnaire, time
+/// and answers) is not taken again.
+pub fn import_fhir(settings: &Settings, file: &Path, out: &mut impl Write) -> Result<ExitCode> {
+    let bytes = crate::files::read_regular_capped(file, crate::fhir::import::MAX_FILE_BYTES)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: this is not UTF-8 text (byte {}); a FHIR JSON file is UTF-8",
+            file.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let known: Vec<crate::questionnaire::Questionnaire> =
+        crate::questionnaire::Catalog::load(&settings.questionnaire_dirs)
+            .entries
+            .into_iter()
+            .map(|e| e.questionnaire)
+            .collect();
+    let mut store = open_write(settings)?;
+    let me = store.local_respondent()?;
+    let list = crate::fhir::import::read(&text, &known, me).map_err(|problems| {
+        let lines: Vec<String> = problems
+            .iter()
+            .map(|p| format!("{}:{p}", file.display()))
+            .collect();
+        anyhow::anyhow!(
+            "{}\nNothing was imported: fix these and run it again.",
+            lines.join("\n")
+        )
+    })?;
+    let have = store.history(Some(me), None)?;
+    let key =
+        |qid: &str, at: chrono::DateTime<chrono::Utc>, answers: &[crate::model::SavedAnswer]| {
+            let values: Vec<(&str, &serde_json::Value)> = answers
+                .iter()
+                .map(|a| (a.question_id.as_str(), &a.value))
+                .collect();
+            format!(
+                "{qid}|{}|{}",
+                at.timestamp_millis(),
+                serde_json::to_string(&values).unwrap_or_default()
+            )
+        };
+    let mut seen: std::collections::HashSet<String> = have
+        .iter()
+        .map(|r| key(&r.questionnaire_id, r.completed_at, &r.answers))
+        .collect();
+    let total = list.len();
+    let new: Vec<crate::model::NewCheckin> = list
+        .into_iter()
+        .filter(|c| seen.insert(key(&c.questionnaire_id, c.completed_at, &c.answers)))
+        .collect();
+    store.save_many(&new)?;
+    writeln!(
+        out,
+        "{}",
+        crate::text::fhir_imported(new.len(), total - new.len(), &file.display().to_string())
+    )?;
+    Ok(ExitCode::SUCCESS)
+}

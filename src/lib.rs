@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod data_commands;
 pub mod demo;
+pub mod fhir;
 pub mod files;
 pub mod huddle;
 pub mod huddle_commands;

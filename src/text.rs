@@ -273,6 +273,19 @@ pub const SKIPPED: &str = "(skipped)";
 pub fn focus_lowest(label: &str) -> String {
     format!("Lowest this time: {label}.")
 }
+/// `joy import`: what was taken from a FHIR file.
+pub fn fhir_imported(taken: usize, already: usize, file: &str) -> String {
+    let n = |k: usize| if k == 1 { "check-in" } else { "check-ins" };
+    if already == 0 {
+        format!("Imported {taken} {} from {file}.", n(taken))
+    } else {
+        format!(
+            "Imported {taken} {} from {file}; {already} {} already in your history, not taken again.",
+            n(taken),
+            if already == 1 { "was" } else { "were" }
+        )
+    }
+}
 /// History's `x` and `b`: writing a file out of the app.
 pub const EXPORTING: &str = "Writing your history to a spreadsheet file…";
 pub const BACKING_UP: &str = "Making a backup…";

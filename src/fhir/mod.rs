@@ -1,0 +1,51 @@
+//! FHIR R4 out and in (issue 19 §3): a person's own check-ins as a `Bundle`
+//! of `QuestionnaireResponse`s, and such a bundle (or one response) taken
+//! back into the personal history, validated against the questionnaire it
+//! names and scored again.
+//!
+//! Only a person's own history goes out: anonymous kiosk entries and team
+//! reflections belong to nobody and are only ever shown as released
+//! figures, so the export reads the local person's check-ins alone.
+//!
+//! The project's own questionnaires have no FHIR canonical URL; one is made
+//! from the id and version: `urn:joy-kiosk:questionnaire:who5|1998`. An
+//! option's coding has the system `urn:joy-kiosk:questionnaire:who5:cheerful`
+//! and the option's value as its code. Scores go out as items of their own
+//! (`linkId` `score.wellbeing`, a `valueDecimal`): on the way in they are
+//! ignored and scored again from the answers.
+
+pub mod import;
+pub mod out;
+
+use crate::questionnaire::Questionnaire;
+
+/// The prefix of the canonical URL made for a questionnaire of our own.
+pub const CANONICAL_PREFIX: &str = "urn:joy-kiosk:questionnaire:";
+
+/// The `meta.tag` that marks demo data (made by `joy demo`), so it stays
+/// marked after an import.
+pub const DEMO_TAG_SYSTEM: &str = "urn:joy-kiosk:tag";
+pub const DEMO_TAG_CODE: &str = "demo";
+
+/// The `linkId` prefix of a score's item.
+pub const SCORE_LINK: &str = "score.";
+
+/// `urn:joy-kiosk:questionnaire:ID|VERSION`.
+pub fn canonical(q_id: &str, version: &str) -> String {
+    format!("{CANONICAL_PREFIX}{q_id}|{version}")
+}
+
+/// The coding system of question `question`'s options.
+pub fn option_system(q: &Questionnaire, question: &str) -> String {
+    format!("{CANONICAL_PREFIX}{}:{question}", q.id)
+}
+
+/// (id, version) of a canonical URL made by [`canonical`] (the version is
+/// optional, as FHIR allows).
+pub fn parse_canonical(url: &str) -> Option<(&str, Option<&str>)> {
+    let rest = url.strip_prefix(CANONICAL_PREFIX)?;
+    Some(match rest.split_once('|') {
+        Some((id, v)) => (id, Some(v)),
+        None => (rest, None),
+    })
+}
