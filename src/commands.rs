@@ -618,8 +618,7 @@ fn export_cmd(
         ExportFormat::CsvLong => export::to_csv_long(&records)?,
         ExportFormat::Csv => export::to_csv(&records, &known(), &chrono::Local)?,
         ExportFormat::Fhir => {
-            let bundle = crate::fhir::out::bundle(&records, &known(), crate::clock::now());
-            text::safe_json(&serde_json::to_string_pretty(&bundle)?).into_owned() + "\n"
+            crate::fhir::out::to_json(&records, &known(), crate::clock::now()) + "\n"
         }
     };
     match file {

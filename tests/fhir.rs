@@ -22,6 +22,14 @@ fn bundled() -> Vec<Questionnaire> {
         .collect()
 }
 
+fn bundle_value(
+    records: &[joy_kiosk::model::CheckinRecord],
+    known: &[Questionnaire],
+    now: chrono::DateTime<Utc>,
+) -> Value {
+    serde_json::to_value(joy_kiosk::fhir::out::bundle(records, known, now)).unwrap()
+}
+
 fn r4_schema() -> jsonschema::Validator {
     let text = include_str!("fixtures/fhir/r4-bundle-qr.schema.json");
     let schema: Value = serde_json::from_str(text).unwrap();
@@ -88,7 +96,7 @@ fn the_export_is_valid_r4_and_holds_only_the_persons_own_check_ins() {
         store.history(Some(me), None).unwrap().len(),
         "the export reads the local person's own"
     );
-    let bundle = joy_kiosk::fhir::out::bundle(&records, &known, Utc::now());
+    let bundle = bundle_value(&records, &known, Utc::now());
     assert_valid_r4(&bundle);
     let entries = bundle["entry"].as_array().unwrap();
     assert_eq!(
@@ -135,10 +143,10 @@ fn the_export_is_valid_r4_and_holds_only_the_persons_own_check_ins() {
 fn the_schema_refuses_a_wrong_status_or_a_numeric_code_so_the_check_has_teeth() {
     let (mut store, _, known) = store_with_history();
     let records = store.history(None, None).unwrap();
-    let mut bundle = joy_kiosk::fhir::out::bundle(&records, &known, Utc::now());
+    let mut bundle = bundle_value(&records, &known, Utc::now());
     bundle["entry"][0]["resource"]["status"] = Value::from("finished");
     assert!(!r4_schema().is_valid(&bundle), "an unknown status passes");
-    let mut bundle = joy_kiosk::fhir::out::bundle(&records, &known, Utc::now());
+    let mut bundle = bundle_value(&records, &known, Utc::now());
     bundle["entry"][0]["resource"]["item"][0]["answer"][0] =
         serde_json::json!({ "valueCoding": { "code": 3 } });
     assert!(!r4_schema().is_valid(&bundle), "a numeric code passes");
@@ -148,7 +156,7 @@ fn the_schema_refuses_a_wrong_status_or_a_numeric_code_so_the_check_has_teeth() 
 fn export_then_import_gives_the_same_history_once() {
     let (mut store, _, known) = store_with_history();
     let before = store.history(None, None).unwrap();
-    let bundle = joy_kiosk::fhir::out::bundle(&before, &known, Utc::now());
+    let bundle = bundle_value(&before, &known, Utc::now());
     let text = serde_json::to_string(&bundle).unwrap();
     let mut other = Store::open_in_memory().unwrap();
     let me = other.local_respondent().unwrap();
@@ -232,7 +240,7 @@ fn joy_import_takes_a_file_once_and_says_what_it_took() {
 fn one_bad_response_refuses_the_whole_file_at_its_pointer() {
     let (mut store, _, known) = store_with_history();
     let records = store.history(None, None).unwrap();
-    let mut bundle = joy_kiosk::fhir::out::bundle(&records, &known, Utc::now());
+    let mut bundle = bundle_value(&records, &known, Utc::now());
     // Entry 1: an option that is not there.
     bundle["entry"][1]["resource"]["item"][0]["answer"][0]["valueCoding"]["code"] =
         Value::from("42");
