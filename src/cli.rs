@@ -102,13 +102,18 @@ pub enum Command {
         #[arg(long, requires = "out")]
         force: bool,
     },
-    /// Take check-ins from a FHIR R4 QuestionnaireResponse, or a Bundle of them (as `joy
-    /// export --format fhir` writes), into your history: each is checked against the
-    /// questionnaire it names and scored again; all or nothing; one already here is not
-    /// taken twice
+    /// Take check-ins into your history, all or nothing, none twice: from a FHIR R4
+    /// QuestionnaireResponse or a Bundle of them (as `joy export --format fhir` writes; each
+    /// checked against the questionnaire it names and scored again), or from a Daylio CSV
+    /// export (each entry a "Daily mood" check-in, its note and activities the note, marked
+    /// as imported from Daylio)
     Import {
-        /// The FHIR JSON file
+        /// A FHIR JSON file, or a Daylio export (a .csv file)
         file: PathBuf,
+        /// Daylio: which of 1 (worst) to 5 (best) a renamed mood is, as NAME=N (give it once
+        /// for each); the defaults rad, good, meh, bad and awful are 5 to 1
+        #[arg(long, value_name = "NAME=N")]
+        mood: Vec<String>,
     },
     /// Delete all your personal data, after you confirm
     Erase {

@@ -137,7 +137,9 @@ pub fn run_with(
             out: file,
             force,
         }) => export_cmd(settings, format, file.as_deref(), force, to_terminal, out),
-        Some(Command::Import { file }) => crate::data_commands::import_fhir(settings, &file, out),
+        Some(Command::Import { file, mood }) => {
+            crate::data_commands::import(settings, &file, &mood, out)
+        }
         Some(Command::Erase { yes, demo }) => erase(settings, yes, demo, out),
         Some(Command::Demo { days, yes, teams }) => demo(settings, days, yes, teams, out),
         Some(Command::Backup { out: file }) => {

@@ -181,15 +181,31 @@ pub fn check(settings: &Settings, out: &mut impl Write) -> Result<ExitCode> {
     Ok(ExitCode::from(1))
 }
 
-/// `joy import FILE.json`: FHIR QuestionnaireResponses into the personal
-/// history, all or nothing; one already here (the same questionnaire, time
-/// and answers) is not taken again.
-pub fn import_fhir(settings: &Settings, file: &Path, out: &mut impl Write) -> Result<ExitCode> {
+/// `joy import FILE`: check-ins into the personal history, all or
+/// nothing; one already here (the same questionnaire, time and answers) is
+/// not taken again. A `.csv` file is a Daylio export; anything else a FHIR
+/// QuestionnaireResponse or Bundle of them.
+pub fn import(
+    settings: &Settings,
+    file: &Path,
+    moods: &[String],
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    let daylio = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if !daylio && !moods.is_empty() {
+        anyhow::bail!(
+            "--mood is for a Daylio export (a .csv file); {} is read as FHIR JSON",
+            file.display()
+        );
+    }
+    let moods = parse_moods(moods)?;
     let bytes = crate::files::read_regular_capped(file, crate::fhir::import::MAX_FILE_BYTES)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
-            "{}: this is not UTF-8 text (byte {}); a FHIR JSON file is UTF-8",
+            "{}: this is not UTF-8 text (byte {}); export it again from the app that made it",
             file.display(),
             e.utf8_error().valid_up_to()
         )
@@ -202,17 +218,76 @@ pub fn import_fhir(settings: &Settings, file: &Path, out: &mut impl Write) -> Re
             .collect();
     let mut store = open_write(settings)?;
     let me = store.local_respondent()?;
-    let list = crate::fhir::import::read(&text, &known, me).map_err(|problems| {
-        let lines: Vec<String> = problems
-            .iter()
-            .map(|p| format!("{}:{p}", file.display()))
-            .collect();
+    let refused = |lines: Vec<String>| {
         anyhow::anyhow!(
             "{}\nNothing was imported: fix these and run it again.",
             lines.join("\n")
         )
-    })?;
-    let have = store.history(Some(me), None)?;
+    };
+    let (list, notes_cut) = if daylio {
+        let q = known
+            .iter()
+            .find(|q| q.id == crate::daylio::QUESTIONNAIRE)
+            .ok_or_else(|| anyhow::anyhow!("the \"{}\" questionnaire is missing (a file of yours with its id replaced it and failed to load?): `joy list` says", crate::daylio::QUESTIONNAIRE))?;
+        let read = crate::daylio::read(&text, q, me, &moods, &chrono::Local).map_err(|p| {
+            refused(
+                p.iter()
+                    .map(|p| format!("{}: {p}", file.display()))
+                    .collect(),
+            )
+        })?;
+        (read.checkins, read.notes_cut)
+    } else {
+        let list = crate::fhir::import::read(&text, &known, me).map_err(|p| {
+            refused(
+                p.iter()
+                    .map(|p| format!("{}:{p}", file.display()))
+                    .collect(),
+            )
+        })?;
+        (list, 0)
+    };
+    let (taken, already) = save_new(&mut store, me, list)?;
+    writeln!(
+        out,
+        "{}",
+        crate::text::fhir_imported(taken, already, &file.display().to_string())
+    )?;
+    if notes_cut > 0 {
+        writeln!(out, "{}", crate::text::notes_cut(notes_cut))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--mood NAME=N` as (name in lower case, N from 1 to 5).
+fn parse_moods(given: &[String]) -> Result<Vec<(String, u8)>> {
+    given
+        .iter()
+        .map(|m| {
+            let (name, n) = m.rsplit_once('=').ok_or_else(|| {
+                anyhow::anyhow!("--mood {m}: give it as NAME=N, e.g. --mood \"so-so=3\"")
+            })?;
+            let n: u8 = n
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| (1..=5).contains(n))
+                .ok_or_else(|| {
+                    anyhow::anyhow!("--mood {m}: N is a number from 1 (worst) to 5 (best)")
+                })?;
+            Ok((name.trim().to_lowercase(), n))
+        })
+        .collect()
+}
+
+/// Save the check-ins of `list` that are not in `me`'s history already
+/// (the same questionnaire, time and answers), in one transaction: how
+/// many were taken, and how many were there already.
+fn save_new(
+    store: &mut Store,
+    me: i64,
+    list: Vec<crate::model::NewCheckin>,
+) -> Result<(usize, usize)> {
     let key =
         |qid: &str, at: chrono::DateTime<chrono::Utc>, answers: &[crate::model::SavedAnswer]| {
             let values: Vec<(&str, &serde_json::Value)> = answers
@@ -225,7 +300,8 @@ pub fn import_fhir(settings: &Settings, file: &Path, out: &mut impl Write) -> Re
                 serde_json::to_string(&values).unwrap_or_default()
             )
         };
-    let mut seen: std::collections::HashSet<String> = have
+    let mut seen: std::collections::HashSet<String> = store
+        .history(Some(me), None)?
         .iter()
         .map(|r| key(&r.questionnaire_id, r.completed_at, &r.answers))
         .collect();
@@ -235,10 +311,5 @@ pub fn import_fhir(settings: &Settings, file: &Path, out: &mut impl Write) -> Re
         .filter(|c| seen.insert(key(&c.questionnaire_id, c.completed_at, &c.answers)))
         .collect();
     store.save_many(&new)?;
-    writeln!(
-        out,
-        "{}",
-        crate::text::fhir_imported(new.len(), total - new.len(), &file.display().to_string())
-    )?;
-    Ok(ExitCode::SUCCESS)
+    Ok((new.len(), total - new.len()))
 }

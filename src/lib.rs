@@ -9,6 +9,7 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod data_commands;
+pub mod daylio;
 pub mod demo;
 pub mod fhir;
 pub mod files;

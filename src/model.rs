@@ -26,6 +26,9 @@ pub struct NewCheckin {
     pub started_at: DateTime<Utc>,
     pub completed_at: DateTime<Utc>,
     pub is_demo: bool,
+    /// Where it came from when it was not answered in the app ("Daylio",
+    /// "FHIR file"); None for a check-in made here.
+    pub imported_from: Option<String>,
     pub answers: Vec<SavedAnswer>,
     pub scores: Vec<SavedScore>,
     /// A kiosk code holder's key: the answers and scores are kept sealed
@@ -62,6 +65,10 @@ pub struct CheckinRecord {
     pub started_at: DateTime<Utc>,
     pub completed_at: DateTime<Utc>,
     pub is_demo: bool,
+    /// Where it came from when it was not answered in the app (see
+    /// [`NewCheckin::imported_from`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub imported_from: Option<String>,
     pub answers: Vec<SavedAnswer>,
     pub scores: Vec<SavedScore>,
     /// Part of this check-in could not be read (e.g. text that is not

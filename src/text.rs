@@ -273,6 +273,19 @@ pub const SKIPPED: &str = "(skipped)";
 pub fn focus_lowest(label: &str) -> String {
     format!("Lowest this time: {label}.")
 }
+/// `joy import`: Daylio notes longer than the note's limit.
+pub fn notes_cut(n: usize) -> String {
+    let what = if n == 1 { "note was" } else { "notes were" };
+    format!("{n} {what} longer than 4,000 characters and cut to fit; the file itself is unchanged.")
+}
+/// A Daylio entry's activities, as the last line of its note.
+pub fn daylio_activities(list: &str) -> String {
+    format!("Activities: {list}")
+}
+/// Detail: a check-in that was not answered in this app.
+pub fn imported_from(source: &str) -> String {
+    format!("Imported from {source}: not answered in this app.")
+}
 /// `joy import`: what was taken from a FHIR file.
 pub fn fhir_imported(taken: usize, already: usize, file: &str) -> String {
     let n = |k: usize| if k == 1 { "check-in" } else { "check-ins" };

@@ -572,20 +572,20 @@ fn buttons_inside_dialogs_are_clickable() {
     }
 }
 
-fn with_289_checkins() -> App {
+fn with_347_checkins() -> App {
     let mut app = App::new();
     let me = app.state.session.respondent.unwrap();
     let list = demo::generate(&Catalog::bundled(), me, 400, app.t, 7);
     app.store.save_many(&list).unwrap();
     app.act(Action::OpenHistory);
-    assert_eq!(app.state.session.history.len(), 289);
+    assert_eq!(app.state.session.history.len(), 347);
     app
 }
 
 #[test]
 fn history_pages_jumps_and_says_which_row() {
-    let mut app = with_289_checkins();
-    assert!(text(&app, 80, 24).contains("Row 1 of 289"));
+    let mut app = with_347_checkins();
+    assert!(text(&app, 80, 24).contains("Row 1 of 347"));
     let page = ui::history_page(&app.state);
     assert!(page >= 10, "{page}");
     app.act(Action::PageDown);
@@ -593,22 +593,22 @@ fn history_pages_jumps_and_says_which_row() {
     app.act(Action::PageUp);
     assert_eq!(app.state.session.history_selected, 0);
     app.act(Action::Last);
-    assert_eq!(app.state.session.history_selected, 288);
-    assert!(text(&app, 80, 24).contains("Row 289 of 289"));
+    assert_eq!(app.state.session.history_selected, 346);
+    assert!(text(&app, 80, 24).contains("Row 347 of 347"));
     app.act(Action::PageDown);
-    assert_eq!(app.state.session.history_selected, 288, "stops at the end");
+    assert_eq!(app.state.session.history_selected, 346, "stops at the end");
     app.act(Action::First);
     assert_eq!(app.state.session.history_selected, 0);
     for _ in 0..11 {
         app.act(Action::Down);
     }
     let screen = text(&app, 80, 24);
-    assert!(screen.contains("Row 12 of 289"), "{screen}");
+    assert!(screen.contains("Row 12 of 347"), "{screen}");
 }
 
 #[test]
 fn history_filters_by_questionnaire() {
-    let mut app = with_289_checkins();
+    let mut app = with_347_checkins();
     // Personal questionnaires only: team reflections are nobody's history.
     let ids: Vec<String> = app
         .state
@@ -645,13 +645,13 @@ fn history_filters_by_questionnaire() {
     }
     app.act(Action::Filter);
     assert_eq!(app.state.session.history_filter, None, "back to all");
-    assert_eq!(app.state.session.history.len(), 289);
+    assert_eq!(app.state.session.history.len(), 347);
     assert!(text(&app, 80, 24).contains("All questionnaires"));
 }
 
 #[test]
 fn deleting_one_checkin_asks_first_and_removes_only_it() {
-    let mut app = with_289_checkins();
+    let mut app = with_347_checkins();
     app.acts(&[Action::Down, Action::Down]);
     let victim = app.state.session.history[2].id;
     let answers = app.store.count("answer").unwrap();
@@ -665,14 +665,14 @@ fn deleting_one_checkin_asks_first_and_removes_only_it() {
     assert!(screen.contains("This cannot be"), "{screen}");
     // "No" keeps it.
     app.act(Action::No);
-    assert_eq!(app.store.count("checkin").unwrap(), 289);
+    assert_eq!(app.store.count("checkin").unwrap(), 347);
     // Yes deletes it, its answers and scores, and the list reloads.
     app.act(Action::Delete);
     app.act(Action::Yes);
-    assert_eq!(app.store.count("checkin").unwrap(), 288);
+    assert_eq!(app.store.count("checkin").unwrap(), 346);
     assert!(app.store.checkin(victim).unwrap().is_none());
     assert!(app.store.count("answer").unwrap() < answers);
-    assert_eq!(app.state.session.history.len(), 288);
+    assert_eq!(app.state.session.history.len(), 346);
     assert!(app.state.session.history.iter().all(|r| r.id != victim));
     assert_eq!(
         app.state.session.history_selected, 2,
@@ -688,12 +688,12 @@ fn deleting_one_checkin_asks_first_and_removes_only_it() {
     app.act(Action::Click { column: x, row: y });
     assert!(app.store.checkin(shown).unwrap().is_none());
     assert_eq!(app.state.screen, Screen::History);
-    assert_eq!(app.state.session.history.len(), 287);
+    assert_eq!(app.state.session.history.len(), 345);
 }
 
 #[test]
 fn deleting_a_checkin_that_is_gone_says_so_and_deletes_nothing_else() {
-    let mut app = with_289_checkins();
+    let mut app = with_347_checkins();
     let me = app.state.session.respondent.unwrap();
     let id = app.state.session.history[0].id;
     assert!(app.store.delete_checkin(me, id).unwrap());
@@ -704,7 +704,7 @@ fn deleting_a_checkin_that_is_gone_says_so_and_deletes_nothing_else() {
             .unwrap(),
         "only the respondent's own check-ins"
     );
-    assert_eq!(app.store.count("checkin").unwrap(), 288);
+    assert_eq!(app.store.count("checkin").unwrap(), 346);
     // The list still shows the deleted row; the dialog's yes finds it gone.
     app.act(Action::Delete);
     app.act(Action::Yes);
@@ -712,7 +712,7 @@ fn deleting_a_checkin_that_is_gone_says_so_and_deletes_nothing_else() {
         app.state.status.as_deref(),
         Some("That check-in could not be found.")
     );
-    assert_eq!(app.state.session.history.len(), 288);
+    assert_eq!(app.state.session.history.len(), 346);
 }
 
 /// At 80 columns a History row never shows half a word: the band's name is

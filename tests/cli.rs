@@ -42,7 +42,7 @@ fn validate_reports_bundled_files_valid() {
     let o = joy(&["validate"], &dir.path().join("x.db"));
     assert!(o.status.success(), "{}", stdout(&o));
     assert!(
-        stdout(&o).contains("7 files checked: 7 valid, 0 with problems."),
+        stdout(&o).contains("8 files checked: 8 valid, 0 with problems."),
         "{}",
         stdout(&o)
     );

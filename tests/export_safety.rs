@@ -358,6 +358,7 @@ fn hostile_checkin(store: &mut Store) -> NewCheckin {
         started_at: at,
         completed_at: at,
         is_demo: false,
+        imported_from: None,
         answers: FORMULAS
             .iter()
             .enumerate()

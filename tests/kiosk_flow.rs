@@ -1383,6 +1383,7 @@ fn team_reflection(team: &str, at: chrono::DateTime<chrono::Utc>) -> joy_kiosk::
         started_at: at,
         completed_at: at,
         is_demo: true,
+        imported_from: None,
         answers: vec![],
         scores: vec![],
         seal: None,

@@ -69,7 +69,7 @@ fn valid_fixtures_and_bundled_files_load() {
     for (name, text) in BUNDLED {
         load_str(name, text).unwrap_or_else(|d| panic!("{name}: {d:?}"));
     }
-    assert_eq!(Catalog::bundled().entries.len(), 7);
+    assert_eq!(Catalog::bundled().entries.len(), 8);
 }
 
 #[test]
@@ -113,7 +113,7 @@ fn a_user_file_with_a_bundled_id_replaces_it_and_bad_files_do_not_stop_others() 
     std::fs::write(dir.path().join("broken.toml"), "id = ").unwrap();
     std::fs::write(dir.path().join("notes.txt"), "not a questionnaire").unwrap();
     let cat = Catalog::load(&[dir.path().to_path_buf()]);
-    assert_eq!(cat.entries.len(), 7);
+    assert_eq!(cat.entries.len(), 8);
     let e = cat
         .entries
         .iter()

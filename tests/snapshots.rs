@@ -545,7 +545,7 @@ fn screens_at_80x24_and_200x60() {
             app.act(Action::Down);
         }
         let text = screen_text(&render(&app, w, h));
-        assert!(text.contains("Row 12 of 89"), "{text}");
+        assert!(text.contains("Row 12 of 107"), "{text}");
         snap("i6_history_row_12", &app, w, h);
         app.act(Action::Filter);
         snap("i6_history_filtered", &app, w, h);

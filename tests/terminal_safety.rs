@@ -71,6 +71,7 @@ fn hostile_db(dir: &Path) -> PathBuf {
         started_at: at,
         completed_at: at,
         is_demo: false,
+        imported_from: None,
         answers: vec![SavedAnswer {
             question_id: "note".into(),
             position: 0,

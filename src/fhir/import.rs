@@ -12,6 +12,9 @@ use crate::questionnaire::{score, AnswerValue, Answers, Kind, QuestionKind, Ques
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+/// What a check-in taken from a FHIR file says it came from.
+pub const SOURCE: &str = "a FHIR file";
+
 /// Files larger than this are refused before they are read (a year of
 /// daily check-ins as FHIR is about 2 MiB).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -192,6 +195,7 @@ fn response(
     }
     let outcome = score(q, &answers);
     let mut c = NewCheckin::from_outcome(q, &answers, &outcome, Some(me), authored, authored);
+    c.imported_from = Some(SOURCE.to_string());
     // Demo data stays marked as such.
     c.is_demo = r
         .pointer("/meta/tag")

@@ -25,6 +25,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../questionnaires/three-cs.toml"),
     ),
     (
+        "questionnaires/daily-mood.toml",
+        include_str!("../../questionnaires/daily-mood.toml"),
+    ),
+    (
         "questionnaires/team-reflection.toml",
         include_str!("../../questionnaires/team-reflection.toml"),
     ),
@@ -220,6 +224,7 @@ const BUNDLED_REMINDERS: &[(&str, &str, Kind, Option<u32>)] = &[
         Some(28),
     ),
     ("three-cs", "Three Cs check-in", Kind::Personal, None),
+    ("daily-mood", "Daily mood", Kind::Personal, None),
     (
         "team-reflection",
         "Team joy in work reflection",

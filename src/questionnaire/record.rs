@@ -54,6 +54,7 @@ impl NewCheckin {
             started_at,
             completed_at,
             is_demo: false,
+            imported_from: None,
             answers,
             scores,
             seal: None,

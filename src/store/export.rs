@@ -431,6 +431,7 @@ mod tests {
             started_at: at,
             completed_at: at,
             is_demo: false,
+            imported_from: None,
             unreadable: false,
             asked: Vec::new(),
             answers: answers

@@ -1048,7 +1048,7 @@ pub const SERIES_JOIN_SQL: &str = "SELECT c.completed_at, s.value, c.is_demo FRO
      WHERE c.respondent_id = ?1 AND c.questionnaire_id = ?2 AND c.completed_at >= ?4 AND s.value IS NOT NULL
      ORDER BY c.completed_at";
 
-const HEAD_SQL: &str = "SELECT id, questionnaire_id, questionnaire_version, file_hash, started_at, completed_at, is_demo FROM checkin";
+const HEAD_SQL: &str = "SELECT id, questionnaire_id, questionnaire_version, file_hash, started_at, completed_at, is_demo, imported_from FROM checkin";
 const ANSWER_SQL: &str = "SELECT checkin_id, question_id, position, value_json, label FROM answer";
 const SCORE_SQL: &str =
     "SELECT checkin_id, score_id, label, raw, value, band_label, band_tone FROM score";
@@ -1093,6 +1093,7 @@ fn head_row(r: &rusqlite::Row) -> rusqlite::Result<CheckinRecord> {
         started_at: from_ms(lenient(r, 4, &mut bad)),
         completed_at: from_ms(lenient(r, 5, &mut bad)),
         is_demo: lenient(r, 6, &mut bad),
+        imported_from: lenient(r, 7, &mut bad),
         answers: Vec::new(),
         scores: Vec::new(),
         unreadable: bad,
@@ -1309,8 +1310,8 @@ fn insert_checkins(tx: &Connection, list: &[NewCheckin]) -> rusqlite::Result<Vec
     {
         let mut ins_c = tx.prepare_cached(
             "INSERT INTO checkin (respondent_id, team, questionnaire_id, questionnaire_version, file_hash,
-                                  started_at, completed_at, is_demo, period, id, sealed)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                  started_at, completed_at, is_demo, period, id, sealed, imported_from)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?;
         let mut ins_a = tx.prepare_cached(
             "INSERT INTO answer (checkin_id, question_id, position, value_json, label) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -1380,7 +1381,8 @@ fn insert_checkins(tx: &Connection, list: &[NewCheckin]) -> rusqlite::Result<Vec
                 c.is_demo,
                 period,
                 fixed_id,
-                sealed
+                sealed,
+                c.imported_from
             ])?;
             let id = tx.last_insert_rowid();
             if sealed.is_some() {

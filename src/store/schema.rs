@@ -266,4 +266,7 @@ pub const MIGRATIONS: &[Step] = &[
     CREATE INDEX outbox_by_day ON outbox (day);
     "#,
     ),
+    // 11: where a check-in came from when it was not answered here (issue
+    // 19: "Daylio", a FHIR file); NULL for every check-in made in the app.
+    Step::Sql("ALTER TABLE checkin ADD COLUMN imported_from TEXT;"),
 ];

@@ -336,6 +336,7 @@ mod tests {
             started_at: at,
             completed_at: at,
             is_demo: false,
+            imported_from: None,
             answers: vec![
                 SavedAnswer {
                     question_id: "team-joy".into(),

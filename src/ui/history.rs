@@ -214,6 +214,12 @@ pub(super) fn detail_lines(state: &State) -> Vec<Line<'static>> {
             style(Meaning::Muted, nc),
         ),
     ];
+    if let Some(source) = &r.imported_from {
+        lines.push(Line::styled(
+            text::imported_from(source),
+            style(Meaning::Muted, nc),
+        ));
+    }
     if q.is_some_and(|q| q.hash != r.file_hash) {
         lines.push(Line::styled(
             if r.asked.is_empty() {
