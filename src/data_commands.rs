@@ -216,8 +216,9 @@ pub fn import(
             .into_iter()
             .map(|e| e.questionnaire)
             .collect();
-    let mut store = open_write(settings)?;
-    let me = store.local_respondent()?;
+    // Everything is read and checked before the database is opened: a
+    // refused file (or a mistyped --db) leaves no new database behind.
+    let me = 0;
     let refused = |lines: Vec<String>| {
         anyhow::anyhow!(
             "{}\nNothing was imported: fix these and run it again.",
@@ -236,6 +237,9 @@ pub fn import(
                     .collect(),
             )
         })?;
+        for unused in &read.unused_moods {
+            writeln!(out, "{}", crate::text::mood_unused(unused))?;
+        }
         (read.checkins, read.notes_cut)
     } else {
         let list = crate::fhir::import::read(&text, &known, me).map_err(|p| {
@@ -247,12 +251,24 @@ pub fn import(
         })?;
         (list, 0)
     };
-    let (taken, already) = save_new(&mut store, me, list)?;
+    let mut store = open_write(settings)?;
+    let me = store.local_respondent()?;
+    let list: Vec<crate::model::NewCheckin> = list
+        .into_iter()
+        .map(|mut c| {
+            c.respondent = Some(me);
+            c
+        })
+        .collect();
+    let saved = save_new(&mut store, me, list)?;
     writeln!(
         out,
         "{}",
-        crate::text::fhir_imported(taken, already, &file.display().to_string())
+        crate::text::fhir_imported(saved.taken, saved.already, &file.display().to_string())
     )?;
+    if saved.repeated > 0 {
+        writeln!(out, "{}", crate::text::repeated_in_file(saved.repeated))?;
+    }
     if notes_cut > 0 {
         writeln!(out, "{}", crate::text::notes_cut(notes_cut))?;
     }
@@ -280,36 +296,74 @@ fn parse_moods(given: &[String]) -> Result<Vec<(String, u8)>> {
         .collect()
 }
 
+/// What an import kept: taken, already in the history, and repeated
+/// within the file itself.
+struct Saved {
+    taken: usize,
+    already: usize,
+    repeated: usize,
+}
+
+/// The identity of a check-in for an import: the questionnaire and the
+/// time, then (for one made in an app) its answers. A Daylio entry is its
+/// time and its note, whatever mood number it was given: importing the file
+/// again with another `--mood` keeps it once.
+fn import_key(
+    qid: &str,
+    at: chrono::DateTime<chrono::Utc>,
+    answers: &[crate::model::SavedAnswer],
+    daylio: bool,
+) -> String {
+    let values: Vec<(&str, &serde_json::Value)> = answers
+        .iter()
+        .filter(|a| !daylio || a.question_id == crate::questionnaire::load::NOTE_ID)
+        .map(|a| (a.question_id.as_str(), &a.value))
+        .collect();
+    format!(
+        "{qid}|{}|{}",
+        at.timestamp_millis(),
+        serde_json::to_string(&values).unwrap_or_default()
+    )
+}
+
 /// Save the check-ins of `list` that are not in `me`'s history already
-/// (the same questionnaire, time and answers), in one transaction: how
-/// many were taken, and how many were there already.
-fn save_new(
-    store: &mut Store,
-    me: i64,
-    list: Vec<crate::model::NewCheckin>,
-) -> Result<(usize, usize)> {
-    let key =
-        |qid: &str, at: chrono::DateTime<chrono::Utc>, answers: &[crate::model::SavedAnswer]| {
-            let values: Vec<(&str, &serde_json::Value)> = answers
-                .iter()
-                .map(|a| (a.question_id.as_str(), &a.value))
-                .collect();
-            format!(
-                "{qid}|{}|{}",
-                at.timestamp_millis(),
-                serde_json::to_string(&values).unwrap_or_default()
-            )
-        };
-    let mut seen: std::collections::HashSet<String> = store
+/// (see [`import_key`]), in one transaction.
+fn save_new(store: &mut Store, me: i64, list: Vec<crate::model::NewCheckin>) -> Result<Saved> {
+    let daylio = |source: Option<&str>| source == Some(crate::daylio::SOURCE);
+    let have: std::collections::HashSet<String> = store
         .history(Some(me), None)?
         .iter()
-        .map(|r| key(&r.questionnaire_id, r.completed_at, &r.answers))
+        .map(|r| {
+            import_key(
+                &r.questionnaire_id,
+                r.completed_at,
+                &r.answers,
+                daylio(r.imported_from.as_deref()),
+            )
+        })
         .collect();
-    let total = list.len();
-    let new: Vec<crate::model::NewCheckin> = list
-        .into_iter()
-        .filter(|c| seen.insert(key(&c.questionnaire_id, c.completed_at, &c.answers)))
-        .collect();
+    let mut in_file = std::collections::HashSet::new();
+    let (mut already, mut repeated) = (0, 0);
+    let mut new = Vec::new();
+    for c in list {
+        let key = import_key(
+            &c.questionnaire_id,
+            c.completed_at,
+            &c.answers,
+            daylio(c.imported_from.as_deref()),
+        );
+        if have.contains(&key) {
+            already += 1;
+        } else if !in_file.insert(key) {
+            repeated += 1;
+        } else {
+            new.push(c);
+        }
+    }
     store.save_many(&new)?;
-    Ok((new.len(), total - new.len()))
+    Ok(Saved {
+        taken: new.len(),
+        already,
+        repeated,
+    })
 }

@@ -47,6 +47,8 @@ impl std::fmt::Display for Problem {
 pub struct Read {
     pub checkins: Vec<NewCheckin>,
     pub notes_cut: usize,
+    /// Moods given with `--mood` that no entry has (a typo?).
+    pub unused_moods: Vec<String>,
 }
 
 /// The check-ins of `text` (a Daylio CSV export) for `me`, local times in
@@ -94,6 +96,7 @@ pub fn read<Tz: TimeZone>(
     let mut problems = Vec::new();
     let mut checkins = Vec::new();
     let mut notes_cut = 0;
+    let mut used: Vec<String> = Vec::new();
     for (i, row) in r.records().enumerate() {
         let line = i + 2;
         let row = match row {
@@ -112,6 +115,7 @@ pub fn read<Tz: TimeZone>(
             }
         };
         let mood_name = cell(Some(mood_c)).to_lowercase();
+        used.push(mood_name.clone());
         let Some(value) = moods
             .iter()
             .map(|(n, v)| (n.as_str(), *v))
@@ -153,9 +157,15 @@ pub fn read<Tz: TimeZone>(
         checkins.push(c);
     }
     if problems.is_empty() {
+        let unused_moods = moods
+            .iter()
+            .map(|(n, _)| n.clone())
+            .filter(|n| !used.contains(n))
+            .collect();
         Ok(Read {
             checkins,
             notes_cut,
+            unused_moods,
         })
     } else {
         Err(problems)
@@ -255,7 +265,10 @@ fn plain(s: &str) -> String {
             .split([' ', '/'])
             .next()
             .unwrap_or("");
-        if matches!(name, "br" | "p" | "li" | "div") && !out.ends_with('\n') && !out.is_empty() {
+        // Each <br> is a line break (two: a blank line); a block starts a
+        // line of its own.
+        let block = matches!(name, "p" | "li" | "div") && !out.ends_with('\n');
+        if !out.is_empty() && (name == "br" || block) {
             out.push('\n');
         }
         rest = &rest[open + close + 1..];
@@ -284,6 +297,7 @@ mod tests {
             "Long day\nSam & I laughed"
         );
         assert_eq!(plain("a < b"), "a < b");
+        assert_eq!(plain("one<br><br>two"), "one\n\ntwo");
         assert_eq!(
             note_of("Title", "Text", "work | bad sleep | "),
             "Title\nText\nActivities: work, bad sleep"

@@ -273,6 +273,19 @@ pub const SKIPPED: &str = "(skipped)";
 pub fn focus_lowest(label: &str) -> String {
     format!("Lowest this time: {label}.")
 }
+/// `joy import`: the same check-in twice in one file, kept once.
+pub fn repeated_in_file(n: usize) -> String {
+    let what = if n == 1 {
+        "check-in was"
+    } else {
+        "check-ins were"
+    };
+    format!("{n} {what} in the file twice and kept once.")
+}
+/// `joy import --mood`: a mood the file never uses (a typo?).
+pub fn mood_unused(name: &str) -> String {
+    format!("Note: --mood \"{name}\" was not used: no entry of the file has that mood (check its spelling).")
+}
 /// `joy import`: Daylio notes longer than the note's limit.
 pub fn notes_cut(n: usize) -> String {
     let what = if n == 1 { "note was" } else { "notes were" };

@@ -15,6 +15,10 @@ const EXPORT: &str = "\u{feff}full_date,date,weekday,time,mood,activities,note_t
 ";
 
 fn history(home: &std::path::Path, db: &str) -> Vec<Value> {
+    if !std::path::Path::new(db).exists() {
+        // A refused import opens no database.
+        return Vec::new();
+    }
     let o = joy_at(home, &["--db", db, "export", "--format", "json"], &[]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     v["checkins"].as_array().cloned().unwrap_or_default()
@@ -176,4 +180,51 @@ fn a_file_that_is_no_daylio_export_says_so() {
         "{}",
         all_output(&o)
     );
+}
+
+/// From the trial: importing again with another `--mood` number keeps each
+/// entry once; a `--mood` the file never uses is pointed out; a refused
+/// file leaves no database behind at a mistyped path.
+#[test]
+fn a_second_import_with_another_mood_number_keeps_each_entry_once() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("daylio_export.csv");
+    std::fs::write(&file, EXPORT).unwrap();
+    let db = home.path().join("joy.db");
+    let (db_s, f) = (db.to_str().unwrap(), file.to_str().unwrap());
+    let typo = home.path().join("no-such-folder").join("x.db");
+    let o = joy_at(
+        home.path(),
+        &["--db", typo.to_str().unwrap(), "import", f],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        !typo.exists() && !typo.parent().unwrap().exists(),
+        "a refused import made a database"
+    );
+    let o = joy_at(
+        home.path(),
+        &[
+            "--db", db_s, "import", f, "--mood", "so-so=3", "--mood", "zen=5",
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", all_output(&o));
+    assert!(
+        all_output(&o).contains("--mood \"zen\" was not used"),
+        "{}",
+        all_output(&o)
+    );
+    let o = joy_at(
+        home.path(),
+        &["--db", db_s, "import", f, "--mood", "so-so=2"],
+        &[],
+    );
+    assert!(
+        all_output(&o).contains("Imported 0 check-ins"),
+        "{}",
+        all_output(&o)
+    );
+    assert_eq!(history(home.path(), db_s).len(), 3);
 }

@@ -101,8 +101,8 @@ fn the_export_is_valid_r4_and_holds_only_the_persons_own_check_ins() {
     let entries = bundle["entry"].as_array().unwrap();
     assert_eq!(
         entries.len(),
-        4,
-        "WHO-5, joy in work, People Promise, three Cs"
+        5,
+        "WHO-5, joy in work, People Promise, three Cs, daily mood"
     );
     for e in entries {
         let r = &e["resource"];
@@ -285,13 +285,8 @@ fn one_bad_response_refuses_the_whole_file_at_its_pointer() {
         "{out}"
     );
     assert!(out.contains("Nothing was imported"), "{out}");
-    let o = joy_at(
-        home.path(),
-        &["--db", db.to_str().unwrap(), "export", "--format", "json"],
-        &[],
-    );
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["checkins"].as_array().map(Vec::len), Some(0));
+    // Refused before anything was opened: not even a database was made.
+    assert!(!db.exists(), "a refused import made {}", db.display());
 }
 
 #[test]
@@ -338,10 +333,77 @@ fn import_refuses_what_is_no_personal_check_in_here() {
             "expected a QuestionnaireResponse or a Bundle",
         ),
         ("not json".to_string(), "this is not JSON"),
+        // A code of another system is not this question's code.
+        (
+            qr(
+                "urn:joy-kiosk:questionnaire:who5|1998",
+                serde_json::json!([{ "linkId": "cheerful", "answer": [{ "valueCoding": { "system": "http://loinc.org", "code": "3" } }] }]),
+            ),
+            "a code of \"http://loinc.org\" is not an answer to question \"cheerful\"",
+        ),
     ];
     for (text, want) in cases {
         let problems = joy_kiosk::fhir::import::read(&text, &known, 1).unwrap_err();
         let said: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
         assert!(said.iter().any(|s| s.contains(want)), "{want}: {said:#?}");
     }
+}
+
+/// From the informatics lead's trial: a refused answer is named once (not
+/// also as missing); a check-in keeps one identity (urn:uuid and
+/// identifier) through export, import and export again; scores carry no
+/// float noise.
+#[test]
+fn identity_survives_a_round_trip_and_each_problem_is_said_once() {
+    let (mut store, _, known) = store_with_history();
+    let before = store.history(None, None).unwrap();
+    let first = bundle_value(&before, &known, Utc::now());
+    let text = serde_json::to_string(&first).unwrap();
+    let mut other = Store::open_in_memory().unwrap();
+    let me = other.local_respondent().unwrap();
+    other
+        .save_many(&joy_kiosk::fhir::import::read(&text, &known, me).unwrap())
+        .unwrap();
+    let again = bundle_value(&other.history(None, None).unwrap(), &known, Utc::now());
+    let ids = |b: &Value| -> Vec<(String, String)> {
+        b["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["fullUrl"].as_str().unwrap().to_string(),
+                    e["resource"]["identifier"]["value"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(ids(&first), ids(&again));
+    for (url, id) in ids(&first) {
+        assert_eq!(url, format!("urn:uuid:{id}"));
+        assert_eq!(id.len(), 36, "{id}");
+    }
+    for e in first["entry"].as_array().unwrap() {
+        for it in e["resource"]["item"].as_array().unwrap() {
+            if let Some(d) = it["answer"][0]["valueDecimal"].as_f64() {
+                assert_eq!(d, (d * 100.0).round() / 100.0, "{it}");
+            }
+        }
+    }
+    // One wrong code: one problem, not a second "required" one.
+    let mut bad = first.clone();
+    let who5 = bad["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|e| e["resource"]["questionnaire"] == "urn:joy-kiosk:questionnaire:who5|1998")
+        .unwrap();
+    bad["entry"][who5]["resource"]["item"][0]["answer"][0]["valueCoding"]["code"] =
+        Value::from("9");
+    let problems = joy_kiosk::fhir::import::read(&serde_json::to_string(&bad).unwrap(), &known, 1)
+        .unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:#?}");
 }

@@ -40,7 +40,7 @@ pub fn read(text: &str, known: &[Questionnaire], me: i64) -> Result<Vec<NewCheck
         vec![Problem {
             at: String::new(),
             message: format!(
-                "this is not JSON (line {}, column {}: {e}); give a FHIR QuestionnaireResponse or a Bundle of them",
+                "this is not JSON (it stops making sense at line {}, column {}); give a FHIR QuestionnaireResponse or a Bundle of them, as `joy export --format fhir` writes",
                 e.line(),
                 e.column()
             ),
@@ -60,14 +60,19 @@ pub fn read(text: &str, known: &[Questionnaire], me: i64) -> Result<Vec<NewCheck
             for (i, e) in entries.into_iter().flatten().enumerate() {
                 let at = format!("/entry/{i}/resource");
                 match e.get("resource") {
-                    Some(r) if r.get("resourceType").and_then(Value::as_str) == Some("QuestionnaireResponse") => {
+                    Some(r)
+                        if r.get("resourceType").and_then(Value::as_str)
+                            == Some("QuestionnaireResponse") =>
+                    {
                         take(r, at, &mut problems)
                     }
                     Some(r) => problems.push(Problem {
                         at: format!("{at}/resourceType"),
                         message: format!(
-                            "only QuestionnaireResponse entries are taken, not {}; nothing was imported",
-                            r.get("resourceType").and_then(Value::as_str).unwrap_or("a resource without a type")
+                            "only QuestionnaireResponse entries are taken, not {}",
+                            r.get("resourceType")
+                                .and_then(Value::as_str)
+                                .unwrap_or("a resource without a type")
                         ),
                     }),
                     None => problems.push(Problem {
@@ -160,6 +165,8 @@ fn response(
     flatten(r.get("item"), &format!("{at}/item"), &mut items);
     let mut answers = Answers::new();
     let mut problems = Vec::new();
+    let mut refused: Vec<String> = Vec::new();
+    let mut unknown_link = false;
     for (item, item_at) in items {
         let link = item.get("linkId").and_then(Value::as_str).unwrap_or("");
         if link.starts_with(SCORE_LINK) {
@@ -171,19 +178,35 @@ fn response(
                 at: format!("{item_at}/linkId"),
                 message: format!("\"{link}\" is not a question of \"{}\"", q.id),
             });
+            // Whatever it was meant to answer cannot be told: no question
+            // is said missing as well.
+            unknown_link = true;
             continue;
         };
-        match answer(question, item.get("answer"), &format!("{item_at}/answer")) {
+        match answer(
+            q,
+            question,
+            item.get("answer"),
+            &format!("{item_at}/answer"),
+        ) {
             Ok(Some(a)) => {
                 answers.insert(question.id.clone(), a);
             }
             Ok(None) => {}
-            Err(p) => problems.push(p),
+            Err(p) => {
+                problems.push(p);
+                refused.push(question.id.clone());
+            }
         }
     }
     for i in q.visible_indices(&answers) {
         let question = &q.questions[i];
-        if question.required && !answers.contains_key(&question.id) {
+        // An answer refused above is said once, not again as missing.
+        if question.required
+            && !unknown_link
+            && !answers.contains_key(&question.id)
+            && !refused.contains(&question.id)
+        {
             problems.push(Problem {
                 at: format!("{at}/item"),
                 message: format!("question \"{}\" is required and has no answer", question.id),
@@ -230,6 +253,7 @@ fn flatten<'a>(items: Option<&'a Value>, at: &str, out: &mut Vec<(&'a Value, Str
 /// The answer of `question` that `answers` (the item's `answer` list)
 /// gives; None for an empty list.
 fn answer(
+    q: &Questionnaire,
     question: &crate::questionnaire::Question,
     answers: Option<&Value>,
     at: &str,
@@ -246,7 +270,21 @@ fn answer(
         at: format!("{at}/{i}"),
         message,
     };
+    let system = super::option_system(q, &question.id);
     let option = |i: usize, a: &Value| {
+        // A code of another system is not this question's code, whatever
+        // its digits (LOINC's "3" is not WHO-5's "3").
+        if let Some(s) = a.pointer("/valueCoding/system").and_then(Value::as_str) {
+            if s != system {
+                return Err(bad(
+                    i,
+                    format!(
+                        "a code of \"{s}\" is not an answer to question \"{}\" (its options are coded in {system})",
+                        question.id
+                    ),
+                ));
+            }
+        }
         let code = a
             .pointer("/valueCoding/code")
             .and_then(Value::as_str)

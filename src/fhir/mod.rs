@@ -30,6 +30,41 @@ pub const DEMO_TAG_CODE: &str = "demo";
 /// The `linkId` prefix of a score's item.
 pub const SCORE_LINK: &str = "score.";
 
+/// The system of a response's `identifier`.
+pub const CHECKIN_SYSTEM: &str = "urn:joy-kiosk:checkin";
+
+/// A check-in's identity across exports and imports: a UUID made from what
+/// it is (its questionnaire, time and answers), so the same check-in has the
+/// same one on every machine it passes through (name-based, version 8).
+pub fn checkin_uuid(r: &crate::model::CheckinRecord) -> String {
+    use sha2::{Digest, Sha256};
+    let values: Vec<(&str, &serde_json::Value)> = r
+        .answers
+        .iter()
+        .map(|a| (a.question_id.as_str(), &a.value))
+        .collect();
+    let key = format!(
+        "{}|{}|{}",
+        r.questionnaire_id,
+        r.completed_at.timestamp_millis(),
+        serde_json::to_string(&values).unwrap_or_default()
+    );
+    let mut b: [u8; 16] = Sha256::digest(key.as_bytes())[..16]
+        .try_into()
+        .unwrap_or([0; 16]);
+    b[6] = (b[6] & 0x0f) | 0x80;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}
+
 /// `urn:joy-kiosk:questionnaire:ID|VERSION`.
 pub fn canonical(q_id: &str, version: &str) -> String {
     format!("{CANONICAL_PREFIX}{q_id}|{version}")

@@ -31,11 +31,18 @@ pub struct Response<'a> {
     resource_type: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     meta: Option<Meta>,
+    identifier: Identifier,
     questionnaire: String,
     status: &'static str,
     authored: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     item: Vec<Item<'a>>,
+}
+
+#[derive(Serialize)]
+struct Identifier {
+    system: &'static str,
+    value: String,
 }
 
 #[derive(Serialize)]
@@ -89,7 +96,7 @@ pub fn bundle<'a>(
         entry: records
             .iter()
             .map(|r| Entry {
-                full_url: format!("urn:joy-kiosk:checkin:{}", r.id),
+                full_url: format!("urn:uuid:{}", super::checkin_uuid(r)),
                 resource: response(r, known.iter().find(|q| q.id == r.questionnaire_id)),
             })
             .collect(),
@@ -113,7 +120,9 @@ pub fn response<'a>(r: &'a CheckinRecord, q: Option<&'a Questionnaire>) -> Respo
         item.push(Item {
             link_id: format!("{SCORE_LINK}{}", s.score_id).into(),
             text: Some(&s.label),
-            answer: vec![Answer::Decimal(v)],
+            // Two decimals (the screens show one): no float noise such as
+            // 3.3333333333333335.
+            answer: vec![Answer::Decimal((v * 100.0).round() / 100.0)],
         });
     }
     Response {
@@ -125,6 +134,10 @@ pub fn response<'a>(r: &'a CheckinRecord, q: Option<&'a Questionnaire>) -> Respo
                 display: "demo data made by joy demo",
             }],
         }),
+        identifier: Identifier {
+            system: super::CHECKIN_SYSTEM,
+            value: super::checkin_uuid(r),
+        },
         questionnaire: canonical(&r.questionnaire_id, &r.questionnaire_version),
         status: "completed",
         authored: r.completed_at.to_rfc3339_opts(SecondsFormat::Millis, true),
