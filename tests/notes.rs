@@ -350,3 +350,25 @@ fn the_review_keeps_a_notes_lines_and_a_found_row_shows_why() {
     let found = screen_lines(&app, 120, 24).join("\n");
     assert!(found.contains("✎ Talk to Sam about the rota"), "{found}");
 }
+
+/// Issue 18 §6: wrapped note lines started with a space (the editor broke
+/// rows before the space). Every row of the box starts at a word.
+#[test]
+fn a_wrapped_note_row_never_starts_with_a_space() {
+    let mut app = App::new();
+    who5_to_note(&mut app);
+    let words: String = (1..=60).map(|i| format!("word{i} ")).collect();
+    app.act(Action::Paste(words.trim_end().to_string()));
+    for (w, h) in [(80, 24), (120, 40), (53, 30)] {
+        let screen = screen_lines(&app, w, h);
+        let inside: Vec<&String> = screen
+            .iter()
+            .filter(|l| l.trim_start().starts_with('│') && l.contains("word"))
+            .collect();
+        assert!(inside.len() >= 3, "{w}x{h}: {screen:#?}");
+        for l in inside {
+            let row = l.trim_start().trim_start_matches('│');
+            assert!(!row.starts_with(' '), "{w}x{h}: {l:?}");
+        }
+    }
+}

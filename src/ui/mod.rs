@@ -11,6 +11,7 @@ pub mod out_of_order;
 pub mod plain;
 pub mod question;
 mod result;
+pub mod textbox;
 pub mod theme;
 mod trends;
 

@@ -25,22 +25,14 @@ struct Layout {
 /// Lines inside the text box: the whole answer, wrapped, with room for the
 /// cursor; at least three for a free-text answer.
 fn input_lines(c: &crate::app::Checkin, question: &crate::questionnaire::Question, w: u16) -> u16 {
-    let inner = w.saturating_sub(2).max(2);
-    if c.multiline {
-        // A note: each of its lines wrapped, one spare; at least five.
-        let need: u16 = c
-            .text
-            .lines()
-            .iter()
-            .map(|l| wrapped_height(l, inner - 1).max(1))
-            .sum();
-        return (need + 1).max(5);
-    }
-    let typed = c.text.lines().join(" ");
-    // One spare line when there is text: the editor's own wrapping may
-    // break a line earlier than this estimate.
-    let need = wrapped_height(&typed, inner - 1) + u16::from(!typed.is_empty());
-    let min = if matches!(question.kind, QuestionKind::Text { .. }) {
+    let inner = w.saturating_sub(2).max(2) as usize;
+    // The rows the box draws (see `textbox`), and one spare while there is
+    // text, for the cursor past its end.
+    let typed = c.typed_len() > 0;
+    let need = super::textbox::rows(c.text.lines(), inner).len() as u16 + u16::from(typed);
+    let min = if c.multiline {
+        5
+    } else if matches!(question.kind, QuestionKind::Text { .. }) {
         3
     } else {
         1
@@ -305,23 +297,29 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             .map(|m| text::characters_used(used, m))
             .unwrap_or_default();
         let active = c.editing_text(q);
-        let mut ta = c.text.clone();
-        ta.set_block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(title)
-                .title_bottom(Line::from(counter).right_aligned())
-                .border_style(if active {
-                    style(Meaning::Accent, nc)
-                } else {
-                    style(Meaning::Muted, nc)
-                }),
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(title)
+            .title_bottom(Line::from(counter).right_aligned())
+            .border_style(if active {
+                style(Meaning::Accent, nc)
+            } else {
+                style(Meaning::Muted, nc)
+            });
+        let inner = block.inner(l.input);
+        frame.render_widget(block, l.input);
+        // The text, wrapped at spaces by our own rows (the editor's
+        // wrapping began each wrapped row with a space).
+        super::textbox::draw(
+            frame.buffer_mut(),
+            inner,
+            c.text.lines(),
+            {
+                let at = c.text.cursor();
+                (at.0, at.1)
+            },
+            active,
         );
-        if !active {
-            ta.set_cursor_style(ratatui::style::Style::default());
-        }
-        ta.set_cursor_line_style(ratatui::style::Style::default());
-        frame.render_widget(&ta, l.input);
     }
     if let Some(m) = &c.message {
         frame.render_widget(
