@@ -374,22 +374,7 @@ fn every_question_type_by_keys() {
     assert_eq!(app.state.screen, joy_kiosk::app::Screen::Review);
     app.act(Action::Save);
     let r = &app.store.history(None, None).unwrap()[0];
-    let got: Vec<(&str, String)> = r
-        .answers
-        .iter()
-        .map(|a| (a.question_id.as_str(), a.label.clone()))
-        .collect();
-    assert_eq!(
-        got,
-        [
-            ("mood", "Sometimes".to_string()),
-            ("role", "Nurse".into()),
-            ("ward-hours", "38".into()),
-            ("energy", "7".into()),
-            ("pebbles", "IT; Other: no parking".into()),
-            ("more", "logins".into()),
-        ]
-    );
+    assert_eq!(common::answer_labels(r), common::FIXTURE_ANSWERED);
     assert_eq!(
         r.answers[4].value,
         serde_json::json!({ "values": ["it"], "other": "no parking" })

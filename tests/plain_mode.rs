@@ -140,22 +140,7 @@ fn every_question_type_is_answered_by_lines() {
     assert!(out.contains("  10 (lots)"), "{out}");
     assert!(out.contains("3. Other: type it after the numbers"), "{out}");
     let r = &app.store.history(None, None).unwrap()[0];
-    let got: Vec<(&str, String)> = r
-        .answers
-        .iter()
-        .map(|a| (a.question_id.as_str(), a.label.clone()))
-        .collect();
-    assert_eq!(
-        got,
-        [
-            ("mood", "Sometimes".to_string()),
-            ("role", "Nurse".into()),
-            ("ward-hours", "38".into()),
-            ("energy", "7".into()),
-            ("pebbles", "IT; Other: no parking".into()),
-            ("more", "logins".into()),
-        ]
-    );
+    assert_eq!(common::answer_labels(r), common::FIXTURE_ANSWERED);
     // The same score the full app gives: mean of 7 and reversed mood 1.
     assert_eq!(r.scores[0].value, Some(4.0));
 }

@@ -251,3 +251,22 @@ pub fn joy_with_input(
     let _ = writer.join();
     out
 }
+
+/// The all-types fixture answered as the flow tests answer it, by keys or
+/// by lines: (question, label) in the order saved.
+pub const FIXTURE_ANSWERED: [(&str, &str); 6] = [
+    ("mood", "Sometimes"),
+    ("role", "Nurse"),
+    ("ward-hours", "38"),
+    ("energy", "7"),
+    ("pebbles", "IT; Other: no parking"),
+    ("more", "logins"),
+];
+
+/// A saved check-in's answers as (question, label).
+pub fn answer_labels(r: &joy_kiosk::store::CheckinRecord) -> Vec<(&str, &str)> {
+    r.answers
+        .iter()
+        .map(|a| (a.question_id.as_str(), a.label.as_str()))
+        .collect()
+}
