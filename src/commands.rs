@@ -579,7 +579,7 @@ fn history(
         let first = r.scores.first();
         say!(
             out,
-            "{:<17} {:<16} {:<30} {:>7}  {} {}{}",
+            "{:<17} {:<16} {:<30} {:>7}  {} {}{}{}",
             // Local time, as the app and the CSV show it.
             r.completed_at
                 .with_timezone(&chrono::Local)
@@ -592,7 +592,11 @@ fn history(
                 .unwrap_or_else(|| "-".into()),
             first.and_then(|s| s.band_label.as_deref()).unwrap_or(""),
             text::tone_word_str(first.and_then(|s| s.band_tone.as_deref())),
-            if r.is_demo { "  (demo)" } else { "" }
+            if r.is_demo { "  (demo)" } else { "" },
+            r.imported_from
+                .as_deref()
+                .map(text::imported_mark)
+                .unwrap_or_default()
         )?;
     }
     Ok(ExitCode::SUCCESS)

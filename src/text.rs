@@ -295,6 +295,10 @@ pub fn notes_cut(n: usize) -> String {
 pub fn daylio_activities(list: &str) -> String {
     format!("Activities: {list}")
 }
+/// `joy history`: a check-in that was not answered in this app.
+pub fn imported_mark(source: &str) -> String {
+    format!("  (imported from {source})")
+}
 /// Detail: a check-in that was not answered in this app.
 pub fn imported_from(source: &str) -> String {
     format!("Imported from {source}: not answered in this app.")

@@ -104,6 +104,14 @@ fn a_daylio_export_becomes_daily_mood_check_ins_once() {
     );
     // The awful day's band is the alert one: support comes with it.
     assert_eq!(list[1]["scores"][0]["band_tone"], "alert");
+    // `joy history` says where they came from.
+    let o = joy_at(home.path(), &["--db", db, "history"], &london);
+    let table = String::from_utf8_lossy(&o.stdout).to_string();
+    assert_eq!(
+        table.matches("(imported from Daylio)").count(),
+        3,
+        "{table}"
+    );
 }
 
 #[test]
