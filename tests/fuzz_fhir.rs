@@ -1,0 +1,176 @@
+//! Fuzzing `joy import`'s FHIR reader as the questionnaire loader is
+//! fuzzed (issue 19 §4, for the part built): a valid export, mutated at
+//! random (values replaced by other JSON, keys dropped, arrays emptied,
+//! text cut anywhere), never panics; every problem is named at a JSON
+//! pointer that exists in the file (or its parent, for a missing key); and
+//! a file that is read is always whole valid check-ins.
+//!
+//! `JOY_FUZZ_CASES` sets the cases (CI: 64).
+
+use chrono::{TimeZone, Utc};
+use joy_kiosk::questionnaire::{score, Catalog, Questionnaire};
+use joy_kiosk::store::Store;
+use proptest::prelude::*;
+use serde_json::Value;
+
+fn cases() -> u32 {
+    std::env::var("JOY_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64)
+}
+
+fn known() -> Vec<Questionnaire> {
+    Catalog::bundled()
+        .entries
+        .into_iter()
+        .map(|e| e.questionnaire)
+        .collect()
+}
+
+/// A valid export of a few check-ins on every personal questionnaire.
+fn export() -> Value {
+    let known = known();
+    let mut store = Store::open_in_memory().unwrap();
+    let me = store.local_respondent().unwrap();
+    let t = Utc.with_ymd_and_hms(2026, 11, 21, 3, 0, 0).unwrap();
+    let mut rng = joy_kiosk::demo::Rng::new(11);
+    let mut rows = Vec::new();
+    for (i, q) in known
+        .iter()
+        .filter(|q| q.kind == joy_kiosk::questionnaire::Kind::Personal)
+        .enumerate()
+    {
+        let a = joy_kiosk::demo::answers_at(q, rng.unit(), &mut rng);
+        let at = t - chrono::Duration::hours(i as i64);
+        rows.push(joy_kiosk::model::NewCheckin::from_outcome(
+            q,
+            &a,
+            &score(q, &a),
+            Some(me),
+            at,
+            at,
+        ));
+    }
+    store.save_many(&rows).unwrap();
+    let records = store.history(None, None).unwrap();
+    serde_json::to_value(joy_kiosk::fhir::out::bundle(&records, &known, Utc::now())).unwrap()
+}
+
+/// Every pointer into `v`, leaves and containers.
+fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
+    out.push(at.clone());
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                pointers(x, format!("{at}/{k}"), out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                pointers(x, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Replace the value at `ptr` in `v` by `with` (None: remove it).
+fn mutate(v: &mut Value, ptr: &str, with: Option<Value>) {
+    let (parent, key) = match ptr.rsplit_once('/') {
+        Some(p) => p,
+        None => return,
+    };
+    let Some(p) = v.pointer_mut(parent) else {
+        return;
+    };
+    match (p, with) {
+        (Value::Object(m), Some(w)) => {
+            m.insert(key.to_string(), w);
+        }
+        (Value::Object(m), None) => {
+            m.remove(key);
+        }
+        (Value::Array(a), w) => {
+            if let Ok(i) = key.parse::<usize>() {
+                if i < a.len() {
+                    match w {
+                        Some(w) => a[i] = w,
+                        None => {
+                            a.remove(i);
+                        }
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn junk() -> impl Strategy<Value = Option<Value>> {
+    prop_oneof![
+        Just(None),
+        Just(Some(Value::Null)),
+        Just(Some(Value::from(""))),
+        Just(Some(Value::from(-1))),
+        Just(Some(Value::from(1e308))),
+        Just(Some(Value::from("9"))),
+        Just(Some(Value::from("\u{202e}\u{1b}[2J"))),
+        Just(Some(serde_json::json!([]))),
+        Just(Some(serde_json::json!({}))),
+        Just(Some(serde_json::json!([{ "linkId": "x" }]))),
+        "[a-z0-9:|.-]{0,12}".prop_map(|s| Some(Value::from(s))),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_mutated_export_never_panics_and_every_problem_is_at_a_real_pointer(
+        picks in proptest::collection::vec((any::<proptest::sample::Index>(), junk()), 1..4),
+        cut in proptest::option::of(any::<proptest::sample::Index>()),
+    ) {
+        let known = known();
+        let mut v = export();
+        for (pick, with) in picks {
+            let mut all = Vec::new();
+            pointers(&v, String::new(), &mut all);
+            let ptr = pick.get(&all[1..]).clone();
+            mutate(&mut v, &ptr, with);
+        }
+        let mut text = serde_json::to_string(&v).unwrap();
+        if let Some(c) = cut {
+            let mut at = c.index(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            text.truncate(at);
+        }
+        match joy_kiosk::fhir::import::read(&text, &known, 1) {
+            Ok(list) => {
+                // Whatever was taken is whole: scored again from its answers.
+                for c in &list {
+                    let q = known.iter().find(|q| q.id == c.questionnaire_id).unwrap();
+                    prop_assert_eq!(c.scores.len(), q.scores.len());
+                }
+            }
+            Err(problems) => {
+                prop_assert!(!problems.is_empty());
+                let parsed: Option<Value> = serde_json::from_str(&text).ok();
+                for p in &problems {
+                    prop_assert!(!p.message.is_empty());
+                    if let Some(doc) = &parsed {
+                        // The place named exists, or its parent does (a
+                        // key that is missing is named where it belongs).
+                        let parent = p.at.rsplit_once('/').map(|(a, _)| a).unwrap_or("");
+                        prop_assert!(
+                            p.at.is_empty() || doc.pointer(&p.at).is_some() || doc.pointer(parent).is_some(),
+                            "{} is not in the file", p
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
