@@ -101,6 +101,9 @@ pub enum Command {
         /// Replace the --out file if it already exists
         #[arg(long, requires = "out")]
         force: bool,
+        /// Leave out demo data (made by `joy demo`)
+        #[arg(long)]
+        no_demo: bool,
     },
     /// Take check-ins into your history, all or nothing, none twice: from a FHIR R4
     /// QuestionnaireResponse or a Bundle of them (as `joy export --format fhir` writes; each

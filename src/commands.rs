@@ -136,7 +136,15 @@ pub fn run_with(
             format,
             out: file,
             force,
-        }) => export_cmd(settings, format, file.as_deref(), force, to_terminal, out),
+            no_demo,
+        }) => export_cmd(
+            settings,
+            format,
+            (file.as_deref(), force),
+            no_demo,
+            to_terminal,
+            out,
+        ),
         Some(Command::Import { file, mood }) => {
             crate::data_commands::import(settings, &file, &mood, out)
         }
@@ -605,13 +613,16 @@ fn history(
 fn export_cmd(
     settings: &Settings,
     format: ExportFormat,
-    file: Option<&Path>,
-    force: bool,
+    (file, force): (Option<&Path>, bool),
+    no_demo: bool,
     to_terminal: bool,
     out: &mut impl Write,
 ) -> Result<ExitCode> {
     let mut store = crate::data_commands::open_read(settings)?;
-    let records = store.history(None, None)?;
+    let mut records = store.history(None, None)?;
+    if no_demo {
+        records.retain(|r| !r.is_demo);
+    }
     let known = || -> Vec<Questionnaire> {
         Catalog::load(&settings.questionnaire_dirs)
             .entries

@@ -201,6 +201,15 @@ fn joy_import_takes_a_file_once_and_says_what_it_took() {
     assert_valid_r4(&v);
     let n = v["entry"].as_array().unwrap().len();
     assert!(n > 10, "{n}");
+    // `--no-demo` leaves demo data out (this history is all demo data).
+    let o = joy_at(
+        home.path(),
+        &["--db", a_s, "export", "--format", "fhir", "--no-demo"],
+        &[],
+    );
+    let none: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(none.get("entry").is_none(), "{none}");
+    assert_valid_r4(&none);
     let o = joy_at(home.path(), &["--db", b_s, "import", f_s], &[]);
     assert!(o.status.success(), "{}", all_output(&o));
     assert!(

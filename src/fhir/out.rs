@@ -15,6 +15,8 @@ pub struct Bundle<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     timestamp: String,
+    // FHIR JSON never carries an empty array: no check-ins, no `entry`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     entry: Vec<Entry<'a>>,
 }
 
