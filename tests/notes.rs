@@ -372,3 +372,40 @@ fn a_wrapped_note_row_never_starts_with_a_space() {
         }
     }
 }
+
+/// At a kiosk every Alt combination is dropped (a kiosk meets people who
+/// press Alt with everything), but Alt-Enter while a code holder types
+/// their note: a new line there, and nothing anywhere else.
+#[test]
+fn at_a_kiosk_alt_enter_is_only_a_notes_new_line() {
+    use ratatui::crossterm::event::Event;
+    let alt_enter_key = Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT));
+    let alt_x = Event::Key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::ALT));
+    let mut app = App::kiosk();
+    // The welcome screen: nothing.
+    assert_eq!(joy_kiosk::keymap::map(&alt_enter_key, &app.state), None);
+    // A code holder's note.
+    let n = app.state.questionnaires.len();
+    app.act(Action::Pick(n + 1));
+    app.act(Action::Confirm);
+    for _ in 0..2 {
+        for c in "480261".chars() {
+            app.act_after(
+                600,
+                Action::Edit(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+            );
+        }
+        app.act(Action::Confirm);
+    }
+    assert_eq!(app.state.screen, Screen::Home, "{:?}", app.state.status);
+    who5_to_note(&mut app);
+    assert_eq!(
+        joy_kiosk::keymap::map(&alt_enter_key, &app.state),
+        Some(alt_enter())
+    );
+    assert_eq!(joy_kiosk::keymap::map(&alt_x, &app.state), None);
+    app.act(alt_enter());
+    app.type_text("second line");
+    let c = app.state.session.checkin.as_ref().unwrap();
+    assert_eq!(c.text.lines().len(), 2);
+}
