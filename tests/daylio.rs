@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{all_output, joy_at};
+use common::{joy_at, joy_import};
 use serde_json::Value;
 
 const EXPORT: &str = "\u{feff}full_date,date,weekday,time,mood,activities,note_title,note
@@ -30,43 +30,29 @@ fn a_daylio_export_becomes_daily_mood_check_ins_once() {
     let file = home.path().join("daylio_export.csv");
     std::fs::write(&file, EXPORT).unwrap();
     let db = home.path().join("joy.db");
-    let (db, f) = (db.to_str().unwrap(), file.to_str().unwrap());
     let london = [("TZ", "Europe/London")];
+    let import = |args: &[&str]| joy_import(home.path(), &db, &file, args, &london);
     // A renamed mood: refused at its line, nothing stored.
-    let o = joy_at(home.path(), &["--db", db, "import", f], &london);
-    assert_eq!(o.status.code(), Some(2), "{}", all_output(&o));
-    let said = all_output(&o);
+    let (code, said) = import(&[]);
+    assert_eq!(code, Some(2), "{said}");
     assert!(
         said.contains("daylio_export.csv: line 4: the mood \"so-so\""),
         "{said}"
     );
     assert!(said.contains("--mood \"so-so=N\""), "{said}");
     assert!(said.contains("Nothing was imported"), "{said}");
-    assert!(history(home.path(), db).is_empty());
+    let db_s = db.to_str().unwrap();
+    assert!(history(home.path(), db_s).is_empty());
     // Named: taken, then not again.
-    let o = joy_at(
-        home.path(),
-        &["--db", db, "import", f, "--mood", "So-So=3"],
-        &london,
-    );
-    assert!(o.status.success(), "{}", all_output(&o));
+    let (code, said) = import(&["--mood", "So-So=3"]);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("Imported 3 check-ins"), "{said}");
+    let (_, said) = import(&["--mood", "so-so=3"]);
     assert!(
-        all_output(&o).contains("Imported 3 check-ins"),
-        "{}",
-        all_output(&o)
+        said.contains("Imported 0 check-ins from") && said.contains("3 were already"),
+        "{said}"
     );
-    let o = joy_at(
-        home.path(),
-        &["--db", db, "import", f, "--mood", "so-so=3"],
-        &london,
-    );
-    assert!(
-        all_output(&o).contains("Imported 0 check-ins from")
-            && all_output(&o).contains("3 were already"),
-        "{}",
-        all_output(&o)
-    );
-    let list = history(home.path(), db);
+    let list = history(home.path(), db_s);
     assert_eq!(list.len(), 3);
     for c in &list {
         assert_eq!(c["questionnaire_id"], "daily-mood");
@@ -105,7 +91,7 @@ fn a_daylio_export_becomes_daily_mood_check_ins_once() {
     // The awful day's band is the alert one: support comes with it.
     assert_eq!(list[1]["scores"][0]["band_tone"], "alert");
     // `joy history` says where they came from.
-    let o = joy_at(home.path(), &["--db", db, "history"], &london);
+    let o = joy_at(home.path(), &["--db", db_s, "history"], &london);
     let table = String::from_utf8_lossy(&o.stdout).to_string();
     assert_eq!(
         table.matches("(imported from Daylio)").count(),
@@ -127,21 +113,11 @@ fn the_older_seven_column_export_and_a_long_note_are_taken() {
     )
     .unwrap();
     let db = home.path().join("joy.db");
-    let o = joy_at(
-        home.path(),
-        &[
-            "--db",
-            db.to_str().unwrap(),
-            "import",
-            file.to_str().unwrap(),
-        ],
-        &[("TZ", "UTC")],
-    );
-    assert!(o.status.success(), "{}", all_output(&o));
+    let (code, said) = joy_import(home.path(), &db, &file, &[], &[("TZ", "UTC")]);
+    assert_eq!(code, Some(0), "{said}");
     assert!(
-        all_output(&o).contains("1 note was longer than 4,000 characters"),
-        "{}",
-        all_output(&o)
+        said.contains("1 note was longer than 4,000 characters"),
+        "{said}"
     );
     let list = history(home.path(), db.to_str().unwrap());
     assert_eq!(list[0]["completed_at"], "2018-05-18T23:54:00Z");
@@ -155,39 +131,11 @@ fn a_file_that_is_no_daylio_export_says_so() {
     let file = home.path().join("other.csv");
     std::fs::write(&file, "name,score\nsam,3\n").unwrap();
     let db = home.path().join("joy.db");
-    let o = joy_at(
-        home.path(),
-        &[
-            "--db",
-            db.to_str().unwrap(),
-            "import",
-            file.to_str().unwrap(),
-        ],
-        &[],
-    );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        all_output(&o).contains("this is not a Daylio export"),
-        "{}",
-        all_output(&o)
-    );
-    let o = joy_at(
-        home.path(),
-        &[
-            "--db",
-            db.to_str().unwrap(),
-            "import",
-            file.to_str().unwrap(),
-            "--mood",
-            "meh",
-        ],
-        &[],
-    );
-    assert!(
-        all_output(&o).contains("give it as NAME=N"),
-        "{}",
-        all_output(&o)
-    );
+    let (code, said) = joy_import(home.path(), &db, &file, &[], &[]);
+    assert_eq!(code, Some(2));
+    assert!(said.contains("this is not a Daylio export"), "{said}");
+    let (_, said) = joy_import(home.path(), &db, &file, &["--mood", "meh"], &[]);
+    assert!(said.contains("give it as NAME=N"), "{said}");
 }
 
 /// From the trial: importing again with another `--mood` number keeps each
@@ -199,40 +147,18 @@ fn a_second_import_with_another_mood_number_keeps_each_entry_once() {
     let file = home.path().join("daylio_export.csv");
     std::fs::write(&file, EXPORT).unwrap();
     let db = home.path().join("joy.db");
-    let (db_s, f) = (db.to_str().unwrap(), file.to_str().unwrap());
     let typo = home.path().join("no-such-folder").join("x.db");
-    let o = joy_at(
-        home.path(),
-        &["--db", typo.to_str().unwrap(), "import", f],
-        &[],
-    );
-    assert_eq!(o.status.code(), Some(2));
+    let (code, _) = joy_import(home.path(), &typo, &file, &[], &[]);
+    assert_eq!(code, Some(2));
     assert!(
         !typo.exists() && !typo.parent().unwrap().exists(),
         "a refused import made a database"
     );
-    let o = joy_at(
-        home.path(),
-        &[
-            "--db", db_s, "import", f, "--mood", "so-so=3", "--mood", "zen=5",
-        ],
-        &[],
-    );
-    assert!(o.status.success(), "{}", all_output(&o));
-    assert!(
-        all_output(&o).contains("--mood \"zen\" was not used"),
-        "{}",
-        all_output(&o)
-    );
-    let o = joy_at(
-        home.path(),
-        &["--db", db_s, "import", f, "--mood", "so-so=2"],
-        &[],
-    );
-    assert!(
-        all_output(&o).contains("Imported 0 check-ins"),
-        "{}",
-        all_output(&o)
-    );
-    assert_eq!(history(home.path(), db_s).len(), 3);
+    let import = |args: &[&str]| joy_import(home.path(), &db, &file, args, &[]);
+    let (code, said) = import(&["--mood", "so-so=3", "--mood", "zen=5"]);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("--mood \"zen\" was not used"), "{said}");
+    let (_, said) = import(&["--mood", "so-so=2"]);
+    assert!(said.contains("Imported 0 check-ins"), "{said}");
+    assert_eq!(history(home.path(), db.to_str().unwrap()).len(), 3);
 }

@@ -8,7 +8,7 @@
 mod common;
 
 use chrono::{Duration, TimeZone, Utc};
-use common::{all_output, joy_at};
+use common::{all_output, joy_at, joy_import};
 use joy_kiosk::model::NewCheckin;
 use joy_kiosk::questionnaire::{score, Catalog, Questionnaire};
 use joy_kiosk::store::Store;
@@ -210,21 +210,19 @@ fn joy_import_takes_a_file_once_and_says_what_it_took() {
     let none: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(none.get("entry").is_none(), "{none}");
     assert_valid_r4(&none);
-    let o = joy_at(home.path(), &["--db", b_s, "import", f_s], &[]);
-    assert!(o.status.success(), "{}", all_output(&o));
+    let (code, said) = joy_import(home.path(), &b, &file, &[], &[]);
+    assert_eq!(code, Some(0), "{said}");
     assert!(
-        all_output(&o).contains(&format!("Imported {n} check-ins from")),
-        "{}",
-        all_output(&o)
+        said.contains(&format!("Imported {n} check-ins from")),
+        "{said}"
     );
-    let o = joy_at(home.path(), &["--db", b_s, "import", f_s], &[]);
-    assert!(o.status.success(), "{}", all_output(&o));
+    let (code, said) = joy_import(home.path(), &b, &file, &[], &[]);
+    assert_eq!(code, Some(0), "{said}");
     assert!(
-        all_output(&o).contains(&format!(
+        said.contains(&format!(
             "Imported 0 check-ins from {f_s}; {n} were already"
         )),
-        "{}",
-        all_output(&o)
+        "{said}"
     );
     let history = |db: &str| {
         let o = joy_at(
@@ -277,18 +275,8 @@ fn one_bad_response_refuses_the_whole_file_at_its_pointer() {
     let file = home.path().join("bad.json");
     std::fs::write(&file, &text).unwrap();
     let db = home.path().join("b.db");
-    let o = joy_at(
-        home.path(),
-        &[
-            "--db",
-            db.to_str().unwrap(),
-            "import",
-            file.to_str().unwrap(),
-        ],
-        &[],
-    );
-    assert_eq!(o.status.code(), Some(2), "{}", all_output(&o));
-    let out = all_output(&o);
+    let (code, out) = joy_import(home.path(), &db, &file, &[], &[]);
+    assert_eq!(code, Some(2), "{out}");
     assert!(
         out.contains("bad.json:/entry/1/resource/item/0/answer/0"),
         "{out}"

@@ -7,7 +7,7 @@
 
 use super::{parse_canonical, SCORE_LINK};
 use crate::model::NewCheckin;
-use crate::questionnaire::answers::check_number;
+use crate::questionnaire::answers::{check_length, check_number};
 use crate::questionnaire::{score, AnswerValue, Answers, Kind, QuestionKind, Questionnaire};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -344,9 +344,7 @@ fn answer(
                                 format!("question \"{}\" has no free-text \"other\"", question.id),
                             ));
                         }
-                        if t.chars().count() > *other_max_length {
-                            return Err(bad(i, format!("at most {other_max_length} characters")));
-                        }
+                        check_length(question, t, *other_max_length).map_err(|m| bad(i, m))?;
                         other_text = Some(t.to_string());
                     }
                     _ => {
@@ -400,9 +398,7 @@ fn answer(
             } else {
                 t.split_whitespace().collect::<Vec<_>>().join(" ")
             };
-            if t.chars().count() > *max_length {
-                return Err(bad(0, format!("at most {max_length} characters")));
-            }
+            check_length(question, &t, *max_length).map_err(|m| bad(0, m))?;
             Ok((!t.is_empty()).then_some(AnswerValue::Text(t)))
         }
     }

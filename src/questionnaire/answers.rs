@@ -96,7 +96,8 @@ pub fn check_number(q: &Question, n: f64, min: f64, max: f64, step: f64) -> Resu
     Ok(())
 }
 
-fn check_length(q: &Question, text: &str, max: usize) -> Result<(), String> {
+/// A typed answer within its question's length (`max` characters).
+pub fn check_length(q: &Question, text: &str, max: usize) -> Result<(), String> {
     let n = text.chars().count();
     if n > max {
         return Err(format!(

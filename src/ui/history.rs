@@ -191,11 +191,13 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
 
 /// One past check-in as a wrapped paragraph (also measured by `update`).
 pub fn detail_paragraph(state: &State) -> Paragraph<'static> {
-    Paragraph::new(detail_lines(state)).wrap(Wrap { trim: false })
+    Paragraph::new(detail_lines(state, text::SUPPORT_NUDGE)).wrap(Wrap { trim: false })
 }
 
 /// One past check-in, line by line.
-pub(super) fn detail_lines(state: &State) -> Vec<Line<'static>> {
+/// `nudge`: what to say when a score in an alert band is shown (the full
+/// screen names its key bar; the plain mode, the line to type).
+pub(super) fn detail_lines(state: &State, nudge: &'static str) -> Vec<Line<'static>> {
     let nc = state.no_color;
     let Some(r) = state.session.detail.as_ref() else {
         return vec![Line::raw(text::NOT_FOUND)];
@@ -246,7 +248,7 @@ pub(super) fn detail_lines(state: &State) -> Vec<Line<'static>> {
         ]));
     }
     if crate::app::support::alert_on_screen(state) {
-        lines.push(Line::styled(text::SUPPORT_NUDGE, style(Meaning::Alert, nc)));
+        lines.push(Line::styled(nudge, style(Meaning::Alert, nc)));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(

@@ -70,18 +70,10 @@ pub fn view(state: &State) -> PlainView {
         Screen::History => history(state, &mut v),
         Screen::Detail => {
             v.body.push(words::heading(text::TITLE_DETAIL));
-            // The full screen's nudge names a key bar to click: here, `!`.
-            v.body.extend(
-                strings(super::history::detail_lines(state))
-                    .into_iter()
-                    .map(|l| {
-                        if l == text::SUPPORT_NUDGE {
-                            words::SUPPORT_NUDGE.to_string()
-                        } else {
-                            l
-                        }
-                    }),
-            );
+            v.body.extend(strings(super::history::detail_lines(
+                state,
+                words::SUPPORT_NUDGE,
+            )));
             v.keys = words::KEYS_DETAIL.to_string();
         }
         Screen::Trends => trends(state, &mut v),

@@ -270,3 +270,19 @@ pub fn answer_labels(r: &joy_kiosk::store::CheckinRecord) -> Vec<(&str, &str)> {
         .map(|a| (a.question_id.as_str(), a.label.as_str()))
         .collect()
 }
+
+/// `joy --db DB import FILE ARGS...` with `envs`: its exit code and all it
+/// printed.
+pub fn joy_import(
+    home: &std::path::Path,
+    db: &std::path::Path,
+    file: &std::path::Path,
+    args: &[&str],
+    envs: &[(&str, &str)],
+) -> (Option<i32>, String) {
+    let (db, file) = (db.to_string_lossy(), file.to_string_lossy());
+    let mut all = vec!["--db", db.as_ref(), "import", file.as_ref()];
+    all.extend_from_slice(args);
+    let o = joy_at(home, &all, envs);
+    (o.status.code(), all_output(&o))
+}
