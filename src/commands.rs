@@ -4,7 +4,7 @@
 use crate::cli::{Cli, Command, ExportFormat, KioskAction};
 use crate::config::{Overrides, Settings};
 use crate::questionnaire::answers::{combine, parse_pairs, read_answers_file};
-use crate::questionnaire::catalog::{toml_files, BUNDLED};
+use crate::questionnaire::catalog::{questionnaire_files, BUNDLED};
 use crate::questionnaire::{load_path, load_str, score, Catalog, Diagnostic, Questionnaire};
 use crate::store::{export, Store};
 use crate::text;
@@ -258,16 +258,20 @@ pub fn validate(settings: &Settings, paths: &[PathBuf], out: &mut impl Write) ->
             results.push((name.to_string(), load_str(name, text)));
         }
         for dir in &settings.questionnaire_dirs {
-            for f in toml_files(dir) {
+            for f in questionnaire_files(dir) {
                 results.push((f.display().to_string(), load_path(&f)));
             }
         }
     } else {
         for p in paths {
             if p.is_dir() {
-                for f in toml_files(p) {
+                for f in questionnaire_files(p) {
                     results.push((f.display().to_string(), load_path(&f)));
                 }
+                results.extend(orphan_companions(p));
+            } else if let Some(json) = companion_of(p) {
+                // A companion is checked with its FHIR file.
+                results.push((json.display().to_string(), load_path(&json)));
             } else {
                 results.push((p.display().to_string(), load_path(p)));
             }
@@ -305,6 +309,18 @@ pub fn validate(settings: &Settings, paths: &[PathBuf], out: &mut impl Write) ->
                     text::count(asked, "question", "questions"),
                     text::count(q.scores.len(), "score", "scores")
                 )?;
+                if q.fhir.as_ref().is_some_and(|f| f.support_with_every_score) {
+                    let companion = crate::questionnaire::fhir::companion_path(Path::new(name));
+                    let companion = companion
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    say!(
+                        out,
+                        "{}",
+                        text::fhir::no_companion_warning(name, &companion)
+                    )?;
+                }
             }
             Err(diags) => {
                 bad += 1;
@@ -324,6 +340,41 @@ pub fn validate(settings: &Settings, paths: &[PathBuf], out: &mut impl Write) ->
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The FHIR file of a companion file named on the command line.
+fn companion_of(p: &Path) -> Option<PathBuf> {
+    let name = p.file_name()?.to_string_lossy();
+    let stem = name.strip_suffix(crate::questionnaire::fhir::COMPANION_SUFFIX)?;
+    Some(p.with_file_name(format!("{stem}.json")))
+}
+
+/// Companion files in `dir` with no FHIR file beside them: each an error.
+fn orphan_companions(dir: &Path) -> Vec<(String, Result<Questionnaire, Vec<Diagnostic>>)> {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<_> = read
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter_map(|p| {
+            let json = companion_of(&p)?;
+            (!json.exists()).then(|| {
+                let name = p.display().to_string();
+                let message = format!(
+                    "this companion file has no FHIR questionnaire beside it ({} is missing): \
+                     a companion adds bands and support to NAME.json and is read only with it",
+                    json.display()
+                );
+                (
+                    name.clone(),
+                    Err(vec![Diagnostic::at(&name, 1, 1, message)]),
+                )
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 /// A questionnaire by path, or else by id among those available.

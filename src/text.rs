@@ -643,6 +643,7 @@ pub fn some_failed(n: usize) -> String {
 }
 
 /// Key bar and help labels, one per action.
+pub mod fhir;
 pub mod plain;
 
 pub mod key {

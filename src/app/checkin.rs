@@ -59,6 +59,7 @@ pub fn choices(q: &Question) -> Vec<Choice> {
                     Choice {
                         label: fmt_number(v),
                         value: Scalar::Number(v),
+                        code: None,
                     }
                 })
                 .collect()

@@ -13,7 +13,11 @@ pub fn parse_answer(q: &Question, input: &str) -> Result<AnswerValue, String> {
         q.kind
             .options()
             .iter()
-            .find(|o| o.value.to_string() == part || o.label.eq_ignore_ascii_case(part))
+            .find(|o| {
+                o.value.to_string() == part
+                    || o.label.eq_ignore_ascii_case(part)
+                    || o.code.as_ref().is_some_and(|c| c.typed() == part)
+            })
             .map(|o| o.value.clone())
             .ok_or_else(|| {
                 let choices: Vec<String> = q
@@ -229,6 +233,13 @@ pub fn combine(from_file: Answers, given: Answers) -> Result<Answers, Vec<String
 }
 
 fn add(q: &Questionnaire, id: &str, value: &str, answers: &mut Answers, errors: &mut Vec<String>) {
+    // A FHIR questionnaire's questions answer to their `linkId` too.
+    let id = q
+        .fhir
+        .as_ref()
+        .and_then(|f| f.id_of(id))
+        .filter(|_| q.question(id).is_none())
+        .unwrap_or(id);
     match q.question(id) {
         None => {
             let ids: Vec<&str> = q.questions.iter().map(|q| q.id.as_str()).collect();

@@ -77,18 +77,27 @@ pub struct Catalog {
     pub failures: Vec<Failure>,
 }
 
-/// The `.toml` entries directly inside `dir` that are not folders, sorted
-/// by name. A missing folder is simply empty. Named pipes, devices and
+/// The questionnaire files directly inside `dir` that are not folders,
+/// sorted by name: `.toml` files, and `.json` FHIR questionnaires (whose
+/// `.companion.toml` files are read with them, not on their own). A missing folder is simply empty. Named pipes, devices and
 /// broken links are listed too, so that loading reports them as failures
 /// instead of passing over them in silence.
-pub fn toml_files(dir: &Path) -> Vec<PathBuf> {
+pub fn questionnaire_files(dir: &Path) -> Vec<PathBuf> {
     let Ok(read) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     let mut files: Vec<PathBuf> = read
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| !p.is_dir() && p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            !p.is_dir()
+                && (name.ends_with(".toml") || name.ends_with(".json"))
+                && !name.ends_with(super::fhir::COMPANION_SUFFIX)
+        })
         .collect();
     files.sort();
     files
@@ -117,7 +126,7 @@ impl Catalog {
             }
         }
         for dir in dirs {
-            for path in toml_files(dir) {
+            for path in questionnaire_files(dir) {
                 cat.add_file(&path);
             }
         }
@@ -148,15 +157,15 @@ impl Catalog {
                 let first = self.entries[i].origin.describe();
                 self.failures.push(Failure {
                     origin,
-                    diagnostics: vec![Diagnostic {
-                        file: path.display().to_string(),
-                        line: 1,
-                        column: 1,
-                        message: format!(
+                    diagnostics: vec![Diagnostic::at(
+                        &path.display().to_string(),
+                        1,
+                        1,
+                        format!(
                             "questionnaire id \"{}\" is already used by {first}; give this file its own id",
                             q.id
                         ),
-                    }],
+                    )],
                 });
             }
             None => self.entries.push(Entry {
@@ -269,7 +278,7 @@ pub fn reminder_facts(dirs: &[PathBuf]) -> Vec<ReminderFacts> {
         })
         .collect();
     for dir in dirs {
-        for path in toml_files(dir) {
+        for path in questionnaire_files(dir) {
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };

@@ -1,8 +1,12 @@
-//! The questionnaire file as written (TOML), with source positions kept so
-//! that every validation message can say file:line:column.
+//! The draft of a questionnaire, before validation: what a TOML file says,
+//! as written, or what a FHIR `Questionnaire` says, translated by
+//! [`super::fhir`]. Every value that a rule can refuse keeps its place
+//! (`Spanned`), which [`super::source::Locator`] turns into file:line:column
+//! or a JSON pointer. One validator ([`super::load`]) checks either.
 //! `deny_unknown_fields` everywhere: a misspelt key is an error, not ignored.
+//! Fields marked `serde(skip)` have no TOML key: only a FHIR file sets them.
 
-use super::model::{Kind, Method, Scalar};
+use super::model::{Code, FhirShape, Kind, Method, Scalar};
 use super::number::Num;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -38,6 +42,9 @@ pub struct RawQuestionnaire {
     pub note: Option<Spanned<RawNote>>,
     #[serde(default)]
     pub focus: Option<Spanned<RawFocus>>,
+    /// A FHIR file's shape (items by `linkId`, answer types, codes).
+    #[serde(skip)]
+    pub fhir: Option<FhirShape>,
 }
 
 /// `[focus]`: the lowest of some scores, and what would help with each.
@@ -109,6 +116,8 @@ pub struct RawScale {
 pub struct RawOption {
     pub label: String,
     pub value: Spanned<Scalar>,
+    #[serde(skip)]
+    pub code: Option<Code>,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -155,6 +164,17 @@ pub struct RawQuestion {
     pub multiline: Option<Spanned<bool>>,
     #[serde(default)]
     pub show_if: Option<Spanned<RawTest>>,
+    /// More conditions, each level to hold (a FHIR item's `enableWhen`
+    /// and those of the groups around it).
+    #[serde(skip)]
+    pub shown: Vec<RawShown>,
+}
+
+/// One level of conditions: all of them, or any of them.
+#[derive(Debug, Clone)]
+pub struct RawShown {
+    pub any: bool,
+    pub tests: Vec<Spanned<RawTest>>,
 }
 
 fn yes() -> bool {
@@ -163,7 +183,7 @@ fn yes() -> bool {
 
 /// A condition: `{ question = "role", equals = "nurse" }`. Inside a flag's
 /// `when`, `question` is left out (the flag lists its questions).
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct RawTest {
     #[serde(default)]
@@ -175,6 +195,9 @@ pub struct RawTest {
     pub any_of: Option<Vec<Scalar>>,
     pub includes: Option<Scalar>,
     pub answered: Option<bool>,
+    /// Strictly more or less than.
+    pub above: Option<Num>,
+    pub below: Option<Num>,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy)]

@@ -8,7 +8,6 @@ use super::number;
 use super::range;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
@@ -24,75 +23,12 @@ pub const DEFAULT_MAX_LENGTH: usize = 500;
 pub const NOTE_ID: &str = "note";
 pub const NOTE_MAX_LENGTH: usize = 4000;
 
-/// One problem found in a questionnaire file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )
-    }
-}
-
-/// Line and column (both from 1, column in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    (line, before[line_start..].chars().count() + 1)
-}
-
-/// Line starts of a text, to turn many byte offsets into line and column
-/// without counting from the start each time (thousands of errors in a
-/// 1 MiB file used to cost one full scan each).
-pub struct LineIndex<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    pub fn new(text: &'a str) -> LineIndex<'a> {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
-    }
-
-    /// Same answer as [`line_col`].
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.starts.partition_point(|s| *s <= offset);
-        let start = self.starts[line - 1];
-        (line, self.text[start..offset].chars().count() + 1)
-    }
-}
+pub use super::source::{line_col, Diagnostic, LineIndex, Locator};
 
 /// Read and load a questionnaire file from disk.
 pub fn load_path(path: &Path) -> Result<Questionnaire, Vec<Diagnostic>> {
     let name = path.display().to_string();
-    let at_start = |message: String| {
-        vec![Diagnostic {
-            file: name.clone(),
-            line: 1,
-            column: 1,
-            message,
-        }]
-    };
+    let at_start = |message: String| vec![Diagnostic::at(&name, 1, 1, message)];
     let bytes = crate::files::read_regular_capped(path, MAX_FILE_BYTES).map_err(|e| match e {
         crate::files::FileError::TooLarge { size, .. } => at_start(format!(
             "this file is {size} bytes or more; questionnaire files may be at most 1 MiB ({MAX_FILE_BYTES} bytes). \
@@ -100,21 +36,64 @@ pub fn load_path(path: &Path) -> Result<Questionnaire, Vec<Diagnostic>> {
         )),
         e => at_start(format!("{e}.")),
     })?;
+    if path.extension().is_some_and(|x| x == "json") {
+        return load_fhir_path(path, &name, &bytes);
+    }
     load_bytes(&name, &bytes)
+}
+
+/// A FHIR `Questionnaire` file, with its companion beside it if there is one.
+fn load_fhir_path(path: &Path, name: &str, bytes: &[u8]) -> Result<Questionnaire, Vec<Diagnostic>> {
+    let text = utf8(name, bytes)?;
+    let cpath = super::fhir::companion_path(path);
+    let cname = cpath.display().to_string();
+    let ctext = match std::fs::symlink_metadata(&cpath) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        _ => {
+            let b = crate::files::read_regular_capped(&cpath, MAX_FILE_BYTES)
+                .map_err(|e| vec![Diagnostic::at(&cname, 1, 1, format!("{e}."))])?;
+            Some(utf8(&cname, &b)?.to_string())
+        }
+    };
+    super::fhir::load(name, text, ctext.as_deref().map(|t| (cname.as_str(), t)))
+}
+
+fn utf8<'b>(name: &str, bytes: &'b [u8]) -> Result<&'b str, Vec<Diagnostic>> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let text = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
+        let (line, column) = line_col(&text, text.len());
+        vec![Diagnostic::at(
+            name,
+            line,
+            column,
+            "this file is not valid UTF-8 text. Save it again as UTF-8 \
+             (in most editors: File > Save As > Encoding: UTF-8).",
+        )]
+    })
+}
+
+/// Load a definition kept with saved answers (a questionnaire as answered):
+/// a TOML file's text, or a FHIR file kept with its companion.
+pub fn load_definition(name: &str, text: &str) -> Result<Questionnaire, Vec<Diagnostic>> {
+    if super::fhir::looks_like_json(text) {
+        super::fhir::load_definition(name, text)
+    } else {
+        load_str(name, text)
+    }
 }
 
 /// Load from raw bytes (checks size and UTF-8 first).
 pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Questionnaire, Vec<Diagnostic>> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(vec![Diagnostic {
-            file: name.to_string(),
-            line: 1,
-            column: 1,
-            message: format!(
+        return Err(vec![Diagnostic::at(
+            name,
+            1,
+            1,
+            format!(
                 "this file is {} bytes; questionnaire files may be at most 1 MiB ({MAX_FILE_BYTES} bytes).",
                 bytes.len()
             ),
-        }]);
+        )]);
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => load_str(name, text),
@@ -123,14 +102,13 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Questionnaire, Vec<Diagnos
             // `good` is valid UTF-8 by construction.
             let text = String::from_utf8_lossy(good);
             let (line, column) = line_col(&text, text.len());
-            Err(vec![Diagnostic {
-                file: name.to_string(),
+            Err(vec![Diagnostic::at(
+                name,
                 line,
                 column,
-                message: "this file is not valid UTF-8 text. Save it again as UTF-8 \
-                          (in most editors: File > Save As > Encoding: UTF-8)."
-                    .to_string(),
-            }])
+                "this file is not valid UTF-8 text. Save it again as UTF-8 \
+                 (in most editors: File > Save As > Encoding: UTF-8).",
+            )])
         }
     }
 }
@@ -150,26 +128,42 @@ pub fn load_str(name: &str, text: &str) -> Result<Questionnaire, Vec<Diagnostic>
             return Err(all);
         }
     };
+    validate(raw, &Locator::text(name, text), text)
+}
+
+/// The one validator (issue 19 §1): a draft, from either format, becomes a
+/// questionnaire only by passing every rule; each problem is reported at
+/// its place through `at`. `source` is the definition kept and hashed.
+pub fn validate(
+    raw: RawQuestionnaire,
+    at: &Locator<'_>,
+    source: &str,
+) -> Result<Questionnaire, Vec<Diagnostic>> {
     let mut v = Validator {
-        name,
-        lines: LineIndex::new(text),
+        at,
         errors: Vec::new(),
         scored_values: 0,
         copied_options: 0,
         option_keys: HashMap::new(),
     };
-    let q = v.build(raw, text);
+    let q = v.build(raw, source);
     if v.errors.is_empty() {
         Ok(q)
     } else {
-        v.errors
-            .sort_by(|a, b| (a.line, a.column, &a.message).cmp(&(b.line, b.column, &b.message)));
+        v.errors.sort_by(|a, b| {
+            (&a.file, &a.pointer, a.line, a.column, &a.message)
+                .cmp(&(&b.file, &b.pointer, b.line, b.column, &b.message))
+        });
         v.errors.dedup();
         Err(v.errors)
     }
 }
 
-fn toml_diagnostic(name: &str, lines: &LineIndex<'_>, e: &toml::de::Error) -> Diagnostic {
+pub(crate) fn toml_diagnostic(
+    name: &str,
+    lines: &LineIndex<'_>,
+    e: &toml::de::Error,
+) -> Diagnostic {
     let (line, column) = e.span().map(|s| lines.line_col(s.start)).unwrap_or((1, 1));
     let mut message = e.message().trim().to_string();
     if message.contains("unknown field") {
@@ -179,12 +173,7 @@ fn toml_diagnostic(name: &str, lines: &LineIndex<'_>, e: &toml::de::Error) -> Di
     } else if !message.starts_with("invalid") && !message.starts_with("unknown variant") {
         message.push_str(". This is a TOML syntax error: check the brackets, quotes and `=` here.");
     }
-    Diagnostic {
-        file: name.to_string(),
-        line,
-        column,
-        message,
-    }
+    Diagnostic::at(name, line, column, message)
 }
 
 /// Deserialize the top level and each question, score and flag on its own,
@@ -224,8 +213,7 @@ fn structural_errors(name: &str, text: &str, lines: &LineIndex<'_>) -> Vec<Diagn
 }
 
 struct Validator<'a> {
-    name: &'a str,
-    lines: LineIndex<'a>,
+    at: &'a Locator<'a>,
     errors: Vec<Diagnostic>,
     /// Item values gone through by the score checks so far.
     scored_values: usize,
@@ -290,13 +278,7 @@ fn join_numbers(xs: &[f64]) -> String {
 
 impl Validator<'_> {
     fn err(&mut self, span: Range<usize>, message: impl Into<String>) {
-        let (line, column) = self.lines.line_col(span.start);
-        self.errors.push(Diagnostic {
-            file: self.name.to_string(),
-            line,
-            column,
-            message: message.into(),
-        });
+        self.errors.push(self.at.diagnostic(span, message));
     }
 
     fn check_id(&mut self, id: &Spanned<String>, what: &str) {
@@ -353,6 +335,7 @@ impl Validator<'_> {
             out.push(Choice {
                 label: o.label.clone(),
                 value,
+                code: o.code.clone(),
             });
         }
         out
@@ -396,7 +379,7 @@ impl Validator<'_> {
         let mut index: HashMap<String, usize> = HashMap::new();
         if raw.questions.is_empty() {
             self.err(
-                0..0,
+                self.at.whole(),
                 "this questionnaire has no questions: add at least one [[questions]] table",
             );
         }
@@ -524,6 +507,7 @@ impl Validator<'_> {
             scores,
             flags,
             focus,
+            fhir: raw.fhir.map(Box::new),
             hash: hex_sha256(text),
             source: std::sync::Arc::from(text),
         }
@@ -722,39 +706,78 @@ impl Validator<'_> {
             );
         }
 
+        // `show_if` (one condition) and any further levels (a FHIR item's
+        // `enableWhen`, its groups'): every level must hold.
+        let mut levels: Vec<Shown> = Vec::new();
         if let Some(cond) = &rq.show_if {
-            let c = cond.get_ref();
-            match &c.question {
-                None => self.err(
-                    cond.span(),
-                    format!(
-                        "{whose}: `show_if` needs `question = \"...\"` naming an earlier question"
-                    ),
-                ),
-                Some(target) => {
-                    let t = target.get_ref();
-                    if *t == id {
-                        self.err(target.span(), format!("{whose}: `show_if` refers to the question itself; it must name an earlier question"));
-                    } else if let Some(prev) = earlier_index.get(t).map(|i| &earlier[*i]) {
-                        if let Some(test) = self.test(c, cond.span(), prev) {
-                            q.show_if = Some(Condition {
-                                question: t.clone(),
-                                test,
-                            });
-                        }
-                    } else {
-                        self.err(
-                            target.span(),
-                            format!(
-                                "{whose}: `show_if` refers to \"{t}\", which is not an earlier question. \
-                                 A condition may only look at questions asked before this one: move it, or fix the id"
-                            ),
-                        );
-                    }
-                }
+            if let Some(c) = self.condition(cond, &id, earlier, earlier_index, "show_if") {
+                levels.push(Shown::When(c));
             }
         }
+        for level in &rq.shown {
+            let mut tests: Vec<Shown> = level
+                .tests
+                .iter()
+                .filter_map(|t| self.condition(t, &id, earlier, earlier_index, "enableWhen"))
+                .map(Shown::When)
+                .collect();
+            if tests.len() != level.tests.len() {
+                continue;
+            }
+            match tests.len() {
+                0 => {}
+                1 => levels.extend(tests.pop()),
+                _ if level.any => levels.push(Shown::Any(tests)),
+                _ => levels.extend(tests),
+            }
+        }
+        q.show_if = match levels.len() {
+            0 => None,
+            1 => levels.pop(),
+            _ => Some(Shown::All(levels)),
+        };
         q
+    }
+
+    /// One condition of question `id`: it names an earlier question, and
+    /// its test suits that question's answers.
+    fn condition(
+        &mut self,
+        cond: &Spanned<RawTest>,
+        id: &str,
+        earlier: &[Question],
+        earlier_index: &HashMap<String, usize>,
+        key: &str,
+    ) -> Option<Condition> {
+        let whose = format!("question \"{id}\"");
+        let c = cond.get_ref();
+        let Some(target) = &c.question else {
+            self.err(
+                cond.span(),
+                format!("{whose}: `{key}` needs `question = \"...\"` naming an earlier question"),
+            );
+            return None;
+        };
+        let t = target.get_ref();
+        if t == id {
+            self.err(target.span(), format!("{whose}: `{key}` refers to the question itself; it must name an earlier question"));
+            return None;
+        }
+        let Some(prev) = earlier_index.get(t).map(|i| &earlier[*i]) else {
+            self.err(
+                target.span(),
+                format!(
+                    "{whose}: `{key}` refers to \"{t}\", which is not an earlier question. \
+                     A condition may only look at questions asked before this one: move it, or fix the id"
+                ),
+            );
+            return None;
+        };
+        let test = self.test(c, cond.span(), prev)?;
+        Some(Condition {
+            question: t.clone(),
+            test,
+        })
     }
 
     /// `[focus]`: at least two of this file's scores, each with a message,
@@ -898,6 +921,8 @@ impl Validator<'_> {
             t.any_of.is_some(),
             t.includes.is_some(),
             t.answered.is_some(),
+            t.above.is_some(),
+            t.below.is_some(),
         ]
         .iter()
         .filter(|b| **b)
@@ -906,7 +931,7 @@ impl Validator<'_> {
             self.err(
                 span,
                 format!(
-                    "a condition needs exactly one test (equals, not_equals, at_least, at_most, any_of, includes or answered); this one has {count}"
+                    "a condition needs exactly one test (equals, not_equals, at_least, at_most, above, below, any_of, includes or answered); this one has {count}"
                 ),
             );
             return None;
@@ -927,8 +952,8 @@ impl Validator<'_> {
             .clone();
         let check_value = |v: &Scalar| opts.is_empty() || keys.contains(&scalar_key(v));
         let problem = match &test {
-            Test::AtLeast(_) | Test::AtMost(_) if !numeric => Some(format!(
-                "at_least / at_most compare numbers, but question \"{}\" does not have numeric answers",
+            Test::AtLeast(_) | Test::AtMost(_) | Test::Above(_) | Test::Below(_) if !numeric => Some(format!(
+                "at_least, at_most, above and below compare numbers, but question \"{}\" does not have numeric answers",
                 target.id
             )),
             Test::Includes(_) if !is_multi => Some(format!(
@@ -1445,6 +1470,12 @@ fn test_of(t: &RawTest) -> Option<Test> {
     }
     if let Some(v) = &t.includes {
         return Some(Test::Includes(v.clone()));
+    }
+    if let Some(v) = t.above {
+        return Some(Test::Above(v.0));
+    }
+    if let Some(v) = t.below {
+        return Some(Test::Below(v.0));
     }
     t.answered.map(Test::Answered)
 }

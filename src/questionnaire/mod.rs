@@ -4,6 +4,7 @@
 
 pub mod answers;
 pub mod catalog;
+pub mod fhir;
 mod file;
 pub mod load;
 pub mod model;
@@ -11,6 +12,7 @@ pub mod number;
 pub mod range;
 mod record;
 pub mod score;
+pub mod source;
 
 pub use catalog::{Catalog, Entry, Failure, Origin};
 pub use load::{load_bytes, load_path, load_str, Diagnostic};

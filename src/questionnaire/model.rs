@@ -130,6 +130,35 @@ impl fmt::Display for Scalar {
 pub struct Choice {
     pub label: String,
     pub value: Scalar,
+    /// How the option is coded in FHIR, when it came from a FHIR file (the
+    /// project's own files have none: a code is made from the value).
+    pub code: Option<Code>,
+}
+
+/// An option of a FHIR questionnaire as FHIR writes it: a `valueCoding`
+/// (system and code), a `valueString`, a `valueInteger`, or one side of a
+/// `boolean` question.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Code {
+    Coding {
+        system: Option<String>,
+        code: String,
+    },
+    Text(String),
+    Integer(i64),
+    Boolean(bool),
+}
+
+impl Code {
+    /// The code as a person may type it (`joy score ID=LA6569-3`).
+    pub fn typed(&self) -> String {
+        match self {
+            Code::Coding { code, .. } => code.clone(),
+            Code::Text(t) => t.clone(),
+            Code::Integer(i) => i.to_string(),
+            Code::Boolean(b) => b.to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -185,7 +214,8 @@ pub struct Question {
     pub help: Option<String>,
     pub required: bool,
     pub kind: QuestionKind,
-    pub show_if: Option<Condition>,
+    /// When the question is shown (absent: always).
+    pub show_if: Option<Shown>,
     /// Asked from the review only, never on the way through: the private
     /// note that ends a personal check-in (one row of the review, where
     /// `n` opens it), so a check-in takes no more keys without one.
@@ -202,6 +232,9 @@ pub enum Test {
     AnyOf(Vec<Scalar>),
     Includes(Scalar),
     Answered(bool),
+    /// Strictly more or less than (FHIR's `>` and `<`).
+    Above(f64),
+    Below(f64),
 }
 
 impl Test {
@@ -216,6 +249,8 @@ impl Test {
             Test::NotEquals(s) => answer.single().is_some_and(|v| v != *s),
             Test::AtLeast(x) => answer.number().is_some_and(|v| v >= *x - 1e-9),
             Test::AtMost(x) => answer.number().is_some_and(|v| v <= *x + 1e-9),
+            Test::Above(x) => answer.number().is_some_and(|v| v > *x + 1e-9),
+            Test::Below(x) => answer.number().is_some_and(|v| v < *x - 1e-9),
             Test::AnyOf(list) => answer.single().is_some_and(|v| list.contains(&v)),
             Test::Includes(s) => match answer {
                 AnswerValue::Multi { values, .. } => values.contains(s),
@@ -229,6 +264,27 @@ impl Test {
 pub struct Condition {
     pub question: String,
     pub test: Test,
+}
+
+/// When a question is shown: one condition, or all or any of several
+/// (FHIR's `enableWhen` with `enableBehavior`, and a group's conditions
+/// around its items' own).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shown {
+    When(Condition),
+    All(Vec<Shown>),
+    Any(Vec<Shown>),
+}
+
+impl Shown {
+    /// Does it hold, given the answers of the questions shown so far?
+    pub fn holds(&self, visible: &Answers) -> bool {
+        match self {
+            Shown::When(c) => c.test.holds(visible.get(&c.question)),
+            Shown::All(xs) => xs.iter().all(|x| x.holds(visible)),
+            Shown::Any(xs) => xs.iter().any(|x| x.holds(visible)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -334,6 +390,10 @@ pub struct Questionnaire {
     /// The "lowest of these" rule (`[focus]` in the file): which of some
     /// scores is lowest, and what would help with it.
     pub focus: Option<Focus>,
+    /// What a FHIR `Questionnaire` file adds: its canonical URL, its items'
+    /// nesting and answer types, and its scores' codes (None for the
+    /// project's own files).
+    pub fhir: Option<Box<FhirShape>>,
     /// SHA-256 of the file text, so saved answers can name the exact file.
     pub hash: String,
     /// The file text itself: the store keeps it, by its hash, the first
@@ -359,7 +419,7 @@ impl Questionnaire {
     fn visible_with(&self, index: usize, visible: &Answers) -> bool {
         match self.questions.get(index).and_then(|q| q.show_if.as_ref()) {
             None => true,
-            Some(c) => c.test.holds(visible.get(&c.question)),
+            Some(c) => c.holds(visible),
         }
     }
 
@@ -498,5 +558,82 @@ mod number_tests {
         assert_eq!(fmt_exact(3.75), "3.75");
         assert_eq!(fmt_exact(0.25), "0.25");
         assert_eq!(fmt_exact(10.0), "10");
+    }
+}
+
+/// The shape of a questionnaire loaded from a FHIR `Questionnaire`, kept so
+/// that its answers go back out as FHIR expects them: by `linkId`, nested in
+/// its groups, each with its own answer type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FhirShape {
+    /// `url` (the canonical), when the file has one.
+    pub url: Option<String>,
+    /// `version`, when the file has one.
+    pub version: Option<String>,
+    pub items: Vec<FhirItem>,
+    /// The companion file that added bands, flags and support, if any.
+    pub companion: Option<String>,
+    /// No companion gave this scored questionnaire its bands: the general
+    /// support text comes with every score.
+    pub support_with_every_score: bool,
+}
+
+/// An item of a FHIR questionnaire that has a place in a response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FhirItem {
+    Group {
+        link_id: String,
+        text: Option<String>,
+        items: Vec<FhirItem>,
+    },
+    /// A question: `id` is its id here (made from the `linkId`).
+    Question {
+        link_id: String,
+        id: String,
+        answer: FhirAnswer,
+    },
+    /// A calculated score; `loinc` its LOINC code, when the item has one.
+    Score {
+        link_id: String,
+        id: String,
+        answer: FhirAnswer,
+        loinc: Option<(String, String)>,
+    },
+}
+
+/// The FHIR type of an item's answer (`value[x]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FhirAnswer {
+    Coding,
+    String,
+    Integer,
+    Decimal,
+    Boolean,
+    Quantity,
+}
+
+impl FhirShape {
+    /// The `linkId` of a question or score, by its id here.
+    pub fn link_id(&self, id: &str) -> Option<&str> {
+        fn find<'a>(items: &'a [FhirItem], id: &str) -> Option<&'a str> {
+            items.iter().find_map(|i| match i {
+                FhirItem::Group { items, .. } => find(items, id),
+                FhirItem::Question { link_id, id: x, .. }
+                | FhirItem::Score { link_id, id: x, .. } => (x == id).then_some(link_id.as_str()),
+            })
+        }
+        find(&self.items, id)
+    }
+    /// The id here of a question or score, by its `linkId`.
+    pub fn id_of(&self, link: &str) -> Option<&str> {
+        fn find<'a>(items: &'a [FhirItem], link: &str) -> Option<&'a str> {
+            items.iter().find_map(|i| match i {
+                FhirItem::Group { items, .. } => find(items, link),
+                FhirItem::Question { link_id, id, .. } | FhirItem::Score { link_id, id, .. } => {
+                    (link_id == link).then_some(id.as_str())
+                }
+            })
+        }
+        find(&self.items, link)
     }
 }

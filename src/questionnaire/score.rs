@@ -135,7 +135,17 @@ impl Outcome {
                 }
             }
         }
+        // A FHIR questionnaire whose scores have no bands (no companion
+        // file): a low score cannot be told, so support comes with any.
+        let every = q.fhir.as_ref().is_some_and(|f| f.support_with_every_score);
         for s in &self.scores {
+            if every && s.value.is_some() {
+                if let Some(text) = q.signposting.as_deref() {
+                    if !out.contains(&text) {
+                        out.push(text);
+                    }
+                }
+            }
             if let Some(b) = s.band.as_ref().filter(|b| b.tone == Tone::Alert) {
                 if let Some(text) = b.signposting.as_deref().or(q.signposting.as_deref()) {
                     if !out.contains(&text) {

@@ -405,7 +405,7 @@ impl Store {
                 .optional()
         })?;
         Ok(source
-            .and_then(|s| crate::questionnaire::load::load_str("as answered", &s).ok())
+            .and_then(|s| crate::questionnaire::load::load_definition("as answered", &s).ok())
             .map(|q| q.questions.into_iter().map(|x| (x.id, x.text)).collect())
             .unwrap_or_default())
     }
@@ -792,7 +792,7 @@ pub(crate) fn choose_definitions<E>(
     let mut out = BTreeMap::new();
     for h in hashes {
         let read = kept(h)?.and_then(|s| {
-            crate::questionnaire::load::load_str(&format!("{id} (as answered)"), &s).ok()
+            crate::questionnaire::load::load_definition(&format!("{id} (as answered)"), &s).ok()
         });
         let q = match read {
             Some(q) => Some(q),
