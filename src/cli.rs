@@ -48,6 +48,14 @@ pub enum Command {
         /// Files or folders to check [default: the bundled files and your questionnaire folder]
         paths: Vec<PathBuf>,
     },
+    /// Write a FHIR questionnaire (FILE.json, with its companion) in the project's TOML format, to edit it
+    Convert {
+        /// The FHIR Questionnaire file (its NAME.companion.toml beside it is read too)
+        file: PathBuf,
+        /// Write to this new file instead of the screen (an existing file is never replaced)
+        #[arg(long, short = 'o', value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Score a questionnaire from given answers, to check its scoring rules
     Score {
         /// A questionnaire file, or the id of an available questionnaire

@@ -112,6 +112,7 @@ pub fn run_with(
     match command {
         None => crate::app::terminal::run(settings).map(|_| ExitCode::SUCCESS),
         Some(Command::Validate { paths }) => validate(settings, &paths, out),
+        Some(Command::Convert { file, out: to }) => convert(&file, to.as_deref(), out),
         Some(Command::Score {
             file,
             answers,
@@ -340,6 +341,51 @@ pub fn validate(settings: &Settings, paths: &[PathBuf], out: &mut impl Write) ->
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `joy convert`: a questionnaire file in the project's TOML format, on
+/// the screen or in a new file; what the format cannot hold is said.
+pub fn convert(file: &Path, to: Option<&Path>, out: &mut impl Write) -> Result<ExitCode> {
+    let q = match load_path(file) {
+        Ok(q) => q,
+        Err(diags) => {
+            for d in diags {
+                say!(out, "{d}")?;
+            }
+            say!(
+                out,
+                "\nNothing converted: fix the file first (`joy validate` checks it)."
+            )?;
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let (text, warnings) = crate::questionnaire::to_toml::to_toml(&q, &file.display().to_string());
+    match to {
+        None => out.write_all(text.as_bytes())?,
+        Some(path) => {
+            let written = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .and_then(|mut f| {
+                    f.write_all(text.as_bytes())?;
+                    f.sync_all()
+                });
+            if let Err(e) = written {
+                say!(
+                    out,
+                    "{}: cannot write it ({e}); an existing file is never replaced: choose a new name.",
+                    path.display()
+                )?;
+                return Ok(ExitCode::from(1));
+            }
+            say!(out, "Wrote {} ({}).", path.display(), q.title)?;
+        }
+    }
+    for w in &warnings {
+        eprintln!("{}: warning: {w}", file.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The FHIR file of a companion file named on the command line.

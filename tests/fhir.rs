@@ -31,7 +31,7 @@ fn bundle_value(
 }
 
 fn r4_schema() -> jsonschema::Validator {
-    let text = include_str!("fixtures/fhir/r4-bundle-qr.schema.json");
+    let text = include_str!("fixtures/fhir/r4-bundle.schema.json");
     let schema: Value = serde_json::from_str(text).unwrap();
     jsonschema::draft6::new(&schema).expect("HL7's R4 schema compiles")
 }

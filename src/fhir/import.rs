@@ -66,6 +66,11 @@ pub fn read(text: &str, known: &[Questionnaire], me: i64) -> Result<Vec<NewCheck
                     {
                         take(r, at, &mut problems)
                     }
+                    // A total as an Observation (as the export writes it):
+                    // scores are worked out again from the answers.
+                    Some(r)
+                        if r.get("resourceType").and_then(Value::as_str) == Some("Observation")
+                            && r.get("derivedFrom").is_some() => {}
                     Some(r) => problems.push(Problem {
                         at: format!("{at}/resourceType"),
                         message: format!(
@@ -123,11 +128,26 @@ fn response(
     }
     let url = r.get("questionnaire").and_then(Value::as_str).unwrap_or("");
     let q_at = format!("{at}/questionnaire");
-    let Some((id, version)) = parse_canonical(url) else {
-        return Err(problem(
-            &q_at,
-            format!("\"{url}\" is not a questionnaire this app knows (expected urn:joy-kiosk:questionnaire:ID|VERSION, as `joy export --format fhir` writes)"),
-        ));
+    // A FHIR questionnaire's own canonical URL (`url|version`), or one made
+    // for the project's own files.
+    let (base, given_version) = match url.split_once('|') {
+        Some((u, v)) => (u, Some(v)),
+        None => (url, None),
+    };
+    let by_url = known.iter().find(|q| {
+        q.fhir
+            .as_ref()
+            .is_some_and(|f| f.url.as_deref() == Some(base))
+    });
+    let (id, version) = match (by_url, parse_canonical(url)) {
+        (Some(q), _) => (q.id.as_str(), given_version),
+        (None, Some(x)) => x,
+        (None, None) => {
+            return Err(problem(
+                &q_at,
+                format!("\"{url}\" is not a questionnaire this app knows (expected the url of a FHIR questionnaire here, or urn:joy-kiosk:questionnaire:ID|VERSION, as `joy export --format fhir` writes)"),
+            ))
+        }
     };
     let Some(q) = known.iter().find(|q| q.id == id) else {
         return Err(problem(
@@ -135,7 +155,12 @@ fn response(
             format!("no questionnaire \"{id}\" here (`joy list` shows those there are)"),
         ));
     };
-    if let Some(v) = version.filter(|v| *v != q.version) {
+    let own_version = q
+        .fhir
+        .as_ref()
+        .and_then(|f| f.version.as_deref())
+        .unwrap_or(&q.version);
+    if let Some(v) = version.filter(|v| *v != own_version) {
         return Err(problem(
             &q_at,
             format!(
@@ -169,11 +194,18 @@ fn response(
     let mut unknown_link = false;
     for (item, item_at) in items {
         let link = item.get("linkId").and_then(Value::as_str).unwrap_or("");
-        if link.starts_with(SCORE_LINK) {
+        let shape = q.fhir.as_deref();
+        let is_score = match shape {
+            Some(s) => s.id_of(link).is_some_and(|id| q.score(id).is_some()),
+            None => link.starts_with(SCORE_LINK),
+        };
+        if is_score {
             // Scores are worked out again from the answers.
             continue;
         }
-        let Some(question) = q.question(link) else {
+        // A FHIR questionnaire's items by `linkId`; the note by its id.
+        let id = shape.and_then(|s| s.id_of(link)).unwrap_or(link);
+        let Some(question) = q.question(id) else {
             problems.push(Problem {
                 at: format!("{item_at}/linkId"),
                 message: format!("\"{link}\" is not a question of \"{}\"", q.id),
@@ -272,6 +304,9 @@ fn answer(
     };
     let system = super::option_system(q, &question.id);
     let option = |i: usize, a: &Value| {
+        if q.fhir.is_some() {
+            return coded_option(question, a).map_err(|m| bad(i, m));
+        }
         // A code of another system is not this question's code, whatever
         // its digits (LOINC's "3" is not WHO-5's "3").
         if let Some(s) = a.pointer("/valueCoding/system").and_then(Value::as_str) {
@@ -402,4 +437,39 @@ fn answer(
             Ok((!t.is_empty()).then_some(AnswerValue::Text(t)))
         }
     }
+}
+
+/// An answer to an option of a FHIR questionnaire, as the file codes it:
+/// a coding (same code, and same system when both say one), a boolean, an
+/// integer or a string.
+fn coded_option(
+    question: &crate::questionnaire::Question,
+    a: &Value,
+) -> Result<crate::questionnaire::Scalar, String> {
+    use crate::questionnaire::Code;
+    let options = question.kind.options();
+    let hit = options.iter().find(|o| match (&o.code, a) {
+        (Some(Code::Coding { system, code }), a) if a.get("valueCoding").is_some() => {
+            let c = a.pointer("/valueCoding/code").and_then(Value::as_str);
+            let s = a.pointer("/valueCoding/system").and_then(Value::as_str);
+            c == Some(code.as_str()) && (s.is_none() || system.is_none() || s == system.as_deref())
+        }
+        (Some(Code::Boolean(b)), a) => a.get("valueBoolean").and_then(Value::as_bool) == Some(*b),
+        (Some(Code::Integer(n)), a) => a.get("valueInteger").and_then(Value::as_i64) == Some(*n),
+        (Some(Code::Text(t)), a) => {
+            a.get("valueString").and_then(Value::as_str) == Some(t.as_str())
+        }
+        _ => false,
+    });
+    hit.map(|o| o.value.clone()).ok_or_else(|| {
+        let codes: Vec<String> = options
+            .iter()
+            .filter_map(|o| o.code.as_ref().map(|c| c.typed()))
+            .collect();
+        format!(
+            "this is not an option of question \"{}\" (its codes: {})",
+            question.id,
+            codes.join(", ")
+        )
+    })
 }

@@ -37,7 +37,6 @@ pub const CHECKIN_SYSTEM: &str = "urn:joy-kiosk:checkin";
 /// it is (its questionnaire, time and answers), so the same check-in has the
 /// same one on every machine it passes through (name-based, version 8).
 pub fn checkin_uuid(r: &crate::model::CheckinRecord) -> String {
-    use sha2::{Digest, Sha256};
     let values: Vec<(&str, &serde_json::Value)> = r
         .answers
         .iter()
@@ -49,6 +48,19 @@ pub fn checkin_uuid(r: &crate::model::CheckinRecord) -> String {
         r.completed_at.timestamp_millis(),
         serde_json::to_string(&values).unwrap_or_default()
     );
+    uuid_from(&key)
+}
+
+/// A UUID made from another and a name (an `Observation` of a response's
+/// total): the same on every export.
+pub fn derived_uuid(uuid: &str, name: &str) -> String {
+    uuid_from(&format!("{uuid}/{name}"))
+}
+
+/// A name-based UUID (version 8) of a text: the first 16 bytes of its
+/// SHA-256, with the version and variant bits set.
+fn uuid_from(key: &str) -> String {
+    use sha2::{Digest, Sha256};
     let mut b: [u8; 16] = Sha256::digest(key.as_bytes())[..16]
         .try_into()
         .unwrap_or([0; 16]);

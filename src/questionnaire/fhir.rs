@@ -1098,10 +1098,7 @@ impl Reader<'_> {
         self.finish_options(found)
     }
 
-    fn finish_options(
-        &mut self,
-        found: Vec<Found>,
-    ) -> Option<(Vec<RawOption>, FhirAnswer, bool)> {
+    fn finish_options(&mut self, found: Vec<Found>) -> Option<(Vec<RawOption>, FhirAnswer, bool)> {
         let with = found.iter().filter(|f| f.3.is_some()).count();
         if with > 0 && with < found.len() {
             let missing = found

@@ -13,6 +13,7 @@ pub mod range;
 mod record;
 pub mod score;
 pub mod source;
+pub mod to_toml;
 
 pub use catalog::{Catalog, Entry, Failure, Origin};
 pub use load::{load_bytes, load_path, load_str, Diagnostic};
