@@ -8,7 +8,11 @@
 mod common;
 
 use chrono::{Duration, TimeZone, Utc};
+#[path = "common/fhir_schema.rs"]
+mod fhir_schema;
+
 use common::{all_output, joy_at, joy_import};
+use fhir_schema::{assert_valid_r4, r4_schema};
 use joy_kiosk::model::NewCheckin;
 use joy_kiosk::questionnaire::{score, Catalog, Questionnaire};
 use joy_kiosk::store::Store;
@@ -28,22 +32,6 @@ fn bundle_value(
     now: chrono::DateTime<Utc>,
 ) -> Value {
     serde_json::to_value(joy_kiosk::fhir::out::bundle(records, known, now)).unwrap()
-}
-
-fn r4_schema() -> jsonschema::Validator {
-    let text = include_str!("fixtures/fhir/r4-bundle.schema.json");
-    let schema: Value = serde_json::from_str(text).unwrap();
-    jsonschema::draft6::new(&schema).expect("HL7's R4 schema compiles")
-}
-
-fn assert_valid_r4(v: &Value) {
-    let validator = r4_schema();
-    let errors: Vec<String> = validator
-        .iter_errors(v)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .take(10)
-        .collect();
-    assert!(errors.is_empty(), "not valid FHIR R4: {errors:#?}");
 }
 
 /// A store with the local person's check-ins on every personal bundled

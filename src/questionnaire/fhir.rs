@@ -123,6 +123,7 @@ pub fn load(
     let mut r = Reader {
         file: name,
         root: &json,
+        companion,
         pointers: vec![String::new()],
         errors: Vec::new(),
         ids: HashMap::new(),
@@ -230,6 +231,8 @@ struct RawCompanionScore {
 struct Reader<'a> {
     file: &'a str,
     root: &'a Value,
+    /// The companion's name and text (its problems are at its lines).
+    companion: Option<(&'a str, &'a str)>,
     pointers: Vec<String>,
     errors: Vec<Diagnostic>,
     /// linkId -> id here.
@@ -544,7 +547,7 @@ impl Reader<'_> {
                         .map(|(l, _)| l.clone())
                         .collect();
                     self.errors.push(
-                        Locator::json(self.file, &self.pointers, companion_name.zip(Some("")))
+                        Locator::json(self.file, &self.pointers, self.companion)
                             .diagnostic(span, format!(
                                 "the FHIR file has no calculated score \"{}\"; its scores (by linkId) are: {}",
                                 cs.id.get_ref(),
