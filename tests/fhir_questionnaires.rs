@@ -204,6 +204,9 @@ fn joy_validate_warns_of_a_scored_fhir_file_without_a_companion_and_still_passes
     );
 }
 
+/// A fixture, a change to it, and the problem it must be refused with.
+type Case = (&'static str, Box<dyn FnOnce(&mut Value)>, &'static str);
+
 /// The SDC file, changed by `edit`, loaded: its problems as text.
 fn refusal(base: &str, edit: impl FnOnce(&mut Value), companion: Option<&str>) -> String {
     let mut v: Value = serde_json::from_str(&text(base)).unwrap();
@@ -221,7 +224,7 @@ fn refusal(base: &str, edit: impl FnOnce(&mut Value), companion: Option<&str>) -
 
 #[test]
 fn what_cannot_be_asked_or_scored_as_the_file_means_is_refused_at_its_pointer() {
-    let cases: Vec<(&str, Box<dyn FnOnce(&mut Value)>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "sdc-phq9.json",
             Box::new(|v| {

@@ -5,6 +5,11 @@
 //! pointer that exists in the file (or its parent, for a missing key); and
 //! a file that is read is always whole valid check-ins.
 //!
+//! The FHIR `Questionnaire` loader is fuzzed the same way: the SDC,
+//! LHC-Forms and GAD-7 fixtures, mutated and cut, never panic, and every
+//! problem is at a JSON pointer in the file (or a line and column, for
+//! text that is no JSON); a file that loads scores any answers.
+//!
 //! `JOY_FUZZ_CASES` sets the cases (CI: 64).
 
 use chrono::{TimeZone, Utc};
@@ -120,7 +125,25 @@ fn junk() -> impl Strategy<Value = Option<Value>> {
         Just(Some(serde_json::json!({}))),
         Just(Some(serde_json::json!([{ "linkId": "x" }]))),
         "[a-z0-9:|.-]{0,12}".prop_map(|s| Some(Value::from(s))),
+        Just(Some(Value::from("group"))),
+        Just(Some(Value::from("choice"))),
+        Just(Some(Value::from(true))),
+        Just(Some(
+            serde_json::json!([{ "question": "H1/T1/Q1", "operator": ">", "answerInteger": 1 }])
+        )),
+        Just(Some(
+            serde_json::json!([{ "url": "http://hl7.org/fhir/StructureDefinition/ordinalValue", "valueDecimal": 1e12 }])
+        )),
     ]
+}
+
+fn fhir_questionnaire(i: usize) -> (String, Value) {
+    let name = ["sdc-phq9.json", "lhc-phq9.json", "gad7.json"][i % 3];
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fhir/questionnaires")
+        .join(name);
+    let text = std::fs::read_to_string(path).unwrap();
+    (name.to_string(), serde_json::from_str(&text).unwrap())
 }
 
 proptest! {
@@ -168,6 +191,62 @@ proptest! {
                             p.at.is_empty() || doc.pointer(&p.at).is_some() || doc.pointer(parent).is_some(),
                             "{} is not in the file", p
                         );
+                    }
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_mutated_fhir_questionnaire_never_panics_and_every_problem_is_at_a_real_place(
+        which in 0usize..3,
+        picks in proptest::collection::vec((any::<proptest::sample::Index>(), junk()), 1..4),
+        cut in proptest::option::of(any::<proptest::sample::Index>()),
+    ) {
+        let (name, mut v) = fhir_questionnaire(which);
+        for (pick, with) in picks {
+            let mut all = Vec::new();
+            pointers(&v, String::new(), &mut all);
+            let ptr = pick.get(&all[1..]).clone();
+            mutate(&mut v, &ptr, with);
+        }
+        let mut text = serde_json::to_string_pretty(&v).unwrap();
+        if let Some(c) = cut {
+            let mut at = c.index(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            text.truncate(at);
+        }
+        match joy_kiosk::questionnaire::fhir::load(&name, &text, None) {
+            Ok(q) => {
+                let mut rng = joy_kiosk::demo::Rng::new(1);
+                let a = joy_kiosk::demo::answers_at(&q, 0.5, &mut rng);
+                let o = score(&q, &a);
+                prop_assert_eq!(o.scores.len(), q.scores.len());
+            }
+            Err(diags) => {
+                prop_assert!(!diags.is_empty());
+                let parsed: Option<Value> = serde_json::from_str(&text).ok();
+                let lines = text.lines().count().max(1);
+                for d in &diags {
+                    prop_assert!(!d.message.is_empty());
+                    prop_assert_eq!(&d.file, &name);
+                    match (&d.pointer, &parsed) {
+                        (Some(p), Some(doc)) => {
+                            let p = if p == "/" { "" } else { p.as_str() };
+                            let parent = p.rsplit_once('/').map(|(a, _)| a).unwrap_or("");
+                            prop_assert!(
+                                doc.pointer(p).is_some() || doc.pointer(parent).is_some(),
+                                "{} is not in the file", d
+                            );
+                        }
+                        (None, None) => prop_assert!(d.line >= 1 && d.line <= lines + 1, "{}", d),
+                        (p, _) => prop_assert!(false, "{}: pointer {:?} for a file that parses: {}", d, p, parsed.is_some()),
                     }
                 }
             }
