@@ -154,19 +154,21 @@ pub fn bundle<'a>(
         resource_type: "Bundle",
         kind: "collection",
         timestamp: now.to_rfc3339_opts(SecondsFormat::Secs, true),
-        entry: records
-            .iter()
-            .flat_map(|r| {
+        entry: {
+            // Sized once: a response per check-in, and the few totals.
+            let mut entry = Vec::with_capacity(records.len());
+            for r in records {
                 let q = known.iter().find(|q| q.id == r.questionnaire_id);
                 let uuid = super::checkin_uuid(r);
                 let observations = observations(r, q, &uuid);
-                std::iter::once(Entry {
+                entry.push(Entry {
                     full_url: format!("urn:uuid:{uuid}"),
                     resource: Resource::Response(response(r, q)),
-                })
-                .chain(observations)
-            })
-            .collect(),
+                });
+                entry.extend(observations);
+            }
+            entry
+        },
     }
 }
 
