@@ -643,3 +643,44 @@ fn joy_convert_writes_a_toml_file_that_scores_the_same() {
         all_output(&o)
     );
 }
+
+#[test]
+fn in_the_app_a_fhir_phq9_is_asked_with_its_stem_and_its_score_comes_with_support_at_80x24() {
+    use common::{screen_lines, App};
+    use joy_kiosk::app::{Action, State};
+    for (name, want) in [
+        // No companion: the general support text with any score.
+        ("sdc-phq9.json", "this app cannot say whether your"),
+        // The companion's band and its support for a moderate total.
+        ("lhc-phq9.json", "Samaritans: 116 123"),
+    ] {
+        let q = load(name);
+        let mut app = App::new();
+        app.state = State::new(vec![q], app.state.session.respondent, app.t);
+        app.act(Action::Resize {
+            width: 80,
+            height: 24,
+        });
+        app.act(Action::Confirm);
+        let first = screen_lines(&app, 80, 24).join("\n");
+        assert!(first.contains("Question 1 of"), "{first}");
+        assert!(first.contains("Little interest or pleasure"), "{first}");
+        if name == "sdc-phq9.json" {
+            assert!(
+                first.contains("Over the last two weeks"),
+                "the group's stem is shown: {first}"
+            );
+        }
+        // Several days (1) or nearly every day (3): 9 or 27 or so, and for
+        // the LHC file the last question (difficulty) answered too.
+        let mut asked = 0;
+        while screen_lines(&app, 80, 24).join("\n").contains("Question ") && asked < 12 {
+            app.act(Action::Pick(2));
+            asked += 1;
+        }
+        app.act(Action::Save);
+        let shown = screen_lines(&app, 80, 24).join("\n");
+        assert!(shown.contains("Support is available"), "{name}: {shown}");
+        assert!(shown.contains(want), "{name}: {shown}");
+    }
+}

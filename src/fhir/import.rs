@@ -241,7 +241,10 @@ fn response(
         {
             problems.push(Problem {
                 at: format!("{at}/item"),
-                message: format!("question \"{}\" is required and has no answer", question.id),
+                message: format!(
+                    "question \"{}\" is required and has no answer",
+                    name_of(q, &question.id)
+                ),
             });
         }
     }
@@ -305,7 +308,7 @@ fn answer(
     let system = super::option_system(q, &question.id);
     let option = |i: usize, a: &Value| {
         if q.fhir.is_some() {
-            return coded_option(question, a).map_err(|m| bad(i, m));
+            return coded_option(question, name_of(q, &question.id), a).map_err(|m| bad(i, m));
         }
         // A code of another system is not this question's code, whatever
         // its digits (LOINC's "3" is not WHO-5's "3").
@@ -444,6 +447,7 @@ fn answer(
 /// integer or a string.
 fn coded_option(
     question: &crate::questionnaire::Question,
+    name: &str,
     a: &Value,
 ) -> Result<crate::questionnaire::Scalar, String> {
     use crate::questionnaire::Code;
@@ -467,9 +471,14 @@ fn coded_option(
             .filter_map(|o| o.code.as_ref().map(|c| c.typed()))
             .collect();
         format!(
-            "this is not an option of question \"{}\" (its codes: {})",
-            question.id,
+            "this is not an option of question \"{name}\" (its codes: {})",
             codes.join(", ")
         )
     })
+}
+
+/// How a question is named to people: a FHIR questionnaire's by its
+/// `linkId` (as in the file they have), else by its id.
+fn name_of<'q>(q: &'q Questionnaire, id: &'q str) -> &'q str {
+    q.fhir.as_deref().and_then(|f| f.link_id(id)).unwrap_or(id)
 }

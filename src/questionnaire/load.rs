@@ -510,6 +510,7 @@ impl Validator<'_> {
             fhir: raw.fhir.map(Box::new),
             hash: hex_sha256(text),
             source: std::sync::Arc::from(text),
+            validated: Validated(()),
         }
     }
 

@@ -399,7 +399,16 @@ pub struct Questionnaire {
     /// The file text itself: the store keeps it, by its hash, the first
     /// time something is saved on it (the questionnaire as answered).
     pub source: std::sync::Arc<str>,
+    /// Only the validator makes one (issue 19 §1): outside this module a
+    /// `Questionnaire` can be neither written out nor copied with changes
+    /// (`Questionnaire { .., ..q }`), so every one has passed every rule.
+    pub(super) validated: Validated,
 }
+
+/// The mark of a questionnaire that passed validation; made only in
+/// [`crate::questionnaire::load`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Validated(pub(super) ());
 
 impl Questionnaire {
     pub fn question(&self, id: &str) -> Option<&Question> {
