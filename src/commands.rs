@@ -310,17 +310,8 @@ pub fn validate(settings: &Settings, paths: &[PathBuf], out: &mut impl Write) ->
                     text::count(asked, "question", "questions"),
                     text::count(q.scores.len(), "score", "scores")
                 )?;
-                if q.fhir.as_ref().is_some_and(|f| f.support_with_every_score) {
-                    let companion = crate::questionnaire::fhir::companion_path(Path::new(name));
-                    let companion = companion
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    say!(
-                        out,
-                        "{}",
-                        text::fhir::no_companion_warning(name, &companion)
-                    )?;
+                for w in crate::questionnaire::fhir::warnings(q, name) {
+                    say!(out, "{w}")?;
                 }
             }
             Err(diags) => {
@@ -382,7 +373,8 @@ pub fn convert(file: &Path, to: Option<&Path>, out: &mut impl Write) -> Result<E
             say!(out, "Wrote {} ({}).", path.display(), q.title)?;
         }
     }
-    for w in &warnings {
+    let lost = q.fhir.is_some().then_some(text::fhir::CONVERT_CODES_LOST);
+    for w in warnings.iter().map(String::as_str).chain(lost) {
         eprintln!("{}: warning: {w}", file.display());
     }
     Ok(ExitCode::SUCCESS)

@@ -183,7 +183,15 @@ fn joy_validate_warns_of_a_scored_fhir_file_without_a_companion_and_still_passes
         out.contains("sdc-phq9.json: warning:") && out.contains("sdc-phq9.companion.toml"),
         "{out}"
     );
-    assert!(!out.contains("lhc-phq9.json: warning"), "{out}");
+    assert!(
+        !out.contains("lhc-phq9.companion.toml) giving"),
+        "it has its companion: {out}"
+    );
+    // The LHC file leaves item 9 optional: skipping it leaves no total.
+    assert!(
+        out.contains("lhc-phq9.json: warning: question \"/44260-8\" is counted in score \"/44261-6\" but may be skipped"),
+        "{out}"
+    );
     // The catalog the app reads holds both, the companion not as a file.
     let cat = Catalog::load(std::slice::from_ref(&dir));
     assert!(cat.failures.is_empty(), "{:?}", cat.failures);
@@ -276,7 +284,7 @@ fn what_cannot_be_asked_or_scored_as_the_file_means_is_refused_at_its_pointer() 
         (
             "sdc-phq9.json",
             Box::new(|v| v["contained"][0]["compose"]["include"][0]["concept"][1]["extension"][0]["valueDecimal"] = json!(0)),
-            "x.json:/contained/0/compose/include/0/concept/1/extension/0: question \"h1-t1-q1\": two options have the value 0",
+            "x.json:/contained/0/compose/include/0/concept/1/extension/0: scale \"valueset-vsphq9\": two options have the value 0",
         ),
         (
             "sdc-phq9.json",
@@ -473,13 +481,12 @@ fn a_trusts_phq9_goes_out_as_valid_r4_with_its_own_codes_and_comes_back_unchange
         let r = responses[0];
         match name {
             "lhc-phq9.json" => {
-                // No url in the file: a canonical made from id and version.
-                assert_eq!(
-                    r["questionnaire"],
-                    "urn:joy-kiosk:questionnaire:44249-1-x|unversioned"
-                );
+                // No url or version in the file: a canonical made from its id.
+                assert_eq!(r["questionnaire"], "urn:joy-kiosk:questionnaire:44249-1-x");
                 assert_eq!(r["item"][0]["linkId"], "/44250-9");
                 let c = &r["item"][0]["answer"][0]["valueCoding"];
+                // LHC-Forms leaves out the system of LOINC answer codes.
+                assert_eq!(c["system"], "http://loinc.org", "{c}");
                 assert!(c["code"].as_str().unwrap().starts_with("LA"), "{c}");
                 let total = r["item"]
                     .as_array()
@@ -683,4 +690,50 @@ fn in_the_app_a_fhir_phq9_is_asked_with_its_stem_and_its_score_comes_with_suppor
         assert!(shown.contains("Support is available"), "{name}: {shown}");
         assert!(shown.contains(want), "{name}: {shown}");
     }
+}
+
+#[test]
+fn at_a_fhir_phq9_the_digit_beside_each_option_is_its_phq9_value_as_on_paper() {
+    use common::{screen_lines, App};
+    use joy_kiosk::app::{Action, State};
+    let q = load("lhc-phq9.json");
+    let mut app = App::new();
+    app.state = State::new(vec![q.clone()], app.state.session.respondent, app.t);
+    app.act(Action::Resize { width: 80, height: 24 });
+    app.act(Action::Confirm);
+    let screen = screen_lines(&app, 80, 24).join("\n");
+    assert!(screen.contains("0 ( ) Not at all"), "{screen}");
+    assert!(screen.contains("3 ( ) Nearly every day"), "{screen}");
+    assert!(screen.contains("Enter/0-9"), "{screen}");
+    // `1` is "Several days" (1 on paper), not the first option.
+    app.act(Action::Digit(1));
+    let a = app.state.session.checkin.as_ref().unwrap().answers.get("44250-9").cloned();
+    assert_eq!(a, Some(AnswerValue::Choice(Scalar::Number(1.0))));
+    // And `joy score` takes the same number, the LOINC code or the words,
+    // and a wrong one is answered with the codes it takes.
+    let e = joy_kiosk::questionnaire::answers::parse_answer(q.question("44255-8").unwrap(), "LA9999-9")
+        .unwrap_err();
+    assert!(e.contains("1 or LA6569-3 (Several days)"), "{e}");
+}
+
+#[test]
+fn a_coding_of_another_system_is_not_an_answer_and_an_order_of_codings_is_refused() {
+    let q = load("lhc-phq9.json");
+    let (_, before) = history_of(&q, 1);
+    let now = Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap();
+    let mut bundle = serde_json::to_value(joy_kiosk::fhir::out::bundle(&before, std::slice::from_ref(&q), now)).unwrap();
+    bundle["entry"][0]["resource"]["item"][0]["answer"][0]["valueCoding"]["system"] = json!("http://snomed.info/sct");
+    let problems = joy_kiosk::fhir::import::read(&bundle.to_string(), std::slice::from_ref(&q), 1).unwrap_err();
+    assert_eq!(problems[0].at, "/entry/0/resource/item/0/answer/0", "{problems:?}");
+    assert!(problems[0].message.contains("not an option of question \"/44250-9\""), "{problems:?}");
+    // `>` on a coding: FHIR gives codings no order.
+    let got = refusal(
+        "lhc-phq9.json",
+        |v| {
+            v["item"][1]["enableWhen"] = json!([{"question": "/44250-9", "operator": ">",
+                "answerCoding": {"system": "http://loinc.org", "code": "LA6569-3"}}])
+        },
+        None,
+    );
+    assert!(got.contains("x.json:/item/1/enableWhen/0/operator: the operator > compares numbers"), "{got}");
 }

@@ -33,7 +33,10 @@ pub fn on_screen(state: &State) -> Option<Vec<String>> {
                 .scores
                 .iter()
                 .any(|s| s.band.as_ref().is_some_and(|b| b.tone == Tone::Alert))
-                || r.outcome.flags.iter().any(|f| f.tone == Tone::Alert);
+                || r.outcome.flags.iter().any(|f| f.tone == Tone::Alert)
+                // A FHIR questionnaire without bands: support with any score.
+                || (q.fhir.as_ref().is_some_and(|f| f.support_with_every_score)
+                    && r.outcome.scores.iter().any(|s| s.value.is_some()));
             if !alert {
                 return None;
             }

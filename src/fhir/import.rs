@@ -456,7 +456,9 @@ fn coded_option(
         (Some(Code::Coding { system, code }), a) if a.get("valueCoding").is_some() => {
             let c = a.pointer("/valueCoding/code").and_then(Value::as_str);
             let s = a.pointer("/valueCoding/system").and_then(Value::as_str);
-            c == Some(code.as_str()) && (s.is_none() || system.is_none() || s == system.as_deref())
+            // A system given must be the option's own (a coding of another
+            // system is another answer, whatever its code).
+            c == Some(code.as_str()) && (s.is_none() || s == system.as_deref())
         }
         (Some(Code::Boolean(b)), a) => a.get("valueBoolean").and_then(Value::as_bool) == Some(*b),
         (Some(Code::Integer(n)), a) => a.get("valueInteger").and_then(Value::as_i64) == Some(*n),

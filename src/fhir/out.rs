@@ -45,6 +45,7 @@ struct Observation<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     meta: Option<Meta>,
     status: &'static str,
+    category: [Category; 1],
     code: Concept<'a>,
     #[serde(rename = "effectiveDateTime")]
     effective: String,
@@ -72,9 +73,37 @@ struct Reference {
     reference: String,
 }
 
+/// A score as a quantity: UCUM's annotation `{score}` as its unit.
 #[derive(Serialize)]
 struct Quantity {
     value: f64,
+    unit: &'static str,
+    system: &'static str,
+    code: &'static str,
+}
+
+impl Quantity {
+    fn score(value: f64) -> Quantity {
+        Quantity {
+            value: two_places(value),
+            unit: "{score}",
+            system: "http://unitsofmeasure.org",
+            code: "{score}",
+        }
+    }
+}
+
+/// An Observation's category: a survey (a questionnaire's result).
+#[derive(Serialize)]
+struct Category {
+    coding: [CategoryCoding; 1],
+}
+
+#[derive(Serialize)]
+struct CategoryCoding {
+    system: &'static str,
+    code: &'static str,
+    display: &'static str,
 }
 
 #[derive(Serialize)]
@@ -283,7 +312,9 @@ fn shaped_response<'a>(
     let questionnaire = match (&shape.url, &shape.version) {
         (Some(u), Some(v)) => format!("{u}|{v}"),
         (Some(u), None) => u.clone(),
-        (None, _) => canonical(&q.id, &q.version),
+        // No url: one made from the id (and the version, when the file has one).
+        (None, Some(_)) => canonical(&q.id, &q.version),
+        (None, None) => format!("{}{}", super::CANONICAL_PREFIX, q.id),
     };
     head(r, questionnaire, item)
 }
@@ -347,6 +378,7 @@ fn shaped_items<'a>(
                 link_id,
                 id,
                 answer,
+                text,
                 ..
             } => {
                 let Some((s, v)) = r
@@ -359,14 +391,12 @@ fn shaped_items<'a>(
                 };
                 let value = match answer {
                     FhirAnswer::Integer if v.fract() == 0.0 => Answer::Integer(v as i64),
-                    FhirAnswer::Quantity => Answer::Quantity(Quantity {
-                        value: two_places(v),
-                    }),
+                    FhirAnswer::Quantity => Answer::Quantity(Quantity::score(v)),
                     _ => Answer::Decimal(two_places(v)),
                 };
                 out.push(Item {
                     link_id: link_id.as_str().into(),
-                    text: Some(s.label.as_str()),
+                    text: text.as_deref().or(Some(s.label.as_str())),
                     answer: vec![value],
                     item: Vec::new(),
                 });
@@ -435,6 +465,13 @@ fn observations<'a>(
                         }],
                     }),
                     status: "final",
+                    category: [Category {
+                        coding: [CategoryCoding {
+                            system: "http://terminology.hl7.org/CodeSystem/observation-category",
+                            code: "survey",
+                            display: "Survey",
+                        }],
+                    }],
                     code: Concept {
                         coding: [LoincCoding {
                             system: "http://loinc.org",
@@ -443,9 +480,7 @@ fn observations<'a>(
                         }],
                     },
                     effective: r.completed_at.to_rfc3339_opts(SecondsFormat::Millis, true),
-                    value: Quantity {
-                        value: two_places(v),
-                    },
+                    value: Quantity::score(v),
                     derived_from: [Reference {
                         reference: format!("urn:uuid:{uuid}"),
                     }],

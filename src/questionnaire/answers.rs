@@ -24,7 +24,13 @@ pub fn parse_answer(q: &Question, input: &str) -> Result<AnswerValue, String> {
                     .kind
                     .options()
                     .iter()
-                    .map(|o| format!("{} ({})", o.value, o.label))
+                    .map(|o| match &o.code {
+                        // A FHIR option: its code too, as the file has it.
+                        Some(c) if c.typed() != o.value.to_string() => {
+                            format!("{} or {} ({})", o.value, c.typed(), o.label)
+                        }
+                        _ => format!("{} ({})", o.value, o.label),
+                    })
                     .collect();
                 format!(
                     "\"{part}\" is not an option of question \"{}\"; choose one of: {}",

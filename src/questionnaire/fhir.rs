@@ -130,6 +130,7 @@ pub fn load(
         used: HashSet::new(),
         options: HashMap::new(),
         questions: Vec::new(),
+        scales: Default::default(),
         scores: Vec::new(),
         scored: Vec::new(),
         pending: Vec::new(),
@@ -242,6 +243,8 @@ struct Reader<'a> {
     /// whether it takes several.
     options: HashMap<String, (Vec<RawOption>, bool)>,
     questions: Vec<Spanned<RawQuestion>>,
+    /// Each scored question's options, as a scale of its own.
+    scales: std::collections::BTreeMap<Spanned<String>, Spanned<RawScale>>,
     scores: Vec<(Spanned<RawScore>, String)>,
     /// Questions whose options all carry an ordinal value or weight: what a
     /// sum of ordinals adds up.
@@ -331,27 +334,7 @@ impl Reader<'_> {
     /// The id here of a `linkId`: itself when it is a valid id, else made
     /// from it (lower case, other characters as `-`), each one different.
     fn make_id(&mut self, link: &str) -> String {
-        let base = if valid_id(link) {
-            link.to_string()
-        } else {
-            let mut s = String::new();
-            for c in link.chars().flat_map(char::to_lowercase) {
-                let ok = (c.is_alphabetic() && c.to_lowercase().eq([c]))
-                    || c.is_ascii_digit()
-                    || c == '_';
-                if ok {
-                    s.push(c);
-                } else if !s.ends_with('-') {
-                    s.push('-');
-                }
-            }
-            let s: String = s.trim_matches('-').chars().take(56).collect();
-            if s.is_empty() {
-                "item".to_string()
-            } else {
-                s
-            }
-        };
+        let base = slug(link);
         let mut id = base.clone();
         let mut n = 2;
         while self.used.contains(&id) || id == load::NOTE_ID {
@@ -495,7 +478,7 @@ impl Reader<'_> {
                 conditions: None,
             },
             signposting: None,
-            scales: Default::default(),
+            scales: std::mem::take(&mut self.scales),
             questions: std::mem::take(&mut self.questions),
             scores,
             flags: Vec::new(),
@@ -770,6 +753,7 @@ impl Reader<'_> {
                     str_at(c, "display").unwrap_or("").to_string(),
                 ))
             });
+        let item_text = text.clone();
         let label = text.unwrap_or_else(|| link.to_string());
         let raw = RawScore {
             id: self.spanned(&format!("{p}/linkId"), id.clone()),
@@ -794,6 +778,7 @@ impl Reader<'_> {
         Some(FhirItem::Score {
             link_id: link.to_string(),
             id,
+            text: item_text,
             answer,
             loinc,
         })
@@ -841,15 +826,36 @@ impl Reader<'_> {
                 } else {
                     format!("{p}/answerOption")
                 };
-                raw.options = Some(self.spanned(&at, opts));
-                (
-                    if repeats {
-                        RawType::Multi
-                    } else {
-                        RawType::Choice
-                    },
-                    answer,
-                )
+                if scored_here {
+                    // Scored options are a scale of their own: the number
+                    // beside each option is its value and its key, as on
+                    // paper (PHQ-9's 0 to 3), in the app and `joy score`.
+                    // Named after its value set (shared by the questions
+                    // using it) or its question.
+                    let name = match str_at(item, "answerValueSet") {
+                        Some(vs) => format!("valueset-{}", slug(vs)),
+                        None => format!("options-{}", slug(link)),
+                    };
+                    let span = self.at(&at);
+                    if !self.scales.keys().any(|k| k.get_ref() == &name) {
+                        self.scales.insert(
+                            Spanned::new(span.clone(), name.clone()),
+                            Spanned::new(span.clone(), RawScale { options: opts }),
+                        );
+                    }
+                    raw.scale = Some(Spanned::new(span, name));
+                    (RawType::Scale, answer)
+                } else {
+                    raw.options = Some(self.spanned(&at, opts));
+                    (
+                        if repeats {
+                            RawType::Multi
+                        } else {
+                            RawType::Choice
+                        },
+                        answer,
+                    )
+                }
             }
             "boolean" => {
                 let span = self.at(p);
@@ -988,7 +994,9 @@ impl Reader<'_> {
                         };
                         (
                             Code::Coding {
-                                system: str_at(c, "system").map(str::to_string),
+                                system: str_at(c, "system")
+                                    .map(str::to_string)
+                                    .or_else(|| loinc_answer(code).then(|| LOINC.to_string())),
                                 code: code.to_string(),
                             },
                             str_at(c, "display").unwrap_or(code).to_string(),
@@ -1192,7 +1200,8 @@ impl Reader<'_> {
             "answerString" => answer.as_str().map(|s| Scalar::Text(s.to_string())),
             "answerCoding" => {
                 let code = str_at(&answer, "code").unwrap_or("");
-                let system = str_at(&answer, "system");
+                let system =
+                    str_at(&answer, "system").or_else(|| loinc_answer(code).then_some(LOINC));
                 let hit = opts.iter().find(|o| match &o.code {
                     Some(Code::Coding { system: s, code: c }) => {
                         c == code && (system.is_none() || s.is_none() || s.as_deref() == system)
@@ -1260,6 +1269,13 @@ impl Reader<'_> {
                 return None;
             }
             "!=" => t.not_equals = Some(value),
+            ">" | "<" | ">=" | "<=" if answer_key == "answerCoding" => {
+                self.refuse(
+                    &format!("{ep}/operator"),
+                    format!("the operator {op} compares numbers; a coding has no order in FHIR: use = or != with answerCoding"),
+                );
+                return None;
+            }
             ">" | "<" | ">=" | "<=" => {
                 let Some(n) = number() else {
                     numeric(self, op);
@@ -1282,6 +1298,42 @@ impl Reader<'_> {
         }
         Some(self.spanned(ep, t))
     }
+}
+
+/// A valid id made from a FHIR name: itself when it is one, else lower
+/// case with other characters as `-` (`H1/T1/Q1` -> `h1-t1-q1`).
+fn slug(name: &str) -> String {
+    if valid_id(name) {
+        return name.to_string();
+    }
+    let mut s = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        let ok = (c.is_alphabetic() && c.to_lowercase().eq([c])) || c.is_ascii_digit() || c == '_';
+        if ok {
+            s.push(c);
+        } else if !s.ends_with('-') {
+            s.push('-');
+        }
+    }
+    let s: String = s.trim_matches('-').chars().take(48).collect();
+    if s.is_empty() {
+        "item".to_string()
+    } else {
+        s
+    }
+}
+
+/// A LOINC answer code (`LA6568-5`): LHC-Forms files leave out the system
+/// of their options' codings, which are LOINC's.
+fn loinc_answer(code: &str) -> bool {
+    code.strip_prefix("LA").is_some_and(|rest| {
+        rest.split_once('-').is_some_and(|(n, check)| {
+            !n.is_empty()
+                && n.chars().all(|c| c.is_ascii_digit())
+                && check.len() == 1
+                && check.chars().all(|c| c.is_ascii_digit())
+        })
+    })
 }
 
 /// An ordinal value or weight on `v` (an option, a coding or a concept),
@@ -1307,4 +1359,37 @@ struct Ctx {
     stem: Vec<String>,
     /// The groups' conditions.
     shown: Vec<RawShown>,
+}
+
+/// What `joy validate` warns of in a FHIR questionnaire (it still loads):
+/// scores without a companion's bands, and scored questions that may be
+/// skipped. `file` names it in the messages.
+pub fn warnings(q: &Questionnaire, file: &str) -> Vec<String> {
+    let Some(shape) = q.fhir.as_deref() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if shape.support_with_every_score {
+        let companion = companion_path(Path::new(file));
+        let companion = companion
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        out.push(crate::text::fhir::no_companion_warning(file, &companion));
+    }
+    for s in &q.scores {
+        if s.max_missing > 0 {
+            continue;
+        }
+        for id in &s.questions {
+            if q.question(id).is_some_and(|x| !x.required) {
+                out.push(crate::text::fhir::optional_scored_warning(
+                    file,
+                    shape.link_id(id).unwrap_or(id),
+                    shape.link_id(&s.id).unwrap_or(&s.id),
+                ));
+            }
+        }
+    }
+    out
 }

@@ -605,6 +605,9 @@ pub enum FhirItem {
     Score {
         link_id: String,
         id: String,
+        /// The item's own `text` (a companion may give the score another
+        /// label; a response carries the file's words).
+        text: Option<String>,
         answer: FhirAnswer,
         loinc: Option<(String, String)>,
     },

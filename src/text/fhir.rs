@@ -14,8 +14,7 @@ If you are struggling, you do not have to manage this alone:
 - In an emergency, or if you feel unable to keep yourself safe, call 999.";
 
 /// The licence text of a FHIR file without `copyright`.
-pub const NO_COPYRIGHT: &str =
-    "The FHIR file states no copyright: check the instrument's terms before use.";
+pub const NO_COPYRIGHT: &str = "Copyright: not stated in its FHIR file.";
 
 /// The two options of a FHIR `boolean` question.
 pub const YES: &str = "Yes";
@@ -30,3 +29,18 @@ pub fn no_companion_warning(file: &str, companion: &str) -> String {
          Add {companion} with [[scores]] bands and `signposting` (see questionnaires/README.md, \"FHIR questionnaires\")."
     )
 }
+
+/// The warning of `joy validate` for a question counted in a score that a
+/// person may skip (FHIR's `required` is false unless the file says so).
+pub fn optional_scored_warning(file: &str, question: &str, score: &str) -> String {
+    format!(
+        "{file}: warning: question \"{question}\" is counted in score \"{score}\" but may be skipped \
+         (the file does not say \"required\": true): a skipped answer leaves no score. \
+         If that is not meant, make it required in the FHIR file, or set `max_missing` for the score in the companion."
+    )
+}
+
+/// What `joy convert` says the TOML format cannot keep.
+pub const CONVERT_CODES_LOST: &str =
+    "the options' FHIR codes (LOINC and others) are not kept in TOML: \
+     an export of check-ins on the converted file writes codes of its own";
