@@ -699,7 +699,10 @@ fn at_a_fhir_phq9_the_digit_beside_each_option_is_its_phq9_value_as_on_paper() {
     let q = load("lhc-phq9.json");
     let mut app = App::new();
     app.state = State::new(vec![q.clone()], app.state.session.respondent, app.t);
-    app.act(Action::Resize { width: 80, height: 24 });
+    app.act(Action::Resize {
+        width: 80,
+        height: 24,
+    });
     app.act(Action::Confirm);
     let screen = screen_lines(&app, 80, 24).join("\n");
     assert!(screen.contains("0 ( ) Not at all"), "{screen}");
@@ -707,12 +710,21 @@ fn at_a_fhir_phq9_the_digit_beside_each_option_is_its_phq9_value_as_on_paper() {
     assert!(screen.contains("Enter/0-9"), "{screen}");
     // `1` is "Several days" (1 on paper), not the first option.
     app.act(Action::Digit(1));
-    let a = app.state.session.checkin.as_ref().unwrap().answers.get("44250-9").cloned();
+    let a = app
+        .state
+        .session
+        .checkin
+        .as_ref()
+        .unwrap()
+        .answers
+        .get("44250-9")
+        .cloned();
     assert_eq!(a, Some(AnswerValue::Choice(Scalar::Number(1.0))));
     // And `joy score` takes the same number, the LOINC code or the words,
     // and a wrong one is answered with the codes it takes.
-    let e = joy_kiosk::questionnaire::answers::parse_answer(q.question("44255-8").unwrap(), "LA9999-9")
-        .unwrap_err();
+    let e =
+        joy_kiosk::questionnaire::answers::parse_answer(q.question("44255-8").unwrap(), "LA9999-9")
+            .unwrap_err();
     assert!(e.contains("1 or LA6569-3 (Several days)"), "{e}");
 }
 
@@ -721,11 +733,26 @@ fn a_coding_of_another_system_is_not_an_answer_and_an_order_of_codings_is_refuse
     let q = load("lhc-phq9.json");
     let (_, before) = history_of(&q, 1);
     let now = Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap();
-    let mut bundle = serde_json::to_value(joy_kiosk::fhir::out::bundle(&before, std::slice::from_ref(&q), now)).unwrap();
-    bundle["entry"][0]["resource"]["item"][0]["answer"][0]["valueCoding"]["system"] = json!("http://snomed.info/sct");
-    let problems = joy_kiosk::fhir::import::read(&bundle.to_string(), std::slice::from_ref(&q), 1).unwrap_err();
-    assert_eq!(problems[0].at, "/entry/0/resource/item/0/answer/0", "{problems:?}");
-    assert!(problems[0].message.contains("not an option of question \"/44250-9\""), "{problems:?}");
+    let mut bundle = serde_json::to_value(joy_kiosk::fhir::out::bundle(
+        &before,
+        std::slice::from_ref(&q),
+        now,
+    ))
+    .unwrap();
+    bundle["entry"][0]["resource"]["item"][0]["answer"][0]["valueCoding"]["system"] =
+        json!("http://snomed.info/sct");
+    let problems = joy_kiosk::fhir::import::read(&bundle.to_string(), std::slice::from_ref(&q), 1)
+        .unwrap_err();
+    assert_eq!(
+        problems[0].at, "/entry/0/resource/item/0/answer/0",
+        "{problems:?}"
+    );
+    assert!(
+        problems[0]
+            .message
+            .contains("not an option of question \"/44250-9\""),
+        "{problems:?}"
+    );
     // `>` on a coding: FHIR gives codings no order.
     let got = refusal(
         "lhc-phq9.json",
@@ -735,5 +762,8 @@ fn a_coding_of_another_system_is_not_an_answer_and_an_order_of_codings_is_refuse
         },
         None,
     );
-    assert!(got.contains("x.json:/item/1/enableWhen/0/operator: the operator > compares numbers"), "{got}");
+    assert!(
+        got.contains("x.json:/item/1/enableWhen/0/operator: the operator > compares numbers"),
+        "{got}"
+    );
 }

@@ -14,6 +14,7 @@ mod record;
 pub mod score;
 pub mod source;
 pub mod to_toml;
+mod validate;
 
 pub use catalog::{Catalog, Entry, Failure, Origin};
 pub use load::{load_bytes, load_path, load_str, Diagnostic};
