@@ -767,3 +767,80 @@ fn a_coding_of_another_system_is_not_an_answer_and_an_order_of_codings_is_refuse
         "{got}"
     );
 }
+
+/// A team reflection written as FHIR: the kind marker, five scored items
+/// in a group, a total, and a free-text reflection.
+fn team_fhir() -> String {
+    let opt = |code: &str, label: &str, n: i64| {
+        json!({"valueCoding": {"system": "urn:trust:joy", "code": code, "display": label},
+               "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/ordinalValue", "valueDecimal": n}]})
+    };
+    let options = json!([
+        opt("1", "Not at all", 1),
+        opt("2", "A little", 2),
+        opt("3", "Somewhat", 3),
+        opt("4", "Mostly", 4),
+        opt("5", "Completely", 5)
+    ]);
+    let items: Vec<Value> = ["enjoy", "look-forward", "value", "colleagues", "patients"]
+        .iter()
+        .map(|id| json!({"linkId": id, "type": "choice", "required": true, "text": format!("This week: {id}"), "answerOption": options}))
+        .collect();
+    serde_json::to_string(&json!({
+        "resourceType": "Questionnaire", "id": "trust-joy", "url": "https://example.nhs.uk/fhir/Questionnaire/trust-joy",
+        "version": "1", "title": "Trust joy in work (test)", "status": "active",
+        "extension": [{"url": "urn:joy-kiosk:questionnaire-kind", "valueCode": "team"}],
+        "item": [
+            {"linkId": "joy", "type": "group", "text": "Thinking about this week", "item": items},
+            {"linkId": "total", "type": "integer", "readOnly": true, "text": "Joy in work",
+             "extension": [{"url": "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression",
+                            "valueExpression": {"language": "text/fhirpath", "expression": "%resource.item.answer.value.ordinal().sum()"}}]},
+            {"linkId": "what-matters", "type": "text", "text": "What made a good day?"}
+        ]
+    }))
+    .unwrap()
+}
+
+#[test]
+fn a_team_reflection_from_fhir_is_released_from_its_kept_definition_in_aggregate_only() {
+    use joy_kiosk::anonymity::Thresholds;
+    use joy_kiosk::period::{Period, PeriodKind};
+    let q = load_fhir("trust-joy.json", &team_fhir(), None).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(q.kind, Kind::Team);
+    let mut s = Store::open_in_memory().unwrap();
+    s.set_time_zone("Europe/London").unwrap();
+    let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 17).unwrap();
+    let rows: Vec<NewCheckin> = (0..6)
+        .map(|i| {
+            let mut rng = joy_kiosk::demo::Rng::new(i);
+            let a = joy_kiosk::reflection_gen::answers(&q, 0.6, &mut rng, |id| {
+                if id == "what-matters" {
+                    format!("secret words {i}")
+                } else {
+                    String::new()
+                }
+            });
+            joy_kiosk::reflection_gen::checkin(&q, &a, "Ward 7", PeriodKind::Week, d)
+        })
+        .collect();
+    s.save_many(&rows).unwrap();
+    // Released with no questionnaire given: the kept definition (the FHIR
+    // file) is loaded again to work out the figures.
+    let when = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+    let r = s.release_closed(when, &[], Thresholds::default()).unwrap();
+    assert_eq!(r.released.len(), 1, "{r:?}");
+    let h = joy_kiosk::team_view::huddle(
+        &mut s,
+        &q,
+        "Ward 7",
+        Period::parse("2026-W47").unwrap(),
+        Thresholds::default(),
+    )
+    .unwrap();
+    let md = joy_kiosk::huddle_export::to_markdown("Ward 7", std::slice::from_ref(&h), &[], d);
+    assert!(md.contains("### Joy in work"), "{md}");
+    assert!(md.contains("from 6 reflections"), "{md}");
+    // The FHIR file's own questions, in aggregate (what a huddle shows of
+    // any team reflection: free text only from 5 answers or more, shuffled).
+    assert!(md.contains("Trust joy in work (test)"), "{md}");
+}
