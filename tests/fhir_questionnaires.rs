@@ -605,16 +605,15 @@ fn the_definition_kept_with_answers_is_both_files_and_loads_again_as_answered() 
 fn joy_convert_writes_a_toml_file_that_scores_the_same() {
     let home = tempfile::tempdir().unwrap();
     let out = home.path().join("phq9.toml");
-    let o = joy_at(
-        home.path(),
-        &[
-            "convert",
-            fixture("lhc-phq9.json").to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        &[],
-    );
+    let convert = || {
+        let (from, to) = (fixture("lhc-phq9.json"), out.to_str().unwrap().to_string());
+        joy_at(
+            home.path(),
+            &["convert", from.to_str().unwrap(), "--out", &to],
+            &[],
+        )
+    };
+    let o = convert();
     assert!(o.status.success(), "{}", all_output(&o));
     let toml_q = load_path(&out).unwrap_or_else(|e| panic!("{e:#?}"));
     let fhir_q = load("lhc-phq9.json");
@@ -624,16 +623,7 @@ fn joy_convert_writes_a_toml_file_that_scores_the_same() {
         assert_eq!(score(&toml_q, &a), score(&fhir_q, &a));
     }
     // Never over a file that is there.
-    let o = joy_at(
-        home.path(),
-        &[
-            "convert",
-            fixture("lhc-phq9.json").to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        &[],
-    );
+    let o = convert();
     assert_eq!(o.status.code(), Some(1));
     assert!(all_output(&o).contains("never replaced"));
     // A file without a companion: converted, with a warning that its

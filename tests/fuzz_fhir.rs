@@ -112,6 +112,35 @@ fn mutate(v: &mut Value, ptr: &str, with: Option<Value>) {
     }
 }
 
+/// `v` with each pick's place replaced by its junk (or removed), as JSON
+/// text (pretty: over several lines), cut at `cut` if given.
+fn mutated(
+    mut v: Value,
+    picks: Vec<(proptest::sample::Index, Option<Value>)>,
+    cut: Option<proptest::sample::Index>,
+    pretty: bool,
+) -> String {
+    for (pick, with) in picks {
+        let mut all = Vec::new();
+        pointers(&v, String::new(), &mut all);
+        let ptr = pick.get(&all[1..]).clone();
+        mutate(&mut v, &ptr, with);
+    }
+    let mut text = if pretty {
+        serde_json::to_string_pretty(&v).unwrap()
+    } else {
+        serde_json::to_string(&v).unwrap()
+    };
+    if let Some(c) = cut {
+        let mut at = c.index(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        text.truncate(at);
+    }
+    text
+}
+
 fn junk() -> impl Strategy<Value = Option<Value>> {
     prop_oneof![
         Just(None),
@@ -155,21 +184,7 @@ proptest! {
         cut in proptest::option::of(any::<proptest::sample::Index>()),
     ) {
         let known = known();
-        let mut v = export();
-        for (pick, with) in picks {
-            let mut all = Vec::new();
-            pointers(&v, String::new(), &mut all);
-            let ptr = pick.get(&all[1..]).clone();
-            mutate(&mut v, &ptr, with);
-        }
-        let mut text = serde_json::to_string(&v).unwrap();
-        if let Some(c) = cut {
-            let mut at = c.index(text.len());
-            while !text.is_char_boundary(at) {
-                at -= 1;
-            }
-            text.truncate(at);
-        }
+        let text = mutated(export(), picks, cut, false);
         match joy_kiosk::fhir::import::read(&text, &known, 1) {
             Ok(list) => {
                 // Whatever was taken is whole: scored again from its answers.
@@ -207,21 +222,8 @@ proptest! {
         picks in proptest::collection::vec((any::<proptest::sample::Index>(), junk()), 1..4),
         cut in proptest::option::of(any::<proptest::sample::Index>()),
     ) {
-        let (name, mut v) = fhir_questionnaire(which);
-        for (pick, with) in picks {
-            let mut all = Vec::new();
-            pointers(&v, String::new(), &mut all);
-            let ptr = pick.get(&all[1..]).clone();
-            mutate(&mut v, &ptr, with);
-        }
-        let mut text = serde_json::to_string_pretty(&v).unwrap();
-        if let Some(c) = cut {
-            let mut at = c.index(text.len());
-            while !text.is_char_boundary(at) {
-                at -= 1;
-            }
-            text.truncate(at);
-        }
+        let (name, v) = fhir_questionnaire(which);
+        let text = mutated(v, picks, cut, true);
         match joy_kiosk::questionnaire::fhir::load(&name, &text, None) {
             Ok(q) => {
                 let mut rng = joy_kiosk::demo::Rng::new(1);

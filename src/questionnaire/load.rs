@@ -94,22 +94,7 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Questionnaire, Vec<Diagnos
             ),
         )]);
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => load_str(name, text),
-        Err(e) => {
-            let good = &bytes[..e.valid_up_to()];
-            // `good` is valid UTF-8 by construction.
-            let text = String::from_utf8_lossy(good);
-            let (line, column) = line_col(&text, text.len());
-            Err(vec![Diagnostic::at(
-                name,
-                line,
-                column,
-                "this file is not valid UTF-8 text. Save it again as UTF-8 \
-                 (in most editors: File > Save As > Encoding: UTF-8).",
-            )])
-        }
-    }
+    load_str(name, utf8(name, bytes)?)
 }
 
 /// Parse and validate questionnaire text. `name` is used in messages.

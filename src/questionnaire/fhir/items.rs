@@ -52,7 +52,18 @@ impl Reader<'_> {
             // Documented: every question starts empty.
         }
         if let Some((i, expr)) = calculated {
-            return self.score(item, p, &link, &ty, text, &expr, i, shown.is_some());
+            return self.score(
+                ItemAt {
+                    item,
+                    p,
+                    link: &link,
+                    ty: &ty,
+                    text,
+                },
+                &expr,
+                i,
+                shown.is_some(),
+            );
         }
         match ty.as_str() {
             "group" => {
@@ -97,19 +108,27 @@ impl Reader<'_> {
                 }
                 None
             }
-            _ => self.question(item, p, &link, &ty, text, &ctx_here),
+            _ => self.question(
+                ItemAt {
+                    item,
+                    p,
+                    link: &link,
+                    ty: &ty,
+                    text,
+                },
+                &ctx_here,
+            ),
         }
     }
 
-    pub(super) fn question(
-        &mut self,
-        item: &Value,
-        p: &str,
-        link: &str,
-        ty: &str,
-        text: Option<String>,
-        ctx: &Ctx,
-    ) -> Option<FhirItem> {
+    pub(super) fn question(&mut self, at: ItemAt<'_>, ctx: &Ctx) -> Option<FhirItem> {
+        let ItemAt {
+            item,
+            p,
+            link,
+            ty,
+            text,
+        } = at;
         let repeats = item.get("repeats").and_then(Value::as_bool) == Some(true);
         let mut raw = RawQuestion {
             id: Spanned::new(0..0, String::new()),
@@ -295,4 +314,13 @@ pub(super) struct Ctx {
     pub(super) stem: Vec<String>,
     /// The groups' conditions.
     pub(super) shown: Vec<RawShown>,
+}
+
+/// An item being read: its JSON, its pointer, `linkId`, type and words.
+pub(super) struct ItemAt<'v> {
+    pub(super) item: &'v Value,
+    pub(super) p: &'v str,
+    pub(super) link: &'v str,
+    pub(super) ty: &'v str,
+    pub(super) text: Option<String>,
 }

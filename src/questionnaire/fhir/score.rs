@@ -1,21 +1,26 @@
 //! A `calculatedExpression` that is a plain sum of the answers' ordinal
 //! values or weights, as a score on the item that carries it.
 
+use super::items::ItemAt;
 use super::*;
 
 impl Reader<'_> {
-    #[allow(clippy::too_many_arguments)]
+    /// A calculated item as a score; `ext` is its calculatedExpression's
+    /// place among its extensions, `conditional` whether it has enableWhen.
     pub(super) fn score(
         &mut self,
-        item: &Value,
-        p: &str,
-        link: &str,
-        ty: &str,
-        text: Option<String>,
+        at: ItemAt<'_>,
         expr: &str,
         ext: usize,
         conditional: bool,
     ) -> Option<FhirItem> {
+        let ItemAt {
+            item,
+            p,
+            link,
+            ty,
+            text,
+        } = at;
         let answer = match ty {
             "quantity" => FhirAnswer::Quantity,
             "decimal" => FhirAnswer::Decimal,
@@ -28,9 +33,17 @@ impl Reader<'_> {
                 return None;
             }
         };
+        let expression_at = format!("{p}/extension/{ext}/valueExpression/expression");
+        if self.root.pointer(&expression_at).and_then(Value::as_str).is_none() {
+            self.refuse(
+                &format!("{p}/extension/{ext}"),
+                "this calculatedExpression has no valueExpression.expression to read",
+            );
+            return None;
+        }
         if !plain_sum(expr, link) {
             self.refuse(
-                &format!("{p}/extension/{ext}/valueExpression/expression"),
+                &expression_at,
                 format!(
                     "only a plain sum of the answers' ordinal values or weights can be scored \
                      (such as %resource.item.answer.value.ordinal().sum()); \"{expr}\" is not one"
