@@ -373,7 +373,9 @@ pub fn convert(file: &Path, to: Option<&Path>, out: &mut impl Write) -> Result<E
             say!(out, "Wrote {} ({}).", path.display(), q.title)?;
         }
     }
+    let same_id = q.fhir.is_some().then(|| text::fhir::convert_same_id(&q.id));
     let lost = q.fhir.is_some().then_some(text::fhir::CONVERT_CODES_LOST);
+    let warnings: Vec<String> = warnings.into_iter().chain(same_id).collect();
     for w in warnings.iter().map(String::as_str).chain(lost) {
         eprintln!("{}: warning: {w}", file.display());
     }

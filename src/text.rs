@@ -5,8 +5,9 @@ pub fn no_score(missing: usize, total: usize, max_missing: usize) -> String {
     if missing == total {
         "No score: none of its questions were answered.".to_string()
     } else {
+        let were = if missing == 1 { "was" } else { "were" };
         format!(
-            "No score: {missing} of its {total} questions were not answered, and at most {max_missing} may be left out."
+            "No score: {missing} of its {total} questions {were} not answered, and at most {max_missing} may be left out."
         )
     }
 }

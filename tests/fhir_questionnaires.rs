@@ -287,6 +287,11 @@ fn what_cannot_be_asked_or_scored_as_the_file_means_is_refused_at_its_pointer() 
             "x.json:/contained/0/compose/include/0/concept/1/extension/0: scale \"valueset-vsphq9\": two options have the value 0",
         ),
         (
+            "lhc-phq9.json",
+            Box::new(|v| v["item"][6]["answerOption"][1]["extension"][1]["valueDecimal"] = json!("1")),
+            "x.json:/item/6/answerOption/1/extension/1: this ordinalValue or itemWeight is not a number",
+        ),
+        (
             "sdc-phq9.json",
             Box::new(|v| v["resourceType"] = json!("QuestionnaireResponse")),
             "x.json:/resourceType: a questionnaire file in JSON must be a FHIR R4 Questionnaire",
@@ -546,6 +551,14 @@ fn a_trusts_phq9_goes_out_as_valid_r4_with_its_own_codes_and_comes_back_unchange
         let o = &observations[0]["resource"];
         assert_eq!(o["code"]["coding"][0]["code"], loinc);
         assert_eq!(o["code"]["coding"][0]["system"], "http://loinc.org");
+        assert_eq!(o["category"][0]["coding"][0]["code"], "survey");
+        assert_eq!(o["valueQuantity"]["code"], "{score}");
+        // The companion's band, as words, where there is one.
+        assert_eq!(
+            o["interpretation"][0]["text"].as_str(),
+            before[0].scores[0].band_label.as_deref(),
+            "{name}"
+        );
         assert_eq!(o["derivedFrom"][0]["reference"], entries[0]["fullUrl"]);
         assert_eq!(
             o["valueQuantity"]["value"],
@@ -740,7 +753,7 @@ fn a_coding_of_another_system_is_not_an_answer_and_an_order_of_codings_is_refuse
     assert!(
         problems[0]
             .message
-            .contains("not an option of question \"/44250-9\""),
+            .contains("of http://snomed.info/sct is not an option of question \"/44250-9\""),
         "{problems:?}"
     );
     // `>` on a coding: FHIR gives codings no order.
@@ -833,4 +846,44 @@ fn a_team_reflection_from_fhir_is_released_from_its_kept_definition_in_aggregate
     // The FHIR file's own questions, in aggregate (what a huddle shows of
     // any team reflection: free text only from 5 answers or more, shuffled).
     assert!(md.contains("Trust joy in work (test)"), "{md}");
+}
+
+#[test]
+fn an_item_9_flag_stays_with_the_check_in_in_history_with_its_support_whatever_the_total() {
+    use common::{screen_lines, App};
+    use joy_kiosk::app::{Action, Screen, State};
+    let q = load("lhc-phq9.json");
+    let mut app = App::new();
+    app.state = State::new(vec![q], app.state.session.respondent, app.t);
+    app.act(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    app.act(Action::Confirm);
+    // All "not at all" but item 9, "several days" (and the difficulty
+    // question's first option): a total of 1, a good band, the alert flag.
+    for i in 0..10 {
+        app.act(Action::Digit(u8::from(i >= 8)));
+    }
+    app.act(Action::Save);
+    app.act(Action::Confirm);
+    app.act(Action::OpenHistory);
+    app.act(Action::Confirm);
+    assert_eq!(app.state.screen, Screen::Detail);
+    let shown = screen_lines(&app, 80, 24).join("\n");
+    assert!(shown.contains("PHQ-9 total: 1"), "{shown}");
+    assert!(
+        shown.contains("» You said you have had thoughts"),
+        "{shown}"
+    );
+    assert!(shown.contains("[alert]"), "{shown}");
+    assert!(
+        shown.contains("! support"),
+        "the key bar offers support: {shown}"
+    );
+    let support = joy_kiosk::app::support::on_screen(&app.state).expect("support on screen");
+    assert!(
+        support.iter().any(|t| t.contains("Samaritans")),
+        "{support:?}"
+    );
 }

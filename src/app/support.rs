@@ -4,7 +4,7 @@
 //! all ask here, so they cannot disagree.
 
 use super::{Screen, State};
-use crate::questionnaire::{Questionnaire, Tone};
+use crate::questionnaire::{FlagHit, Questionnaire, Tone};
 use crate::text;
 
 /// The support texts of `q` for an alert band (band's own text, else the
@@ -53,14 +53,29 @@ pub fn on_screen(state: &State) -> Option<Vec<String>> {
                 .iter()
                 .filter(|s| s.band_tone.as_deref() == Some("alert"))
                 .collect();
-            if alert.is_empty() {
-                return None;
-            }
             let q = state
                 .questionnaires
                 .iter()
                 .find(|q| q.id == r.questionnaire_id);
+            // An alert flag of its answers (PHQ-9's item 9) stays with the
+            // check-in, whatever its total.
+            let flags: Vec<FlagHit> = q
+                .map(|q| flags_of(q, r))
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|f| f.tone == Tone::Alert)
+                .collect();
+            if alert.is_empty() && flags.is_empty() {
+                return None;
+            }
             let mut out: Vec<String> = Vec::new();
+            for f in &flags {
+                if let Some(t) = f.signposting.as_deref() {
+                    if !out.iter().any(|o| o == t) {
+                        out.push(t.to_string());
+                    }
+                }
+            }
             if let Some(q) = q {
                 for s in alert {
                     for t in band_support(q, &s.score_id, s.value) {
@@ -102,6 +117,21 @@ pub fn on_screen(state: &State) -> Option<Vec<String>> {
         _ => return None,
     };
     Some(texts)
+}
+
+/// The flags that a saved check-in's answers raise (worked out again from
+/// them: flags are not saved), on the questionnaire as it is now.
+pub fn flags_of(q: &Questionnaire, r: &crate::model::CheckinRecord) -> Vec<FlagHit> {
+    let answers: crate::questionnaire::Answers = r
+        .answers
+        .iter()
+        .filter_map(|a| {
+            let question = q.question(&a.question_id)?;
+            let v = crate::questionnaire::AnswerValue::from_json(&question.kind, &a.value)?;
+            Some((a.question_id.clone(), v))
+        })
+        .collect();
+    crate::questionnaire::score(q, &answers).flags
 }
 
 /// Is an alert-band score on screen (so the key bar offers `!`)?

@@ -472,8 +472,20 @@ fn coded_option(
             .iter()
             .filter_map(|o| o.code.as_ref().map(|c| c.typed()))
             .collect();
+        let given = a
+            .pointer("/valueCoding/code")
+            .or_else(|| a.get("valueString"))
+            .or_else(|| a.get("valueInteger"))
+            .or_else(|| a.get("valueBoolean"))
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "this answer".to_string());
+        let system = a
+            .pointer("/valueCoding/system")
+            .and_then(Value::as_str)
+            .map(|s| format!(" of {s}"))
+            .unwrap_or_default();
         format!(
-            "this is not an option of question \"{name}\" (its codes: {})",
+            "{given}{system} is not an option of question \"{name}\" (its codes: {})",
             codes.join(", ")
         )
     })

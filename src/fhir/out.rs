@@ -51,6 +51,10 @@ struct Observation<'a> {
     effective: String,
     #[serde(rename = "valueQuantity")]
     value: Quantity,
+    /// The band the score fell in, as words (the companion's bands are
+    /// the trust's own, with no codes of their own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interpretation: Option<[Text<'a>; 1]>,
     #[serde(rename = "derivedFrom")]
     derived_from: [Reference; 1],
 }
@@ -66,6 +70,11 @@ struct LoincCoding<'a> {
     code: &'a str,
     #[serde(skip_serializing_if = "str::is_empty")]
     display: &'a str,
+}
+
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -481,6 +490,7 @@ fn observations<'a>(
                     },
                     effective: r.completed_at.to_rfc3339_opts(SecondsFormat::Millis, true),
                     value: Quantity::score(v),
+                    interpretation: s.band_label.as_deref().map(|text| [Text { text }]),
                     derived_from: [Reference {
                         reference: format!("urn:uuid:{uuid}"),
                     }],

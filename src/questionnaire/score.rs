@@ -354,7 +354,7 @@ options = [{ label = "1", value = 1 }, { label = "2", value = 2 }, { label = "3"
             .note
             .as_deref()
             .unwrap()
-            .contains("1 of its 3 questions were not answered"));
+            .contains("1 of its 3 questions was not answered"));
 
         let prorated = q(&(items(&["a", "b", "c"], "s")
             + "[[scores]]\nid = \"x\"\nlabel = \"X\"\nquestions = [\"a\", \"b\", \"c\"]\nmax_missing = 1\nprorate = true\n"));

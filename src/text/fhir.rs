@@ -44,3 +44,11 @@ pub fn optional_scored_warning(file: &str, question: &str, score: &str) -> Strin
 pub const CONVERT_CODES_LOST: &str =
     "the options' FHIR codes (LOINC and others) are not kept in TOML: \
      an export of check-ins on the converted file writes codes of its own";
+
+/// What `joy convert` says of the id the TOML file keeps.
+pub fn convert_same_id(id: &str) -> String {
+    format!(
+        "the TOML file keeps the id \"{id}\": in your questionnaires folder keep it or the FHIR file, not both \
+         (two files with one id are refused), or give the TOML file a new id"
+    )
+}

@@ -247,6 +247,16 @@ pub(super) fn detail_lines(state: &State, nudge: &'static str) -> Vec<Line<'stat
             ),
         ]));
     }
+    // What its answers flagged (worked out again: flags are not saved).
+    for f in q
+        .map(|q| crate::app::support::flags_of(q, r))
+        .unwrap_or_default()
+    {
+        lines.push(Line::styled(
+            format!("» {} {}", f.message, text::tone_word(f.tone)),
+            style(tone(Some(f.tone.as_str())), nc),
+        ));
+    }
     if crate::app::support::alert_on_screen(state) {
         lines.push(Line::styled(nudge, style(Meaning::Alert, nc)));
     }

@@ -46,10 +46,13 @@ impl Reader<'_> {
                         );
                         continue;
                     };
-                    let ordinal = ordinal_of(o, &op).or_else(|| {
-                        o.get("valueCoding")
-                            .and_then(|c| ordinal_of(c, &format!("{op}/valueCoding")))
-                    });
+                    let ordinal = match self.ordinal(o, &op) {
+                        Some(x) => Some(x),
+                        None => match o.get("valueCoding") {
+                            Some(c) => self.ordinal(c, &format!("{op}/valueCoding")),
+                            None => None,
+                        },
+                    };
                     found.push((op, code, label, ordinal));
                 }
             }
@@ -121,7 +124,7 @@ impl Reader<'_> {
                     continue;
                 };
                 let label = str_at(c, "display").unwrap_or(code).to_string();
-                let ordinal = ordinal_of(c, &op);
+                let ordinal = self.ordinal(c, &op);
                 found.push((
                     op,
                     Code::Coding {
@@ -201,14 +204,28 @@ pub(super) fn loinc_answer(code: &str) -> bool {
 
 /// An ordinal value or weight on `v` (an option, a coding or a concept),
 /// with the pointer of its extension.
-pub(super) fn ordinal_of(v: &Value, p: &str) -> Option<(f64, String)> {
+fn ordinal_of(v: &Value, p: &str) -> Option<(Option<f64>, String)> {
     extensions(v).iter().enumerate().find_map(|(i, e)| {
         let url = str_at(e, "url")?;
         let name = short(url)?;
         (name == "ordinalValue" || name == "itemWeight")
-            .then(|| number_value(e).map(|n| (n, format!("{p}/extension/{i}"))))
-            .flatten()
+            .then(|| (number_value(e), format!("{p}/extension/{i}")))
     })
+}
+
+impl Reader<'_> {
+    /// The ordinal value or weight on `v`, with its place; one that is not
+    /// a number is refused (and stands as 0, so it is said once).
+    pub(super) fn ordinal(&mut self, v: &Value, p: &str) -> Option<(f64, String)> {
+        let (n, at) = ordinal_of(v, p)?;
+        if n.is_none() {
+            self.refuse(
+                &at,
+                "this ordinalValue or itemWeight is not a number: give it as valueDecimal (or valueInteger), e.g. \"valueDecimal\": 2",
+            );
+        }
+        Some((n.unwrap_or(0.0), at))
+    }
 }
 
 /// An option as read: its pointer, code, label, and ordinal value or

@@ -34,7 +34,12 @@ impl Reader<'_> {
             }
         };
         let expression_at = format!("{p}/extension/{ext}/valueExpression/expression");
-        if self.root.pointer(&expression_at).and_then(Value::as_str).is_none() {
+        if self
+            .root
+            .pointer(&expression_at)
+            .and_then(Value::as_str)
+            .is_none()
+        {
             self.refuse(
                 &format!("{p}/extension/{ext}"),
                 "this calculatedExpression has no valueExpression.expression to read",
