@@ -866,6 +866,13 @@ fn an_item_9_flag_stays_with_the_check_in_in_history_with_its_support_whatever_t
         app.act(Action::Digit(u8::from(i >= 8)));
     }
     app.act(Action::Save);
+    // The result says why before it gives support: the flag, then the
+    // support it calls for.
+    let result = screen_lines(&app, 80, 60);
+    let at = |needle: &str| result.iter().position(|l| l.contains(needle));
+    let (flag, support) = (at("» You said you have had"), at("Support is available"));
+    assert!(flag.is_some() && support.is_some(), "{result:#?}");
+    assert!(flag < support, "the reason first: {result:#?}");
     app.act(Action::Confirm);
     app.act(Action::OpenHistory);
     app.act(Action::Confirm);

@@ -99,16 +99,6 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
     if !focus_shown {
         push_focus(&mut out, r, nc);
     }
-    if !support_shown && !support.is_empty() {
-        // Support called for by an item flag (e.g. a safety question), even
-        // when every score is in a reassuring band.
-        out.push(Line::raw(""));
-        out.push(Line::styled(
-            text::SUPPORT_HEADING,
-            style(Meaning::Alert, nc),
-        ));
-        push_support(&mut out, &support, state);
-    }
     for f in &r.outcome.flags {
         out.push(Line::raw(""));
         // A questionnaire's flag message may name the answers that raised
@@ -130,6 +120,17 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
                 out.push(Line::raw(format!("  - {}: {}", a.text, a.answer)));
             }
         }
+    }
+    if !support_shown && !support.is_empty() {
+        // Support called for by an item flag (e.g. a safety question), even
+        // when every score is in a reassuring band: after the flag, so its
+        // reason is read first.
+        out.push(Line::raw(""));
+        out.push(Line::styled(
+            text::SUPPORT_HEADING,
+            style(Meaning::Alert, nc),
+        ));
+        push_support(&mut out, &support, state);
     }
     out
 }
