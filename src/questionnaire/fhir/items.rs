@@ -48,9 +48,8 @@ impl Reader<'_> {
         if let Some(s) = shown.clone() {
             ctx_here.shown.push(s);
         }
-        if item.get("initial").is_some() {
-            // Documented: every question starts empty.
-        }
+        // `initial` (a pre-filled answer) is not used: every question starts
+        // empty (questionnaires/README.md says so).
         if let Some((i, expr)) = calculated {
             return self.score(
                 ItemAt {

@@ -331,10 +331,8 @@ impl Reader<'_> {
             .unwrap_or("questionnaire")
             .to_string();
         let id_ptr = if json.get("id").is_some() { "/id" } else { "" };
-        let id = self.make_id(&file_id);
-        // The questionnaire's id is not an item's: free it for a linkId.
-        self.used.remove(&id);
-        self.ids.remove(&file_id);
+        // The questionnaire's id is not an item's: no linkId is kept from it.
+        let id = slug(&file_id);
         let title = str_at(json, "title")
             .or_else(|| str_at(json, "name"))
             .unwrap_or(&file_id)
