@@ -657,7 +657,7 @@ fn joy_convert_writes_a_toml_file_that_scores_the_same() {
 #[test]
 fn in_the_app_a_fhir_phq9_is_asked_with_its_stem_and_its_score_comes_with_support_at_80x24() {
     use common::{screen_lines, App};
-    use joy_kiosk::app::{Action, State};
+    use joy_kiosk::app::Action;
     for (name, want) in [
         // No companion: the general support text with any score.
         ("sdc-phq9.json", "this app cannot say whether your"),
@@ -665,12 +665,7 @@ fn in_the_app_a_fhir_phq9_is_asked_with_its_stem_and_its_score_comes_with_suppor
         ("lhc-phq9.json", "Samaritans: 116 123"),
     ] {
         let q = load(name);
-        let mut app = App::new();
-        app.state = State::new(vec![q], app.state.session.respondent, app.t);
-        app.act(Action::Resize {
-            width: 80,
-            height: 24,
-        });
+        let mut app = App::with(q);
         app.act(Action::Confirm);
         let first = screen_lines(&app, 80, 24).join("\n");
         assert!(first.contains("Question 1 of"), "{first}");
@@ -698,14 +693,9 @@ fn in_the_app_a_fhir_phq9_is_asked_with_its_stem_and_its_score_comes_with_suppor
 #[test]
 fn at_a_fhir_phq9_the_digit_beside_each_option_is_its_phq9_value_as_on_paper() {
     use common::{screen_lines, App};
-    use joy_kiosk::app::{Action, State};
+    use joy_kiosk::app::Action;
     let q = load("lhc-phq9.json");
-    let mut app = App::new();
-    app.state = State::new(vec![q.clone()], app.state.session.respondent, app.t);
-    app.act(Action::Resize {
-        width: 80,
-        height: 24,
-    });
+    let mut app = App::with(q.clone());
     app.act(Action::Confirm);
     let screen = screen_lines(&app, 80, 24).join("\n");
     assert!(screen.contains("0 ( ) Not at all"), "{screen}");
@@ -851,14 +841,9 @@ fn a_team_reflection_from_fhir_is_released_from_its_kept_definition_in_aggregate
 #[test]
 fn an_item_9_flag_stays_with_the_check_in_in_history_with_its_support_whatever_the_total() {
     use common::{screen_lines, App};
-    use joy_kiosk::app::{Action, Screen, State};
+    use joy_kiosk::app::{Action, Screen};
     let q = load("lhc-phq9.json");
-    let mut app = App::new();
-    app.state = State::new(vec![q], app.state.session.respondent, app.t);
-    app.act(Action::Resize {
-        width: 80,
-        height: 24,
-    });
+    let mut app = App::with(q);
     app.act(Action::Confirm);
     // All "not at all" but item 9, "several days" (and the difficulty
     // question's first option): a total of 1, a good band, the alert flag.
@@ -892,5 +877,37 @@ fn an_item_9_flag_stays_with_the_check_in_in_history_with_its_support_whatever_t
     assert!(
         support.iter().any(|t| t.contains("Samaritans")),
         "{support:?}"
+    );
+}
+
+#[test]
+fn a_hostile_fhir_file_writes_no_terminal_control_to_the_screen() {
+    // A questionnaire file is input a stranger may have written: its words
+    // reach the terminal only as text.
+    let mut v: Value = serde_json::from_str(&text("gad7.json")).unwrap();
+    v["title"] = json!("Evil \u{1b}[2J\u{1b}]0;pwned\u{7} title");
+    v["item"][1]["item"][0]["text"] = json!("Q \u{1b}[31mred\u{1b}[0m \u{202e}");
+    v["item"][1]["item"][0]["linkId"] = json!("x\u{1b}[2J");
+    let home = tempfile::tempdir().unwrap();
+    let f = home.path().join("evil.json");
+    std::fs::write(&f, serde_json::to_string(&v).unwrap()).unwrap();
+    for args in [
+        vec!["validate", f.to_str().unwrap()],
+        vec!["score", f.to_str().unwrap(), "-a", "nope=1"],
+    ] {
+        let o = joy_at(home.path(), &args, &[]);
+        let all = [o.stdout.as_slice(), o.stderr.as_slice()].concat();
+        assert!(
+            !all.contains(&0x1b) && !all.contains(&0x07),
+            "{}",
+            all_output(&o)
+        );
+    }
+    let q = load_fhir("evil.json", &serde_json::to_string(&v).unwrap(), None).unwrap();
+    let app = common::App::with(q);
+    let shown = common::screen_lines(&app, 80, 24).join("\n");
+    assert!(
+        !shown.contains('\u{1b}') && !shown.contains('\u{202e}'),
+        "{shown}"
     );
 }

@@ -117,6 +117,10 @@ impl App {
             "/tests/fixtures/questionnaires/valid/all-types.toml"
         );
         let q = joy_kiosk::questionnaire::load_path(std::path::Path::new(path)).unwrap();
+        App::with(q)
+    }
+    /// `q` alone in a personal app, at 80x24.
+    pub fn with(q: joy_kiosk::questionnaire::Questionnaire) -> App {
         let mut app = App::new();
         app.state = State::new(vec![q], app.state.session.respondent, app.t);
         app.act(Action::Resize {
